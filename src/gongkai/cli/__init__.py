@@ -1,0 +1,27 @@
+"""Command line: each command is a thin shell over the Python API."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="gongkai",
+    help="政府信息公开工作年度报告：读取、核查、入库、比较。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _register() -> None:
+    from gongkai.cli import report_cmds  # noqa: F401
+
+    try:
+        from gongkai.cli import store_cmds  # noqa: F401
+    except ImportError:  # the store commands need the store stage
+        pass
+
+
+def main() -> None:
+    _register()
+    app()

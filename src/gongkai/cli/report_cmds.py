@@ -1,0 +1,1 @@
+"""``gongkai parse`` and ``gongkai check``."""

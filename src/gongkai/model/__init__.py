@@ -1,0 +1,6 @@
+"""Canonical report model and the template declaration."""
+
+from gongkai.model.report import Cell, Finding, Report, Source, SourceFile
+from gongkai.model.template import TEMPLATES, V2019, V2021, Template, template_for_year
+
+__all__ = ["Cell", "Finding", "Report", "Source", "SourceFile", "TEMPLATES", "V2019", "V2021", "Template", "template_for_year"]

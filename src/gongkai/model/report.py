@@ -1,0 +1,247 @@
+"""The canonical report: what gongkai knows about one document, with provenance.
+
+``Report.to_json()`` produces the ``gongkai.report/1`` contract of
+``shared/spec/report-model.md``; extra keys (provenance, raw text, facts) are additions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from gongkai.model.template import SECTION_KEYS, TABLE_KEYS, TEMPLATES, Template
+
+Number = int | float
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+SCHEMA = "gongkai.report/1"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of the document came from."""
+
+    page: int | None = None
+    line: int | None = None
+    block: int | None = None
+    row: int | None = None
+    col: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def describe(self) -> str:
+        parts = []
+        if self.page is not None:
+            parts.append(f"第{self.page}页")
+        if self.line is not None:
+            parts.append(f"第{self.line}行")
+        if self.row is not None and self.col is not None:
+            parts.append(f"表格第{self.row + 1}行第{self.col + 1}列")
+        return "".join(parts)
+
+
+@dataclass
+class Cell:
+    """One table cell as read. ``value`` is None when blank or unreadable."""
+
+    value: Number | None
+    raw: str | None = None
+    blank: bool = False
+    unit: str | None = None
+    source: Source | None = None
+    confidence: float = 1.0
+    uncertain: str | None = None
+    """Why the reading is not certain (None when it is)."""
+    candidates: tuple[Number | None, ...] = ()
+
+    @property
+    def known(self) -> bool:
+        return self.value is not None and self.uncertain is None
+
+
+TableCells = dict[str, dict[str, Cell] | None]
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: Severity
+    where: str
+    message: str
+    expected: Number | str | None = None
+    found: Number | str | None = None
+    cells: tuple[str, ...] = ()
+    uncertain: bool = False
+    """The result relied on blank or uncertain cells."""
+    source: Source | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule,
+            "severity": self.severity,
+            "where": self.where,
+            "message": self.message,
+        }
+        if self.expected is not None:
+            out["expected"] = self.expected
+        if self.found is not None:
+            out["found"] = self.found
+        if self.cells:
+            out["cells"] = list(self.cells)
+        if self.uncertain:
+            out["uncertain"] = True
+        if self.source is not None:
+            out["source"] = self.source.to_json()
+        return out
+
+
+@dataclass
+class Fact:
+    """A number stated in the text (``收到政府信息公开申请101件``)."""
+
+    key: str
+    value: Number
+    text: str
+    source: Source | None = None
+
+
+@dataclass
+class Decision:
+    """How an ambiguous stretch of cells was read."""
+
+    where: str
+    raw: str
+    method: str
+    confidence: float
+    candidates: int
+
+
+@dataclass
+class SourceFile:
+    path: str
+    sha256: str
+    format: str
+    size: int = 0
+
+
+@dataclass
+class Report:
+    source: SourceFile
+    agency: str | None = None
+    year: int | None = None
+    template: str | None = None
+    title: str | None = None
+    signed_on: dt.date | None = None
+    published_on: dt.date | None = None
+    sections: dict[str, str | None] = field(default_factory=lambda: {k: None for k in SECTION_KEYS})
+    section_titles: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, TableCells | None] = field(default_factory=lambda: {k: None for k in TABLE_KEYS})
+    extra_rows: dict[str, dict[str, list[Cell]]] = field(default_factory=dict)
+    facts: list[Fact] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Statements of the document that checks need (statistics period, etc.)."""
+    statistics_period: tuple[dt.date, dt.date] | None = None
+    is_government: bool = False
+
+    @property
+    def spec(self) -> Template | None:
+        return TEMPLATES.get(self.template) if self.template else None
+
+    def cell(self, table: str, row: str, col: str) -> Cell | None:
+        t = self.tables.get(table)
+        if not t:
+            return None
+        r = t.get(row)
+        if not r:
+            return None
+        return r.get(col)
+
+    def value(self, table: str, row: str, col: str) -> Number | None:
+        c = self.cell(table, row, col)
+        return c.value if c is not None else None
+
+    def uncertain_cells(self) -> list[tuple[str, Cell]]:
+        out = []
+        for tkey, t in self.tables.items():
+            if not t:
+                continue
+            for rkey, r in t.items():
+                if not r:
+                    continue
+                for ckey, c in r.items():
+                    if c.uncertain:
+                        out.append((f"{tkey}.{rkey}.{ckey}", c))
+        return out
+
+    def to_json(self, provenance: bool = True) -> dict[str, Any]:
+        tables: dict[str, Any] = {}
+        units: dict[str, str] = {}
+        cells_meta: dict[str, Any] = {}
+        for tkey in TABLE_KEYS:
+            t = self.tables.get(tkey)
+            if t is None:
+                tables[tkey] = None
+                continue
+            out_t: dict[str, Any] = {}
+            for rkey, r in t.items():
+                if r is None:
+                    out_t[rkey] = None
+                    continue
+                out_r: dict[str, Any] = {}
+                for ckey, c in r.items():
+                    out_r[ckey] = c.value
+                    path = f"{tkey}.{rkey}.{ckey}"
+                    if c.unit:
+                        units[path] = c.unit
+                    if provenance:
+                        meta: dict[str, Any] = {"raw": c.raw}
+                        if c.blank:
+                            meta["blank"] = True
+                        if c.source is not None:
+                            meta["source"] = c.source.to_json()
+                        if c.confidence < 1.0:
+                            meta["confidence"] = round(c.confidence, 4)
+                        cells_meta[path] = meta
+                out_t[rkey] = out_r
+            tables[tkey] = out_t
+        out: dict[str, Any] = {
+            "schema": SCHEMA,
+            "source": {"path": self.source.path, "sha256": self.source.sha256, "format": self.source.format},
+            "agency": self.agency,
+            "year": self.year,
+            "template": self.template,
+            "title": self.title,
+            "signed_on": self.signed_on.isoformat() if self.signed_on else None,
+            "published_on": self.published_on.isoformat() if self.published_on else None,
+            "sections": dict(self.sections),
+            "tables": tables,
+            "findings": [f.to_json() for f in self.findings],
+            "uncertain": [
+                {
+                    "where": path,
+                    "raw": c.raw,
+                    "reason": c.uncertain,
+                    **({"candidates": list(c.candidates)} if c.candidates else {}),
+                }
+                for path, c in self.uncertain_cells()
+            ],
+            "units": units,
+        }
+        if self.extra_rows:
+            out["extra_rows"] = {
+                t: {label: [c.value for c in cells] for label, cells in rows.items()}
+                for t, rows in self.extra_rows.items()
+            }
+        out["facts"] = [
+            {"key": f.key, "value": f.value, "text": f.text, **({"source": f.source.to_json()} if f.source else {})}
+            for f in self.facts
+        ]
+        if provenance:
+            out["cells"] = cells_meta
+            out["decisions"] = [d.__dict__ for d in self.decisions]
+        return out

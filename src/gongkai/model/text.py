@@ -1,0 +1,107 @@
+"""Text normalisation shared by readers and parsers.
+
+Real reports carry full-width digits, Kangxi radicals from PDF fonts, curly and straight
+quotes, traditional characters and spaces between CJK characters. Label matching works on a
+*folded* text (every character mapped to one canonical character, whitespace dropped) and
+keeps a map back to the original offsets so values keep their provenance.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_PUNCT_FOLD = {
+    "“": '"', "”": '"', "„": '"', "＂": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"',
+    "〔": "[", "〕": "]", "【": "[", "】": "]", "〈": "《", "〉": "》", "<": "《", ">": "》",
+    "—": "-", "–": "-", "－": "-", "―": "-", "‐": "-", "－": "-", "─": "-",
+    "．": ".", "。": "。", "，": ",", "、": "、", "：": ":", "；": ";", "（": "(", "）": ")",
+    "﹒": ".", "·": ".", "•": ".", "﹐": ",",
+}
+_WS = frozenset(" \t\r\n\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\x0b\x0c")
+
+
+@lru_cache(maxsize=8192)
+def fold_char(ch: str) -> str:
+    """One canonical character for ``ch`` (length 1), for matching only."""
+    n = unicodedata.normalize("NFKC", ch)
+    if len(n) != 1:
+        n = ch
+    n = _PUNCT_FOLD.get(n, n)
+    if "\u3400" <= n <= "\u9fff":
+        n = _simplified(n)
+    return n
+
+
+@lru_cache(maxsize=8192)
+def _simplified(ch: str) -> str:
+    try:
+        import zhconv  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - zhconv is a declared dependency
+        return ch
+    s: str = zhconv.convert(ch, "zh-cn")
+    return s if len(s) == 1 else ch
+
+
+def is_space(ch: str) -> bool:
+    return ch in _WS or ch.isspace()
+
+
+def squeeze(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` and drop whitespace; return the folded text and, for each of its
+    characters, the offset of the character it came from in ``text``."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in _WS or ch.isspace():
+            continue
+        out.append(fold_char(ch))
+        index.append(i)
+    return "".join(out), index
+
+
+def fold(text: str) -> str:
+    return squeeze(text)[0]
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+_CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]"
+_SPACED_CJK = re.compile(rf"(?<={_CJK})[ \u3000\u00a0]+(?={_CJK})")
+_SPACE_CJK_ASCII = re.compile(rf"(?<={_CJK})[ \u00a0]+(?=[0-9A-Za-z%.])|(?<=[0-9A-Za-z%.])[ \u00a0]+(?={_CJK})")
+
+
+def despace(text: str) -> str:
+    """Remove the spaces PDF extraction puts between CJK characters and around numbers
+    (``未 收 到 有 关`` → ``未收到有关``, ``2024 年`` → ``2024年``). Keeps spaces between
+    two numbers, which may separate table cells."""
+    text = _SPACED_CJK.sub("", text)
+    return _SPACE_CJK_ASCII.sub("", text)
+
+
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(s: str) -> int | None:
+    """``二十三`` → 23, ``一百零五`` → 105; None when ``s`` is not a plain Chinese number."""
+    if not s:
+        return None
+    if all(c in CN_DIGITS for c in s) and len(s) > 1:
+        return int("".join(str(CN_DIGITS[c]) for c in s))
+    total, section, num = 0, 0, 0
+    units = {"十": 10, "百": 100, "千": 1000}
+    for c in s:
+        if c in CN_DIGITS:
+            num = CN_DIGITS[c]
+        elif c in units:
+            section += (num or 1) * units[c]
+            num = 0
+        elif c == "万":
+            total += (section + num) * 10000
+            section, num = 0, 0
+        else:
+            return None
+    return total + section + num

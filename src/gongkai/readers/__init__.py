@@ -1,0 +1,110 @@
+"""Readers: one per format, each producing the same intermediate ``Document``.
+
+``read(path)`` sniffs the format from the bytes (the extension only breaks ties) and never
+raises anything but ``ReadError`` for bad input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from collections.abc import Callable
+
+from gongkai.readers.document import Document, Grid, GridCell, ReadError, TextLine
+
+__all__ = ["Document", "Grid", "GridCell", "ReadError", "TextLine", "read", "read_bytes", "sniff_format"]
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
+
+
+def sniff_format(path: str, data: bytes) -> str:
+    ext = os.path.splitext(path)[1].lower()
+    if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
+        return "pdf"
+    if any(data.startswith(m) for m in _IMAGE_MAGIC):
+        return "image"
+    if data.startswith(b"PK\x03\x04"):
+        return "docx"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    from gongkai.readers.html import looks_like_html
+
+    if ext in (".html", ".htm", ".shtml", ".xhtml") or looks_like_html(data):
+        return "html"
+    if ext in (".md", ".markdown"):
+        return "markdown"
+    return "text"
+
+
+def read(path: str) -> Document:
+    try:
+        size = os.path.getsize(path)
+    except FileNotFoundError:
+        raise ReadError(path, "文件不存在", "not_found") from None
+    except OSError as e:
+        raise ReadError(path, f"无法访问文件：{e.strerror}", "not_found") from None
+    if os.path.isdir(path):
+        raise ReadError(path, "这是一个文件夹，不是文件", "not_found")
+    if size > MAX_FILE_BYTES:
+        raise ReadError(path, f"文件过大（{size / 1048576:.0f} MB）", "too_large")
+    with open(path, "rb") as f:
+        data = f.read()
+    return read_bytes(path, data)
+
+
+def read_bytes(path: str, data: bytes) -> Document:
+    fmt = sniff_format(path, data)
+    reader = _reader(fmt, path)
+    doc = reader(path, data)
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    doc.size = len(data)
+    return doc
+
+
+def _reader(fmt: str, path: str) -> Callable[[str, bytes], Document]:
+    if fmt == "text":
+        from gongkai.readers.text import read_text
+
+        return lambda p, d: read_text(p, d, None)
+    if fmt == "markdown":
+        from gongkai.readers.text import read_text
+
+        return lambda p, d: read_text(p, d, True)
+    if fmt == "html":
+        from gongkai.readers.html import read_html
+
+        return read_html
+    if fmt == "docx":
+        return _read_zip
+    if fmt == "pdf":
+        try:
+            from gongkai.readers.pdf import read_pdf
+        except ImportError:
+            raise ReadError(path, "暂不支持 PDF（缺少 PDF 读取组件）", "unsupported") from None
+        return read_pdf
+    if fmt == "image":
+        try:
+            from gongkai.readers.image import read_image
+        except ImportError:
+            raise ReadError(path, "暂不支持图片（缺少 OCR 组件）", "unsupported") from None
+        return read_image
+    if fmt == "doc":
+        raise ReadError(path, "不支持旧版 Word（.doc）格式，请另存为 .docx 或 PDF", "unsupported")
+    raise ReadError(path, f"不支持的文件格式：{fmt}", "unsupported")
+
+
+def _read_zip(path: str, data: bytes) -> Document:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+    except (zipfile.BadZipFile, EOFError):
+        raise ReadError(path, "DOCX/ZIP 文件已损坏或不完整", "corrupt") from None
+    if "word/document.xml" not in names:
+        raise ReadError(path, "这是一个 ZIP 压缩包，不是 Word 文档（.docx）", "unsupported")
+    from gongkai.readers.docx import read_docx
+
+    return read_docx(path, data)

@@ -1,0 +1,200 @@
+"""HTML pages: find the report inside a full government page, expand table spans."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+from gongkai.model.report import Source
+from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
+from gongkai.readers.text import MAX_TEXT_BYTES, check_text, decode_bytes
+
+_DROP = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head", "button", "select", "form")
+_CHROME = re.compile(r"(^|[\s_-])(nav|menu|header|footer|foot|breadcrumb|crumb|sidebar|share|copyright|toolbar|login)", re.I)
+_BLOCK = frozenset(
+    "p div section article main aside header footer h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre tr "
+    "table center address figure figcaption hr".split()
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+_PUBLISHED = re.compile(r"(?:发布|成文|公开)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lower()
+    return any(t in head for t in (b"<html", b"<!doctype html", b"<body", b"<table", b"<div", b"<p>", b"<meta"))
+
+
+def read_html(path: str, data: bytes) -> Document:
+    if len(data) > MAX_TEXT_BYTES:
+        raise ReadError(path, f"文件过大（{len(data) / 1048576:.1f} MB），不像是一份年度报告", "too_large")
+    m = _META_CHARSET.search(data[:4096])
+    text = decode_bytes(data, path, m.group(1).decode("ascii") if m else None)
+    check_text(text, path)
+    try:
+        tree = html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as e:
+        raise ReadError(path, f"HTML 无法解析：{e}", "unreadable") from None
+    doc = Document(path, "html")
+    title = tree.findtext(".//title")
+    doc.title = title.strip() if title else None
+    page_text = tree.text_content()
+    pm = _PUBLISHED.search(page_text)
+    if pm:
+        doc.published_on = f"{int(pm.group(1)):04d}-{int(pm.group(2)):02d}-{int(pm.group(3)):02d}"
+    for el in list(tree.iter(*_DROP)):
+        _remove(el)
+    for el in list(tree.iter(etree.Element)):
+        attrs = f"{el.get('class', '')} {el.get('id', '')}"
+        if el.tag in ("nav", "header", "footer") or (_CHROME.search(attrs) and not _has_report(el)):
+            _remove(el)
+    root = _report_root(tree)
+    doc.blocks = _blocks(root)
+    return doc
+
+
+def _remove(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    parent.remove(el)
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+
+
+def _has_report(el: etree._Element) -> bool:
+    t = el.text_content() if hasattr(el, "text_content") else ""
+    return "本年新收" in t or "主动公开政府信息情况" in t
+
+
+def _score(el: etree._Element) -> int:
+    t = el.text_content()
+    return len(t) + 2000 * sum(t.count(w) for w in _REPORT_WORDS)
+
+
+def _report_root(tree: etree._Element) -> etree._Element:
+    """Descend from <body> into the child that holds nearly all of the report."""
+    body = tree.find(".//body")
+    node = body if body is not None else tree
+    while True:
+        total = _score(node)
+        best, best_score = None, 0
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            s = _score(child)
+            if s > best_score:
+                best, best_score = child, s
+        if best is None or best_score < 0.85 * total or best.tag in ("table", "p"):
+            return node
+        node = best
+
+
+def _blocks(root: etree._Element) -> list[Block]:
+    out: list[Block] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        line = "".join(buf).replace("\xa0", " ")
+        buf.clear()
+        if line.strip():
+            out.append(TextLine(line.strip(), Source(block=len(out))))
+
+    def walk(el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "table" and el.find(".//table") is None:
+            flush()
+            grid = _grid(el, len(out))
+            if grid.rows:
+                out.append(grid)
+            if el.tail:
+                buf.append(el.tail)
+            return
+        if tag == "br":
+            flush()
+            if el.tail:
+                buf.append(el.tail)
+            return
+        block = tag in _BLOCK or tag in ("td", "th")
+        if block:
+            flush()
+        if el.text and tag:
+            buf.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            flush()
+        if el.tail:
+            buf.append(el.tail)
+
+    walk(root)
+    flush()
+    return out
+
+
+def _cell_text(td: etree._Element) -> str:
+    parts: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in ("br", "p", "div") and parts and not parts[-1].endswith("\n"):
+            parts.append("\n")
+        if el.text and tag:
+            parts.append(el.text)
+        for c in el:
+            walk(c)
+        if el.tail and el is not td:
+            parts.append(el.tail)
+
+    walk(td)
+    return re.sub(r"[ \t\xa0\u3000]+", " ", "".join(parts)).strip()
+
+
+def _span(el: etree._Element, name: str) -> int:
+    try:
+        return max(1, min(int(str(el.get(name, "1")).strip() or 1), 200))
+    except ValueError:
+        return 1
+
+
+def _grid(table: etree._Element, block: int) -> Grid:
+    rows: list[list[GridCell | None]] = []
+    occupied: dict[tuple[int, int], bool] = {}
+    trs = [tr for tr in table.iter("tr")]
+    for r, tr in enumerate(trs):
+        row: list[GridCell | None] = []
+        c = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while occupied.get((r, c)):
+                _put(row, c, None)
+                c += 1
+            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            cell = GridCell(_cell_text(td), Source(block=block, row=r, col=c), rs, cs)
+            _put(row, c, cell)
+            for dr in range(rs):
+                for dc in range(cs):
+                    if dr or dc:
+                        occupied[(r + dr, c + dc)] = True
+                        if dr == 0:
+                            _put(row, c + dc, None)
+            c += cs
+        while occupied.get((r, c)):
+            _put(row, c, None)
+            c += 1
+        rows.append(row)
+    return Grid(rows, Source(block=block))
+
+
+def _put(row: list[GridCell | None], c: int, cell: GridCell | None) -> None:
+    while len(row) <= c:
+        row.append(None)
+    if cell is not None or row[c] is None:
+        row[c] = cell

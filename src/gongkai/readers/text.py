@@ -1,0 +1,117 @@
+"""Plain text and Markdown: decode the bytes, keep lines, turn Markdown tables into grids."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from gongkai.model.report import Source
+from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
+
+MAX_TEXT_BYTES = 8 * 1024 * 1024
+"""A report is 5–30 KB of text; anything this large is not one report."""
+_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
+    """Decode report bytes: BOM, declared charset, UTF-8, UTF-16 without BOM, then the
+    detector, then gb18030 (a superset of gb2312/gbk)."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace")
+    if declared:
+        try:
+            return data.decode(_canonical_encoding(declared))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    sample = data[:4096]
+    if sample and sample.count(b"\x00") > len(sample) // 4:
+        even, odd = sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")
+        enc = "utf-16-le" if odd > even else "utf-16-be"
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            raise ReadError(path, "文件含有大量空字节，不是可读的文本文件", "binary") from None
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        text = data.decode(best.encoding, errors="replace")
+        if _looks_textual(text):
+            return text
+    raise ReadError(path, "无法识别文件的文字编码（不是 UTF-8、GB18030/GBK 或 UTF-16 文本）", "undecodable")
+
+
+def _canonical_encoding(name: str) -> str:
+    name = name.strip().lower()
+    if name in {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936"}:
+        return "gb18030"
+    return name
+
+
+def _looks_textual(text: str) -> bool:
+    if not text:
+        return False
+    bad = sum(1 for ch in text[:20000] if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\r\n\f"))
+    return bad / min(len(text), 20000) < 0.02
+
+
+def check_text(text: str, path: str) -> None:
+    if not text.strip():
+        raise ReadError(path, "文件是空的", "empty")
+    if not _looks_textual(text):
+        raise ReadError(path, "文件内容不是文本（可能是二进制或已损坏的文件）", "binary")
+
+
+_MD_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
+    """Text lines become TextLines; in Markdown, runs of ``| a | b |`` rows become Grids
+    (rule rows dropped, ragged rows kept as they are: the parser copes with column counts)."""
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        if markdown and _MD_ROW.match(lines[i]):
+            start = i
+            rows: list[list[GridCell | None]] = []
+            while i < len(lines) and _MD_ROW.match(lines[i]):
+                if not _MD_RULE.match(lines[i]):
+                    cells = _split_md_row(lines[i])
+                    rows.append(
+                        [GridCell(c.strip(), Source(line=i + 1, row=len(rows), col=j)) for j, c in enumerate(cells)]
+                    )
+                i += 1
+            blocks.append(Grid(rows, Source(line=start + 1)))
+            continue
+        blocks.append(TextLine(lines[i], Source(line=i + 1)))
+        i += 1
+    return blocks
+
+
+def _split_md_row(line: str) -> list[str]:
+    inner = _MD_ROW.match(line)
+    assert inner is not None
+    return re.split(r"(?<!\\)\|", inner.group(1))
+
+
+def read_text(path: str, data: bytes, markdown: bool | None = None) -> Document:
+    if len(data) > MAX_TEXT_BYTES:
+        raise ReadError(path, f"文件过大（{len(data) / 1048576:.1f} MB），不像是一份年度报告", "too_large")
+    text = decode_bytes(data, path)
+    check_text(text, path)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if markdown is None:
+        markdown = sum(1 for ln in lines if _MD_ROW.match(ln)) >= 3
+    doc = Document(path, "markdown" if markdown else "text")
+    doc.blocks = lines_to_blocks(lines, markdown)
+    return doc
