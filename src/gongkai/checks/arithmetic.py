@@ -14,7 +14,7 @@ def _identities(report: Report, rule_id: str) -> list[tuple[str, Identity]]:
     tpl = report.spec
     if tpl is None:
         return []
-    out = []
+    out: list[tuple[str, Identity]] = []
     for table in ("applications", "appeals"):
         if report.tables.get(table) is None:
             continue
@@ -69,7 +69,9 @@ def _place(report: Report, table: str, ident: Identity) -> str:
 
 @rule("t3_balance", "error", "表三勾稽关系：第一项加第二项之和等于第三项加第四项之和")
 def t3_balance(report: Report) -> Iterator[Finding]:
-    yield from _check(report, "t3_balance", "本年新收加上年结转为 {lhs}，办理结果总计加结转下年度为 {rhs}，两者应相等（相差 {diff}）")
+    yield from _check(
+        report, "t3_balance", "本年新收加上年结转为 {lhs}，办理结果总计加结转下年度为 {rhs}，两者应相等（相差 {diff}）"
+    )
 
 
 @rule("t3_row_total", "error", "表三每行总计等于各类申请人之和")
@@ -79,9 +81,17 @@ def t3_row_total(report: Report) -> Iterator[Finding]:
 
 @rule("t3_outcome_total", "error", "表三（七）总计等于各项办理结果之和")
 def t3_outcome_total(report: Report) -> Iterator[Finding]:
-    yield from _check(report, "t3_outcome_total", "（七）总计为 {lhs}，（一）至（六）各项办理结果之和为 {rhs}，两者应相等（相差 {diff}）")
+    yield from _check(
+        report,
+        "t3_outcome_total",
+        "（七）总计为 {lhs}，（一）至（六）各项办理结果之和为 {rhs}，两者应相等（相差 {diff}）",
+    )
 
 
 @rule("t4_total", "error", "表四各组总计等于结果维持、纠正、其他、尚未审结之和")
 def t4_total(report: Report) -> Iterator[Finding]:
-    yield from _check(report, "t4_total", "总计为 {lhs}，结果维持、结果纠正、其他结果、尚未审结之和为 {rhs}，两者应相等（相差 {diff}）")
+    yield from _check(
+        report,
+        "t4_total",
+        "总计为 {lhs}，结果维持、结果纠正、其他结果、尚未审结之和为 {rhs}，两者应相等（相差 {diff}）",
+    )

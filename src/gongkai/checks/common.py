@@ -12,7 +12,11 @@ LOW_CONFIDENCE = 0.85
 
 
 def table_label(key: str) -> str:
-    return {"active_disclosure": "表二（主动公开）", "applications": "表三（依申请公开）", "appeals": "表四（复议诉讼）"}[key]
+    return {
+        "active_disclosure": "表二（主动公开）",
+        "applications": "表三（依申请公开）",
+        "appeals": "表四（复议诉讼）",
+    }[key]
 
 
 def row_label(table: str, row: str, template: str | None) -> str:

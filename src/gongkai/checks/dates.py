@@ -15,7 +15,10 @@ def signed_before_period_end(report: Report) -> Iterator[Finding]:
     if report.year is None:
         return
     period_end = dt.date(report.year + 1, 1, 1)
-    for label, date, where in (("落款日期", report.signed_on, "signed_on"), ("发布日期", report.published_on, "published_on")):
+    for label, date, where in (
+        ("落款日期", report.signed_on, "signed_on"),
+        ("发布日期", report.published_on, "published_on"),
+    ):
         if date is not None and date < period_end:
             yield Finding(
                 "signed_before_period_end",

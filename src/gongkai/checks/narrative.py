@@ -52,14 +52,17 @@ def table_values(report: Report, key: str) -> list[Number] | None:
                 vals.append(c.value or 0)
         return [sum(vals)] if vals else None
     if key == "appeals.litigation.total":
-        a, b = report.cell("appeals", "litigation_direct", "total"), report.cell("appeals", "litigation_after_review", "total")
+        a, b = (
+            report.cell("appeals", "litigation_direct", "total"),
+            report.cell("appeals", "litigation_after_review", "total"),
+        )
         if a is None or b is None or not a.known or not b.known:
             return None
         return [(a.value or 0) + (b.value or 0)]
-    row, _, col = rest.partition(".")
+    row_key, _, col = rest.partition(".")
     if table == "active_disclosure" and report.template != "v2021":
         return None
-    cell = report.cell(table, row, col)
+    cell = report.cell(table, row_key, col)
     if cell is None or not cell.known:
         return None
     out: list[Number] = [cell.value or 0]

@@ -18,7 +18,9 @@ TABLE_SECTION = {"active_disclosure": "active_disclosure", "applications": "appl
 def section_missing(report: Report) -> Iterator[Finding]:
     for s in SECTIONS:
         if s.key not in report.section_titles:
-            yield Finding("section_missing", "error", f"sections.{s.key}", f"缺少第{s.number}部分“{section_label(s.key)}”")
+            yield Finding(
+                "section_missing", "error", f"sections.{s.key}", f"缺少第{s.number}部分“{section_label(s.key)}”"
+            )
 
 
 @rule("section_title", "warning", "标题措辞或编号与模板一致")
@@ -43,7 +45,9 @@ def section_title(report: Report) -> Iterator[Finding]:
 def table_missing(report: Report) -> Iterator[Finding]:
     for key in TABLE_KEYS:
         if report.tables.get(key) is None:
-            yield Finding("table_missing", "error", f"tables.{key}", f"未找到{table_label(key)}，或无法读取其中任何数据")
+            yield Finding(
+                "table_missing", "error", f"tables.{key}", f"未找到{table_label(key)}，或无法读取其中任何数据"
+            )
 
 
 @rule("table_incomplete", "error", "统计表行列完整")
@@ -108,13 +112,7 @@ def blank_cells(report: Report) -> Iterator[Finding]:
         cells = report.tables.get(key)
         if not cells:
             continue
-        blanks = [
-            (r, c, cell.raw)
-            for r, row in cells.items()
-            if row
-            for c, cell in row.items()
-            if cell.blank
-        ]
+        blanks = [(r, c, cell.raw) for r, row in cells.items() if row for c, cell in row.items() if cell.blank]
         if not blanks:
             continue
         first = blanks[0]
@@ -127,6 +125,9 @@ def blank_cells(report: Report) -> Iterator[Finding]:
             f"{table_label(key)}有 {len(blanks)} 个单元格未填数字（如{shown}{raw}）；没有发生应填 0",
             cells=tuple(f"{key}.{r}.{c}" for r, c, _ in blanks[:40]),
         )
+
+
+_KIND_ZH = {"count": "件数（非负整数）", "amount": "金额", "signed": "增减数"}
 
 
 @rule("bad_number", "error", "单元格是所需类型的数字")
@@ -154,8 +155,8 @@ def bad_number(report: Report) -> Iterator[Finding]:
                         "bad_number",
                         "error",
                         f"{key}.{r}.{c}",
-                        f"{table_label(key)}“{row_label(key, r, report.template)}”行“{col_label(key, c, report.template)}”"
-                        f"列的值 {cell.raw} 不是合法的{'件数（非负整数）' if kind == 'count' else '金额'}",
+                        f"{table_label(key)}“{row_label(key, r, report.template)}”行"
+                        f"“{col_label(key, c, report.template)}”列的值 {cell.raw} 不是合法的{_KIND_ZH[kind]}",
                         found=cell.raw,
                         cells=(f"{key}.{r}.{c}",),
                         source=cell.source,
@@ -172,7 +173,9 @@ def title_form(report: Report) -> Iterator[Finding]:
         return
     m = _TITLE_FORM.search(report.title)
     if m is None:
-        yield Finding("title_form", "warning", "title", f"标题“{report.title}”不符合“××××年政府信息公开工作年度报告”的格式")
+        yield Finding(
+            "title_form", "warning", "title", f"标题“{report.title}”不符合“××××年政府信息公开工作年度报告”的格式"
+        )
     elif report.year is not None and int(m.group(1)) != report.year:
         yield Finding("title_form", "warning", "title", f"标题年份 {m.group(1)} 与报告年度 {report.year} 不一致")
 

@@ -22,7 +22,9 @@ EXIT_UNREADABLE = 2
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
 
-FilesArg = Annotated[list[Path], typer.Argument(help="报告文件（TXT、Markdown、HTML、DOCX、PDF、图片）", show_default=False)]
+FilesArg = Annotated[
+    list[Path], typer.Argument(help="报告文件（TXT、Markdown、HTML、DOCX、PDF、图片）", show_default=False)
+]
 
 
 def _load(path: Path, err: Console) -> Report | None:
@@ -76,7 +78,7 @@ def _summary(out: Console, r: Report) -> None:
         n = sum(len(row) for row in cells.values() if row)
         unc = sum(1 for row in cells.values() if row for c in row.values() if c.uncertain)
         out.print(f"  {key}：{n} 个单元格" + (f"，[yellow]{unc} 个不确定[/]" if unc else ""))
-    if "applications" in r.tables and r.tables["applications"]:
+    if r.tables.get("applications"):
         rec = r.value("applications", "received", "total")
         done = r.value("applications", "processed_total", "total")
         out.print(f"  本年新收申请：{rec if rec is not None else '？'}  办理总计：{done if done is not None else '？'}")
@@ -111,7 +113,9 @@ def check_cmd(
             out.print("  [green]未发现问题[/]")
         for x in shown:
             style = SEVERITY_STYLE[x.severity]
-            out.print(f"  [{style}]{SEVERITY_ZH[x.severity]}[/] [cyan]{x.rule}[/] {escape(x.where)}：{escape(x.message)}")
+            out.print(
+                f"  [{style}]{SEVERITY_ZH[x.severity]}[/] [cyan]{x.rule}[/] {escape(x.where)}：{escape(x.message)}"
+            )
     if as_json:
         sys.stdout.write(json.dumps(results, ensure_ascii=False, indent=2) + "\n")
     elif len(files) > 1:

@@ -77,9 +77,7 @@ def _splits(digits: str, m: int) -> Iterator[tuple[str, ...]]:
             yield (head, *rest)
 
 
-def row_readings(
-    units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair: bool = False
-) -> list[RowReading]:
+def row_readings(units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair: bool = False) -> list[RowReading]:
     """All readings of ``units`` into ``len(kinds)`` cells (bounded by MAX_READINGS_PER_ROW).
 
     With ``allow_repair``, soft-separated numbers may be joined (``2 0`` → 20) and missing
@@ -148,6 +146,80 @@ def row_readings(
 
     rec(0, [], 0.0)
     return out
+
+
+def _sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
+    """Cuts of ``digits`` into ``n_parts`` numbers followed by their sum (choose the total
+    first, then split the rest under it: far fewer candidates than cutting blindly)."""
+    n = len(digits)
+    for total_len in range(1, n - n_parts + 1):
+        t = digits[n - total_len :]
+        if len(t) > 1 and t.startswith("0"):
+            continue
+        total = int(t)
+        yield from ((*p, total) for p in _parts_summing(digits[: n - total_len], n_parts, total))
+
+
+def _parts_summing(digits: str, k: int, remaining: int) -> Iterator[tuple[int, ...]]:
+    if k == 1:
+        if (len(digits) == 1 or not digits.startswith("0")) and int(digits) == remaining:
+            yield (remaining,)
+        return
+    for i in range(1, len(digits) - k + 2):
+        head = digits[:i]
+        if len(head) > 1 and head.startswith("0"):
+            break
+        v = int(head)
+        if v > remaining:
+            break
+        yield from ((v, *rest) for rest in _parts_summing(digits[i:], k - 1, remaining - v))
+
+
+def _sum_groups_runs(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    if not groups:
+        if not digits:
+            yield ()
+        return
+    need_after = sum(groups[1:])
+    for cut in range(groups[0], len(digits) - need_after + 1):
+        for head in _sum_run(digits[:cut], groups[0] - 1):
+            for rest in _sum_groups_runs(digits[cut:], groups[1:]):
+                yield (*head, *rest)
+
+
+def balanced_run_readings(
+    units: Sequence[Unit], kinds: Sequence[CellKind], groups: Sequence[int]
+) -> list[RowReading] | None:
+    """Fast path for a row that is one bare run of digits (``21710000218``) whose columns form
+    consecutive groups each ending in their sum (table 3 rows: (7,); table 4: (5, 5, 5)).
+    Returns the balanced readings, or None when the fast path does not apply."""
+    nums = [u for u in units if u.kind != "empty"]
+    if len(nums) != 1 or nums[0].kind != "number" or nums[0].sign < 0 or not nums[0].text.isdigit():
+        return None
+    if sum(groups) != len(kinds) or any(k != "count" for k in kinds):
+        return None
+    u = nums[0]
+    out = []
+    for values in itertools.islice(_sum_groups_runs(u.text, groups), MAX_READINGS_PER_ROW):
+        cells = tuple(CellReading(v, str(v), False, None, u.offset) for v in values)
+        out.append(RowReading(cells, COST_SPLIT * (len(kinds) - 1)))
+    return out
+
+
+def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int, ...]) -> list[RowReading]:
+    """Readings of a row: the balanced fast path for a bare run, else full enumeration, else
+    with repairs (joined digits, dropped blanks)."""
+    if groups:
+        fast = balanced_run_readings(units, kinds, groups)
+        if fast:
+            return fast
+    for repair in (False, True):
+        rds = row_readings(units, kinds, allow_repair=repair)
+        if len(rds) >= MAX_READINGS_PER_ROW:
+            return []  # too many readings to trust any of them: leave the row unread
+        if rds:
+            return rds
+    return []
 
 
 # --- identities over readings ------------------------------------------------------------
@@ -234,7 +306,9 @@ def decode_table(
         v, winners = _choose(component, pruned, columns, comp_ids)
         total_violations += v
         for r in component:
-            choice[r] = _row_choice(readings[r], winners[r], columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints))
+            choice[r] = _row_choice(
+                readings[r], winners[r], columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
+            )
     return TableChoice(choice, total_violations)
 
 
@@ -304,7 +378,8 @@ def _choose(
     combo.update({r: pruned[r][0] for r in open_rows})
     for _ in range(3):
         for r in open_rows:
-            combo[r] = min(pruned[r], key=lambda cand, r=r: score({**combo, r: cand}))
+            options = [(score({**combo, r: cand}), i) for i, cand in enumerate(pruned[r])]
+            combo[r] = pruned[r][min(options)[1]]
     final = score(combo)
     for r in rows:
         winners[r] = [c[0] for c in pruned[r] if score({**combo, r: c}) == final] or [combo[r][0]]

@@ -52,7 +52,7 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
     return found
 
 
-_SENTENCE_END = "。！？；：:;!?）)”\""
+_SENTENCE_END = '。！？；：:;!?）)”"'
 
 
 def clean_text(text: str) -> str:

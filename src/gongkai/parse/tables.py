@@ -6,16 +6,26 @@ import re
 from dataclasses import dataclass
 
 from gongkai.model.report import Cell, Decision, TableCells
-from gongkai.model.template import APPEALS, Identity, TableSpec, Template
+from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
 from gongkai.parse.cells import Unit, region_units
-from gongkai.parse.decode import RowChoice, RowReading, Values, decode_table, row_readings
+from gongkai.parse.decode import RowChoice, RowReading, Values, decode_table, readings_for_row
 from gongkai.parse.labels import Match, find_row
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
-T4_HEADER_WORDS = ("总计", "尚未审结", "其他结果", "结果纠正", "结果维持", "复议后起诉", "未经复议直接起诉", "行政诉讼", "行政复议")
+T4_HEADER_WORDS = (
+    "总计",
+    "尚未审结",
+    "其他结果",
+    "结果纠正",
+    "结果维持",
+    "复议后起诉",
+    "未经复议直接起诉",
+    "行政诉讼",
+    "行政复议",
+)
 T4_ROW = "*"
 
 
@@ -53,7 +63,11 @@ def table_regions(stream: Stream, sections: dict[str, SectionHit], tpl: Template
         t4_from = cf.end if cf else t3_start
         t4_start = _find(folded, ("行政复议",), t4_from, min(after_t3) if after_t3 else n)
     ends_t2 = [p for p in (t3_start, sec_start.get("applications"), *after_t3) if p is not None]
-    ends_t3 = [p for p in (sec_start.get("appeals"), t4_start, sec_start.get("problems"), sec_start.get("other_matters")) if p is not None]
+    ends_t3 = [
+        p
+        for p in (sec_start.get("appeals"), t4_start, sec_start.get("problems"), sec_start.get("other_matters"))
+        if p is not None
+    ]
     ends_t4 = [p for p in (sec_start.get("problems"), sec_start.get("other_matters")) if p is not None]
 
     def region(start: int | None, ends: list[int]) -> tuple[int, int] | None:
@@ -145,7 +159,8 @@ def read_table(
         row = spec.row(key)
         cols[key] = tuple(c.key for c in spec.row_columns(row))
         kinds = [c.kind for c in spec.row_columns(row)]
-        rds = row_readings(units, kinds) or row_readings(units, kinds, allow_repair=True)
+        groups = (len(kinds),) if spec.key == "applications" else ()
+        rds = readings_for_row(units, kinds, groups)
         readings[key] = rds
         raws[key] = (raw, units)
     choice = decode_table(readings, cols, identities, hints)
@@ -183,10 +198,12 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
     if not any(u.kind == "number" for u in units):
         return TableRead(None, [], 0)
     flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
-    kinds = ["count"] * len(flat_cols)
-    rds = row_readings(units, kinds) or row_readings(units, kinds, allow_repair=True)
+    kinds: list[CellKind] = ["count"] * len(flat_cols)
+    rds = readings_for_row(units, kinds, tuple(len(APPEALS.row_columns(g)) for g in APPEALS.rows))
     flat_ids = tuple(
-        Identity(i.rule, i.name, tuple((T4_ROW, f"{r}.{c}") for r, c in i.lhs), tuple((T4_ROW, f"{r}.{c}") for r, c in i.rhs))
+        Identity(
+            i.rule, i.name, tuple((T4_ROW, f"{r}.{c}") for r, c in i.lhs), tuple((T4_ROW, f"{r}.{c}") for r, c in i.rhs)
+        )
         for i in identities
     )
     flat_hints: Values = {(T4_ROW, f"{r}.{c}"): v for (r, c), v in hints.items()}
