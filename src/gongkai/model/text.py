@@ -92,7 +92,9 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
+    """Folded form of a (short) string such as a label; cached because labels repeat."""
     return squeeze(text)[0]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from gongkai.model.template import Row, SectionSpec
 from gongkai.model.text import CN_DIGITS, fold
@@ -77,6 +78,12 @@ def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, in
     return out
 
 
+@lru_cache(maxsize=256)
+def _matcher(title: str) -> SequenceMatcher[str]:
+    """A matcher with the title as its second sequence (difflib caches that side's index)."""
+    return SequenceMatcher(None, "", title, autojunk=False)
+
+
 def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, int]:
     """Similarity of the text at ``pos`` to the section's titles, and the end of the match."""
     best, best_end = 0.0, pos
@@ -87,7 +94,11 @@ def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, i
         window = folded[pos : pos + len(t)]
         if not window:
             continue
-        r = SequenceMatcher(None, window, t, autojunk=False).ratio()
+        sm = _matcher(t)
+        sm.set_seq1(window)
+        if sm.real_quick_ratio() < HEADING_SIMILARITY or sm.quick_ratio() < HEADING_SIMILARITY:
+            continue
+        r = sm.ratio()
         if r > best:
             best, best_end = r, pos + len(t)
     return best, best_end
