@@ -10,7 +10,7 @@ from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Templ
 from gongkai.model.text import fold
 from gongkai.parse.cells import Unit, region_units
 from gongkai.parse.decode import RowChoice, RowReading, Values, decode_table, readings_for_row
-from gongkai.parse.labels import Match, find_row
+from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
 
@@ -103,7 +103,27 @@ def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int, check_foll
         if m is not None:
             found.append((row.key, m))
             pos = m.end
-    return found
+    return _fuzzy_missing(stream, spec, found, start, end) if len(found) < len(spec.rows) else found
+
+
+def _fuzzy_missing(
+    stream: Stream, spec: TableSpec, found: list[tuple[str, Match]], start: int, end: int
+) -> list[tuple[str, Match]]:
+    """Rows whose label has an unknown typo: look for a close match between their found
+    neighbours (a label variant seen in real reports belongs in the template declaration)."""
+    order = [r.key for r in spec.rows]
+    at = dict(found)
+    for i, row in enumerate(spec.rows):
+        if row.key in at:
+            continue
+        before = [at[k].end for k in order[:i] if k in at]
+        after = [at[k].start for k in order[i + 1 :] if k in at]
+        lo = before[-1] if before else start
+        hi = after[0] if after else end
+        m = fuzzy_row(stream.folded, row, lo, hi)
+        if m is not None:
+            at[row.key] = m
+    return [(k, at[k]) for k in order if k in at]
 
 
 def _region_text(stream: Stream, m: Match, end_folded: int) -> tuple[str, int]:
