@@ -56,6 +56,17 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class Continuity:
+    """An identity between a report and the same agency's report of the year before:
+    ``sum(sign * value)`` over the terms is 0; a term is (sign, 0 = last year / 1 = this year,
+    column), applied to each of ``rows`` of table 2."""
+
+    rule: str
+    rows: tuple[str, ...]
+    terms: tuple[tuple[int, int, str], ...]
+
+
+@dataclass(frozen=True)
 class TableSpec:
     key: str
     number: int
@@ -116,6 +127,8 @@ class Template:
     identities: tuple[Identity, ...]
     markers: tuple[str, ...] = field(default=())
     """Texts found only in reports of this version; they tell versions apart."""
+    continuity: tuple[Continuity, ...] = ()
+    """Identities with last year's report of the same agency (same template)."""
 
     def table(self, key: str) -> TableSpec:
         return self.tables[key]
@@ -418,6 +431,14 @@ V2021 = Template(
         "申请人无正当理由逾期不补正",
         "申请人逾期未按收费通知要求缴纳费用",
     ),
+    (
+        # 现行有效件数 = last year's 现行有效 + 本年制发 − 本年废止
+        Continuity(
+            "in_force_continuity",
+            ("regulations", "normative_documents"),
+            ((1, 1, "in_force"), (-1, 0, "in_force"), (-1, 1, "issued"), (1, 1, "repealed")),
+        ),
+    ),
 )
 V2019 = Template(
     "v2019",
@@ -426,6 +447,14 @@ V2019 = Template(
     {"active_disclosure": ACTIVE_V2019, "applications": _APPS_V2019, "appeals": APPEALS},
     _identities(_APPS_V2019),
     ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "政府集中采购", "其他对外管理服务事项"),
+    (
+        # 上一年项目数量 = last year's 上一年项目数量 + last year's 本年增/减
+        Continuity(
+            "prior_items_continuity",
+            ("licensing", "other_services", "penalties", "coercion", "fees"),
+            ((1, 1, "prior_items"), (-1, 0, "prior_items"), (-1, 0, "change")),
+        ),
+    ),
 )
 TEMPLATES: dict[str, Template] = {"v2019": V2019, "v2021": V2021}
 

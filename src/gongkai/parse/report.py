@@ -112,6 +112,7 @@ def parse_document(doc: Document) -> Report:
         tr = read_table(stream, tpl.table(key), tpl.identities_of(key), region, _hints(facts_by_key, key))
         report.tables[key] = tr.cells
         report.decisions.extend(tr.decisions)
+        report.alternatives.update(tr.alternatives)
     region4 = regions.get("appeals")
     if region4 is not None:
         tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from gongkai.model.report import Cell, Decision, TableCells
+from gongkai.model.report import Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
 from gongkai.parse.cells import Unit, region_units
@@ -34,6 +34,7 @@ class TableRead:
     cells: TableCells | None
     decisions: list[Decision]
     rows_found: int
+    alternatives: dict[str, list[dict[str, Number | None]]] = field(default_factory=dict)
 
 
 def _find(folded: str, needles: tuple[str, ...], start: int, end: int) -> int | None:
@@ -186,6 +187,7 @@ def read_table(
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
+    alternatives: dict[str, list[dict[str, Number | None]]] = {}
     for key, _m in found:
         if key not in raws:
             continue
@@ -198,7 +200,9 @@ def read_table(
         cells[key] = _cells_from_choice(stream, ch, cols[key], raw, units)
         if ch.method != "direct":
             decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
-    return TableRead(cells, decisions, len(found))
+        if ch.tied:
+            alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
+    return TableRead(cells, decisions, len(found), alternatives)
 
 
 def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Identity, ...], hints: Values) -> TableRead:
