@@ -39,6 +39,8 @@ class Row:
     group: str | None = None
     caption: str | None = None
     """Table 2: the 第二十条 caption of the block the row opens or belongs to."""
+    replaces: tuple[str, ...] = ()
+    """An alternate row that some reports print instead of these rows (their sum)."""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -75,6 +77,26 @@ class TableSpec:
     columns: tuple[Column, ...]
     anchors: tuple[str, ...] = ()
     """Texts that mark where the table starts (besides its first row label)."""
+    alternates: tuple[Row, ...] = ()
+    """Rows a report may print in place of several template rows (``Row.replaces``)."""
+
+    def with_alternate(self, alt: Row) -> TableSpec:
+        """This table with ``alt`` standing in the place of the rows it replaces."""
+        rows: list[Row] = []
+        for r in self.rows:
+            if r.key in alt.replaces:
+                if alt not in rows:
+                    rows.append(alt)
+            else:
+                rows.append(r)
+        return TableSpec(self.key, self.number, self.title, tuple(rows), self.columns, self.anchors, ())
+
+    def effective(self, present: set[str] | dict[str, object]) -> TableSpec:
+        """The row layout a report actually used (an alternate row present → swapped in)."""
+        for alt in self.alternates:
+            if alt.key in present:
+                return self.with_alternate(alt)
+        return self
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -133,8 +155,14 @@ class Template:
     def table(self, key: str) -> TableSpec:
         return self.tables[key]
 
-    def identities_of(self, table_key: str) -> tuple[Identity, ...]:
-        rows = {r.key for r in self.tables[table_key].rows}
+    def identities_of(
+        self, table_key: str, present: set[str] | dict[str, object] | None = None
+    ) -> tuple[Identity, ...]:
+        """Identities of a table; with ``present`` (the rows a report has), for its actual layout."""
+        spec = self.tables[table_key]
+        if present is not None and table_key == "applications" and spec.effective(present) is not spec:
+            return tuple(i for i in _identities(spec.effective(present)) if i.rule.startswith("t3_"))
+        rows = {r.key for r in spec.rows}
         return tuple(i for i in self.identities if i.lhs[0][0] in rows)
 
     def applies_to(self, year: int) -> bool:
@@ -255,7 +283,7 @@ _T3_TAIL: tuple[Row, ...] = (
 T3_ANCHORS = ("本列数据的勾稽关系", "申请人情况")
 
 
-def _applications(other_rows: tuple[Row, ...]) -> TableSpec:
+def _applications(other_rows: tuple[Row, ...], alternates: tuple[Row, ...] = ()) -> TableSpec:
     return TableSpec(
         "applications",
         3,
@@ -263,7 +291,14 @@ def _applications(other_rows: tuple[Row, ...]) -> TableSpec:
         _T3_HEAD + other_rows + _T3_TAIL,
         APPLICANT_COLUMNS,
         T3_ANCHORS,
+        alternates,
     )
+
+
+# Some v2021 reports keep the v2019 layout of （六）其他处理: one row for the three.
+_T3_OTHER_AS_ONE_ROW = Row(
+    "other", "其他处理", "（六）", replaces=("other_no_correction", "other_unpaid_fee", "other_other")
+)
 
 
 def outcome_rows(table: TableSpec) -> tuple[str, ...]:
@@ -415,7 +450,7 @@ def _identities(t3: TableSpec) -> tuple[Identity, ...]:
     return tuple(out)
 
 
-_APPS_V2021 = _applications(_T3_OTHER_V2021)
+_APPS_V2021 = _applications(_T3_OTHER_V2021, (_T3_OTHER_AS_ONE_ROW,))
 _APPS_V2019 = _applications(_T3_OTHER_V2019)
 
 V2021 = Template(

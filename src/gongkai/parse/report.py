@@ -109,7 +109,7 @@ def parse_document(doc: Document) -> Report:
         region = regions.get(key)
         if region is None:
             continue
-        tr = read_table(stream, tpl.table(key), tpl.identities_of(key), region, _hints(facts_by_key, key))
+        tr = read_table(stream, tpl, key, region, _hints(facts_by_key, key))
         report.tables[key] = tr.cells
         report.decisions.extend(tr.decisions)
         report.alternatives.update(tr.alternatives)
