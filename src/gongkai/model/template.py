@@ -8,6 +8,7 @@ is added here, never special-cased in a parser.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -91,7 +92,7 @@ class TableSpec:
                 rows.append(r)
         return TableSpec(self.key, self.number, self.title, tuple(rows), self.columns, self.anchors, ())
 
-    def effective(self, present: set[str] | dict[str, object]) -> TableSpec:
+    def effective(self, present: Collection[str]) -> TableSpec:
         """The row layout a report actually used (an alternate row present → swapped in)."""
         for alt in self.alternates:
             if alt.key in present:
