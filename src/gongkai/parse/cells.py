@@ -163,3 +163,62 @@ def parse_cell_text(text: str) -> tuple[int | float | None, bool, str | None, bo
         return None, False, None, False
     sign = -1 if m.group("sign") in ("减", "-", "−") else 1
     return parse_number(m.group("num"), sign), False, m.group("unit"), True
+
+
+def line_fields(raw: str, offset: int = 0) -> list[tuple[str, int]] | None:
+    """The tab-separated fields that follow a row label on its own line (with offsets), or
+    None when the label's line is not a tab-separated row. The text between the label and the
+    first tab is the rest of the label cell, not a field."""
+    line = raw.split("\n", 1)[0]
+    if line.count("\t") < 2:
+        return None
+    out: list[tuple[str, int]] = []
+    pos = line.index("\t") + 1
+    for field in line[pos:].split("\t"):
+        out.append((field, offset + pos))
+        pos += len(field) + 1
+    return out
+
+
+def trailing_empties(fields: list[tuple[str, int]]) -> int:
+    n = 0
+    for text, _ in reversed(fields):
+        if text.strip():
+            break
+        n += 1
+    return n
+
+
+def positional_units(fields: list[tuple[str, int]], k: int, trailing: int) -> list[Unit] | None:
+    """Read a tab-separated row by position: drop the ``trailing`` empty fields the table's
+    rows all end with and leading empty fields beyond ``k`` (a merged label cell); then every
+    remaining field is one cell, an empty one a blank cell. None when that does not fit."""
+    f = list(fields)
+    for _ in range(trailing):
+        if f and not f[-1][0].strip():
+            f.pop()
+    while len(f) > k and not f[0][0].strip():
+        f.pop(0)
+    if len(f) != k:
+        return None
+    units: list[Unit] = []
+    for text, off in f:
+        fu, saw_text = _field_units(text, off)
+        if saw_text or len(fu) != 1:
+            return None
+        u = fu[0]
+        units.append(Unit("blank", "", offset=off) if u.kind == "empty" else u)
+    return units
+
+
+def is_clean_row(fields: list[tuple[str, int]], k: int) -> bool:
+    """Exactly ``k`` fields hold one number each and the rest are empty."""
+    numbers = 0
+    for text, off in fields:
+        if not text.strip():
+            continue
+        fu, saw_text = _field_units(text, off)
+        if saw_text or len(fu) != 1 or fu[0].kind != "number":
+            return False
+        numbers += 1
+    return numbers == k
