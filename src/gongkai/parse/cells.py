@@ -222,3 +222,28 @@ def is_clean_row(fields: list[tuple[str, int]], k: int) -> bool:
             return False
         numbers += 1
     return numbers == k
+
+
+_CELL_LINE = re.compile(r"^\t[^\t]*$")
+
+
+def cell_lines(raw: str, offset: int = 0, skip_blank_lines: bool = False) -> list[tuple[str, int]] | None:
+    """One-cell-per-line rows (text exported from DOCX: every cell on its own line, indented
+    by a tab; a lone tab is an empty cell; a blank line ends the row). Returns the fields after
+    the label, or None when the region does not have that shape."""
+    lines = raw.split("\n")
+    if lines[0].strip():
+        return None
+    pos = len(lines[0]) + 1
+    fields: list[tuple[str, int]] = []
+    for ln in lines[1:]:
+        if ln == "":
+            if fields or not skip_blank_lines:
+                break
+            pos += 1
+            continue
+        if not _CELL_LINE.match(ln) or re.search(r"[\u4e00-\u9fff]", ln):
+            break
+        fields.append((ln[1:], offset + pos + 1))
+        pos += len(ln) + 1
+    return fields or None

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from gongkai.model.report import Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
-from gongkai.parse.cells import Unit, is_clean_row, line_fields, positional_units, region_units, trailing_empties
+from gongkai.parse.cells import (
+    Unit,
+    cell_lines,
+    is_clean_row,
+    line_fields,
+    positional_units,
+    region_units,
+    trailing_empties,
+)
 from gongkai.parse.decode import RowChoice, RowReading, Values, decode_table, readings_for_row
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.sections import SectionHit
@@ -212,6 +220,8 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
         kinds = [c.kind for c in spec.row_columns(row)]
         fields = line_fields(raw, off)
         positional = positional_units(fields, len(kinds), trailing) if fields is not None else None
+        if positional is None and (one_per_line := cell_lines(raw, off)) is not None:
+            positional = positional_units(one_per_line, len(kinds), 0)
         units = positional or region_units(raw, off)
         if not any(u.kind != "empty" for u in units):
             continue  # a label with nothing after it: the row's values are missing
@@ -273,7 +283,12 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
         return TableRead(None, [], 0)
     text_start = stream.index[last - 1] + 1
     raw = stream.text[text_start : stream.to_text(end)]
-    units = _appeals_positional(raw, text_start) or region_units(raw, text_start)
+    one_per_line = cell_lines(raw, text_start, skip_blank_lines=True)
+    units = (
+        _appeals_positional(raw, text_start)
+        or (positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None)
+        or region_units(raw, text_start)
+    )
     if not any(u.kind == "number" for u in units):
         return TableRead(None, [], 0)
     flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
