@@ -18,7 +18,7 @@ from gongkai.model.template import BLANK_MARKERS
 UnitKind = Literal["number", "blank", "empty"]
 
 _NUMBER = re.compile(
-    r"(?P<sign>[增减+\-−])?\s*(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
+    r"(?:(?P<sign>[增减+\-−])\s*)?(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
 )
 _BLANK_TOKEN = re.compile(r"^(?:/|／|-|—|–|－|——|无|空)$")
 
@@ -92,7 +92,13 @@ def _with_soft(u: Unit, soft: bool) -> Unit:
     return Unit(u.kind, u.text, u.sign, u.unit, u.offset, soft, u.edge)
 
 
-_HARD = re.compile(r"[\t\n]")
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """Pieces between hard separators, each with whether its line has tabs (cell edges)."""
+    out: list[tuple[str, bool]] = []
+    for line in text.split("\n"):
+        tabbed = "\t" in line
+        out.extend((p, tabbed) for p in line.split("\t"))
+    return out
 
 
 def region_units(text: str, offset: int = 0) -> list[Unit]:
@@ -101,9 +107,11 @@ def region_units(text: str, offset: int = 0) -> list[Unit]:
     units: list[Unit] = []
     started = False
     pos = 0
-    for piece in _HARD.split(text):
+    for piece, has_tab in _pieces(text):
         fu, saw_text = _field_units(piece, offset + pos)
         pos += len(piece) + 1
+        if not has_tab and fu and fu[0].kind == "empty":
+            continue  # only a tab (a cell edge) makes an empty cell; blank lines do not
         has_values = any(u.kind != "empty" for u in fu)
         if started and saw_text and not has_values:
             break
