@@ -124,7 +124,8 @@ def blank_cells(report: Report) -> Iterator[Finding]:
                 "blank_cells",
                 "warning",
                 f"tables.{key}",
-                f"{table_label(key)}有 {len(unplaced)} 行的数字个数少于栏目数（如“{row_label(key, unplaced[0], report.template)}”），"
+                f"{table_label(key)}有 {len(unplaced)} 行的数字个数少于栏目数"
+                f"（如“{row_label(key, unplaced[0], report.template)}”），"
                 "有单元格未填数字，无法确定是哪一栏；没有发生应填 0",
                 cells=tuple(f"{key}.{r}" for r in unplaced),
                 uncertain=True,
