@@ -439,4 +439,4 @@ def _row_choice(
 
 
 def _hint_misses(vals: Values, hints: Values) -> int:
-    return sum(1 for ref, v in vals.items() if ref in hints and hints[ref] is not None and v is not None and v != hints[ref])
+    return sum(1 for ref, v in vals.items() if v is not None and hints.get(ref) is not None and v != hints[ref])
