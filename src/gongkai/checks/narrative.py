@@ -116,6 +116,8 @@ def problems_empty(report: Report) -> Iterator[Finding]:
 
 @rule("fee_statement_missing", "warning", "第六部分说明信息处理费收取情况", templates=("v2021",))
 def fee_statement_missing(report: Report) -> Iterator[Finding]:
+    if "other_matters" not in report.section_titles:
+        return  # the missing section is reported by section_missing
     text = report.sections.get("other_matters") or ""
     if not FEE_WORDS.search(text):
         yield Finding(
