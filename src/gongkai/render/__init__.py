@@ -1,0 +1,3 @@
+"""Renderers: a canonical ``Report`` written out as the documents agencies publish."""
+
+from __future__ import annotations

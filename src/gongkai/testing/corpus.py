@@ -1,0 +1,68 @@
+"""A synthetic corpus: generated reports rendered in every format, damaged, as bytes.
+
+``make_document(seed, fmt, damage)`` is deterministic; the returned ``GeneratedReport`` is
+the truth the bytes must read back to (after damage that changes what the document shows).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+
+from gongkai.render.html import render_html
+from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
+from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk
+from gongkai.testing.generate import GeneratedReport, generate
+
+
+def docx_available() -> bool:
+    try:
+        import gongkai.render.docx  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def formats() -> tuple[str, ...]:
+    """Every format gongkai reads that we can render here."""
+    base = ("html", *TEXT_RENDERERS)
+    return (*base, "docx") if docx_available() else base
+
+
+@dataclass
+class SyntheticDocument:
+    name: str
+    fmt: str
+    damage: str
+    data: bytes
+    truth: GeneratedReport
+
+
+def render_bytes(gen: GeneratedReport, fmt: str) -> bytes:
+    if fmt == "html":
+        return render_html(gen.report).encode("utf-8")
+    if fmt == "docx":
+        from gongkai.render.docx import render_docx
+
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "r.docx")
+            render_docx(gen.report, path)
+            with open(path, "rb") as f:
+                return f.read()
+    return TEXT_RENDERERS[fmt](gen.report).encode("utf-8")
+
+
+def make_document(seed: int, fmt: str, damage: str = "none", template: str | None = None) -> SyntheticDocument:
+    if fmt not in APPLIES.get(damage, frozenset()):
+        raise ValueError(f"damage {damage} does not apply to {fmt}")
+    gen = generate(seed, template)
+    if damage == "blank_zeros":
+        gen = blank_zeros(gen, seed)
+    if damage in TEXT_DAMAGES or damage == "gbk":
+        text = render_html(gen.report) if fmt == "html" else TEXT_RENDERERS[fmt](gen.report)
+        data = gbk(text) if damage == "gbk" else TEXT_DAMAGES[damage](text, seed).encode("utf-8")
+    else:
+        data = render_bytes(gen, fmt)
+    name = f"{seed:06d}-{fmt}-{damage}{FILE_SUFFIX[fmt]}"
+    return SyntheticDocument(name, fmt, damage, data, gen)
