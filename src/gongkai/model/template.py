@@ -191,7 +191,13 @@ _T3_HEAD: tuple[Row, ...] = (
         ("其他法律行政止公开", "其它法律行政法规禁止公开", "其他法律、行政法规禁止公开", "其他法律行政法规禁止公示"),
         group="（三）不予公开",
     ),
-    Row("withheld_security_stability", "危及“三安全一稳定”", "3.", ('危及"三安全一稳定"', "危及三安全一稳定"), group="（三）不予公开"),
+    Row(
+        "withheld_security_stability",
+        "危及“三安全一稳定”",
+        "3.",
+        ('危及"三安全一稳定"', "危及三安全一稳定"),
+        group="（三）不予公开",
+    ),
     Row("withheld_third_party", "保护第三方合法权益", "4.", group="（三）不予公开"),
     Row("withheld_internal_affairs", "属于三类内部事务信息", "5.", group="（三）不予公开"),
     Row("withheld_process_info", "属于四类过程性信息", "6.", group="（三）不予公开"),
@@ -405,7 +411,13 @@ V2021 = Template(
     SECTIONS,
     {"active_disclosure": ACTIVE_V2021, "applications": _APPS_V2021, "appeals": APPEALS},
     _identities(_APPS_V2021),
-    ("本年制发件数", "本年废止件数", "现行有效件数", "申请人无正当理由逾期不补正", "申请人逾期未按收费通知要求缴纳费用"),
+    (
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "申请人无正当理由逾期不补正",
+        "申请人逾期未按收费通知要求缴纳费用",
+    ),
 )
 V2019 = Template(
     "v2019",

@@ -29,13 +29,17 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
     except UnicodeDecodeError:
         pass
     sample = data[:4096]
-    if sample and sample.count(b"\x00") > len(sample) // 4:
+    if b"\x00" in sample and len(data) % 2 == 0:
+        # UTF-16 without BOM: Chinese text has NUL bytes only beside ASCII characters
         even, odd = sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")
-        enc = "utf-16-le" if odd > even else "utf-16-be"
+        enc = "utf-16-le" if odd >= even else "utf-16-be"
         try:
-            return data.decode(enc)
+            text = data.decode(enc)
+            if _looks_textual(text):
+                return text
         except UnicodeDecodeError:
-            raise ReadError(path, "文件含有大量空字节，不是可读的文本文件", "binary") from None
+            pass
+        raise ReadError(path, "文件含有空字节，不是可读的文本文件（可能是二进制文件）", "binary")
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
@@ -71,6 +75,8 @@ def check_text(text: str, path: str) -> None:
         raise ReadError(path, "文件内容不是文本（可能是二进制或已损坏的文件）", "binary")
 
 
+_ARTEFACTS = re.compile(r"\[bookmark:[^\]\n]*\]")
+"""Anchors that DOCX-to-text converters leave in the text (``[bookmark: _Hlk66973412]``)."""
 _MD_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -109,6 +115,7 @@ def read_text(path: str, data: bytes, markdown: bool | None = None) -> Document:
         raise ReadError(path, f"文件过大（{len(data) / 1048576:.1f} MB），不像是一份年度报告", "too_large")
     text = decode_bytes(data, path)
     check_text(text, path)
+    text = _ARTEFACTS.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if markdown is None:
         markdown = sum(1 for ln in lines if _MD_ROW.match(ln)) >= 3
