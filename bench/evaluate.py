@@ -84,14 +84,13 @@ def _one_synthetic(job: tuple[int, str, str]) -> dict[str, Any]:
     }
 
 
+COMBO_SEED_STRIDE = 100_000
+"""Each format × damage draws its own reports, so the corpus covers more of the model."""
+
+
 def synthetic_jobs(per_combo: int, seed0: int) -> list[tuple[int, str, str]]:
-    return [
-        (seed0 + i, fmt, damage)
-        for damage, fmts in APPLIES.items()
-        for fmt in formats()
-        if fmt in fmts
-        for i in range(per_combo)
-    ]
+    combos = [(fmt, damage) for damage, fmts in APPLIES.items() for fmt in formats() if fmt in fmts]
+    return [(seed0 + k * COMBO_SEED_STRIDE + i, fmt, damage) for k, (fmt, damage) in enumerate(combos) for i in range(per_combo)]
 
 
 class Group:

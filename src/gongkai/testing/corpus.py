@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from gongkai.render.html import render_html
 from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
-from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk
+from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk, headings_missing_key
 from gongkai.testing.generate import GeneratedReport, generate
 
 
@@ -64,5 +64,8 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         data = gbk(text) if damage == "gbk" else TEXT_DAMAGES[damage](text, seed).encode("utf-8")
     else:
         data = render_bytes(gen, fmt)
+    if damage == "headings_missing":
+        # without its heading the section cannot be told apart: the truth is 'absent'
+        gen.report.sections[headings_missing_key(seed)] = None
     name = f"{seed:06d}-{fmt}-{damage}{FILE_SUFFIX[fmt]}"
     return SyntheticDocument(name, fmt, damage, data, gen)

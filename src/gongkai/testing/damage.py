@@ -91,15 +91,19 @@ def headings_renumbered(text: str, seed: int) -> str:
     rng = random.Random(seed)
     for i, s in enumerate(SECTIONS):
         if rng.random() < 0.5:
-            new = rng.choice((f"{i + 1}、{s.title}", f"{s.number} 、{s.title}", f"{s.number}.{s.title}"))
+            new = rng.choice((f"{i + 1}、{s.title}", f"{s.number} 、{s.title}"))
             text = text.replace(s.canonical, new, 1)
     return text
 
 
+def headings_missing_key(seed: int) -> str:
+    """The section whose heading ``headings_missing`` removes."""
+    return random.Random(seed).choice(("overview", "problems", "other_matters"))
+
+
 def headings_missing(text: str, seed: int) -> str:
     """One of sections 一, 五, 六 loses its heading (its text runs on from the one before)."""
-    rng = random.Random(seed)
-    s = rng.choice([x for x in SECTIONS if x.key in ("overview", "problems", "other_matters")])
+    s = next(x for x in SECTIONS if x.key == headings_missing_key(seed))
     return re.sub(rf"(<h2>)?{re.escape(s.canonical)}(</h2>)?\n?", "", text, count=1)
 
 
