@@ -93,19 +93,19 @@ def plant_t3_row_total(rng: random.Random, t: Template, tables: dict[str, TableC
     apps = tables["applications"]
     assert apps is not None
     outcomes = outcome_rows(t.table("applications"))
-    col = rng.choice(APPLICANT_PARTS)
-    donors = [r for r in outcomes if (_cell(apps, r, col).value or 0) > 0]
     d = _delta(rng)
-    if donors:
-        src = rng.choice(donors)
+    movable = [(r, c) for c in APPLICANT_PARTS for r in outcomes if (_cell(apps, r, c).value or 0) > 0]
+    if movable:
+        src, col = rng.choice(movable)
         d = min(d, int(_cell(apps, src, col).value or 0))
         dst = rng.choice([r for r in outcomes if r != src])
         _shift(apps, src, col, -d)
         _shift(apps, dst, col, d)
     else:
-        # nothing to move: a row total that is simply wrong breaks its row and the
-        # total column's outcome sum; that is still a t3_row_total defect
-        _shift(apps, rng.choice(outcomes), "total", d)
+        # an empty table: the totals of 一 and 四 grow together, so the total column
+        # still balances and only those two rows' totals are wrong
+        _shift(apps, "received", "total", d)
+        _shift(apps, "carried_forward", "total", d)
 
 
 def plant_t3_outcome_total(rng: random.Random, t: Template, tables: dict[str, TableCells | None]) -> None:
