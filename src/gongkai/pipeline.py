@@ -5,6 +5,7 @@ from __future__ import annotations
 from gongkai.checks import run_checks
 from gongkai.model.report import Report
 from gongkai.parse import parse_document
+from gongkai.parse.years import resolve_across_years
 from gongkai.readers import ReadError, read
 
 
@@ -15,6 +16,25 @@ def looks_like_report(report: Report) -> bool:
         or len(report.section_titles) >= 2
         or any(t is not None for t in report.tables.values())
     )
+
+
+def parse_paths(paths: list[str], check: bool = True) -> list[Report | ReadError]:
+    """Parse several files; reports of one agency in consecutive years settle each other's
+    ambiguous table-2 runs before the checks run. Unreadable files come back as ReadError."""
+    out: list[Report | ReadError] = []
+    for p in paths:
+        try:
+            out.append(parse_path(p, check=False))
+        except ReadError as e:
+            out.append(e)
+        except Exception as e:  # one bad file never stops the batch
+            out.append(ReadError(p, f"解析失败（{type(e).__name__}: {str(e)[:120]}）", "internal"))
+    reports = [r for r in out if isinstance(r, Report)]
+    resolve_across_years(reports)
+    if check:
+        for r in reports:
+            r.findings = run_checks(r)
+    return out
 
 
 def parse_path(path: str, check: bool = True) -> Report:

@@ -18,7 +18,8 @@ def _identities(report: Report, rule_id: str) -> list[tuple[str, Identity]]:
     for table in ("applications", "appeals"):
         if report.tables.get(table) is None:
             continue
-        out.extend((table, i) for i in tpl.identities_of(table) if i.rule == rule_id)
+        present = {k for k, v in (report.tables[table] or {}).items() if v is not None}
+        out.extend((table, i) for i in tpl.identities_of(table, present) if i.rule == rule_id)
     return out
 
 

@@ -59,7 +59,7 @@ def table_incomplete(report: Report) -> Iterator[Finding]:
         cells = report.tables.get(key)
         if cells is None:
             continue
-        spec = tpl.table(key)
+        spec = tpl.table(key).effective({k for k, v in cells.items() if v is not None})
         missing_rows = [r.key for r in spec.rows if cells.get(r.key) is None]
         missing_cells = [
             f"{key}.{r}.{c}"

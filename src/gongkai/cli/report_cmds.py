@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from gongkai.cli import app
 from gongkai.model.report import Report
-from gongkai.pipeline import parse_path
+from gongkai.pipeline import parse_paths
 from gongkai.readers.document import ReadError
 
 EXIT_ERRORS = 1
@@ -27,14 +27,18 @@ FilesArg = Annotated[
 ]
 
 
-def _load(path: Path, err: Console) -> Report | None:
-    try:
-        return parse_path(str(path))
-    except ReadError as e:
-        err.print(f"[bold red]无法读取[/] {escape(str(path))}：{escape(e.reason)}")
-    except Exception as e:  # never a traceback for a bad file
-        err.print(f"[bold red]解析失败[/] {escape(str(path))}：{type(e).__name__}: {escape(str(e))[:200]}")
-    return None
+def _load_all(files: list[Path], err: Console) -> tuple[list[Report], int]:
+    """Parse every file (neighbouring years of one agency help each other); print one line
+    per unreadable file. Returns the reports and the count of unreadable files."""
+    reports: list[Report] = []
+    unreadable = 0
+    for item in parse_paths([str(f) for f in files]):
+        if isinstance(item, ReadError):
+            unreadable += 1
+            err.print(f"[bold red]无法读取[/] {escape(item.path)}：{escape(item.reason)}")
+        else:
+            reports.append(item)
+    return reports, unreadable
 
 
 @app.command("parse")
@@ -46,14 +50,7 @@ def parse_cmd(
     """读取报告，输出规范化的结构（表格、章节、日期）。"""
     out = Console(soft_wrap=True)
     err = Console(stderr=True, soft_wrap=True)
-    reports: list[Report] = []
-    unreadable = 0
-    for f in files:
-        r = _load(f, err)
-        if r is None:
-            unreadable += 1
-        else:
-            reports.append(r)
+    reports, unreadable = _load_all(files, err)
     if as_json:
         objs = [r.to_json(provenance=provenance) for r in reports]
         payload = objs[0] if len(files) == 1 and objs else objs
@@ -94,13 +91,10 @@ def check_cmd(
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, soft_wrap=True)
     totals: Counter[str] = Counter()
-    unreadable = 0
     results = []
-    for f in files:
-        r = _load(f, err)
-        if r is None:
-            unreadable += 1
-            continue
+    reports, unreadable = _load_all(files, err)
+    for r in reports:
+        f = r.source.path
         counts = Counter(x.severity for x in r.findings)
         totals.update(counts)
         if as_json:

@@ -25,7 +25,8 @@ COST_SPLIT = 1.0
 COST_JOIN = 2.0
 COST_INSERT = 2.0
 COST_EMPTY_INTERIOR = 0.3
-COST_EMPTY_EDGE = 1.0
+COST_EMPTY_EDGE = 5.0
+"""An empty field before or after the values is usually a layout artefact, rarely a blank cell."""
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,8 @@ class RowChoice:
     candidates: int = 1
     method: str = "direct"
     confidence: float = 1.0
+    tied: tuple[tuple[int | float | None, ...], ...] = ()
+    """When uncertain: the values of every equally good reading (for later evidence)."""
 
 
 @dataclass
@@ -408,7 +411,8 @@ def _row_choice(
         method, conf = "identities and text", 0.97
     else:
         method, conf = "identities", 0.99
-    return RowChoice(main, unc, n, method, conf)
+    tied_values = tuple(tuple(c.value for c in rd.cells) for rd in tied) if unc else ()
+    return RowChoice(main, unc, n, method, conf, tied_values)
 
 
 def _hint_misses(vals: Values, hints: Values) -> int:

@@ -61,7 +61,9 @@ FEE_WORDS = re.compile(r"信息处理费|处理费")
 def extract_facts(text: str) -> list[Fact]:
     """Facts from prose (table text must not be passed in)."""
     out: list[Fact] = []
-    for sentence in re.split(r"(?<=[。；;！？\n])", text):
+    # PDF text breaks lines mid-sentence (``受理政府信息公开申\n请17件``): sentences end at punctuation
+    text = re.sub(r"[ \t]*\n[ \t]*", "", text)
+    for sentence in re.split(r"(?<=[。；;！？])", text):
         if not sentence.strip():
             continue
         seen: set[str] = set()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from gongkai.model.report import Cell, Decision, TableCells
+from gongkai.model.report import Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
 from gongkai.parse.cells import Unit, region_units
@@ -34,6 +34,7 @@ class TableRead:
     cells: TableCells | None
     decisions: list[Decision]
     rows_found: int
+    alternatives: dict[str, list[dict[str, Number | None]]] = field(default_factory=dict)
 
 
 def _find(folded: str, needles: tuple[str, ...], start: int, end: int) -> int | None:
@@ -160,13 +161,33 @@ def _unreadable(cols: tuple[str, ...], raw: str, stream: Stream, units: list[Uni
     return {c: Cell(None, raw.strip(), source=src, confidence=0.0, uncertain=reason) for c in cols}
 
 
-def read_table(
-    stream: Stream, spec: TableSpec, identities: tuple[Identity, ...], region: tuple[int, int], hints: Values
-) -> TableRead:
+def _use_alternates(
+    stream: Stream, spec: TableSpec, found: list[tuple[str, Match]], start: int, end: int
+) -> tuple[TableSpec, list[tuple[str, Match]]]:
+    """A report may print one row where the template has several (``Row.replaces``)."""
+    keys = {k for k, _ in found}
+    order = [r.key for r in spec.rows]
+    for alt in spec.alternates:
+        if keys & set(alt.replaces):
+            continue
+        first = order.index(alt.replaces[0])
+        before = [m.end for k, m in found if order.index(k) < first]
+        after = [m.start for k, m in found if order.index(k) > first]
+        m = find_row(stream.folded, alt, before[-1] if before else start, after[0] if after else end)
+        if m is not None:
+            found = sorted([*found, (alt.key, m)], key=lambda f: f[1].start)
+            return spec.with_alternate(alt), found
+    return spec, found
+
+
+def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int], hints: Values) -> TableRead:
     start, end = region
+    spec = tpl.table(key)
     found = _find_rows(stream, spec, start, end, check_follow=spec.key == "active_disclosure")
     if not found:
         return TableRead(None, [], 0)
+    spec, found = _use_alternates(stream, spec, found, start, end)
+    identities = tpl.identities_of(key, {k for k, _ in found})
     readings: dict[str, list[RowReading]] = {}
     cols: dict[str, tuple[str, ...]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
@@ -186,6 +207,7 @@ def read_table(
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
+    alternatives: dict[str, list[dict[str, Number | None]]] = {}
     for key, _m in found:
         if key not in raws:
             continue
@@ -198,7 +220,9 @@ def read_table(
         cells[key] = _cells_from_choice(stream, ch, cols[key], raw, units)
         if ch.method != "direct":
             decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
-    return TableRead(cells, decisions, len(found))
+        if ch.tied:
+            alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
+    return TableRead(cells, decisions, len(found), alternatives)
 
 
 def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Identity, ...], hints: Values) -> TableRead:
