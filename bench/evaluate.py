@@ -90,7 +90,11 @@ COMBO_SEED_STRIDE = 100_000
 
 def synthetic_jobs(per_combo: int, seed0: int) -> list[tuple[int, str, str]]:
     combos = [(fmt, damage) for damage, fmts in APPLIES.items() for fmt in formats() if fmt in fmts]
-    return [(seed0 + k * COMBO_SEED_STRIDE + i, fmt, damage) for k, (fmt, damage) in enumerate(combos) for i in range(per_combo)]
+    return [
+        (seed0 + k * COMBO_SEED_STRIDE + i, fmt, damage)
+        for k, (fmt, damage) in enumerate(combos)
+        for i in range(per_combo)
+    ]
 
 
 class Group:
@@ -162,8 +166,17 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
         "by_format": {k: v.row() for k, v in sorted(by_fmt.items())},
         "by_damage": {k: v.row() for k, v in by_damage.items()},
         "by_combo": {k: v.row() for k, v in sorted(by_combo.items())},
-        "rules": {k: {"tp": v.tp, "fp": v.fp, "fn": v.fn, "precision": v.precision, "recall": v.recall} for k, v in sorted(rules.items())},
-        "arithmetic": {"precision": arith.precision, "recall": arith.recall, "tp": arith.tp, "fp": arith.fp, "fn": arith.fn},
+        "rules": {
+            k: {"tp": v.tp, "fp": v.fp, "fn": v.fn, "precision": v.precision, "recall": v.recall}
+            for k, v in sorted(rules.items())
+        },
+        "arithmetic": {
+            "precision": arith.precision,
+            "recall": arith.recall,
+            "tp": arith.tp,
+            "fp": arith.fp,
+            "fn": arith.fn,
+        },
         "failures": failures,
     }
 
@@ -172,8 +185,11 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run_goldens() -> list[GoldenResult]:
-    out = []
+    out: list[GoldenResult] = []
     base = shared_dir()
+    if not base.is_dir():
+        print(f"金标准文档目录不存在：{base}（设置 GONGKAI_SHARED），跳过金标准评测")
+        return out
     for g in load_goldens():
         path = base / g["document"]
         if not path.is_file():
@@ -240,8 +256,10 @@ def _pct(x: float | None) -> str:
 
 def print_groups(title: str, groups: dict[str, dict[str, Any]]) -> None:
     print(f"\n{title}")
-    print(f"{'':28} {'docs':>6} {'read':>6} {'cells':>8} {'exact%':>7} {'wrong':>6} {'uncert':>6} {'missed':>6} "
-          f"{'sect%':>7} {'tmpl%':>7} {'ms/doc':>7}")
+    print(
+        f"{'':28} {'docs':>6} {'read':>6} {'cells':>8} {'exact%':>7} {'wrong':>6} {'uncert':>6} {'missed':>6} "
+        f"{'sect%':>7} {'tmpl%':>7} {'ms/doc':>7}"
+    )
     for k, r in groups.items():
         ms = "-" if r["ms_per_doc"] is None else f"{r['ms_per_doc']:.1f}"
         print(
@@ -259,7 +277,9 @@ def print_rules(rules: dict[str, dict[str, Any]]) -> None:
 
 
 def print_goldens(g: dict[str, Any]) -> None:
-    print(f"\n{'golden document':34} {'cells':>6} {'exact':>6} {'wrong':>6} {'uncert':>6} {'sect':>6} fields / findings")
+    print(
+        f"\n{'golden document':34} {'cells':>6} {'exact':>6} {'wrong':>6} {'uncert':>6} {'sect':>6} fields / findings"
+    )
     for name, r in g.items():
         bad = [k for k, ok in r["fields"].items() if not ok]
         notes = []
@@ -272,7 +292,10 @@ def print_goldens(g: dict[str, Any]) -> None:
         if r["forbidden_found"]:
             notes.append("多: " + ",".join(r["forbidden_found"]))
         sect = f"{r['sections'][0]}/{r['sections'][1]}"
-        print(f"{name:34} {r['cells']:6} {r['exact']:6} {r['wrong']:6} {r['uncertain']:6} {sect:>6} {'; '.join(notes) or 'OK'}")
+        print(
+            f"{name:34} {r['cells']:6} {r['exact']:6} {r['wrong']:6} {r['uncertain']:6} {sect:>6} "
+            + ("; ".join(notes) or "OK")
+        )
 
 
 def acceptance(s: dict[str, Any], g: dict[str, Any]) -> list[tuple[str, bool]]:
@@ -290,7 +313,9 @@ def acceptance(s: dict[str, Any], g: dict[str, Any]) -> list[tuple[str, bool]]:
 
 def _commit() -> str | None:
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -316,8 +341,10 @@ def main(argv: list[str] | None = None) -> int:
         results = [_one_synthetic(j) for j in jobs]
     synth = summarise_synthetic(results)
 
-    print(f"gongkai evaluation ({'quick' if args.quick else 'full'}): {len(jobs)} synthetic documents, "
-          f"{len(goldens)} golden documents, {time.perf_counter() - t0:.1f} s")
+    print(
+        f"gongkai evaluation ({'quick' if args.quick else 'full'}): {len(jobs)} synthetic documents, "
+        f"{len(goldens)} golden documents, {time.perf_counter() - t0:.1f} s"
+    )
     print_goldens(goldens)
     print_groups("synthetic, per format", synth["by_format"])
     print_groups("synthetic, per damage", synth["by_damage"])
@@ -335,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "mode": mode,
         "commit": _commit(),
-        "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "per_combo": per,
         "golden": goldens,
         "synthetic": synth,

@@ -9,8 +9,8 @@ import json
 from typing import Any
 
 import pytest
-from conftest import SHARED
 
+from conftest import SHARED
 from gongkai.checks import run_checks
 from gongkai.parse import parse_document
 from gongkai.readers import read

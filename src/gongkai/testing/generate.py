@@ -125,8 +125,9 @@ def generate(
     for d in planted:
         if d in ARITHMETIC_DEFECTS:
             TABLE_PLANTERS[d](rng, t, tables)
-        elif d == "blank_cells":
-            blanks = plant_blank_cells(rng, t, tables)
+    if "blank_cells" in planted:
+        # after the arithmetic defects, which need numbers to shift
+        blanks = plant_blank_cells(rng, t, tables)
     facts = prose.table_facts(t, tables)
     for d in planted:
         if d in LATE_TABLE_DEFECTS:
