@@ -113,6 +113,24 @@ def blank_cells(report: Report) -> Iterator[Finding]:
         if not cells:
             continue
         blanks = [(r, c, cell.raw) for r, row in cells.items() if row for c, cell in row.items() if cell.blank]
+        # rows whose every possible reading has a blank: blanks exist, their position is unknown
+        unplaced = [
+            path.split(".", 1)[1]
+            for path, alts in report.alternatives.items()
+            if path.startswith(f"{key}.") and alts and all(any(v is None for v in a.values()) for a in alts)
+        ]
+        if not blanks and unplaced:
+            yield Finding(
+                "blank_cells",
+                "warning",
+                f"tables.{key}",
+                f"{table_label(key)}有 {len(unplaced)} 行的数字个数少于栏目数"
+                f"（如“{row_label(key, unplaced[0], report.template)}”），"
+                "有单元格未填数字，无法确定是哪一栏；没有发生应填 0",
+                cells=tuple(f"{key}.{r}" for r in unplaced),
+                uncertain=True,
+            )
+            continue
         if not blanks:
             continue
         first = blanks[0]

@@ -214,13 +214,28 @@ def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int
         fast = balanced_run_readings(units, kinds, groups)
         if fast:
             return fast
-    for repair in (False, True):
-        rds = row_readings(units, kinds, allow_repair=repair)
-        if len(rds) >= MAX_READINGS_PER_ROW:
-            return []  # too many readings to trust any of them: leave the row unread
-        if rds:
-            return rds
-    return []
+    plain = row_readings(units, kinds)
+    if len(plain) >= MAX_READINGS_PER_ROW:
+        return []  # too many readings to trust any of them: leave the row unread
+    if plain and (not groups or any(_balanced(rd, groups) for rd in plain)):
+        return plain
+    # no plain reading balances: a dropped blank cell or a split number may explain it
+    repaired = row_readings(units, kinds, allow_repair=True)
+    if len(repaired) >= MAX_READINGS_PER_ROW:
+        return []
+    seen = {tuple(c.value for c in rd.cells) for rd in plain}
+    return plain + [rd for rd in repaired if tuple(c.value for c in rd.cells) not in seen]
+
+
+def _balanced(rd: RowReading, groups: tuple[int, ...]) -> bool:
+    """Each group of cells ends with the sum of the others (blank counts as 0)."""
+    i = 0
+    for g in groups:
+        vals = [c.value or 0 for c in rd.cells[i : i + g]]
+        if abs(sum(vals[:-1]) - vals[-1]) > 1e-6:
+            return False
+        i += g
+    return True
 
 
 # --- identities over readings ------------------------------------------------------------

@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from gongkai.model.report import Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
-from gongkai.parse.cells import Unit, region_units
+from gongkai.parse.cells import (
+    Unit,
+    cell_lines,
+    is_clean_row,
+    line_fields,
+    positional_units,
+    region_units,
+    trailing_empties,
+)
 from gongkai.parse.decode import RowChoice, RowReading, Values, decode_table, readings_for_row
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.sections import SectionHit
@@ -180,6 +188,18 @@ def _use_alternates(
     return spec, found
 
 
+def _table_trailing(spec: TableSpec, keys: list[str], regions: list[tuple[str, int]]) -> int:
+    """How many empty fields the table's clean tab-separated rows end with (a layout habit of
+    the document: a trailing tab on every line)."""
+    counts: list[int] = []
+    for rkey, (raw, off) in zip(keys, regions, strict=True):
+        fields = line_fields(raw, off)
+        k = len(spec.row_columns(spec.row(rkey)))
+        if fields is not None and is_clean_row(fields, k):
+            counts.append(trailing_empties(fields))
+    return max(set(counts), key=counts.count) if counts else 0
+
+
 def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int], hints: Values) -> TableRead:
     start, end = region
     spec = tpl.table(key)
@@ -191,19 +211,24 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
     readings: dict[str, list[RowReading]] = {}
     cols: dict[str, tuple[str, ...]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
-    for i, (key, m) in enumerate(found):
-        nxt = found[i + 1][1].start if i + 1 < len(found) else end
-        raw, off = _region_text(stream, m, nxt)
-        units = region_units(raw, off)
+    regions = [
+        _region_text(stream, m, found[i + 1][1].start if i + 1 < len(found) else end) for i, (_, m) in enumerate(found)
+    ]
+    trailing = _table_trailing(spec, [k for k, _ in found], regions)
+    for (rkey, _m), (raw, off) in zip(found, regions, strict=True):
+        row = spec.row(rkey)
+        kinds = [c.kind for c in spec.row_columns(row)]
+        fields = line_fields(raw, off)
+        positional = positional_units(fields, len(kinds), trailing) if fields is not None else None
+        if positional is None and (one_per_line := cell_lines(raw, off)) is not None:
+            positional = positional_units(one_per_line, len(kinds), 0)
+        units = positional or region_units(raw, off)
         if not any(u.kind != "empty" for u in units):
             continue  # a label with nothing after it: the row's values are missing
-        row = spec.row(key)
-        cols[key] = tuple(c.key for c in spec.row_columns(row))
-        kinds = [c.kind for c in spec.row_columns(row)]
+        cols[rkey] = tuple(c.key for c in spec.row_columns(row))
         groups = (len(kinds),) if spec.key == "applications" else ()
-        rds = readings_for_row(units, kinds, groups)
-        readings[key] = rds
-        raws[key] = (raw, units)
+        readings[rkey] = readings_for_row(units, kinds, groups)
+        raws[rkey] = (raw, units)
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
@@ -225,6 +250,26 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
     return TableRead(cells, decisions, len(found), alternatives)
 
 
+T4_CELLS = 15
+
+
+def _appeals_positional(raw: str, offset: int) -> list[Unit] | None:
+    """Table 4's data row as a tab-separated line: 15 fields, empty ones blank cells."""
+    pos = 0
+    for line in raw.split("\n"):
+        if any(ch.isdigit() for ch in line):
+            if line.count("\t") < T4_CELLS - 1:
+                return None
+            fields, p = [], pos
+            for f in line.split("\t"):
+                fields.append((f, offset + p))
+                p += len(f) + 1
+            extra = max(0, len(fields) - T4_CELLS)
+            return positional_units(fields, T4_CELLS, min(trailing_empties(fields), extra))
+        pos += len(line) + 1
+    return None
+
+
 def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Identity, ...], hints: Values) -> TableRead:
     """Table 4: one data row of 15 numbers after the header words, in three groups of five."""
     start, end = region
@@ -238,7 +283,12 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
         return TableRead(None, [], 0)
     text_start = stream.index[last - 1] + 1
     raw = stream.text[text_start : stream.to_text(end)]
-    units = region_units(raw, text_start)
+    one_per_line = cell_lines(raw, text_start, skip_blank_lines=True)
+    units = (
+        _appeals_positional(raw, text_start)
+        or (positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None)
+        or region_units(raw, text_start)
+    )
     if not any(u.kind == "number" for u in units):
         return TableRead(None, [], 0)
     flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
