@@ -4,6 +4,7 @@ read back by gongkai: the same cells, and the planted arithmetic defects found."
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -18,8 +19,9 @@ from gongkai.testing.defects import ARITHMETIC_DEFECTS
 from gongkai.testing.generate import GeneratedReport
 from gongkai.testing.strategies import consistent_reports, inconsistent_reports
 
-EXAMPLES = 150
-"""Per format and kind of report: about two thousand documents in all, under two minutes."""
+EXAMPLES = int(os.environ.get("GONGKAI_ROUNDTRIP_EXAMPLES", "150"))
+"""Per format and kind of report: about two thousand documents in all, under two minutes
+(bench/roundtrip.py raises it)."""
 EXACT_FORMATS = ("html", "tsv", "cells", "markdown", "pdftext")
 """Formats whose cells have separators: every cell must read back exactly."""
 ALL_FORMATS = (*EXACT_FORMATS, "flat", *(("docx",) if docx_available() else ()))
