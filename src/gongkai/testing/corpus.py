@@ -7,6 +7,7 @@ the truth the bytes must read back to (after damage that changes what the docume
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 
@@ -69,3 +70,38 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         gen.report.sections[headings_missing_key(seed)] = None
     name = f"{seed:06d}-{fmt}-{damage}{FILE_SUFFIX[fmt]}"
     return SyntheticDocument(name, fmt, damage, data, gen)
+
+
+_NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
+RUN_FORMATS = frozenset({"flat"})
+RUN_DAMAGES = frozenset({"no_separators"})
+"""Where table cells run together with nothing between them."""
+
+
+def _readings(run: str, k: int, limit: int = 2) -> int:
+    """How many ways ``run`` splits into ``k`` numbers (no leading zeros), up to ``limit``."""
+    if k == 1:
+        return 1 if _NUMBER.fullmatch(run) else 0
+    n = 0
+    for i in range(1, len(run)):
+        if _NUMBER.fullmatch(run[:i]):
+            n += _readings(run[i:], k - 1, limit - n)
+            if n >= limit:
+                break
+    return n
+
+
+def undecidable_cells(doc: SyntheticDocument) -> set[str]:
+    """Cells no reader can settle from the document alone: a table-2 row whose cells run
+    together and split more than one way (table 2 has no identity to choose by)."""
+    if doc.fmt not in RUN_FORMATS and doc.damage not in RUN_DAMAGES:
+        return set()
+    table = doc.truth.report.tables.get("active_disclosure") or {}
+    out: set[str] = set()
+    for rkey, row in table.items():
+        if not row or len(row) < 2:
+            continue
+        run = "".join(c.raw or "" for c in row.values()).replace(" ", "").replace("增", "+").replace("减", "-")
+        if _readings(run, len(row)) > 1:
+            out.update(f"active_disclosure.{rkey}.{ckey}" for ckey in row)
+    return out
