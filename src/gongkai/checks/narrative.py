@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from gongkai.checks.common import fmt
 from gongkai.checks.registry import rule
 from gongkai.model.report import Finding, Number, Report
+from gongkai.model.text import to_simplified
 from gongkai.parse.facts import FEE_WORDS
 
 # fact key → the table cells whose sum the text speaks about
@@ -102,7 +103,7 @@ MIN_PROBLEMS_CHARS = 20
 def problems_empty(report: Report) -> Iterator[Finding]:
     if "problems" not in report.section_titles:
         return
-    text = (report.sections.get("problems") or "").strip()
+    text = to_simplified(report.sections.get("problems") or "").strip()
     body = re.sub(r"\s", "", text)
     if len(body) < MIN_PROBLEMS_CHARS or re.fullmatch(r"[（(]?无[）)]?[。.]?", body) or not _PROBLEM_WORDS.search(body):
         yield Finding(
@@ -116,7 +117,9 @@ def problems_empty(report: Report) -> Iterator[Finding]:
 
 @rule("fee_statement_missing", "warning", "第六部分说明信息处理费收取情况", templates=("v2021",))
 def fee_statement_missing(report: Report) -> Iterator[Finding]:
-    text = report.sections.get("other_matters") or ""
+    if "other_matters" not in report.section_titles:
+        return  # the missing section is reported by section_missing
+    text = to_simplified(report.sections.get("other_matters") or "")
     if not FEE_WORDS.search(text):
         yield Finding(
             "fee_statement_missing",
@@ -133,7 +136,7 @@ _ASSESSMENT = re.compile(r"考核|社会评议|评议|责任追究|问责")
 def government_assessment_missing(report: Report) -> Iterator[Finding]:
     if not report.is_government:
         return
-    text = "".join(v for v in report.sections.values() if v)
+    text = to_simplified("".join(v for v in report.sections.values() if v))
     if not _ASSESSMENT.search(text):
         yield Finding(
             "government_assessment_missing",

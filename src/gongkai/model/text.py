@@ -75,6 +75,11 @@ def _simplified(ch: str) -> str:
     return s if len(s) == 1 else ch
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters to simplified, one character at a time (lengths kept)."""
+    return "".join(_simplified(ch) if "\u3400" <= ch <= "\u9fff" else ch for ch in text)
+
+
 def is_space(ch: str) -> bool:
     return ch in _WS or ch.isspace()
 

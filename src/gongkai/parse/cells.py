@@ -18,7 +18,7 @@ from gongkai.model.template import BLANK_MARKERS
 UnitKind = Literal["number", "blank", "empty"]
 
 _NUMBER = re.compile(
-    r"(?:(?P<sign>[增减+\-−])\s*)?(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
+    r"(?:(?P<sign>[增减減+\-−])\s*)?(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
 )
 _BLANK_TOKEN = re.compile(r"^(?:/|／|-|—|–|－|——|无|空)$")
 
@@ -64,7 +64,7 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
                 units[-1] = _with_soft(units[-1], False)
         elif units and gap:
             units[-1] = _with_soft(units[-1], True)
-        sign = -1 if m.group("sign") in ("减", "-", "−") else 1
+        sign = -1 if m.group("sign") in ("减", "減", "-", "−") else 1
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start()))
         pos = m.end()
     if folded[pos:].strip():
@@ -169,7 +169,7 @@ def parse_cell_text(text: str) -> tuple[int | float | None, bool, str | None, bo
     m = _NUMBER.fullmatch(s)
     if not m:
         return None, False, None, False
-    sign = -1 if m.group("sign") in ("减", "-", "−") else 1
+    sign = -1 if m.group("sign") in ("减", "減", "-", "−") else 1
     return parse_number(m.group("num"), sign), False, m.group("unit"), True
 
 

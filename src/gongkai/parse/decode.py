@@ -399,8 +399,16 @@ def _choose(
             options = [(score({**combo, r: cand}), i) for i, cand in enumerate(pruned[r])]
             combo[r] = pruned[r][min(options)[1]]
     final = score(combo)
+    # A local search cannot prove that no other combination fits as well (rows shifted
+    # together keep the column sums), so every open row keeps all its equally cheap readings.
     for r in rows:
-        winners[r] = [c[0] for c in pruned[r] if score({**combo, r: c}) == final] or [combo[r][0]]
+        if r in fixed:
+            winners[r] = [combo[r][0]]
+            continue
+        best_cost = min((c[1], c[2], c[0].cost) for c in pruned[r])
+        winners[r] = [c[0] for c in pruned[r] if (c[1], c[2], c[0].cost) == best_cost]
+        if all(c is not combo[r][0] for c in winners[r]):
+            winners[r].insert(0, combo[r][0])
     return final[0], winners
 
 
@@ -431,4 +439,4 @@ def _row_choice(
 
 
 def _hint_misses(vals: Values, hints: Values) -> int:
-    return sum(1 for ref, v in vals.items() if ref in hints and hints[ref] is not None and v != hints[ref])
+    return sum(1 for ref, v in vals.items() if v is not None and hints.get(ref) is not None and v != hints[ref])

@@ -104,8 +104,12 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
 def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, int, str]]:
     """(start, title start, numbering) of every place a numbered heading may begin."""
     out = []
-    for m in re.finditer(r"[一二三四五六七八九十]、|\d[、.]", folded):
-        out.append((m.start(), m.end(), m.group()))
+    for m in re.finditer(r"[一二三四五六七八九十][、.]|\d[、.]", folded):
+        s = m.start()
+        # ``74、政府…``: a digit glued to a table value counts only at the start of a line
+        if s > 0 and folded[s - 1].isdigit() and m.group()[0].isdigit() and s not in line_starts:
+            continue
+        out.append((s, m.end(), m.group()))
     for p in line_starts:
         out.append((p, p, ""))
     out.sort()
