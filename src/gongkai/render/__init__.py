@@ -1,3 +1,1 @@
-"""Renderers: a canonical ``Report`` written out as the documents agencies publish."""
-
-from __future__ import annotations
+"""Renderers: a Report as DOCX (and, from other modules, HTML and text)."""
