@@ -155,4 +155,5 @@ FILE_SUFFIX = {
     "pdftext": ".txt",
     "html": ".html",
     "docx": ".docx",
+    "pdf": ".pdf",
 }

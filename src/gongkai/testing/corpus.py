@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import subprocess
 import tempfile
 from dataclasses import dataclass
 
 from gongkai.render.html import render_html
 from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
-from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk, headings_missing_key
+from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk, headings_missing_key, scan
 from gongkai.testing.generate import GeneratedReport, generate
 
 
@@ -25,10 +27,27 @@ def docx_available() -> bool:
     return True
 
 
+def pdf_available() -> bool:
+    """PDF needs the DOCX renderer, LibreOffice to export it and gongkai's PDF reader."""
+    try:
+        import gongkai.readers.pdf  # noqa: F401
+    except ImportError:
+        return False
+    return docx_available() and shutil.which("soffice") is not None and shutil.which("pdftoppm") is not None
+
+
 def formats() -> tuple[str, ...]:
     """Every format gongkai reads that we can render here."""
-    base = ("html", *TEXT_RENDERERS)
-    return (*base, "docx") if docx_available() else base
+    out: tuple[str, ...] = ("html", *TEXT_RENDERERS)
+    if docx_available():
+        out = (*out, "docx")
+    if pdf_available():
+        out = (*out, "pdf")
+    return out
+
+
+SLOW_FORMATS = frozenset({"pdf"})
+"""LibreOffice export (and OCR for scans) takes seconds per document."""
 
 
 @dataclass
@@ -51,7 +70,29 @@ def render_bytes(gen: GeneratedReport, fmt: str) -> bytes:
             render_docx(gen.report, path)
             with open(path, "rb") as f:
                 return f.read()
+    if fmt == "pdf":
+        return docx_to_pdf(render_bytes(gen, "docx"))
     return TEXT_RENDERERS[fmt](gen.report).encode("utf-8")
+
+
+SOFFICE_TIMEOUT = 180
+
+
+def docx_to_pdf(docx: bytes) -> bytes:
+    """Export with LibreOffice in a private profile (other soffice processes may be running)."""
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "r.docx")
+        with open(src, "wb") as f:
+            f.write(docx)
+        profile = f"-env:UserInstallation=file://{d}/profile"
+        subprocess.run(
+            ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", d, src],
+            check=True,
+            capture_output=True,
+            timeout=SOFFICE_TIMEOUT,
+        )
+        with open(os.path.join(d, "r.pdf"), "rb") as f:
+            return f.read()
 
 
 def make_document(seed: int, fmt: str, damage: str = "none", template: str | None = None) -> SyntheticDocument:
@@ -60,7 +101,9 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
     gen = generate(seed, template)
     if damage == "blank_zeros":
         gen = blank_zeros(gen, seed)
-    if damage in TEXT_DAMAGES or damage == "gbk":
+    if damage == "scanned_noise":
+        data = scan(render_bytes(gen, "pdf"), seed)
+    elif damage in TEXT_DAMAGES or damage == "gbk":
         text = render_html(gen.report) if fmt == "html" else TEXT_RENDERERS[fmt](gen.report)
         data = gbk(text) if damage == "gbk" else TEXT_DAMAGES[damage](text, seed).encode("utf-8")
     else:

@@ -154,6 +154,49 @@ def blank_zeros(gen: GeneratedReport, seed: int) -> GeneratedReport:
     return out
 
 
+SCAN_DPI = 150
+SCAN_NOISE_SIGMA = 10.0
+"""Grey-level noise of a cheap office scanner (0–255 scale)."""
+SCAN_MAX_SKEW_DEGREES = 0.8
+SCAN_SPECKS_PER_PAGE = 400
+
+
+def scan(pdf: bytes, seed: int) -> bytes:
+    """A printed copy scanned back: pages rasterised, slightly skewed, noisy and specked,
+    saved as an image-only PDF (no text layer)."""
+    import io
+    import os
+    import subprocess
+    import tempfile
+
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    pages: list[Image.Image] = []
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "in.pdf")
+        with open(src, "wb") as f:
+            f.write(pdf)
+        subprocess.run(["pdftoppm", "-r", str(SCAN_DPI), "-gray", "-png", src, os.path.join(d, "p")], check=True)
+        for name in sorted(n for n in os.listdir(d) if n.endswith(".png")):
+            img = cv2.imread(os.path.join(d, name), cv2.IMREAD_GRAYSCALE)
+            if img is None:
+                raise OSError(f"pdftoppm wrote an unreadable page: {name}")
+            h, w = img.shape
+            angle = float(rng.uniform(-SCAN_MAX_SKEW_DEGREES, SCAN_MAX_SKEW_DEGREES))
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+            img = cv2.warpAffine(img, m, (w, h), borderValue=255)
+            noisy = img.astype(np.float32) + rng.normal(0, SCAN_NOISE_SIGMA, img.shape)
+            ys, xs = rng.integers(0, h, SCAN_SPECKS_PER_PAGE), rng.integers(0, w, SCAN_SPECKS_PER_PAGE)
+            noisy[ys, xs] = rng.integers(0, 120, SCAN_SPECKS_PER_PAGE)
+            pages.append(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)))
+    out = io.BytesIO()
+    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=SCAN_DPI)
+    return out.getvalue()
+
+
 TEXT_DAMAGES: dict[str, TextDamage] = {
     "wrap_midword": wrap_midword,
     "cjk_spaces": cjk_spaces,
@@ -164,10 +207,10 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
     "traditional": traditional,
     "page_break_table3": page_break_table3,
 }
-DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk")
+DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk", "scanned_noise")
 
 APPLIES: dict[str, frozenset[str]] = {
-    "none": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx"}),
+    "none": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}),
     "wrap_midword": frozenset({"tsv", "cells", "markdown", "flat"}),
     "cjk_spaces": frozenset({"html", "tsv", "cells", "markdown", "flat"}),
     "lost_table_structure": frozenset({"tsv", "cells", "markdown"}),
@@ -176,8 +219,9 @@ APPLIES: dict[str, frozenset[str]] = {
     "headings_missing": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
     "traditional": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
     "page_break_table3": frozenset({"tsv", "cells", "flat", "pdftext"}),
-    "blank_zeros": frozenset({"html", "tsv", "cells", "markdown", "pdftext", "docx"}),
+    "blank_zeros": frozenset({"html", "tsv", "cells", "markdown", "pdftext", "docx", "pdf"}),
     "gbk": frozenset({"html", "tsv", "flat", "pdftext"}),
+    "scanned_noise": frozenset({"pdf"}),
 }
 """Which formats a damage is realistic for."""
 EXCUSED: dict[str, frozenset[str]] = {
