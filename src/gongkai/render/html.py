@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from html import escape
 
 from gongkai.model.report import Report
@@ -40,12 +41,43 @@ def render_block(b: Block) -> str:
     return f"<p>{escape(b.text)}</p>"
 
 
-def render_html(report: Report, charset: str = "utf-8") -> str:
-    """A whole page; ``charset`` is only declared (encode the string with it yourself)."""
+_NAV = ("首页", "政务公开", "政务服务", "互动交流", "走进本地")
+_SIDEBAR = ("政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报")
+
+
+def _chrome(report: Report) -> tuple[str, str]:
+    """The site around the article on a government portal: navigation, breadcrumb, a side
+    column of links, and a footer full of numbers (site code, ICP record, phone) that are
+    not the report's."""
+    rng = random.Random(report.title or "")
+    site = escape(report.agency or "政府门户网站")
+    nav = "".join(f'<li><a href="#">{x}</a></li>' for x in _NAV)
+    side = "".join(f'<li><a href="#">{x}</a></li>' for x in _SIDEBAR)
+    date = report.published_on or report.signed_on
+    published = f"发布日期：{date.isoformat()}" if date else ""
+    head = (
+        f'<div class="header"><div class="logo">{site}</div><ul class="nav">{nav}</ul></div>\n'
+        '<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>\n'
+        f'<div class="sidebar"><ul>{side}</ul></div>\n'
+        f'<div class="info"><span>{published}</span> <span>浏览次数：{rng.randint(10, 9999)}</span> '
+        "<span>字号：大 中 小</span></div>\n"
+    )
+    foot = (
+        f'<div class="footer"><p>主办单位：{site}　网站标识码：{rng.randint(10**9, 10**10 - 1)}</p>'
+        f"<p>ICP备{rng.randint(10**7, 10**8 - 1)}号　公网安备{rng.randint(10**13, 10**14 - 1)}号　"
+        f"联系电话：0{rng.randint(100, 999)}-{rng.randint(1000000, 9999999)}</p></div>\n"
+    )
+    return head, foot
+
+
+def render_html(report: Report, charset: str = "utf-8", chrome: bool = True) -> str:
+    """A whole page as a portal serves it (``chrome=False``: the article alone); ``charset``
+    is only declared (encode the string with it yourself)."""
     title = escape(report.title or "政府信息公开工作年度报告")
-    meta = f'<p class="meta">发布日期：{report.published_on.isoformat()}</p>\n' if report.published_on else ""
+    head, foot = _chrome(report) if chrome else ("", "")
     body = "\n".join(render_block(b) for b in document(report))
     return (
         f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="{charset}">\n<title>{title}</title>\n'
-        f'<style>{_STYLE}</style>\n</head>\n<body>\n<div class="article">\n{meta}{body}\n</div>\n</body>\n</html>\n'
+        f'<style>{_STYLE}</style>\n</head>\n<body>\n{head}<div class="article">\n{body}\n</div>\n{foot}'
+        "</body>\n</html>\n"
     )
