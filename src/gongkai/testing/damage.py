@@ -154,6 +154,38 @@ def blank_zeros(gen: GeneratedReport, seed: int) -> GeneratedReport:
     return out
 
 
+_TD = re.compile(r"<td([^>]*)>(.*?)</td>", re.S)
+_P = re.compile(r"<(p|h1|h2)([^>]*)>(.*?)</\1>", re.S)
+_WORD_CELL = (
+    '<td{attrs} valign="top" style="border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt">'
+    '<p class="MsoNormal" align="center" style="text-align:center">'
+    '<span lang="EN-US" style="font-size:10.5pt;font-family:仿宋_GB2312">{text}</span></p></td>'
+)
+_WORD_PARA = '<p class="MsoNormal" style="text-indent:32.0pt;line-height:28.0pt">{runs}</p>'
+_WORD_RUN = '<span style="font-size:16.0pt;font-family:仿宋_GB2312{bold}">{text}</span>'
+
+
+def _word_runs(rng: random.Random, text: str, bold: bool) -> str:
+    """Word splits a paragraph into runs wherever formatting or revisions changed, here
+    between two CJK characters."""
+    cuts = sorted(i for i in range(1, len(text)) if re.match(_CJK, text[i - 1 : i + 1]) and rng.random() < 0.03)
+    parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    weight = ";font-weight:bold" if bold else ""
+    return "".join(_WORD_RUN.format(bold=weight, text=x) for x in parts)
+
+
+def word_html(text: str, seed: int) -> str:
+    """HTML saved from Word: every cell and paragraph wrapped in MsoNormal spans, blank
+    cells as ``&nbsp;``, headings as bold paragraphs instead of ``<h2>``."""
+    rng = random.Random(seed)
+    text = _TD.sub(lambda m: _WORD_CELL.format(attrs=m.group(1), text=m.group(2) or "&nbsp;"), text)
+
+    def para(m: re.Match[str]) -> str:
+        return _WORD_PARA.format(runs=_word_runs(rng, m.group(3), m.group(1) != "p"))
+
+    return _P.sub(para, text)
+
+
 SCAN_DPI = 150
 SCAN_NOISE_SIGMA = 10.0
 """Grey-level noise of a cheap office scanner (0–255 scale)."""
@@ -206,6 +238,7 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
     "headings_missing": headings_missing,
     "traditional": traditional,
     "page_break_table3": page_break_table3,
+    "word_html": word_html,
 }
 DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk", "scanned_noise")
 
@@ -221,6 +254,7 @@ APPLIES: dict[str, frozenset[str]] = {
     "page_break_table3": frozenset({"tsv", "cells", "flat", "pdftext"}),
     "blank_zeros": frozenset({"html", "tsv", "cells", "markdown", "pdftext", "docx", "pdf"}),
     "gbk": frozenset({"html", "tsv", "flat", "pdftext"}),
+    "word_html": frozenset({"html"}),
     "scanned_noise": frozenset({"pdf"}),
 }
 """Which formats a damage is realistic for."""
