@@ -81,6 +81,26 @@ _IMPROVEMENTS = (
 )
 
 
+CHINESE_NUMERAL_SHARE = 0.1
+"""Share of reports that write small counts in Chinese numerals (``收到申请十二件``)."""
+_CN = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """0–99 in Chinese numerals: 12 → 十二, 40 → 四十."""
+    if n < 10:
+        return _CN[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
+
+
+def spoken(rng: random.Random, f: Facts) -> dict[str, str]:
+    """The facts as one report writes them: digits, or (some reports) Chinese numerals for
+    counts under 100."""
+    chinese = rng.random() < CHINESE_NUMERAL_SHARE
+    return {k: chinese_numeral(v) if chinese and 0 < v < 100 else str(v) for k, v in f.items()}
+
+
 def _applications_sentence(rng: random.Random, f: Facts) -> str:
     if f["received"] == 0 and f["carried_over"] == 0:
         return rng.choice(
@@ -91,6 +111,7 @@ def _applications_sentence(rng: random.Random, f: Facts) -> str:
             "本年度共收到政府信息公开申请{received}件，上年结转{carried_over}件。",
             "全年新收政府信息公开申请{received}件，另有上年结转申请{carried_over}件。",
             "{year}年共受理政府信息公开申请{received}件，上年结转{carried_over}件。",
+            "依申请公开方面，本年度新收申请{received}件，上年结转{carried_over}件。",
         )
     )
     body = rng.choice(
@@ -99,6 +120,8 @@ def _applications_sentence(rng: random.Random, f: Facts) -> str:
             "无法提供{unavailable}件，不予处理{not_processed}件；结转下年度继续办理{carried_forward}件。",
             "办理结果为：予以公开{disclosed}件，部分公开{partly_disclosed}件，无法提供{unavailable}件，"
             "不予公开{withheld}件，不予处理{not_processed}件，共办结{processed}件，结转下年度继续办理{carried_forward}件。",
+            "截至年底办结{processed}件（予以公开{disclosed}件、部分公开{partly_disclosed}件、不予公开{withheld}件、"
+            "无法提供{unavailable}件、不予处理{not_processed}件），另有{carried_forward}件结转下年度继续办理。",
         )
     )
     return head + body
@@ -117,7 +140,7 @@ def overview(rng: random.Random, agency: Agency, year: int, f: Facts, items: int
         _PARTS[0][style],
         f"全年通过政府网站主动公开政府信息{items}条，{rng.choice(_MEASURES)}。",
         _PARTS[1][style],
-        _applications_sentence(rng, f).format(year=year, **f),
+        _applications_sentence(rng, f).format(year=year, **spoken(rng, f)),
         _PARTS[2][style],
         f"{rng.choice(_MEASURES)}，{rng.choice(_MEASURES)}。",
         _PARTS[3][style],
@@ -140,7 +163,7 @@ def active(rng: random.Random, f: Facts) -> str:
 def applications(rng: random.Random, f: Facts, year: int, force: bool = False) -> str:
     if rng.random() < 0.5 and not force:
         return ""
-    return _applications_sentence(rng, f).format(year=year, **f)
+    return _applications_sentence(rng, f).format(year=year, **spoken(rng, f))
 
 
 def appeals(rng: random.Random, f: Facts) -> str:
