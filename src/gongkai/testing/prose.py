@@ -142,7 +142,7 @@ def overview(rng: random.Random, agency: Agency, year: int, f: Facts, items: int
         _PARTS[1][style],
         _applications_sentence(rng, f).format(year=year, **spoken(rng, f)),
         _PARTS[2][style],
-        f"{rng.choice(_MEASURES)}，{rng.choice(_MEASURES)}。",
+        "，".join(rng.sample(_MEASURES, 2)) + "。",
         _PARTS[3][style],
         f"依托{agency.place}政府门户网站和政务新媒体发布信息，{rng.choice(_MEASURES)}。",
         _PARTS[4][style],
