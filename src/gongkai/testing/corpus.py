@@ -46,6 +46,12 @@ def formats() -> tuple[str, ...]:
     return out
 
 
+SECTION_RULES: dict[str, frozenset[str]] = {
+    "problems": frozenset({"problems_empty"}),
+    "other_matters": frozenset({"fee_statement_missing", "government_assessment_missing"}),
+}
+"""Rules that judge one section's text."""
+
 SLOW_FORMATS = frozenset({"pdf"})
 """LibreOffice export (and OCR for scans) takes seconds per document."""
 
@@ -109,8 +115,11 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
     else:
         data = render_bytes(gen, fmt)
     if damage == "headings_missing":
-        # without its heading the section cannot be told apart: the truth is 'absent'
-        gen.report.sections[headings_missing_key(seed)] = None
+        # without its heading the section cannot be told apart: the truth is 'absent', and
+        # the rules that read that section can no longer be expected to fire
+        key = headings_missing_key(seed)
+        gen.report.sections[key] = None
+        gen.expected = (gen.expected - SECTION_RULES.get(key, frozenset())) | {"section_missing"}
     name = f"{seed:06d}-{fmt}-{damage}{FILE_SUFFIX[fmt]}"
     return SyntheticDocument(name, fmt, damage, data, gen)
 
