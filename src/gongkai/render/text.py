@@ -82,9 +82,14 @@ def render_flat(report: Report) -> str:
         text = _flat_table(b.layout) if b.kind == "table" and b.layout else b.text.replace("\n", "")
         parts.append(text)
         parts.append(" " if rng.random() < 0.3 else "")
-    header = f"标题: {report.title or ''}\n"
-    if report.published_on:
-        header += f"发布时间: {report.published_on.isoformat()} 10:00\n"
+    date = report.published_on or report.signed_on
+    stamp = date.strftime("%Y%m%d") if date else "00000000"
+    header = (
+        f"标题: {report.title or ''}\n"
+        + (f"发布时间: {date.isoformat()} {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}\n" if date else "")
+        + "文号: \n发布机构: \n栏目: 政府信息公开年报\n"
+        + f"原文链接: https://www.example.gov.cn/zwgk/zfxxgknb/{stamp[:6]}/t{stamp}_{rng.randint(10000, 99999)}.htm\n"
+    )
     return header + "==================== 正文 ====================\n" + "".join(parts).strip() + "\n"
 
 
