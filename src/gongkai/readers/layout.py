@@ -93,7 +93,8 @@ def join_cell_lines(texts: Sequence[str]) -> str:
     for t in texts:
         if not out:
             out = t
-        elif _CJK.match(t[:1]) or _CJK.match(out[-1:]):
+        elif _CJK.match(t[:1]) or _CJK.match(out[-1:]) or (t[:1].isdigit() and out[-1:].isdigit()):
+            # a number wrapped in a narrow column is still one number
             out += t
         else:
             out += " " + t
