@@ -106,12 +106,17 @@ def _clusters(positions: list[float], snap: float) -> list[list[int]]:
 def _merge_spans(spans: list[tuple[float, float, float]], touch: float) -> list[tuple[float, float, float]]:
     """(position, start, end) pieces of one rule position → joined pieces."""
     out: list[tuple[float, float, float]] = []
+    weight: list[float] = []
     for pos, a, b in sorted(spans, key=lambda s: s[1]):
         if out and a <= out[-1][2] + touch:
             p, a0, b0 = out[-1]
-            out[-1] = ((p + pos) / 2, a0, max(b0, b))
+            wp, wn = weight[-1], max(b - a, 1e-6)
+            # a long rule outweighs short pieces (glyph strokes) that joined it
+            out[-1] = ((p * wp + pos * wn) / (wp + wn), a0, max(b0, b))
+            weight[-1] = wp + wn
         else:
             out.append((pos, a, b))
+            weight.append(max(b - a, 1e-6))
     return out
 
 
@@ -193,10 +198,10 @@ def _table(hs: list[HSeg], vs: list[VSeg], tol: Tolerance) -> TableLines | None:
         return None
     h_at: list[list[tuple[float, float]]] = [[] for _ in ys]
     for h in hs:
-        h_at[_nearest(ys, h.y)].append((h.x0 - tol.touch, h.x1 + tol.touch))
+        h_at[_nearest(ys, h.y)].append((h.x0 - tol.snap / 2, h.x1 + tol.snap / 2))
     v_at: list[list[tuple[float, float]]] = [[] for _ in xs]
     for v in vs:
-        v_at[_nearest(xs, v.x)].append((v.y0 - tol.touch, v.y1 + tol.touch))
+        v_at[_nearest(xs, v.x)].append((v.y0 - tol.snap / 2, v.y1 + tol.snap / 2))
     nr, nc = len(ys) - 1, len(xs) - 1
     parent = list(range(nr * nc))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as R  # type: ignore[import-untyped]
 
@@ -106,7 +107,7 @@ def _ocr_page(page: pdfium.PdfPage, page_no: int) -> list[Block]:
     image = bitmap.to_numpy()
     if image.ndim == 3:
         image = image[:, :, 0]
-    return image_blocks(image, page_no, POINTS_PER_INCH / OCR_DPI)
+    return image_blocks(np.ascontiguousarray(image), page_no, POINTS_PER_INCH / OCR_DPI)
 
 
 def _has_text(b: Block) -> bool:

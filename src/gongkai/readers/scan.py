@@ -1,0 +1,184 @@
+"""A page image → text lines and grids: deskew, rebuild the table grid from its ruling
+lines, cut every cell and every text line into single-line crops, recognise the crops.
+
+Coordinates: pixels of the (deskewed) image; ``scale`` converts them to the unit stored in
+``Source.bbox`` (points for a rendered PDF page, 1.0 for an image file).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from gongkai.model.report import Source
+from gongkai.model.text import despace
+from gongkai.readers.document import Block, Grid, GridCell, TextLine
+from gongkai.readers.grid_lines import TableLines, build_tables
+from gongkai.readers.layout import Line, is_page_furniture, join_cell_lines
+from gongkai.readers.ocr import Recognized, recognize
+from gongkai.readers.raster_grid import binarize, deskew, scan_tolerance, segments
+
+CELL_INSET = 3
+"""Pixels cut from each side of a cell so its borders stay out of the crop."""
+CROP_MARGIN = 4
+MIN_INK_PIXELS = 12
+"""A line band with less ink than this is noise, not text."""
+MIN_BAND_HEIGHT = 0.35
+"""Bands lower than this fraction of the tallest band in the cell are noise or punctuation
+residue and are merged into a neighbour or dropped."""
+WORD_GAP = 0.06
+"""A horizontal gap wider than this fraction of the page width splits a text line."""
+MIN_TABLE_CELLS = 4
+CONFUSED_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
+SUBSTITUTION_PENALTY = 0.8
+"""Confidence multiplier for a cell whose letters were read as digits."""
+_NUMERIC_ISH = re.compile(r"^[0-9OoDIl|SB.,\s]+$")
+
+
+@dataclass
+class Crop:
+    image: np.ndarray
+    bbox: tuple[int, int, int, int]
+
+
+def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Block]:
+    gray = deskew(gray)
+    binary = binarize(gray)
+    hsegs, vsegs, rules = segments(binary)
+    h, w = gray.shape
+    tables = [
+        t for t in build_tables(hsegs, vsegs, scan_tolerance(w)) if len(t.cells) >= MIN_TABLE_CELLS
+    ]
+    ink = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((3, 3), np.uint8))))
+    cell_crops: list[list[list[Crop]]] = []
+    for t in tables:
+        cell_crops.append([_cell_lines(gray, ink, cb.bbox) for cb in t.cells])
+    outside = ink.copy()
+    for t in tables:
+        x0, y0, x1, y1 = (int(round(v)) for v in t.bbox)
+        outside[max(0, y0 - CELL_INSET) : y1 + CELL_INSET, max(0, x0 - CELL_INSET) : x1 + CELL_INSET] = 0
+    line_crops = _text_lines(gray, outside)
+    flat = [c for cells in cell_crops for lines in cells for c in lines] + line_crops
+    results = iter(recognize([c.image for c in flat]))
+    placed: list[tuple[float, Block]] = []
+    for t, cells in zip(tables, cell_crops, strict=True):
+        reads = [[next(results) for _ in lines] for lines in cells]
+        placed.append((t.bbox[1], _grid(t, reads, page_no, scale)))
+    for crop in line_crops:
+        r = next(results)
+        text = despace(" ".join(r.text.split()))
+        if not text:
+            continue
+        bbox = tuple(round(v * scale, 2) for v in crop.bbox)
+        line = Line(text, (crop.bbox[0], crop.bbox[1], crop.bbox[2], crop.bbox[3]))
+        if is_page_furniture(line, float(h)):
+            continue
+        placed.append((crop.bbox[1], TextLine(text, Source(page=page_no, bbox=bbox))))  # type: ignore[arg-type]
+    placed.sort(key=lambda p: p[0])
+    return [b for _, b in placed]
+
+
+def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Row ranges of a mask that contain ink, separated by empty rows."""
+    rows = np.count_nonzero(mask, axis=1)
+    bands: list[tuple[int, int]] = []
+    start: int | None = None
+    for y, n in enumerate(rows):
+        if n and start is None:
+            start = y
+        elif not n and start is not None:
+            bands.append((start, y))
+            start = None
+    if start is not None:
+        bands.append((start, len(rows)))
+    return bands
+
+
+def _clean_bands(mask: np.ndarray, bands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop specks; merge slivers (a detached dot or the top of a character) into the
+    nearest band."""
+    bands = [b for b in bands if np.count_nonzero(mask[b[0] : b[1]]) >= MIN_INK_PIXELS]
+    if not bands:
+        return []
+    tallest = max(b[1] - b[0] for b in bands)
+    out: list[tuple[int, int]] = []
+    for b in bands:
+        if b[1] - b[0] < MIN_BAND_HEIGHT * tallest and out and b[0] - out[-1][1] < tallest / 2:
+            out[-1] = (out[-1][0], b[1])
+        else:
+            out.append(b)
+    if len(out) > 1 and out[0][1] - out[0][0] < MIN_BAND_HEIGHT * tallest:
+        out[1] = (out[0][0], out[1][1])
+        out = out[1:]
+    return out
+
+
+def _crop(gray: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> Crop:
+    h, w = gray.shape
+    a, b = max(0, y0 - CROP_MARGIN), min(h, y1 + CROP_MARGIN)
+    c, d = max(0, x0 - CROP_MARGIN), min(w, x1 + CROP_MARGIN)
+    return Crop(gray[a:b, c:d], (c, a, d, b))
+
+
+def _cell_lines(gray: np.ndarray, ink: np.ndarray, bbox: tuple[float, float, float, float]) -> list[Crop]:
+    x0, y0, x1, y1 = (int(round(v)) for v in bbox)
+    x0, y0, x1, y1 = x0 + CELL_INSET, y0 + CELL_INSET, x1 - CELL_INSET, y1 - CELL_INSET
+    if x1 <= x0 or y1 <= y0:
+        return []
+    sub = ink[y0:y1, x0:x1]
+    out = []
+    for a, b in _clean_bands(sub, _bands(sub)):
+        cols = np.flatnonzero(np.count_nonzero(sub[a:b], axis=0))
+        if cols.size == 0:
+            continue
+        out.append(_crop(gray, x0 + int(cols[0]), y0 + a, x0 + int(cols[-1]) + 1, y0 + b))
+    return out
+
+
+def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
+    """Single-column text outside tables: bands of ink rows, split at wide gaps."""
+    h, w = ink.shape
+    gap = int(WORD_GAP * w)
+    out = []
+    for a, b in _clean_bands(ink, _bands(ink)):
+        cols = np.flatnonzero(np.count_nonzero(ink[a:b], axis=0))
+        if cols.size == 0:
+            continue
+        start = prev = int(cols[0])
+        for x in cols[1:]:
+            x = int(x)
+            if x - prev > gap:
+                out.append(_crop(gray, start, a, prev + 1, b))
+                start = x
+            prev = x
+        out.append(_crop(gray, start, a, prev + 1, b))
+    return out
+
+
+def clean_cell_text(reads: list[Recognized]) -> tuple[str, float]:
+    """A cell's lines joined; digits that OCR read as look-alike letters put back, with a
+    lower confidence. A cell without ink is an empty cell, read with certainty."""
+    if not reads:
+        return "", 1.0
+    text = join_cell_lines([despace(" ".join(r.text.split())) for r in reads if r.text.strip()])
+    conf = min(r.confidence for r in reads)
+    if _NUMERIC_ISH.match(text) and any(ch.isdigit() for ch in text):
+        fixed = text.translate(CONFUSED_DIGITS).replace(" ", "").replace(",", "")
+        if fixed != text.replace(" ", "").replace(",", ""):
+            conf *= SUBSTITUTION_PENALTY
+        text = fixed
+    return text, conf
+
+
+def _grid(t: TableLines, reads: list[list[Recognized]], page_no: int, scale: float) -> Grid:
+    rows: list[list[GridCell | None]] = [[None] * t.n_cols for _ in range(t.n_rows)]
+    for cb, rd in zip(t.cells, reads, strict=True):
+        text, conf = clean_cell_text(rd)
+        bbox = tuple(round(v * scale, 2) for v in cb.bbox)
+        src = Source(page=page_no, row=cb.row, col=cb.col, bbox=bbox)  # type: ignore[arg-type]
+        rows[cb.row][cb.col] = GridCell(text, src, cb.rowspan, cb.colspan, confidence=round(conf, 4))
+    tb = tuple(round(v * scale, 2) for v in t.bbox)
+    return Grid(rows, Source(page=page_no, bbox=tb))  # type: ignore[arg-type]
