@@ -27,6 +27,14 @@ MIN_SKEW_DEG = 0.05
 SKEW_LINE_FRACTION = 0.25
 """Lines used to measure the skew are at least this fraction of the page width."""
 INK_THRESHOLD = 160
+GLYPH_PT = 14.0
+"""Connected ink smaller than this (points) both ways is a glyph or a speck."""
+RULE_BLOCK = 15
+RULE_CONTRAST = 12
+"""Adaptive threshold: darker than the 15×15 neighbourhood mean by this many grey levels."""
+H_GAP = 5
+V_GAP = 5
+"""Breaks in a scanned rule up to this many pixels are closed before the opening."""
 """Grey level under which a pixel is ink (scans are grey, white paper around 230–255)."""
 SCAN_COVER = 0.6
 """A scanned rule must run along most of a cell side; glyph strokes that survive the
@@ -91,13 +99,29 @@ def rule_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, int(w * H_KERNEL_FRACTION), int(rule * H_RULE_FACTOR)), 1))
     vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(8, int(rule))))
     # close tiny gaps from noise before opening so a broken rule stays one stroke
-    horiz = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, 5), np.uint8)), cv2.MORPH_OPEN, hk)
-    vert = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((5, 1), np.uint8)), cv2.MORPH_OPEN, vk)
+    # close small breaks in rules first; across a line only (glyphs sit side by side, so a
+    # wide horizontal closing would join their strokes into false rules)
+    horiz = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, H_GAP), np.uint8)), cv2.MORPH_OPEN, hk)
+    vert = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((V_GAP, 1), np.uint8)), cv2.MORPH_OPEN, vk)
     return horiz, vert
 
 
+def rule_ink(gray: np.ndarray) -> np.ndarray:
+    """Ink for finding rules: a thin rule that fell between pixel columns is light grey in
+    a scan, so the threshold is more lenient than for text."""
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, RULE_BLOCK, RULE_CONTRAST)
+    # glyphs are separate small components; erasing them keeps their strokes from joining
+    # a rule (a stroke just above a rule would otherwise extend it into the cell above)
+    glyph = GLYPH_PT * gray.shape[1] / PAGE_WIDTH_PT
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = (stats[:, cv2.CC_STAT_WIDTH] < glyph) & (stats[:, cv2.CC_STAT_HEIGHT] < glyph)
+    small[0] = False
+    ink[small[labels]] = 0
+    return ink
+
+
 def segments(binary: np.ndarray) -> tuple[list[HSeg], list[VSeg], np.ndarray]:
-    """Rule segments of a binarised page, and the mask of rule pixels (to erase them)."""
+    """Rule segments of a binarised page (``rule_ink``), and the mask of rule pixels."""
     horiz, vert = rule_masks(binary)
     h, w = binary.shape
     hsegs: list[HSeg] = []

@@ -19,7 +19,7 @@ from gongkai.readers.document import Block, Grid, GridCell, TextLine
 from gongkai.readers.grid_lines import TableLines, build_tables
 from gongkai.readers.layout import Line, is_page_furniture, join_cell_lines
 from gongkai.readers.ocr import Recognized, recognize
-from gongkai.readers.raster_grid import binarize, deskew, scan_tolerance, segments
+from gongkai.readers.raster_grid import binarize, deskew, rule_ink, scan_tolerance, segments
 
 CELL_INSET = 3
 """Pixels cut from each side of a cell so its borders stay out of the crop."""
@@ -47,12 +47,12 @@ class Crop:
 def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Block]:
     gray = deskew(gray)
     binary = binarize(gray)
-    hsegs, vsegs, rules = segments(binary)
+    hsegs, vsegs, rules = segments(rule_ink(gray))
     h, w = gray.shape
     tables = [
         t for t in build_tables(hsegs, vsegs, scan_tolerance(w)) if len(t.cells) >= MIN_TABLE_CELLS
     ]
-    ink = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((3, 3), np.uint8))))
+    ink = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((5, 5), np.uint8))))
     cell_crops: list[list[list[Crop]]] = []
     for t in tables:
         cell_crops.append([_cell_lines(gray, ink, cb.bbox) for cb in t.cells])
