@@ -50,11 +50,11 @@ def scan_tolerance(width: int) -> Tolerance:
 
 
 def binarize(gray: np.ndarray) -> np.ndarray:
-    """Ink = 255. Otsu handles blur and noise on clean white paper; the fixed threshold
-    guards against pages that are mostly blank."""
-    _, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
-    _, fixed = cv2.threshold(gray, INK_THRESHOLD, 255, cv2.THRESH_BINARY_INV)
-    return cv2.bitwise_and(otsu, fixed)
+    """Ink = 255: darker than the local mean (faint, blurred strokes of a 150 dpi scan) or
+    plainly dark (the inside of thick strokes, which a local threshold hollows out)."""
+    local = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, RULE_BLOCK, RULE_CONTRAST)
+    _, dark = cv2.threshold(gray, INK_THRESHOLD, 255, cv2.THRESH_BINARY_INV)
+    return cv2.bitwise_or(local, dark)
 
 
 def skew_angle(binary: np.ndarray) -> float:

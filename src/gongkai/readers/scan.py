@@ -29,19 +29,31 @@ MIN_INK_PIXELS = 12
 MIN_BAND_HEIGHT = 0.35
 """Bands lower than this fraction of the tallest band in the cell are noise or punctuation
 residue and are merged into a neighbour or dropped."""
+BAND_JOIN = 0.2
+"""Bands closer than this fraction of their height belong to one line of text."""
 WORD_GAP = 0.06
 """A horizontal gap wider than this fraction of the page width splits a text line."""
 MIN_TABLE_CELLS = 4
+DASH_ASPECT = 2.0
+DASH_HEIGHT = 0.25
+DASH_CENTRE = 0.2
+STRAY_PENALTY = 0.5
+"""Confidence multiplier for a number read with stray marks around it."""
 CONFUSED_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
 SUBSTITUTION_PENALTY = 0.8
 """Confidence multiplier for a cell whose letters were read as digits."""
 _NUMERIC_ISH = re.compile(r"^[0-9OoDIl|SB.,\s]+$")
+_UNITS = ("元", "万元", "件", "条", "个", "项", "次", "%")
+_STRAY = re.compile(r"^[^\d\s\-]{0,2}\s*(?P<num>-?[0-9OoIl|][0-9OoIl|.,]*)\s*[^\d\s]{0,2}$")
 
 
 @dataclass
 class Crop:
     image: np.ndarray
     bbox: tuple[int, int, int, int]
+    dash: bool = False
+    """The line starts with a short horizontal stroke at mid-height (a minus sign, which
+    the recogniser tends to drop)."""
 
 
 def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Block]:
@@ -66,7 +78,7 @@ def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Blo
     placed: list[tuple[float, Block]] = []
     for t, cells in zip(tables, cell_crops, strict=True):
         reads = [[next(results) for _ in lines] for lines in cells]
-        placed.append((t.bbox[1], _grid(t, reads, page_no, scale)))
+        placed.append((t.bbox[1], _grid(t, reads, cells, page_no, scale)))
     for crop in line_crops:
         r = next(results)
         text = despace(" ".join(r.text.split()))
@@ -98,18 +110,23 @@ def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _clean_bands(mask: np.ndarray, bands: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Drop specks; merge slivers (a detached dot or the top of a character) into the
-    nearest band."""
+    """Drop specks; join a band with its neighbour when the gap between them is far
+    narrower than a line gap (a glyph row that noise cut in two) or when it is a sliver
+    (a detached dot, the top of a character)."""
     bands = [b for b in bands if np.count_nonzero(mask[b[0] : b[1]]) >= MIN_INK_PIXELS]
     if not bands:
         return []
     tallest = max(b[1] - b[0] for b in bands)
     out: list[tuple[int, int]] = []
     for b in bands:
-        if b[1] - b[0] < MIN_BAND_HEIGHT * tallest and out and b[0] - out[-1][1] < tallest / 2:
-            out[-1] = (out[-1][0], b[1])
-        else:
-            out.append(b)
+        if out:
+            prev = out[-1]
+            gap = b[0] - prev[1]
+            sliver = b[1] - b[0] < MIN_BAND_HEIGHT * tallest and gap < tallest / 2
+            if sliver or gap < BAND_JOIN * max(b[1] - b[0], prev[1] - prev[0]):
+                out[-1] = (prev[0], b[1])
+                continue
+        out.append(b)
     if len(out) > 1 and out[0][1] - out[0][0] < MIN_BAND_HEIGHT * tallest:
         out[1] = (out[0][0], out[1][1])
         out = out[1:]
@@ -134,8 +151,25 @@ def _cell_lines(gray: np.ndarray, ink: np.ndarray, bbox: tuple[float, float, flo
         cols = np.flatnonzero(np.count_nonzero(sub[a:b], axis=0))
         if cols.size == 0:
             continue
-        out.append(_crop(gray, x0 + int(cols[0]), y0 + a, x0 + int(cols[-1]) + 1, y0 + b))
+        crop = _crop(gray, x0 + int(cols[0]), y0 + a, x0 + int(cols[-1]) + 1, y0 + b)
+        crop.dash = _leading_dash(sub[a:b, int(cols[0]) : int(cols[-1]) + 1])
+        out.append(crop)
     return out
+
+
+def _leading_dash(line: np.ndarray) -> bool:
+    """Is the leftmost mark of this line a dash: flat, thin, at mid-height, apart from the rest?"""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(line, connectivity=8)
+    if n < 3:
+        return False
+    comps = sorted((stats[i] for i in range(1, n) if stats[i][4] >= 2), key=lambda s: s[0])
+    if len(comps) < 2:
+        return False
+    x, y, w, h, _area = comps[0]
+    height = line.shape[0]
+    mid = y + h / 2
+    apart = comps[1][0] > x + w
+    return bool(apart and w >= DASH_ASPECT * h and h <= DASH_HEIGHT * height and abs(mid - height / 2) <= DASH_CENTRE * height)
 
 
 def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
@@ -158,25 +192,36 @@ def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
     return out
 
 
-def clean_cell_text(reads: list[Recognized]) -> tuple[str, float]:
-    """A cell's lines joined; digits that OCR read as look-alike letters put back, with a
-    lower confidence. A cell without ink is an empty cell, read with certainty."""
+def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, float]:
+    """A cell's lines joined; digits that OCR read as look-alike letters put back, a minus
+    the recogniser dropped restored, stray marks around a number removed — the last two
+    with a lower confidence. A cell without ink is an empty cell, read with certainty."""
     if not reads:
         return "", 1.0
     text = join_cell_lines([despace(" ".join(r.text.split())) for r in reads if r.text.strip()])
     conf = min(r.confidence for r in reads)
-    if _NUMERIC_ISH.match(text) and any(ch.isdigit() for ch in text):
+    if _NUMERIC_ISH.match(text) and any(ch.isdigit() or ch in "OoD" for ch in text):
         fixed = text.translate(CONFUSED_DIGITS).replace(" ", "").replace(",", "")
         if fixed != text.replace(" ", "").replace(",", ""):
             conf *= SUBSTITUTION_PENALTY
         text = fixed
+    else:
+        m = _STRAY.match(text)
+        if m and any(ch.isdigit() for ch in m.group("num")) and not m.group("num").endswith((".", ",")) and not text.endswith(_UNITS):
+            text = m.group("num").translate(CONFUSED_DIGITS)
+            conf *= STRAY_PENALTY
+    if dash and re.fullmatch(r"\d+(?:\.\d+)?", text):
+        text = "-" + text
+        conf *= SUBSTITUTION_PENALTY
     return text, conf
 
 
-def _grid(t: TableLines, reads: list[list[Recognized]], page_no: int, scale: float) -> Grid:
+def _grid(
+    t: TableLines, reads: list[list[Recognized]], cell_crops: list[list[Crop]], page_no: int, scale: float
+) -> Grid:
     rows: list[list[GridCell | None]] = [[None] * t.n_cols for _ in range(t.n_rows)]
-    for cb, rd in zip(t.cells, reads, strict=True):
-        text, conf = clean_cell_text(rd)
+    for cb, rd, crops in zip(t.cells, reads, cell_crops, strict=True):
+        text, conf = clean_cell_text(rd, dash=bool(crops) and crops[0].dash)
         bbox = tuple(round(v * scale, 2) for v in cb.bbox)
         src = Source(page=page_no, row=cb.row, col=cb.col, bbox=bbox)  # type: ignore[arg-type]
         rows[cb.row][cb.col] = GridCell(text, src, cb.rowspan, cb.colspan, confidence=round(conf, 4))
