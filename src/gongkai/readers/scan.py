@@ -29,12 +29,18 @@ MIN_INK_PIXELS = 12
 MIN_BAND_HEIGHT = 0.35
 """Bands lower than this fraction of the tallest band in the cell are noise or punctuation
 residue and are merged into a neighbour or dropped."""
+SPECK_AREA = 8
+MIN_ROW_INK = 2
+"""A pixel row with less ink than this is blank (for finding line bands)."""
 BAND_JOIN = 0.2
 """Bands closer than this fraction of their height belong to one line of text."""
 WORD_GAP = 0.06
 """A horizontal gap wider than this fraction of the page width splits a text line."""
 MIN_TABLE_CELLS = 4
 DASH_ASPECT = 2.0
+DASH_WIDTH = 0.3
+"""A minus is about half an em wide; shorter flat marks are noise."""
+DASH_FILL = 0.5
 DASH_HEIGHT = 0.25
 DASH_CENTRE = 0.2
 STRAY_PENALTY = 0.5
@@ -64,7 +70,7 @@ def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Blo
     tables = [
         t for t in build_tables(hsegs, vsegs, scan_tolerance(w)) if len(t.cells) >= MIN_TABLE_CELLS
     ]
-    ink = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((5, 5), np.uint8))))
+    ink = _despeckle(cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((5, 5), np.uint8)))))
     cell_crops: list[list[list[Crop]]] = []
     for t in tables:
         cell_crops.append([_cell_lines(gray, ink, cb.bbox) for cb in t.cells])
@@ -93,9 +99,19 @@ def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Blo
     return [b for _, b in placed]
 
 
+def _despeckle(ink: np.ndarray) -> np.ndarray:
+    """Remove scanner noise: components of a few pixels (a full stop is several times larger)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    speck = stats[:, cv2.CC_STAT_AREA] < SPECK_AREA
+    speck[0] = False
+    out = ink.copy()
+    out[speck[labels]] = 0
+    return out
+
+
 def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
     """Row ranges of a mask that contain ink, separated by empty rows."""
-    rows = np.count_nonzero(mask, axis=1)
+    rows = np.count_nonzero(mask, axis=1) >= MIN_ROW_INK
     bands: list[tuple[int, int]] = []
     start: int | None = None
     for y, n in enumerate(rows):
@@ -169,7 +185,9 @@ def _leading_dash(line: np.ndarray) -> bool:
     height = line.shape[0]
     mid = y + h / 2
     apart = comps[1][0] > x + w
-    return bool(apart and w >= DASH_ASPECT * h and h <= DASH_HEIGHT * height and abs(mid - height / 2) <= DASH_CENTRE * height)
+    solid = _area >= DASH_FILL * w * h
+    wide = w >= DASH_WIDTH * height and w >= DASH_ASPECT * h
+    return bool(apart and solid and wide and h <= DASH_HEIGHT * height and abs(mid - height / 2) <= DASH_CENTRE * height)
 
 
 def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
