@@ -19,10 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
-from pdf_fixtures import compare_grids, expected_cells, make_pdfs, rasterise  # noqa: E402
-
 from gongkai.readers import read  # noqa: E402
 from gongkai.readers.document import Grid  # noqa: E402
+from pdf_fixtures import compare_grids, expected_cells, make_pdfs, rasterise  # noqa: E402
 
 UNCERTAIN_BELOW = 0.9
 BATCH = 25
@@ -65,9 +64,11 @@ def main() -> None:
         docs_exact += not diffs
         for d in diffs[:3]:
             print(f"  {pdf.name}: {d}")
-    print(f"text-layer PDFs: {len(made)} reports, {total} cells, {total - wrong} exact "
-          f"({100 * (total - wrong) / max(total, 1):.3f}%), {docs_exact} reports fully exact, "
-          f"{read_s / max(len(made), 1) * 1000:.0f} ms/report")
+    print(
+        f"text-layer PDFs: {len(made)} reports, {total} cells, {total - wrong} exact "
+        f"({100 * (total - wrong) / max(total, 1):.3f}%), {docs_exact} reports fully exact, "
+        f"{read_s / max(len(made), 1) * 1000:.0f} ms/report"
+    )
 
     total = wrong = covered = flagged_right = 0
     ocr_s = 0.0
@@ -98,9 +99,11 @@ def main() -> None:
             if getattr(cell, "confidence", 1.0) < UNCERTAIN_BELOW:
                 flagged_right += 1
     if args.scans:
-        print(f"scans: {min(args.scans, len(made))} reports, {total} cells, {total - wrong} exact "
-              f"({100 * (total - wrong) / max(total, 1):.3f}%); wrong cells flagged uncertain: {covered}/{wrong}; "
-              f"cells flagged in all: {flagged_right}; {ocr_s / max(min(args.scans, len(made)), 1):.1f} s/report")
+        print(
+            f"scans: {min(args.scans, len(made))} reports, {total} cells, {total - wrong} exact "
+            f"({100 * (total - wrong) / max(total, 1):.3f}%); wrong cells flagged uncertain: {covered}/{wrong}; "
+            f"cells flagged in all: {flagged_right}; {ocr_s / max(min(args.scans, len(made)), 1):.1f} s/report"
+        )
 
 
 if __name__ == "__main__":

@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
 import pypdfium2 as pdfium  # noqa: E402
-from pdf_fixtures import make_pdfs, rasterise  # noqa: E402
 
 from gongkai.readers import read  # noqa: E402
+from pdf_fixtures import make_pdfs, rasterise  # noqa: E402
 
 SCAN_DPI = 175
 
@@ -76,9 +76,12 @@ def main() -> None:
     _report("text layer, corpus", corpus, args.repeat)
     _report("text layer, generated", generated, args.repeat)
 
-    corpus_scans = [rasterise(p, work / f"scan-{p.stem}.tif", SCAN_DPI, i).with_suffix(".pdf") for i, p in enumerate(corpus)]
+    corpus_scans = [
+        rasterise(p, work / f"scan-{p.stem}.tif", SCAN_DPI, i).with_suffix(".pdf") for i, p in enumerate(corpus)
+    ]
     gen_scans = [
-        rasterise(p, work / f"scan-{p.stem}.tif", SCAN_DPI, i).with_suffix(".pdf") for i, p in enumerate(generated[: args.scans])
+        rasterise(p, work / f"scan-{p.stem}.tif", SCAN_DPI, i).with_suffix(".pdf")
+        for i, p in enumerate(generated[: args.scans])
     ]
     from gongkai.readers.ocr import _load
 

@@ -9,16 +9,22 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
-from conftest import ROOT, shared_file
-from pdf_fixtures import compare_grids, make_pdfs, soffice
 
+from conftest import ROOT, shared_file
 from gongkai.readers import read, read_bytes
 from gongkai.readers.document import Grid, ReadError, TextLine
+from pdf_fixtures import compare_grids, make_pdfs, soffice
 
 GOLDEN = ROOT / "tests" / "golden"
 CORPUS_PDFS = ("hongze-district-gov-2023", "hongze-district-gov-2024", "huaian-city-gov-2024")
-SECTION_HEADINGS = ("一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
-                    "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项")
+SECTION_HEADINGS = (
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+)
 _NUM = re.compile(r"^\d+(?:\.\d+)?$")
 
 
@@ -195,3 +201,54 @@ def test_blank_pdf_is_empty(tmp_path: Path) -> None:
         read(str(path))
     assert e.value.code == "empty"
     assert "空白" in e.value.reason
+
+
+# --- scans: the OCR path ------------------------------------------------------------------------
+
+SCAN_MIN_EXACT = 0.99
+UNCERTAIN_BELOW = 0.9
+
+
+@pytest.mark.slow
+def test_scanned_pdf_and_tiff_read_by_ocr(generated: list, tmp_path: Path) -> None:
+    from pdf_fixtures import rasterise
+
+    total, wrong_unflagged, wrong = 0, [], 0
+    for k, (report, pdf) in enumerate(generated[:2]):
+        tif = rasterise(pdf, tmp_path / f"scan-{k}.tif", 150 + 50 * k, k)
+        for path in (tif.with_suffix(".pdf"), tif) if k == 0 else (tif.with_suffix(".pdf"),):
+            doc = read(str(path))
+            grids = [b for b in doc.blocks if isinstance(b, Grid)]
+            assert len(grids) == 3
+            n, diffs = compare_grids(report, doc.blocks)
+            total += n
+            wrong += len(diffs)
+            for d in diffs:
+                key, pos = d.split("[", 1)
+                r, c = (int(x) for x in pos.split("]", 1)[0].split(","))
+                t = ["active_disclosure", "applications", "appeals"].index(key)
+                cell = grids[t].rows[r][c]
+                if cell is None or cell.confidence >= UNCERTAIN_BELOW:
+                    wrong_unflagged.append(f"{path.name}: {d}")
+            lines = [b.text for b in doc.blocks if isinstance(b, TextLine)]
+            assert "一、总体情况" in lines and "六、其他需要报告的事项" in lines
+            assert all(c.source.bbox is not None for g in grids for row in g.rows for c in row if c is not None)
+    assert (total - wrong) / total >= SCAN_MIN_EXACT
+    assert len(wrong_unflagged) <= 1, wrong_unflagged
+
+
+def test_blank_image_is_empty(tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    path = tmp_path / "blank.png"
+    cv2.imwrite(str(path), np.full((800, 600), 255, np.uint8))
+    with pytest.raises(ReadError) as e:
+        read(str(path))
+    assert e.value.code == "empty"
+
+
+def test_corrupt_image_says_so() -> None:
+    with pytest.raises(ReadError) as e:
+        read_bytes("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    assert e.value.code == "corrupt"

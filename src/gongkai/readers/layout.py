@@ -13,7 +13,7 @@ from typing import Protocol
 
 from gongkai.model.report import Source
 from gongkai.model.text import despace
-from gongkai.readers.document import Block, Grid, GridCell, TextLine
+from gongkai.readers.document import Block, Grid, GridCell
 from gongkai.readers.grid_lines import TableLines
 
 LINE_OVERLAP = 0.5

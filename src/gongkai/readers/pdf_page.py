@@ -7,6 +7,7 @@ grid builder and the layout code share with scanned images.
 from __future__ import annotations
 
 import ctypes
+import itertools
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -170,7 +171,7 @@ def _path(obj: object, m: Matrix, out: PageContent) -> None:
 
 
 def _stroke_segments(pts: list[tuple[float, float]], out: PageContent) -> None:
-    for (x0, y0), (x1, y1) in zip(pts, pts[1:], strict=False):
+    for (x0, y0), (x1, y1) in itertools.pairwise(pts):
         if abs(y1 - y0) <= AXIS_SLOPE and abs(x1 - x0) >= MIN_RULE:
             out.hsegs.append(HSeg((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
         elif abs(x1 - x0) <= AXIS_SLOPE and abs(y1 - y0) >= MIN_RULE:

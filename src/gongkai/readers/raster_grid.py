@@ -52,7 +52,9 @@ def scan_tolerance(width: int) -> Tolerance:
 def binarize(gray: np.ndarray) -> np.ndarray:
     """Ink = 255: darker than the local mean (faint, blurred strokes of a 150 dpi scan) or
     plainly dark (the inside of thick strokes, which a local threshold hollows out)."""
-    local = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, RULE_BLOCK, RULE_CONTRAST)
+    local = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, RULE_BLOCK, RULE_CONTRAST
+    )
     _, dark = cv2.threshold(gray, INK_THRESHOLD, 255, cv2.THRESH_BINARY_INV)
     return cv2.bitwise_or(local, dark)
 
@@ -60,7 +62,7 @@ def binarize(gray: np.ndarray) -> np.ndarray:
 def skew_angle(binary: np.ndarray) -> float:
     """The page's rotation in degrees, fitted through its long near-horizontal strokes
     (table rules, underlines); 0 when the page has none."""
-    h, w = binary.shape
+    w = binary.shape[1]
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, int(w * H_KERNEL_FRACTION)), 1))
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
@@ -94,15 +96,19 @@ def deskew(gray: np.ndarray) -> np.ndarray:
 
 
 def rule_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    h, w = binary.shape
+    w = binary.shape[1]
     rule = MIN_RULE_PT * w / PAGE_WIDTH_PT
     hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, int(w * H_KERNEL_FRACTION), int(rule * H_RULE_FACTOR)), 1))
     vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(8, int(rule))))
     # close tiny gaps from noise before opening so a broken rule stays one stroke
     # close small breaks in rules first; across a line only (glyphs sit side by side, so a
     # wide horizontal closing would join their strokes into false rules)
-    horiz = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, H_GAP), np.uint8)), cv2.MORPH_OPEN, hk)
-    vert = cv2.morphologyEx(cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((V_GAP, 1), np.uint8)), cv2.MORPH_OPEN, vk)
+    horiz = cv2.morphologyEx(
+        cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, H_GAP), np.uint8)), cv2.MORPH_OPEN, hk
+    )
+    vert = cv2.morphologyEx(
+        cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((V_GAP, 1), np.uint8)), cv2.MORPH_OPEN, vk
+    )
     return horiz, vert
 
 
@@ -113,7 +119,7 @@ def rule_ink(gray: np.ndarray) -> np.ndarray:
     # glyphs are separate small components; erasing them keeps their strokes from joining
     # a rule (a stroke just above a rule would otherwise extend it into the cell above)
     glyph = GLYPH_PT * gray.shape[1] / PAGE_WIDTH_PT
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     small = (stats[:, cv2.CC_STAT_WIDTH] < glyph) & (stats[:, cv2.CC_STAT_HEIGHT] < glyph)
     small[0] = False
     ink[small[labels]] = 0

@@ -67,16 +67,14 @@ def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Blo
     binary = binarize(gray)
     hsegs, vsegs, rules = segments(rule_ink(gray))
     h, w = gray.shape
-    tables = [
-        t for t in build_tables(hsegs, vsegs, scan_tolerance(w)) if len(t.cells) >= MIN_TABLE_CELLS
-    ]
+    tables = [t for t in build_tables(hsegs, vsegs, scan_tolerance(w)) if len(t.cells) >= MIN_TABLE_CELLS]
     ink = _despeckle(cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((5, 5), np.uint8)))))
     cell_crops: list[list[list[Crop]]] = []
     for t in tables:
         cell_crops.append([_cell_lines(gray, ink, cb.bbox) for cb in t.cells])
     outside = ink.copy()
     for t in tables:
-        x0, y0, x1, y1 = (int(round(v)) for v in t.bbox)
+        x0, y0, x1, y1 = (round(v) for v in t.bbox)
         outside[max(0, y0 - CELL_INSET) : y1 + CELL_INSET, max(0, x0 - CELL_INSET) : x1 + CELL_INSET] = 0
     line_crops = _text_lines(gray, outside)
     flat = [c for cells in cell_crops for lines in cells for c in lines] + line_crops
@@ -101,7 +99,7 @@ def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Blo
 
 def _despeckle(ink: np.ndarray) -> np.ndarray:
     """Remove scanner noise: components of a few pixels (a full stop is several times larger)."""
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     speck = stats[:, cv2.CC_STAT_AREA] < SPECK_AREA
     speck[0] = False
     out = ink.copy()
@@ -157,7 +155,7 @@ def _crop(gray: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> Crop:
 
 
 def _cell_lines(gray: np.ndarray, ink: np.ndarray, bbox: tuple[float, float, float, float]) -> list[Crop]:
-    x0, y0, x1, y1 = (int(round(v)) for v in bbox)
+    x0, y0, x1, y1 = (round(v) for v in bbox)
     x0, y0, x1, y1 = x0 + CELL_INSET, y0 + CELL_INSET, x1 - CELL_INSET, y1 - CELL_INSET
     if x1 <= x0 or y1 <= y0:
         return []
@@ -187,12 +185,14 @@ def _leading_dash(line: np.ndarray) -> bool:
     apart = comps[1][0] > x + w
     solid = _area >= DASH_FILL * w * h
     wide = w >= DASH_WIDTH * height and w >= DASH_ASPECT * h
-    return bool(apart and solid and wide and h <= DASH_HEIGHT * height and abs(mid - height / 2) <= DASH_CENTRE * height)
+    return bool(
+        apart and solid and wide and h <= DASH_HEIGHT * height and abs(mid - height / 2) <= DASH_CENTRE * height
+    )
 
 
 def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
     """Single-column text outside tables: bands of ink rows, split at wide gaps."""
-    h, w = ink.shape
+    w = ink.shape[1]
     gap = int(WORD_GAP * w)
     out = []
     for a, b in _clean_bands(ink, _bands(ink)):
@@ -225,7 +225,12 @@ def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, f
         text = fixed
     else:
         m = _STRAY.match(text)
-        if m and any(ch.isdigit() for ch in m.group("num")) and not m.group("num").endswith((".", ",")) and not text.endswith(_UNITS):
+        if (
+            m
+            and any(ch.isdigit() for ch in m.group("num"))
+            and not m.group("num").endswith((".", ","))
+            and not text.endswith(_UNITS)
+        ):
             text = m.group("num").translate(CONFUSED_DIGITS)
             conf *= STRAY_PENALTY
     if dash and re.fullmatch(r"\d+(?:\.\d+)?", text):

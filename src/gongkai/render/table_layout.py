@@ -108,7 +108,7 @@ def _applications(spec: TableSpec) -> TableLayout:
     lay.add(LayoutCell(1, n_cols - 1, total.label, rowspan=2, header=True))
     for i, col in enumerate(orgs):
         lay.add(LayoutCell(2, T3_LABEL_COLUMNS + 1 + i, col.label, header=True))
-    outcome = list(outcome_rows(spec)) + ["processed_total"]
+    outcome = [*outcome_rows(spec), "processed_total"]
     r = 3
     rows = list(spec.rows)
     first_outcome = next(i for i, row in enumerate(rows) if row.key == outcome[0])
