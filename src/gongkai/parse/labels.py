@@ -69,7 +69,8 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
 def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, int, str]]:
     """(start, title start, numbering) of every place a numbered heading may begin."""
     out = []
-    for m in re.finditer(r"[一二三四五六七八九十]、|(?<![\d.])\d[、.](?!\d)", folded):  # "1.6" is a decimal, not a heading
+    # a digit inside a decimal number ("96171.6") does not start a heading
+    for m in re.finditer(r"[一二三四五六七八九十]、|(?<![\d.])\d[、.](?!\d)", folded):
         out.append((m.start(), m.end(), m.group()))
     for p in line_starts:
         out.append((p, p, ""))
