@@ -252,3 +252,28 @@ def test_corrupt_image_says_so() -> None:
     with pytest.raises(ReadError) as e:
         read_bytes("x.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
     assert e.value.code == "corrupt"
+
+
+def test_low_confidence_digit_makes_identity_uncertain_not_error(generated: list, tmp_path: Path) -> None:
+    """An OCR misread of a table-4 digit: the reader keeps the recogniser's confidence, the
+    parser carries it to the cell, and the failed t4_total identity is reported as uncertain."""
+    from pdf_fixtures import rasterise
+
+    from gongkai.checks import run_checks
+    from gongkai.parse import parse_document
+
+    report, pdf = generated[1]
+    scan = rasterise(pdf, tmp_path / "scan.tif", 200, 7).with_suffix(".pdf")
+    doc = read(str(scan))
+    t4 = [b for b in doc.blocks if isinstance(b, Grid)][2]
+    total = t4.rows[-1][4]
+    assert total is not None and total.confidence > 0
+    clean = parse_document(doc)
+    assert not [f for f in run_checks(clean) if f.rule == "t4_total"]
+    total.text = str(int(total.text) + 3)  # what a misread digit looks like
+    total.confidence = 0.4
+    misread = parse_document(doc)
+    cell = misread.cell("appeals", "review", "total")
+    assert cell is not None and cell.confidence <= 0.4
+    found = [f for f in run_checks(misread) if f.rule == "t4_total"]
+    assert found and all(f.uncertain and f.severity != "error" for f in found)
