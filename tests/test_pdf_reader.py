@@ -257,12 +257,11 @@ def test_corrupt_image_says_so() -> None:
 def test_low_confidence_digit_makes_identity_uncertain_not_error(generated: list, tmp_path: Path) -> None:
     """An OCR misread of a table-4 digit: the reader keeps the recogniser's confidence, the
     parser carries it to the cell, and the failed t4_total identity is reported as uncertain."""
-    from pdf_fixtures import rasterise
-
     from gongkai.checks import run_checks
     from gongkai.parse import parse_document
+    from pdf_fixtures import rasterise
 
-    report, pdf = generated[1]
+    pdf = generated[1][1]
     scan = rasterise(pdf, tmp_path / "scan.tif", 200, 7).with_suffix(".pdf")
     doc = read(str(scan))
     t4 = [b for b in doc.blocks if isinstance(b, Grid)][2]
