@@ -146,7 +146,7 @@ def make_pdfs(seeds: list[int], out_dir: Path, templates: list[str] | None = Non
     docx_paths = []
     for seed, rep in zip(seeds, reports, strict=True):
         p = out_dir / f"report-{seed}.docx"
-        render_docx(rep, str(p))
+        render_docx(rep, str(p), repeat_headers=seed % 2 == 1)
         docx_paths.append(p)
     pdfs = docx_to_pdf(docx_paths, out_dir)
     return list(zip(reports, pdfs, strict=True))

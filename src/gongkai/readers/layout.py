@@ -123,8 +123,9 @@ def fill_grid(
     """A Grid from ruled cells, each cell's text from the glyphs whose centre is inside.
     ``scale`` converts the frame's units to points for the stored boxes."""
     per_cell: list[list[Glyph]] = [[] for _ in table.cells]
+    lookup = _origin_lookup(table)
     for g in glyphs:
-        i = _cell_index(table, (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2)
+        i = _cell_index(table, lookup, (g.x0 + g.x1) / 2, (g.y0 + g.y1) / 2)
         if i is not None:
             per_cell[i].append(g)
     rows: list[list[GridCell | None]] = [[None] * table.n_cols for _ in range(table.n_rows)]
@@ -137,25 +138,20 @@ def fill_grid(
     return Grid(rows, Source(page=page, block=block, bbox=tb))  # type: ignore[arg-type]
 
 
-def _cell_index(table: TableLines, x: float, y: float) -> int | None:
+def _cell_index(table: TableLines, lookup: dict[tuple[int, int], int], x: float, y: float) -> int | None:
     if not (table.xs[0] <= x <= table.xs[-1] and table.ys[0] <= y <= table.ys[-1]):
         return None
     c = next((i for i in range(table.n_cols) if x <= table.xs[i + 1]), table.n_cols - 1)
     r = next((i for i in range(table.n_rows) if y <= table.ys[i + 1]), table.n_rows - 1)
-    lookup = _origin_lookup(table)
     return lookup.get((r, c))
 
 
 def _origin_lookup(table: TableLines) -> dict[tuple[int, int], int]:
-    cached = getattr(table, "_lookup", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
     lookup: dict[tuple[int, int], int] = {}
     for i, cb in enumerate(table.cells):
         for r in range(cb.row, cb.row + cb.rowspan):
             for c in range(cb.col, cb.col + cb.colspan):
                 lookup[(r, c)] = i
-    table._lookup = lookup  # type: ignore[attr-defined]
     return lookup
 
 
@@ -228,15 +224,13 @@ def _join(a: Grid, b: Grid) -> Grid:
             edges.append(x)
     rows = _regrid(a, edges, tol)
     rows_b = _regrid(b, edges, tol)
-    if rows_b and rows and _row_texts(rows_b[0]) == _row_texts(rows[0]) and any(_row_texts(rows_b[0])):
-        rows_b = rows_b[1:]  # a repeated header row
+    rows_b = rows_b[_repeated_header(rows, rows_b) :]
     offset = len(rows)
-    if rows_b:
-        _merge_split_cells(rows, rows_b[0], offset)
+    absorbed = _merge_split_cells(rows, rows_b[0], offset) if rows_b else set()
     for r, row in enumerate(rows_b):
         new_row: list[GridCell | None] = []
         for c, cell in enumerate(row):
-            if cell is not None and not getattr(cell, "_absorbed", False):
+            if cell is not None and not (r == 0 and c in absorbed):
                 cell.source = _shift(cell.source, offset + r, c)
                 new_row.append(cell)
             else:
@@ -245,14 +239,25 @@ def _join(a: Grid, b: Grid) -> Grid:
     return Grid(rows, a.source)
 
 
+def _repeated_header(a: list[list[GridCell | None]], b: list[list[GridCell | None]]) -> int:
+    """How many leading rows of ``b`` repeat the leading rows of ``a`` (a header row that
+    Word repeats on every page)."""
+    k = 0
+    while k < min(len(a), len(b)) - 1 and _row_texts(b[k]) == _row_texts(a[k]) and any(_row_texts(b[k])):
+        k += 1
+    return k
+
+
 def _shift(s: Source, row: int, col: int) -> Source:
     return Source(page=s.page, line=s.line, block=s.block, row=row, col=col, bbox=s.bbox)
 
 
-def _merge_split_cells(rows: list[list[GridCell | None]], first: list[GridCell | None], offset: int) -> None:
+def _merge_split_cells(rows: list[list[GridCell | None]], first: list[GridCell | None], offset: int) -> set[int]:
     """A merged cell cut by the page break continues in the next page's first row:
     join them when either part spans rows and the lower part does not start a new
-    numbered label (``（四）无`` + ``法提供``; an empty continuation of ``三、本年度办理结果``)."""
+    numbered label (``（四）无`` + ``法提供``; an empty continuation of ``三、本年度办理结果``).
+    Returns the columns of ``first`` whose cell was absorbed."""
+    absorbed: set[int] = set()
     for c, low in enumerate(first):
         if low is None:
             continue
@@ -267,7 +272,8 @@ def _merge_split_cells(rows: list[list[GridCell | None]], first: list[GridCell |
             continue
         up.text = join_cell_lines([t for t in (up.text, low.text) if t])
         up.rowspan += low.rowspan
-        low._absorbed = True  # type: ignore[attr-defined]
+        absorbed.add(c)
+    return absorbed
 
 
 def _origin_above(rows: list[list[GridCell | None]], offset: int, c: int) -> GridCell | None:

@@ -43,7 +43,9 @@ def cell_text(cell: Cell | None) -> str:
     return str(v)
 
 
-def render_docx(report: Report, path: str) -> None:
+def render_docx(report: Report, path: str, repeat_headers: bool = False) -> None:
+    """Write ``report`` as a DOCX. With ``repeat_headers`` the header rows of tables 3 and 4
+    are marked to repeat on every page a table runs onto (as many agencies set it)."""
     doc = new_document()
     _set_fonts(doc)
     section = doc.sections[0]
@@ -64,7 +66,7 @@ def render_docx(report: Report, path: str) -> None:
                 _para(doc, line.strip(), BODY_FONT, BODY_SIZE, indent=True)
         tkey = SECTION_TABLES.get(spec.key)
         if tkey is not None and report.tables.get(tkey) is not None:
-            _table(doc, table_layout(template, tkey), report)
+            _table(doc, table_layout(template, tkey), report, repeat_headers)
             doc.add_paragraph()
     if report.agency:
         _para(doc, report.agency, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -111,7 +113,7 @@ def _run(p: object, text: str, font: str, size: Pt, bold: bool = False) -> None:
     rfonts.set(qn("w:eastAsia"), font)
 
 
-def _table(doc: object, lay: TableLayout, report: Report) -> None:
+def _table(doc: object, lay: TableLayout, report: Report, repeat_headers: bool = False) -> None:
     table = doc.add_table(rows=lay.n_rows, cols=lay.n_cols)  # type: ignore[attr-defined]
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -121,9 +123,11 @@ def _table(doc: object, lay: TableLayout, report: Report) -> None:
     grid = table._tbl.tblGrid
     for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(int(w * TWIPS_PER_CM)))
-    for row in table.rows:
+    for r, row in enumerate(table.rows):
         trpr = row._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))
+        if repeat_headers and r < lay.header_rows:
+            trpr.append(OxmlElement("w:tblHeader"))
         for c, cell in enumerate(row.cells):
             cell.width = Cm(widths[c])
     values = report.tables.get(lay.key) or {}
