@@ -66,6 +66,9 @@ class PageContent:
 
 def read_page(page: pdfium.PdfPage, index: int) -> PageContent:
     width, height = page.get_size()
+    if page.get_rotation() in (90, 270):
+        # pdfium reports the displayed size; characters and paths are in the unrotated frame
+        width, height = height, width
     out = PageContent(index, float(width), float(height))
     textpage = page.get_textpage()
     try:
