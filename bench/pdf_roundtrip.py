@@ -19,11 +19,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
+from gongkai.checks.common import LOW_CONFIDENCE as UNCERTAIN_BELOW  # noqa: E402
 from gongkai.readers import read  # noqa: E402
 from gongkai.readers.document import Grid  # noqa: E402
 from pdf_fixtures import compare_grids, expected_cells, make_pdfs, rasterise  # noqa: E402
 
-UNCERTAIN_BELOW = 0.9
 BATCH = 25
 
 
