@@ -70,6 +70,8 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
 ROW_SIMILARITY = 0.75
 """Minimum similarity for a row label with an undeclared typo (labels of 6+ characters)."""
 MIN_FUZZY_LABEL = 6
+PREFIX_SHARE = 0.6
+"""A truncated label must keep this share of its characters."""
 MAX_FUZZY_SPAN = 400
 """Fuzzy search only in a short stretch between two rows that were found."""
 
@@ -85,6 +87,13 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
         sm = _matcher(v)
         for i in range(start, max(start, end - len(v) + 2)):
             window = folded[i : i + len(v)]
+            cut = next((j for j, ch in enumerate(window) if ch.isdigit()), len(window))
+            if MIN_FUZZY_LABEL - 1 <= cut < len(v) and v.startswith(window[:cut]) and cut >= PREFIX_SHARE * len(v):
+                # a label cut off mid-word (the table was truncated): ``保护第三方合`` + its values
+                r = cut / len(v) + ROW_SIMILARITY
+                if best is None or r > best[0]:
+                    best = (r, i, i + cut)
+                continue
             sm.set_seq1(window)
             if sm.real_quick_ratio() < ROW_SIMILARITY or sm.quick_ratio() < ROW_SIMILARITY:
                 continue
