@@ -110,17 +110,17 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     return Match(s, best[2], folded[s : best[2]], exact=False)
 
 
-def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, int, str]]:
-    """(start, title start, numbering) of every place a numbered heading may begin."""
+def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, int, str, bool]]:
+    """(start, title start, numbering, glued) of every place a numbered heading may begin;
+    ``glued`` when a digit numbering follows another digit (``…15757.753、其他…``), which
+    only an exact title can confirm."""
     out = []
     for m in re.finditer(r"[一二三四五六七八九十][、.]|\d[、.]", folded):
         s = m.start()
-        # ``74、政府…``: a digit glued to a table value counts only at the start of a line
-        if s > 0 and folded[s - 1].isdigit() and m.group()[0].isdigit() and s not in line_starts:
-            continue
-        out.append((s, m.end(), m.group()))
+        glued = s > 0 and folded[s - 1].isdigit() and m.group()[0].isdigit() and s not in line_starts
+        out.append((s, m.end(), m.group(), glued))
     for p in line_starts:
-        out.append((p, p, ""))
+        out.append((p, p, "", False))
     out.sort()
     return out
 

@@ -23,6 +23,7 @@ from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
+_PROSE_COUNT = re.compile(r"[ \u3000]*\d+(?:\.\d+)?[ \u3000]*[件条个项次份余]")
 T4_HEADER_WORDS = (
     "总计",
     "尚未审结",
@@ -43,6 +44,7 @@ class TableRead:
     decisions: list[Decision]
     rows_found: int
     alternatives: dict[str, list[dict[str, Number | None]]] = field(default_factory=dict)
+    unbalanced: list[str] = field(default_factory=list)
 
 
 def _find(folded: str, needles: tuple[str, ...], start: int, end: int) -> int | None:
@@ -96,7 +98,10 @@ def _value_follows(stream: Stream, m: Match) -> bool:
     """Table 2 labels are common words: accept one only where a value or a cell edge follows."""
     after = stream.index[m.end - 1] + 1
     nxt = stream.text[after : after + 1]
-    return not nxt or bool(_VALUE_START.match(nxt))
+    if nxt and not _VALUE_START.match(nxt):
+        return False
+    # ``制发行政规范性文件3件``: a count in a sentence, not a table row
+    return not _PROSE_COUNT.match(stream.text, after)
 
 
 def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int, check_follow: bool) -> list[tuple[str, Match]]:
@@ -251,7 +256,7 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
             decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
         if ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
-    return TableRead(cells, decisions, len(found), alternatives)
+    return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced)
 
 
 T4_CELLS = 15
@@ -318,4 +323,4 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
             decisions.append(Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
-    return TableRead(cells, decisions, 3)
+    return TableRead(cells, decisions, 3, {}, choice.unbalanced)
