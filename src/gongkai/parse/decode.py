@@ -222,7 +222,8 @@ def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int
     # no plain reading balances: a dropped blank cell or a split number may explain it
     repaired = row_readings(units, kinds, allow_repair=True)
     if len(repaired) >= MAX_READINGS_PER_ROW:
-        return []
+        # repairs too many to weigh: the document's own cells stand (and do not balance)
+        return plain
     seen = {tuple(c.value for c in rd.cells) for rd in plain}
     return plain + [rd for rd in repaired if tuple(c.value for c in rd.cells) not in seen]
 

@@ -47,7 +47,7 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     """Earliest occurrence of ``row``'s label in ``folded[start:end]``, with its numbering
     (which is consumed so that ``00000002.其他…`` leaves ``0000000`` to the row before)."""
     forms = numeral_forms(row.numbering) if row.numbering else ()
-    variants = sorted({fold(v) for v in row.labels}, key=len, reverse=True)
+    variants = sorted(dict.fromkeys(fold(v) for v in row.labels), key=len, reverse=True)
     best: Match | None = None
     for v in variants:
         pos = start
@@ -81,7 +81,7 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     if end - start > MAX_FUZZY_SPAN:
         return None
     best: tuple[float, int, int] | None = None
-    for v in {fold(x) for x in row.labels}:
+    for v in dict.fromkeys(fold(x) for x in row.labels):
         if len(v) < MIN_FUZZY_LABEL:
             continue
         sm = _matcher(v)

@@ -94,13 +94,14 @@ def table_regions(stream: Stream, sections: dict[str, SectionHit], tpl: Template
     }
 
 
-def _value_follows(stream: Stream, m: Match) -> bool:
-    """Table 2 labels are common words: accept one only where a value or a cell edge follows."""
+def _value_follows(stream: Stream, m: Match, strict: bool) -> bool:
+    """A label in a sentence is not a row: ``制发行政规范性文件3件`` or ``新收申请143件`` is
+    prose. Table 2 labels are common words, so there (``strict``) a value or a cell edge must
+    follow the label."""
     after = stream.index[m.end - 1] + 1
     nxt = stream.text[after : after + 1]
-    if nxt and not _VALUE_START.match(nxt):
+    if strict and nxt and not _VALUE_START.match(nxt):
         return False
-    # ``制发行政规范性文件3件``: a count in a sentence, not a table row
     return not _PROSE_COUNT.match(stream.text, after)
 
 
@@ -111,7 +112,7 @@ def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int, check_foll
         p = pos
         while True:
             m = find_row(stream.folded, row, p, end)
-            if m is None or not check_follow or _value_follows(stream, m):
+            if m is None or _value_follows(stream, m, check_follow):
                 break
             p = m.start + 1
         if m is not None:
@@ -135,7 +136,7 @@ def _fuzzy_missing(
         lo = before[-1] if before else start
         hi = after[0] if after else end
         m = fuzzy_row(stream.folded, row, lo, hi)
-        if m is not None:
+        if m is not None and _value_follows(stream, m, spec.key == "active_disclosure"):
             at[row.key] = m
     return [(k, at[k]) for k in order if k in at]
 
@@ -238,6 +239,8 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
         groups = (len(kinds),) if spec.key == "applications" else ()
         readings[rkey] = readings_for_row(units, kinds, groups)
         raws[rkey] = (raw, units)
+    if not readings:
+        return TableRead(None, [], 0)  # labels without a single value: no table
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
