@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from gongkai.model.report import Fact
 from gongkai.model.text import chinese_number, to_simplified
 
-_N = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)"
-_GAP = r"[^。；;，,\d件]{0,16}?"
+_N = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+(?=件))"
+"""A count: digits, or a Chinese numeral directly before 件 (``三个第一时间`` is no count)."""
+_GAP = r"[^。；;，,\d件“”\"]{0,16}?"
 """Words between the subject and its number; never across another count (``一件、部分公开…``)."""
 
 

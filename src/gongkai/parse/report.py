@@ -104,8 +104,8 @@ def parse_document(doc: Document) -> Report:
         return report
 
     regions = table_regions(stream, hits, tpl)
-    table_text_ranges = [(stream.to_text(a), stream.to_text(b)) for r in regions.values() if r for a, b in [r]]
-    report.facts = extract_facts(_prose(stream, table_text_ranges))
+    # facts need a count word after the number (``3件``), which table rows do not carry
+    report.facts = extract_facts(_prose(stream, []))
     facts_by_key: dict[str, float | int] = {}
     for f in report.facts:
         facts_by_key.setdefault(f.key, f.value)
