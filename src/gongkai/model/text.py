@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 _PUNCT_FOLD = {
@@ -75,9 +76,28 @@ def _simplified(ch: str) -> str:
     return s if len(s) == 1 else ch
 
 
+class _Table(dict[int, str | None]):
+    """A ``str.translate`` table filled on first sight of each character, so that whole
+    documents are mapped at C speed."""
+
+    def __init__(self, fn: Callable[[str], str | None]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, code: int) -> str | None:
+        value = self.fn(chr(code))
+        self[code] = value
+        return value
+
+
+_SIMPLIFY = _Table(lambda ch: _simplified(ch) if "\u3400" <= ch <= "\u9fff" else ch)
+_FOLD = _Table(lambda ch: None if ch in _WS or ch.isspace() else fold_char(ch))
+_NOT_SPACE = re.compile(r"[^\s\u200b\ufeff]")
+
+
 def to_simplified(text: str) -> str:
     """Traditional characters to simplified, one character at a time (lengths kept)."""
-    return "".join(_simplified(ch) if "\u3400" <= ch <= "\u9fff" else ch for ch in text)
+    return text.translate(_SIMPLIFY)
 
 
 def is_space(ch: str) -> bool:
@@ -87,14 +107,12 @@ def is_space(ch: str) -> bool:
 def squeeze(text: str) -> tuple[str, list[int]]:
     """Fold ``text`` and drop whitespace; return the folded text and, for each of its
     characters, the offset of the character it came from in ``text``."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in _WS or ch.isspace():
-            continue
-        out.append(fold_char(ch))
-        index.append(i)
-    return "".join(out), index
+    folded = text.translate(_FOLD)
+    index = [m.start() for m in _NOT_SPACE.finditer(text)]
+    if len(index) != len(folded):  # a character the two views disagree on: slow, exact path
+        index = [i for i, ch in enumerate(text) if not (ch in _WS or ch.isspace())]
+        folded = "".join(fold_char(text[i]) for i in index)
+    return folded, index
 
 
 @lru_cache(maxsize=4096)

@@ -141,6 +141,8 @@ def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, i
         window = folded[pos : pos + len(t)]
         if not window:
             continue
+        if window[0] not in t and window[1:2] not in t:
+            continue  # cheap pre-filter: a heading starts with the title's own characters
         sm = _matcher(t)
         sm.set_seq1(window)
         if sm.real_quick_ratio() < HEADING_SIMILARITY or sm.quick_ratio() < HEADING_SIMILARITY:
