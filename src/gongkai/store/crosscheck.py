@@ -1,0 +1,190 @@
+"""Run the rules across reports (``gongkai.checks.across``) on what the store holds.
+
+A report version waits with ``across_checked = false`` from the moment it is written. This
+pass takes the waiting reports, adds the reports whose comparison they change (next year's
+report of the same agency; the government report of the same region and year), recomputes
+their across findings and marks them checked, a chunk of agencies per transaction. Killed
+halfway, the next run picks up what is still waiting.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from gongkai.checks.across import AGGREGATE_RULE, aggregate_mismatch, run_pair_rules
+from gongkai.model.report import Number, Report
+from gongkai.store.db import Store
+from gongkai.store.records import finding_dict, load_reports
+from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, SourceFileRow
+
+CHUNK_REPORTS = 300
+"""Reports loaded per transaction: bounds memory and the work a kill can lose."""
+
+
+@dataclass
+class _Meta:
+    id: int
+    agency_id: int
+    year: int
+    sha256: str
+    known: int
+
+
+@dataclass
+class CrossResult:
+    checked: int = 0
+    findings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _metas(s: Session) -> list[_Meta]:
+    """Every current report with an agency and a year, with how many cells it knows."""
+    known = (
+        select(CellRow.report_id, func.count(CellRow.value).label("n")).group_by(CellRow.report_id).subquery()
+    )
+    q = (
+        select(ReportVersion.id, ReportVersion.agency_id, ReportVersion.year, SourceFileRow.sha256, known.c.n)
+        .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
+        .outerjoin(known, known.c.report_id == ReportVersion.id)
+        .where(ReportVersion.current.is_(True), ReportVersion.agency_id.is_not(None), ReportVersion.year.is_not(None))
+    )
+    return [_Meta(i, a, y, sha, n or 0) for i, a, y, sha, n in s.execute(q)]
+
+
+def best_of(metas: list[_Meta]) -> _Meta:
+    """One report stands for its agency and year: the one that knows most cells (then by sha256,
+    so that the choice does not depend on the order files arrived)."""
+    return sorted(metas, key=lambda m: (-m.known, m.sha256))[0]
+
+
+def _governments(s: Session) -> dict[int, list[int]]:
+    """Government agency id → the department agency ids it aggregates."""
+    agencies = s.execute(select(Agency.id, Agency.is_government, Agency.region, Agency.parent_id)).all()
+    gov_by_region: dict[str, int] = {}
+    for a_id, is_gov, region, _ in sorted(agencies):
+        if is_gov and region and region not in gov_by_region:
+            gov_by_region[region] = a_id
+    out: dict[int, list[int]] = defaultdict(list)
+    for a_id, is_gov, region, parent in agencies:
+        if is_gov:
+            continue
+        gov = parent if parent is not None else gov_by_region.get(region or "")
+        if gov is not None:
+            out[gov].append(a_id)
+    return out
+
+
+def _targets(s: Session, metas: list[_Meta], everything: bool, depts_of: dict[int, list[int]]) -> set[int]:
+    by_key: dict[tuple[int, int], list[_Meta]] = defaultdict(list)
+    for m in metas:
+        by_key[(m.agency_id, m.year)].append(m)
+    if everything:
+        return {m.id for m in metas}
+    waiting = set(s.scalars(select(ReportVersion.id).where(ReportVersion.current.is_(True),
+                                                            ReportVersion.across_checked.is_(False))))
+    gov_of = {d: g for g, ds in depts_of.items() for d in ds}
+    targets = set()
+    for m in metas:
+        if m.id not in waiting:
+            continue
+        targets.add(m.id)
+        targets.update(x.id for x in by_key.get((m.agency_id, m.year + 1), []))
+        gov = gov_of.get(m.agency_id)
+        if gov is not None:
+            targets.update(x.id for x in by_key.get((gov, m.year), []))
+    return targets
+
+
+def _department_sums(s: Session, dept_agencies: list[int], year: int) -> tuple[dict[str, Number], int]:
+    """Row key → sum of the departments' table 3 totals for ``year`` (one report per department)."""
+    if not dept_agencies:
+        return {}, 0
+    rows = s.execute(
+        select(ReportVersion.agency_id, SourceFileRow.sha256, CellRow.row_key, CellRow.value)
+        .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
+        .join(CellRow, and_(CellRow.report_id == ReportVersion.id, CellRow.table_key == "applications",
+                            CellRow.col_key == "total", CellRow.extra.is_(False)))
+        .where(ReportVersion.current.is_(True), ReportVersion.year == year, ReportVersion.agency_id.in_(dept_agencies))
+    ).all()
+    chosen: dict[int, str] = {}
+    for agency_id, sha, _, _ in rows:
+        if agency_id not in chosen or sha < chosen[agency_id]:
+            chosen[agency_id] = sha
+    sums: dict[str, Number] = {}
+    for agency_id, sha, row_key, value in rows:
+        if chosen[agency_id] == sha and value is not None:
+            v = int(value) if float(value).is_integer() else value
+            sums[row_key] = sums.get(row_key, 0) + v
+    return sums, len(chosen)
+
+
+def run_across(
+    store: Store, everything: bool = False, progress: Callable[[int, int], None] | None = None
+) -> CrossResult:
+    """Recompute the across findings of the reports waiting for them (all, if ``everything``)."""
+    result = CrossResult()
+    with store.session() as s:
+        metas = _metas(s)
+        depts_of = _governments(s)
+        targets = _targets(s, metas, everything, depts_of)
+        if everything:
+            s.execute(update(ReportVersion).where(ReportVersion.current.is_(True)).values(across_checked=False))
+        # reports without agency or year cannot be compared: nothing to wait for
+        s.execute(
+            update(ReportVersion)
+            .where(ReportVersion.across_checked.is_(False),
+                   or_(ReportVersion.agency_id.is_(None), ReportVersion.year.is_(None), ReportVersion.current.is_(False)))
+            .values(across_checked=True)
+        )
+    by_key: dict[tuple[int, int], list[_Meta]] = defaultdict(list)
+    for m in metas:
+        by_key[(m.agency_id, m.year)].append(m)
+    ordered = sorted((m for m in metas if m.id in targets), key=lambda m: (m.agency_id, m.year, m.sha256))
+    total = len(ordered)
+    for start in range(0, total, CHUNK_REPORTS):
+        chunk = ordered[start : start + CHUNK_REPORTS]
+        with store.session() as s:
+            previous = {m.id: best_of(by_key[(m.agency_id, m.year - 1)]) for m in chunk
+                        if by_key.get((m.agency_id, m.year - 1))}
+            ids = sorted({m.id for m in chunk} | {p.id for p in previous.values()})
+            reports = load_reports(s, ids)
+            rows = []
+            for m in chunk:
+                report = reports[m.id]
+                prev = previous.get(m.id)
+                found = run_pair_rules(report, reports[prev.id] if prev else None)
+                rows.extend(_rows(m.id, found, prev.id if prev else None))
+                depts = depts_of.get(m.agency_id)
+                if depts:
+                    sums, n = _department_sums(s, depts, m.year)
+                    report.is_government = True
+                    rows.extend(_rows(m.id, aggregate_mismatch(report, sums, n), None))
+            s.execute(delete(FindingRow).where(FindingRow.report_id.in_([m.id for m in chunk]),
+                                               FindingRow.scope == "across"))
+            if rows:
+                s.execute(insert(FindingRow), rows)
+            s.execute(update(ReportVersion).where(ReportVersion.id.in_([m.id for m in chunk]))
+                      .values(across_checked=True))
+            for r in rows:
+                result.findings[r["severity"]] += 1
+        result.checked += len(chunk)
+        if progress is not None:
+            progress(result.checked, total)
+    return result
+
+
+def _rows(report_id: int, findings: list, other_id: int | None) -> list[dict]:  # type: ignore[type-arg]
+    out = []
+    for f in findings:
+        d = finding_dict(report_id, f, "across")
+        if f.rule != AGGREGATE_RULE:
+            d["other_report_id"] = other_id
+        out.append(d)
+    return out
+
+
+__all__ = ["CrossResult", "Report", "run_across"]

@@ -1,0 +1,363 @@
+"""Batch ingest: files, folders (recursively), ZIP archives and URLs into the store.
+
+The main process collects sources, hashes them and skips what is stored; worker processes
+read and parse; the main process alone writes, one report per transaction, so a kill at any
+point leaves whole reports only, and a restart skips them (idempotent by sha256 and parser
+version). A file that fails is recorded with its reason and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+
+import gongkai
+from gongkai.model.report import Report
+from gongkai.store.crosscheck import CrossResult, run_across
+from gongkai.store.db import Store
+from gongkai.store.records import AgencyResolver, record_failure, save_report, utcnow
+from gongkai.store.schema import ReportVersion, SourceFileRow
+
+IN_FLIGHT_PER_WORKER = 4
+"""Jobs queued per worker: keeps workers busy while bounding memory."""
+SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+MAX_CRASH_RETRIES = 1
+
+
+@dataclass
+class Job:
+    location: str
+    """What the store records: a path, ``archive.zip!member`` or a URL."""
+    name: str
+    """What the reader sees as the file name (its extension breaks format ties)."""
+    path: str | None = None
+    member: str | None = None
+    data: bytes | None = None
+    fetched_at: dt.datetime | None = None
+    sha256: str = ""
+    crashes: int = 0
+
+
+@dataclass
+class Failed:
+    location: str
+    code: str
+    reason: str
+    sha256: str | None = None
+
+
+@dataclass
+class Parsed:
+    job: Job
+    report: Report | None = None
+    failure: Failed | None = None
+
+
+@dataclass
+class Summary:
+    new: int = 0
+    unchanged: int = 0
+    failed: list[Failed] = field(default_factory=list)
+    findings: Counter[str] = field(default_factory=Counter)
+    across: CrossResult | None = None
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.unchanged + len(self.failed)
+
+
+class Progress:
+    """What the ingest reports while it runs (the CLI draws a bar from it)."""
+
+    def start(self, total: int | None) -> None: ...
+    def advance(self, outcome: str) -> None: ...
+    def across(self, done: int, total: int) -> None: ...
+
+
+# --- collecting sources -----------------------------------------------------------------------
+
+
+def _is_url(s: str) -> bool:
+    return s.startswith(("http://", "https://"))
+
+
+def _files(root: Path) -> Iterator[Path]:
+    if root.is_file():
+        yield root
+        return
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for f in sorted(filenames):
+            if not f.startswith(".") and f not in SKIP_NAMES:
+                yield Path(dirpath) / f
+
+
+def _zip_jobs(path: Path) -> Iterator[Job | Failed]:
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = [i for i in z.infolist() if not i.is_dir()]
+            if any(i.filename == "word/document.xml" for i in infos):
+                yield Job(str(path), str(path), path=str(path))  # a .docx, not an archive
+                return
+            for i in sorted(infos, key=lambda i: i.filename):
+                base = i.filename.rsplit("/", 1)[-1]
+                if base.startswith(".") or base in SKIP_NAMES or i.filename.startswith("__MACOSX/"):
+                    continue
+                yield Job(f"{path}!{i.filename}", i.filename, path=str(path), member=i.filename)
+    except (zipfile.BadZipFile, OSError) as e:
+        yield Failed(str(path), "corrupt", f"ZIP 压缩包已损坏：{e}")
+
+
+def collect_files(inputs: Iterable[str]) -> Iterator[Job | Failed]:
+    """Jobs for the local inputs (files, folders, ZIP archives), in a stable order."""
+    for inp in inputs:
+        if _is_url(inp):
+            continue
+        p = Path(inp)
+        if not p.exists():
+            yield Failed(inp, "not_found", "文件或文件夹不存在")
+            continue
+        for f in _files(p):
+            if f.suffix.lower() == ".zip":
+                yield from _zip_jobs(f)
+            else:
+                yield Job(str(f), str(f), path=str(f))
+
+
+def collect_urls(inputs: Iterable[str], delay: float) -> Iterator[Job | Failed]:
+    from gongkai.store.fetch import Crawler, FetchFailure, suffix_for
+
+    crawler = Crawler(delay=delay)
+    for inp in inputs:
+        if not _is_url(inp):
+            continue
+        for got in crawler.crawl(inp):
+            if isinstance(got, FetchFailure):
+                yield Failed(got.url, got.code, got.reason)
+            else:
+                yield Job(got.url, got.url + suffix_for(got), data=got.data, fetched_at=utcnow())
+
+
+def _load(job: Job) -> bytes:
+    if job.data is not None:
+        return job.data
+    assert job.path is not None
+    if job.member is not None:
+        with zipfile.ZipFile(job.path) as z:
+            return z.read(job.member)
+    with open(job.path, "rb") as f:
+        return f.read()
+
+
+# --- parsing (in worker processes) ---------------------------------------------------------
+
+
+def parse_bytes(name: str, data: bytes) -> Report:
+    """read → parse → single-report checks, from bytes (``pipeline.parse_path`` for files)."""
+    from gongkai import pipeline
+
+    fn = getattr(pipeline, "parse_bytes", None)
+    if fn is not None:
+        report: Report = fn(name, data)
+        return report
+    from gongkai.checks import run_checks
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    report = parse_document(read_bytes(name, data))
+    report.findings = run_checks(report)
+    return report
+
+
+def looks_like_report(report: Report) -> bool:
+    """Something was recognised: a table, or at least two sections."""
+    tables = sum(1 for t in report.tables.values() if t)
+    sections = sum(1 for s in report.sections.values() if s)
+    return tables > 0 or sections >= 2
+
+
+def parse_job(job: Job) -> Parsed:
+    from gongkai.readers import ReadError
+
+    try:
+        data = _load(job)
+        report = parse_bytes(job.name, data)
+    except ReadError as e:
+        return Parsed(job, failure=Failed(job.location, e.code, e.reason, job.sha256))
+    except MemoryError:
+        return Parsed(job, failure=Failed(job.location, "memory", "内存不足，文件过大或过于复杂", job.sha256))
+    except Exception as e:  # one bad file never stops the batch
+        return Parsed(job, failure=Failed(job.location, "parser_error", f"解析出错：{type(e).__name__}: {e}", job.sha256))
+    if not looks_like_report(report):
+        return Parsed(job, failure=Failed(job.location, "not_report", "未识别出年度报告的章节或表格", job.sha256))
+    report.source.path = job.location
+    return Parsed(job, report=report)
+
+
+# --- the batch -------------------------------------------------------------------------------
+
+
+def _stored_shas(store: Store, parser_version: str, reparse: bool) -> set[str]:
+    """Files not to parse again: any stored version, or (with reparse) one of this parser version."""
+    with store.session() as s:
+        q = select(SourceFileRow.sha256).join(ReportVersion, ReportVersion.source_file_id == SourceFileRow.id)
+        if reparse:
+            q = q.where(ReportVersion.parser_version == parser_version)
+        return set(s.scalars(q.distinct()))
+
+
+def ingest(
+    store: Store,
+    inputs: list[str],
+    *,
+    workers: int | None = None,
+    reparse: bool = False,
+    delay: float | None = None,
+    progress: Progress | None = None,
+    across: bool = True,
+    parser_version: str | None = None,
+) -> Summary:
+    """Ingest ``inputs`` into ``store``; returns counts and the failures with their reasons."""
+    import time
+
+    from gongkai.store.fetch import DEFAULT_DELAY_S
+
+    t0 = time.monotonic()
+    pv = parser_version or gongkai.PARSER_VERSION
+    progress = progress or Progress()
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    summary = Summary()
+    stored = _stored_shas(store, pv, reparse)
+    resolver = AgencyResolver()
+    local = list(collect_files(inputs))
+    has_urls = any(_is_url(i) for i in inputs)
+    progress.start(None if has_urls else len(local))
+
+    def jobs() -> Iterator[Job | Failed]:
+        yield from local
+        yield from collect_urls(inputs, DEFAULT_DELAY_S if delay is None else delay)
+
+    def fail(f: Failed) -> None:
+        with store.session() as s:
+            record_failure(s, f.location, f.sha256, pv, f.code, f.reason)
+        summary.failed.append(f)
+        progress.advance("failed")
+
+    def write(p: Parsed) -> None:
+        if p.failure is not None:
+            fail(p.failure)
+            return
+        assert p.report is not None
+        try:
+            with store.session() as s:
+                _, created = save_report(
+                    s, p.report, parser_version=pv, resolver=resolver, location=p.job.location,
+                    fetched_at=p.job.fetched_at,
+                )
+        except Exception as e:
+            resolver.reset()
+            fail(Failed(p.job.location, "store_error", f"写入数据库出错：{type(e).__name__}: {e}", p.job.sha256))
+            return
+        if created:
+            summary.new += 1
+            summary.findings.update(f.severity for f in p.report.findings)
+            progress.advance("new")
+        else:
+            summary.unchanged += 1
+            progress.advance("unchanged")
+
+    queued: set[str] = set()
+
+    def prepared() -> Iterator[Job]:
+        for j in jobs():
+            if isinstance(j, Failed):
+                fail(j)
+                continue
+            try:
+                data = _load(j)
+            except (OSError, zipfile.BadZipFile, KeyError) as e:
+                fail(Failed(j.location, "unreadable", f"无法读取文件：{e}"))
+                continue
+            j.sha256 = hashlib.sha256(data).hexdigest()
+            if j.sha256 in stored or j.sha256 in queued:
+                summary.unchanged += 1
+                progress.advance("unchanged")
+                continue
+            queued.add(j.sha256)
+            if j.member is not None:
+                j.data = data  # the worker need not open the archive again
+            yield j
+
+    if workers <= 1:
+        for j in prepared():
+            write(parse_job(j))
+    else:
+        _run_pool(prepared(), workers, write)
+    if across:
+        summary.across = run_across(store, progress=progress.across)
+        summary.findings.update(summary.across.findings)
+    summary.seconds = time.monotonic() - t0
+    return summary
+
+
+def _run_pool(jobs: Iterator[Job], workers: int, write: Callable[[Parsed], None]) -> None:
+    """Parse ``jobs`` on ``workers`` processes, writing results as they come, a bounded number in flight.
+    A worker that dies (a crash in a native library) costs its jobs one retry, then they fail."""
+    import multiprocessing as mp
+
+    from gongkai import pipeline  # noqa: F401  (imported before forking, so workers start warm)
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    limit = workers * IN_FLIGHT_PER_WORKER
+    pending: dict[Future[Parsed], Job] = {}
+    retry: list[Job] = []
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    source = iter(jobs)
+    exhausted = False
+    try:
+        while True:
+            while len(pending) < limit and (retry or not exhausted):
+                if retry:
+                    job = retry.pop()
+                else:
+                    nxt = next(source, None)
+                    if nxt is None:
+                        exhausted = True
+                        break
+                    job = nxt
+                pending[pool.submit(parse_job, job)] = job
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                job = pending.pop(fut)
+                try:
+                    write(fut.result())
+                except BrokenProcessPool:
+                    broken = True
+                    job.crashes += 1
+                    if job.crashes > MAX_CRASH_RETRIES:
+                        write(Parsed(job, failure=Failed(job.location, "crash", "解析进程异常退出", job.sha256)))
+                    else:
+                        retry.append(job)
+            if broken:
+                for fut, job in pending.items():
+                    fut.cancel()
+                    retry.append(job)
+                pending.clear()
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,362 @@
+"""Reports to rows and back: one report version is written in one transaction (the caller's)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from gongkai.model.report import Cell, Decision, Fact, Finding, Report, Source, SourceFile
+from gongkai.model.template import SECTION_KEYS, TABLE_KEYS
+from gongkai.store.agencies import clean, display_name, infer, name_from_title, same_agency
+from gongkai.store.schema import (
+    Agency,
+    AgencyName,
+    CellRow,
+    Failure,
+    FindingRow,
+    ReportVersion,
+    SectionRow,
+    SourceFileRow,
+)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def agency_name_of(report: Report) -> str | None:
+    """The agency as the document names it, else as its title names it."""
+    return report.agency or name_from_title(report.title)
+
+
+class AgencyResolver:
+    """Finds or creates the agency of a name. Keeps the store's names in memory (the ingest
+    process is the only writer); call ``reset`` after a rolled-back transaction."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, int] | None = None
+        self._by_norm: dict[str, int] = {}
+
+    def reset(self) -> None:
+        self._by_name = None
+        self._by_norm = {}
+
+    def _load(self, s: Session) -> dict[str, int]:
+        if self._by_name is None:
+            self._by_name = {n: a for n, a in s.execute(select(AgencyName.name, AgencyName.agency_id))}
+            self._by_norm = {n: a for n, a in s.execute(select(Agency.norm_name, Agency.id))}
+        return self._by_name
+
+    def resolve(self, s: Session, name: str | None, is_government: bool = False) -> int | None:
+        if not name:
+            return None
+        by_name = self._load(s)
+        key = clean(name)
+        if not key:
+            return None
+        if key in by_name:
+            return by_name[key]
+        info = infer(key)
+        agency_id = self._by_norm.get(info.norm_name)
+        if agency_id is None:
+            hits = [a for n, a in self._by_norm.items() if same_agency(n, info.norm_name)]
+            if len(set(hits)) == 1:
+                agency_id = hits[0]
+        if agency_id is None:
+            agency = Agency(
+                name=key,
+                norm_name=info.norm_name,
+                level=info.level,
+                is_government=info.is_government or is_government,
+                region=info.region,
+                corrected=False,
+            )
+            s.add(agency)
+            s.flush()
+            agency_id = agency.id
+            self._by_norm[info.norm_name] = agency_id
+        else:
+            self._merge_variant(s, agency_id, key, info.norm_name, info.region)
+        s.add(AgencyName(agency_id=agency_id, name=key))
+        by_name[key] = agency_id
+        return agency_id
+
+    def _merge_variant(self, s: Session, agency_id: int, name: str, norm: str, region: str | None) -> None:
+        agency = s.get(Agency, agency_id)
+        if agency is None or agency.corrected:
+            return
+        agency.name = display_name([agency.name, name])
+        # the fuller key wins, so the result does not depend on which file came first
+        if len(norm) > len(agency.norm_name) and norm not in self._by_norm:
+            del self._by_norm[agency.norm_name]
+            agency.norm_name = norm
+            agency.region = region or agency.region
+            self._by_norm[norm] = agency_id
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def _cell_dict(report_id: int, table: str, row: str, col: str, c: Cell, extra: bool = False) -> dict[str, Any]:
+    return {
+        "report_id": report_id,
+        "key": f"{table}.{row}.{col}" if not extra else f"{table}.+{row}.{col}"[:120],
+        "table_key": table,
+        "row_key": row[:200],
+        "col_key": col,
+        "extra": extra,
+        "value": float(c.value) if c.value is not None else None,
+        "is_int": isinstance(c.value, int) or c.value is None,
+        "raw": c.raw,
+        "blank": c.blank,
+        "unit": c.unit,
+        "source": c.source.to_json() if c.source is not None else None,
+        "confidence": c.confidence,
+        "uncertain": c.uncertain,
+        "candidates": list(c.candidates) if c.candidates else None,
+    }
+
+
+def finding_dict(report_id: int, f: Finding, scope: str) -> dict[str, Any]:
+    return {
+        "report_id": report_id,
+        "scope": scope,
+        "rule": f.rule,
+        "severity": f.severity,
+        "location": f.where[:200],
+        "message": f.message,
+        "expected": f.expected,
+        "found": f.found,
+        "cells": list(f.cells) if f.cells else None,
+        "uncertain": f.uncertain,
+        "source": f.source.to_json() if f.source is not None else None,
+        "other_report_id": None,
+        "detail": getattr(f, "detail", None),
+    }
+
+
+def _extras(report: Report) -> dict[str, Any]:
+    shape: dict[str, Any] = {}
+    for tkey in TABLE_KEYS:
+        t = report.tables.get(tkey)
+        shape[tkey] = None if t is None else {rkey: r is not None for rkey, r in t.items()}
+    return {
+        "shape": shape,
+        "section_titles": report.section_titles,
+        "facts": [
+            {"key": f.key, "value": f.value, "text": f.text, "source": f.source.to_json() if f.source else None}
+            for f in report.facts
+        ],
+        "decisions": [d.__dict__ for d in report.decisions],
+        "notes": list(report.notes),
+    }
+
+
+def find_source(s: Session, sha256: str) -> SourceFileRow | None:
+    return s.scalar(select(SourceFileRow).where(SourceFileRow.sha256 == sha256))
+
+
+def save_report(
+    s: Session,
+    report: Report,
+    *,
+    parser_version: str,
+    resolver: AgencyResolver,
+    location: str | None = None,
+    fetched_at: dt.datetime | None = None,
+) -> tuple[int, bool]:
+    """Write ``report`` as a new version of its source file. Returns (report id, created);
+    a version already stored for this file and parser version is left as it is."""
+    now = utcnow()
+    src = find_source(s, report.source.sha256)
+    if src is None:
+        src = SourceFileRow(
+            sha256=report.source.sha256,
+            location=location or report.source.path,
+            format=report.source.format,
+            size=report.source.size,
+            fetched_at=fetched_at,
+            ingested_at=now,
+        )
+        s.add(src)
+        s.flush()
+    existing = s.scalar(
+        select(ReportVersion.id).where(
+            ReportVersion.source_file_id == src.id, ReportVersion.parser_version == parser_version
+        )
+    )
+    if existing is not None:
+        return existing, False
+    s.execute(update(ReportVersion).where(ReportVersion.source_file_id == src.id).values(current=False))
+    name = agency_name_of(report)
+    rv = ReportVersion(
+        source_file_id=src.id,
+        parser_version=parser_version,
+        current=True,
+        agency_id=resolver.resolve(s, name, report.is_government),
+        agency_name=name,
+        year=report.year,
+        template=report.template,
+        title=report.title,
+        signed_on=report.signed_on,
+        published_on=report.published_on,
+        is_government=report.is_government,
+        period_start=report.statistics_period[0] if report.statistics_period else None,
+        period_end=report.statistics_period[1] if report.statistics_period else None,
+        extras=_extras(report),
+        across_checked=False,
+        created_at=now,
+    )
+    s.add(rv)
+    s.flush()
+    cells: list[dict[str, Any]] = []
+    for tkey, t in report.tables.items():
+        for rkey, r in (t or {}).items():
+            for ckey, c in (r or {}).items():
+                cells.append(_cell_dict(rv.id, tkey, rkey, ckey, c))
+    for tkey, rows in report.extra_rows.items():
+        for label, row_cells in rows.items():
+            for i, c in enumerate(row_cells):
+                cells.append(_cell_dict(rv.id, tkey, label, str(i), c, extra=True))
+    if cells:
+        s.execute(insert(CellRow), cells)
+    sections = [
+        {"report_id": rv.id, "key": k, "title": report.section_titles.get(k), "text": v}
+        for k, v in report.sections.items()
+        if v is not None
+    ]
+    if sections:
+        s.execute(insert(SectionRow), sections)
+    findings = [finding_dict(rv.id, f, "report") for f in report.findings]
+    if findings:
+        s.execute(insert(FindingRow), findings)
+    # a stored file is no longer a failure
+    s.execute(delete(Failure).where(Failure.location == (location or report.source.path)))
+    return rv.id, True
+
+
+def record_failure(
+    s: Session, location: str, sha256: str | None, parser_version: str, code: str, reason: str
+) -> None:
+    row = s.scalar(
+        select(Failure).where(Failure.location == location[:1000], Failure.parser_version == parser_version)
+    )
+    if row is None:
+        s.add(Failure(location=location[:1000], sha256=sha256, parser_version=parser_version, code=code,
+                      reason=reason, at=utcnow()))
+    elif (row.code, row.reason, row.sha256) != (code, reason, sha256):
+        row.code, row.reason, row.sha256, row.at = code, reason, sha256, utcnow()
+
+
+# --- reading -----------------------------------------------------------------------------------
+
+
+def _source(d: dict[str, Any] | None) -> Source | None:
+    if not d:
+        return None
+    d = dict(d)
+    if d.get("bbox") is not None:
+        d["bbox"] = tuple(d["bbox"])
+    return Source(**d)
+
+
+def _value(v: float | None, is_int: bool) -> int | float | None:
+    if v is None:
+        return None
+    return int(v) if is_int else v
+
+
+def load_reports(s: Session, ids: Sequence[int]) -> dict[int, Report]:
+    """Rebuild the ``Report`` objects of report versions ``ids`` (with their single-report findings)."""
+    if not ids:
+        return {}
+    rows = s.execute(
+        select(ReportVersion, SourceFileRow, Agency)
+        .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
+        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
+        .where(ReportVersion.id.in_(ids))
+    ).all()
+    out: dict[int, Report] = {}
+    for rv, src, agency in rows:
+        extras = rv.extras or {}
+        shape = extras.get("shape") or {}
+        tables: dict[str, Any] = {}
+        for tkey in TABLE_KEYS:
+            t = shape.get(tkey)
+            tables[tkey] = None if t is None else {rkey: ({} if present else None) for rkey, present in t.items()}
+        r = Report(
+            source=SourceFile(src.location, src.sha256, src.format, src.size),
+            agency=rv.agency_name,
+            year=rv.year,
+            template=rv.template,
+            title=rv.title,
+            signed_on=rv.signed_on,
+            published_on=rv.published_on,
+            tables=tables,
+            section_titles=dict(extras.get("section_titles") or {}),
+            statistics_period=(rv.period_start, rv.period_end) if rv.period_start and rv.period_end else None,
+            is_government=rv.is_government or bool(agency and agency.is_government),
+            notes=list(extras.get("notes") or []),
+            facts=[
+                Fact(f["key"], f["value"], f["text"], _source(f.get("source"))) for f in extras.get("facts") or []
+            ],
+            decisions=[Decision(**d) for d in extras.get("decisions") or []],
+        )
+        out[rv.id] = r
+    for c in s.scalars(select(CellRow).where(CellRow.report_id.in_(ids)).order_by(CellRow.id)):
+        r = out[c.report_id]
+        cell = Cell(
+            value=_value(c.value, c.is_int),
+            raw=c.raw,
+            blank=c.blank,
+            unit=c.unit,
+            source=_source(c.source),
+            confidence=c.confidence,
+            uncertain=c.uncertain,
+            candidates=tuple(c.candidates or ()),
+        )
+        if c.extra:
+            r.extra_rows.setdefault(c.table_key, {}).setdefault(c.row_key, []).append(cell)
+            continue
+        t = r.tables.get(c.table_key)
+        if t is None:
+            t = r.tables[c.table_key] = {}
+        row = t.get(c.row_key)
+        if row is None:
+            row = t[c.row_key] = {}
+        row[c.col_key] = cell
+    for sec in s.scalars(select(SectionRow).where(SectionRow.report_id.in_(ids))):
+        out[sec.report_id].sections[sec.key] = sec.text
+    for f in s.scalars(
+        select(FindingRow).where(FindingRow.report_id.in_(ids), FindingRow.scope == "report").order_by(FindingRow.id)
+    ):
+        out[f.report_id].findings.append(
+            Finding(
+                rule=f.rule,
+                severity=f.severity,  # type: ignore[arg-type]
+                where=f.location,
+                message=f.message,
+                expected=f.expected,
+                found=f.found,
+                cells=tuple(f.cells or ()),
+                uncertain=f.uncertain,
+                source=_source(f.source),
+            )
+        )
+    for r in out.values():
+        for k in SECTION_KEYS:
+            r.sections.setdefault(k, None)
+    return out
+
+
+def load_report(s: Session, report_id: int) -> Report | None:
+    return load_reports(s, [report_id]).get(report_id)
+
+
+def current_ids(s: Session, where: Iterable[Any] = ()) -> list[int]:
+    q = select(ReportVersion.id).where(ReportVersion.current.is_(True), *where).order_by(ReportVersion.id)
+    return list(s.scalars(q))
