@@ -1,8 +1,120 @@
+"""Intermediate document → canonical Report."""
+
 from __future__ import annotations
 
+import datetime as dt
+
 from gongkai.model.report import Report, SourceFile
+from gongkai.model.template import SECTIONS, TEMPLATES, Template, template_for_year
+from gongkai.model.text import fold
+from gongkai.parse import meta
+from gongkai.parse.decode import Values
+from gongkai.parse.facts import extract_facts
+from gongkai.parse.sections import SectionHit, clean_text, find_sections
+from gongkai.parse.stream import Stream, build_stream
+from gongkai.parse.tables import read_appeals, read_table, table_regions
 from gongkai.readers.document import Document
 
 
+def detect_template(folded: str, year: int | None) -> tuple[str | None, str]:
+    """The template the tables follow (by their wording), else the one the year requires.
+    Returns (version, how it was decided)."""
+    scores = {v: sum(1 for m in t.markers if fold(m) in folded) for v, t in TEMPLATES.items()}
+    best = max(scores, key=lambda v: scores[v])
+    if scores[best] > 0 and list(scores.values()).count(scores[best]) == 1:
+        return best, "table wording"
+    t = template_for_year(year)
+    return (t.version, "report year") if t else (None, "unknown")
+
+
+def _prose(stream: Stream, exclude: list[tuple[int, int]]) -> str:
+    """Stream text outside grids and outside the given (text) ranges."""
+    cuts = sorted([*stream.grid_spans, *exclude])
+    out, pos = [], 0
+    for a, b in cuts:
+        if a > pos:
+            out.append(stream.text[pos:a])
+        pos = max(pos, b)
+    out.append(stream.text[pos:])
+    return "\n".join(out)
+
+
+def _section_texts(stream: Stream, hits: dict[str, SectionHit]) -> dict[str, str | None]:
+    ordered = sorted(hits.values(), key=lambda h: h.start)
+    out: dict[str, str | None] = {s.key: None for s in SECTIONS}
+    for i, h in enumerate(ordered):
+        end = ordered[i + 1].start if i + 1 < len(ordered) else len(stream.folded)
+        a = stream.index[h.end - 1] + 1 if h.end > 0 else 0
+        b = stream.to_text(end)
+        span = stream.text[a:b]
+        grids = [(max(x, a) - a, min(y, b) - a) for x, y in stream.grid_spans if x < b and y > a]
+        parts, pos = [], 0
+        for x, y in grids:
+            parts.append(span[pos:x])
+            pos = y
+        parts.append(span[pos:])
+        out[h.key] = clean_text("\n".join(parts))
+    return out
+
+
+def _hints(facts_by_key: dict[str, float | int], table: str) -> Values:
+    out: Values = {}
+    for key, v in facts_by_key.items():
+        t, _, rest = key.partition(".")
+        if t == table and "." in rest:
+            r, c = rest.split(".", 1)
+            out[(r, c)] = v
+    return out
+
+
 def parse_document(doc: Document) -> Report:
-    return Report(SourceFile(doc.path, doc.sha256, doc.format, doc.size))
+    stream = build_stream(doc)
+    report = Report(SourceFile(doc.path, doc.sha256, doc.format, doc.size))
+    folded = stream.folded
+    hits = find_sections(stream)
+
+    title, agency, year = meta.find_title(folded)
+    if title is None and doc.title:
+        title, agency, year = meta.find_title(fold(doc.title))
+    signed_on, signer = meta.find_signature(stream.text.split("\n"))
+    period = meta.find_period(folded)
+    report.title = title
+    report.agency = agency or signer or meta.agency_from_text(stream.text)
+    report.year = year or (period[0].year if period else None) or meta.guess_year(folded)
+    report.signed_on = signed_on
+    report.statistics_period = period
+    pub = doc.published_on or None
+    if pub:
+        report.published_on = dt.date.fromisoformat(pub)
+    else:
+        report.published_on = meta.find_published(stream.text)
+    report.is_government = meta.is_government(report.agency)
+
+    version, _how = detect_template(folded, report.year)
+    report.template = version
+    tpl: Template | None = TEMPLATES.get(version) if version else None
+    report.sections = _section_texts(stream, hits)
+    report.section_titles = {k: h.heading for k, h in hits.items()}
+    if tpl is None:
+        return report
+
+    regions = table_regions(stream, hits, tpl)
+    table_text_ranges = [(stream.to_text(a), stream.to_text(b)) for r in regions.values() if r for a, b in [r]]
+    report.facts = extract_facts(_prose(stream, table_text_ranges))
+    facts_by_key: dict[str, float | int] = {}
+    for f in report.facts:
+        facts_by_key.setdefault(f.key, f.value)
+
+    for key in ("active_disclosure", "applications"):
+        region = regions.get(key)
+        if region is None:
+            continue
+        tr = read_table(stream, tpl.table(key), tpl.identities_of(key), region, _hints(facts_by_key, key))
+        report.tables[key] = tr.cells
+        report.decisions.extend(tr.decisions)
+    region4 = regions.get("appeals")
+    if region4 is not None:
+        tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"))
+        report.tables["appeals"] = tr.cells
+        report.decisions.extend(tr.decisions)
+    return report

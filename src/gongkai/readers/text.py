@@ -71,6 +71,8 @@ def check_text(text: str, path: str) -> None:
         raise ReadError(path, "文件内容不是文本（可能是二进制或已损坏的文件）", "binary")
 
 
+_ARTEFACTS = re.compile(r"\[bookmark:[^\]\n]*\]")
+"""Anchors that DOCX-to-text converters leave in the text (``[bookmark: _Hlk66973412]``)."""
 _MD_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
@@ -109,6 +111,7 @@ def read_text(path: str, data: bytes, markdown: bool | None = None) -> Document:
         raise ReadError(path, f"文件过大（{len(data) / 1048576:.1f} MB），不像是一份年度报告", "too_large")
     text = decode_bytes(data, path)
     check_text(text, path)
+    text = _ARTEFACTS.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if markdown is None:
         markdown = sum(1 for ln in lines if _MD_ROW.match(ln)) >= 3

@@ -1,0 +1,165 @@
+"""From the text of a table row's value region to units: number tokens, blanks and gaps.
+
+A *unit* is what lies between two boundaries in the document: a number token, an explicit
+blank marker (``/``, ``-``, ``—``, ``无``), or an empty cell. Boundaries are *hard* (a cell
+edge, a tab, a line break, a piece of label text) or *soft* (a space, which usually but not
+always separates cells: ``2 0`` may be 20).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from gongkai.model.template import BLANK_MARKERS
+
+UnitKind = Literal["number", "blank", "empty"]
+
+_NUMBER = re.compile(
+    r"(?P<sign>[增减+\-−])?\s*(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
+)
+_BLANK_TOKEN = re.compile(r"^(?:/|／|-|—|–|－|——|无|空)$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: UnitKind
+    text: str = ""
+    """The number as written, without sign word or unit (``18538``), or the blank marker."""
+    sign: int = 1
+    unit: str | None = None
+    offset: int = 0
+    """Offset of the unit in the stream text (for provenance)."""
+    soft_next: bool = False
+    """The boundary to the next unit is only a space."""
+    edge: bool = False
+    """An empty cell at the start or end of the row (often a layout artefact)."""
+
+    @property
+    def digits(self) -> str:
+        return self.text.replace(",", "")
+
+
+def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
+    """Units of one hard-bounded field. Returns (units, saw_text)."""
+    s = field.strip()
+    if not s:
+        return [Unit("empty", "", offset=offset)], False
+    folded = unicodedata.normalize("NFKC", s)
+    if _BLANK_TOKEN.match(folded) or folded in BLANK_MARKERS:
+        return [Unit("blank", s, offset=offset)], False
+    units: list[Unit] = []
+    saw_text = False
+    pos = 0
+    for m in _NUMBER.finditer(folded):
+        if _is_numbering(folded, m):
+            continue
+        gap = folded[pos : m.start()]
+        if gap.strip():
+            # text between numbers is a hard boundary (a label fragment, a unit word)
+            saw_text = True
+            if units:
+                units[-1] = _with_soft(units[-1], False)
+        elif units and gap:
+            units[-1] = _with_soft(units[-1], True)
+        sign = -1 if m.group("sign") in ("减", "-", "−") else 1
+        units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start()))
+        pos = m.end()
+    if folded[pos:].strip():
+        saw_text = True
+    if not units:
+        return [], True
+    return units, saw_text
+
+
+_LIST_MARK = re.compile(r"[.、．]\s*[\u4e00-\u9fff]")
+
+
+def _is_numbering(s: str, m: re.Match[str]) -> bool:
+    """``4.保护…`` or ``(2)`` are list numbering of a label, not values."""
+    if m.group("sign") or m.group("unit"):
+        return False
+    after = s[m.end() :]
+    before = s[: m.start()].rstrip()
+    if _LIST_MARK.match(after) and "." not in m.group("num"):
+        return True
+    return before.endswith(("(", "（")) and after.lstrip().startswith((")", "）"))
+
+
+def _with_soft(u: Unit, soft: bool) -> Unit:
+    return Unit(u.kind, u.text, u.sign, u.unit, u.offset, soft, u.edge)
+
+
+_HARD = re.compile(r"[\t\n]")
+
+
+def region_units(text: str, offset: int = 0) -> list[Unit]:
+    """Units in a row's value region: split on hard separators, keep the numbers, blanks and
+    empty cells; leading label text is skipped and text after the numbers ends the region."""
+    units: list[Unit] = []
+    started = False
+    pos = 0
+    for piece in _HARD.split(text):
+        fu, saw_text = _field_units(piece, offset + pos)
+        pos += len(piece) + 1
+        has_values = any(u.kind != "empty" for u in fu)
+        if started and saw_text and not has_values:
+            break
+        units.extend(fu)
+        started = started or has_values
+        if started and saw_text and _text_after_numbers(piece):
+            break
+    return _mark_edges(units)
+
+
+def _text_after_numbers(piece: str) -> bool:
+    folded = unicodedata.normalize("NFKC", piece).strip()
+    last = None
+    for m in _NUMBER.finditer(folded):
+        last = m
+    if last is None:
+        return False
+    return bool(re.search(r"[\u4e00-\u9fff]", folded[last.end() :]))
+
+
+def _mark_edges(units: list[Unit]) -> list[Unit]:
+    """Flag empty cells before the first and after the last value (layout artefacts)."""
+    idx = [i for i, u in enumerate(units) if u.kind != "empty"]
+    if not idx:
+        return [Unit("empty", "", offset=u.offset, edge=True) for u in units]
+    first, last = idx[0], idx[-1]
+    out = []
+    for i, u in enumerate(units):
+        if u.kind == "empty" and (i < first or i > last):
+            out.append(Unit("empty", "", offset=u.offset, edge=True))
+        else:
+            out.append(u)
+    return out
+
+
+def parse_number(text: str, sign: int = 1) -> int | float | None:
+    """``39910.33`` → 39910.33, ``1,234`` → 1234, ``0`` → 0; None when not a number."""
+    s = unicodedata.normalize("NFKC", text).replace(",", "").strip()
+    if not s:
+        return None
+    try:
+        if "." in s:
+            return sign * float(s)
+        return sign * int(s)
+    except ValueError:
+        return None
+
+
+def parse_cell_text(text: str) -> tuple[int | float | None, bool, str | None, bool]:
+    """One grid cell's text → (value, blank, unit, ok). ``ok`` is False for text that is
+    neither a number nor a blank marker."""
+    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
+    if s in BLANK_MARKERS or _BLANK_TOKEN.match(s):
+        return None, True, None, True
+    m = _NUMBER.fullmatch(s)
+    if not m:
+        return None, False, None, False
+    sign = -1 if m.group("sign") in ("减", "-", "−") else 1
+    return parse_number(m.group("num"), sign), False, m.group("unit"), True

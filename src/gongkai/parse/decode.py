@@ -1,0 +1,340 @@
+"""Read a table whose cell boundaries are lost, using the template's identities.
+
+Each row's units (see ``cells.py``) have one or more *readings* into the row's cells: a run
+``21710000218`` may be 217|1|0|0|0|0|218 or many other splits. We enumerate the readings
+(bounded), keep those that satisfy the row's own identity, then choose the combination of
+rows that satisfies the most table identities. Where several readings tie, the cells they
+disagree on are uncertain: we keep the raw text and the candidates instead of guessing.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from gongkai.model.template import CellKind, Identity
+from gongkai.parse.cells import Unit, parse_number
+
+MAX_READINGS_PER_ROW = 20_000
+"""Enumeration bound per row; a run longer than this allows is left uncertain."""
+MAX_JOINT_COMBINATIONS = 50_000
+KEEP_PER_ROW = 64
+"""Readings kept per row after the row's own identity has filtered them."""
+COST_SPLIT = 1.0
+COST_JOIN = 2.0
+COST_INSERT = 2.0
+COST_EMPTY_INTERIOR = 0.3
+COST_EMPTY_EDGE = 1.0
+
+
+@dataclass(frozen=True)
+class CellReading:
+    value: int | float | None
+    raw: str
+    blank: bool = False
+    unit: str | None = None
+    offset: int | None = None
+
+
+@dataclass(frozen=True)
+class RowReading:
+    cells: tuple[CellReading, ...]
+    cost: float = 0.0
+
+    @property
+    def direct(self) -> bool:
+        return self.cost == 0.0
+
+
+def _valid_part(s: str, kind: CellKind, first: bool, last: bool, signed: bool) -> bool:
+    if not s:
+        return False
+    if "." in s:
+        if kind != "amount" or not last:
+            return False
+        ip, _, fp = s.partition(".")
+        if not ip or not fp:
+            return False
+        return ip == "0" or not ip.startswith("0")
+    if signed and kind != "signed":
+        return False
+    return s == "0" or not s.startswith("0")
+
+
+def _splits(digits: str, m: int) -> Iterator[tuple[str, ...]]:
+    """All ways to cut ``digits`` into ``m`` non-empty parts (a decimal part stays whole)."""
+    if m == 1:
+        yield (digits,)
+        return
+    dot = digits.find(".")
+    limit = dot if dot >= 0 else len(digits)
+    for i in range(1, limit):
+        head = digits[:i]
+        if len(head) > 1 and head.startswith("0"):
+            break
+        for rest in _splits(digits[i:], m - 1):
+            yield (head, *rest)
+
+
+def row_readings(
+    units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair: bool = False
+) -> list[RowReading]:
+    """All readings of ``units`` into ``len(kinds)`` cells (bounded by MAX_READINGS_PER_ROW).
+
+    With ``allow_repair``, soft-separated numbers may be joined (``2 0`` → 20) and missing
+    cells may be inserted as blanks (a one-cell-per-line dump that dropped blank cells)."""
+    k = len(kinds)
+    seq = list(units)
+    out: list[RowReading] = []
+
+    def emit(cells: list[CellReading], cost: float) -> None:
+        out.append(RowReading(tuple(cells), cost))
+
+    def rec(i: int, cells: list[CellReading], cost: float, carry: Unit | None = None) -> None:
+        if len(out) >= MAX_READINGS_PER_ROW or len(cells) > k:
+            return
+        if i == len(seq):
+            if len(cells) == k:
+                emit(cells, cost)
+            elif allow_repair and len(cells) < k:
+                for pos in itertools.combinations(range(k), k - len(cells)):
+                    filled: list[CellReading] = []
+                    it = iter(cells)
+                    for j in range(k):
+                        filled.append(CellReading(None, "", True) if j in pos else next(it))
+                    emit(filled, cost + COST_INSERT * (k - len(cells)))
+            return
+        u = carry or seq[i]
+        if u.kind == "empty":
+            rec(i + 1, cells, cost)
+            if len(cells) < k:
+                c = COST_EMPTY_EDGE if u.edge else COST_EMPTY_INTERIOR
+                rec(i + 1, [*cells, CellReading(None, "", True, offset=u.offset)], cost + c)
+            return
+        if u.kind == "blank":
+            rec(i + 1, [*cells, CellReading(None, u.text, True, offset=u.offset)], cost)
+            return
+        _number(i, u, cells, cost)
+        if allow_repair and u.soft_next and i + 1 < len(seq) and seq[i + 1].kind == "number":
+            nxt = seq[i + 1]
+            joined = Unit("number", u.digits + nxt.digits, u.sign, nxt.unit, u.offset, nxt.soft_next, False)
+            rec(i + 1, cells, cost + COST_JOIN, joined)
+
+    def _number(i: int, u: Unit, cells: list[CellReading], cost: float) -> None:
+        digits = u.digits
+        room = k - len(cells)
+        remaining_min = sum(1 for v in seq[i + 1 :] if v.kind in ("number", "blank"))
+        max_parts = min(room - remaining_min, len(digits.replace(".", ""))) if not allow_repair else room
+        for m in range(1, max(max_parts, 0) + 1):
+            if "," in u.text and m > 1:
+                break
+            for parts in _splits(digits, m):
+                new: list[CellReading] = []
+                ok = True
+                for j, p in enumerate(parts):
+                    kind = kinds[len(cells) + j]
+                    signed = j == 0 and u.sign < 0
+                    if not _valid_part(p, kind, j == 0, j == m - 1, signed):
+                        ok = False
+                        break
+                    val = parse_number(p, -1 if signed else 1)
+                    raw = ("-" if signed else "") + (u.text if m == 1 else p)
+                    new.append(CellReading(val, raw, False, u.unit if j == m - 1 else None, u.offset))
+                if ok:
+                    rec(i + 1, [*cells, *new], cost + COST_SPLIT * (m - 1))
+                if len(out) >= MAX_READINGS_PER_ROW:
+                    return
+
+    rec(0, [], 0.0)
+    return out
+
+
+# --- identities over readings ------------------------------------------------------------
+
+Values = dict[tuple[str, str], int | float | None]
+
+
+def _sum(refs: Sequence[tuple[str, str]], values: Values) -> float | None:
+    total = 0.0
+    for ref in refs:
+        if ref not in values:
+            return None
+        v = values[ref]
+        total += v or 0
+    return total
+
+
+def holds(identity: Identity, values: Values) -> bool | None:
+    """True/False, or None when a referenced cell is not in ``values`` (row not read)."""
+    a, b = _sum(identity.lhs, values), _sum(identity.rhs, values)
+    if a is None or b is None:
+        return None
+    return abs(a - b) < 1e-6
+
+
+def _row_values(row: str, cols: Sequence[str], reading: RowReading) -> Values:
+    return {(row, c): cell.value for c, cell in zip(cols, reading.cells, strict=True)}
+
+
+def violations(identities: Sequence[Identity], values: Values) -> int:
+    return sum(1 for i in identities if holds(i, values) is False)
+
+
+@dataclass
+class RowChoice:
+    reading: RowReading
+    uncertain: dict[str, tuple[int | float | None, ...]] = field(default_factory=dict)
+    """Columns whose value differs between equally good readings → their candidates."""
+    candidates: int = 1
+    method: str = "direct"
+    confidence: float = 1.0
+
+
+@dataclass
+class TableChoice:
+    rows: dict[str, RowChoice]
+    violations: int
+
+
+def decode_table(
+    readings: dict[str, list[RowReading]],
+    columns: dict[str, tuple[str, ...]],
+    identities: Sequence[Identity],
+    hints: Values | None = None,
+) -> TableChoice:
+    """Choose one reading per row: fewest identity violations, then agreement with ``hints``
+    (numbers stated in the text), then lowest cost. Ties leave the disagreeing cells uncertain."""
+    hints = hints or {}
+    rows = [r for r in readings if readings[r]]
+    local: dict[str, list[Identity]] = {r: [] for r in rows}
+    spanning: list[Identity] = []
+    for ident in identities:
+        refs = {ref[0] for ref in (*ident.lhs, *ident.rhs)}
+        if len(refs) == 1 and next(iter(refs)) in local:
+            local[next(iter(refs))].append(ident)
+        else:
+            spanning.append(ident)
+
+    pruned: dict[str, list[tuple[RowReading, int, int]]] = {}
+    for r in rows:
+        scored = []
+        for rd in readings[r]:
+            vals = _row_values(r, columns[r], rd)
+            scored.append((rd, violations(local[r], vals), _hint_misses(vals, hints)))
+        best_v = min(s[1] for s in scored)
+        kept = [s for s in scored if s[1] == best_v]
+        kept.sort(key=lambda s: (s[2], s[0].cost))
+        pruned[r] = kept[:KEEP_PER_ROW]
+
+    choice: dict[str, RowChoice] = {}
+    total_violations = 0
+    for component in _components(rows, spanning):
+        comp_ids = [i for i in spanning if _rows_of(i) <= set(component)]
+        v, winners = _choose(component, pruned, columns, comp_ids)
+        total_violations += v
+        for r in component:
+            choice[r] = _row_choice(readings[r], winners[r], columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints))
+    return TableChoice(choice, total_violations)
+
+
+Scored = tuple[RowReading, int, int]
+
+
+def _rows_of(ident: Identity) -> set[str]:
+    return {ref[0] for ref in (*ident.lhs, *ident.rhs)}
+
+
+def _components(rows: list[str], spanning: Sequence[Identity]) -> list[list[str]]:
+    """Rows linked by identities must be decoded together; unlinked rows alone."""
+    parent = {r: r for r in rows}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for ident in spanning:
+        linked = [r for r in _rows_of(ident) if r in parent]
+        for a, b in itertools.pairwise(linked):
+            parent[find(a)] = find(b)
+    groups: dict[str, list[str]] = {}
+    for r in rows:
+        groups.setdefault(find(r), []).append(r)
+    return list(groups.values())
+
+
+def _choose(
+    rows: list[str], pruned: dict[str, list[Scored]], columns: dict[str, tuple[str, ...]], ids: Sequence[Identity]
+) -> tuple[int, dict[str, list[RowReading]]]:
+    """Best readings of linked rows: (violations, for each row the readings that tie for best)."""
+
+    def score(combo: dict[str, Scored]) -> tuple[int, int, float]:
+        vals: Values = {}
+        for r, (rd, _, _) in combo.items():
+            vals.update(_row_values(r, columns[r], rd))
+        v = violations(ids, vals) + sum(s[1] for s in combo.values())
+        return v, sum(s[2] for s in combo.values()), sum(s[0].cost for s in combo.values())
+
+    fixed = {r: pruned[r][0] for r in rows if len(pruned[r]) == 1}
+    open_rows = [r for r in rows if len(pruned[r]) > 1]
+    n_comb = 1
+    for r in open_rows:
+        n_comb *= len(pruned[r])
+    winners: dict[str, list[RowReading]] = {r: [] for r in rows}
+    if n_comb <= MAX_JOINT_COMBINATIONS:
+        best: list[dict[str, Scored]] = []
+        best_score: tuple[int, int, float] | None = None
+        for pick in itertools.product(*(pruned[r] for r in open_rows)):
+            combo = dict(fixed)
+            combo.update(zip(open_rows, pick, strict=True))
+            sc = score(combo)
+            if best_score is None or sc < best_score:
+                best_score, best = sc, [combo]
+            elif sc == best_score:
+                best.append(combo)
+        for combo in best:
+            for r in rows:
+                if all(combo[r][0] is not w for w in winners[r]):
+                    winners[r].append(combo[r][0])
+        return (best_score or (0, 0, 0.0))[0], winners
+    # too many combinations: coordinate descent, one open row at a time
+    combo = dict(fixed)
+    combo.update({r: pruned[r][0] for r in open_rows})
+    for _ in range(3):
+        for r in open_rows:
+            combo[r] = min(pruned[r], key=lambda cand, r=r: score({**combo, r: cand}))
+    final = score(combo)
+    for r in rows:
+        winners[r] = [c[0] for c in pruned[r] if score({**combo, r: c}) == final] or [combo[r][0]]
+    return final[0], winners
+
+
+def _row_choice(
+    all_readings: list[RowReading], tied: list[RowReading], cols: tuple[str, ...], violated: int, hinted: bool
+) -> RowChoice:
+    main = min(tied, key=lambda rd: rd.cost)
+    unc: dict[str, tuple[int | float | None, ...]] = {}
+    for j, col in enumerate(cols):
+        vals = tuple(dict.fromkeys(rd.cells[j].value for rd in tied))
+        if len(vals) > 1:
+            unc[col] = vals
+    n = len(all_readings)
+    if n == 1 and main.direct:
+        method, conf = "direct", 1.0
+    elif n == 1:
+        method, conf = "only reading", 0.99
+    elif unc:
+        method, conf = "ambiguous", 0.5
+    elif violated:
+        method, conf = "identities (table does not balance)", 0.9
+    elif hinted:
+        method, conf = "identities and text", 0.97
+    else:
+        method, conf = "identities", 0.99
+    return RowChoice(main, unc, n, method, conf)
+
+
+def _hint_misses(vals: Values, hints: Values) -> int:
+    return sum(1 for ref, v in vals.items() if ref in hints and hints[ref] is not None and v != hints[ref])

@@ -1,0 +1,83 @@
+"""Numbers stated in the text: applications received, outcomes, appeals, documents issued.
+
+Each pattern names the table cell it speaks about, so checks can compare text and table and
+the decoder can use the text to settle an ambiguous run of digits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.model.report import Fact
+
+_N = r"(\d+(?:\.\d+)?)"
+_GAP = r"[^。；;，,\d]{0,16}?"
+
+
+@dataclass(frozen=True)
+class FactPattern:
+    key: str
+    """Dotted cell path the number speaks about (``applications.received.total``)."""
+    pattern: re.Pattern[str]
+
+
+def _p(key: str, regex: str) -> FactPattern:
+    return FactPattern(key, re.compile(regex))
+
+
+PATTERNS: tuple[FactPattern, ...] = (
+    _p("applications.carried_over.total", rf"上年(?:度)?(?:结转|转结|遗留){_GAP}{_N}(?:件|个|份|条)"),
+    _p(
+        "applications.carried_forward.total",
+        rf"(?:结转|转结|转入|顺延)(?:至|到)?下(?:一)?年(?:度)?{_GAP}{_N}(?:件|个|份|条)",
+    ),
+    _p(
+        "applications.received.total",
+        rf"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|新收|收到的){_GAP}(?:政府信息公开|信息公开|依申请公开)?{_GAP}"
+        rf"(?:申请|办理件|申请件){_GAP}{_N}(?:件|个|份|条)",
+    ),
+    _p(
+        "applications.processed_total.total",
+        rf"(?:办结|办理完毕|已办结|答复|办理){_GAP}(?:政府信息公开|依申请公开)?(?:申请){_GAP}{_N}(?:件|个|份|条)",
+    ),
+    _p("applications.disclosed.total", rf"(?<!部分)(?<!不)予以公开{_GAP}{_N}(?:件|个|份|条)"),
+    _p("applications.partly_disclosed.total", rf"部分公开{_GAP}{_N}(?:件|个|份|条)"),
+    _p("applications.withheld.total", rf"不予公开{_GAP}{_N}(?:件|个|份|条)"),
+    _p("applications.unavailable.total", rf"无法提供{_GAP}{_N}(?:件|个|份|条)"),
+    _p("applications.not_processed.total", rf"不予处理{_GAP}{_N}(?:件|个|份|条)"),
+    _p("appeals.review.total", rf"行政复议(?:案件|申请)?{_GAP}{_N}(?:件|起|宗|个)"),
+    _p("appeals.litigation.total", rf"行政诉讼(?:案件)?{_GAP}{_N}(?:件|起|宗|个)"),
+    _p("active_disclosure.normative_documents.issued", rf"(?:制发|制定|出台|印发){_GAP}规范性文件{_GAP}{_N}件"),
+    _p("active_disclosure.normative_documents.in_force", rf"现行有效{_GAP}规范性文件{_GAP}{_N}件"),
+    _p("active_disclosure.normative_documents.repealed", rf"废止{_GAP}规范性文件{_GAP}{_N}件"),
+    _p("active_disclosure.regulations.issued", rf"(?:制发|制定|出台){_GAP}规章{_GAP}{_N}件"),
+)
+_NONE_RECEIVED = re.compile(r"(?:未|没有|无)(?:收到|受理|接到)[^。；;]{0,14}?(?:政府信息公开|依申请公开|公开)?申请")
+_NONE_APPEALS = re.compile(r"(?:未|没有|无)(?:发生|出现|收到)?[^。；;]{0,10}?行政复议[^。；;]{0,6}?(?:行政诉讼|诉讼)")
+FEE_WORDS = re.compile(r"信息处理费|处理费")
+
+
+def extract_facts(text: str) -> list[Fact]:
+    """Facts from prose (table text must not be passed in)."""
+    out: list[Fact] = []
+    for sentence in re.split(r"(?<=[。；;！？\n])", text):
+        if not sentence.strip():
+            continue
+        seen: set[str] = set()
+        for fp in PATTERNS:
+            for m in fp.pattern.finditer(sentence):
+                if fp.key in seen:
+                    break
+                raw = m.group(1)
+                value: int | float = float(raw) if "." in raw else int(raw)
+                out.append(Fact(fp.key, value, m.group(0)))
+                seen.add(fp.key)
+        if _NONE_RECEIVED.search(sentence) and "applications.received.total" not in seen:
+            out.append(Fact("applications.received.total", 0, _NONE_RECEIVED.search(sentence).group(0)))  # type: ignore[union-attr]
+        if _NONE_APPEALS.search(sentence):
+            m2 = _NONE_APPEALS.search(sentence)
+            assert m2 is not None
+            out.append(Fact("appeals.review.total", 0, m2.group(0)))
+            out.append(Fact("appeals.litigation.total", 0, m2.group(0)))
+    return out

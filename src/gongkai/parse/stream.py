@@ -1,0 +1,80 @@
+"""The document as one text stream, with a map back to where each character came from.
+
+Grid cells are joined by tabs and grid rows end with a newline; a cell covered by a merged
+cell contributes nothing, so every tab-delimited empty field in a grid row is a real blank
+cell. Labels are matched on the folded, whitespace-free view (``folded``), whose characters
+map back to offsets of ``text``.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from gongkai.model.report import Source
+from gongkai.model.text import despace, squeeze
+from gongkai.readers.document import Document, Grid, TextLine
+
+
+@dataclass
+class Stream:
+    text: str
+    starts: list[int] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    folded: str = ""
+    index: list[int] = field(default_factory=list)
+    grid_spans: list[tuple[int, int]] = field(default_factory=list)
+    """(start, end) offsets of the text that came from grids."""
+
+    def source_at(self, offset: int) -> Source | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.sources[i] if i >= 0 else None
+
+    def to_text(self, folded_pos: int) -> int:
+        """Offset in ``text`` of folded position ``folded_pos`` (end → len(text))."""
+        if folded_pos >= len(self.index):
+            return len(self.text)
+        return self.index[folded_pos]
+
+    def to_folded(self, offset: int) -> int:
+        """First folded position at or after text ``offset``."""
+        return bisect.bisect_left(self.index, offset)
+
+    def in_grid(self, offset: int) -> bool:
+        i = bisect.bisect_right(self.grid_spans, (offset, 1 << 60)) - 1
+        return i >= 0 and self.grid_spans[i][0] <= offset < self.grid_spans[i][1]
+
+
+def build_stream(doc: Document) -> Stream:
+    parts: list[str] = []
+    starts: list[int] = []
+    sources: list[Source] = []
+    grid_spans: list[tuple[int, int]] = []
+    pos = 0
+
+    def add(text: str, source: Source) -> None:
+        nonlocal pos
+        starts.append(pos)
+        sources.append(source)
+        parts.append(text)
+        pos += len(text)
+
+    for block in doc.blocks:
+        if isinstance(block, TextLine):
+            add(despace(block.text) + "\n", block.source)
+        elif isinstance(block, Grid):
+            g0 = pos
+            for row in block.rows:
+                first = True
+                for cell in row:
+                    if cell is None:
+                        continue
+                    if not first:
+                        add("\t", cell.source)
+                    first = False
+                    add(despace(cell.text.replace("\n", " ").replace("\t", " ")), cell.source)
+                add("\n", block.source)
+            grid_spans.append((g0, pos))
+    text = "".join(parts)
+    folded, index = squeeze(text)
+    return Stream(text, starts, sources, folded, index, grid_spans)

@@ -1,0 +1,206 @@
+"""Tables 2, 3 and 4: find each row by its template label, read its value region, decode."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.model.report import Cell, Decision, TableCells
+from gongkai.model.template import APPEALS, Identity, TableSpec, Template
+from gongkai.model.text import fold
+from gongkai.parse.cells import Unit, region_units
+from gongkai.parse.decode import RowChoice, RowReading, Values, decode_table, row_readings
+from gongkai.parse.labels import Match, find_row
+from gongkai.parse.sections import SectionHit
+from gongkai.parse.stream import Stream
+
+_VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
+T4_HEADER_WORDS = ("总计", "尚未审结", "其他结果", "结果纠正", "结果维持", "复议后起诉", "未经复议直接起诉", "行政诉讼", "行政复议")
+T4_ROW = "*"
+
+
+@dataclass
+class TableRead:
+    cells: TableCells | None
+    decisions: list[Decision]
+    rows_found: int
+
+
+def _find(folded: str, needles: tuple[str, ...], start: int, end: int) -> int | None:
+    hits = [i for n in needles if (i := folded.find(fold(n), start, end)) >= 0]
+    return min(hits) if hits else None
+
+
+def table_regions(stream: Stream, sections: dict[str, SectionHit], tpl: Template) -> dict[str, tuple[int, int] | None]:
+    """Folded (start, end) of each table: from its section heading (or, without one, its
+    anchor text) to the next section or table."""
+    folded = stream.folded
+    n = len(folded)
+    sec_start = {k: h.start for k, h in sections.items()}
+    sec_end = {k: h.end for k, h in sections.items()}
+    t3 = tpl.table("applications")
+    t3_start = sec_end.get("applications")
+    if t3_start is None:
+        first = t3.rows[0]
+        t3_start = _find(folded, (*t3.anchors, *first.labels), sec_end.get("active_disclosure", 0), n)
+    t2_start = sec_end.get("active_disclosure")
+    if t2_start is None:
+        t2_start = _find(folded, tpl.table("active_disclosure").anchors, 0, t3_start if t3_start is not None else n)
+    after_t3 = [sec_start[k] for k in ("appeals", "problems", "other_matters") if k in sec_start]
+    t4_start = sec_end.get("appeals")
+    if t4_start is None and t3_start is not None:
+        cf = find_row(folded, t3.rows[-1], t3_start, min(after_t3) if after_t3 else n)
+        t4_from = cf.end if cf else t3_start
+        t4_start = _find(folded, ("行政复议",), t4_from, min(after_t3) if after_t3 else n)
+    ends_t2 = [p for p in (t3_start, sec_start.get("applications"), *after_t3) if p is not None]
+    ends_t3 = [p for p in (sec_start.get("appeals"), t4_start, sec_start.get("problems"), sec_start.get("other_matters")) if p is not None]
+    ends_t4 = [p for p in (sec_start.get("problems"), sec_start.get("other_matters")) if p is not None]
+
+    def region(start: int | None, ends: list[int]) -> tuple[int, int] | None:
+        if start is None:
+            return None
+        later = [e for e in ends if e > start]
+        return (start, min(later) if later else n)
+
+    return {
+        "active_disclosure": region(t2_start, ends_t2),
+        "applications": region(t3_start, ends_t3),
+        "appeals": region(t4_start, ends_t4),
+    }
+
+
+def _value_follows(stream: Stream, m: Match) -> bool:
+    """Table 2 labels are common words: accept one only where a value or a cell edge follows."""
+    after = stream.index[m.end - 1] + 1
+    nxt = stream.text[after : after + 1]
+    return not nxt or bool(_VALUE_START.match(nxt))
+
+
+def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int, check_follow: bool) -> list[tuple[str, Match]]:
+    found: list[tuple[str, Match]] = []
+    pos = start
+    for row in spec.rows:
+        p = pos
+        while True:
+            m = find_row(stream.folded, row, p, end)
+            if m is None or not check_follow or _value_follows(stream, m):
+                break
+            p = m.start + 1
+        if m is not None:
+            found.append((row.key, m))
+            pos = m.end
+    return found
+
+
+def _region_text(stream: Stream, m: Match, end_folded: int) -> tuple[str, int]:
+    start = stream.index[m.end - 1] + 1
+    end = stream.to_text(end_folded)
+    return stream.text[start:end], start
+
+
+def _cells_from_choice(
+    stream: Stream, choice: RowChoice, cols: tuple[str, ...], raw_region: str, units: list[Unit]
+) -> dict[str, Cell]:
+    out: dict[str, Cell] = {}
+    for j, col in enumerate(cols):
+        cr = choice.reading.cells[j]
+        src = stream.source_at(cr.offset) if cr.offset is not None else None
+        if col in choice.uncertain:
+            cands = choice.uncertain[col]
+            out[col] = Cell(
+                None,
+                raw_region.strip(),
+                source=src,
+                confidence=choice.confidence,
+                uncertain=f"单元格边界丢失，{len(cands)} 种读法同样符合表内勾稽关系",
+                candidates=cands,
+            )
+        else:
+            out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, choice.confidence)
+    return out
+
+
+def _unreadable(cols: tuple[str, ...], raw: str, stream: Stream, units: list[Unit]) -> dict[str, Cell]:
+    src = stream.source_at(units[0].offset) if units else None
+    reason = "这一行的数字无法与各列对应" if units else "这一行没有数字"
+    return {c: Cell(None, raw.strip(), source=src, confidence=0.0, uncertain=reason) for c in cols}
+
+
+def read_table(
+    stream: Stream, spec: TableSpec, identities: tuple[Identity, ...], region: tuple[int, int], hints: Values
+) -> TableRead:
+    start, end = region
+    found = _find_rows(stream, spec, start, end, check_follow=spec.key == "active_disclosure")
+    if not found:
+        return TableRead(None, [], 0)
+    readings: dict[str, list[RowReading]] = {}
+    cols: dict[str, tuple[str, ...]] = {}
+    raws: dict[str, tuple[str, list[Unit]]] = {}
+    for i, (key, m) in enumerate(found):
+        nxt = found[i + 1][1].start if i + 1 < len(found) else end
+        raw, off = _region_text(stream, m, nxt)
+        units = region_units(raw, off)
+        if not any(u.kind != "empty" for u in units):
+            continue  # a label with nothing after it: the row's values are missing
+        row = spec.row(key)
+        cols[key] = tuple(c.key for c in spec.row_columns(row))
+        kinds = [c.kind for c in spec.row_columns(row)]
+        rds = row_readings(units, kinds) or row_readings(units, kinds, allow_repair=True)
+        readings[key] = rds
+        raws[key] = (raw, units)
+    choice = decode_table(readings, cols, identities, hints)
+    cells: TableCells = {r.key: None for r in spec.rows}
+    decisions: list[Decision] = []
+    for key, _m in found:
+        if key not in raws:
+            continue
+        raw, units = raws[key]
+        if key not in choice.rows:
+            cells[key] = _unreadable(cols[key], raw, stream, units)
+            decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], "unreadable", 0.0, 0))
+            continue
+        ch = choice.rows[key]
+        cells[key] = _cells_from_choice(stream, ch, cols[key], raw, units)
+        if ch.method != "direct":
+            decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
+    return TableRead(cells, decisions, len(found))
+
+
+def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Identity, ...], hints: Values) -> TableRead:
+    """Table 4: one data row of 15 numbers after the header words, in three groups of five."""
+    start, end = region
+    folded = stream.folded
+    last = -1
+    for w in T4_HEADER_WORDS:
+        i = folded.rfind(fold(w), start, end)
+        if i >= 0:
+            last = max(last, i + len(fold(w)))
+    if last < 0:
+        return TableRead(None, [], 0)
+    text_start = stream.index[last - 1] + 1
+    raw = stream.text[text_start : stream.to_text(end)]
+    units = region_units(raw, text_start)
+    if not any(u.kind == "number" for u in units):
+        return TableRead(None, [], 0)
+    flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
+    kinds = ["count"] * len(flat_cols)
+    rds = row_readings(units, kinds) or row_readings(units, kinds, allow_repair=True)
+    flat_ids = tuple(
+        Identity(i.rule, i.name, tuple((T4_ROW, f"{r}.{c}") for r, c in i.lhs), tuple((T4_ROW, f"{r}.{c}") for r, c in i.rhs))
+        for i in identities
+    )
+    flat_hints: Values = {(T4_ROW, f"{r}.{c}"): v for (r, c), v in hints.items()}
+    choice = decode_table({T4_ROW: rds}, {T4_ROW: flat_cols}, flat_ids, flat_hints)
+    cells: TableCells = {}
+    decisions: list[Decision] = []
+    if T4_ROW not in choice.rows:
+        flat = _unreadable(flat_cols, raw, stream, units)
+        decisions.append(Decision("appeals", raw.strip()[:80], "unreadable", 0.0, 0))
+    else:
+        ch = choice.rows[T4_ROW]
+        flat = _cells_from_choice(stream, ch, flat_cols, raw, units)
+        if ch.method != "direct":
+            decisions.append(Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
+    for g in APPEALS.rows:
+        cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
+    return TableRead(cells, decisions, 3)
