@@ -166,7 +166,7 @@ def run_across(
             s.execute(delete(FindingRow).where(FindingRow.report_id.in_([m.id for m in chunk]),
                                                FindingRow.scope == "across"))
             if rows:
-                s.execute(insert(FindingRow), rows)
+                s.connection().execute(insert(FindingRow.__table__), rows)
             s.execute(update(ReportVersion).where(ReportVersion.id.in_([m.id for m in chunk]))
                       .values(across_checked=True))
             for r in rows:

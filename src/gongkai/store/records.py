@@ -222,18 +222,20 @@ def save_report(
         for label, row_cells in rows.items():
             for i, c in enumerate(row_cells):
                 cells.append(_cell_dict(rv.id, tkey, label, str(i), c, extra=True))
+    # Core inserts (not the ORM's bulk path): several times faster for hundreds of rows
+    conn = s.connection()
     if cells:
-        s.execute(insert(CellRow), cells)
+        conn.execute(insert(CellRow.__table__), cells)
     sections = [
         {"report_id": rv.id, "key": k, "title": report.section_titles.get(k), "text": v}
         for k, v in report.sections.items()
         if v is not None
     ]
     if sections:
-        s.execute(insert(SectionRow), sections)
+        conn.execute(insert(SectionRow.__table__), sections)
     findings = [finding_dict(rv.id, f, "report") for f in report.findings]
     if findings:
-        s.execute(insert(FindingRow), findings)
+        conn.execute(insert(FindingRow.__table__), findings)
     # a stored file is no longer a failure
     s.execute(delete(Failure).where(Failure.location == (location or report.source.path)))
     return rv.id, True
