@@ -44,7 +44,7 @@ def make_report(
             t3["carried_forward"][col] = Cell(fwd - rec, raw=str(fwd - rec))
             rec = 0
         t3["received"][col] = Cell(rec, raw=str(rec))
-    for rkey, row in t3.items():
+    for row in t3.values():
         tot = sum(row[c].value for c in APPLICANT_PARTS)
         row["total"] = Cell(tot, raw=str(tot))
     for row in tables["appeals"].values():
@@ -52,7 +52,9 @@ def make_report(
         row["total"] = Cell(tot, raw=str(tot))
     # a blank cell, kept apart from 0
     tables["appeals"]["litigation_after_review"]["other"] = Cell(None, raw="/", blank=True)
-    text = overview or "".join(rng.choice("公开政府信息工作年度报告主动依申请复议诉讼平台建设监督保障") for _ in range(300))
+    text = overview or "".join(
+        rng.choice("公开政府信息工作年度报告主动依申请复议诉讼平台建设监督保障") for _ in range(300)
+    )
     sections = {k: f"{k}：{text}" for k in SECTION_KEYS}
     body = f"{agency}{year}{seed}{text}".encode()
     r = Report(

@@ -7,8 +7,8 @@ import json
 import math
 
 import pytest
-from conftest import CORPUS, SEEDS
 
+from conftest import CORPUS, SEEDS
 from gongkai.store import Store
 from gongkai.store.export import cell_columns, export, wide_columns
 from gongkai.store.ingest import ingest

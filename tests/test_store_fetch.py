@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import shared_file
 
+from conftest import shared_file
 from gongkai.store import Store
 from gongkai.store.fetch import looks_like_report_page, looks_like_report_title
 from gongkai.store.ingest import ingest
@@ -24,12 +24,14 @@ def report_html(txt: Path) -> bytes:
     head, body = txt.read_text(encoding="utf-8").split(MARK, 1)
     title = head.splitlines()[0].split(":", 1)[1].strip()
     paras = "".join(f"<p>{line}</p>" for line in body.splitlines() if line.strip())
-    return (f'<html><head><meta charset="utf-8"><title>{title}</title></head>'
-            f"<body><h1>{title}</h1>{paras}</body></html>").encode()
+    return (
+        f'<html><head><meta charset="utf-8"><title>{title}</title></head><body><h1>{title}</h1>{paras}</body></html>'
+    ).encode()
 
 
 LIST = """<html><head><meta charset="utf-8"><title>政府信息公开年报</title></head><body><ul>
-<li><a href="/r/2021.html" title="平潭综合实验区2021年度政府信息公开工作年度报告">平潭综合实验区2021年度政府信息公开工作年度报告</a></li>
+<li><a href="/r/2021.html" title="平潭综合实验区2021年度政府信息公开工作年度报告">
+平潭综合实验区2021年度政府信息公开工作年度报告</a></li>
 <li><a href="/old/2022.html">平潭综合实验区2022年度政府信息公开工作年度报告</a></li>
 <li><a href="files/huaian.pdf">淮安市人民政府2024年政府信息公开工作年度报告（PDF）</a></li>
 <li><a href="/r/missing.html">平潭综合实验区2019年政府信息公开工作年度报告</a></li>
@@ -38,8 +40,10 @@ LIST = """<html><head><meta charset="utf-8"><title>政府信息公开年报</tit
 <li><a href="/contact.html">联系我们</a></li>
 <li><a href="http://example.invalid/r/2024.html">平潭综合实验区2024年政府信息公开工作年度报告</a></li>
 </ul></body></html>"""
-NOTICE = ("<html><head><meta charset='utf-8'></head><body><p>各单位：请于1月31日前报送2024年度政府信息公开工作年度报告。"
-          "</p></body></html>").encode()
+NOTICE = (
+    "<html><head><meta charset='utf-8'></head><body><p>各单位：请于1月31日前报送2024年度政府信息公开工作年度报告。"
+    "</p></body></html>"
+).encode()
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from store_corpus import make_collection
 
 from gongkai.store import Store
 from gongkai.store.ingest import ingest
 from gongkai.store.queries import snapshot
 from gongkai.store.schema import ReportVersion
+from store_corpus import make_collection
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,8 +92,13 @@ def test_kill_9_then_resume_equals_an_uninterrupted_run(tmp_path):
 
     killed = f"sqlite:///{tmp_path / 'killed.db'}"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    proc = subprocess.Popen(_cli("ingest", "--db", killed, "-j", "2", docs), env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        _cli("ingest", "--db", killed, "-j", "2", docs),
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     target = counts["good"] // 3
     while _count(killed) < target:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from store_factory import make_report
 
 from gongkai.checks.across import (
     aggregate_mismatch,
@@ -24,6 +23,7 @@ from gongkai.store.agencies import infer, name_from_title, same_agency
 from gongkai.store.crosscheck import run_across
 from gongkai.store.queries import Filters, findings, reports, set_verdict, snapshot
 from gongkai.store.records import AgencyResolver, load_report, save_report
+from store_factory import make_report
 
 
 @pytest.fixture
@@ -157,7 +157,9 @@ def test_text_reuse_grades_and_shows_passages():
     text = "本年度我局坚持以公开为常态、不公开为例外，围绕重点领域信息公开，完善政府信息公开制度，" * 4
     last = make_report("沂源县司法局", 2021, overview=text)
     same = make_report("沂源县司法局", 2022, overview=text)
-    other = make_report("沂源县司法局", 2022, overview="全年共召开专题会议三次，制定了新的审核流程并对平台进行了改版，" * 4)
+    other = make_report(
+        "沂源县司法局", 2022, overview="全年共召开专题会议三次，制定了新的审核流程并对平台进行了改版，" * 4
+    )
     found = [f for f in text_reuse(same, last) if f.where == "sections.overview"]
     assert found and found[0].severity == "error"
     assert found[0].detail["passages"]

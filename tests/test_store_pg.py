@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import CORPUS, SEEDS
-from store_corpus import make_collection
 
+from conftest import CORPUS, SEEDS
 from gongkai.store import Store
 from gongkai.store.ingest import ingest
 from gongkai.store.pgtemp import create_database, pg_bindir, temporary_postgres
 from gongkai.store.queries import Filters, agencies, findings, set_verdict, snapshot
+from store_corpus import make_collection
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +53,8 @@ def test_sqlite_and_postgres_store_the_same(tmp_path, pg_server):
 
 @pytest.mark.slow
 def test_verdicts_on_postgres(pg_server):
-    from store_factory import make_report
-
     from gongkai.store.records import AgencyResolver, save_report
+    from store_factory import make_report
 
     st = Store(create_database(pg_server, "verdicts"))
     with st.session() as s:

@@ -123,7 +123,9 @@ def _cell_value(c: Cell | None) -> tuple[Number | None, bool]:
 
 
 def _not_checkable(rule: str, where: str, why: str, other: str) -> AcrossFinding:
-    return AcrossFinding(rule="not_checkable", severity="info", where=where, message=f"无法核查 {rule}：{why}", other=other)
+    return AcrossFinding(
+        rule="not_checkable", severity="info", where=where, message=f"无法核查 {rule}：{why}", other=other
+    )
 
 
 def _year_label(r: Report) -> str:
@@ -167,9 +169,7 @@ def carryover_mismatch(report: Report, previous: Report | None) -> list[Finding]
             )
     if missing:
         out.append(
-            _not_checkable(
-                "carryover_mismatch", "applications.carried_over", f"缺少数值：{'、'.join(missing)}", other
-            )
+            _not_checkable("carryover_mismatch", "applications.carried_over", f"缺少数值：{'、'.join(missing)}", other)
         )
     return out
 
@@ -231,7 +231,7 @@ def shared_passages(text: str, other: str, min_chars: int = MIN_PASSAGE_CHARS) -
     a, index = squeeze(text)
     b, _ = squeeze(other)
     blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()
-    passages = []
+    passages: list[str] = []
     for blk in sorted(blocks, key=lambda m: -m.size):
         if blk.size < min_chars or len(passages) >= MAX_PASSAGES:
             break

@@ -17,7 +17,10 @@ from gongkai.store.schema import LEVELS
 console = Console()
 err = Console(stderr=True)
 
-DbOpt = Annotated[str | None, typer.Option("--db", help="数据库地址（SQLAlchemy URL 或 SQLite 文件路径；默认 GONGKAI_DB 或 ./gongkai.db）")]
+DbOpt = Annotated[
+    str | None,
+    typer.Option("--db", help="数据库地址（SQLAlchemy URL 或 SQLite 文件路径；默认 GONGKAI_DB 或 ./gongkai.db）"),
+]
 RegionOpt = Annotated[str | None, typer.Option("--region", help="地区（包含匹配）")]
 LevelOpt = Annotated[str | None, typer.Option("--level", help=f"层级：{'/'.join(LEVELS)}")]
 YearOpt = Annotated[int | None, typer.Option("--year", help="报告年度")]
@@ -53,8 +56,14 @@ class _Bar:
         self.counts[outcome] += 1
         done = sum(self.counts.values())
         rate = done / max(time.monotonic() - self.t0, 1e-6)
-        self.p.update(self.task, advance=1, new=self.counts["new"], same=self.counts["unchanged"],
-                      bad=self.counts["failed"], rate=f"{rate:.1f} 份/秒")
+        self.p.update(
+            self.task,
+            advance=1,
+            new=self.counts["new"],
+            same=self.counts["unchanged"],
+            bad=self.counts["failed"],
+            rate=f"{rate:.1f} 份/秒",
+        )
 
     def across(self, done: int, total: int) -> None:
         if self.cross is None:
@@ -76,14 +85,19 @@ def ingest_cmd(
 
     store = _store(db)
     columns = (
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("新增 {task.fields[new]} · 未变 {task.fields[same]} · 失败 {task.fields[bad]} · {task.fields[rate]}"),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn(
+            "新增 {task.fields[new]} · 未变 {task.fields[same]} · 失败 {task.fields[bad]} · {task.fields[rate]}"
+        ),
         TimeElapsedColumn(),
     )
     try:
         with Progress(*columns, console=err, transient=False) as p:
-            summary = ingest(store, paths, workers=jobs, reparse=reparse, delay=delay, progress=_Bar(p),
-                             across=not no_across)
+            summary = ingest(
+                store, paths, workers=jobs, reparse=reparse, delay=delay, progress=_Bar(p), across=not no_across
+            )
     except KeyboardInterrupt:
         err.print("[yellow]已中断。[/yellow]已写入的报告都是完整的；再次运行同一命令即可继续。")
         raise typer.Exit(130) from None
@@ -93,7 +107,9 @@ def ingest_cmd(
         f"失败 [red]{len(summary.failed)}[/red]；用时 {summary.seconds:.1f} 秒（{rate:.1f} 份/秒）"
     )
     if summary.findings:
-        console.print("发现问题：" + "，".join(f"{SEVERITY_CN.get(k, k)} {v}" for k, v in sorted(summary.findings.items())))
+        console.print(
+            "发现问题：" + "，".join(f"{SEVERITY_CN.get(k, k)} {v}" for k, v in sorted(summary.findings.items()))
+        )
     if summary.failed:
         t = Table("失败的文件", "原因", title="未能入库")
         for f in summary.failed:
@@ -115,7 +131,11 @@ def recheck_cmd(db: DbOpt = None) -> None:
 
 @app.command("reports")
 def reports_cmd(
-    db: DbOpt = None, region: RegionOpt = None, level: LevelOpt = None, year: YearOpt = None, agency: AgencyOpt = None,
+    db: DbOpt = None,
+    region: RegionOpt = None,
+    level: LevelOpt = None,
+    year: YearOpt = None,
+    agency: AgencyOpt = None,
     has_errors: Annotated[bool, typer.Option("--has-errors", help="只列出有错误的报告")] = False,
     rule: RuleOpt = None,
     limit: Annotated[int | None, typer.Option("--limit", help="最多列出多少份")] = None,
@@ -126,11 +146,22 @@ def reports_cmd(
     store = _store(db)
     with store.session() as s:
         rows = reports(s, Filters(region, level, year, agency, has_errors, rule), limit)
-    t = Table("编号", "机关", "地区", "层级", "年度", "模板", "错误", "警告", "提示", "来源", title=f"报告（{len(rows)} 份）")
+    t = Table(
+        "编号", "机关", "地区", "层级", "年度", "模板", "错误", "警告", "提示", "来源", title=f"报告（{len(rows)} 份）"
+    )
     for r in rows:
-        t.add_row(str(r["id"]), r["agency"] or "（未识别）", r["region"] or "", r["level"] or "", str(r["year"] or ""),
-                  r["template"] or "", str(r["errors"] or 0), str(r["warnings"] or 0), str(r["infos"] or 0),
-                  r["location"])
+        t.add_row(
+            str(r["id"]),
+            r["agency"] or "（未识别）",
+            r["region"] or "",
+            r["level"] or "",
+            str(r["year"] or ""),
+            r["template"] or "",
+            str(r["errors"] or 0),
+            str(r["warnings"] or 0),
+            str(r["infos"] or 0),
+            r["location"],
+        )
     console.print(t)
 
 
@@ -138,7 +169,10 @@ def reports_cmd(
 def findings_cmd(
     db: DbOpt = None,
     by: Annotated[str, typer.Option("--by", help="分组：rule / agency / severity")] = "rule",
-    region: RegionOpt = None, level: LevelOpt = None, year: YearOpt = None, agency: AgencyOpt = None,
+    region: RegionOpt = None,
+    level: LevelOpt = None,
+    year: YearOpt = None,
+    agency: AgencyOpt = None,
     rule: RuleOpt = None,
     severity: Annotated[str | None, typer.Option("--severity", help="error / warning / info")] = None,
     list_: Annotated[bool, typer.Option("--list", help="逐条列出，而不是分组计数")] = False,
@@ -160,8 +194,16 @@ def findings_cmd(
                 verdict = {"confirmed": "确认", "dismissed": "排除"}.get(r["verdict"] or "", "")
                 if r["comment"]:
                     verdict += f"：{r['comment']}"
-                t.add_row(str(r["id"]), r["agency"] or "", str(r["year"] or ""), r["rule"],
-                          SEVERITY_CN.get(r["severity"], r["severity"]), r["location"], r["message"], verdict)
+                t.add_row(
+                    str(r["id"]),
+                    r["agency"] or "",
+                    str(r["year"] or ""),
+                    r["rule"],
+                    SEVERITY_CN.get(r["severity"], r["severity"]),
+                    r["location"],
+                    r["message"],
+                    verdict,
+                )
             console.print(t)
             return
         groups = finding_groups(s, by, f)
@@ -169,8 +211,10 @@ def findings_cmd(
     t = Table(head, "错误", "警告", "提示", "合计", "涉及报告", "已确认", "已排除", title="问题汇总")
     for g in groups:
         name = SEVERITY_CN.get(g["group"], g["group"]) if by == "severity" else (g["group"] or "（未识别）")
-        t.add_row(name, *(str(g[k] or 0) for k in ("errors", "warnings", "infos", "total", "reports", "confirmed",
-                                                   "dismissed")))
+        t.add_row(
+            name,
+            *(str(g[k] or 0) for k in ("errors", "warnings", "infos", "total", "reports", "confirmed", "dismissed")),
+        )
     console.print(t)
 
 
@@ -198,7 +242,12 @@ def review_cmd(
 @app.command("agencies")
 def agencies_cmd(
     db: DbOpt = None,
-    corrections: Annotated[Path | None, typer.Option("--import", help="用 CSV 更正机关信息（列：name, norm_name, level, region, parent, is_government）")] = None,
+    corrections: Annotated[
+        Path | None,
+        typer.Option(
+            "--import", help="用 CSV 更正机关信息（列：name, norm_name, level, region, parent, is_government）"
+        ),
+    ] = None,
 ) -> None:
     """列出机关（名称归并、地区、层级）；可用 CSV 更正。"""
     from gongkai.store.agencies import load_corrections
@@ -217,21 +266,38 @@ def agencies_cmd(
         return
     with store.session() as s:
         rows2 = agencies(s)
-    t = Table("编号", "名称", "归并名", "层级", "地区", "政府", "上级", "报告数", "年度", title=f"机关（{len(rows2)} 个）")
+    t = Table(
+        "编号", "名称", "归并名", "层级", "地区", "政府", "上级", "报告数", "年度", title=f"机关（{len(rows2)} 个）"
+    )
     for a in rows2:
         years = f"{a['first_year']}–{a['last_year']}" if a["first_year"] else ""
-        t.add_row(str(a["id"]), a["name"], a["norm_name"], a["level"] or "", a["region"] or "",
-                  "是" if a["is_government"] else "", a["parent"] or "", str(a["reports"] or 0), years)
+        t.add_row(
+            str(a["id"]),
+            a["name"],
+            a["norm_name"],
+            a["level"] or "",
+            a["region"] or "",
+            "是" if a["is_government"] else "",
+            a["parent"] or "",
+            str(a["reports"] or 0),
+            years,
+        )
     console.print(t)
 
 
 @app.command("export")
 def export_cmd(
     output: Annotated[Path, typer.Option("-o", "--output", help="输出文件")],
-    fmt: Annotated[str | None, typer.Option("--format", "-f", help="csv / xlsx / parquet / json（默认按扩展名）")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", "-f", help="csv / xlsx / parquet / json（默认按扩展名）")
+    ] = None,
     shape: Annotated[str, typer.Option("--shape", help="wide（每份报告一行）或 long（每个单元格一行）")] = "wide",
     long: Annotated[bool, typer.Option("--long", help="同 --shape long")] = False,
-    db: DbOpt = None, region: RegionOpt = None, level: LevelOpt = None, year: YearOpt = None, agency: AgencyOpt = None,
+    db: DbOpt = None,
+    region: RegionOpt = None,
+    level: LevelOpt = None,
+    year: YearOpt = None,
+    agency: AgencyOpt = None,
     has_errors: Annotated[bool, typer.Option("--has-errors", help="只导出有错误的报告")] = False,
     rule: RuleOpt = None,
 ) -> None:

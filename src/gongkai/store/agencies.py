@@ -194,6 +194,7 @@ def load_corrections(path: str | Path) -> list[Correction]:
             raise ValueError("机关表缺少 name（名称）列")
         out: list[Correction] = []
         for row in reader:
+
             def get(field: str, row: dict[str, str] = row) -> str | None:
                 v = (row.get(cols[field]) or "").strip() if field in cols else ""
                 return v or None

@@ -20,7 +20,7 @@ from gongkai.checks.across import AGGREGATE_RULE, aggregate_mismatch, run_pair_r
 from gongkai.model.report import Number, Report
 from gongkai.store.db import Store
 from gongkai.store.records import finding_dict, load_reports
-from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, SourceFileRow
+from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, SourceFileRow, table_of
 
 CHUNK_REPORTS = 300
 """Reports loaded per transaction: bounds memory and the work a kill can lose."""
@@ -43,9 +43,7 @@ class CrossResult:
 
 def _metas(s: Session) -> list[_Meta]:
     """Every current report with an agency and a year, with how many cells it knows."""
-    known = (
-        select(CellRow.report_id, func.count(CellRow.value).label("n")).group_by(CellRow.report_id).subquery()
-    )
+    known = select(CellRow.report_id, func.count(CellRow.value).label("n")).group_by(CellRow.report_id).subquery()
     q = (
         select(ReportVersion.id, ReportVersion.agency_id, ReportVersion.year, SourceFileRow.sha256, known.c.n)
         .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
@@ -84,8 +82,11 @@ def _targets(s: Session, metas: list[_Meta], everything: bool, depts_of: dict[in
         by_key[(m.agency_id, m.year)].append(m)
     if everything:
         return {m.id for m in metas}
-    waiting = set(s.scalars(select(ReportVersion.id).where(ReportVersion.current.is_(True),
-                                                            ReportVersion.across_checked.is_(False))))
+    waiting = set(
+        s.scalars(
+            select(ReportVersion.id).where(ReportVersion.current.is_(True), ReportVersion.across_checked.is_(False))
+        )
+    )
     gov_of = {d: g for g, ds in depts_of.items() for d in ds}
     targets = set()
     for m in metas:
@@ -106,11 +107,18 @@ def _department_sums(s: Session, dept_agencies: list[int], year: int) -> tuple[d
     rows = s.execute(
         select(ReportVersion.agency_id, SourceFileRow.sha256, CellRow.row_key, CellRow.value)
         .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
-        .join(CellRow, and_(CellRow.report_id == ReportVersion.id, CellRow.table_key == "applications",
-                            CellRow.col_key == "total", CellRow.extra.is_(False)))
+        .join(
+            CellRow,
+            and_(
+                CellRow.report_id == ReportVersion.id,
+                CellRow.table_key == "applications",
+                CellRow.col_key == "total",
+                CellRow.extra.is_(False),
+            ),
+        )
         .where(ReportVersion.current.is_(True), ReportVersion.year == year, ReportVersion.agency_id.in_(dept_agencies))
     ).all()
-    chosen: dict[int, str] = {}
+    chosen: dict[int | None, str] = {}
     for agency_id, sha, _, _ in rows:
         if agency_id not in chosen or sha < chosen[agency_id]:
             chosen[agency_id] = sha
@@ -136,8 +144,10 @@ def run_across(
         # reports without agency or year cannot be compared: nothing to wait for
         s.execute(
             update(ReportVersion)
-            .where(ReportVersion.across_checked.is_(False),
-                   or_(ReportVersion.agency_id.is_(None), ReportVersion.year.is_(None), ReportVersion.current.is_(False)))
+            .where(
+                ReportVersion.across_checked.is_(False),
+                or_(ReportVersion.agency_id.is_(None), ReportVersion.year.is_(None), ReportVersion.current.is_(False)),
+            )
             .values(across_checked=True)
         )
     by_key: dict[tuple[int, int], list[_Meta]] = defaultdict(list)
@@ -148,8 +158,9 @@ def run_across(
     for start in range(0, total, CHUNK_REPORTS):
         chunk = ordered[start : start + CHUNK_REPORTS]
         with store.session() as s:
-            previous = {m.id: best_of(by_key[(m.agency_id, m.year - 1)]) for m in chunk
-                        if by_key.get((m.agency_id, m.year - 1))}
+            previous = {
+                m.id: best_of(by_key[(m.agency_id, m.year - 1)]) for m in chunk if by_key.get((m.agency_id, m.year - 1))
+            }
             ids = sorted({m.id for m in chunk} | {p.id for p in previous.values()})
             reports = load_reports(s, ids)
             rows = []
@@ -163,12 +174,14 @@ def run_across(
                     sums, n = _department_sums(s, depts, m.year)
                     report.is_government = True
                     rows.extend(_rows(m.id, aggregate_mismatch(report, sums, n), None))
-            s.execute(delete(FindingRow).where(FindingRow.report_id.in_([m.id for m in chunk]),
-                                               FindingRow.scope == "across"))
+            s.execute(
+                delete(FindingRow).where(FindingRow.report_id.in_([m.id for m in chunk]), FindingRow.scope == "across")
+            )
             if rows:
-                s.connection().execute(insert(FindingRow.__table__), rows)
-            s.execute(update(ReportVersion).where(ReportVersion.id.in_([m.id for m in chunk]))
-                      .values(across_checked=True))
+                s.connection().execute(insert(table_of(FindingRow)), rows)
+            s.execute(
+                update(ReportVersion).where(ReportVersion.id.in_([m.id for m in chunk])).values(across_checked=True)
+            )
             for r in rows:
                 result.findings[r["severity"]] += 1
         result.checked += len(chunk)

@@ -90,21 +90,38 @@ def wide_columns() -> list[Column]:
     return [*META, *cell_columns()]
 
 
-def _meta_query(f: Filters) -> Any:
+def _meta_query(f: Filters | None) -> Any:
     counts = (
         select(
             FindingRow.report_id.label("rid"),
-            *(func.sum(case((FindingRow.severity == sev, 1), else_=0)).label(sev) for sev in ("error", "warning", "info")),
+            *(
+                func.sum(case((FindingRow.severity == sev, 1), else_=0)).label(sev)
+                for sev in ("error", "warning", "info")
+            ),
         )
         .group_by(FindingRow.report_id)
         .subquery()
     )
     q = (
         select(
-            ReportVersion.id, Agency.name, ReportVersion.agency_name, Agency.region, Agency.level,
-            Agency.is_government, ReportVersion.year, ReportVersion.template, ReportVersion.title,
-            ReportVersion.signed_on, ReportVersion.published_on, SourceFileRow.location, SourceFileRow.sha256,
-            SourceFileRow.format, ReportVersion.parser_version, counts.c.error, counts.c.warning, counts.c.info,
+            ReportVersion.id,
+            Agency.name,
+            ReportVersion.agency_name,
+            Agency.region,
+            Agency.level,
+            Agency.is_government,
+            ReportVersion.year,
+            ReportVersion.template,
+            ReportVersion.title,
+            ReportVersion.signed_on,
+            ReportVersion.published_on,
+            SourceFileRow.location,
+            SourceFileRow.sha256,
+            SourceFileRow.format,
+            ReportVersion.parser_version,
+            counts.c.error,
+            counts.c.warning,
+            counts.c.info,
         )
         .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
@@ -132,7 +149,7 @@ def _num(value: float | None, is_int: bool) -> int | float | None:
     return int(value) if is_int and float(value).is_integer() else value
 
 
-def wide_rows(s: Session, f: Filters = Filters()) -> Iterator[dict[str, Value]]:
+def wide_rows(s: Session, f: Filters | None = None) -> Iterator[dict[str, Value]]:
     metas = [_meta_row(r) for r in s.execute(_meta_query(f))]
     cols = [c.key for c in cell_columns()]
     for start in range(0, len(metas), CHUNK):
@@ -149,13 +166,24 @@ def wide_rows(s: Session, f: Filters = Filters()) -> Iterator[dict[str, Value]]:
             yield {**m, **{k: got.get(k) for k in cols}}
 
 
-def long_rows(s: Session, f: Filters = Filters()) -> Iterator[dict[str, Value]]:
+def long_rows(s: Session, f: Filters | None = None) -> Iterator[dict[str, Value]]:
     metas = [_meta_row(r) for r in s.execute(_meta_query(f))]
     for start in range(0, len(metas), CHUNK):
         chunk = {m["report_id"]: m for m in metas[start : start + CHUNK]}
         q = (
-            select(CellRow.report_id, CellRow.key, CellRow.table_key, CellRow.row_key, CellRow.col_key, CellRow.value,
-                   CellRow.is_int, CellRow.raw, CellRow.blank, CellRow.uncertain, CellRow.confidence)
+            select(
+                CellRow.report_id,
+                CellRow.key,
+                CellRow.table_key,
+                CellRow.row_key,
+                CellRow.col_key,
+                CellRow.value,
+                CellRow.is_int,
+                CellRow.raw,
+                CellRow.blank,
+                CellRow.uncertain,
+                CellRow.confidence,
+            )
             .where(CellRow.report_id.in_(list(chunk)), CellRow.extra.is_(False))
             .order_by(CellRow.report_id, CellRow.id)
         )
@@ -165,8 +193,18 @@ def long_rows(s: Session, f: Filters = Filters()) -> Iterator[dict[str, Value]]:
         for rid, m in chunk.items():
             for _, key, t, r, c, value, is_int, raw, blank, unc, conf in by_report.get(int(rid or 0), []):
                 base = {k.key: m[k.key] for k in LONG[:8]}
-                yield {**base, "key": key, "table": t, "row": r, "col": c, "value": _num(value, is_int), "raw": raw,
-                       "blank": bool(blank), "uncertain": unc, "confidence": conf}
+                yield {
+                    **base,
+                    "key": key,
+                    "table": t,
+                    "row": r,
+                    "col": c,
+                    "value": _num(value, is_int),
+                    "raw": raw,
+                    "blank": bool(blank),
+                    "uncertain": unc,
+                    "confidence": conf,
+                }
 
 
 # --- writers --------------------------------------------------------------------------------
@@ -279,7 +317,7 @@ def write_parquet(path: Path, columns: list[Column], rows: Iterator[dict[str, Va
 WRITERS = {"csv": write_csv, "xlsx": write_xlsx, "parquet": write_parquet, "json": write_json}
 
 
-def export(s: Session, fmt: str, path: str | Path, shape: str = "wide", f: Filters = Filters()) -> int:
+def export(s: Session, fmt: str, path: str | Path, shape: str = "wide", f: Filters | None = None) -> int:
     """Write the dataset; returns the number of rows."""
     if fmt not in WRITERS:
         raise ValueError(f"不支持的导出格式：{fmt}（可选 {'、'.join(FORMATS)}）")

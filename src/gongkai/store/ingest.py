@@ -18,6 +18,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from sqlalchemy import select
 
@@ -77,12 +78,23 @@ class Summary:
         return self.new + self.unchanged + len(self.failed)
 
 
-class Progress:
+class Progress(Protocol):
     """What the ingest reports while it runs (the CLI draws a bar from it)."""
 
     def start(self, total: int | None) -> None: ...
     def advance(self, outcome: str) -> None: ...
     def across(self, done: int, total: int) -> None: ...
+
+
+class NoProgress:
+    def start(self, total: int | None) -> None:
+        pass
+
+    def advance(self, outcome: str) -> None:
+        pass
+
+    def across(self, done: int, total: int) -> None:
+        pass
 
 
 # --- collecting sources -----------------------------------------------------------------------
@@ -198,7 +210,9 @@ def parse_job(job: Job) -> Parsed:
     except MemoryError:
         return Parsed(job, failure=Failed(job.location, "memory", "内存不足，文件过大或过于复杂", job.sha256))
     except Exception as e:  # one bad file never stops the batch
-        return Parsed(job, failure=Failed(job.location, "parser_error", f"解析出错：{type(e).__name__}: {e}", job.sha256))
+        return Parsed(
+            job, failure=Failed(job.location, "parser_error", f"解析出错：{type(e).__name__}: {e}", job.sha256)
+        )
     if not looks_like_report(report):
         return Parsed(job, failure=Failed(job.location, "not_report", "未识别出年度报告的章节或表格", job.sha256))
     report.source.path = job.location
@@ -235,7 +249,7 @@ def ingest(
 
     t0 = time.monotonic()
     pv = parser_version or gongkai.PARSER_VERSION
-    progress = progress or Progress()
+    progress = progress or NoProgress()
     workers = workers if workers is not None else (os.cpu_count() or 1)
     summary = Summary()
     stored = _stored_shas(store, pv, reparse)
@@ -262,7 +276,11 @@ def ingest(
         try:
             with store.session() as s:
                 _, created = save_report(
-                    s, p.report, parser_version=pv, resolver=resolver, location=p.job.location,
+                    s,
+                    p.report,
+                    parser_version=pv,
+                    resolver=resolver,
+                    location=p.job.location,
                     fetched_at=p.job.fetched_at,
                 )
         except Exception as e:

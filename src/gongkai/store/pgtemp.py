@@ -61,11 +61,15 @@ def temporary_postgres(durable: bool = True) -> Iterator[str]:
         shutil.chown(sock, "postgres")
     port = _free_port()
     try:
-        _run([str(bindir / "initdb"), "-D", data, "-U", "pg", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-             as_postgres)
+        _run(
+            [str(bindir / "initdb"), "-D", data, "-U", "pg", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"],
+            as_postgres,
+        )
         opts = f"-p {port} -k {sock} -c listen_addresses=127.0.0.1" + ("" if durable else " -c fsync=off")
-        _run([str(bindir / "pg_ctl"), "-D", data, "-o", opts, "-l", os.path.join(root, "log"), "-w", "start"],
-             as_postgres)
+        _run(
+            [str(bindir / "pg_ctl"), "-D", data, "-o", opts, "-l", os.path.join(root, "log"), "-w", "start"],
+            as_postgres,
+        )
         try:
             yield f"postgresql+psycopg://pg@127.0.0.1:{port}/postgres"
         finally:

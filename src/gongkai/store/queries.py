@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from gongkai.store.agencies import Correction, infer
@@ -29,7 +29,8 @@ def _count(severity: str) -> Any:
     return func.sum(case((FindingRow.severity == severity, 1), else_=0))
 
 
-def _apply(q: Select[Any], f: Filters) -> Select[Any]:
+def _apply(q: Any, f: Filters | None) -> Any:
+    f = f or Filters()
     q = q.where(ReportVersion.current.is_(True))
     if f.region:
         q = q.where(Agency.region.like(f"%{f.region}%"))
@@ -40,8 +41,9 @@ def _apply(q: Select[Any], f: Filters) -> Select[Any]:
     if f.agency:
         q = q.where(Agency.name.like(f"%{f.agency}%"))
     if f.has_errors:
-        q = q.where(exists().where(FindingRow.report_id == ReportVersion.id, FindingRow.severity == "error",
-                                   ~_dismissed()))
+        q = q.where(
+            exists().where(FindingRow.report_id == ReportVersion.id, FindingRow.severity == "error", ~_dismissed())
+        )
     if f.rule:
         q = q.where(exists().where(FindingRow.report_id == ReportVersion.id, FindingRow.rule == f.rule))
     return q
@@ -56,7 +58,7 @@ def _dismissed() -> Any:
     )
 
 
-def reports(s: Session, f: Filters = Filters(), limit: int | None = None) -> list[dict[str, Any]]:
+def reports(s: Session, f: Filters | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Current reports with their agency and finding counts, by agency then year."""
     counts = (
         select(
@@ -70,8 +72,17 @@ def reports(s: Session, f: Filters = Filters(), limit: int | None = None) -> lis
     )
     q = (
         select(
-            ReportVersion.id, Agency.name, Agency.region, Agency.level, ReportVersion.year, ReportVersion.template,
-            SourceFileRow.location, SourceFileRow.format, counts.c.errors, counts.c.warnings, counts.c.infos,
+            ReportVersion.id,
+            Agency.name,
+            Agency.region,
+            Agency.level,
+            ReportVersion.year,
+            ReportVersion.template,
+            SourceFileRow.location,
+            SourceFileRow.format,
+            counts.c.errors,
+            counts.c.warnings,
+            counts.c.infos,
         )
         .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
@@ -87,14 +98,17 @@ def reports(s: Session, f: Filters = Filters(), limit: int | None = None) -> lis
 GROUPS = {"rule": FindingRow.rule, "agency": Agency.name, "severity": FindingRow.severity}
 
 
-def finding_groups(s: Session, by: str, f: Filters = Filters()) -> list[dict[str, Any]]:
+def finding_groups(s: Session, by: str, f: Filters | None = None) -> list[dict[str, Any]]:
     """Finding counts grouped by rule, agency or severity (dismissed ones counted apart)."""
+    f = f or Filters()
     col = GROUPS[by]
     v = aliased(Verdict)
     q = (
         select(
             col,
-            _count("error"), _count("warning"), _count("info"),
+            _count("error"),
+            _count("warning"),
+            _count("info"),
             func.count(FindingRow.id),
             func.count(func.distinct(FindingRow.report_id)),
             func.sum(case((v.verdict == "dismissed", 1), else_=0)),
@@ -103,8 +117,14 @@ def finding_groups(s: Session, by: str, f: Filters = Filters()) -> list[dict[str
         .select_from(FindingRow)
         .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .outerjoin(v, and_(v.source_file_id == ReportVersion.source_file_id, v.rule == FindingRow.rule,
-                           v.location == FindingRow.location))
+        .outerjoin(
+            v,
+            and_(
+                v.source_file_id == ReportVersion.source_file_id,
+                v.rule == FindingRow.rule,
+                v.location == FindingRow.location,
+            ),
+        )
     )
     q = _apply(q, Filters(f.region, f.level, f.year, f.agency))
     if f.rule:
@@ -116,18 +136,34 @@ def finding_groups(s: Session, by: str, f: Filters = Filters()) -> list[dict[str
     return [dict(zip(keys, row, strict=True)) for row in s.execute(q)]
 
 
-def findings(s: Session, f: Filters = Filters(), limit: int | None = None) -> list[dict[str, Any]]:
+def findings(s: Session, f: Filters | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Findings one by one, with the reviewer's verdict when there is one."""
+    f = f or Filters()
     q = (
         select(
-            FindingRow.id, Agency.name, ReportVersion.year, FindingRow.rule, FindingRow.severity,
-            FindingRow.location, FindingRow.message, FindingRow.expected, FindingRow.found, FindingRow.scope,
-            Verdict.verdict, Verdict.comment,
+            FindingRow.id,
+            Agency.name,
+            ReportVersion.year,
+            FindingRow.rule,
+            FindingRow.severity,
+            FindingRow.location,
+            FindingRow.message,
+            FindingRow.expected,
+            FindingRow.found,
+            FindingRow.scope,
+            Verdict.verdict,
+            Verdict.comment,
         )
         .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .outerjoin(Verdict, and_(Verdict.source_file_id == ReportVersion.source_file_id,
-                                 Verdict.rule == FindingRow.rule, Verdict.location == FindingRow.location))
+        .outerjoin(
+            Verdict,
+            and_(
+                Verdict.source_file_id == ReportVersion.source_file_id,
+                Verdict.rule == FindingRow.rule,
+                Verdict.location == FindingRow.location,
+            ),
+        )
     )
     q = _apply(q, Filters(f.region, f.level, f.year, f.agency))
     if f.rule:
@@ -137,8 +173,20 @@ def findings(s: Session, f: Filters = Filters(), limit: int | None = None) -> li
     q = q.order_by(Agency.name, ReportVersion.year, FindingRow.id)
     if limit:
         q = q.limit(limit)
-    keys = ("id", "agency", "year", "rule", "severity", "location", "message", "expected", "found", "scope",
-            "verdict", "comment")
+    keys = (
+        "id",
+        "agency",
+        "year",
+        "rule",
+        "severity",
+        "location",
+        "message",
+        "expected",
+        "found",
+        "scope",
+        "verdict",
+        "comment",
+    )
     return [dict(zip(keys, row, strict=True)) for row in s.execute(q)]
 
 
@@ -154,31 +202,68 @@ def set_verdict(s: Session, finding_id: int, verdict: str, comment: str | None =
     if row is None:
         raise KeyError(f"没有编号为 {finding_id} 的问题")
     rule, location, source_id = row
-    v = s.scalar(select(Verdict).where(Verdict.source_file_id == source_id, Verdict.rule == rule,
-                                       Verdict.location == location))
+    v = s.scalar(
+        select(Verdict).where(Verdict.source_file_id == source_id, Verdict.rule == rule, Verdict.location == location)
+    )
     if v is None:
-        s.add(Verdict(source_file_id=source_id, rule=rule, location=location, verdict=verdict, comment=comment,
-                      decided_at=utcnow()))
+        s.add(
+            Verdict(
+                source_file_id=source_id,
+                rule=rule,
+                location=location,
+                verdict=verdict,
+                comment=comment,
+                decided_at=utcnow(),
+            )
+        )
     else:
         v.verdict, v.comment, v.decided_at = verdict, comment, utcnow()
 
 
 def agencies(s: Session) -> list[dict[str, Any]]:
     n_reports = (
-        select(ReportVersion.agency_id.label("aid"), func.count().label("n"), func.min(ReportVersion.year).label("y0"),
-               func.max(ReportVersion.year).label("y1"))
-        .where(ReportVersion.current.is_(True)).group_by(ReportVersion.agency_id).subquery()
+        select(
+            ReportVersion.agency_id.label("aid"),
+            func.count().label("n"),
+            func.min(ReportVersion.year).label("y0"),
+            func.max(ReportVersion.year).label("y1"),
+        )
+        .where(ReportVersion.current.is_(True))
+        .group_by(ReportVersion.agency_id)
+        .subquery()
     )
     parent = aliased(Agency)
     q = (
-        select(Agency.id, Agency.name, Agency.norm_name, Agency.level, Agency.region, Agency.is_government,
-               parent.name, Agency.corrected, n_reports.c.n, n_reports.c.y0, n_reports.c.y1)
+        select(
+            Agency.id,
+            Agency.name,
+            Agency.norm_name,
+            Agency.level,
+            Agency.region,
+            Agency.is_government,
+            parent.name,
+            Agency.corrected,
+            n_reports.c.n,
+            n_reports.c.y0,
+            n_reports.c.y1,
+        )
         .outerjoin(parent, parent.id == Agency.parent_id)
         .outerjoin(n_reports, n_reports.c.aid == Agency.id)
         .order_by(Agency.region, Agency.name)
     )
-    keys = ("id", "name", "norm_name", "level", "region", "is_government", "parent", "corrected", "reports",
-            "first_year", "last_year")
+    keys = (
+        "id",
+        "name",
+        "norm_name",
+        "level",
+        "region",
+        "is_government",
+        "parent",
+        "corrected",
+        "reports",
+        "first_year",
+        "last_year",
+    )
     return [dict(zip(keys, row, strict=True)) for row in s.execute(q)]
 
 
@@ -194,8 +279,14 @@ def apply_corrections(s: Session, corrections: Sequence[Correction]) -> int:
         agency = _find_agency(s, target_norm) if target_norm else _find_agency(s, name)
         if agency is None:
             info = infer(name)
-            agency = Agency(name=name, norm_name=target_norm or info.norm_name, level=info.level,
-                            is_government=info.is_government, region=info.region, corrected=True)
+            agency = Agency(
+                name=name,
+                norm_name=target_norm or info.norm_name,
+                level=info.level,
+                is_government=info.is_government,
+                region=info.region,
+                corrected=True,
+            )
             s.add(agency)
             s.flush()
         old = _find_agency(s, name)
@@ -216,7 +307,7 @@ def apply_corrections(s: Session, corrections: Sequence[Correction]) -> int:
         agency.corrected = True
         applied += 1
     # comparisons may change: let the across rules run again
-    s.execute(ReportVersion.__table__.update().values(across_checked=False))
+    s.execute(update(ReportVersion).values(across_checked=False))
     return applied
 
 
@@ -230,9 +321,9 @@ def _find_agency(s: Session, key: str) -> Agency | None:
 
 
 def _merge(s: Session, old: Agency, into: Agency) -> None:
-    s.execute(ReportVersion.__table__.update().where(ReportVersion.agency_id == old.id).values(agency_id=into.id))
-    s.execute(AgencyName.__table__.update().where(AgencyName.agency_id == old.id).values(agency_id=into.id))
-    s.execute(Agency.__table__.update().where(Agency.parent_id == old.id).values(parent_id=into.id))
+    s.execute(update(ReportVersion).where(ReportVersion.agency_id == old.id).values(agency_id=into.id))
+    s.execute(update(AgencyName).where(AgencyName.agency_id == old.id).values(agency_id=into.id))
+    s.execute(update(Agency).where(Agency.parent_id == old.id).values(parent_id=into.id))
     s.delete(old)
     s.flush()
 
@@ -247,8 +338,14 @@ def snapshot(s: Session) -> dict[str, list[tuple[Any, ...]]]:
     def j(v: Any) -> str:
         return json.dumps(v, sort_keys=True, ensure_ascii=False)
 
-    sha = {rid: h for rid, h in s.execute(select(ReportVersion.id, SourceFileRow.sha256)
-                                          .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id))}
+    sha = {
+        rid: h
+        for rid, h in s.execute(
+            select(ReportVersion.id, SourceFileRow.sha256).join(
+                SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id
+            )
+        )
+    }
     pv = {rid: v for rid, v in s.execute(select(ReportVersion.id, ReportVersion.parser_version))}
 
     def key(rid: int | None) -> tuple[str, str] | None:
@@ -260,20 +357,57 @@ def snapshot(s: Session) -> dict[str, list[tuple[Any, ...]]]:
     )
     rows = s.execute(select(ReportVersion, Agency.norm_name).outerjoin(Agency, Agency.id == ReportVersion.agency_id))
     out["reports"] = sorted(
-        (*key(r.id), r.current, n or "", r.agency_name or "", r.year or 0, r.template or "", r.title or "",
-         str(r.signed_on), str(r.published_on), r.is_government, j(r.extras))  # type: ignore[misc]
+        (
+            *key(r.id),
+            r.current,
+            n or "",
+            r.agency_name or "",
+            r.year or 0,
+            r.template or "",
+            r.title or "",
+            str(r.signed_on),
+            str(r.published_on),
+            r.is_government,
+            j(r.extras),
+        )  # type: ignore[misc]
         for r, n in rows
     )
     out["cells"] = sorted(
-        (*key(c.report_id), c.key, c.extra, repr(c.value), c.is_int, c.raw or "", c.blank, c.unit or "",  # type: ignore[misc]
-         j(c.source), c.confidence, c.uncertain or "", j(c.candidates))
+        (
+            *key(c.report_id),
+            c.key,
+            c.extra,
+            repr(c.value),
+            c.is_int,
+            c.raw or "",
+            c.blank,
+            c.unit or "",  # type: ignore[misc]
+            j(c.source),
+            c.confidence,
+            c.uncertain or "",
+            j(c.candidates),
+        )
         for c in s.scalars(select(CellRow))
     )
-    out["sections"] = sorted((*key(x.report_id), x.key, x.title or "", x.text or "")  # type: ignore[misc]
-                             for x in s.scalars(select(SectionRow)))
+    out["sections"] = sorted(
+        (*key(x.report_id), x.key, x.title or "", x.text or "")  # type: ignore[misc]
+        for x in s.scalars(select(SectionRow))
+    )
     out["findings"] = sorted(
-        (*key(f.report_id), f.scope, f.rule, f.severity, f.location, f.message, j(f.expected), j(f.found),  # type: ignore[misc]
-         j(f.cells), f.uncertain, j(f.detail), str(key(f.other_report_id)))
+        (
+            *key(f.report_id),
+            f.scope,
+            f.rule,
+            f.severity,
+            f.location,
+            f.message,
+            j(f.expected),
+            j(f.found),  # type: ignore[misc]
+            j(f.cells),
+            f.uncertain,
+            j(f.detail),
+            str(key(f.other_report_id)),
+        )
         for f in s.scalars(select(FindingRow))
     )
     out["failures"] = sorted((f.location, f.code, f.reason) for f in s.scalars(select(Failure)))

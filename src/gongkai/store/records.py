@@ -21,6 +21,7 @@ from gongkai.store.schema import (
     ReportVersion,
     SectionRow,
     SourceFileRow,
+    table_of,
 )
 
 
@@ -225,31 +226,35 @@ def save_report(
     # Core inserts (not the ORM's bulk path): several times faster for hundreds of rows
     conn = s.connection()
     if cells:
-        conn.execute(insert(CellRow.__table__), cells)
+        conn.execute(insert(table_of(CellRow)), cells)
     sections = [
         {"report_id": rv.id, "key": k, "title": report.section_titles.get(k), "text": v}
         for k, v in report.sections.items()
         if v is not None
     ]
     if sections:
-        conn.execute(insert(SectionRow.__table__), sections)
+        conn.execute(insert(table_of(SectionRow)), sections)
     findings = [finding_dict(rv.id, f, "report") for f in report.findings]
     if findings:
-        conn.execute(insert(FindingRow.__table__), findings)
+        conn.execute(insert(table_of(FindingRow)), findings)
     # a stored file is no longer a failure
     s.execute(delete(Failure).where(Failure.location == (location or report.source.path)))
     return rv.id, True
 
 
-def record_failure(
-    s: Session, location: str, sha256: str | None, parser_version: str, code: str, reason: str
-) -> None:
-    row = s.scalar(
-        select(Failure).where(Failure.location == location[:1000], Failure.parser_version == parser_version)
-    )
+def record_failure(s: Session, location: str, sha256: str | None, parser_version: str, code: str, reason: str) -> None:
+    row = s.scalar(select(Failure).where(Failure.location == location[:1000], Failure.parser_version == parser_version))
     if row is None:
-        s.add(Failure(location=location[:1000], sha256=sha256, parser_version=parser_version, code=code,
-                      reason=reason, at=utcnow()))
+        s.add(
+            Failure(
+                location=location[:1000],
+                sha256=sha256,
+                parser_version=parser_version,
+                code=code,
+                reason=reason,
+                at=utcnow(),
+            )
+        )
     elif (row.code, row.reason, row.sha256) != (code, reason, sha256):
         row.code, row.reason, row.sha256, row.at = code, reason, sha256, utcnow()
 
@@ -303,9 +308,7 @@ def load_reports(s: Session, ids: Sequence[int]) -> dict[int, Report]:
             statistics_period=(rv.period_start, rv.period_end) if rv.period_start and rv.period_end else None,
             is_government=rv.is_government or bool(agency and agency.is_government),
             notes=list(extras.get("notes") or []),
-            facts=[
-                Fact(f["key"], f["value"], f["text"], _source(f.get("source"))) for f in extras.get("facts") or []
-            ],
+            facts=[Fact(f["key"], f["value"], f["text"], _source(f.get("source"))) for f in extras.get("facts") or []],
             decisions=[Decision(**d) for d in extras.get("decisions") or []],
         )
         out[rv.id] = r

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -193,3 +194,10 @@ class Failure(Base):
     code: Mapped[str] = mapped_column(String(32))
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+def table_of(model: type[Base]) -> Table:
+    """The Core table of a model (for fast multi-row inserts)."""
+    t = model.__table__
+    assert isinstance(t, Table)
+    return t
