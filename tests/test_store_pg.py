@@ -11,7 +11,9 @@ from gongkai.store import Store
 from gongkai.store.ingest import ingest
 from gongkai.store.pgtemp import create_database, pg_bindir, temporary_postgres
 from gongkai.store.queries import Filters, agencies, findings, set_verdict, snapshot
+from gongkai.store.records import AgencyResolver, save_report
 from store_corpus import make_collection
+from store_factory import make_report
 
 
 @pytest.fixture(scope="module")
@@ -36,6 +38,14 @@ def test_sqlite_and_postgres_store_the_same(tmp_path, pg_server):
     lite = Store(f"sqlite:///{tmp_path / 's.db'}")
     pg = Store(create_database(pg_server, "same"))
     assert pg.dialect == "postgresql"
+    # a pair whose text is reused word for word (similarity exactly 1)
+    text = "本年度我局坚持以公开为常态、不公开为例外，围绕重点领域信息公开，完善政府信息公开制度，" * 4
+    for st in (lite, pg):
+        with st.session() as s:
+            for year in (2021, 2022):
+                save_report(
+                    s, make_report("沂源县司法局", year, overview=text), parser_version="1", resolver=AgencyResolver()
+                )
     a = ingest(lite, inputs, workers=2)
     b = ingest(pg, inputs, workers=2)
     assert (a.new, len(a.failed)) == (b.new, len(b.failed))
@@ -43,6 +53,7 @@ def test_sqlite_and_postgres_store_the_same(tmp_path, pg_server):
     snap = _snap(lite)
     assert _snap(pg) == snap
     assert snap["cells"] and snap["findings"]
+    assert any(f[3] == "text_reuse" for f in snap["findings"])
     # idempotent on PostgreSQL too
     again = ingest(pg, inputs, workers=2)
     assert again.new == 0

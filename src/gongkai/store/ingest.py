@@ -295,8 +295,6 @@ def ingest(
             summary.unchanged += 1
             progress.advance("unchanged")
 
-    queued: set[str] = set()
-
     def prepared() -> Iterator[Job]:
         for j in jobs():
             if isinstance(j, Failed):
@@ -308,11 +306,11 @@ def ingest(
                 fail(Failed(j.location, "unreadable", f"无法读取文件：{e}"))
                 continue
             j.sha256 = hashlib.sha256(data).hexdigest()
-            if j.sha256 in stored or j.sha256 in queued:
+            if j.sha256 in stored:
                 summary.unchanged += 1
                 progress.advance("unchanged")
                 continue
-            queued.add(j.sha256)
+            # a second copy in this batch is parsed again: it is stored once, or fails under its own name
             if j.member is not None:
                 j.data = data  # the worker need not open the archive again
             yield j

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -328,9 +328,7 @@ def _merge(s: Session, old: Agency, into: Agency) -> None:
     s.flush()
 
 
-def snapshot(s: Session) -> dict[str, list[tuple[Any, ...]]]:
-    """The store's content without ids and timestamps, in a canonical order: two stores with
-    equal snapshots hold the same reports, cells, findings and agencies."""
+def _snapshot_parts(s: Session) -> dict[str, Iterator[tuple[Any, ...]]]:
     import json
 
     from gongkai.store.schema import CellRow, Failure, SectionRow
@@ -338,77 +336,116 @@ def snapshot(s: Session) -> dict[str, list[tuple[Any, ...]]]:
     def j(v: Any) -> str:
         return json.dumps(v, sort_keys=True, ensure_ascii=False)
 
-    sha = {
-        rid: h
-        for rid, h in s.execute(
-            select(ReportVersion.id, SourceFileRow.sha256).join(
-                SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id
+    q = select(ReportVersion.id, SourceFileRow.sha256, ReportVersion.parser_version).join(
+        SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id
+    )
+    ident = {rid: (sha, pv) for rid, sha, pv in s.execute(q)}
+
+    def key(rid: int | None) -> tuple[str, str]:
+        return ident[rid] if rid is not None else ("", "")
+
+    def agencies_() -> Iterator[tuple[Any, ...]]:
+        for a in s.scalars(select(Agency)):
+            yield (a.norm_name, a.name, a.level or "", a.region or "", a.is_government)
+
+    def reports_() -> Iterator[tuple[Any, ...]]:
+        q = select(ReportVersion, Agency.norm_name).outerjoin(Agency, Agency.id == ReportVersion.agency_id)
+        for r, n in s.execute(q):
+            yield (
+                *key(r.id),
+                r.current,
+                n or "",
+                r.agency_name or "",
+                r.year or 0,
+                r.template or "",
+                r.title or "",
+                str(r.signed_on),
+                str(r.published_on),
+                r.is_government,
+                j(r.extras),
             )
-        )
-    }
-    pv = {rid: v for rid, v in s.execute(select(ReportVersion.id, ReportVersion.parser_version))}
 
-    def key(rid: int | None) -> tuple[str, str] | None:
-        return (sha[rid], pv[rid]) if rid is not None else None
-
-    out: dict[str, list[tuple[Any, ...]]] = {}
-    out["agencies"] = sorted(
-        (a.norm_name, a.name, a.level or "", a.region or "", a.is_government) for a in s.scalars(select(Agency))
-    )
-    rows = s.execute(select(ReportVersion, Agency.norm_name).outerjoin(Agency, Agency.id == ReportVersion.agency_id))
-    out["reports"] = sorted(
-        (
-            *key(r.id),
-            r.current,
-            n or "",
-            r.agency_name or "",
-            r.year or 0,
-            r.template or "",
-            r.title or "",
-            str(r.signed_on),
-            str(r.published_on),
-            r.is_government,
-            j(r.extras),
-        )  # type: ignore[misc]
-        for r, n in rows
-    )
-    out["cells"] = sorted(
-        (
-            *key(c.report_id),
+    def cells_() -> Iterator[tuple[Any, ...]]:
+        c = CellRow
+        q = select(
+            c.report_id,
             c.key,
             c.extra,
-            repr(c.value),
+            c.value,
             c.is_int,
-            c.raw or "",
+            c.raw,
             c.blank,
-            c.unit or "",  # type: ignore[misc]
-            j(c.source),
+            c.unit,
+            c.source,
             c.confidence,
-            c.uncertain or "",
-            j(c.candidates),
+            c.uncertain,
+            c.candidates,
         )
-        for c in s.scalars(select(CellRow))
-    )
-    out["sections"] = sorted(
-        (*key(x.report_id), x.key, x.title or "", x.text or "")  # type: ignore[misc]
-        for x in s.scalars(select(SectionRow))
-    )
-    out["findings"] = sorted(
-        (
-            *key(f.report_id),
-            f.scope,
-            f.rule,
-            f.severity,
-            f.location,
-            f.message,
-            j(f.expected),
-            j(f.found),  # type: ignore[misc]
-            j(f.cells),
-            f.uncertain,
-            j(f.detail),
-            str(key(f.other_report_id)),
-        )
-        for f in s.scalars(select(FindingRow))
-    )
-    out["failures"] = sorted((f.location, f.code, f.reason) for f in s.scalars(select(Failure)))
+        for rid, k, extra, value, is_int, raw, blank, unit, src, conf, unc, cand in s.execute(q):
+            yield (
+                *key(rid),
+                k,
+                extra,
+                repr(value),
+                is_int,
+                raw or "",
+                blank,
+                unit or "",
+                j(src),
+                conf,
+                unc or "",
+                j(cand),
+            )
+
+    def sections_() -> Iterator[tuple[Any, ...]]:
+        for rid, k, title, text in s.execute(
+            select(SectionRow.report_id, SectionRow.key, SectionRow.title, SectionRow.text)
+        ):
+            yield (*key(rid), k, title or "", text or "")
+
+    def findings_() -> Iterator[tuple[Any, ...]]:
+        for f in s.scalars(select(FindingRow)):
+            yield (
+                *key(f.report_id),
+                f.scope,
+                f.rule,
+                f.severity,
+                f.location,
+                f.message,
+                j(f.expected),
+                j(f.found),
+                j(f.cells),
+                f.uncertain,
+                j(f.detail),
+                key(f.other_report_id),
+            )
+
+    def failures_() -> Iterator[tuple[Any, ...]]:
+        for f in s.scalars(select(Failure)):
+            yield (f.location, f.code, f.reason)
+
+    return {
+        "agencies": agencies_(),
+        "reports": reports_(),
+        "cells": cells_(),
+        "sections": sections_(),
+        "findings": findings_(),
+        "failures": failures_(),
+    }
+
+
+def snapshot(s: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """The store's content without ids and timestamps, in a canonical order: two stores with
+    equal snapshots hold the same reports, cells, findings and agencies."""
+    return {name: sorted(rows) for name, rows in _snapshot_parts(s).items()}
+
+
+def digest(s: Session) -> dict[str, tuple[int, str]]:
+    """Row count and a hash of each part of the snapshot, for stores too big to compare in memory."""
+    import hashlib
+
+    out: dict[str, tuple[int, str]] = {}
+    for name, rows in _snapshot_parts(s).items():
+        hashes = sorted(hashlib.blake2b(repr(r).encode(), digest_size=16).digest() for r in rows)
+        out[name] = (len(hashes), hashlib.sha256(b"".join(hashes)).hexdigest())
     return out

@@ -122,6 +122,14 @@ def _cell_dict(report_id: int, table: str, row: str, col: str, c: Cell, extra: b
     }
 
 
+def _scalar(v: Any) -> Any:
+    """A whole float as an int: SQLite's numeric affinity turns a JSON ``1.0`` into ``1`` anyway,
+    and SQLite and PostgreSQL must give back the same value."""
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
 def finding_dict(report_id: int, f: Finding, scope: str) -> dict[str, Any]:
     return {
         "report_id": report_id,
@@ -130,8 +138,8 @@ def finding_dict(report_id: int, f: Finding, scope: str) -> dict[str, Any]:
         "severity": f.severity,
         "location": f.where[:200],
         "message": f.message,
-        "expected": f.expected,
-        "found": f.found,
+        "expected": _scalar(f.expected),
+        "found": _scalar(f.found),
         "cells": list(f.cells) if f.cells else None,
         "uncertain": f.uncertain,
         "source": f.source.to_json() if f.source is not None else None,
