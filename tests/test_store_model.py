@@ -206,3 +206,15 @@ def test_across_on_store_runs_pairs_and_marks_done(store):
         got = findings(s, Filters(rule="carryover_mismatch"))
     assert len(got) == len(APPLICANT_PARTS) + 1  # every column and the total
     assert {f["year"] for f in got} == {2022}
+
+
+def test_migrations_build_exactly_the_models(tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from gongkai.store.schema import Base
+
+    st = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    with st.engine.connect() as c:
+        assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
+    st.close()

@@ -12,15 +12,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from gongkai.checks.across import AGGREGATE_RULE, aggregate_mismatch, run_pair_rules
-from gongkai.model.report import Number, Report
+from gongkai.model.report import Finding, Number, Report
 from gongkai.store.db import Store
-from gongkai.store.records import finding_dict, load_reports
-from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, SourceFileRow, table_of
+from gongkai.store.records import FINDING_COLUMNS, finding_row, insert_rows, load_reports
+from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, SourceFileRow
 
 CHUNK_REPORTS = 300
 """Reports loaded per transaction: bounds memory and the work a kill can lose."""
@@ -177,26 +178,25 @@ def run_across(
             s.execute(
                 delete(FindingRow).where(FindingRow.report_id.in_([m.id for m in chunk]), FindingRow.scope == "across")
             )
-            if rows:
-                s.connection().execute(insert(table_of(FindingRow)), rows)
+            insert_rows(s, "findings", FINDING_COLUMNS, rows)
             s.execute(
                 update(ReportVersion).where(ReportVersion.id.in_([m.id for m in chunk])).values(across_checked=True)
             )
             for r in rows:
-                result.findings[r["severity"]] += 1
+                result.findings[r[FINDING_COLUMNS.index("severity")]] += 1
         result.checked += len(chunk)
         if progress is not None:
             progress(result.checked, total)
     return result
 
 
-def _rows(report_id: int, findings: list, other_id: int | None) -> list[dict]:  # type: ignore[type-arg]
+def _rows(report_id: int, findings: list[Finding], other_id: int | None) -> list[tuple[Any, ...]]:
     out = []
     for f in findings:
-        d = finding_dict(report_id, f, "across")
+        row = list(finding_row(f, "across"))
         if f.rule != AGGREGATE_RULE:
-            d["other_report_id"] = other_id
-        out.append(d)
+            row[FINDING_COLUMNS.index("other_report_id") - 1] = other_id
+        out.append((report_id, *row))
     return out
 
 

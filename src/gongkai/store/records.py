@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -102,50 +104,12 @@ class AgencyResolver:
 # --- writing ---------------------------------------------------------------------------------
 
 
-def _cell_dict(report_id: int, table: str, row: str, col: str, c: Cell, extra: bool = False) -> dict[str, Any]:
-    return {
-        "report_id": report_id,
-        "key": f"{table}.{row}.{col}" if not extra else f"{table}.+{row}.{col}"[:120],
-        "table_key": table,
-        "row_key": row[:200],
-        "col_key": col,
-        "extra": extra,
-        "value": float(c.value) if c.value is not None else None,
-        "is_int": isinstance(c.value, int) or c.value is None,
-        "raw": c.raw,
-        "blank": c.blank,
-        "unit": c.unit,
-        "source": c.source.to_json() if c.source is not None else None,
-        "confidence": c.confidence,
-        "uncertain": c.uncertain,
-        "candidates": list(c.candidates) if c.candidates else None,
-    }
-
-
 def _scalar(v: Any) -> Any:
     """A whole float as an int: SQLite's numeric affinity turns a JSON ``1.0`` into ``1`` anyway,
     and SQLite and PostgreSQL must give back the same value."""
     if isinstance(v, float) and v.is_integer():
         return int(v)
     return v
-
-
-def finding_dict(report_id: int, f: Finding, scope: str) -> dict[str, Any]:
-    return {
-        "report_id": report_id,
-        "scope": scope,
-        "rule": f.rule,
-        "severity": f.severity,
-        "location": f.where[:200],
-        "message": f.message,
-        "expected": _scalar(f.expected),
-        "found": _scalar(f.found),
-        "cells": list(f.cells) if f.cells else None,
-        "uncertain": f.uncertain,
-        "source": f.source.to_json() if f.source is not None else None,
-        "other_report_id": None,
-        "detail": getattr(f, "detail", None),
-    }
 
 
 def _extras(report: Report) -> dict[str, Any]:
@@ -169,9 +133,145 @@ def find_source(s: Session, sha256: str) -> SourceFileRow | None:
     return s.scalar(select(SourceFileRow).where(SourceFileRow.sha256 == sha256))
 
 
+CELL_COLUMNS: tuple[str, ...] = (
+    "report_id",
+    "key",
+    "table_key",
+    "row_key",
+    "col_key",
+    "extra",
+    "value",
+    "is_int",
+    "raw",
+    "blank",
+    "unit",
+    "source",
+    "confidence",
+    "uncertain",
+    "candidates",
+)
+SECTION_COLUMNS: tuple[str, ...] = ("report_id", "key", "title", "text")
+FINDING_COLUMNS: tuple[str, ...] = (
+    "report_id",
+    "scope",
+    "rule",
+    "severity",
+    "location",
+    "message",
+    "expected",
+    "found",
+    "cells",
+    "uncertain",
+    "source",
+    "other_report_id",
+    "detail",
+)
+
+
+def _j(v: Any) -> str | None:
+    """JSON text for a JSON column (None stays SQL NULL)."""
+    return None if v is None else json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class Prepared:
+    """A report turned into rows, ready to insert (built in the worker that parsed it, so the
+    writing process only writes). Row tuples lack their leading ``report_id``."""
+
+    source: SourceFile
+    agency_name: str | None
+    is_government: bool
+    fields: dict[str, Any]
+    cells: list[tuple[Any, ...]]
+    sections: list[tuple[Any, ...]]
+    findings: list[tuple[Any, ...]]
+    severities: list[str] = field(default_factory=list)
+
+
+def _cell_row(table: str, row: str, col: str, c: Cell, extra: bool = False) -> tuple[Any, ...]:
+    return (
+        f"{table}.{row}.{col}" if not extra else f"{table}.+{row}.{col}"[:120],
+        table,
+        row[:200],
+        col,
+        extra,
+        float(c.value) if c.value is not None else None,
+        isinstance(c.value, int) or c.value is None,
+        c.raw,
+        c.blank,
+        c.unit,
+        _j(c.source.to_json()) if c.source is not None else None,
+        c.confidence,
+        c.uncertain,
+        _j(list(c.candidates)) if c.candidates else None,
+    )
+
+
+def finding_row(f: Finding, scope: str) -> tuple[Any, ...]:
+    return (
+        scope,
+        f.rule,
+        f.severity,
+        f.where[:200],
+        f.message,
+        _j(_scalar(f.expected)),
+        _j(_scalar(f.found)),
+        _j(list(f.cells)) if f.cells else None,
+        f.uncertain,
+        _j(f.source.to_json()) if f.source is not None else None,
+        None,
+        _j(getattr(f, "detail", None)),
+    )
+
+
+def prepare(report: Report) -> Prepared:
+    cells: list[tuple[Any, ...]] = []
+    for tkey, t in report.tables.items():
+        for rkey, r in (t or {}).items():
+            for ckey, c in (r or {}).items():
+                cells.append(_cell_row(tkey, rkey, ckey, c))
+    for tkey, rows in report.extra_rows.items():
+        for label, row_cells in rows.items():
+            for i, c in enumerate(row_cells):
+                cells.append(_cell_row(tkey, label, str(i), c, extra=True))
+    sections = [(k, report.section_titles.get(k), v) for k, v in report.sections.items() if v is not None]
+    period = report.statistics_period
+    return Prepared(
+        source=report.source,
+        agency_name=agency_name_of(report),
+        is_government=report.is_government,
+        fields={
+            "year": report.year,
+            "template": report.template,
+            "title": report.title,
+            "signed_on": report.signed_on,
+            "published_on": report.published_on,
+            "is_government": report.is_government,
+            "period_start": period[0] if period else None,
+            "period_end": period[1] if period else None,
+            "extras": _extras(report),
+        },
+        cells=cells,
+        sections=sections,
+        findings=[finding_row(f, "report") for f in report.findings],
+        severities=[f.severity for f in report.findings],
+    )
+
+
+def insert_rows(s: Session, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+    """Many rows through the driver's executemany, skipping SQLAlchemy's per-row processing
+    (JSON columns get JSON text). The hot path of ingest: a report has ~200 cells."""
+    if not rows:
+        return
+    conn = s.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    cols = ", ".join(f'"{c}"' for c in columns)
+    conn.exec_driver_sql(f"INSERT INTO {table} ({cols}) VALUES ({', '.join([mark] * len(columns))})", rows)
+
+
 def save_report(
     s: Session,
-    report: Report,
+    report: Report | Prepared,
     *,
     parser_version: str,
     resolver: AgencyResolver,
@@ -180,74 +280,53 @@ def save_report(
 ) -> tuple[int, bool]:
     """Write ``report`` as a new version of its source file. Returns (report id, created);
     a version already stored for this file and parser version is left as it is."""
+    p = report if isinstance(report, Prepared) else prepare(report)
     now = utcnow()
-    src = find_source(s, report.source.sha256)
-    if src is None:
-        src = SourceFileRow(
-            sha256=report.source.sha256,
-            location=location or report.source.path,
-            format=report.source.format,
-            size=report.source.size,
-            fetched_at=fetched_at,
-            ingested_at=now,
+    src_id = s.scalar(select(SourceFileRow.id).where(SourceFileRow.sha256 == p.source.sha256))
+    if src_id is None:
+        src_id = s.scalar(
+            insert(table_of(SourceFileRow))
+            .values(
+                sha256=p.source.sha256,
+                location=location or p.source.path,
+                format=p.source.format,
+                size=p.source.size,
+                fetched_at=fetched_at,
+                ingested_at=now,
+            )
+            .returning(table_of(SourceFileRow).c.id)
         )
-        s.add(src)
-        s.flush()
-    existing = s.scalar(
-        select(ReportVersion.id).where(
-            ReportVersion.source_file_id == src.id, ReportVersion.parser_version == parser_version
+    else:
+        existing = s.scalar(
+            select(ReportVersion.id).where(
+                ReportVersion.source_file_id == src_id, ReportVersion.parser_version == parser_version
+            )
         )
+        if existing is not None:
+            return existing, False
+        s.execute(update(ReportVersion).where(ReportVersion.source_file_id == src_id).values(current=False))
+    rv_table = table_of(ReportVersion)
+    rid = s.scalar(
+        insert(rv_table)
+        .values(
+            source_file_id=src_id,
+            parser_version=parser_version,
+            current=True,
+            agency_id=resolver.resolve(s, p.agency_name, p.is_government),
+            agency_name=p.agency_name,
+            across_checked=False,
+            created_at=now,
+            **p.fields,
+        )
+        .returning(rv_table.c.id)
     )
-    if existing is not None:
-        return existing, False
-    s.execute(update(ReportVersion).where(ReportVersion.source_file_id == src.id).values(current=False))
-    name = agency_name_of(report)
-    rv = ReportVersion(
-        source_file_id=src.id,
-        parser_version=parser_version,
-        current=True,
-        agency_id=resolver.resolve(s, name, report.is_government),
-        agency_name=name,
-        year=report.year,
-        template=report.template,
-        title=report.title,
-        signed_on=report.signed_on,
-        published_on=report.published_on,
-        is_government=report.is_government,
-        period_start=report.statistics_period[0] if report.statistics_period else None,
-        period_end=report.statistics_period[1] if report.statistics_period else None,
-        extras=_extras(report),
-        across_checked=False,
-        created_at=now,
-    )
-    s.add(rv)
-    s.flush()
-    cells: list[dict[str, Any]] = []
-    for tkey, t in report.tables.items():
-        for rkey, r in (t or {}).items():
-            for ckey, c in (r or {}).items():
-                cells.append(_cell_dict(rv.id, tkey, rkey, ckey, c))
-    for tkey, rows in report.extra_rows.items():
-        for label, row_cells in rows.items():
-            for i, c in enumerate(row_cells):
-                cells.append(_cell_dict(rv.id, tkey, label, str(i), c, extra=True))
-    # Core inserts (not the ORM's bulk path): several times faster for hundreds of rows
-    conn = s.connection()
-    if cells:
-        conn.execute(insert(table_of(CellRow)), cells)
-    sections = [
-        {"report_id": rv.id, "key": k, "title": report.section_titles.get(k), "text": v}
-        for k, v in report.sections.items()
-        if v is not None
-    ]
-    if sections:
-        conn.execute(insert(table_of(SectionRow)), sections)
-    findings = [finding_dict(rv.id, f, "report") for f in report.findings]
-    if findings:
-        conn.execute(insert(table_of(FindingRow)), findings)
+    assert rid is not None
+    insert_rows(s, "cells", CELL_COLUMNS, [(rid, *c) for c in p.cells])
+    insert_rows(s, "sections", SECTION_COLUMNS, [(rid, *x) for x in p.sections])
+    insert_rows(s, "findings", FINDING_COLUMNS, [(rid, *f) for f in p.findings])
     # a stored file is no longer a failure
-    s.execute(delete(Failure).where(Failure.location == (location or report.source.path)))
-    return rv.id, True
+    s.execute(delete(Failure).where(Failure.location == (location or p.source.path)))
+    return rid, True
 
 
 def record_failure(s: Session, location: str, sha256: str | None, parser_version: str, code: str, reason: str) -> None:
