@@ -163,7 +163,7 @@ def run_across(
                 m.id: best_of(by_key[(m.agency_id, m.year - 1)]) for m in chunk if by_key.get((m.agency_id, m.year - 1))
             }
             ids = sorted({m.id for m in chunk} | {p.id for p in previous.values()})
-            reports = load_reports(s, ids)
+            reports = load_reports(s, ids, provenance=False)
             rows = []
             for m in chunk:
                 report = reports[m.id]

@@ -1,8 +1,8 @@
 """Batch ingest: files, folders (recursively), ZIP archives and URLs into the store.
 
 The main process collects sources, hashes them and skips what is stored; worker processes
-read and parse; the main process alone writes, one report per transaction, so a kill at any
-point leaves whole reports only, and a restart skips them (idempotent by sha256 and parser
+read and parse; the main process alone writes, whole reports per transaction, so a kill at
+any point leaves whole reports only, and a restart skips them (idempotent by sha256 and parser
 version). A file that fails is recorded with its reason and the batch goes on.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -26,10 +27,12 @@ import gongkai
 from gongkai.model.report import Report
 from gongkai.store.crosscheck import CrossResult, run_across
 from gongkai.store.db import Store
-from gongkai.store.records import AgencyResolver, record_failure, save_report, utcnow
+from gongkai.store.records import AgencyResolver, Prepared, prepare, record_failure, save_report, utcnow
 from gongkai.store.schema import ReportVersion, SourceFileRow
 
 IN_FLIGHT_PER_WORKER = 4
+BATCH_REPORTS = 50
+BATCH_SECONDS = 1.0
 """Jobs queued per worker: keeps workers busy while bounding memory."""
 SKIP_NAMES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 MAX_CRASH_RETRIES = 1
@@ -60,7 +63,7 @@ class Failed:
 @dataclass
 class Parsed:
     job: Job
-    report: Report | None = None
+    prepared: Prepared | None = None
     failure: Failed | None = None
 
 
@@ -216,7 +219,7 @@ def parse_job(job: Job) -> Parsed:
     if not looks_like_report(report):
         return Parsed(job, failure=Failed(job.location, "not_report", "未识别出年度报告的章节或表格", job.sha256))
     report.source.path = job.location
-    return Parsed(job, report=report)
+    return Parsed(job, prepared=prepare(report))
 
 
 # --- the batch -------------------------------------------------------------------------------
@@ -243,8 +246,6 @@ def ingest(
     parser_version: str | None = None,
 ) -> Summary:
     """Ingest ``inputs`` into ``store``; returns counts and the failures with their reasons."""
-    import time
-
     from gongkai.store.fetch import DEFAULT_DELAY_S
 
     t0 = time.monotonic()
@@ -253,7 +254,6 @@ def ingest(
     workers = workers if workers is not None else (os.cpu_count() or 1)
     summary = Summary()
     stored = _stored_shas(store, pv, reparse)
-    resolver = AgencyResolver()
     local = list(collect_files(inputs))
     has_urls = any(_is_url(i) for i in inputs)
     progress.start(None if has_urls else len(local))
@@ -262,38 +262,9 @@ def ingest(
         yield from local
         yield from collect_urls(inputs, DEFAULT_DELAY_S if delay is None else delay)
 
-    def fail(f: Failed) -> None:
-        with store.session() as s:
-            record_failure(s, f.location, f.sha256, pv, f.code, f.reason)
-        summary.failed.append(f)
-        progress.advance("failed")
-
-    def write(p: Parsed) -> None:
-        if p.failure is not None:
-            fail(p.failure)
-            return
-        assert p.report is not None
-        try:
-            with store.session() as s:
-                _, created = save_report(
-                    s,
-                    p.report,
-                    parser_version=pv,
-                    resolver=resolver,
-                    location=p.job.location,
-                    fetched_at=p.job.fetched_at,
-                )
-        except Exception as e:
-            resolver.reset()
-            fail(Failed(p.job.location, "store_error", f"写入数据库出错：{type(e).__name__}: {e}", p.job.sha256))
-            return
-        if created:
-            summary.new += 1
-            summary.findings.update(f.severity for f in p.report.findings)
-            progress.advance("new")
-        else:
-            summary.unchanged += 1
-            progress.advance("unchanged")
+    writer = _Writer(store, pv, summary, progress)
+    fail = writer.add
+    write = writer.add
 
     def prepared() -> Iterator[Job]:
         for j in jobs():
@@ -320,11 +291,89 @@ def ingest(
             write(parse_job(j))
     else:
         _run_pool(prepared(), workers, write)
+    writer.flush()
     if across:
         summary.across = run_across(store, progress=progress.across)
         summary.findings.update(summary.across.findings)
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+class _Writer:
+    """Writes results in transactions of whole reports: a batch of up to ``BATCH_REPORTS`` (or
+    what came in ``BATCH_SECONDS``) commits together, so a kill loses at most that batch and never
+    leaves part of a report. A batch that fails is written again report by report, so that one
+    bad report fails alone."""
+
+    def __init__(self, store: Store, parser_version: str, summary: Summary, progress: Progress) -> None:
+        self.store = store
+        self.pv = parser_version
+        self.summary = summary
+        self.progress = progress
+        self.resolver = AgencyResolver()
+        self.pending: list[Parsed | Failed] = []
+        self.since = 0.0
+
+    def add(self, item: Parsed | Failed) -> None:
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append(item)
+        if len(self.pending) >= BATCH_REPORTS or time.monotonic() - self.since >= BATCH_SECONDS:
+            self.flush()
+
+    def _one(self, s: Any, item: Parsed | Failed) -> tuple[str, Failed | Prepared | None]:
+        failure = item if isinstance(item, Failed) else item.failure
+        if failure is not None:
+            record_failure(s, failure.location, failure.sha256, self.pv, failure.code, failure.reason)
+            return "failed", failure
+        assert isinstance(item, Parsed) and item.prepared is not None
+        _, created = save_report(
+            s,
+            item.prepared,
+            parser_version=self.pv,
+            resolver=self.resolver,
+            location=item.job.location,
+            fetched_at=item.job.fetched_at,
+        )
+        return ("new", item.prepared) if created else ("unchanged", None)
+
+    def flush(self) -> None:
+        items, self.pending = self.pending, []
+        if not items:
+            return
+        try:
+            with self.store.session() as s:
+                outcomes = [self._one(s, it) for it in items]
+        except Exception:
+            self.resolver.reset()
+            outcomes = [self._alone(it) for it in items]
+        for outcome, what in outcomes:
+            if outcome == "failed":
+                assert isinstance(what, Failed)
+                self.summary.failed.append(what)
+            elif outcome == "new":
+                assert isinstance(what, Prepared)
+                self.summary.new += 1
+                self.summary.findings.update(what.severities)
+            else:
+                self.summary.unchanged += 1
+            self.progress.advance(outcome)
+
+    def _alone(self, item: Parsed | Failed) -> tuple[str, Failed | Prepared | None]:
+        try:
+            with self.store.session() as s:
+                return self._one(s, item)
+        except Exception as e:
+            self.resolver.reset()
+            job = item.job if isinstance(item, Parsed) else None
+            location = job.location if job else item.location  # type: ignore[union-attr]
+            f = Failed(location, "store_error", f"写入数据库出错：{type(e).__name__}: {e}", job.sha256 if job else None)
+            try:
+                with self.store.session() as s:
+                    record_failure(s, f.location, f.sha256, self.pv, f.code, f.reason)
+            except Exception:  # the database itself is failing: the summary still lists the file
+                pass
+            return "failed", f
 
 
 def _run_pool(jobs: Iterator[Job], workers: int, write: Callable[[Parsed], None]) -> None:

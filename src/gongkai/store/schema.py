@@ -119,7 +119,7 @@ class CellRow(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     report_id: Mapped[int] = mapped_column(ForeignKey("report_versions.id", ondelete="CASCADE"), index=True)
-    key: Mapped[str] = mapped_column(String(120), index=True)
+    key: Mapped[str] = mapped_column(String(120))
     """``table.row.col``; extra rows: ``table.+label.N``."""
     table_key: Mapped[str] = mapped_column(String(40))
     row_key: Mapped[str] = mapped_column(String(200))

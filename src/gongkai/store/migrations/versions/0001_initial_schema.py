@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:09:55.663623
+Create Date: 2026-11-22 03:41:35.524441
 """
 
 from __future__ import annotations
@@ -149,7 +149,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cells")),
     )
     with op.batch_alter_table("cells", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_cells_key"), ["key"], unique=False)
         batch_op.create_index(batch_op.f("ix_cells_report_id"), ["report_id"], unique=False)
 
     op.create_table(
@@ -220,7 +219,6 @@ def downgrade() -> None:
     op.drop_table("findings")
     with op.batch_alter_table("cells", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cells_report_id"))
-        batch_op.drop_index(batch_op.f("ix_cells_key"))
 
     op.drop_table("cells")
     op.drop_table("verdicts")
