@@ -57,7 +57,9 @@ def _t3(tpl: Template, rng: random.Random, carried_over: dict[str, int]) -> dict
     for col in APPLICANT_PARTS:
         big = col == "natural_person"
         for r in outcome:
-            t[r][col] = rng.randint(0, 30) if big and rng.random() < 0.5 else (rng.randint(0, 2) if rng.random() < 0.2 else 0)
+            t[r][col] = (
+                rng.randint(0, 30) if big and rng.random() < 0.5 else (rng.randint(0, 2) if rng.random() < 0.2 else 0)
+            )
         processed = sum(t[r][col] for r in outcome)
         fwd = rng.randint(0, 3) if big else 0
         co = carried_over.get(col, 0)
@@ -131,17 +133,21 @@ def _rows(tpl: Template, t2: dict, t3: dict, t4: list[int]) -> list[tuple[str, l
     return lines
 
 
-def render(agency: Agency, year: int, rng: random.Random, carried_over: dict[str, int], fmt: str) -> tuple[str, dict]:  # type: ignore[type-arg]
+def render(
+    agency: Agency, year: int, rng: random.Random, carried_over: dict[str, int], in_force: dict[str, int], fmt: str
+) -> tuple[str, dict]:  # type: ignore[type-arg]
     tpl = template_for_year(year)
     assert tpl is not None
     t2 = _t2(tpl.table("active_disclosure"), rng)
+    for row, before in in_force.items():
+        # 现行有效件数 continues last year's: in force + issued − repealed
+        if row in t2 and "in_force" in t2[row]:
+            t2[row]["repealed"] = min(int(t2[row]["repealed"]), before + int(t2[row]["issued"]))
+            t2[row]["in_force"] = before + int(t2[row]["issued"]) - int(t2[row]["repealed"])
     t3 = _t3(tpl, rng, carried_over)
     t4 = _t4(rng)
     title = f"{agency.name}{year}年政府信息公开工作年度报告"
-    intro = (
-        f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
-        f"如对本报告有疑问，请与{agency.name}联系。"
-    )
+    intro = f"本报告所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。如对本报告有疑问，请与{agency.name}联系。"
     prose = {s.key: "".join(rng.sample(PROSE, 3)) for s in SECTIONS}
     received = t3["received"]["total"]
     prose["overview"] = f"{year}年，{agency.name}" + prose["overview"] + f"全年共收到政府信息公开申请{received}件。"
@@ -179,7 +185,7 @@ def render(agency: Agency, year: int, rng: random.Random, carried_over: dict[str
             out.append("")
         out.append(signed)
         text = "\n".join(out) + "\n"
-    return text, {"t3": t3}
+    return text, {"t2": t2, "t3": t3}
 
 
 def _section_rows(lines: list[tuple[str, list[str]]], key: str) -> list[tuple[str, list[str]]]:
@@ -212,6 +218,7 @@ def write_collection(root: Path, n_reports: int, seed: int = 1) -> dict[str, int
         folder = root / f"{a_i // 100:03d}"
         folder.mkdir(parents=True, exist_ok=True)
         carried: dict[str, int] = {}
+        in_force: dict[str, int] = {}
         for year in YEARS:
             if written >= n_reports:
                 return counts
@@ -221,11 +228,12 @@ def write_collection(root: Path, n_reports: int, seed: int = 1) -> dict[str, int
                 ext, data = BROKEN[written // BROKEN_EVERY % len(BROKEN)]
                 stem.with_suffix(ext).write_bytes(data)
                 counts["broken"] += 1
-                carried = {}
+                carried, in_force = {}, {}
                 continue
             fmt = "html" if written % 2 else "text"
-            text, values = render(agency, year, rng, carried, fmt)
+            text, values = render(agency, year, rng, carried, in_force, fmt)
             carried = {c: values["t3"]["carried_forward"][c] for c in APPLICANT_PARTS}
+            in_force = {r: int(v["in_force"]) for r, v in values["t2"].items() if "in_force" in v}
             stem.with_suffix(".html" if fmt == "html" else ".txt").write_text(text, encoding="utf-8")
             counts[fmt] += 1
     return counts

@@ -70,3 +70,8 @@ def make_report(
     r.extra_rows = {"active_disclosure": {"其他主动公开文件": [Cell(3, raw="3"), Cell(None, raw="—", blank=True)]}}
     r.findings = [Finding("blank_cells", "warning", "appeals.litigation_after_review", "表四有空白单元格")]
     return r
+
+
+def forward_of(report: Report) -> dict[str, int]:
+    """Last year's 结转下年度 per applicant column: this year's 上年结转 when they agree."""
+    return {c: int(report.tables["applications"]["carried_forward"][c].value or 0) for c in APPLICANT_PARTS}
