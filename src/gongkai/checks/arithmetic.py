@@ -1,1 +1,98 @@
-"""Rules: see checks.md."""
+"""Arithmetic inside the tables: the identities the template prints, checked cell by cell."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from gongkai.checks.common import col_label, evaluate, fmt, row_label
+from gongkai.checks.registry import rule
+from gongkai.model.report import Finding, Report
+from gongkai.model.template import Identity
+
+
+def _identities(report: Report, rule_id: str) -> list[tuple[str, Identity]]:
+    tpl = report.spec
+    if tpl is None:
+        return []
+    out: list[tuple[str, Identity]] = []
+    for table in ("applications", "appeals"):
+        if report.tables.get(table) is None:
+            continue
+        present = {k for k, v in (report.tables[table] or {}).items() if v is not None}
+        out.extend((table, i) for i in tpl.identities_of(table, present) if i.rule == rule_id)
+    return out
+
+
+def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
+    pending: list[str] = []
+    for table, ident in _identities(report, rule_id):
+        ev = evaluate(report, table, ident)
+        refs = tuple(f"{table}.{r}.{c}" for r, c in (*ident.lhs, *ident.rhs))
+        if not ev.checkable:
+            # a row that is missing entirely is reported by table_incomplete; say once what was not checked
+            pending.append(ident.name)
+            continue
+        if ev.holds:
+            continue
+        where = ident.name
+        place = _place(report, table, ident)
+        msg = place + describe.format(lhs=fmt(ev.lhs), rhs=fmt(ev.rhs), diff=fmt(ev.lhs - ev.rhs))
+        severity = "error"
+        uncertain = False
+        if ev.blanks:
+            msg += "；计算时把空白单元格当作 0，结论有待确认"
+            uncertain = True
+        if ev.low_confidence:
+            msg += "；涉及识别置信度较低的数字，请对照原件核实"
+            severity, uncertain = "warning", True
+        yield Finding(rule_id, severity, where, msg, fmt(ev.rhs), fmt(ev.lhs), refs, uncertain)  # type: ignore[arg-type]
+    if pending:
+        yield Finding(
+            "not_checkable",
+            "info",
+            rule_id,
+            f"无法核对 {rule_id}（{len(pending)} 处）：相关单元格缺失或未能确定读数，例如 {pending[0]}",
+            cells=tuple(pending[:20]),
+            uncertain=True,
+        )
+
+
+def _place(report: Report, table: str, ident: Identity) -> str:
+    t = report.template
+    if ident.rule == "t3_balance":
+        return f"表三“{col_label(table, ident.name.split('.')[-1], t)}”列："
+    if ident.rule == "t3_outcome_total":
+        return f"表三“{col_label(table, ident.name.split('.')[-1], t)}”列："
+    if ident.rule == "t3_row_total":
+        return f"表三“{row_label(table, ident.name.split('.')[-1], t)}”行："
+    return f"表四“{row_label(table, ident.name.split('.')[-1], t)}”："
+
+
+@rule("t3_balance", "error", "表三勾稽关系：第一项加第二项之和等于第三项加第四项之和")
+def t3_balance(report: Report) -> Iterator[Finding]:
+    yield from _check(
+        report, "t3_balance", "本年新收加上年结转为 {lhs}，办理结果总计加结转下年度为 {rhs}，两者应相等（相差 {diff}）"
+    )
+
+
+@rule("t3_row_total", "error", "表三每行总计等于各类申请人之和")
+def t3_row_total(report: Report) -> Iterator[Finding]:
+    yield from _check(report, "t3_row_total", "总计为 {lhs}，各类申请人之和为 {rhs}，两者应相等（相差 {diff}）")
+
+
+@rule("t3_outcome_total", "error", "表三（七）总计等于各项办理结果之和")
+def t3_outcome_total(report: Report) -> Iterator[Finding]:
+    yield from _check(
+        report,
+        "t3_outcome_total",
+        "（七）总计为 {lhs}，（一）至（六）各项办理结果之和为 {rhs}，两者应相等（相差 {diff}）",
+    )
+
+
+@rule("t4_total", "error", "表四各组总计等于结果维持、纠正、其他、尚未审结之和")
+def t4_total(report: Report) -> Iterator[Finding]:
+    yield from _check(
+        report,
+        "t4_total",
+        "总计为 {lhs}，结果维持、结果纠正、其他结果、尚未审结之和为 {rhs}，两者应相等（相差 {diff}）",
+    )

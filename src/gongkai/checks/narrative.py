@@ -1,1 +1,146 @@
-"""Rules: see checks.md."""
+"""Text against tables, and what sections 五 and 六 must say."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from gongkai.checks.common import fmt
+from gongkai.checks.registry import rule
+from gongkai.model.report import Finding, Number, Report
+from gongkai.model.text import to_simplified
+from gongkai.parse.facts import FEE_WORDS
+
+# fact key → the table cells whose sum the text speaks about
+_GROUPS = {
+    "applications.withheld.total": "withheld_",
+    "applications.unavailable.total": "unavailable_",
+    "applications.not_processed.total": "not_processed_",
+}
+_FACT_LABEL = {
+    "applications.received.total": "本年新收申请数",
+    "applications.carried_over.total": "上年结转申请数",
+    "applications.carried_forward.total": "结转下年度申请数",
+    "applications.processed_total.total": "办理结果总计",
+    "applications.disclosed.total": "予以公开数",
+    "applications.partly_disclosed.total": "部分公开数",
+    "applications.withheld.total": "不予公开数",
+    "applications.unavailable.total": "无法提供数",
+    "applications.not_processed.total": "不予处理数",
+    "appeals.review.total": "行政复议案件数",
+    "appeals.litigation.total": "行政诉讼案件数",
+    "active_disclosure.normative_documents.issued": "本年制发规范性文件数",
+    "active_disclosure.normative_documents.in_force": "现行有效规范性文件数",
+    "active_disclosure.normative_documents.repealed": "本年废止规范性文件数",
+    "active_disclosure.regulations.issued": "本年制发规章数",
+}
+
+
+def table_values(report: Report, key: str) -> list[Number] | None:
+    """The table value(s) a fact may legitimately equal; None when the table cannot tell."""
+    table, _, rest = key.partition(".")
+    if report.tables.get(table) is None:
+        return None
+    if key in _GROUPS:
+        t = report.tables[table] or {}
+        prefix = _GROUPS[key]
+        vals = []
+        for r, row in t.items():
+            if r.startswith(prefix):
+                c = row.get("total") if row else None
+                if c is None or not c.known:
+                    return None
+                vals.append(c.value or 0)
+        return [sum(vals)] if vals else None
+    if key == "appeals.litigation.total":
+        a, b = (
+            report.cell("appeals", "litigation_direct", "total"),
+            report.cell("appeals", "litigation_after_review", "total"),
+        )
+        if a is None or b is None or not a.known or not b.known:
+            return None
+        return [(a.value or 0) + (b.value or 0)]
+    row_key, _, col = rest.partition(".")
+    if table == "active_disclosure" and report.template != "v2021":
+        return None
+    cell = report.cell(table, row_key, col)
+    if cell is None or not cell.known:
+        return None
+    out: list[Number] = [cell.value or 0]
+    if key == "applications.received.total":
+        # 收到申请 N 件 often counts last year's carried-over applications too
+        co = report.cell("applications", "carried_over", "total")
+        if co is not None and co.known:
+            out.append((cell.value or 0) + (co.value or 0))
+    return out
+
+
+@rule("narrative_mismatch", "warning", "正文数字与统计表一致")
+def narrative_mismatch(report: Report) -> Iterator[Finding]:
+    by_key: dict[str, list] = {}
+    for f in report.facts:
+        by_key.setdefault(f.key, []).append(f)
+    for key, facts in by_key.items():
+        expected = table_values(report, key)
+        if expected is None:
+            continue
+        if any(any(abs(f.value - e) < 1e-6 for e in expected) for f in facts):
+            continue
+        f = facts[0]
+        label = _FACT_LABEL.get(key, key)
+        if f.value == 0 and key == "applications.received.total":
+            msg = f"正文称“{f.text}”，但表三本年新收申请为 {fmt(expected[0])} 件"
+        else:
+            msg = f"正文“{f.text}”中的{label}为 {fmt(f.value)}，与统计表中的 {fmt(expected[0])} 不一致"
+        yield Finding("narrative_mismatch", "warning", key, msg, expected=expected[0], found=f.value, source=f.source)
+
+
+_PROBLEM_WORDS = re.compile(r"问题|不足|短板|薄弱|差距|有待|改进|措施|加强|提升|完善")
+MIN_PROBLEMS_CHARS = 20
+
+
+@rule("problems_empty", "warning", "第五部分写明存在的问题和改进情况")
+def problems_empty(report: Report) -> Iterator[Finding]:
+    if "problems" not in report.section_titles:
+        return
+    text = to_simplified(report.sections.get("problems") or "").strip()
+    body = re.sub(r"\s", "", text)
+    if len(body) < MIN_PROBLEMS_CHARS or re.fullmatch(r"[（(]?无[）)]?[。.]?", body) or not _PROBLEM_WORDS.search(body):
+        yield Finding(
+            "problems_empty",
+            "warning",
+            "sections.problems",
+            "第五部分“存在的主要问题及改进情况”内容空泛：未写明具体问题或改进措施",
+            found=body[:40] or "（空）",
+        )
+
+
+@rule("fee_statement_missing", "warning", "第六部分说明信息处理费收取情况", templates=("v2021",))
+def fee_statement_missing(report: Report) -> Iterator[Finding]:
+    if "other_matters" not in report.section_titles:
+        return  # the missing section is reported by section_missing
+    text = to_simplified(report.sections.get("other_matters") or "")
+    if not FEE_WORDS.search(text):
+        yield Finding(
+            "fee_statement_missing",
+            "warning",
+            "sections.other_matters",
+            "第六部分未说明是否收取政府信息公开信息处理费（国办函〔2020〕109号）",
+        )
+
+
+_ASSESSMENT = re.compile(r"考核|社会评议|评议|责任追究|问责")
+
+
+@rule("government_assessment_missing", "warning", "人民政府报告说明考核、社会评议和责任追究结果")
+def government_assessment_missing(report: Report) -> Iterator[Finding]:
+    if not report.is_government:
+        return
+    text = to_simplified("".join(v for v in report.sections.values() if v))
+    if not _ASSESSMENT.search(text):
+        yield Finding(
+            "government_assessment_missing",
+            "warning",
+            "sections",
+            "人民政府的年度报告应说明政府信息公开工作考核、社会评议和责任追究结果（条例第五十条），未找到相关内容",
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import typer
 
 app = typer.Typer(
@@ -14,12 +16,13 @@ app = typer.Typer(
 
 
 def _register() -> None:
+    import importlib
+
     from gongkai.cli import report_cmds  # noqa: F401
 
-    try:
-        from gongkai.cli import store_cmds  # noqa: F401
-    except ImportError:  # the store commands need the store stage
-        pass
+    # the store commands arrive with the store stage; the CLI works without them
+    with contextlib.suppress(ImportError):
+        importlib.import_module("gongkai.cli.store_cmds")
 
 
 def main() -> None:

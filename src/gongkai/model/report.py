@@ -142,6 +142,8 @@ class Report:
     extra_rows: dict[str, dict[str, list[Cell]]] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
     decisions: list[Decision] = field(default_factory=list)
+    alternatives: dict[str, list[dict[str, Number | None]]] = field(default_factory=dict)
+    """Rows left uncertain: every equally good reading (``table.row`` → column values)."""
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Statements of the document that checks need (statistics period, etc.)."""

@@ -8,6 +8,7 @@ is added here, never special-cased in a parser.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -39,6 +40,8 @@ class Row:
     group: str | None = None
     caption: str | None = None
     """Table 2: the 第二十条 caption of the block the row opens or belongs to."""
+    replaces: tuple[str, ...] = ()
+    """An alternate row that some reports print instead of these rows (their sum)."""
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -56,6 +59,17 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class Continuity:
+    """An identity between a report and the same agency's report of the year before:
+    ``sum(sign * value)`` over the terms is 0; a term is (sign, 0 = last year / 1 = this year,
+    column), applied to each of ``rows`` of table 2."""
+
+    rule: str
+    rows: tuple[str, ...]
+    terms: tuple[tuple[int, int, str], ...]
+
+
+@dataclass(frozen=True)
 class TableSpec:
     key: str
     number: int
@@ -64,6 +78,26 @@ class TableSpec:
     columns: tuple[Column, ...]
     anchors: tuple[str, ...] = ()
     """Texts that mark where the table starts (besides its first row label)."""
+    alternates: tuple[Row, ...] = ()
+    """Rows a report may print in place of several template rows (``Row.replaces``)."""
+
+    def with_alternate(self, alt: Row) -> TableSpec:
+        """This table with ``alt`` standing in the place of the rows it replaces."""
+        rows: list[Row] = []
+        for r in self.rows:
+            if r.key in alt.replaces:
+                if alt not in rows:
+                    rows.append(alt)
+            else:
+                rows.append(r)
+        return TableSpec(self.key, self.number, self.title, tuple(rows), self.columns, self.anchors, ())
+
+    def effective(self, present: Collection[str]) -> TableSpec:
+        """The row layout a report actually used (an alternate row present → swapped in)."""
+        for alt in self.alternates:
+            if alt.key in present:
+                return self.with_alternate(alt)
+        return self
 
     def column(self, key: str) -> Column:
         for c in self.columns:
@@ -116,12 +150,20 @@ class Template:
     identities: tuple[Identity, ...]
     markers: tuple[str, ...] = field(default=())
     """Texts found only in reports of this version; they tell versions apart."""
+    continuity: tuple[Continuity, ...] = ()
+    """Identities with last year's report of the same agency (same template)."""
 
     def table(self, key: str) -> TableSpec:
         return self.tables[key]
 
-    def identities_of(self, table_key: str) -> tuple[Identity, ...]:
-        rows = {r.key for r in self.tables[table_key].rows}
+    def identities_of(
+        self, table_key: str, present: set[str] | dict[str, object] | None = None
+    ) -> tuple[Identity, ...]:
+        """Identities of a table; with ``present`` (the rows a report has), for its actual layout."""
+        spec = self.tables[table_key]
+        if present is not None and table_key == "applications" and spec.effective(present) is not spec:
+            return tuple(i for i in _identities(spec.effective(present)) if i.rule.startswith("t3_"))
+        rows = {r.key for r in spec.rows}
         return tuple(i for i in self.identities if i.lhs[0][0] in rows)
 
     def applies_to(self, year: int) -> bool:
@@ -191,7 +233,13 @@ _T3_HEAD: tuple[Row, ...] = (
         ("其他法律行政止公开", "其它法律行政法规禁止公开", "其他法律、行政法规禁止公开", "其他法律行政法规禁止公示"),
         group="（三）不予公开",
     ),
-    Row("withheld_security_stability", "危及“三安全一稳定”", "3.", ('危及"三安全一稳定"', "危及三安全一稳定"), group="（三）不予公开"),
+    Row(
+        "withheld_security_stability",
+        "危及“三安全一稳定”",
+        "3.",
+        ('危及"三安全一稳定"', "危及三安全一稳定"),
+        group="（三）不予公开",
+    ),
     Row("withheld_third_party", "保护第三方合法权益", "4.", group="（三）不予公开"),
     Row("withheld_internal_affairs", "属于三类内部事务信息", "5.", group="（三）不予公开"),
     Row("withheld_process_info", "属于四类过程性信息", "6.", group="（三）不予公开"),
@@ -236,7 +284,7 @@ _T3_TAIL: tuple[Row, ...] = (
 T3_ANCHORS = ("本列数据的勾稽关系", "申请人情况")
 
 
-def _applications(other_rows: tuple[Row, ...]) -> TableSpec:
+def _applications(other_rows: tuple[Row, ...], alternates: tuple[Row, ...] = ()) -> TableSpec:
     return TableSpec(
         "applications",
         3,
@@ -244,7 +292,14 @@ def _applications(other_rows: tuple[Row, ...]) -> TableSpec:
         _T3_HEAD + other_rows + _T3_TAIL,
         APPLICANT_COLUMNS,
         T3_ANCHORS,
+        alternates,
     )
+
+
+# Some v2021 reports keep the v2019 layout of （六）其他处理: one row for the three.
+_T3_OTHER_AS_ONE_ROW = Row(
+    "other", "其他处理", "（六）", replaces=("other_no_correction", "other_unpaid_fee", "other_other")
+)
 
 
 def outcome_rows(table: TableSpec) -> tuple[str, ...]:
@@ -396,7 +451,7 @@ def _identities(t3: TableSpec) -> tuple[Identity, ...]:
     return tuple(out)
 
 
-_APPS_V2021 = _applications(_T3_OTHER_V2021)
+_APPS_V2021 = _applications(_T3_OTHER_V2021, (_T3_OTHER_AS_ONE_ROW,))
 _APPS_V2019 = _applications(_T3_OTHER_V2019)
 
 V2021 = Template(
@@ -405,7 +460,21 @@ V2021 = Template(
     SECTIONS,
     {"active_disclosure": ACTIVE_V2021, "applications": _APPS_V2021, "appeals": APPEALS},
     _identities(_APPS_V2021),
-    ("本年制发件数", "本年废止件数", "现行有效件数", "申请人无正当理由逾期不补正", "申请人逾期未按收费通知要求缴纳费用"),
+    (
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "申请人无正当理由逾期不补正",
+        "申请人逾期未按收费通知要求缴纳费用",
+    ),
+    (
+        # 现行有效件数 = last year's 现行有效 + 本年制发 − 本年废止
+        Continuity(
+            "in_force_continuity",
+            ("regulations", "normative_documents"),
+            ((1, 1, "in_force"), (-1, 0, "in_force"), (-1, 1, "issued"), (1, 1, "repealed")),
+        ),
+    ),
 )
 V2019 = Template(
     "v2019",
@@ -414,6 +483,14 @@ V2019 = Template(
     {"active_disclosure": ACTIVE_V2019, "applications": _APPS_V2019, "appeals": APPEALS},
     _identities(_APPS_V2019),
     ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "政府集中采购", "其他对外管理服务事项"),
+    (
+        # 上一年项目数量 = last year's 上一年项目数量 + last year's 本年增/减
+        Continuity(
+            "prior_items_continuity",
+            ("licensing", "other_services", "penalties", "coercion", "fees"),
+            ((1, 1, "prior_items"), (-1, 0, "prior_items"), (-1, 0, "change")),
+        ),
+    ),
 )
 TEMPLATES: dict[str, Template] = {"v2019": V2019, "v2021": V2021}
 

@@ -13,11 +13,42 @@ import unicodedata
 from functools import lru_cache
 
 _PUNCT_FOLD = {
-    "“": '"', "”": '"', "„": '"', "＂": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"', "』": '"',
-    "〔": "[", "〕": "]", "【": "[", "】": "]", "〈": "《", "〉": "》", "<": "《", ">": "》",
-    "—": "-", "–": "-", "－": "-", "―": "-", "‐": "-", "－": "-", "─": "-",
-    "．": ".", "。": "。", "，": ",", "、": "、", "：": ":", "；": ";", "（": "(", "）": ")",
-    "﹒": ".", "·": ".", "•": ".", "﹐": ",",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "＂": '"',
+    "‘": "'",
+    "’": "'",
+    "「": '"',
+    "」": '"',
+    "『": '"',
+    "』": '"',
+    "〔": "[",
+    "〕": "]",
+    "【": "[",
+    "】": "]",
+    "〈": "《",
+    "〉": "》",
+    "<": "《",
+    ">": "》",
+    "—": "-",
+    "–": "-",
+    "－": "-",
+    "―": "-",
+    "‐": "-",
+    "─": "-",
+    "．": ".",
+    "。": "。",
+    "，": ",",
+    "、": "、",
+    "：": ":",
+    "；": ";",
+    "（": "(",
+    "）": ")",
+    "﹒": ".",
+    "·": ".",
+    "•": ".",
+    "﹐": ",",
 }
 _WS = frozenset(" \t\r\n\u3000\u00a0\u2002\u2003\u2009\u200b\ufeff\x0b\x0c")
 
@@ -44,6 +75,11 @@ def _simplified(ch: str) -> str:
     return s if len(s) == 1 else ch
 
 
+def to_simplified(text: str) -> str:
+    """Traditional characters to simplified, one character at a time (lengths kept)."""
+    return "".join(_simplified(ch) if "\u3400" <= ch <= "\u9fff" else ch for ch in text)
+
+
 def is_space(ch: str) -> bool:
     return ch in _WS or ch.isspace()
 
@@ -61,7 +97,9 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     return "".join(out), index
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
+    """Folded form of a (short) string such as a label; cached because labels repeat."""
     return squeeze(text)[0]
 
 

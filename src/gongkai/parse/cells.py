@@ -18,7 +18,7 @@ from gongkai.model.template import BLANK_MARKERS
 UnitKind = Literal["number", "blank", "empty"]
 
 _NUMBER = re.compile(
-    r"(?P<sign>[增减+\-−])?\s*(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
+    r"(?:(?P<sign>[增减減+\-−])\s*)?(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
 )
 _BLANK_TOKEN = re.compile(r"^(?:/|／|-|—|–|－|——|无|空)$")
 
@@ -64,7 +64,7 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
                 units[-1] = _with_soft(units[-1], False)
         elif units and gap:
             units[-1] = _with_soft(units[-1], True)
-        sign = -1 if m.group("sign") in ("减", "-", "−") else 1
+        sign = -1 if m.group("sign") in ("减", "減", "-", "−") else 1
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start()))
         pos = m.end()
     if folded[pos:].strip():
@@ -92,7 +92,13 @@ def _with_soft(u: Unit, soft: bool) -> Unit:
     return Unit(u.kind, u.text, u.sign, u.unit, u.offset, soft, u.edge)
 
 
-_HARD = re.compile(r"[\t\n]")
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """Pieces between hard separators, each with whether its line has tabs (cell edges)."""
+    out: list[tuple[str, bool]] = []
+    for line in text.split("\n"):
+        tabbed = "\t" in line
+        out.extend((p, tabbed) for p in line.split("\t"))
+    return out
 
 
 def region_units(text: str, offset: int = 0) -> list[Unit]:
@@ -101,9 +107,11 @@ def region_units(text: str, offset: int = 0) -> list[Unit]:
     units: list[Unit] = []
     started = False
     pos = 0
-    for piece in _HARD.split(text):
+    for piece, has_tab in _pieces(text):
         fu, saw_text = _field_units(piece, offset + pos)
         pos += len(piece) + 1
+        if not has_tab and fu and fu[0].kind == "empty":
+            continue  # only a tab (a cell edge) makes an empty cell; blank lines do not
         has_values = any(u.kind != "empty" for u in fu)
         if started and saw_text and not has_values:
             break
@@ -161,5 +169,89 @@ def parse_cell_text(text: str) -> tuple[int | float | None, bool, str | None, bo
     m = _NUMBER.fullmatch(s)
     if not m:
         return None, False, None, False
-    sign = -1 if m.group("sign") in ("减", "-", "−") else 1
+    sign = -1 if m.group("sign") in ("减", "減", "-", "−") else 1
     return parse_number(m.group("num"), sign), False, m.group("unit"), True
+
+
+def line_fields(raw: str, offset: int = 0) -> list[tuple[str, int]] | None:
+    """The tab-separated fields that follow a row label on its own line (with offsets), or
+    None when the label's line is not a tab-separated row. The text between the label and the
+    first tab is the rest of the label cell, not a field."""
+    line = raw.split("\n", 1)[0]
+    if line.count("\t") < 2:
+        return None
+    out: list[tuple[str, int]] = []
+    pos = line.index("\t") + 1
+    for field in line[pos:].split("\t"):
+        out.append((field, offset + pos))
+        pos += len(field) + 1
+    return out
+
+
+def trailing_empties(fields: list[tuple[str, int]]) -> int:
+    n = 0
+    for text, _ in reversed(fields):
+        if text.strip():
+            break
+        n += 1
+    return n
+
+
+def positional_units(fields: list[tuple[str, int]], k: int, trailing: int) -> list[Unit] | None:
+    """Read a tab-separated row by position: drop the ``trailing`` empty fields the table's
+    rows all end with and leading empty fields beyond ``k`` (a merged label cell); then every
+    remaining field is one cell, an empty one a blank cell. None when that does not fit."""
+    f = list(fields)
+    for _ in range(trailing):
+        if f and not f[-1][0].strip():
+            f.pop()
+    while len(f) > k and not f[0][0].strip():
+        f.pop(0)
+    if len(f) != k:
+        return None
+    units: list[Unit] = []
+    for text, off in f:
+        fu, saw_text = _field_units(text, off)
+        if saw_text or len(fu) != 1:
+            return None
+        u = fu[0]
+        units.append(Unit("blank", "", offset=off) if u.kind == "empty" else u)
+    return units
+
+
+def is_clean_row(fields: list[tuple[str, int]], k: int) -> bool:
+    """Exactly ``k`` fields hold one number each and the rest are empty."""
+    numbers = 0
+    for text, off in fields:
+        if not text.strip():
+            continue
+        fu, saw_text = _field_units(text, off)
+        if saw_text or len(fu) != 1 or fu[0].kind != "number":
+            return False
+        numbers += 1
+    return numbers == k
+
+
+_CELL_LINE = re.compile(r"^\t[^\t]*$")
+
+
+def cell_lines(raw: str, offset: int = 0, skip_blank_lines: bool = False) -> list[tuple[str, int]] | None:
+    """One-cell-per-line rows (text exported from DOCX: every cell on its own line, indented
+    by a tab; a lone tab is an empty cell; a blank line ends the row). Returns the fields after
+    the label, or None when the region does not have that shape."""
+    lines = raw.split("\n")
+    if lines[0].strip():
+        return None
+    pos = len(lines[0]) + 1
+    fields: list[tuple[str, int]] = []
+    for ln in lines[1:]:
+        if ln == "":
+            if fields or not skip_blank_lines:
+                break
+            pos += 1
+            continue
+        if not _CELL_LINE.match(ln) or re.search(r"[\u4e00-\u9fff]", ln):
+            break
+        fields.append((ln[1:], offset + pos + 1))
+        pos += len(ln) + 1
+    return fields or None

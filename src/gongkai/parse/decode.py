@@ -25,7 +25,8 @@ COST_SPLIT = 1.0
 COST_JOIN = 2.0
 COST_INSERT = 2.0
 COST_EMPTY_INTERIOR = 0.3
-COST_EMPTY_EDGE = 1.0
+COST_EMPTY_EDGE = 5.0
+"""An empty field before or after the values is usually a layout artefact, rarely a blank cell."""
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,7 @@ def _splits(digits: str, m: int) -> Iterator[tuple[str, ...]]:
             yield (head, *rest)
 
 
-def row_readings(
-    units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair: bool = False
-) -> list[RowReading]:
+def row_readings(units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair: bool = False) -> list[RowReading]:
     """All readings of ``units`` into ``len(kinds)`` cells (bounded by MAX_READINGS_PER_ROW).
 
     With ``allow_repair``, soft-separated numbers may be joined (``2 0`` → 20) and missing
@@ -150,6 +149,95 @@ def row_readings(
     return out
 
 
+def _sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
+    """Cuts of ``digits`` into ``n_parts`` numbers followed by their sum (choose the total
+    first, then split the rest under it: far fewer candidates than cutting blindly)."""
+    n = len(digits)
+    for total_len in range(1, n - n_parts + 1):
+        t = digits[n - total_len :]
+        if len(t) > 1 and t.startswith("0"):
+            continue
+        total = int(t)
+        yield from ((*p, total) for p in _parts_summing(digits[: n - total_len], n_parts, total))
+
+
+def _parts_summing(digits: str, k: int, remaining: int) -> Iterator[tuple[int, ...]]:
+    if k == 1:
+        if (len(digits) == 1 or not digits.startswith("0")) and int(digits) == remaining:
+            yield (remaining,)
+        return
+    for i in range(1, len(digits) - k + 2):
+        head = digits[:i]
+        if len(head) > 1 and head.startswith("0"):
+            break
+        v = int(head)
+        if v > remaining:
+            break
+        yield from ((v, *rest) for rest in _parts_summing(digits[i:], k - 1, remaining - v))
+
+
+def _sum_groups_runs(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    if not groups:
+        if not digits:
+            yield ()
+        return
+    need_after = sum(groups[1:])
+    for cut in range(groups[0], len(digits) - need_after + 1):
+        for head in _sum_run(digits[:cut], groups[0] - 1):
+            for rest in _sum_groups_runs(digits[cut:], groups[1:]):
+                yield (*head, *rest)
+
+
+def balanced_run_readings(
+    units: Sequence[Unit], kinds: Sequence[CellKind], groups: Sequence[int]
+) -> list[RowReading] | None:
+    """Fast path for a row that is one bare run of digits (``21710000218``) whose columns form
+    consecutive groups each ending in their sum (table 3 rows: (7,); table 4: (5, 5, 5)).
+    Returns the balanced readings, or None when the fast path does not apply."""
+    nums = [u for u in units if u.kind != "empty"]
+    if len(nums) != 1 or nums[0].kind != "number" or nums[0].sign < 0 or not nums[0].text.isdigit():
+        return None
+    if sum(groups) != len(kinds) or any(k != "count" for k in kinds):
+        return None
+    u = nums[0]
+    out = []
+    for values in itertools.islice(_sum_groups_runs(u.text, groups), MAX_READINGS_PER_ROW):
+        cells = tuple(CellReading(v, str(v), False, None, u.offset) for v in values)
+        out.append(RowReading(cells, COST_SPLIT * (len(kinds) - 1)))
+    return out
+
+
+def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int, ...]) -> list[RowReading]:
+    """Readings of a row: the balanced fast path for a bare run, else full enumeration, else
+    with repairs (joined digits, dropped blanks)."""
+    if groups:
+        fast = balanced_run_readings(units, kinds, groups)
+        if fast:
+            return fast
+    plain = row_readings(units, kinds)
+    if len(plain) >= MAX_READINGS_PER_ROW:
+        return []  # too many readings to trust any of them: leave the row unread
+    if plain and (not groups or any(_balanced(rd, groups) for rd in plain)):
+        return plain
+    # no plain reading balances: a dropped blank cell or a split number may explain it
+    repaired = row_readings(units, kinds, allow_repair=True)
+    if len(repaired) >= MAX_READINGS_PER_ROW:
+        return []
+    seen = {tuple(c.value for c in rd.cells) for rd in plain}
+    return plain + [rd for rd in repaired if tuple(c.value for c in rd.cells) not in seen]
+
+
+def _balanced(rd: RowReading, groups: tuple[int, ...]) -> bool:
+    """Each group of cells ends with the sum of the others (blank counts as 0)."""
+    i = 0
+    for g in groups:
+        vals = [c.value or 0 for c in rd.cells[i : i + g]]
+        if abs(sum(vals[:-1]) - vals[-1]) > 1e-6:
+            return False
+        i += g
+    return True
+
+
 # --- identities over readings ------------------------------------------------------------
 
 Values = dict[tuple[str, str], int | float | None]
@@ -189,6 +277,8 @@ class RowChoice:
     candidates: int = 1
     method: str = "direct"
     confidence: float = 1.0
+    tied: tuple[tuple[int | float | None, ...], ...] = ()
+    """When uncertain: the values of every equally good reading (for later evidence)."""
 
 
 @dataclass
@@ -234,7 +324,9 @@ def decode_table(
         v, winners = _choose(component, pruned, columns, comp_ids)
         total_violations += v
         for r in component:
-            choice[r] = _row_choice(readings[r], winners[r], columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints))
+            choice[r] = _row_choice(
+                readings[r], winners[r], columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
+            )
     return TableChoice(choice, total_violations)
 
 
@@ -304,10 +396,19 @@ def _choose(
     combo.update({r: pruned[r][0] for r in open_rows})
     for _ in range(3):
         for r in open_rows:
-            combo[r] = min(pruned[r], key=lambda cand, r=r: score({**combo, r: cand}))
+            options = [(score({**combo, r: cand}), i) for i, cand in enumerate(pruned[r])]
+            combo[r] = pruned[r][min(options)[1]]
     final = score(combo)
+    # A local search cannot prove that no other combination fits as well (rows shifted
+    # together keep the column sums), so every open row keeps all its equally cheap readings.
     for r in rows:
-        winners[r] = [c[0] for c in pruned[r] if score({**combo, r: c}) == final] or [combo[r][0]]
+        if r in fixed:
+            winners[r] = [combo[r][0]]
+            continue
+        best_cost = min((c[1], c[2], c[0].cost) for c in pruned[r])
+        winners[r] = [c[0] for c in pruned[r] if (c[1], c[2], c[0].cost) == best_cost]
+        if all(c is not combo[r][0] for c in winners[r]):
+            winners[r].insert(0, combo[r][0])
     return final[0], winners
 
 
@@ -333,8 +434,9 @@ def _row_choice(
         method, conf = "identities and text", 0.97
     else:
         method, conf = "identities", 0.99
-    return RowChoice(main, unc, n, method, conf)
+    tied_values = tuple(tuple(c.value for c in rd.cells) for rd in tied) if unc else ()
+    return RowChoice(main, unc, n, method, conf, tied_values)
 
 
 def _hint_misses(vals: Values, hints: Values) -> int:
-    return sum(1 for ref, v in vals.items() if ref in hints and hints[ref] is not None and v != hints[ref])
+    return sum(1 for ref, v in vals.items() if v is not None and hints.get(ref) is not None and v != hints[ref])

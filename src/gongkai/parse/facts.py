@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from gongkai.model.report import Fact
+from gongkai.model.text import to_simplified
 
 _N = r"(\d+(?:\.\d+)?)"
 _GAP = r"[^。；;，,\d]{0,16}?"
@@ -61,7 +62,9 @@ FEE_WORDS = re.compile(r"信息处理费|处理费")
 def extract_facts(text: str) -> list[Fact]:
     """Facts from prose (table text must not be passed in)."""
     out: list[Fact] = []
-    for sentence in re.split(r"(?<=[。；;！？\n])", text):
+    # PDF text breaks lines mid-sentence (``受理政府信息公开申\n请17件``): sentences end at punctuation
+    text = re.sub(r"[ \t]*\n[ \t]*", "", to_simplified(text))
+    for sentence in re.split(r"(?<=[。；;！？])", text):
         if not sentence.strip():
             continue
         seen: set[str] = set()

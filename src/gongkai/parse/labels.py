@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from gongkai.model.template import Row, SectionSpec
 from gongkai.model.text import CN_DIGITS, fold
@@ -66,15 +67,59 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     return best
 
 
+ROW_SIMILARITY = 0.75
+"""Minimum similarity for a row label with an undeclared typo (labels of 6+ characters)."""
+MIN_FUZZY_LABEL = 6
+MAX_FUZZY_SPAN = 400
+"""Fuzzy search only in a short stretch between two rows that were found."""
+
+
+def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
+    """Best approximate occurrence of ``row``'s label in ``folded[start:end]``."""
+    if end - start > MAX_FUZZY_SPAN:
+        return None
+    best: tuple[float, int, int] | None = None
+    for v in {fold(x) for x in row.labels}:
+        if len(v) < MIN_FUZZY_LABEL:
+            continue
+        sm = _matcher(v)
+        for i in range(start, max(start, end - len(v) + 2)):
+            window = folded[i : i + len(v)]
+            sm.set_seq1(window)
+            if sm.real_quick_ratio() < ROW_SIMILARITY or sm.quick_ratio() < ROW_SIMILARITY:
+                continue
+            r = sm.ratio()
+            if r >= ROW_SIMILARITY and (best is None or r > best[0]):
+                best = (r, i, i + len(v))
+    if best is None:
+        return None
+    s = best[1]
+    forms = numeral_forms(row.numbering) if row.numbering else ()
+    num = next((f for f in forms if folded.startswith(f, s - len(f)) and s - len(f) >= start), None)
+    if num:
+        s -= len(num)
+    return Match(s, best[2], folded[s : best[2]], exact=False)
+
+
 def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, int, str]]:
     """(start, title start, numbering) of every place a numbered heading may begin."""
     out = []
-    for m in re.finditer(r"[一二三四五六七八九十]、|\d[、.]", folded):
-        out.append((m.start(), m.end(), m.group()))
+    for m in re.finditer(r"[一二三四五六七八九十][、.]|\d[、.]", folded):
+        s = m.start()
+        # ``74、政府…``: a digit glued to a table value counts only at the start of a line
+        if s > 0 and folded[s - 1].isdigit() and m.group()[0].isdigit() and s not in line_starts:
+            continue
+        out.append((s, m.end(), m.group()))
     for p in line_starts:
         out.append((p, p, ""))
     out.sort()
     return out
+
+
+@lru_cache(maxsize=256)
+def _matcher(title: str) -> SequenceMatcher[str]:
+    """A matcher with the title as its second sequence (difflib caches that side's index)."""
+    return SequenceMatcher(None, "", title, autojunk=False)
 
 
 def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, int]:
@@ -87,7 +132,11 @@ def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, i
         window = folded[pos : pos + len(t)]
         if not window:
             continue
-        r = SequenceMatcher(None, window, t, autojunk=False).ratio()
+        sm = _matcher(t)
+        sm.set_seq1(window)
+        if sm.real_quick_ratio() < HEADING_SIMILARITY or sm.quick_ratio() < HEADING_SIMILARITY:
+            continue
+        r = sm.ratio()
         if r > best:
             best, best_end = r, pos + len(t)
     return best, best_end

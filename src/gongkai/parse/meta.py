@@ -21,9 +21,13 @@ _AGENCY_SUFFIX = (
 _AGENCY_IN_TEXT = re.compile(rf"\d{{4}}年(?:以来|度)?[,，]\s*(?:我|本)?([\u4e00-\u9fff]{{2,20}}?(?:{_AGENCY_SUFFIX}))")
 _HEADER_NOISE = re.compile(r"^(?:标题|题目|名称)[:：]")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_CN_DATE = re.compile(r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE = re.compile(
+    r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_PUBLISHED = re.compile(r"(?:发布|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_PUBLISHED = re.compile(
+    r"(?:发布|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+)
 _PERIOD = re.compile(r"(\d{4})年1月1日(?:起|开始|始)?(?:[,，])?(?:至|到|-|—|~)(\d{4})年12月31日")
 _YEAR_MENTION = re.compile(r"(20\d{2})年")
 
@@ -108,6 +112,4 @@ def is_government(agency: str | None) -> bool:
     """A 人民政府 (or a body that reports as one) rather than one of its departments."""
     if not agency:
         return False
-    if re.search(r"人民政府$|管理委员会$|管委会$|综合实验区$", agency):
-        return True
-    return False
+    return bool(re.search(r"人民政府$|管理委员会$|管委会$|综合实验区$", agency))

@@ -109,9 +109,10 @@ def parse_document(doc: Document) -> Report:
         region = regions.get(key)
         if region is None:
             continue
-        tr = read_table(stream, tpl.table(key), tpl.identities_of(key), region, _hints(facts_by_key, key))
+        tr = read_table(stream, tpl, key, region, _hints(facts_by_key, key))
         report.tables[key] = tr.cells
         report.decisions.extend(tr.decisions)
+        report.alternatives.update(tr.alternatives)
     region4 = regions.get("appeals")
     if region4 is not None:
         tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"))

@@ -40,19 +40,31 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
     found: dict[str, SectionHit] = {}
     pos = 0
     for spec in SECTIONS:
+        hit: SectionHit | None = None
         for start, title_start, numbering in cands:
             if start < pos:
                 continue
+            if hit is not None and start >= hit.end:
+                break
             score, end = match_heading(folded, title_start, spec)
             need = HEADING_SIMILARITY if numbering else UNNUMBERED_SIMILARITY
-            if score >= need:
-                found[spec.key] = SectionHit(spec.key, start, end, numbering, folded[start:end], score)
-                pos = end
-                break
+            if score < need:
+                continue
+            cand = SectionHit(spec.key, start, end, numbering, folded[start:end], score)
+            # among overlapping candidates (``1.6三、收到…``) keep the best, the right numeral first
+            if hit is None or _rank(cand, spec.number) > _rank(hit, spec.number):
+                hit = cand
+        if hit is not None:
+            found[spec.key] = hit
+            pos = hit.end
     return found
 
 
-_SENTENCE_END = "。！？；：:;!?）)”\""
+def _rank(hit: SectionHit, number: str) -> tuple[bool, float]:
+    return hit.numbering == f"{number}、", hit.score
+
+
+_SENTENCE_END = '。！？；：:;!?）)”"'
 
 
 def clean_text(text: str) -> str:

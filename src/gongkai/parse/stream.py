@@ -9,6 +9,7 @@ map back to offsets of ``text``.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 from gongkai.model.report import Source
@@ -45,6 +46,12 @@ class Stream:
         return i >= 0 and self.grid_spans[i][0] <= offset < self.grid_spans[i][1]
 
 
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+"""Page footers and headers: ``- 3 -``, ``第3页 共6页``, ``3/6``."""
+
+
 def build_stream(doc: Document) -> Stream:
     parts: list[str] = []
     starts: list[int] = []
@@ -61,6 +68,8 @@ def build_stream(doc: Document) -> Stream:
 
     for block in doc.blocks:
         if isinstance(block, TextLine):
+            if PAGE_NUMBER.match(block.text):
+                continue  # a page footer inside a table would read as a value
             add(despace(block.text) + "\n", block.source)
         elif isinstance(block, Grid):
             g0 = pos

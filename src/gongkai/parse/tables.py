@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from gongkai.model.report import Cell, Decision, TableCells
-from gongkai.model.template import APPEALS, Identity, TableSpec, Template
+from gongkai.model.report import Cell, Decision, Number, TableCells
+from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
-from gongkai.parse.cells import Unit, region_units
-from gongkai.parse.decode import RowChoice, RowReading, Values, decode_table, row_readings
-from gongkai.parse.labels import Match, find_row
+from gongkai.parse.cells import (
+    Unit,
+    cell_lines,
+    is_clean_row,
+    line_fields,
+    positional_units,
+    region_units,
+    trailing_empties,
+)
+from gongkai.parse.decode import RowChoice, RowReading, Values, decode_table, readings_for_row
+from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
-T4_HEADER_WORDS = ("总计", "尚未审结", "其他结果", "结果纠正", "结果维持", "复议后起诉", "未经复议直接起诉", "行政诉讼", "行政复议")
+T4_HEADER_WORDS = (
+    "总计",
+    "尚未审结",
+    "其他结果",
+    "结果纠正",
+    "结果维持",
+    "复议后起诉",
+    "未经复议直接起诉",
+    "行政诉讼",
+    "行政复议",
+)
 T4_ROW = "*"
 
 
@@ -24,6 +42,7 @@ class TableRead:
     cells: TableCells | None
     decisions: list[Decision]
     rows_found: int
+    alternatives: dict[str, list[dict[str, Number | None]]] = field(default_factory=dict)
 
 
 def _find(folded: str, needles: tuple[str, ...], start: int, end: int) -> int | None:
@@ -53,7 +72,11 @@ def table_regions(stream: Stream, sections: dict[str, SectionHit], tpl: Template
         t4_from = cf.end if cf else t3_start
         t4_start = _find(folded, ("行政复议",), t4_from, min(after_t3) if after_t3 else n)
     ends_t2 = [p for p in (t3_start, sec_start.get("applications"), *after_t3) if p is not None]
-    ends_t3 = [p for p in (sec_start.get("appeals"), t4_start, sec_start.get("problems"), sec_start.get("other_matters")) if p is not None]
+    ends_t3 = [
+        p
+        for p in (sec_start.get("appeals"), t4_start, sec_start.get("problems"), sec_start.get("other_matters"))
+        if p is not None
+    ]
     ends_t4 = [p for p in (sec_start.get("problems"), sec_start.get("other_matters")) if p is not None]
 
     def region(start: int | None, ends: list[int]) -> tuple[int, int] | None:
@@ -89,7 +112,27 @@ def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int, check_foll
         if m is not None:
             found.append((row.key, m))
             pos = m.end
-    return found
+    return _fuzzy_missing(stream, spec, found, start, end) if len(found) < len(spec.rows) else found
+
+
+def _fuzzy_missing(
+    stream: Stream, spec: TableSpec, found: list[tuple[str, Match]], start: int, end: int
+) -> list[tuple[str, Match]]:
+    """Rows whose label has an unknown typo: look for a close match between their found
+    neighbours (a label variant seen in real reports belongs in the template declaration)."""
+    order = [r.key for r in spec.rows]
+    at = dict(found)
+    for i, row in enumerate(spec.rows):
+        if row.key in at:
+            continue
+        before = [at[k].end for k in order[:i] if k in at]
+        after = [at[k].start for k in order[i + 1 :] if k in at]
+        lo = before[-1] if before else start
+        hi = after[0] if after else end
+        m = fuzzy_row(stream.folded, row, lo, hi)
+        if m is not None:
+            at[row.key] = m
+    return [(k, at[k]) for k in order if k in at]
 
 
 def _region_text(stream: Stream, m: Match, end_folded: int) -> tuple[str, int]:
@@ -126,31 +169,70 @@ def _unreadable(cols: tuple[str, ...], raw: str, stream: Stream, units: list[Uni
     return {c: Cell(None, raw.strip(), source=src, confidence=0.0, uncertain=reason) for c in cols}
 
 
-def read_table(
-    stream: Stream, spec: TableSpec, identities: tuple[Identity, ...], region: tuple[int, int], hints: Values
-) -> TableRead:
+def _use_alternates(
+    stream: Stream, spec: TableSpec, found: list[tuple[str, Match]], start: int, end: int
+) -> tuple[TableSpec, list[tuple[str, Match]]]:
+    """A report may print one row where the template has several (``Row.replaces``)."""
+    keys = {k for k, _ in found}
+    order = [r.key for r in spec.rows]
+    for alt in spec.alternates:
+        if keys & set(alt.replaces):
+            continue
+        first = order.index(alt.replaces[0])
+        before = [m.end for k, m in found if order.index(k) < first]
+        after = [m.start for k, m in found if order.index(k) > first]
+        m = find_row(stream.folded, alt, before[-1] if before else start, after[0] if after else end)
+        if m is not None:
+            found = sorted([*found, (alt.key, m)], key=lambda f: f[1].start)
+            return spec.with_alternate(alt), found
+    return spec, found
+
+
+def _table_trailing(spec: TableSpec, keys: list[str], regions: list[tuple[str, int]]) -> int:
+    """How many empty fields the table's clean tab-separated rows end with (a layout habit of
+    the document: a trailing tab on every line)."""
+    counts: list[int] = []
+    for rkey, (raw, off) in zip(keys, regions, strict=True):
+        fields = line_fields(raw, off)
+        k = len(spec.row_columns(spec.row(rkey)))
+        if fields is not None and is_clean_row(fields, k):
+            counts.append(trailing_empties(fields))
+    return max(set(counts), key=counts.count) if counts else 0
+
+
+def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int], hints: Values) -> TableRead:
     start, end = region
+    spec = tpl.table(key)
     found = _find_rows(stream, spec, start, end, check_follow=spec.key == "active_disclosure")
     if not found:
         return TableRead(None, [], 0)
+    spec, found = _use_alternates(stream, spec, found, start, end)
+    identities = tpl.identities_of(key, {k for k, _ in found})
     readings: dict[str, list[RowReading]] = {}
     cols: dict[str, tuple[str, ...]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
-    for i, (key, m) in enumerate(found):
-        nxt = found[i + 1][1].start if i + 1 < len(found) else end
-        raw, off = _region_text(stream, m, nxt)
-        units = region_units(raw, off)
+    regions = [
+        _region_text(stream, m, found[i + 1][1].start if i + 1 < len(found) else end) for i, (_, m) in enumerate(found)
+    ]
+    trailing = _table_trailing(spec, [k for k, _ in found], regions)
+    for (rkey, _m), (raw, off) in zip(found, regions, strict=True):
+        row = spec.row(rkey)
+        kinds = [c.kind for c in spec.row_columns(row)]
+        fields = line_fields(raw, off)
+        positional = positional_units(fields, len(kinds), trailing) if fields is not None else None
+        if positional is None and (one_per_line := cell_lines(raw, off)) is not None:
+            positional = positional_units(one_per_line, len(kinds), 0)
+        units = positional or region_units(raw, off)
         if not any(u.kind != "empty" for u in units):
             continue  # a label with nothing after it: the row's values are missing
-        row = spec.row(key)
-        cols[key] = tuple(c.key for c in spec.row_columns(row))
-        kinds = [c.kind for c in spec.row_columns(row)]
-        rds = row_readings(units, kinds) or row_readings(units, kinds, allow_repair=True)
-        readings[key] = rds
-        raws[key] = (raw, units)
+        cols[rkey] = tuple(c.key for c in spec.row_columns(row))
+        groups = (len(kinds),) if spec.key == "applications" else ()
+        readings[rkey] = readings_for_row(units, kinds, groups)
+        raws[rkey] = (raw, units)
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
+    alternatives: dict[str, list[dict[str, Number | None]]] = {}
     for key, _m in found:
         if key not in raws:
             continue
@@ -163,7 +245,29 @@ def read_table(
         cells[key] = _cells_from_choice(stream, ch, cols[key], raw, units)
         if ch.method != "direct":
             decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
-    return TableRead(cells, decisions, len(found))
+        if ch.tied:
+            alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
+    return TableRead(cells, decisions, len(found), alternatives)
+
+
+T4_CELLS = 15
+
+
+def _appeals_positional(raw: str, offset: int) -> list[Unit] | None:
+    """Table 4's data row as a tab-separated line: 15 fields, empty ones blank cells."""
+    pos = 0
+    for line in raw.split("\n"):
+        if any(ch.isdigit() for ch in line):
+            if line.count("\t") < T4_CELLS - 1:
+                return None
+            fields, p = [], pos
+            for f in line.split("\t"):
+                fields.append((f, offset + p))
+                p += len(f) + 1
+            extra = max(0, len(fields) - T4_CELLS)
+            return positional_units(fields, T4_CELLS, min(trailing_empties(fields), extra))
+        pos += len(line) + 1
+    return None
 
 
 def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Identity, ...], hints: Values) -> TableRead:
@@ -179,14 +283,21 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
         return TableRead(None, [], 0)
     text_start = stream.index[last - 1] + 1
     raw = stream.text[text_start : stream.to_text(end)]
-    units = region_units(raw, text_start)
+    one_per_line = cell_lines(raw, text_start, skip_blank_lines=True)
+    units = (
+        _appeals_positional(raw, text_start)
+        or (positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None)
+        or region_units(raw, text_start)
+    )
     if not any(u.kind == "number" for u in units):
         return TableRead(None, [], 0)
     flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
-    kinds = ["count"] * len(flat_cols)
-    rds = row_readings(units, kinds) or row_readings(units, kinds, allow_repair=True)
+    kinds: list[CellKind] = ["count"] * len(flat_cols)
+    rds = readings_for_row(units, kinds, tuple(len(APPEALS.row_columns(g)) for g in APPEALS.rows))
     flat_ids = tuple(
-        Identity(i.rule, i.name, tuple((T4_ROW, f"{r}.{c}") for r, c in i.lhs), tuple((T4_ROW, f"{r}.{c}") for r, c in i.rhs))
+        Identity(
+            i.rule, i.name, tuple((T4_ROW, f"{r}.{c}") for r, c in i.lhs), tuple((T4_ROW, f"{r}.{c}") for r, c in i.rhs)
+        )
         for i in identities
     )
     flat_hints: Values = {(T4_ROW, f"{r}.{c}"): v for (r, c), v in hints.items()}

@@ -12,10 +12,13 @@ import zipfile
 from collections.abc import Callable
 
 from gongkai.readers.document import Document, Grid, GridCell, ReadError, TextLine
+from gongkai.readers.text import MAX_TEXT_BYTES
 
 __all__ = ["Document", "Grid", "GridCell", "ReadError", "TextLine", "read", "read_bytes", "sniff_format"]
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+SNIFF_BYTES = 64 * 1024
+TEXT_FORMATS = frozenset({"text", "markdown", "html"})
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
 
 
@@ -50,7 +53,12 @@ def read(path: str) -> Document:
     if size > MAX_FILE_BYTES:
         raise ReadError(path, f"文件过大（{size / 1048576:.0f} MB）", "too_large")
     with open(path, "rb") as f:
-        data = f.read()
+        head = f.read(SNIFF_BYTES)
+        fmt = sniff_format(path, head)
+        if fmt in TEXT_FORMATS and size > MAX_TEXT_BYTES:
+            # decided from the first bytes: never load a huge text file into memory
+            raise ReadError(path, f"文件过大（{size / 1048576:.1f} MB），不像是一份年度报告", "too_large")
+        data = head + f.read()
     return read_bytes(path, data)
 
 

@@ -11,13 +11,46 @@ from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError,
 from gongkai.readers.text import MAX_TEXT_BYTES, check_text, decode_bytes
 
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head", "button", "select", "form")
-_CHROME = re.compile(r"(^|[\s_-])(nav|menu|header|footer|foot|breadcrumb|crumb|sidebar|share|copyright|toolbar|login)", re.I)
+_CHROME = re.compile(
+    r"(^|[\s_-])(nav|menu|header|footer|foot|breadcrumb|crumb|sidebar|share|copyright|toolbar|login)", re.I
+)
 _BLOCK = frozenset(
-    "p div section article main aside header footer h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre tr "
-    "table center address figure figcaption hr".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "tr",
+        "table",
+        "center",
+        "address",
+        "figure",
+        "figcaption",
+        "hr",
+    ]
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
-_PUBLISHED = re.compile(r"(?:发布|成文|公开)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+_PUBLISHED = re.compile(
+    r"(?:发布|成文|公开)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+)
 _REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
 
 

@@ -29,13 +29,17 @@ def decode_bytes(data: bytes, path: str, declared: str | None = None) -> str:
     except UnicodeDecodeError:
         pass
     sample = data[:4096]
-    if sample and sample.count(b"\x00") > len(sample) // 4:
+    if b"\x00" in sample and len(data) % 2 == 0:
+        # UTF-16 without BOM: Chinese text has NUL bytes only beside ASCII characters
         even, odd = sample[0::2].count(b"\x00"), sample[1::2].count(b"\x00")
-        enc = "utf-16-le" if odd > even else "utf-16-be"
+        enc = "utf-16-le" if odd >= even else "utf-16-be"
         try:
-            return data.decode(enc)
+            text = data.decode(enc)
+            if _looks_textual(text):
+                return text
         except UnicodeDecodeError:
-            raise ReadError(path, "文件含有大量空字节，不是可读的文本文件", "binary") from None
+            pass
+        raise ReadError(path, "文件含有空字节，不是可读的文本文件（可能是二进制文件）", "binary")
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:

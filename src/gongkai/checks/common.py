@@ -1,0 +1,94 @@
+"""Helpers shared by rules: cell look-ups, identity evaluation, Chinese labels for places."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gongkai.model.report import Cell, Number, Report
+from gongkai.model.template import SECTIONS, TEMPLATES, Identity
+
+LOW_CONFIDENCE = 0.85
+"""Cells read with less confidence (OCR digits) make a failed identity uncertain, not an error."""
+
+
+def table_label(key: str) -> str:
+    return {
+        "active_disclosure": "表二（主动公开）",
+        "applications": "表三（依申请公开）",
+        "appeals": "表四（复议诉讼）",
+    }[key]
+
+
+def row_label(table: str, row: str, template: str | None) -> str:
+    tpl = TEMPLATES.get(template or "v2021") or TEMPLATES["v2021"]
+    try:
+        r = tpl.table(table).row(row)
+    except KeyError:
+        return row
+    prefix = f"{r.group}·" if r.group and table == "applications" else ""
+    return f"{prefix}{r.numbering}{r.label}"
+
+
+def col_label(table: str, col: str, template: str | None) -> str:
+    tpl = TEMPLATES.get(template or "v2021") or TEMPLATES["v2021"]
+    try:
+        return tpl.table(table).column(col).label
+    except KeyError:
+        return col
+
+
+def section_label(key: str) -> str:
+    return next(s.canonical for s in SECTIONS if s.key == key)
+
+
+@dataclass
+class Evaluation:
+    lhs: float
+    rhs: float
+    missing: list[str]
+    uncertain: list[str]
+    blanks: list[str]
+    low_confidence: list[str]
+
+    @property
+    def holds(self) -> bool:
+        return abs(self.lhs - self.rhs) < 1e-6
+
+    @property
+    def checkable(self) -> bool:
+        return not self.missing and not self.uncertain
+
+
+def evaluate(report: Report, table: str, ident: Identity) -> Evaluation:
+    """Sum both sides of ``ident``; blank cells count as 0 but are listed."""
+    ev = Evaluation(0.0, 0.0, [], [], [], [])
+    for side, refs in (("lhs", ident.lhs), ("rhs", ident.rhs)):
+        total = 0.0
+        for r, c in refs:
+            path = f"{table}.{r}.{c}"
+            cell: Cell | None = report.cell(table, r, c)
+            if cell is None:
+                ev.missing.append(path)
+                continue
+            if cell.uncertain:
+                ev.uncertain.append(path)
+                continue
+            if cell.blank or cell.value is None:
+                if cell.blank:
+                    ev.blanks.append(path)
+                else:
+                    ev.missing.append(path)
+                continue
+            if cell.confidence < LOW_CONFIDENCE:
+                ev.low_confidence.append(path)
+            total += cell.value
+        setattr(ev, side, total)
+    return ev
+
+
+def fmt(n: Number | float | None) -> str:
+    if n is None:
+        return "空"
+    if isinstance(n, float) and n.is_integer():
+        return str(int(n))
+    return str(n)

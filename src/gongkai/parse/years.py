@@ -1,0 +1,110 @@
+"""Settle ambiguous table-2 runs with the same agency's neighbouring years.
+
+Table 2 has no identity inside one report, but two consecutive reports of one agency are
+linked (``Template.continuity``): in v2021 this year's 现行有效 = last year's 现行有效 + 本年制发
+− 本年废止; in v2019 this year's 上一年项目数量 = last year's 上一年项目数量 + 本年增/减. A reading
+of ``693665`` that only one split satisfies is then no longer a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from gongkai.model.report import Decision, Number, Report
+from gongkai.model.template import TEMPLATES, Continuity
+
+CROSS_YEAR_CONFIDENCE = 0.95
+Option = dict[str, Number | None]
+
+
+def _options(report: Report, row: str, cols: set[str]) -> list[Option] | None:
+    alts = report.alternatives.get(f"active_disclosure.{row}")
+    if alts:
+        return alts
+    t = report.tables.get("active_disclosure")
+    cells = t.get(row) if t else None
+    if not cells or any(c not in cells or not cells[c].known for c in cols):
+        return None
+    return [{c: cell.value for c, cell in cells.items()}]
+
+
+def _holds(cont: Continuity, last: Option, this: Option) -> bool:
+    total = 0.0
+    for sign, which, col in cont.terms:
+        v = (this if which else last).get(col)
+        if v is None:
+            return False
+        total += sign * v
+    return abs(total) < 1e-6
+
+
+def _narrow(report: Report, row: str, kept: list[Option], how: str, before: int) -> None:
+    path = f"active_disclosure.{row}"
+    t = report.tables.get("active_disclosure")
+    cells = t.get(row) if t else None
+    if not cells:
+        return
+    for col, cell in cells.items():
+        values = list(dict.fromkeys(o.get(col) for o in kept))
+        if len(values) == 1 and cell.uncertain:
+            cell.value = values[0]
+            cell.uncertain = None
+            cell.candidates = ()
+            cell.confidence = CROSS_YEAR_CONFIDENCE
+        elif cell.uncertain:
+            cell.candidates = tuple(values)
+    if len(kept) == 1:
+        report.alternatives.pop(path, None)
+    else:
+        report.alternatives[path] = kept
+    report.decisions.append(Decision(path, "", how, CROSS_YEAR_CONFIDENCE, before))
+
+
+def _agency_key(r: Report) -> str | None:
+    return "".join(r.agency.split()) if r.agency else None
+
+
+def resolve_across_years(reports: Iterable[Report]) -> int:
+    """Narrow ambiguous table-2 rows using each agency's consecutive years; returns the
+    number of rows narrowed. Reports are changed in place."""
+    by_agency: dict[str, dict[int, Report]] = {}
+    for r in reports:
+        key = _agency_key(r)
+        if key and r.year is not None:
+            by_agency.setdefault(key, {})[r.year] = r
+    narrowed = 0
+    for years in by_agency.values():
+        changed = True
+        while changed:
+            changed = False
+            for y in sorted(years):
+                last, this = years.get(y - 1), years[y]
+                if last is None or last.template != this.template or this.template not in TEMPLATES:
+                    continue
+                for cont in TEMPLATES[this.template].continuity:
+                    for row in cont.rows:
+                        n = _link(cont, row, last, this)
+                        narrowed += n
+                        changed = changed or n > 0
+    return narrowed
+
+
+def _link(cont: Continuity, row: str, last: Report, this: Report) -> int:
+    cols_last = {c for _, w, c in cont.terms if w == 0}
+    cols_this = {c for _, w, c in cont.terms if w == 1}
+    a, b = _options(last, row, cols_last), _options(this, row, cols_this)
+    if a is None or b is None or (len(a) == 1 and len(b) == 1):
+        return 0
+    pairs = [(x, y) for x in a for y in b if _holds(cont, x, y)]
+    if not pairs:
+        return 0
+    out = 0
+    keep_a = [x for x in a if any(x is p[0] for p in pairs)]
+    keep_b = [y for y in b if any(y is p[1] for p in pairs)]
+    if len(a) > 1 and len(keep_a) < len(a):
+        _narrow(last, row, keep_a, f"cross-year: {cont.rule} with {this.year}", len(a))
+        out += 1
+    if len(b) > 1 and len(keep_b) < len(b):
+        _narrow(this, row, keep_b, f"cross-year: {cont.rule} with {last.year}", len(b))
+        out += 1
+    return out

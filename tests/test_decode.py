@@ -1,0 +1,107 @@
+"""The identity decoder: runs of digits without separators, split digits, dropped blanks."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.model.template import V2021
+from gongkai.parse.cells import region_units
+from gongkai.parse.decode import decode_table, readings_for_row, row_readings
+
+T3 = V2021.table("applications")
+T3_COLS = {r.key: tuple(c.key for c in T3.columns) for r in T3.rows}
+KINDS = ["count"] * 7
+
+
+def _row(parts: list[int]) -> list[int]:
+    return [*parts, sum(parts)]
+
+
+def test_run_without_separators_has_one_balanced_reading() -> None:
+    units = region_units("21710000218")
+    rds = row_readings(units, KINDS)
+    assert len(rds) > 1
+    ident = [i for i in V2021.identities if i.rule == "t3_row_total" and i.name == "applications.received"]
+    choice = decode_table({"received": rds}, {"received": T3_COLS["received"]}, ident)
+    values = [c.value for c in choice.rows["received"].reading.cells]
+    assert values == [217, 1, 0, 0, 0, 0, 218]
+    assert not choice.rows["received"].uncertain
+
+
+def test_leading_zero_is_never_a_number() -> None:
+    for rd in row_readings(region_units("7000007"), KINDS):
+        assert all(c.raw == "0" or not c.raw.startswith("0") for c in rd.cells)
+
+
+def test_spaces_are_boundaries_but_runs_still_split() -> None:
+    rds = row_readings(region_units("23 0 00 0 023"), KINDS)
+    assert any([c.value for c in rd.cells] == [23, 0, 0, 0, 0, 0, 23] for rd in rds)
+    assert all(len(rd.cells) == 7 for rd in rds)
+
+
+def test_table2_run_without_identity_stays_uncertain() -> None:
+    t2 = V2021.table("active_disclosure")
+    cols = {"normative_documents": ("issued", "repealed", "in_force")}
+    rds = row_readings(region_units("693665"), ["count"] * 3)
+    choice = decode_table({"normative_documents": rds}, cols, ())
+    assert t2.row("normative_documents")
+    assert choice.rows["normative_documents"].uncertain, "no identity can settle a table-2 run"
+
+
+def test_text_hint_settles_a_table2_run() -> None:
+    cols = {"normative_documents": ("issued", "repealed", "in_force")}
+    rds = row_readings(region_units("8855698"), ["count"] * 3)
+    hints = {("normative_documents", "issued"): 88, ("normative_documents", "in_force"): 698}
+    choice = decode_table({"normative_documents": rds}, cols, (), hints)
+    rc = choice.rows["normative_documents"]
+    assert not rc.uncertain
+    assert [c.value for c in rc.reading.cells] == [88, 55, 698]
+
+
+def test_signed_change_keeps_its_sign() -> None:
+    kinds = ["count", "signed", "count"]
+    rds = row_readings(region_units("增 69\t11983", 0), ["signed", "count"])
+    assert [c.value for c in rds[0].cells] == [69, 11983]
+    rds = row_readings(region_units("35\t-15"), ["count", "signed"])
+    assert [c.value for c in rds[0].cells] == [35, -15]
+    assert all(
+        rd.cells[1].value is None or rd.cells[1].value < 0 for rd in row_readings(region_units("2648-18538"), kinds)
+    )
+
+
+def test_unit_inside_cell_is_recorded() -> None:
+    rds = row_readings(region_units("3\t251000元"), ["count", "amount"])
+    assert rds[0].cells[1].value == 251000 and rds[0].cells[1].unit == "元"
+
+
+def test_blank_markers_are_not_zero() -> None:
+    rds = row_readings(region_units("5\t/\t—\t无\t0\t-\t5"), KINDS)
+    cells = rds[0].cells
+    assert [c.value for c in cells] == [5, None, None, None, 0, None, 5]
+    assert [c.blank for c in cells] == [False, True, True, True, False, True, False]
+
+
+def test_dropped_blank_cells_are_recovered_by_repair() -> None:
+    units = region_units("4\n3\n7")
+    assert row_readings(units, KINDS) == []
+    repaired = row_readings(units, KINDS, allow_repair=True)
+    assert any(rd.cells[0].value == 4 and rd.cells[6].value == 7 for rd in repaired)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=400), min_size=6, max_size=6))
+def test_any_concatenated_row_decodes_to_a_balanced_reading_containing_the_truth(parts: list[int]) -> None:
+    row = _row(parts)
+    run = "".join(str(v) for v in row)
+    rds = readings_for_row(region_units(run), KINDS, (7,))
+    ident = [i for i in V2021.identities if i.rule == "t3_row_total" and i.name == "applications.received"]
+    choice = decode_table({"received": rds}, {"received": T3_COLS["received"]}, ident)
+    rc = choice.rows["received"]
+    got = [c.value for c in rc.reading.cells]
+    # either exactly the truth, or the disagreeing cells are flagged uncertain (never a silent wrong value)
+    for j, col in enumerate(T3_COLS["received"]):
+        if col not in rc.uncertain:
+            assert got[j] == row[j]
+        else:
+            assert row[j] in rc.uncertain[col]

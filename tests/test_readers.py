@@ -1,0 +1,122 @@
+"""Readers: encodings, Markdown and HTML grids with spans, DOCX merges, bad input."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from gongkai.readers import ReadError, read, read_bytes
+from gongkai.readers.document import Grid, TextLine
+from gongkai.readers.text import decode_bytes
+
+SAMPLE = "一、总体情况\n本机关2024年收到政府信息公开申请12件。\n"
+
+
+@pytest.mark.parametrize("enc", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be"])
+def test_encodings_are_detected(enc: str) -> None:
+    data = SAMPLE.encode(enc)
+    assert decode_bytes(data, "x.txt").lstrip("\ufeff") == SAMPLE
+
+
+def test_html_spans_are_expanded_and_blank_kept() -> None:
+    html = """<html><head><meta charset="gb2312"></head><body>
+    <div class="nav">首页 导航</div>
+    <div id="content"><p>二、主动公开政府信息情况</p>
+    <table><tr><td rowspan="2">A</td><td colspan="2">B</td></tr>
+    <tr><td>1</td><td>&nbsp;</td></tr></table></div>
+    <div class="footer">版权所有</div></body></html>"""
+    doc = read_bytes("page.html", html.encode("gb18030"))
+    grids = [b for b in doc.blocks if isinstance(b, Grid)]
+    assert len(grids) == 1
+    g = grids[0]
+    assert g.rows[0][0] is not None and g.rows[0][0].text == "A" and g.rows[0][0].rowspan == 2
+    assert g.rows[0][2] is None  # covered by the colspan
+    assert g.rows[1][0] is None  # covered by the rowspan
+    assert g.rows[1][1] is not None and g.rows[1][1].text == "1"
+    assert g.rows[1][2] is not None and g.rows[1][2].text == ""
+    texts = " ".join(b.text for b in doc.blocks if isinstance(b, TextLine))
+    assert "主动公开" in texts and "版权所有" not in texts and "导航" not in texts
+
+
+def test_markdown_tables_become_grids() -> None:
+    md = "| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | |\n"
+    doc = read_bytes("t.md", md.encode())
+    g = next(b for b in doc.blocks if isinstance(b, Grid))
+    assert [[c.text if c else None for c in row] for row in g.rows] == [["a", "b"], ["1", "2"], ["3", ""]]
+
+
+def _docx_with_merges(path: Path) -> None:
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("三、收到和处理政府信息公开申请情况")
+    t = d.add_table(rows=3, cols=3)
+    t.cell(0, 0).merge(t.cell(1, 0)).text = "V"
+    t.cell(0, 1).merge(t.cell(0, 2)).text = "H"
+    t.cell(1, 1).text = "1"
+    t.cell(2, 0).text = "x"
+    t.cell(2, 2).text = "9"
+    d.save(str(path))
+
+
+def test_docx_merges(tmp_path: Path) -> None:
+    p = tmp_path / "m.docx"
+    _docx_with_merges(p)
+    doc = read(str(p))
+    g = next(b for b in doc.blocks if isinstance(b, Grid))
+    assert g.rows[0][0] is not None and g.rows[0][0].text == "V" and g.rows[0][0].rowspan == 2
+    assert g.rows[1][0] is None
+    assert g.rows[0][1] is not None and g.rows[0][1].colspan == 2 and g.rows[0][2] is None
+    assert g.rows[2][2] is not None and g.rows[2][2].text == "9"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("empty.txt", b"", "empty"),
+        ("blank.txt", b"   \n\n ", "empty"),
+        ("junk.bin", bytes(range(256)) * 40, None),
+        ("x.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 100, "unsupported"),
+        ("a.zip", b"PK\x03\x04" + b"\x00" * 50, "corrupt"),
+    ],
+)
+def test_bad_input_raises_read_error(name: str, data: bytes, code: str | None) -> None:
+    with pytest.raises(ReadError) as e:
+        read_bytes(name, data)
+    assert e.value.reason
+    if code:
+        assert e.value.code == code
+
+
+def test_truncated_docx(tmp_path: Path) -> None:
+    p = tmp_path / "m.docx"
+    _docx_with_merges(p)
+    data = p.read_bytes()
+    cut = tmp_path / "cut.docx"
+    cut.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ReadError) as e:
+        read(str(cut))
+    assert e.value.code == "corrupt"
+
+
+def test_zip_that_is_not_docx(tmp_path: Path) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("hello.txt", "hi")
+    with pytest.raises(ReadError) as e:
+        read_bytes("a.docx", buf.getvalue())
+    assert "ZIP" in e.value.reason
+
+
+def test_huge_text_is_refused_without_loading(tmp_path: Path) -> None:
+    p = tmp_path / "big.txt"
+    with open(p, "wb") as f:
+        f.write(("一、总体情况\n" * 1000).encode())
+        f.seek(50 * 1024 * 1024)
+        f.write(b"x")
+    with pytest.raises(ReadError) as e:
+        read(str(p))
+    assert e.value.code == "too_large"

@@ -1,0 +1,46 @@
+"""Neighbouring years of one agency settle table-2 runs that one report cannot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gongkai.model.template import V2021
+from gongkai.pipeline import parse_paths
+
+
+def _report(year: int, normative_values: str) -> str:
+    t2 = V2021.table("active_disclosure")
+    lines = [f"某某县教育局{year}年政府信息公开工作年度报告", "一、总体情况", "略。", "二、主动公开政府信息情况"]
+    for row in t2.rows:
+        cols = t2.row_columns(row)
+        values = normative_values if row.key == "normative_documents" else "\t".join("1" for _ in cols)
+        lines.append(f"{row.label}\t{values}")
+    lines += [
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_continuity_settles_last_years_run(tmp_path: Path) -> None:
+    a, b = tmp_path / "2023.txt", tmp_path / "2024.txt"
+    a.write_text(_report(2023, "7050"), encoding="utf-8")  # 7|0|50, 70|5|0, 7|05.. (no), 705|0 ...
+    b.write_text(_report(2024, "5\t2\t53"), encoding="utf-8")
+    alone = parse_paths([str(a)])[0]
+    cells = alone.tables["active_disclosure"]["normative_documents"]  # type: ignore[index, union-attr]
+    assert any(c.uncertain for c in cells.values())
+    both = parse_paths([str(a), str(b)])
+    row = both[0].tables["active_disclosure"]["normative_documents"]  # type: ignore[index, union-attr]
+    assert [c.value for c in row.values()] == [7, 0, 50]
+    assert not any(c.uncertain for c in row.values())
+    assert any(d.method.startswith("cross-year") for d in both[0].decisions)  # type: ignore[union-attr]
+
+
+def test_other_agencies_do_not_interfere(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text(_report(2023, "7050"), encoding="utf-8")
+    b.write_text(_report(2024, "5\t2\t53").replace("某某县教育局", "另一县卫生局"), encoding="utf-8")
+    first = parse_paths([str(a), str(b)])[0]
+    row = first.tables["active_disclosure"]["normative_documents"]  # type: ignore[index, union-attr]
+    assert any(c.uncertain for c in row.values())
