@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 
 import pytest
-from store_factory import forward_of, make_report
 from typer.testing import CliRunner
 
 from gongkai.cli import _register, app
 from gongkai.store import Store
 from gongkai.store.queries import agencies, findings
 from gongkai.store.records import AgencyResolver, save_report
+from store_factory import forward_of, make_report
 
 runner = CliRunner()
 

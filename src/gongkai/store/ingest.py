@@ -24,7 +24,6 @@ from typing import Any, Protocol
 from sqlalchemy import select
 
 import gongkai
-from gongkai.model.report import Report
 from gongkai.store.crosscheck import CrossResult, run_across
 from gongkai.store.db import Store
 from gongkai.store.records import AgencyResolver, Prepared, prepare, record_failure, save_report, utcnow
@@ -178,36 +177,13 @@ def _load(job: Job) -> bytes:
 # --- parsing (in worker processes) ---------------------------------------------------------
 
 
-def parse_bytes(name: str, data: bytes) -> Report:
-    """read → parse → single-report checks, from bytes (``pipeline.parse_path`` for files)."""
-    from gongkai import pipeline
-
-    fn = getattr(pipeline, "parse_bytes", None)
-    if fn is not None:
-        report: Report = fn(name, data)
-        return report
-    from gongkai.checks import run_checks
-    from gongkai.parse import parse_document
-    from gongkai.readers import read_bytes
-
-    report = parse_document(read_bytes(name, data))
-    report.findings = run_checks(report)
-    return report
-
-
-def looks_like_report(report: Report) -> bool:
-    """Something was recognised: a table, or at least two sections."""
-    tables = sum(1 for t in report.tables.values() if t)
-    sections = sum(1 for s in report.sections.values() if s)
-    return tables > 0 or sections >= 2
-
-
 def parse_job(job: Job) -> Parsed:
+    from gongkai.pipeline import parse_bytes
     from gongkai.readers import ReadError
 
     try:
         data = _load(job)
-        report = parse_bytes(job.name, data)
+        report = parse_bytes(job.name, data)  # read → parse → single-report checks
     except ReadError as e:
         return Parsed(job, failure=Failed(job.location, e.code, e.reason, job.sha256))
     except MemoryError:
@@ -216,8 +192,6 @@ def parse_job(job: Job) -> Parsed:
         return Parsed(
             job, failure=Failed(job.location, "parser_error", f"解析出错：{type(e).__name__}: {e}", job.sha256)
         )
-    if not looks_like_report(report):
-        return Parsed(job, failure=Failed(job.location, "not_report", "未识别出年度报告的章节或表格", job.sha256))
     report.source.path = job.location
     return Parsed(job, prepared=prepare(report))
 

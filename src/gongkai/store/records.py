@@ -125,6 +125,7 @@ def _extras(report: Report) -> dict[str, Any]:
             for f in report.facts
         ],
         "decisions": [d.__dict__ for d in report.decisions],
+        "alternatives": report.alternatives,
         "notes": list(report.notes),
     }
 
@@ -399,6 +400,7 @@ def load_reports(s: Session, ids: Sequence[int], provenance: bool = True) -> dic
             notes=list(extras.get("notes") or []),
             facts=[Fact(f["key"], f["value"], f["text"], _source(f.get("source"))) for f in extras.get("facts") or []],
             decisions=[Decision(**d) for d in extras.get("decisions") or []],
+            alternatives=dict(extras.get("alternatives") or {}),
         )
         out[rv.id] = r
     c = CellRow
