@@ -218,3 +218,29 @@ def test_migrations_build_exactly_the_models(tmp_path):
     with st.engine.connect() as c:
         assert compare_metadata(MigrationContext.configure(c), Base.metadata) == []
     st.close()
+
+
+def test_other_years_settle_an_ambiguous_table_2_row(store):
+    last = make_report("沂源县司法局", 2021)
+    now = make_report("沂源县司法局", 2022)
+    row = "normative_documents"
+    options = [{"issued": 6, "repealed": 93, "in_force": 665}, {"issued": 69, "repealed": 3, "in_force": 731}]
+    cells = last.tables["active_disclosure"][row]
+    for col in ("issued", "repealed", "in_force"):
+        cells[col] = Cell(None, raw="69366 5", uncertain="单元格边界丢失，2 种读法", confidence=0.5)
+    last.alternatives = {f"active_disclosure.{row}": options}
+    t = now.tables["active_disclosure"][row]
+    t["in_force"] = Cell(731 + t["issued"].value - t["repealed"].value)  # continues the second reading only
+    res = AgencyResolver()
+    with store.session() as s:
+        old_id, _ = save_report(s, last, parser_version="1", resolver=res)
+        save_report(s, now, parser_version="1", resolver=res)
+    result = run_across(store)
+    assert result.settled == 1
+    with store.session() as s:
+        settled = load_report(s, old_id)
+    assert settled is not None
+    assert [settled.value("active_disclosure", row, c) for c in ("issued", "repealed", "in_force")] == [69, 3, 731]
+    assert not settled.alternatives
+    with store.session() as s:
+        assert not [f for f in findings(s) if f["rule"] == "in_force_continuity"]

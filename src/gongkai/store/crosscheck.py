@@ -9,6 +9,7 @@ halfway, the next run picks up what is still waiting.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,10 +18,12 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from gongkai.checks import run_checks
 from gongkai.checks.across import AGGREGATE_RULE, aggregate_mismatch, run_pair_rules
 from gongkai.model.report import Finding, Number, Report
+from gongkai.parse.years import resolve_across_years
 from gongkai.store.db import Store
-from gongkai.store.records import FINDING_COLUMNS, finding_row, insert_rows, load_reports
+from gongkai.store.records import FINDING_COLUMNS, finding_row, insert_rows, load_reports, rewrite_report
 from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, SourceFileRow
 
 CHUNK_REPORTS = 300
@@ -39,6 +42,7 @@ class _Meta:
 @dataclass
 class CrossResult:
     checked: int = 0
+    settled: int = 0
     findings: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -131,11 +135,63 @@ def _department_sums(s: Session, dept_agencies: list[int], year: int) -> tuple[d
     return sums, len(chosen)
 
 
+def _fingerprint(r: Report) -> str:
+    return json.dumps([r.to_json(provenance=False)["tables"], r.alternatives], sort_keys=True, default=str)
+
+
+def settle_years(store: Store, everything: bool = False) -> int:
+    """Let each agency's consecutive years settle ambiguous table-2 readings
+    (``parse.years.resolve_across_years``) for agencies with a waiting report and an ambiguous
+    one; rewritten reports get their single-report checks again and wait for the across rules.
+    Returns the number of reports rewritten."""
+    with store.session() as s:
+        metas = _metas(s)
+        ambiguous = set(
+            s.scalars(
+                select(ReportVersion.agency_id).where(
+                    ReportVersion.current.is_(True), ReportVersion.ambiguous.is_(True)
+                )
+            )
+        )
+        waiting = set(
+            s.scalars(
+                select(ReportVersion.agency_id).where(
+                    ReportVersion.current.is_(True), ReportVersion.across_checked.is_(False)
+                )
+            )
+        )
+    agencies = ambiguous if everything else ambiguous & waiting
+    by_agency: dict[int, dict[int, list[_Meta]]] = defaultdict(lambda: defaultdict(list))
+    for m in metas:
+        if m.agency_id in agencies:
+            by_agency[m.agency_id][m.year].append(m)
+    rewritten = 0
+    for agency_id in sorted(by_agency):
+        chosen = {year: best_of(ms) for year, ms in by_agency[agency_id].items()}
+        with store.session() as s:
+            reports = load_reports(s, [m.id for m in chosen.values()])
+            printed = {rid: r.agency for rid, r in reports.items()}
+            before = {rid: _fingerprint(r) for rid, r in reports.items()}
+            for r in reports.values():
+                r.agency = f"agency:{agency_id}"  # the store knows the identity better than the printed name
+            if resolve_across_years(reports.values()) == 0:
+                continue
+            for rid, r in sorted(reports.items()):
+                r.agency = printed[rid]
+                if _fingerprint(r) != before[rid]:
+                    r.findings = run_checks(r)
+                    rewrite_report(s, rid, r)
+                    rewritten += 1
+    return rewritten
+
+
 def run_across(
     store: Store, everything: bool = False, progress: Callable[[int, int], None] | None = None
 ) -> CrossResult:
-    """Recompute the across findings of the reports waiting for them (all, if ``everything``)."""
+    """Recompute the across findings of the reports waiting for them (all, if ``everything``).
+    First, ambiguous table-2 readings are settled with the agency's other years."""
     result = CrossResult()
+    result.settled = settle_years(store, everything)
     with store.session() as s:
         metas = _metas(s)
         depts_of = _governments(s)

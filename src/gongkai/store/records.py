@@ -251,6 +251,7 @@ def prepare(report: Report) -> Prepared:
             "period_start": period[0] if period else None,
             "period_end": period[1] if period else None,
             "extras": _extras(report),
+            "ambiguous": bool(report.alternatives),
         },
         cells=cells,
         sections=sections,
@@ -484,3 +485,18 @@ def load_report(s: Session, report_id: int) -> Report | None:
 def current_ids(s: Session, where: Iterable[Any] = ()) -> list[int]:
     q = select(ReportVersion.id).where(ReportVersion.current.is_(True), *where).order_by(ReportVersion.id)
     return list(s.scalars(q))
+
+
+def rewrite_report(s: Session, report_id: int, report: Report) -> None:
+    """Replace the cells, single-report findings and extras of a stored report version with
+    ``report``'s (after the agency's other years settled some of its readings)."""
+    p = prepare(report)
+    s.execute(delete(CellRow).where(CellRow.report_id == report_id))
+    s.execute(delete(FindingRow).where(FindingRow.report_id == report_id, FindingRow.scope == "report"))
+    insert_rows(s, "cells", CELL_COLUMNS, [(report_id, *c) for c in p.cells])
+    insert_rows(s, "findings", FINDING_COLUMNS, [(report_id, *f) for f in p.findings])
+    s.execute(
+        update(ReportVersion)
+        .where(ReportVersion.id == report_id)
+        .values(extras=p.fields["extras"], ambiguous=p.fields["ambiguous"], across_checked=False)
+    )

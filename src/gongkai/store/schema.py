@@ -109,6 +109,8 @@ class ReportVersion(Base):
     period_end: Mapped[dt.date | None] = mapped_column(Date)
     extras: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     """Facts, decisions, notes and section titles, as in ``Report.to_json``."""
+    ambiguous: Mapped[bool] = mapped_column(Boolean, default=False)
+    """Table-2 rows were left with several readings; the agency's other years may settle them."""
     across_checked: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     """The across-report rules have run on this report since it (or a neighbour) arrived."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 03:41:35.524441
+Create Date: 2026-11-22 03:48:44.699731
 """
 
 from __future__ import annotations
@@ -90,6 +90,7 @@ def upgrade() -> None:
         sa.Column("period_start", sa.Date(), nullable=True),
         sa.Column("period_end", sa.Date(), nullable=True),
         sa.Column("extras", sa.JSON(), nullable=False),
+        sa.Column("ambiguous", sa.Boolean(), nullable=False),
         sa.Column("across_checked", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["agency_id"], ["agencies.id"], name=op.f("fk_report_versions_agency_id_agencies")),
