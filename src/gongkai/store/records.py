@@ -422,9 +422,8 @@ def load_reports(s: Session, ids: Sequence[int], provenance: bool = True) -> dic
     if provenance:
         cols += [c.source, c.candidates]
     # plain rows, not ORM objects: a report has ~200 cells
-    for rid, tkey, rkey, ckey, extra, value, is_int, raw, blank, unit, conf, unc, *prov in s.execute(
-        select(*cols).where(c.report_id.in_(ids)).order_by(c.id)
-    ):
+    result: Any = s.execute(select(*cols).where(c.report_id.in_(ids)).order_by(c.id))
+    for rid, tkey, rkey, ckey, extra, value, is_int, raw, blank, unit, conf, unc, *prov in result:
         r = out[rid]
         cell = Cell(
             value=_value(value, is_int),
