@@ -10,6 +10,8 @@ but the cells it needs are missing.
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -218,9 +220,17 @@ def _shingles(text: str) -> set[str]:
     return {text[i : i + SHINGLE] for i in range(max(len(text) - SHINGLE + 1, 0))}
 
 
+_SPACES = re.compile(r"\s+")
+
+
+def _compact(text: str) -> str:
+    """NFKC without whitespace: enough to compare two texts, and fast (``squeeze`` maps offsets too)."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
 def similarity(a: str, b: str) -> float:
-    """Dice coefficient of the two texts' character shingles, after folding and dropping spaces."""
-    sa, sb = _shingles(squeeze(a)[0]), _shingles(squeeze(b)[0])
+    """Dice coefficient of the two texts' character shingles, after NFKC and dropping spaces."""
+    sa, sb = _shingles(_compact(a)), _shingles(_compact(b))
     if not sa or not sb:
         return 0.0
     return 2 * len(sa & sb) / (len(sa) + len(sb))

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from gongkai.checks import run_checks
@@ -105,34 +105,45 @@ def _targets(s: Session, metas: list[_Meta], everything: bool, depts_of: dict[in
     return targets
 
 
-def _department_sums(s: Session, dept_agencies: list[int], year: int) -> tuple[dict[str, Number], int]:
-    """Row key → sum of the departments' table 3 totals for ``year`` (one report per department)."""
-    if not dept_agencies:
-        return {}, 0
-    rows = s.execute(
-        select(ReportVersion.agency_id, SourceFileRow.sha256, CellRow.row_key, CellRow.value)
+def _department_sums(
+    s: Session, depts_of: dict[int, list[int]], wanted: set[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[dict[str, Number], int]]:
+    """(government, year) → (row key → sum of its departments' table 3 totals, number of
+    departments), for the ``wanted`` pairs; one report per department (the smallest sha256)."""
+    govs = {g for g, _ in wanted}
+    years = {y for _, y in wanted}
+    gov_of = {d: g for g, ds in depts_of.items() if g in govs for d in ds}
+    if not gov_of:
+        return {}
+    rows: Any = s.execute(
+        select(ReportVersion.agency_id, ReportVersion.year, SourceFileRow.sha256, CellRow.row_key, CellRow.value)
         .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
-        .join(
-            CellRow,
-            and_(
-                CellRow.report_id == ReportVersion.id,
-                CellRow.table_key == "applications",
-                CellRow.col_key == "total",
-                CellRow.extra.is_(False),
-            ),
+        .join(CellRow, CellRow.report_id == ReportVersion.id)
+        .where(
+            ReportVersion.current.is_(True),
+            ReportVersion.year.in_(years),
+            ReportVersion.agency_id.in_(list(gov_of)),
+            CellRow.table_key == "applications",
+            CellRow.col_key == "total",
+            CellRow.extra.is_(False),
         )
-        .where(ReportVersion.current.is_(True), ReportVersion.year == year, ReportVersion.agency_id.in_(dept_agencies))
     ).all()
-    chosen: dict[int | None, str] = {}
-    for agency_id, sha, _, _ in rows:
-        if agency_id not in chosen or sha < chosen[agency_id]:
-            chosen[agency_id] = sha
-    sums: dict[str, Number] = {}
-    for agency_id, sha, row_key, value in rows:
-        if chosen[agency_id] == sha and value is not None:
-            v = int(value) if float(value).is_integer() else value
-            sums[row_key] = sums.get(row_key, 0) + v
-    return sums, len(chosen)
+    chosen: dict[tuple[int, int], str] = {}
+    for agency_id, year, sha, _, _ in rows:
+        k = (agency_id, year)
+        if k not in chosen or sha < chosen[k]:
+            chosen[k] = sha
+    sums: dict[tuple[int, int], dict[str, Number]] = defaultdict(dict)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for agency_id, year in chosen:
+        counts[(gov_of[agency_id], year)] += 1
+    for agency_id, year, sha, row_key, value in rows:
+        if chosen[(agency_id, year)] != sha or value is None:
+            continue
+        gk = (gov_of[agency_id], year)
+        v = int(value) if float(value).is_integer() else value
+        sums[gk][row_key] = sums[gk].get(row_key, 0) + v
+    return {k: (sums.get(k, {}), n) for k, n in counts.items() if k in wanted}
 
 
 def _fingerprint(r: Report) -> str:
@@ -220,15 +231,16 @@ def run_across(
             }
             ids = sorted({m.id for m in chunk} | {p.id for p in previous.values()})
             reports = load_reports(s, ids, provenance=False)
+            wanted = {(m.agency_id, m.year) for m in chunk if m.agency_id in depts_of}
+            aggregates = _department_sums(s, depts_of, wanted)
             rows = []
             for m in chunk:
                 report = reports[m.id]
                 prev = previous.get(m.id)
                 found = run_pair_rules(report, reports[prev.id] if prev else None)
                 rows.extend(_rows(m.id, found, prev.id if prev else None))
-                depts = depts_of.get(m.agency_id)
-                if depts:
-                    sums, n = _department_sums(s, depts, m.year)
+                if (m.agency_id, m.year) in aggregates:
+                    sums, n = aggregates[(m.agency_id, m.year)]
                     report.is_government = True
                     rows.extend(_rows(m.id, aggregate_mismatch(report, sums, n), None))
             s.execute(
