@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -119,12 +120,15 @@ def ingest_cmd(
 
 
 @app.command("recheck")
-def recheck_cmd(db: DbOpt = None) -> None:
+def recheck_cmd(
+    db: DbOpt = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数（默认为 CPU 核数）")] = None,
+) -> None:
     """重新运行跨报告核查（上年结转、现行有效件数衔接、文字雷同、表格雷同、汇总对比）。"""
     from gongkai.store.crosscheck import run_across
 
     store = _store(db)
-    result = run_across(store, everything=True)
+    result = run_across(store, everything=True, workers=jobs or os.cpu_count() or 1)
     counts = "，".join(f"{SEVERITY_CN.get(k, k)} {v}" for k, v in sorted(result.findings.items())) or "无"
     console.print(f"已核查 {result.checked} 份报告；跨报告问题：{counts}")
 

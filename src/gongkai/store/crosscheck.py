@@ -27,6 +27,8 @@ from gongkai.store.records import FINDING_COLUMNS, finding_row, insert_rows, loa
 from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, SourceFileRow
 
 CHUNK_REPORTS = 300
+MIN_PARALLEL_CHUNKS = 3
+"""Fewer chunks than this are computed in the calling process (starting workers costs more)."""
 """Reports loaded per transaction: bounds memory and the work a kill can lose."""
 
 
@@ -197,7 +199,10 @@ def settle_years(store: Store, everything: bool = False) -> int:
 
 
 def run_across(
-    store: Store, everything: bool = False, progress: Callable[[int, int], None] | None = None
+    store: Store,
+    everything: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int = 1,
 ) -> CrossResult:
     """Recompute the across findings of the reports waiting for them (all, if ``everything``).
     First, ambiguous table-2 readings are settled with the agency's other years."""
@@ -223,39 +228,77 @@ def run_across(
         by_key[(m.agency_id, m.year)].append(m)
     ordered = sorted((m for m in metas if m.id in targets), key=lambda m: (m.agency_id, m.year, m.sha256))
     total = len(ordered)
+    jobs = []
     for start in range(0, total, CHUNK_REPORTS):
         chunk = ordered[start : start + CHUNK_REPORTS]
+        previous = {
+            m.id: best_of(by_key[(m.agency_id, m.year - 1)]) for m in chunk if by_key.get((m.agency_id, m.year - 1))
+        }
+        jobs.append((chunk, previous))
+
+    def write(chunk: list[_Meta], rows: list[tuple[Any, ...]]) -> None:
+        ids = [m.id for m in chunk]
         with store.session() as s:
-            previous = {
-                m.id: best_of(by_key[(m.agency_id, m.year - 1)]) for m in chunk if by_key.get((m.agency_id, m.year - 1))
-            }
-            ids = sorted({m.id for m in chunk} | {p.id for p in previous.values()})
-            reports = load_reports(s, ids, provenance=False)
-            wanted = {(m.agency_id, m.year) for m in chunk if m.agency_id in depts_of}
-            aggregates = _department_sums(s, depts_of, wanted)
-            rows = []
-            for m in chunk:
-                report = reports[m.id]
-                prev = previous.get(m.id)
-                found = run_pair_rules(report, reports[prev.id] if prev else None)
-                rows.extend(_rows(m.id, found, prev.id if prev else None))
-                if (m.agency_id, m.year) in aggregates:
-                    sums, n = aggregates[(m.agency_id, m.year)]
-                    report.is_government = True
-                    rows.extend(_rows(m.id, aggregate_mismatch(report, sums, n), None))
-            s.execute(
-                delete(FindingRow).where(FindingRow.report_id.in_([m.id for m in chunk]), FindingRow.scope == "across")
-            )
+            s.execute(delete(FindingRow).where(FindingRow.report_id.in_(ids), FindingRow.scope == "across"))
             insert_rows(s, "findings", FINDING_COLUMNS, rows)
-            s.execute(
-                update(ReportVersion).where(ReportVersion.id.in_([m.id for m in chunk])).values(across_checked=True)
-            )
-            for r in rows:
-                result.findings[r[FINDING_COLUMNS.index("severity")]] += 1
+            s.execute(update(ReportVersion).where(ReportVersion.id.in_(ids)).values(across_checked=True))
+        for r in rows:
+            result.findings[r[FINDING_COLUMNS.index("severity")]] += 1
         result.checked += len(chunk)
         if progress is not None:
             progress(result.checked, total)
+
+    if workers <= 1 or len(jobs) < MIN_PARALLEL_CHUNKS:
+        for chunk, previous in jobs:
+            with store.session() as s:
+                rows = _chunk_rows(s, chunk, previous, depts_of)
+            write(chunk, rows)
+        return result
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(_chunk_rows_in_worker, store.url, c, p, depts_of) for c, p in jobs]
+        # written in order, so that the result does not depend on which worker finished first
+        for (chunk, _), fut in zip(jobs, futures, strict=True):
+            write(chunk, fut.result())
     return result
+
+
+def _chunk_rows(
+    s: Session, chunk: list[_Meta], previous: dict[int, _Meta], depts_of: dict[int, list[int]]
+) -> list[tuple[Any, ...]]:
+    """The across findings of ``chunk`` (rows for ``findings``): reads only."""
+    ids = sorted({m.id for m in chunk} | {p.id for p in previous.values()})
+    reports = load_reports(s, ids, provenance=False)
+    wanted = {(m.agency_id, m.year) for m in chunk if m.agency_id in depts_of}
+    aggregates = _department_sums(s, depts_of, wanted)
+    rows: list[tuple[Any, ...]] = []
+    for m in chunk:
+        report = reports[m.id]
+        prev = previous.get(m.id)
+        found = run_pair_rules(report, reports[prev.id] if prev else None)
+        rows.extend(_rows(m.id, found, prev.id if prev else None))
+        if (m.agency_id, m.year) in aggregates:
+            sums, n = aggregates[(m.agency_id, m.year)]
+            report.is_government = True
+            rows.extend(_rows(m.id, aggregate_mismatch(report, sums, n), None))
+    return rows
+
+
+_WORKER_STORE: dict[str, Store] = {}
+
+
+def _chunk_rows_in_worker(
+    url: str, chunk: list[_Meta], previous: dict[int, _Meta], depts_of: dict[int, list[int]]
+) -> list[tuple[Any, ...]]:
+    # a connection of its own: never one inherited from the parent through fork
+    store = _WORKER_STORE.get(url)
+    if store is None:
+        store = _WORKER_STORE[url] = Store(url, migrate=False)
+    with store.session() as s:
+        return _chunk_rows(s, chunk, previous, depts_of)
 
 
 def _rows(report_id: int, findings: list[Finding], other_id: int | None) -> list[tuple[Any, ...]]:

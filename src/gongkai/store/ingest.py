@@ -267,7 +267,7 @@ def ingest(
         _run_pool(prepared(), workers, write)
     writer.flush()
     if across:
-        summary.across = run_across(store, progress=progress.across)
+        summary.across = run_across(store, progress=progress.across, workers=workers)
         summary.findings.update(summary.across.findings)
     summary.seconds = time.monotonic() - t0
     return summary

@@ -414,7 +414,10 @@ def load_reports(s: Session, ids: Sequence[int], provenance: bool = True) -> dic
         cols += ", raw, unit, confidence, source, candidates"
     # the driver's rows, not ORM or typed rows: 10,000 reports are 2 million cells
     id_list = ", ".join(str(int(i)) for i in ids)
-    result: Any = s.connection().exec_driver_sql(f"SELECT {cols} FROM cells WHERE report_id IN ({id_list}) ORDER BY id")
+    cur: Any = s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cur.execute(f"SELECT {cols} FROM cells WHERE report_id IN ({id_list}) ORDER BY id")
+    result = cur.fetchall()
+    cur.close()
     for rid, tkey, rkey, ckey, extra, value, is_int, blank, unc, *prov in result:
         r = out[rid]
         if prov:
