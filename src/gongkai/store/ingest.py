@@ -350,6 +350,13 @@ class _Writer:
             return "failed", f
 
 
+def _quiet_worker() -> None:
+    """Ctrl-C is the main process's to handle: it stops the batch; workers just end."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_pool(jobs: Iterator[Job], workers: int, write: Callable[[Parsed], None]) -> None:
     """Parse ``jobs`` on ``workers`` processes, writing results as they come, a bounded number in flight.
     A worker that dies (a crash in a native library) costs its jobs one retry, then they fail."""
@@ -361,7 +368,7 @@ def _run_pool(jobs: Iterator[Job], workers: int, write: Callable[[Parsed], None]
     limit = workers * IN_FLIGHT_PER_WORKER
     pending: dict[Future[Parsed], Job] = {}
     retry: list[Job] = []
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_quiet_worker)
     source = iter(jobs)
     exhausted = False
     try:
@@ -397,6 +404,6 @@ def _run_pool(jobs: Iterator[Job], workers: int, write: Callable[[Parsed], None]
                     retry.append(job)
                 pending.clear()
                 pool.shutdown(wait=False, cancel_futures=True)
-                pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+                pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_quiet_worker)
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
