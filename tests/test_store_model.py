@@ -208,6 +208,20 @@ def test_across_on_store_runs_pairs_and_marks_done(store):
     assert {f["year"] for f in got} == {2022}
 
 
+def test_departments_get_their_government_as_parent(store):
+    res = AgencyResolver()
+    with store.session() as s:
+        save_report(s, make_report("沂源县人民政府", 2022, is_government=True), parser_version="1", resolver=res)
+        save_report(s, make_report("沂源县司法局", 2022), parser_version="1", resolver=res)
+        save_report(s, make_report("临沂市司法局", 2022), parser_version="1", resolver=res)
+    run_across(store)
+    from gongkai.store.queries import agencies
+
+    with store.session() as s:
+        parents = {a["name"]: a["parent"] for a in agencies(s)}
+    assert parents == {"沂源县人民政府": None, "沂源县司法局": "沂源县人民政府", "临沂市司法局": None}
+
+
 def test_migrations_build_exactly_the_models(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext

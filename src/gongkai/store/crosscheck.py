@@ -211,6 +211,13 @@ def run_across(
     with store.session() as s:
         metas = _metas(s)
         depts_of = _governments(s)
+        for gov, depts in sorted(depts_of.items()):
+            # record the inferred parent (a user's correction is never overwritten)
+            s.execute(
+                update(Agency)
+                .where(Agency.id.in_(depts), Agency.parent_id.is_(None), Agency.corrected.is_(False))
+                .values(parent_id=gov)
+            )
         targets = _targets(s, metas, everything, depts_of)
         if everything:
             s.execute(update(ReportVersion).where(ReportVersion.current.is_(True)).values(across_checked=False))

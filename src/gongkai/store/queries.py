@@ -344,9 +344,11 @@ def _snapshot_parts(s: Session) -> dict[str, Iterator[tuple[Any, ...]]]:
     def key(rid: int | None) -> tuple[str, str]:
         return ident[rid] if rid is not None else ("", "")
 
+    parents: dict[int | None, str] = {i: n for i, n in s.execute(select(Agency.id, Agency.norm_name))}
+
     def agencies_() -> Iterator[tuple[Any, ...]]:
         for a in s.scalars(select(Agency)):
-            yield (a.norm_name, a.name, a.level or "", a.region or "", a.is_government)
+            yield (a.norm_name, a.name, a.level or "", a.region or "", a.is_government, parents.get(a.parent_id, ""))
 
     def reports_() -> Iterator[tuple[Any, ...]]:
         q = select(ReportVersion, Agency.norm_name).outerjoin(Agency, Agency.id == ReportVersion.agency_id)
