@@ -6,3 +6,4 @@ export PATH="$PWD/.venv/bin:$PATH"
 echo "== ruff"; ruff check src tests bench
 echo "== mypy"; mypy
 echo "== pytest"; pytest -n 2 -q "$@"
+echo "== evaluate (quick)"; python bench/evaluate.py --quick --failures 5

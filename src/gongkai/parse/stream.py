@@ -26,6 +26,12 @@ class Stream:
     index: list[int] = field(default_factory=list)
     grid_spans: list[tuple[int, int]] = field(default_factory=list)
     """(start, end) offsets of the text that came from grids."""
+    confidences: list[float] = field(default_factory=list)
+    """Reading confidence of each part (below 1 for OCR'd grid cells)."""
+
+    def confidence_at(self, offset: int) -> float:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.confidences[i] if 0 <= i < len(self.confidences) else 1.0
 
     def source_at(self, offset: int) -> Source | None:
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -56,13 +62,15 @@ def build_stream(doc: Document) -> Stream:
     parts: list[str] = []
     starts: list[int] = []
     sources: list[Source] = []
+    confidences: list[float] = []
     grid_spans: list[tuple[int, int]] = []
     pos = 0
 
-    def add(text: str, source: Source) -> None:
+    def add(text: str, source: Source, confidence: float = 1.0) -> None:
         nonlocal pos
         starts.append(pos)
         sources.append(source)
+        confidences.append(confidence)
         parts.append(text)
         pos += len(text)
 
@@ -81,9 +89,9 @@ def build_stream(doc: Document) -> Stream:
                     if not first:
                         add("\t", cell.source)
                     first = False
-                    add(despace(cell.text.replace("\n", " ").replace("\t", " ")), cell.source)
+                    add(despace(cell.text.replace("\n", " ").replace("\t", " ")), cell.source, cell.confidence)
                 add("\n", block.source)
             grid_spans.append((g0, pos))
     text = "".join(parts)
     folded, index = squeeze(text)
-    return Stream(text, starts, sources, folded, index, grid_spans)
+    return Stream(text, starts, sources, folded, index, grid_spans, confidences)

@@ -159,7 +159,11 @@ def _cells_from_choice(
                 candidates=cands,
             )
         else:
-            out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, choice.confidence)
+            # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
+            conf = choice.confidence
+            if cr.offset is not None:
+                conf = min(conf, stream.confidence_at(cr.offset))
+            out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, conf)
     return out
 
 

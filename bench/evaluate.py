@@ -1,0 +1,408 @@
+"""Measure gongkai's accuracy: golden set of real documents + a synthetic corpus.
+
+    python bench/evaluate.py --quick     # CI: a few hundred synthetic documents, golden regression gate
+    python bench/evaluate.py             # full: thousands of documents (minutes)
+
+Prints, per format and per damage: documents read, table cells exact, cells wrongly read,
+cells left uncertain, sections found, template right, findings precision/recall per rule and
+time per document; writes the same to bench/out/*.json. Exits non-zero only when it could
+not run, or (``--quick``) when the golden set regressed against bench/golden-baseline.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from gongkai.testing.compare import CellStats, RuleStats, compare_tables, score_findings, sections_found  # noqa: E402
+from gongkai.testing.corpus import SLOW_FORMATS, formats, make_document, undecidable_cells  # noqa: E402
+from gongkai.testing.damage import APPLIES, EXCUSED  # noqa: E402
+from gongkai.testing.defects import ARITHMETIC_DEFECTS  # noqa: E402
+from gongkai.testing.golden import GoldenResult, judge, load_goldens, shared_dir  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+BASELINE = ROOT / "bench" / "golden-baseline.json"
+QUICK_PER_COMBO = 6
+FULL_PER_COMBO = 100
+TARGET_EXACT = 0.999
+TARGET_ARITH_PRECISION = 0.99
+UNDAMAGED = "none"
+
+
+def run_gongkai(name: str, data: bytes) -> tuple[dict[str, Any] | None, str | None, float]:
+    from gongkai.checks import run_checks
+    from gongkai.parse import parse_document
+    from gongkai.readers import ReadError, read_bytes
+
+    t0 = time.perf_counter()
+    try:
+        report = parse_document(read_bytes(name, data))
+        report.findings = run_checks(report)
+        out = report.to_json(provenance=False)
+    except ReadError as e:
+        return None, f"ReadError: {e.reason}", time.perf_counter() - t0
+    except Exception as e:  # a crash on one document is a result, not a reason to stop
+        return None, f"{type(e).__name__}: {e}", time.perf_counter() - t0
+    return out, None, time.perf_counter() - t0
+
+
+# --- synthetic --------------------------------------------------------------------------
+
+
+def _one_synthetic(job: tuple[int, str, str]) -> dict[str, Any]:
+    seed, fmt, damage = job
+    doc = make_document(seed, fmt, damage)
+    truth = doc.truth.report
+    got, error, seconds = run_gongkai(doc.name, doc.data)
+    expected = truth.to_json(provenance=False)["tables"]
+    cells = compare_tables(expected, got)
+    decidable = compare_tables(expected, got, undecidable_cells(doc))
+    findings: dict[str, RuleStats] = {}
+    judged = score_findings(findings, got, doc.truth.expected, doc.truth.allowed | EXCUSED.get(damage, frozenset()))
+    found, want = sections_found([k for k, v in truth.sections.items() if v is not None], got)
+    return {
+        "name": doc.name,
+        "fmt": fmt,
+        "damage": damage,
+        "defects": list(doc.truth.defects),
+        "error": error,
+        "seconds": seconds,
+        "cells": cells,
+        "decidable": decidable,
+        "rules": findings,
+        "findings": judged,
+        "sections": (found, want),
+        "template_right": got is not None and got.get("template") == truth.template,
+    }
+
+
+COMBO_SEED_STRIDE = 100_000
+"""Each format × damage draws its own reports, so the corpus covers more of the model."""
+
+
+SLOW_PER_COMBO = 4
+"""PDF through LibreOffice (and scans through OCR): a few documents per damage, full mode only."""
+
+
+def synthetic_jobs(per_combo: int, seed0: int, slow: bool) -> list[tuple[int, str, str]]:
+    combos = [(fmt, damage) for damage, fmts in APPLIES.items() for fmt in formats() if fmt in fmts]
+    jobs = []
+    for k, (fmt, damage) in enumerate(combos):
+        n = (min(per_combo, SLOW_PER_COMBO) if slow else 0) if fmt in SLOW_FORMATS else per_combo
+        jobs.extend((seed0 + k * COMBO_SEED_STRIDE + i, fmt, damage) for i in range(n))
+    return jobs
+
+
+def _share(part: int, whole: int) -> float | None:
+    return 100.0 * part / whole if whole else None
+
+
+class Group:
+    def __init__(self) -> None:
+        self.docs = 0
+        self.read = 0
+        self.cells = CellStats()
+        self.decidable = CellStats()
+        self.sections = [0, 0]
+        self.template_right = 0
+        self.seconds = 0.0
+
+    def add(self, r: dict[str, Any]) -> None:
+        self.docs += 1
+        self.read += r["error"] is None
+        self.cells.add(r["cells"])
+        self.decidable.add(r["decidable"])
+        self.sections[0] += r["sections"][0]
+        self.sections[1] += r["sections"][1]
+        self.template_right += r["template_right"]
+        self.seconds += r["seconds"]
+
+    def row(self) -> dict[str, Any]:
+        c = self.cells
+        return {
+            "docs": self.docs,
+            "read": self.read,
+            "cells": c.total,
+            "exact_pct": 100.0 * c.exact / c.total if c.total else None,
+            "decidable_exact_pct": _share(self.decidable.exact, self.decidable.total),
+            "wrong": c.wrong,
+            "uncertain": c.uncertain,
+            "missed": c.missed,
+            "sections_pct": 100.0 * self.sections[0] / self.sections[1] if self.sections[1] else None,
+            "template_pct": 100.0 * self.template_right / self.docs if self.docs else None,
+            "ms_per_doc": 1000.0 * self.seconds / self.docs if self.docs else None,
+        }
+
+
+def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
+    by_fmt: dict[str, Group] = defaultdict(Group)
+    by_damage: dict[str, Group] = defaultdict(Group)
+    by_combo: dict[str, Group] = defaultdict(Group)
+    total, undamaged = Group(), Group()
+    rules: dict[str, RuleStats] = {}
+    failures: list[dict[str, Any]] = []
+    for r in results:
+        for g in (by_fmt[r["fmt"]], by_damage[r["damage"]], by_combo[f"{r['fmt']}/{r['damage']}"], total):
+            g.add(r)
+        if r["damage"] == UNDAMAGED:
+            undamaged.add(r)
+        for k, st in r["rules"].items():
+            agg = rules.setdefault(k, RuleStats())
+            agg.tp, agg.fp, agg.fn = agg.tp + st.tp, agg.fp + st.fp, agg.fn + st.fn
+        if r["error"] or r["cells"].mismatches or r["findings"]["missing"] or r["findings"]["unexpected"]:
+            failures.append(
+                {
+                    "name": r["name"],
+                    "defects": r["defects"],
+                    "error": r["error"],
+                    "cells": r["cells"].mismatches[:10],
+                    **r["findings"],
+                }
+            )
+    arith = RuleStats()
+    for k in ARITHMETIC_DEFECTS:
+        st = rules.get(k, RuleStats())
+        arith.tp, arith.fp, arith.fn = arith.tp + st.tp, arith.fp + st.fp, arith.fn + st.fn
+    return {
+        "total": total.row(),
+        "undamaged": undamaged.row(),
+        "by_format": {k: v.row() for k, v in sorted(by_fmt.items())},
+        "by_damage": {k: v.row() for k, v in by_damage.items()},
+        "by_combo": {k: v.row() for k, v in sorted(by_combo.items())},
+        "rules": {
+            k: {"tp": v.tp, "fp": v.fp, "fn": v.fn, "precision": v.precision, "recall": v.recall}
+            for k, v in sorted(rules.items())
+        },
+        "arithmetic": {
+            "precision": arith.precision,
+            "recall": arith.recall,
+            "tp": arith.tp,
+            "fp": arith.fp,
+            "fn": arith.fn,
+        },
+        "failures": failures,
+    }
+
+
+# --- golden -----------------------------------------------------------------------------
+
+
+def run_goldens() -> list[GoldenResult]:
+    out: list[GoldenResult] = []
+    base = shared_dir()
+    if not base.is_dir():
+        print(f"金标准文档目录不存在：{base}（设置 GONGKAI_SHARED），跳过金标准评测")
+        return out
+    for g in load_goldens():
+        path = base / g["document"]
+        if not path.is_file():
+            res = judge(g, None, f"document not found: {path}")
+        else:
+            got, error, seconds = run_gongkai(path.name, path.read_bytes())
+            res = judge(g, got, error)
+            res.seconds = seconds
+        out.append(res)
+    return out
+
+
+def golden_json(results: list[GoldenResult]) -> dict[str, Any]:
+    return {
+        r.name: {
+            "ok": r.ok,
+            "cells": r.cells.total,
+            "exact": r.cells.exact,
+            "wrong": r.cells.wrong,
+            "uncertain": r.cells.uncertain,
+            "missed": r.cells.missed,
+            "mismatches": r.cells.mismatches,
+            "fields": r.fields,
+            "field_values": {k: list(v) for k, v in r.field_values.items()},
+            "sections": list(r.sections),
+            "missing_findings": r.missing_findings,
+            "forbidden_found": r.forbidden_found,
+            "error": r.error,
+            "ms": round(1000 * r.seconds, 1),
+        }
+        for r in results
+    }
+
+
+def golden_regressions(now: dict[str, Any], baseline: dict[str, Any]) -> list[str]:
+    out = []
+    for name, b in baseline.items():
+        n = now.get(name)
+        if n is None:
+            out.append(f"{name}: 金标准文件缺失")
+            continue
+        if n["exact"] < b["exact"]:
+            out.append(f"{name}: 准确单元格 {b['exact']} → {n['exact']}")
+        if n["wrong"] > b["wrong"]:
+            out.append(f"{name}: 读错单元格 {b['wrong']} → {n['wrong']}")
+        lost = set(n["missing_findings"]) - set(b["missing_findings"])
+        if lost:
+            out.append(f"{name}: 不再报告 {sorted(lost)}")
+        new_forbidden = set(n["forbidden_found"]) - set(b["forbidden_found"])
+        if new_forbidden:
+            out.append(f"{name}: 出现禁止的发现 {sorted(new_forbidden)}")
+        for k, ok in b["fields"].items():
+            if ok and not n["fields"].get(k, False):
+                out.append(f"{name}: {k} 不再正确")
+    return out
+
+
+# --- printing ---------------------------------------------------------------------------
+
+
+def _pct(x: float | None) -> str:
+    return "   -  " if x is None else f"{x:6.2f}"
+
+
+def print_groups(title: str, groups: dict[str, dict[str, Any]]) -> None:
+    print(f"\n{title}")
+    print(
+        f"{'':28} {'docs':>6} {'read':>6} {'cells':>8} {'exact%':>7} {'decid%':>7} "
+        f"{'wrong':>6} {'uncert':>6} {'missed':>6} "
+        f"{'sect%':>7} {'tmpl%':>7} {'ms/doc':>7}"
+    )
+    for k, r in groups.items():
+        ms = "-" if r["ms_per_doc"] is None else f"{r['ms_per_doc']:.1f}"
+        print(
+            f"{k:28} {r['docs']:6} {r['read']:6} {r['cells']:8} {_pct(r['exact_pct']):>7} "
+            f"{_pct(r['decidable_exact_pct']):>7} {r['wrong']:6} "
+            f"{r['uncertain']:6} {r['missed']:6} {_pct(r['sections_pct']):>7} {_pct(r['template_pct']):>7} {ms:>7}"
+        )
+
+
+def print_rules(rules: dict[str, dict[str, Any]]) -> None:
+    print(f"\n{'rule':28} {'tp':>6} {'fp':>6} {'fn':>6} {'precision':>9} {'recall':>7}")
+    for k, r in rules.items():
+        p = "-" if r["precision"] is None else f"{r['precision']:.3f}"
+        rc = "-" if r["recall"] is None else f"{r['recall']:.3f}"
+        print(f"{k:28} {r['tp']:6} {r['fp']:6} {r['fn']:6} {p:>9} {rc:>7}")
+
+
+def print_goldens(g: dict[str, Any]) -> None:
+    print(
+        f"\n{'golden document':34} {'cells':>6} {'exact':>6} {'wrong':>6} {'uncert':>6} {'sect':>6} fields / findings"
+    )
+    for name, r in g.items():
+        bad = [k for k, ok in r["fields"].items() if not ok]
+        notes = []
+        if r["error"]:
+            notes.append(r["error"][:60])
+        if bad:
+            notes.append("错: " + ",".join(bad))
+        if r["missing_findings"]:
+            notes.append("缺: " + ",".join(r["missing_findings"]))
+        if r["forbidden_found"]:
+            notes.append("多: " + ",".join(r["forbidden_found"]))
+        sect = f"{r['sections'][0]}/{r['sections'][1]}"
+        print(
+            f"{name:34} {r['cells']:6} {r['exact']:6} {r['wrong']:6} {r['uncertain']:6} {sect:>6} "
+            + ("; ".join(notes) or "OK")
+        )
+
+
+def acceptance(s: dict[str, Any], g: dict[str, Any]) -> list[tuple[str, bool]]:
+    total = s["total"]
+    arith = s["arithmetic"]
+    golden_ok = all(r["exact"] == r["cells"] for r in g.values())
+    return [
+        ("金标准：全部单元格准确", golden_ok),
+        (
+            f"合成：可判定单元格准确率 ≥ {100 * TARGET_EXACT:.1f}%（不计文档本身无法判定的表二连写行）",
+            (total["decidable_exact_pct"] or 0) >= 100 * TARGET_EXACT,
+        ),
+        ("合成：未损坏格式零读错", s["undamaged"]["wrong"] == 0),
+        ("合成：算术缺陷召回率 = 1", arith["recall"] == 1.0),
+        (f"合成：算术规则精确率 ≥ {TARGET_ARITH_PRECISION}", (arith["precision"] or 0) >= TARGET_ARITH_PRECISION),
+    ]
+
+
+def _commit() -> str | None:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="CI size; fail when the golden set regresses")
+    ap.add_argument("--per-combo", type=int, help="synthetic documents per format × damage")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--update-baseline", action="store_true", help="write bench/golden-baseline.json")
+    ap.add_argument("--failures", type=int, default=15, help="synthetic failures to print")
+    args = ap.parse_args(argv)
+    per = args.per_combo or (QUICK_PER_COMBO if args.quick else FULL_PER_COMBO)
+
+    t0 = time.perf_counter()
+    goldens = golden_json(run_goldens())
+    jobs = synthetic_jobs(per, args.seed, slow=not args.quick)
+    if args.jobs > 1:
+        with ProcessPoolExecutor(args.jobs) as ex:
+            results = list(ex.map(_one_synthetic, jobs, chunksize=16))
+    else:
+        results = [_one_synthetic(j) for j in jobs]
+    synth = summarise_synthetic(results)
+
+    print(
+        f"gongkai evaluation ({'quick' if args.quick else 'full'}): {len(jobs)} synthetic documents, "
+        f"{len(goldens)} golden documents, {time.perf_counter() - t0:.1f} s"
+    )
+    print_goldens(goldens)
+    print_groups("synthetic, per format", synth["by_format"])
+    print_groups("synthetic, per damage", synth["by_damage"])
+    print_groups("synthetic, all", {"all": synth["total"], "undamaged": synth["undamaged"]})
+    print_rules(synth["rules"])
+    for f in synth["failures"][: args.failures]:
+        print("  ✗", json.dumps(f, ensure_ascii=False)[:400])
+    checks = acceptance(synth, goldens)
+    print()
+    for label, ok in checks:
+        print(f"{'✓' if ok else '✗'} {label}")
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    mode = "quick" if args.quick else "full"
+    payload = {
+        "mode": mode,
+        "commit": _commit(),
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "per_combo": per,
+        "golden": goldens,
+        "synthetic": synth,
+        "acceptance": {label: ok for label, ok in checks},
+    }
+    text = json.dumps(payload, ensure_ascii=False, indent=1, default=str)
+    (OUT / f"evaluate-{mode}.json").write_text(text, encoding="utf-8")
+    print(f"\nJSON: {OUT / f'evaluate-{mode}.json'}")
+
+    if args.update_baseline:
+        BASELINE.write_text(json.dumps(goldens, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"baseline written: {BASELINE}")
+    if args.quick and BASELINE.is_file():
+        regressions = golden_regressions(goldens, json.loads(BASELINE.read_text(encoding="utf-8")))
+        if regressions:
+            print("\n金标准退步：")
+            for r in regressions:
+                print("  ", r)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,145 @@
+"""Ruling lines of tables in a page image (opencv morphology), after deskewing the page.
+
+A scan is binarised, long thin horizontal and vertical runs are kept by opening with long
+line-shaped kernels, and each remaining stroke becomes a segment for ``grid_lines``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+from gongkai.readers.grid_lines import HSeg, Tolerance, VSeg
+
+H_KERNEL_FRACTION = 1 / 30
+"""Horizontal rules are at least this fraction of the page width (glyph strokes are shorter)."""
+MIN_RULE_PT = 20.0
+"""Rules are at least this long (points, for an A4-wide page): longer than any glyph
+stroke of body or table text, shorter than a rule spanning two table rows."""
+PAGE_WIDTH_PT = 595.0
+H_RULE_FACTOR = 1.5
+"""Horizontal strokes of neighbouring glyphs line up into longer runs than vertical ones."""
+MAX_SKEW_DEG = 3.0
+MIN_SKEW_DEG = 0.05
+"""Below this the page is left as it is."""
+SKEW_LINE_FRACTION = 0.25
+"""Lines used to measure the skew are at least this fraction of the page width."""
+INK_THRESHOLD = 160
+GLYPH_PT = 14.0
+"""Connected ink smaller than this (points) both ways is a glyph or a speck."""
+RULE_BLOCK = 15
+RULE_CONTRAST = 12
+"""Adaptive threshold: darker than the 15×15 neighbourhood mean by this many grey levels."""
+H_GAP = 5
+V_GAP = 5
+"""Breaks in a scanned rule up to this many pixels are closed before the opening."""
+"""Grey level under which a pixel is ink (scans are grey, white paper around 230–255)."""
+SCAN_COVER = 0.6
+"""A scanned rule must run along most of a cell side; glyph strokes that survive the
+opening are shorter than a row."""
+THICK_RULE = 0.02
+"""A stroke thicker than this fraction of the page side is a filled area, not a rule."""
+
+
+def scan_tolerance(width: int) -> Tolerance:
+    """Tolerances in pixels for a page ``width`` pixels wide (about 4 pt and 6 pt)."""
+    unit = width / 595.0
+    return Tolerance(snap=max(3.0, 4 * unit), touch=max(4.0, 6 * unit), cover=SCAN_COVER)
+
+
+def binarize(gray: np.ndarray) -> np.ndarray:
+    """Ink = 255: darker than the local mean (faint, blurred strokes of a 150 dpi scan) or
+    plainly dark (the inside of thick strokes, which a local threshold hollows out)."""
+    local = cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, RULE_BLOCK, RULE_CONTRAST
+    )
+    _, dark = cv2.threshold(gray, INK_THRESHOLD, 255, cv2.THRESH_BINARY_INV)
+    return cv2.bitwise_or(local, dark)
+
+
+def skew_angle(binary: np.ndarray) -> float:
+    """The page's rotation in degrees, fitted through its long near-horizontal strokes
+    (table rules, underlines); 0 when the page has none."""
+    w = binary.shape[1]
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, int(w * H_KERNEL_FRACTION)), 1))
+    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    angles: list[float] = []
+    weights: list[float] = []
+    for i in range(1, n):
+        x, y, bw, bh, _area = stats[i]
+        if bw < SKEW_LINE_FRACTION * w:
+            continue
+        ys, xs = np.nonzero(labels[y : y + bh, x : x + bw] == i)
+        vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        a = math.degrees(math.atan2(float(vy), float(vx)))
+        a = (a + 90) % 180 - 90
+        if abs(a) <= MAX_SKEW_DEG:
+            angles.append(a)
+            weights.append(float(bw))
+    if not angles:
+        return 0.0
+    order = np.argsort(angles)
+    cum = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])
+
+
+def deskew(gray: np.ndarray) -> np.ndarray:
+    angle = skew_angle(binarize(gray))
+    if abs(angle) < MIN_SKEW_DEG:
+        return gray
+    h, w = gray.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def rule_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    w = binary.shape[1]
+    rule = MIN_RULE_PT * w / PAGE_WIDTH_PT
+    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, int(w * H_KERNEL_FRACTION), int(rule * H_RULE_FACTOR)), 1))
+    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(8, int(rule))))
+    # close tiny gaps from noise before opening so a broken rule stays one stroke
+    # close small breaks in rules first; across a line only (glyphs sit side by side, so a
+    # wide horizontal closing would join their strokes into false rules)
+    horiz = cv2.morphologyEx(
+        cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((1, H_GAP), np.uint8)), cv2.MORPH_OPEN, hk
+    )
+    vert = cv2.morphologyEx(
+        cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((V_GAP, 1), np.uint8)), cv2.MORPH_OPEN, vk
+    )
+    return horiz, vert
+
+
+def rule_ink(gray: np.ndarray) -> np.ndarray:
+    """Ink for finding rules: a thin rule that fell between pixel columns is light grey in
+    a scan, so the threshold is more lenient than for text."""
+    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, RULE_BLOCK, RULE_CONTRAST)
+    # glyphs are separate small components; erasing them keeps their strokes from joining
+    # a rule (a stroke just above a rule would otherwise extend it into the cell above)
+    glyph = GLYPH_PT * gray.shape[1] / PAGE_WIDTH_PT
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    small = (stats[:, cv2.CC_STAT_WIDTH] < glyph) & (stats[:, cv2.CC_STAT_HEIGHT] < glyph)
+    small[0] = False
+    ink[small[labels]] = 0
+    return ink
+
+
+def segments(binary: np.ndarray) -> tuple[list[HSeg], list[VSeg], np.ndarray]:
+    """Rule segments of a binarised page (``rule_ink``), and the mask of rule pixels."""
+    horiz, vert = rule_masks(binary)
+    h, w = binary.shape
+    hsegs: list[HSeg] = []
+    n, _, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    for i in range(1, n):
+        x, y, bw, bh, _area = stats[i]
+        if bh <= THICK_RULE * h:
+            hsegs.append(HSeg(y + bh / 2, float(x), float(x + bw)))
+    vsegs: list[VSeg] = []
+    n, _, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    for i in range(1, n):
+        x, y, bw, bh, _area = stats[i]
+        if bw <= THICK_RULE * w:
+            vsegs.append(VSeg(x + bw / 2, float(y), float(y + bh)))
+    return hsegs, vsegs, cv2.bitwise_or(horiz, vert)

@@ -1,0 +1,252 @@
+"""A page image → text lines and grids: deskew, rebuild the table grid from its ruling
+lines, cut every cell and every text line into single-line crops, recognise the crops.
+
+Coordinates: pixels of the (deskewed) image; ``scale`` converts them to the unit stored in
+``Source.bbox`` (points for a rendered PDF page, 1.0 for an image file).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from gongkai.model.report import Source
+from gongkai.model.text import despace
+from gongkai.readers.document import Block, Grid, GridCell, TextLine
+from gongkai.readers.grid_lines import TableLines, build_tables
+from gongkai.readers.layout import Line, is_page_furniture, join_cell_lines
+from gongkai.readers.ocr import Recognized, recognize
+from gongkai.readers.raster_grid import binarize, deskew, rule_ink, scan_tolerance, segments
+
+CELL_INSET = 3
+"""Pixels cut from each side of a cell so its borders stay out of the crop."""
+CROP_MARGIN = 4
+MIN_INK_PIXELS = 12
+"""A line band with less ink than this is noise, not text."""
+MIN_BAND_HEIGHT = 0.35
+"""Bands lower than this fraction of the tallest band in the cell are noise or punctuation
+residue and are merged into a neighbour or dropped."""
+SPECK_AREA = 8
+MIN_ROW_INK = 2
+"""A pixel row with less ink than this is blank (for finding line bands)."""
+BAND_JOIN = 0.2
+"""Bands closer than this fraction of their height belong to one line of text."""
+WORD_GAP = 0.06
+"""A horizontal gap wider than this fraction of the page width splits a text line."""
+MIN_TABLE_CELLS = 4
+DASH_ASPECT = 2.0
+DASH_WIDTH = 0.3
+"""A minus is about half an em wide; shorter flat marks are noise."""
+DASH_FILL = 0.5
+DASH_HEIGHT = 0.25
+DASH_CENTRE = 0.2
+STRAY_PENALTY = 0.5
+"""Confidence multiplier for a number read with stray marks around it."""
+CONFUSED_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
+SUBSTITUTION_PENALTY = 0.8
+"""Confidence multiplier for a cell whose letters were read as digits."""
+_NUMERIC_ISH = re.compile(r"^[0-9OoDIl|SB.,\s]+$")
+_UNITS = ("元", "万元", "件", "条", "个", "项", "次", "%")
+_STRAY = re.compile(r"^[^\d\s\-]{0,2}\s*(?P<num>-?[0-9OoIl|][0-9OoIl|.,]*)\s*[^\d\s]{0,2}$")
+
+
+@dataclass
+class Crop:
+    image: np.ndarray
+    bbox: tuple[int, int, int, int]
+    dash: bool = False
+    """The line starts with a short horizontal stroke at mid-height (a minus sign, which
+    the recogniser tends to drop)."""
+
+
+def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Block]:
+    gray = deskew(gray)
+    binary = binarize(gray)
+    hsegs, vsegs, rules = segments(rule_ink(gray))
+    h, w = gray.shape
+    tables = [t for t in build_tables(hsegs, vsegs, scan_tolerance(w)) if len(t.cells) >= MIN_TABLE_CELLS]
+    ink = _despeckle(cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((5, 5), np.uint8)))))
+    cell_crops: list[list[list[Crop]]] = []
+    for t in tables:
+        cell_crops.append([_cell_lines(gray, ink, cb.bbox) for cb in t.cells])
+    outside = ink.copy()
+    for t in tables:
+        x0, y0, x1, y1 = (round(v) for v in t.bbox)
+        outside[max(0, y0 - CELL_INSET) : y1 + CELL_INSET, max(0, x0 - CELL_INSET) : x1 + CELL_INSET] = 0
+    line_crops = _text_lines(gray, outside)
+    flat = [c for cells in cell_crops for lines in cells for c in lines] + line_crops
+    results = iter(recognize([c.image for c in flat]))
+    placed: list[tuple[float, Block]] = []
+    for t, cells in zip(tables, cell_crops, strict=True):
+        reads = [[next(results) for _ in lines] for lines in cells]
+        placed.append((t.bbox[1], _grid(t, reads, cells, page_no, scale)))
+    for crop in line_crops:
+        r = next(results)
+        text = despace(" ".join(r.text.split()))
+        if not text:
+            continue
+        bbox = tuple(round(v * scale, 2) for v in crop.bbox)
+        line = Line(text, (crop.bbox[0], crop.bbox[1], crop.bbox[2], crop.bbox[3]))
+        if is_page_furniture(line, float(h)):
+            continue
+        placed.append((crop.bbox[1], TextLine(text, Source(page=page_no, bbox=bbox))))  # type: ignore[arg-type]
+    placed.sort(key=lambda p: p[0])
+    return [b for _, b in placed]
+
+
+def _despeckle(ink: np.ndarray) -> np.ndarray:
+    """Remove scanner noise: components of a few pixels (a full stop is several times larger)."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    speck = stats[:, cv2.CC_STAT_AREA] < SPECK_AREA
+    speck[0] = False
+    out = ink.copy()
+    out[speck[labels]] = 0
+    return out
+
+
+def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Row ranges of a mask that contain ink, separated by empty rows."""
+    rows = np.count_nonzero(mask, axis=1) >= MIN_ROW_INK
+    bands: list[tuple[int, int]] = []
+    start: int | None = None
+    for y, n in enumerate(rows):
+        if n and start is None:
+            start = y
+        elif not n and start is not None:
+            bands.append((start, y))
+            start = None
+    if start is not None:
+        bands.append((start, len(rows)))
+    return bands
+
+
+def _clean_bands(mask: np.ndarray, bands: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop specks; join a band with its neighbour when the gap between them is far
+    narrower than a line gap (a glyph row that noise cut in two) or when it is a sliver
+    (a detached dot, the top of a character)."""
+    bands = [b for b in bands if np.count_nonzero(mask[b[0] : b[1]]) >= MIN_INK_PIXELS]
+    if not bands:
+        return []
+    tallest = max(b[1] - b[0] for b in bands)
+    out: list[tuple[int, int]] = []
+    for b in bands:
+        if out:
+            prev = out[-1]
+            gap = b[0] - prev[1]
+            sliver = b[1] - b[0] < MIN_BAND_HEIGHT * tallest and gap < tallest / 2
+            if sliver or gap < BAND_JOIN * max(b[1] - b[0], prev[1] - prev[0]):
+                out[-1] = (prev[0], b[1])
+                continue
+        out.append(b)
+    if len(out) > 1 and out[0][1] - out[0][0] < MIN_BAND_HEIGHT * tallest:
+        out[1] = (out[0][0], out[1][1])
+        out = out[1:]
+    return out
+
+
+def _crop(gray: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> Crop:
+    h, w = gray.shape
+    a, b = max(0, y0 - CROP_MARGIN), min(h, y1 + CROP_MARGIN)
+    c, d = max(0, x0 - CROP_MARGIN), min(w, x1 + CROP_MARGIN)
+    return Crop(gray[a:b, c:d], (c, a, d, b))
+
+
+def _cell_lines(gray: np.ndarray, ink: np.ndarray, bbox: tuple[float, float, float, float]) -> list[Crop]:
+    x0, y0, x1, y1 = (round(v) for v in bbox)
+    x0, y0, x1, y1 = x0 + CELL_INSET, y0 + CELL_INSET, x1 - CELL_INSET, y1 - CELL_INSET
+    if x1 <= x0 or y1 <= y0:
+        return []
+    sub = ink[y0:y1, x0:x1]
+    out = []
+    for a, b in _clean_bands(sub, _bands(sub)):
+        cols = np.flatnonzero(np.count_nonzero(sub[a:b], axis=0))
+        if cols.size == 0:
+            continue
+        crop = _crop(gray, x0 + int(cols[0]), y0 + a, x0 + int(cols[-1]) + 1, y0 + b)
+        crop.dash = _leading_dash(sub[a:b, int(cols[0]) : int(cols[-1]) + 1])
+        out.append(crop)
+    return out
+
+
+def _leading_dash(line: np.ndarray) -> bool:
+    """Is the leftmost mark of this line a dash: flat, thin, at mid-height, apart from the rest?"""
+    n, _, stats, _ = cv2.connectedComponentsWithStats(line, connectivity=8)
+    if n < 3:
+        return False
+    comps = sorted((stats[i] for i in range(1, n) if stats[i][4] >= 2), key=lambda s: s[0])
+    if len(comps) < 2:
+        return False
+    x, y, w, h, _area = comps[0]
+    height = line.shape[0]
+    mid = y + h / 2
+    apart = comps[1][0] > x + w
+    solid = _area >= DASH_FILL * w * h
+    wide = w >= DASH_WIDTH * height and w >= DASH_ASPECT * h
+    return bool(
+        apart and solid and wide and h <= DASH_HEIGHT * height and abs(mid - height / 2) <= DASH_CENTRE * height
+    )
+
+
+def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
+    """Single-column text outside tables: bands of ink rows, split at wide gaps."""
+    w = ink.shape[1]
+    gap = int(WORD_GAP * w)
+    out = []
+    for a, b in _clean_bands(ink, _bands(ink)):
+        cols = np.flatnonzero(np.count_nonzero(ink[a:b], axis=0))
+        if cols.size == 0:
+            continue
+        start = prev = int(cols[0])
+        for x in cols[1:]:
+            x = int(x)
+            if x - prev > gap:
+                out.append(_crop(gray, start, a, prev + 1, b))
+                start = x
+            prev = x
+        out.append(_crop(gray, start, a, prev + 1, b))
+    return out
+
+
+def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, float]:
+    """A cell's lines joined; digits that OCR read as look-alike letters put back, a minus
+    the recogniser dropped restored, stray marks around a number removed — the last two
+    with a lower confidence. A cell without ink is an empty cell, read with certainty."""
+    if not reads:
+        return "", 1.0
+    text = join_cell_lines([despace(" ".join(r.text.split())) for r in reads if r.text.strip()])
+    conf = min(r.confidence for r in reads)
+    if _NUMERIC_ISH.match(text) and any(ch.isdigit() or ch in "OoD" for ch in text):
+        fixed = text.translate(CONFUSED_DIGITS).replace(" ", "").replace(",", "")
+        if fixed != text.replace(" ", "").replace(",", ""):
+            conf *= SUBSTITUTION_PENALTY
+        text = fixed
+    else:
+        m = _STRAY.match(text)
+        if (
+            m
+            and any(ch.isdigit() for ch in m.group("num"))
+            and not m.group("num").endswith((".", ","))
+            and not text.endswith(_UNITS)
+        ):
+            text = m.group("num").translate(CONFUSED_DIGITS)
+            conf *= STRAY_PENALTY
+    if dash and re.fullmatch(r"\d+(?:\.\d+)?", text):
+        text = "-" + text
+        conf *= SUBSTITUTION_PENALTY
+    return text, conf
+
+
+def _grid(
+    t: TableLines, reads: list[list[Recognized]], cell_crops: list[list[Crop]], page_no: int, scale: float
+) -> Grid:
+    rows: list[list[GridCell | None]] = [[None] * t.n_cols for _ in range(t.n_rows)]
+    for cb, rd, crops in zip(t.cells, reads, cell_crops, strict=True):
+        text, conf = clean_cell_text(rd, dash=bool(crops) and crops[0].dash)
+        bbox = tuple(round(v * scale, 2) for v in cb.bbox)
+        src = Source(page=page_no, row=cb.row, col=cb.col, bbox=bbox)  # type: ignore[arg-type]
+        rows[cb.row][cb.col] = GridCell(text, src, cb.rowspan, cb.colspan, confidence=round(conf, 4))
+    tb = tuple(round(v * scale, 2) for v in t.bbox)
+    return Grid(rows, Source(page=page_no, bbox=tb))  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Renderers: a Report as DOCX (and, from other modules, HTML and text)."""

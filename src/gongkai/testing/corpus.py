@@ -1,0 +1,159 @@
+"""A synthetic corpus: generated reports rendered in every format, damaged, as bytes.
+
+``make_document(seed, fmt, damage)`` is deterministic; the returned ``GeneratedReport`` is
+the truth the bytes must read back to (after damage that changes what the document shows).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+
+from gongkai.render.html import render_html
+from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
+from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk, headings_missing_key, scan
+from gongkai.testing.generate import GeneratedReport, generate
+
+
+def docx_available() -> bool:
+    try:
+        import gongkai.render.docx  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def pdf_available() -> bool:
+    """PDF needs the DOCX renderer, LibreOffice to export it and gongkai's PDF reader."""
+    try:
+        import gongkai.readers.pdf  # noqa: F401
+    except ImportError:
+        return False
+    return docx_available() and shutil.which("soffice") is not None and shutil.which("pdftoppm") is not None
+
+
+def formats() -> tuple[str, ...]:
+    """Every format gongkai reads that we can render here."""
+    out: tuple[str, ...] = ("html", *TEXT_RENDERERS)
+    if docx_available():
+        out = (*out, "docx")
+    if pdf_available():
+        out = (*out, "pdf")
+    return out
+
+
+SECTION_RULES: dict[str, frozenset[str]] = {
+    "problems": frozenset({"problems_empty"}),
+    "other_matters": frozenset({"fee_statement_missing", "government_assessment_missing"}),
+}
+"""Rules that judge one section's text."""
+
+SLOW_FORMATS = frozenset({"pdf"})
+"""LibreOffice export (and OCR for scans) takes seconds per document."""
+
+
+@dataclass
+class SyntheticDocument:
+    name: str
+    fmt: str
+    damage: str
+    data: bytes
+    truth: GeneratedReport
+
+
+def render_bytes(gen: GeneratedReport, fmt: str) -> bytes:
+    if fmt == "html":
+        return render_html(gen.report).encode("utf-8")
+    if fmt == "docx":
+        from gongkai.render.docx import render_docx
+
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "r.docx")
+            render_docx(gen.report, path)
+            with open(path, "rb") as f:
+                return f.read()
+    if fmt == "pdf":
+        return docx_to_pdf(render_bytes(gen, "docx"))
+    return TEXT_RENDERERS[fmt](gen.report).encode("utf-8")
+
+
+SOFFICE_TIMEOUT = 180
+
+
+def docx_to_pdf(docx: bytes) -> bytes:
+    """Export with LibreOffice in a private profile (other soffice processes may be running)."""
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "r.docx")
+        with open(src, "wb") as f:
+            f.write(docx)
+        profile = f"-env:UserInstallation=file://{d}/profile"
+        subprocess.run(
+            ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", d, src],
+            check=True,
+            capture_output=True,
+            timeout=SOFFICE_TIMEOUT,
+        )
+        with open(os.path.join(d, "r.pdf"), "rb") as f:
+            return f.read()
+
+
+def make_document(seed: int, fmt: str, damage: str = "none", template: str | None = None) -> SyntheticDocument:
+    if fmt not in APPLIES.get(damage, frozenset()):
+        raise ValueError(f"damage {damage} does not apply to {fmt}")
+    gen = generate(seed, template)
+    if damage == "blank_zeros":
+        gen = blank_zeros(gen, seed)
+    if damage == "scanned_noise":
+        data = scan(render_bytes(gen, "pdf"), seed)
+    elif damage in TEXT_DAMAGES or damage == "gbk":
+        text = render_html(gen.report) if fmt == "html" else TEXT_RENDERERS[fmt](gen.report)
+        data = gbk(text) if damage == "gbk" else TEXT_DAMAGES[damage](text, seed).encode("utf-8")
+    else:
+        data = render_bytes(gen, fmt)
+    if damage == "headings_missing":
+        # without its heading the section cannot be told apart: the truth is 'absent', and
+        # the rules that read that section can no longer be expected to fire
+        key = headings_missing_key(seed)
+        gen.report.sections[key] = None
+        gen.expected = (gen.expected - SECTION_RULES.get(key, frozenset())) | {"section_missing"}
+    name = f"{seed:06d}-{fmt}-{damage}{FILE_SUFFIX[fmt]}"
+    return SyntheticDocument(name, fmt, damage, data, gen)
+
+
+_NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
+RUN_FORMATS = frozenset({"flat"})
+RUN_DAMAGES = frozenset({"no_separators"})
+"""Where table cells run together with nothing between them."""
+
+
+def _readings(run: str, k: int, limit: int = 2) -> int:
+    """How many ways ``run`` splits into ``k`` numbers (no leading zeros), up to ``limit``."""
+    if k == 1:
+        return 1 if _NUMBER.fullmatch(run) else 0
+    n = 0
+    for i in range(1, len(run)):
+        if _NUMBER.fullmatch(run[:i]):
+            n += _readings(run[i:], k - 1, limit - n)
+            if n >= limit:
+                break
+    return n
+
+
+def undecidable_cells(doc: SyntheticDocument) -> set[str]:
+    """Cells no reader can settle from the document alone: a table-2 row whose cells run
+    together and split more than one way (table 2 has no identity to choose by)."""
+    if doc.fmt not in RUN_FORMATS and doc.damage not in RUN_DAMAGES:
+        return set()
+    table = doc.truth.report.tables.get("active_disclosure") or {}
+    out: set[str] = set()
+    for rkey, row in table.items():
+        if not row or len(row) < 2:
+            continue
+        run = "".join(c.raw or "" for c in row.values()).replace(" ", "").replace("增", "+").replace("减", "-")
+        if _readings(run, len(row)) > 1:
+            out.update(f"active_disclosure.{rkey}.{ckey}" for ckey in row)
+    return out

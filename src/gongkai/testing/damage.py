@@ -1,0 +1,268 @@
+"""Damage done to documents on their way to us, each a named pure function.
+
+Text damages are ``(text, seed) -> text``; ``gbk`` turns text into bytes; ``blank_zeros``
+changes what the document shows (blank instead of 0), so it acts on the generated report
+before rendering and changes the expected cells and findings with it.
+"""
+
+from __future__ import annotations
+
+import copy
+import random
+import re
+from collections.abc import Callable
+
+from gongkai.model.report import Cell
+from gongkai.model.template import SECTIONS
+from gongkai.render.text import PDF_LINE_WIDTH, wrap
+from gongkai.testing.generate import GeneratedReport
+
+TextDamage = Callable[[str, int], str]
+
+_CJK = r"[\u3400-\u9fff]"
+_CJK_PAIR = re.compile(rf"(?<={_CJK})(?={_CJK})")
+CJK_SPACED_SHARE = 0.5
+"""Share of lines whose CJK characters get spaced out (``未 收 到``)."""
+BLANK_ZERO_SHARE = 0.3
+"""Share of zero cells written blank when a document leaves zeros out."""
+PAGE_FOOTER = "- 3 -"
+_T3_BREAK_LABELS = ("（四）无法提供", "（五）不予处理")
+"""Table 3 breaks across pages before one of these group labels."""
+
+
+def _is_table_line(line: str) -> bool:
+    return "\t" in line or line.lstrip().startswith("|")
+
+
+def wrap_midword(text: str, seed: int) -> str:
+    """Prose lines broken at the PDF line width, mid-word."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        out.extend([line] if _is_table_line(line) or line.startswith("<") else wrap(line, PDF_LINE_WIDTH))
+    return "\n".join(out)
+
+
+def cjk_spaces(text: str, seed: int) -> str:
+    """Spaces between CJK characters on some lines, as PDF extraction leaves them."""
+    rng = random.Random(seed)
+    out = []
+    for line in text.split("\n"):
+        if not line.startswith("<") and rng.random() < CJK_SPACED_SHARE:
+            line = _CJK_PAIR.sub(" ", line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def lost_table_structure(text: str, seed: int) -> str:
+    """Table rows flattened to space-separated runs (blank cells vanish); one-cell-per-line
+    dumps lose their row breaks."""
+    out = []
+    for line in text.split("\n"):
+        if line.lstrip().startswith("|"):
+            if set(line.strip()) <= set("|-: "):
+                continue
+            line = " ".join(x.strip() for x in line.strip().strip("|").split("|") if x.strip())
+        elif line.startswith("\t") and line.count("\t") == 1:
+            line = line[1:]
+            if not line:
+                continue
+        elif "\t" in line:
+            line = " ".join(x for x in line.split("\t") if x)
+        out.append(line)
+    return "\n".join(out)
+
+
+def no_separators(text: str, seed: int) -> str:
+    """Table cells run together with nothing between them."""
+    out = []
+    for line in text.split("\n"):
+        if line.lstrip().startswith("|"):
+            if set(line.strip()) <= set("|-: "):
+                continue
+            line = "".join(x.strip() for x in line.strip().strip("|").split("|"))
+        elif "\t" in line and not line.startswith("\t"):
+            line = "".join(line.split("\t"))
+        out.append(line)
+    return "\n".join(out)
+
+
+def headings_renumbered(text: str, seed: int) -> str:
+    """Section numbers slip: ``2、主动公开…`` or ``二 、主动公开…``."""
+    rng = random.Random(seed)
+    for i, s in enumerate(SECTIONS):
+        if rng.random() < 0.5:
+            new = rng.choice((f"{i + 1}、{s.title}", f"{s.number} 、{s.title}"))
+            text = text.replace(s.canonical, new, 1)
+    return text
+
+
+def headings_missing_key(seed: int) -> str:
+    """The section whose heading ``headings_missing`` removes."""
+    return random.Random(seed).choice(("overview", "problems", "other_matters"))
+
+
+def headings_missing(text: str, seed: int) -> str:
+    """One of sections 一, 五, 六 loses its heading (its text runs on from the one before)."""
+    s = next(x for x in SECTIONS if x.key == headings_missing_key(seed))
+    return re.sub(rf"(<h2>)?{re.escape(s.canonical)}(</h2>)?\n?", "", text, count=1)
+
+
+def traditional(text: str, seed: int) -> str:
+    """Traditional characters (a Hong Kong / Taiwan font conversion or an OCR quirk)."""
+    import zhconv  # type: ignore[import-untyped]
+
+    out: str = zhconv.convert(text, "zh-hant")
+    return out
+
+
+def page_break_table3(text: str, seed: int) -> str:
+    """A page break inside table 3: page number, and the group header repeated."""
+    rng = random.Random(seed)
+    start = text.find("本年新收")
+    label = rng.choice(_T3_BREAK_LABELS)
+    at = text.find(label, start) if start >= 0 else -1
+    if at < 0:
+        return text
+    line_start = text.rfind("\n", 0, at) + 1
+    if "\n" in text[at - 200 if at > 200 else 0 : at] and at - line_start < 40:
+        return text[:line_start] + f"\n{PAGE_FOOTER}\n\f\n" + text[line_start:]
+    return text[:at] + f"{PAGE_FOOTER}三、本年度办理结果" + text[at:]
+
+
+def gbk(text: str, seed: int = 0) -> bytes:
+    """The bytes a GBK site serves (the HTML charset declaration follows)."""
+    text = re.sub(r'<meta charset="[^"]+">', '<meta charset="gbk">', text, count=1)
+    return text.encode("gb18030")
+
+
+def blank_zeros(gen: GeneratedReport, seed: int) -> GeneratedReport:
+    """Some zero cells of tables 3 and 4 left blank: the document then shows no number."""
+    rng = random.Random(seed)
+    out = copy.deepcopy(gen)
+    blanks = list(out.blanks)
+    for tkey in ("applications", "appeals"):
+        table = out.report.tables.get(tkey)
+        for rkey, row in (table or {}).items():
+            for ckey, cell in (row or {}).items():
+                if cell.value == 0 and rng.random() < BLANK_ZERO_SHARE:
+                    row[ckey] = Cell(None, "", blank=True)  # type: ignore[index]
+                    blanks.append(f"{tkey}.{rkey}.{ckey}")
+    if len(blanks) > len(out.blanks):
+        out.expected = out.expected | {"blank_cells"}
+        out.allowed = out.allowed | {"t3_balance", "t3_row_total", "t3_outcome_total", "t4_total"}
+    out.blanks = tuple(blanks)
+    return out
+
+
+_TD = re.compile(r"<td([^>]*)>(.*?)</td>", re.S)
+_P = re.compile(r"<(p|h1|h2)([^>]*)>(.*?)</\1>", re.S)
+_WORD_CELL = (
+    '<td{attrs} valign="top" style="border:solid windowtext 1.0pt;padding:0cm 5.4pt 0cm 5.4pt">'
+    '<p class="MsoNormal" align="center" style="text-align:center">'
+    '<span lang="EN-US" style="font-size:10.5pt;font-family:仿宋_GB2312">{text}</span></p></td>'
+)
+_WORD_PARA = '<p class="MsoNormal" style="text-indent:32.0pt;line-height:28.0pt">{runs}</p>'
+_WORD_RUN = '<span style="font-size:16.0pt;font-family:仿宋_GB2312{bold}">{text}</span>'
+
+
+def _word_runs(rng: random.Random, text: str, bold: bool) -> str:
+    """Word splits a paragraph into runs wherever formatting or revisions changed, here
+    between two CJK characters."""
+    cuts = sorted(i for i in range(1, len(text)) if re.match(_CJK, text[i - 1 : i + 1]) and rng.random() < 0.03)
+    parts = [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    weight = ";font-weight:bold" if bold else ""
+    return "".join(_WORD_RUN.format(bold=weight, text=x) for x in parts)
+
+
+def word_html(text: str, seed: int) -> str:
+    """HTML saved from Word: every cell and paragraph wrapped in MsoNormal spans, blank
+    cells as ``&nbsp;``, headings as bold paragraphs instead of ``<h2>``."""
+    rng = random.Random(seed)
+    text = _TD.sub(lambda m: _WORD_CELL.format(attrs=m.group(1), text=m.group(2) or "&nbsp;"), text)
+
+    def para(m: re.Match[str]) -> str:
+        return _WORD_PARA.format(runs=_word_runs(rng, m.group(3), m.group(1) != "p"))
+
+    return _P.sub(para, text)
+
+
+SCAN_DPI = 150
+SCAN_NOISE_SIGMA = 10.0
+"""Grey-level noise of a cheap office scanner (0–255 scale)."""
+SCAN_MAX_SKEW_DEGREES = 0.8
+SCAN_SPECKS_PER_PAGE = 400
+
+
+def scan(pdf: bytes, seed: int) -> bytes:
+    """A printed copy scanned back: pages rasterised, slightly skewed, noisy and specked,
+    saved as an image-only PDF (no text layer)."""
+    import io
+    import os
+    import subprocess
+    import tempfile
+
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(seed)
+    pages: list[Image.Image] = []
+    with tempfile.TemporaryDirectory() as d:
+        src = os.path.join(d, "in.pdf")
+        with open(src, "wb") as f:
+            f.write(pdf)
+        subprocess.run(["pdftoppm", "-r", str(SCAN_DPI), "-gray", "-png", src, os.path.join(d, "p")], check=True)
+        for name in sorted(n for n in os.listdir(d) if n.endswith(".png")):
+            img = cv2.imread(os.path.join(d, name), cv2.IMREAD_GRAYSCALE)
+            if img is None:
+                raise OSError(f"pdftoppm wrote an unreadable page: {name}")
+            h, w = img.shape
+            angle = float(rng.uniform(-SCAN_MAX_SKEW_DEGREES, SCAN_MAX_SKEW_DEGREES))
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+            img = cv2.warpAffine(img, m, (w, h), borderValue=255)
+            noisy = img.astype(np.float32) + rng.normal(0, SCAN_NOISE_SIGMA, img.shape)
+            ys, xs = rng.integers(0, h, SCAN_SPECKS_PER_PAGE), rng.integers(0, w, SCAN_SPECKS_PER_PAGE)
+            noisy[ys, xs] = rng.integers(0, 120, SCAN_SPECKS_PER_PAGE)
+            pages.append(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)))
+    out = io.BytesIO()
+    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=SCAN_DPI)
+    return out.getvalue()
+
+
+TEXT_DAMAGES: dict[str, TextDamage] = {
+    "wrap_midword": wrap_midword,
+    "cjk_spaces": cjk_spaces,
+    "lost_table_structure": lost_table_structure,
+    "no_separators": no_separators,
+    "headings_renumbered": headings_renumbered,
+    "headings_missing": headings_missing,
+    "traditional": traditional,
+    "page_break_table3": page_break_table3,
+    "word_html": word_html,
+}
+DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk", "scanned_noise")
+
+APPLIES: dict[str, frozenset[str]] = {
+    "none": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}),
+    "wrap_midword": frozenset({"tsv", "cells", "markdown", "flat"}),
+    "cjk_spaces": frozenset({"html", "tsv", "cells", "markdown", "flat"}),
+    "lost_table_structure": frozenset({"tsv", "cells", "markdown"}),
+    "no_separators": frozenset({"tsv", "markdown"}),
+    "headings_renumbered": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
+    "headings_missing": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
+    "traditional": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
+    "page_break_table3": frozenset({"tsv", "cells", "flat", "pdftext"}),
+    "blank_zeros": frozenset({"html", "tsv", "cells", "markdown", "pdftext", "docx", "pdf"}),
+    "gbk": frozenset({"html", "tsv", "flat", "pdftext"}),
+    "word_html": frozenset({"html"}),
+    "scanned_noise": frozenset({"pdf"}),
+}
+"""Which formats a damage is realistic for."""
+EXCUSED: dict[str, frozenset[str]] = {
+    "headings_renumbered": frozenset({"section_title"}),
+    "headings_missing": frozenset(
+        {"section_missing", "section_title", "problems_empty", "fee_statement_missing", "government_assessment_missing"}
+    ),
+    "lost_table_structure": frozenset({"blank_cells"}),
+}
+"""Findings a damage may cause that are not false positives."""

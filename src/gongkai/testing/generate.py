@@ -1,0 +1,166 @@
+"""Reports drawn from the model, deterministic from a seed, with planted defects.
+
+``generate(seed)`` returns a ``GeneratedReport``: the canonical ``Report`` the rendered
+document must read back to, the defects planted in it and the rules they must trigger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+from gongkai.model.report import Report, SourceFile, TableCells
+from gongkai.model.template import SECTION_KEYS, TEMPLATES, V2019, V2021, Template
+from gongkai.testing import prose
+from gongkai.testing.defects import (
+    ALLOWED,
+    ARITHMETIC_DEFECTS,
+    DEFECTS,
+    EXPECTED,
+    TABLE_PLANTERS,
+    choose_defects,
+    plant_blank_cells,
+)
+from gongkai.testing.names import LEVELS, Agency, Level, make_agency
+from gongkai.testing.tables import SCALES
+from gongkai.testing.tables import tables as make_tables
+
+YEARS_V2019 = (2019, 2020)
+YEARS_V2021 = (2021, 2025)
+DEFECT_COUNT_WEIGHTS = {0: 5, 1: 4, 2: 1}
+"""How many defects a report carries: half are clean."""
+LATE_TABLE_DEFECTS = ("table_missing", "table_incomplete")
+"""Applied after the text's numbers are drawn (the text still states them)."""
+_LEVEL_WEIGHTS: dict[Level, float] = {
+    "township": 2,
+    "county_dept": 5,
+    "county_gov": 2,
+    "city_dept": 3,
+    "city_gov": 1,
+    "province_dept": 1,
+    "province_gov": 1,
+}
+
+
+@dataclass
+class GeneratedReport:
+    report: Report
+    seed: int
+    level: Level
+    defects: tuple[str, ...]
+    expected: frozenset[str]
+    """Rules that must be reported."""
+    allowed: frozenset[str]
+    """Rules that may be reported besides the expected ones."""
+    facts: dict[str, int] = field(default_factory=dict)
+    """Numbers the text states."""
+    blanks: tuple[str, ...] = ()
+
+
+def _year(rng: random.Random, t: Template) -> int:
+    lo, hi = YEARS_V2019 if t.version == "v2019" else YEARS_V2021
+    return rng.randint(lo, hi)
+
+
+def _signed_on(rng: random.Random, year: int, government: bool, early: bool) -> dt.date:
+    if early:
+        return dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
+    last = dt.date(year + 1, 3, 31) if government else dt.date(year + 1, 1, 31)
+    first = dt.date(year + 1, 1, 5)
+    return first + dt.timedelta(days=rng.randint(0, (last - first).days))
+
+
+def _intro(rng: random.Random, agency: Agency, year: int) -> list[str]:
+    period = f"本年度报告中所列数据的统计期限自{year}年1月1日起，至{year}年12月31日止。"
+    basis = rng.choice(
+        (
+            "本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求编制。",
+            "根据《中华人民共和国政府信息公开条例》规定，现公布本年度政府信息公开工作年度报告。",
+        )
+    )
+    contact = (
+        f"如对本报告有疑问，请与{agency.name}联系（电话：0{rng.randint(100, 999)}-{rng.randint(1000000, 9999999)}）。"
+    )
+    return [basis, period + contact]
+
+
+def _pick_defects(rng: random.Random, t: Template, defects: tuple[str, ...] | None) -> tuple[str, ...]:
+    if defects is not None:
+        return defects
+    count = rng.choices(list(DEFECT_COUNT_WEIGHTS), weights=list(DEFECT_COUNT_WEIGHTS.values()))[0]
+    pool = tuple(d for d in DEFECTS if t.version == "v2021" or d != "fee_statement_missing")
+    return choose_defects(rng, count, pool)
+
+
+def _lie(rng: random.Random, facts: dict[str, int]) -> dict[str, int]:
+    """One number of the text that disagrees with the table."""
+    if facts["received"] == 0 and facts["carried_over"] == 0:
+        return {**facts, "received": rng.randint(1, 9)}
+    key = rng.choice(("received", "received", "carried_forward", "disclosed"))
+    true = facts[key]
+    if key == "received" and true > 0 and rng.random() < 0.3:
+        return {**facts, "received": 0, "carried_over": 0}
+    return {**facts, key: true + rng.randint(1, 9) * (1 if true < 10 or rng.random() < 0.5 else -1)}
+
+
+def generate(
+    seed: int,
+    template: str | None = None,
+    defects: tuple[str, ...] | None = None,
+    level: Level | None = None,
+) -> GeneratedReport:
+    """A report drawn from ``seed``. ``defects=None`` draws them (half the reports are clean);
+    ``defects=()`` gives a consistent report."""
+    rng = random.Random(seed)
+    t = TEMPLATES[template] if template else rng.choice((V2019, V2021))
+    level = level or rng.choices(list(_LEVEL_WEIGHTS), weights=list(_LEVEL_WEIGHTS.values()))[0]
+    assert level in LEVELS
+    agency = make_agency(rng, level)
+    planted = _pick_defects(rng, t, defects)
+    year = _year(rng, V2021 if t.version == "v2019" else V2019) if "template_mismatch" in planted else _year(rng, t)
+
+    tables: dict[str, TableCells | None] = make_tables(rng, t, SCALES[level])
+    blanks: list[str] = []
+    for d in planted:
+        if d in ARITHMETIC_DEFECTS:
+            TABLE_PLANTERS[d](rng, t, tables)
+    if "blank_cells" in planted:
+        # after the arithmetic defects, which need numbers to shift
+        blanks = plant_blank_cells(rng, t, tables)
+    facts = prose.table_facts(t, tables)
+    for d in planted:
+        if d in LATE_TABLE_DEFECTS:
+            TABLE_PLANTERS[d](rng, t, tables)
+    said = _lie(rng, facts) if "narrative_mismatch" in planted else facts
+
+    items = rng.randint(20, 3000)
+    sections: dict[str, str | None] = {
+        "overview": prose.overview(rng, agency, year, said, items),
+        "active_disclosure": prose.active(rng, said),
+        "applications": prose.applications(rng, said, year, force="narrative_mismatch" in planted),
+        "appeals": prose.appeals(rng, said),
+        "problems": prose.problems(rng, empty="problems_empty" in planted),
+        "other_matters": prose.other_matters(
+            rng, t.version == "v2021", "fee_statement_missing" not in planted, agency.is_government
+        ),
+    }
+    if "section_missing" in planted:
+        sections[rng.choice(("overview", "problems", "other_matters"))] = None
+    report = Report(
+        SourceFile(f"generated/{seed}", "", "model"),
+        agency=agency.name,
+        year=year,
+        template=t.version,
+        title=f"{agency.name}{year}{rng.choice(('年', '年度'))}政府信息公开工作年度报告",
+        signed_on=_signed_on(rng, year, agency.is_government, "signed_before_period_end" in planted),
+        sections=sections,
+        tables=tables,
+        notes=_intro(rng, agency, year),
+        statistics_period=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        is_government=agency.is_government,
+    )
+    assert set(report.sections) == set(SECTION_KEYS)
+    expected = frozenset().union(*(EXPECTED[d] for d in planted)) if planted else frozenset()
+    allowed = frozenset().union(*(ALLOWED.get(d, frozenset()) for d in planted)) if planted else frozenset()
+    return GeneratedReport(report, seed, level, planted, expected, allowed - expected, said, tuple(blanks))

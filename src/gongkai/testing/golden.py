@@ -1,0 +1,106 @@
+"""The golden set: real documents with what they show, written by reading them.
+
+Each ``tests/golden/*.json`` names a document under the shared folder and holds the JSON
+contract's subset a reader must reproduce (see ``tests/golden/README.md``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gongkai.testing.compare import CellStats, compare_tables, reported_rules, same_number
+
+ROOT = Path(__file__).resolve().parents[3]
+GOLDEN_DIR = ROOT / "tests" / "golden"
+
+
+def shared_dir() -> Path:
+    return Path(os.environ.get("GONGKAI_SHARED", ROOT.parent / "shared"))
+
+
+SHARED_SUBDIRS = ("corpus", "seeds")
+
+
+def normalise(g: dict[str, Any]) -> dict[str, Any]:
+    """Accept the PDF goldens' spelling too (``source`` = a file name, ``sections_present``)."""
+    if "document" not in g and "source" in g:
+        g["document"] = next(
+            (f"{d}/{g['source']}" for d in SHARED_SUBDIRS if (shared_dir() / d / g["source"]).is_file()),
+            f"corpus/{g['source']}",
+        )
+    if "sections" not in g and "sections_present" in g:
+        g["sections"] = g["sections_present"]
+    return g
+
+
+def load_goldens(directory: Path = GOLDEN_DIR) -> list[dict[str, Any]]:
+    out = []
+    for p in sorted(directory.glob("*.json")):
+        g = normalise(json.loads(p.read_text(encoding="utf-8")))
+        g["_file"] = p.name
+        out.append(g)
+    return out
+
+
+@dataclass
+class GoldenResult:
+    name: str
+    cells: CellStats
+    fields: dict[str, bool] = field(default_factory=dict)
+    """agency / year / template / signed_on / tables present: right or not."""
+    field_values: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    sections: tuple[int, int] = (0, 0)
+    missing_findings: list[str] = field(default_factory=list)
+    forbidden_found: list[str] = field(default_factory=list)
+    error: str | None = None
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.error is None
+            and self.cells.exact == self.cells.total
+            and all(self.fields.values())
+            and self.sections[0] == self.sections[1]
+            and not self.missing_findings
+            and not self.forbidden_found
+        )
+
+
+def _field_ok(golden: dict[str, Any], got: dict[str, Any], key: str) -> bool:
+    if key == "agency" and golden.get("agency_contains"):
+        return golden["agency_contains"] in (got.get("agency") or "")
+    if key == "year":
+        return same_number(golden.get("year"), got.get("year"))
+    return golden.get(key) == got.get(key)
+
+
+def judge(golden: dict[str, Any], got: dict[str, Any] | None, error: str | None = None) -> GoldenResult:
+    ambiguous = golden.get("ambiguous", {})
+    res = GoldenResult(golden.get("_file", golden["document"]), compare_tables(golden["tables"], got, ambiguous))
+    if got is None:
+        res.error = error or "not read"
+        return res
+    for key in ("agency", "year", "template", "signed_on"):
+        if key in golden or (key == "agency" and "agency_contains" in golden):
+            res.fields[key] = _field_ok(golden, got, key)
+            res.field_values[key] = (golden.get("agency_contains") or golden.get(key), got.get(key))
+    for tkey, table in golden["tables"].items():
+        present = (got.get("tables") or {}).get(tkey) is not None
+        res.fields[f"tables.{tkey}"] = present == (table is not None)
+    want = golden.get("sections", [])
+    got_sections = got.get("sections") or {}
+    res.sections = (sum(1 for k in want if got_sections.get(k) is not None), len(want))
+    rules = reported_rules(got)
+    res.missing_findings = sorted(set(golden.get("expected_findings", [])) - rules)
+    forbidden = set(golden.get("forbidden_findings", []))
+    severities = set(golden.get("forbidden_severities", []))
+    res.forbidden_found = sorted(
+        {f["rule"] for f in got.get("findings", []) if f["rule"] in forbidden or f.get("severity") in severities}
+        - set(golden.get("expected_findings", []))
+    )
+    return res

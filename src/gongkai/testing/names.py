@@ -1,0 +1,86 @@
+"""Fictional agencies at every level, from a township office to a province.
+
+Place names are drawn from a pool of characters, so the generated reports carry no real
+agency's text; a drawn name may happen to exist, which does not matter for testing.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from typing import Literal
+
+Level = Literal["township", "county_dept", "county_gov", "city_dept", "city_gov", "province_dept", "province_gov"]
+LEVELS: tuple[Level, ...] = (
+    "township",
+    "county_dept",
+    "county_gov",
+    "city_dept",
+    "city_gov",
+    "province_dept",
+    "province_gov",
+)
+
+_PLACE_CHARS = "清河安平宁远云山东西南北兴隆华阳江川泉林石桥新丰永和长乐青白金玉龙凤松柏桃梅兰竹海湖溪岭峰"
+_TOWN_SUFFIX = ("镇", "乡", "街道办事处")
+DEPARTMENTS: tuple[str, ...] = (
+    "行政审批服务局",
+    "司法局",
+    "民政局",
+    "财政局",
+    "教育局",
+    "自然资源局",
+    "生态环境局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "水利局",
+    "农业农村局",
+    "商务局",
+    "文化和旅游局",
+    "卫生健康委员会",
+    "退役军人事务局",
+    "应急管理局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "人力资源和社会保障局",
+    "公安局",
+)
+
+
+@dataclass(frozen=True)
+class Agency:
+    name: str
+    level: Level
+    place: str
+    """The area the agency serves (``清河县``), used in prose."""
+
+    @property
+    def is_government(self) -> bool:
+        return self.name.endswith("人民政府")
+
+
+def _place(rng: random.Random) -> str:
+    a, b = rng.sample(_PLACE_CHARS, 2)
+    return a + b
+
+
+def make_agency(rng: random.Random, level: Level) -> Agency:
+    county = _place(rng) + rng.choice(("县", "区"))
+    city = _place(rng) + "市"
+    province = _place(rng) + "省"
+    if level == "township":
+        town = _place(rng) + rng.choice(_TOWN_SUFFIX)
+        name = f"{county}{town}" if town.endswith("办事处") else f"{county}{town}人民政府"
+        return Agency(name, level, town)
+    if level == "county_dept":
+        return Agency(county + rng.choice(DEPARTMENTS), level, county)
+    if level == "county_gov":
+        return Agency(f"{city}{county}人民政府", level, county)
+    if level == "city_dept":
+        return Agency(city + rng.choice(DEPARTMENTS), level, city)
+    if level == "city_gov":
+        return Agency(f"{city}人民政府", level, city)
+    if level == "province_dept":
+        return Agency(province + rng.choice(DEPARTMENTS).replace("局", "厅", 1), level, province)
+    return Agency(f"{province}人民政府", level, province)
