@@ -13,12 +13,19 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
+try:
+    from gongkai.testing.corpus import make_document as _make_document
+except ImportError:  # an older gongkai without the testing generator: text and HTML only
+    _make_document = None  # type: ignore[assignment]
 from gongkai.model.template import APPLICANT_PARTS, SECTIONS, TableSpec, Template, template_for_year
 
 YEARS = tuple(range(2019, 2025))
 DEPARTMENTS = ("教育和体育局", "司法局", "财政局", "自然资源局", "卫生健康局", "市场监督管理局", "行政审批服务局")
 COUNTY_CHARS = "安平宁泰和丰兴昌盛德清江山河源阳城东西南北新永福康"
 T3_MARK, T4_MARK = "@table3", "@table4"
+MIXED_EVERY = 10
+"""One file in this many is a Markdown, cell-per-line, flat, PDF-text or DOCX rendering."""
+MIXED_FORMATS = ("markdown", "cells", "flat", "pdftext", "docx")
 BROKEN_EVERY = 97
 """One file in this many is broken on purpose."""
 PROSE = (
@@ -212,7 +219,7 @@ def write_collection(root: Path, n_reports: int, seed: int = 1) -> dict[str, int
     rng = random.Random(seed)
     per_agency = len(YEARS)
     ags = agencies(-(-n_reports // per_agency), rng)
-    counts = {"text": 0, "html": 0, "broken": 0}
+    counts: dict[str, int] = {"text": 0, "html": 0, "broken": 0}
     written = 0
     for a_i, agency in enumerate(ags):
         folder = root / f"{a_i // 100:03d}"
@@ -228,6 +235,14 @@ def write_collection(root: Path, n_reports: int, seed: int = 1) -> dict[str, int
                 ext, data = BROKEN[written // BROKEN_EVERY % len(BROKEN)]
                 stem.with_suffix(ext).write_bytes(data)
                 counts["broken"] += 1
+                carried, in_force = {}, {}
+                continue
+            if written % MIXED_EVERY == 0 and _make_document is not None:
+                # other formats, from the project's own generator (its agencies stand alone)
+                fmt = MIXED_FORMATS[written // MIXED_EVERY % len(MIXED_FORMATS)]
+                doc = _make_document(seed * 1_000_000 + written, fmt)
+                stem.with_name(f"{stem.name}-{doc.name}").write_bytes(doc.data)
+                counts[fmt] = counts.get(fmt, 0) + 1
                 carried, in_force = {}, {}
                 continue
             fmt = "html" if written % 2 else "text"
