@@ -29,6 +29,17 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
         ev = evaluate(report, table, ident)
         refs = tuple(f"{table}.{r}.{c}" for r, c in (*ident.lhs, *ident.rhs))
         if not ev.checkable:
+            if ident.name in report.unbalanced:
+                yield Finding(
+                    rule_id,
+                    "error",
+                    ident.name,
+                    _place(report, table, ident) + "这一行的数字无论如何划分到各栏，都不满足"
+                    f"“{RULE_TITLES[rule_id]}”，统计表本身有误（各栏数值无法确定）",
+                    cells=refs,
+                    uncertain=True,
+                )
+                continue
             # a row that is missing entirely is reported by table_incomplete; say once what was not checked
             pending.append(ident.name)
             continue
@@ -55,6 +66,14 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
             cells=tuple(pending[:20]),
             uncertain=True,
         )
+
+
+RULE_TITLES = {
+    "t3_balance": "第一项加第二项之和等于第三项加第四项之和",
+    "t3_row_total": "总计等于各类申请人之和",
+    "t3_outcome_total": "（七）总计等于各项办理结果之和",
+    "t4_total": "总计等于结果维持、纠正、其他、尚未审结之和",
+}
 
 
 def _place(report: Report, table: str, ident: Identity) -> str:

@@ -144,6 +144,8 @@ class Report:
     decisions: list[Decision] = field(default_factory=list)
     alternatives: dict[str, list[dict[str, Number | None]]] = field(default_factory=dict)
     """Rows left uncertain: every equally good reading (``table.row`` → column values)."""
+    unbalanced: list[str] = field(default_factory=list)
+    """Identity names (``appeals.review``) that fail however an ambiguous row is read."""
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Statements of the document that checks need (statistics period, etc.)."""

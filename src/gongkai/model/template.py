@@ -505,7 +505,7 @@ def template_for_year(year: int | None) -> Template | None:
     return None
 
 
-BLANK_MARKERS: frozenset[str] = frozenset({"", "/", "-", "—", "–", "－", "无", "——", "／", "空"})
+BLANK_MARKERS: frozenset[str] = frozenset({"", "/", "-", "—", "–", "－", "无", "無", "——", "／", "空"})
 """Cell texts that mean 'nothing written here'. Kept apart from 0."""
 
 DEPARTMENT_DEADLINE = (1, 31)

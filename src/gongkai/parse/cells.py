@@ -20,7 +20,7 @@ UnitKind = Literal["number", "blank", "empty"]
 _NUMBER = re.compile(
     r"(?:(?P<sign>[增减減+\-−])\s*)?(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
 )
-_BLANK_TOKEN = re.compile(r"^(?:/|／|-|—|–|－|——|无|空)$")
+_BLANK_TOKEN = re.compile(r"^(?:/|／|-|—|–|－|——|无|無|空)$")
 
 
 @dataclass(frozen=True)

@@ -222,7 +222,8 @@ def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int
     # no plain reading balances: a dropped blank cell or a split number may explain it
     repaired = row_readings(units, kinds, allow_repair=True)
     if len(repaired) >= MAX_READINGS_PER_ROW:
-        return []
+        # repairs too many to weigh: the document's own cells stand (and do not balance)
+        return plain
     seen = {tuple(c.value for c in rd.cells) for rd in plain}
     return plain + [rd for rd in repaired if tuple(c.value for c in rd.cells) not in seen]
 
@@ -285,6 +286,9 @@ class RowChoice:
 class TableChoice:
     rows: dict[str, RowChoice]
     violations: int
+    unbalanced: list[str] = field(default_factory=list)
+    """Identities that fail under every reading of their row: a defect of the document even
+    though the row's cells cannot be told apart."""
 
 
 def decode_table(
@@ -307,7 +311,11 @@ def decode_table(
             spanning.append(ident)
 
     pruned: dict[str, list[tuple[RowReading, int, int]]] = {}
+    unbalanced: list[str] = []
     for r in rows:
+        for ident in local[r]:
+            if all(holds(ident, _row_values(r, columns[r], rd)) is False for rd in readings[r]):
+                unbalanced.append(ident.name)
         scored = []
         for rd in readings[r]:
             vals = _row_values(r, columns[r], rd)
@@ -327,7 +335,7 @@ def decode_table(
             choice[r] = _row_choice(
                 readings[r], winners[r], columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
             )
-    return TableChoice(choice, total_violations)
+    return TableChoice(choice, total_violations, unbalanced)
 
 
 Scored = tuple[RowReading, int, int]

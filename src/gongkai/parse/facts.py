@@ -10,10 +10,12 @@ import re
 from dataclasses import dataclass
 
 from gongkai.model.report import Fact
-from gongkai.model.text import to_simplified
+from gongkai.model.text import chinese_number, to_simplified
 
-_N = r"(\d+(?:\.\d+)?)"
-_GAP = r"[^。；;，,\d]{0,16}?"
+_N = r"(\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+(?=件))"
+"""A count: digits, or a Chinese numeral directly before 件 (``三个第一时间`` is no count)."""
+_GAP = r"[^。；;，,\d件“”\"]{0,16}?"
+"""Words between the subject and its number; never across another count (``一件、部分公开…``)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,12 @@ _NONE_APPEALS = re.compile(r"(?:未|没有|无)(?:发生|出现|收到)?[^。；
 FEE_WORDS = re.compile(r"信息处理费|处理费")
 
 
+def _number(raw: str) -> int | float | None:
+    if raw[0].isdigit():
+        return float(raw) if "." in raw else int(raw)
+    return chinese_number(raw)
+
+
 def extract_facts(text: str) -> list[Fact]:
     """Facts from prose (table text must not be passed in)."""
     out: list[Fact] = []
@@ -73,7 +81,9 @@ def extract_facts(text: str) -> list[Fact]:
                 if fp.key in seen:
                     break
                 raw = m.group(1)
-                value: int | float = float(raw) if "." in raw else int(raw)
+                value = _number(raw)
+                if value is None:
+                    continue
                 out.append(Fact(fp.key, value, m.group(0)))
                 seen.add(fp.key)
         if _NONE_RECEIVED.search(sentence) and "applications.received.total" not in seen:

@@ -47,7 +47,7 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     """Earliest occurrence of ``row``'s label in ``folded[start:end]``, with its numbering
     (which is consumed so that ``00000002.其他…`` leaves ``0000000`` to the row before)."""
     forms = numeral_forms(row.numbering) if row.numbering else ()
-    variants = sorted({fold(v) for v in row.labels}, key=len, reverse=True)
+    variants = sorted(dict.fromkeys(fold(v) for v in row.labels), key=len, reverse=True)
     best: Match | None = None
     for v in variants:
         pos = start
@@ -70,6 +70,8 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
 ROW_SIMILARITY = 0.75
 """Minimum similarity for a row label with an undeclared typo (labels of 6+ characters)."""
 MIN_FUZZY_LABEL = 6
+PREFIX_SHARE = 0.6
+"""A truncated label must keep this share of its characters."""
 MAX_FUZZY_SPAN = 400
 """Fuzzy search only in a short stretch between two rows that were found."""
 
@@ -79,12 +81,19 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     if end - start > MAX_FUZZY_SPAN:
         return None
     best: tuple[float, int, int] | None = None
-    for v in {fold(x) for x in row.labels}:
+    for v in dict.fromkeys(fold(x) for x in row.labels):
         if len(v) < MIN_FUZZY_LABEL:
             continue
         sm = _matcher(v)
         for i in range(start, max(start, end - len(v) + 2)):
             window = folded[i : i + len(v)]
+            cut = next((j for j, ch in enumerate(window) if ch.isdigit()), len(window))
+            if MIN_FUZZY_LABEL - 1 <= cut < len(v) and v.startswith(window[:cut]) and cut >= PREFIX_SHARE * len(v):
+                # a label cut off mid-word (the table was truncated): ``保护第三方合`` + its values
+                r = cut / len(v) + ROW_SIMILARITY
+                if best is None or r > best[0]:
+                    best = (r, i, i + cut)
+                continue
             sm.set_seq1(window)
             if sm.real_quick_ratio() < ROW_SIMILARITY or sm.quick_ratio() < ROW_SIMILARITY:
                 continue
@@ -101,17 +110,17 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     return Match(s, best[2], folded[s : best[2]], exact=False)
 
 
-def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, int, str]]:
-    """(start, title start, numbering) of every place a numbered heading may begin."""
+def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, int, str, bool]]:
+    """(start, title start, numbering, glued) of every place a numbered heading may begin;
+    ``glued`` when a digit numbering follows another digit (``…15757.753、其他…``), which
+    only an exact title can confirm."""
     out = []
     for m in re.finditer(r"[一二三四五六七八九十][、.]|\d[、.]", folded):
         s = m.start()
-        # ``74、政府…``: a digit glued to a table value counts only at the start of a line
-        if s > 0 and folded[s - 1].isdigit() and m.group()[0].isdigit() and s not in line_starts:
-            continue
-        out.append((s, m.end(), m.group()))
+        glued = s > 0 and folded[s - 1].isdigit() and m.group()[0].isdigit() and s not in line_starts
+        out.append((s, m.end(), m.group(), glued))
     for p in line_starts:
-        out.append((p, p, ""))
+        out.append((p, p, "", False))
     out.sort()
     return out
 

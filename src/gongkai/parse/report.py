@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from gongkai.model.report import Report, SourceFile
 from gongkai.model.template import SECTIONS, TEMPLATES, Template, template_for_year
@@ -15,11 +16,15 @@ from gongkai.parse.stream import Stream, build_stream
 from gongkai.parse.tables import read_appeals, read_table, table_regions
 from gongkai.readers.document import Document
 
+_V2019_OTHER_ROW = re.compile(r"\(六\)其他处理[\d/-]")
+
 
 def detect_template(folded: str, year: int | None) -> tuple[str | None, str]:
     """The template the tables follow (by their wording), else the one the year requires.
     Returns (version, how it was decided)."""
     scores = {v: sum(1 for m in t.markers if fold(m) in folded) for v, t in TEMPLATES.items()}
+    if _V2019_OTHER_ROW.search(folded):
+        scores["v2019"] += 1  # （六）其他处理 as one row with its numbers: the v2019 table 3
     best = max(scores, key=lambda v: scores[v])
     if scores[best] > 0 and list(scores.values()).count(scores[best]) == 1:
         return best, "table wording"
@@ -99,8 +104,8 @@ def parse_document(doc: Document) -> Report:
         return report
 
     regions = table_regions(stream, hits, tpl)
-    table_text_ranges = [(stream.to_text(a), stream.to_text(b)) for r in regions.values() if r for a, b in [r]]
-    report.facts = extract_facts(_prose(stream, table_text_ranges))
+    # facts need a count word after the number (``3件``), which table rows do not carry
+    report.facts = extract_facts(_prose(stream, []))
     facts_by_key: dict[str, float | int] = {}
     for f in report.facts:
         facts_by_key.setdefault(f.key, f.value)
@@ -113,9 +118,11 @@ def parse_document(doc: Document) -> Report:
         report.tables[key] = tr.cells
         report.decisions.extend(tr.decisions)
         report.alternatives.update(tr.alternatives)
+        report.unbalanced.extend(tr.unbalanced)
     region4 = regions.get("appeals")
     if region4 is not None:
         tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"))
         report.tables["appeals"] = tr.cells
+        report.unbalanced.extend(tr.unbalanced)
         report.decisions.extend(tr.decisions)
     return report

@@ -41,13 +41,13 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
     pos = 0
     for spec in SECTIONS:
         hit: SectionHit | None = None
-        for start, title_start, numbering in cands:
+        for start, title_start, numbering, glued in cands:
             if start < pos:
                 continue
             if hit is not None and start >= hit.end:
                 break
             score, end = match_heading(folded, title_start, spec)
-            need = HEADING_SIMILARITY if numbering else UNNUMBERED_SIMILARITY
+            need = HEADING_SIMILARITY if numbering and not glued else UNNUMBERED_SIMILARITY
             if score < need:
                 continue
             cand = SectionHit(spec.key, start, end, numbering, folded[start:end], score)

@@ -56,6 +56,8 @@ PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 """Page footers and headers: ``- 3 -``, ``第3页 共6页``, ``3/6``."""
+INLINE_PAGE_NUMBER = re.compile(r"[-—–－]\s+\d{1,3}\s+[-—–－]")
+"""A page footer that text scraped from a PDF left inside a line: ``0000000- 3 -三、…``."""
 
 
 def build_stream(doc: Document) -> Stream:
@@ -78,7 +80,7 @@ def build_stream(doc: Document) -> Stream:
         if isinstance(block, TextLine):
             if PAGE_NUMBER.match(block.text):
                 continue  # a page footer inside a table would read as a value
-            add(despace(block.text) + "\n", block.source)
+            add(despace(INLINE_PAGE_NUMBER.sub("", block.text)) + "\n", block.source)
         elif isinstance(block, Grid):
             g0 = pos
             for row in block.rows:

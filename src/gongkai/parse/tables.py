@@ -23,6 +23,7 @@ from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
+_PROSE_COUNT = re.compile(r"[ \u3000]*\d+(?:\.\d+)?[ \u3000]*[件条个项次份余]")
 T4_HEADER_WORDS = (
     "总计",
     "尚未审结",
@@ -43,6 +44,7 @@ class TableRead:
     decisions: list[Decision]
     rows_found: int
     alternatives: dict[str, list[dict[str, Number | None]]] = field(default_factory=dict)
+    unbalanced: list[str] = field(default_factory=list)
 
 
 def _find(folded: str, needles: tuple[str, ...], start: int, end: int) -> int | None:
@@ -92,11 +94,15 @@ def table_regions(stream: Stream, sections: dict[str, SectionHit], tpl: Template
     }
 
 
-def _value_follows(stream: Stream, m: Match) -> bool:
-    """Table 2 labels are common words: accept one only where a value or a cell edge follows."""
+def _value_follows(stream: Stream, m: Match, strict: bool) -> bool:
+    """A label in a sentence is not a row: ``制发行政规范性文件3件`` or ``新收申请143件`` is
+    prose. Table 2 labels are common words, so there (``strict``) a value or a cell edge must
+    follow the label."""
     after = stream.index[m.end - 1] + 1
     nxt = stream.text[after : after + 1]
-    return not nxt or bool(_VALUE_START.match(nxt))
+    if strict and nxt and not _VALUE_START.match(nxt):
+        return False
+    return not _PROSE_COUNT.match(stream.text, after)
 
 
 def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int, check_follow: bool) -> list[tuple[str, Match]]:
@@ -106,7 +112,7 @@ def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int, check_foll
         p = pos
         while True:
             m = find_row(stream.folded, row, p, end)
-            if m is None or not check_follow or _value_follows(stream, m):
+            if m is None or _value_follows(stream, m, check_follow):
                 break
             p = m.start + 1
         if m is not None:
@@ -130,7 +136,7 @@ def _fuzzy_missing(
         lo = before[-1] if before else start
         hi = after[0] if after else end
         m = fuzzy_row(stream.folded, row, lo, hi)
-        if m is not None:
+        if m is not None and _value_follows(stream, m, spec.key == "active_disclosure"):
             at[row.key] = m
     return [(k, at[k]) for k in order if k in at]
 
@@ -233,6 +239,8 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
         groups = (len(kinds),) if spec.key == "applications" else ()
         readings[rkey] = readings_for_row(units, kinds, groups)
         raws[rkey] = (raw, units)
+    if not readings:
+        return TableRead(None, [], 0)  # labels without a single value: no table
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
@@ -251,7 +259,7 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
             decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
         if ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
-    return TableRead(cells, decisions, len(found), alternatives)
+    return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced)
 
 
 T4_CELLS = 15
@@ -318,4 +326,4 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
             decisions.append(Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
-    return TableRead(cells, decisions, 3)
+    return TableRead(cells, decisions, 3, {}, choice.unbalanced)

@@ -58,6 +58,8 @@ def render_docx(report: Report, path: str, repeat_headers: bool = False) -> None
         _para(doc, note, BODY_FONT, BODY_SIZE, indent=True)
     template = TEMPLATES.get(report.template or "v2021", TEMPLATES["v2021"])
     for spec in SECTIONS:
+        if report.sections.get(spec.key) is None:
+            continue  # an absent section has neither heading nor table
         heading = report.section_titles.get(spec.key) or spec.canonical
         _para(doc, heading, HEADING_FONT, BODY_SIZE, bold=True, indent=True)
         text = report.sections.get(spec.key) or ""
