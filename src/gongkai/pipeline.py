@@ -6,7 +6,7 @@ from gongkai.checks import run_checks
 from gongkai.model.report import Report
 from gongkai.parse import parse_document
 from gongkai.parse.years import resolve_across_years
-from gongkai.readers import ReadError, read
+from gongkai.readers import ReadError, read, read_bytes
 
 
 def looks_like_report(report: Report) -> bool:
@@ -42,6 +42,17 @@ def parse_path(path: str, check: bool = True) -> Report:
     report = parse_document(read(path))
     if not looks_like_report(report):
         raise ReadError(path, "不是政府信息公开工作年度报告（未找到报告标题、章节或统计表）", "not_report")
+    if check:
+        report.findings = run_checks(report)
+    return report
+
+
+def parse_bytes(name: str, data: bytes, check: bool = True) -> Report:
+    """``parse_path`` for bytes already in memory (a ZIP member, a downloaded page); ``name``'s
+    extension breaks format ties. Raises ``ReadError`` for bad input."""
+    report = parse_document(read_bytes(name, data))
+    if not looks_like_report(report):
+        raise ReadError(name, "不是政府信息公开工作年度报告（未找到报告标题、章节或统计表）", "not_report")
     if check:
         report.findings = run_checks(report)
     return report

@@ -1,0 +1,216 @@
+"""Agency identity: one agency across years and files, whatever name variant it used.
+
+``normalise`` maps the variants of a name to one key: 沂源县人民政府, 沂源县政府, 沂源县人民政府办公室
+and 沂源县 all become ``沂源县`` (a government's report is often issued by its office);
+平潭综合实验区管委会 becomes ``平潭综合实验区``. ``infer`` reads the region and the level from the
+name. Both are heuristics; a CSV of agencies (``load_corrections``) overrides them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from gongkai.model.text import fold
+
+# Suffixes that name the government itself (or the office issuing its report), longest first.
+_GOVERNMENT_SUFFIXES: tuple[str, ...] = (
+    "人民政府办公厅",
+    "人民政府办公室",
+    "人民政府",
+    "政府办公厅",
+    "政府办公室",
+    "党工委管委会",
+    "管理委员会办公室",
+    "管委会办公室",
+    "管理委员会",
+    "管委会",
+    "行政公署",
+    "办事处",
+    "政府",
+)
+_OFFICE_SUFFIXES = ("办公室", "办公厅")
+_YEAR_TITLE = re.compile(r"(19|20)\d{2}\s*年\s*度?.*$")
+_REPORT_WORDS = re.compile(r"(政府信息公开|政务公开).*$")
+_PUNCT = re.compile(r"[\s\"'“”《》<>()（）\[\]【】:：,，。.、]")
+
+# Admin units, in the order a full name nests them. Names of units are 1–6 characters; words that
+# end with a unit character but are not units (城市管理局, 社区, 景区) are excluded below.
+_UNIT = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{1,8}?)"
+    r"(?P<suffix>特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|旗|区|镇|乡)"
+)
+_NOT_UNITS = frozenset(("山区", "库区", "矿区", "林区", "牧区", "军区", "辖区", "片区", "城区", "老区", "市区", "郊区"))
+"""Words that are not a unit when they stand alone (兰山区 is one, 山区 is not)."""
+_NOT_UNIT_ENDINGS = ("城市", "都市", "超市", "社区", "园区", "景区", "小区", "街区", "城乡", "乡村", "乡镇")
+"""Endings of department words that look like units (住房和城乡建设局, 城市管理局)."""
+_NOT_UNIT_CHARS = frozenset("和与及、")
+_PROVINCE_CITIES = ("北京市", "上海市", "天津市", "重庆市")
+_SPECIAL_AREAS = ("综合实验区", "新区", "开发区", "高新区", "经济技术开发区", "示范区", "试验区")
+
+
+@dataclass(frozen=True)
+class AgencyInfo:
+    norm_name: str
+    region: str | None
+    level: str | None
+    is_government: bool
+
+
+def clean(name: str) -> str:
+    """The name with folded characters, no spaces and no punctuation."""
+    return _PUNCT.sub("", fold(name))
+
+
+def name_from_title(title: str | None) -> str | None:
+    """``平潭综合实验区2021年度政府信息公开工作年度报告`` → ``平潭综合实验区``."""
+    if not title:
+        return None
+    t = clean(title)
+    t = _YEAR_TITLE.sub("", t)
+    t = _REPORT_WORDS.sub("", t)
+    t = t.removesuffix("关于")
+    return t or None
+
+
+def _strip_government(name: str) -> tuple[str, bool]:
+    for suf in _GOVERNMENT_SUFFIXES:
+        if name.endswith(suf) and len(name) > len(suf):
+            return name[: -len(suf)], True
+    return name, False
+
+
+def regions(name: str) -> list[str]:
+    """The admin units a name starts with: ``淮安市洪泽区人民政府`` → [淮安市, 洪泽区]."""
+    out: list[str] = []
+    pos = 0
+    while pos < len(name):
+        m = _UNIT.match(name, pos)
+        if not m:
+            break
+        unit = m.group(0)
+        if unit in _NOT_UNITS or unit.endswith(_NOT_UNIT_ENDINGS) or _NOT_UNIT_CHARS & set(unit):
+            # the shortest match may have cut a longer unit (沂源县城市管理局: 沂源县 then 城市…)
+            break
+        out.append(unit)
+        pos = m.end()
+    # special areas that are not named by a unit character (平潭综合实验区 already ends with 区)
+    return out
+
+
+def _level_of(units: list[str]) -> str | None:
+    if not units:
+        return None
+    last = units[-1]
+    if last.endswith(("省", "自治区")) or last in _PROVINCE_CITIES:
+        return "省"
+    if last.endswith(("镇", "乡", "街道")):
+        return "乡镇街道"
+    if last.endswith(("县", "旗", "自治县", "自治旗")):
+        return "县"
+    if last.endswith("区"):
+        if len(units) == 1 and last.endswith("综合实验区"):
+            return "市"  # 平潭综合实验区 is administered at prefecture level
+        return "县"
+    if last.endswith("市"):
+        # a 市 inside another 市 is a county-level city (泰安市新泰市)
+        if len(units) >= 2 and units[-2].endswith(("市", "州", "盟", "地区")) and units[-2] not in _PROVINCE_CITIES:
+            return "县"
+        return "市"
+    if last.endswith(("州", "盟", "地区")):
+        return "市"
+    return None
+
+
+def infer(name: str) -> AgencyInfo:
+    """Identity key, region and level of an agency from its name."""
+    n = clean(name)
+    base, gov = _strip_government(n)
+    units = regions(base)
+    region = "".join(units) or None
+    rest = base[len(region) :] if region else base
+    if gov or (region and not rest):
+        # a government (or a bare place name, as titles give it)
+        return AgencyInfo(region or base, region or base, _level_of(units), True)
+    # a department: 沂源县教育和体育局 → region 沂源县
+    return AgencyInfo(n, region, "部门", False)
+
+
+def same_agency(a: str, b: str) -> bool:
+    """Two identity keys of which one names the other with more of its region
+    (洪泽区 and 淮安市洪泽区)."""
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if not long.endswith(short) or len(short) < 2:
+        return False
+    prefix = long[: -len(short)]
+    # the extra prefix must be a whole chain of admin units, not part of a name
+    return "".join(regions(prefix)) == prefix
+
+
+def display_name(names: list[str]) -> str:
+    """The fullest variant that is not the office issuing a government's report (longest, then
+    first in code order): independent of the order in which files arrive."""
+    return sorted(names, key=lambda s: (s.endswith(_OFFICE_SUFFIXES), -len(s), s))[0]
+
+
+@dataclass(frozen=True)
+class Correction:
+    name: str
+    norm_name: str | None = None
+    level: str | None = None
+    region: str | None = None
+    parent: str | None = None
+    is_government: bool | None = None
+
+
+_CSV_COLUMNS = {
+    "name": ("name", "名称", "机关名称", "单位名称"),
+    "norm_name": ("norm_name", "标准名称", "归并为"),
+    "level": ("level", "层级", "级别"),
+    "region": ("region", "地区", "行政区"),
+    "parent": ("parent", "上级", "上级机关", "所属政府"),
+    "is_government": ("is_government", "是否政府", "政府"),
+}
+_TRUE = ("1", "true", "yes", "是", "y")
+
+
+def load_corrections(path: str | Path) -> list[Correction]:
+    """Read a CSV (UTF-8, with or without BOM) whose header names at least ``name``; the other
+    columns (norm_name, level, region, parent, is_government, or their Chinese names) are optional."""
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.DictReader(f)
+        header = {h.strip(): h for h in (reader.fieldnames or [])}
+        cols: dict[str, str] = {}
+        for field, aliases in _CSV_COLUMNS.items():
+            for a in aliases:
+                if a in header:
+                    cols[field] = header[a]
+                    break
+        if "name" not in cols:
+            raise ValueError("机关表缺少 name（名称）列")
+        out: list[Correction] = []
+        for row in reader:
+
+            def get(field: str, row: dict[str, str] = row) -> str | None:
+                v = (row.get(cols[field]) or "").strip() if field in cols else ""
+                return v or None
+
+            name = get("name")
+            if not name:
+                continue
+            gov = get("is_government")
+            out.append(
+                Correction(
+                    name=name,
+                    norm_name=get("norm_name"),
+                    level=get("level"),
+                    region=get("region"),
+                    parent=get("parent"),
+                    is_government=(gov.lower() in _TRUE) if gov else None,
+                )
+            )
+        return out
