@@ -286,17 +286,7 @@ def text_reuse(report: Report, previous: Report | None) -> list[Finding]:
 
 
 def nonzero_cells(report: Report) -> dict[str, Number]:
-    out: dict[str, Number] = {}
-    for tkey, t in report.tables.items():
-        if not t:
-            continue
-        for rkey, r in t.items():
-            if not r:
-                continue
-            for ckey, c in r.items():
-                if c.value is not None and c.value != 0:
-                    out[f"{tkey}.{rkey}.{ckey}"] = c.value
-    return out
+    return {path: c.value for path, c in report.iter_cells() if c.value is not None and c.value != 0}
 
 
 @across_rule("tables_identical", "warning", "表格数据与上年完全相同")

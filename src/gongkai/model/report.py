@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -169,8 +170,8 @@ class Report:
         c = self.cell(table, row, col)
         return c.value if c is not None else None
 
-    def uncertain_cells(self) -> list[tuple[str, Cell]]:
-        out = []
+    def iter_cells(self) -> Iterator[tuple[str, Cell]]:
+        """Every cell read, as (``table.row.column``, cell)."""
         for tkey, t in self.tables.items():
             if not t:
                 continue
@@ -178,9 +179,10 @@ class Report:
                 if not r:
                     continue
                 for ckey, c in r.items():
-                    if c.uncertain:
-                        out.append((f"{tkey}.{rkey}.{ckey}", c))
-        return out
+                    yield f"{tkey}.{rkey}.{ckey}", c
+
+    def uncertain_cells(self) -> list[tuple[str, Cell]]:
+        return [(path, c) for path, c in self.iter_cells() if c.uncertain]
 
     def to_json(self, provenance: bool = True) -> dict[str, Any]:
         tables: dict[str, Any] = {}

@@ -15,8 +15,9 @@ from docx.oxml import OxmlElement  # type: ignore[import-untyped]
 from docx.oxml.ns import qn  # type: ignore[import-untyped]
 from docx.shared import Cm, Pt  # type: ignore[import-untyped]
 
-from gongkai.model.report import Cell, Report
+from gongkai.model.report import Report
 from gongkai.model.template import SECTIONS, TEMPLATES
+from gongkai.render.layout import cell_text
 from gongkai.render.table_layout import TableLayout, table_layout
 
 BODY_FONT = "Noto Serif CJK SC"
@@ -27,20 +28,6 @@ TITLE_SIZE = Pt(18)
 TEXT_WIDTH_CM = 16.0
 TWIPS_PER_CM = 567
 SECTION_TABLES = {"active_disclosure": "active_disclosure", "applications": "applications", "appeals": "appeals"}
-
-
-def cell_text(cell: Cell | None) -> str:
-    """The cell as the document prints it: its raw text when known, else the value."""
-    if cell is None:
-        return ""
-    if cell.raw is not None:
-        return cell.raw
-    if cell.value is None:
-        return ""
-    v = cell.value
-    if isinstance(v, float):
-        return f"{v:.2f}".rstrip("0").rstrip(".")
-    return str(v)
 
 
 def render_docx(report: Report, path: str, repeat_headers: bool = False) -> None:

@@ -44,9 +44,8 @@ def cell_text(cell: Cell | None) -> str:
         return cell.raw
     if cell.value is None:
         return ""
-    if isinstance(cell.value, float):
-        return f"{cell.value:.4f}".rstrip("0").rstrip(".")
-    return str(cell.value)
+    text = str(cell.value)  # Python's shortest exact form: 24252.311082 stays as written
+    return text[:-2] if text.endswith(".0") else text
 
 
 def _value(table: TableCells, key: str, row: str, col: str, colspan: int = 1) -> LCell:
