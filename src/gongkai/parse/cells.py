@@ -57,6 +57,9 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
         if _is_numbering(folded, m):
             continue
         gap = folded[pos : m.start()]
+        if units and _CJK_TEXT.search(gap):
+            # words after the values: the row is over (what follows is prose or the next label)
+            return units, True
         if gap.strip():
             # text between numbers is a hard boundary (a label fragment, a unit word)
             saw_text = True
@@ -74,6 +77,7 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
     return units, saw_text
 
 
+_CJK_TEXT = re.compile(r"[\u4e00-\u9fff]{2,}")
 _LIST_MARK = re.compile(r"[.、．]\s*[\u4e00-\u9fff]")
 
 
@@ -92,9 +96,15 @@ def _with_soft(u: Unit, soft: bool) -> Unit:
     return Unit(u.kind, u.text, u.sign, u.unit, u.offset, soft, u.edge)
 
 
+_WRAPPED = re.compile(r"(?<=[\d增减減])[ \t]*\n(?=[ ]*[\d增减減])")
+"""A line break between two numbers of untabbed text: the text was wrapped, not a cell edge."""
+
+
 def _pieces(text: str) -> list[tuple[str, bool]]:
     """Pieces between hard separators, each with whether its line has tabs (cell edges)."""
     out: list[tuple[str, bool]] = []
+    if "\t" not in text:
+        text = _WRAPPED.sub(" ", text)
     for line in text.split("\n"):
         tabbed = "\t" in line
         out.extend((p, tabbed) for p in line.split("\t"))
