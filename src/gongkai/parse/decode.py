@@ -311,6 +311,7 @@ def decode_table(
             spanning.append(ident)
 
     pruned: dict[str, list[tuple[RowReading, int, int]]] = {}
+    overflow: dict[str, list[RowReading]] = {}
     unbalanced: list[str] = []
     for r in rows:
         for ident in local[r]:
@@ -324,6 +325,10 @@ def decode_table(
         kept = [s for s in scored if s[1] == best_v]
         kept.sort(key=lambda s: (s[2], s[0].cost))
         pruned[r] = kept[:KEEP_PER_ROW]
+        if len(kept) > KEEP_PER_ROW:
+            # readings cut off here could tie with the kept ones: their cells stay open
+            top = (kept[0][2], kept[0][0].cost)
+            overflow[r] = [s[0] for s in kept if (s[2], s[0].cost) == top]
 
     choice: dict[str, RowChoice] = {}
     total_violations = 0
@@ -332,8 +337,9 @@ def decode_table(
         v, winners = _choose(component, pruned, columns, comp_ids)
         total_violations += v
         for r in component:
+            tied = winners[r] + [rd for rd in overflow.get(r, []) if all(rd is not w for w in winners[r])]
             choice[r] = _row_choice(
-                readings[r], winners[r], columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
+                readings[r], tied, columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
             )
     return TableChoice(choice, total_violations, unbalanced)
 
