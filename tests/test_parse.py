@@ -79,3 +79,16 @@ def test_separator_free_table_decodes_exactly(version: str) -> None:
         for c, v in zip(row.values(), values, strict=True):
             if not c.uncertain:
                 assert c.value == v
+
+
+def test_a_negative_count_is_read_as_written_and_flagged() -> None:
+    from gongkai.checks import run_checks
+
+    tpl = TEMPLATES["v2021"]
+    rows = _consistent_rows(tpl, random.Random(3))
+    rows["disclosed"] = [-2, *rows["disclosed"][1:6], rows["disclosed"][6] - 2 - rows["disclosed"][0]]
+    report = parse_document(read_bytes("t.txt", _t3_text(tpl, rows).encode()))
+    cell = report.cell("applications", "disclosed", "natural_person")
+    assert cell is not None and cell.value == -2 and not cell.uncertain
+    report.findings = run_checks(report)
+    assert any(f.rule == "bad_number" and f.where == "applications.disclosed.natural_person" for f in report.findings)

@@ -153,32 +153,25 @@ def bad_number(report: Report) -> Iterator[Finding]:
     tpl = report.spec
     if tpl is None:
         return
-    for key in TABLE_KEYS:
-        cells = report.tables.get(key)
-        if not cells:
+    for path, cell in report.iter_cells():
+        if cell.value is None:
             continue
-        spec = tpl.table(key)
-        for r, row in cells.items():
-            if not row:
-                continue
-            for c, cell in row.items():
-                if cell.value is None:
-                    continue
-                kind = spec.column(c).kind
-                bad = (kind == "count" and (cell.value < 0 or not float(cell.value).is_integer())) or (
-                    kind == "amount" and cell.value < 0
-                )
-                if bad:
-                    yield Finding(
-                        "bad_number",
-                        "error",
-                        f"{key}.{r}.{c}",
-                        f"{table_label(key)}“{row_label(key, r, report.template)}”行"
-                        f"“{col_label(key, c, report.template)}”列的值 {cell.raw} 不是合法的{_KIND_ZH[kind]}",
-                        found=cell.raw,
-                        cells=(f"{key}.{r}.{c}",),
-                        source=cell.source,
-                    )
+        key, r, c = path.split(".")
+        kind = tpl.table(key).column(c).kind
+        bad = (kind == "count" and (cell.value < 0 or not float(cell.value).is_integer())) or (
+            kind == "amount" and cell.value < 0
+        )
+        if bad:
+            yield Finding(
+                "bad_number",
+                "error",
+                path,
+                f"{table_label(key)}“{row_label(key, r, report.template)}”行"
+                f"“{col_label(key, c, report.template)}”列的值 {cell.raw} 不是合法的{_KIND_ZH[kind]}",
+                found=cell.raw,
+                cells=(path,),
+                source=cell.source,
+            )
 
 
 _TITLE_FORM = re.compile(r"(\d{4})年度?政府信息公开工作年度报告$")

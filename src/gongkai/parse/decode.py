@@ -85,6 +85,7 @@ def row_readings(units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair:
     cells may be inserted as blanks (a one-cell-per-line dump that dropped blank cells)."""
     k = len(kinds)
     seq = list(units)
+    as_written = _one_per_cell(seq, k)
     out: list[RowReading] = []
 
     def emit(cells: list[CellReading], cost: float) -> None:
@@ -134,7 +135,9 @@ def row_readings(units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair:
                 for j, p in enumerate(parts):
                     kind = kinds[len(cells) + j]
                     signed = j == 0 and u.sign < 0
-                    if not _valid_part(p, kind, j == 0, j == m - 1, signed):
+                    # when every token is one cell, each is taken as written (a negative count
+                    # is the document's error, for bad_number); cuts must respect the kinds
+                    if not (as_written and m == 1) and not _valid_part(p, kind, j == 0, j == m - 1, signed):
                         ok = False
                         break
                     val = parse_number(p, -1 if signed else 1)
@@ -147,6 +150,10 @@ def row_readings(units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair:
 
     rec(0, [], 0.0)
     return out
+
+
+def _one_per_cell(units: Sequence[Unit], k: int) -> bool:
+    return sum(1 for u in units if u.kind in ("number", "blank")) == k
 
 
 def _sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
