@@ -11,8 +11,6 @@ from gongkai.model.report import Finding, Report
 from gongkai.model.template import SECTIONS, TABLE_KEYS, TEMPLATES, template_for_year
 from gongkai.model.text import fold
 
-TABLE_SECTION = {"active_disclosure": "active_disclosure", "applications": "applications", "appeals": "appeals"}
-
 
 @rule("section_missing", "error", "六个部分齐全")
 def section_missing(report: Report) -> Iterator[Finding]:

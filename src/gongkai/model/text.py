@@ -100,10 +100,6 @@ def to_simplified(text: str) -> str:
     return text.translate(_SIMPLIFY)
 
 
-def is_space(ch: str) -> bool:
-    return ch in _WS or ch.isspace()
-
-
 def squeeze(text: str) -> tuple[str, list[int]]:
     """Fold ``text`` and drop whitespace; return the folded text and, for each of its
     characters, the offset of the character it came from in ``text``."""
@@ -119,10 +115,6 @@ def squeeze(text: str) -> tuple[str, list[int]]:
 def fold(text: str) -> str:
     """Folded form of a (short) string such as a label; cached because labels repeat."""
     return squeeze(text)[0]
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)
 
 
 _CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]"

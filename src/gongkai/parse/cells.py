@@ -170,19 +170,6 @@ def parse_number(text: str, sign: int = 1) -> int | float | None:
         return None
 
 
-def parse_cell_text(text: str) -> tuple[int | float | None, bool, str | None, bool]:
-    """One grid cell's text → (value, blank, unit, ok). ``ok`` is False for text that is
-    neither a number nor a blank marker."""
-    s = unicodedata.normalize("NFKC", text).strip().replace(" ", "")
-    if s in BLANK_MARKERS or _BLANK_TOKEN.match(s):
-        return None, True, None, True
-    m = _NUMBER.fullmatch(s)
-    if not m:
-        return None, False, None, False
-    sign = -1 if m.group("sign") in ("减", "減", "-", "−") else 1
-    return parse_number(m.group("num"), sign), False, m.group("unit"), True
-
-
 def line_fields(raw: str, offset: int = 0) -> list[tuple[str, int]] | None:
     """The tab-separated fields that follow a row label on its own line (with offsets), or
     None when the label's line is not a tab-separated row. The text between the label and the

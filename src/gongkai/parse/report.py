@@ -32,11 +32,10 @@ def detect_template(folded: str, year: int | None) -> tuple[str | None, str]:
     return (t.version, "report year") if t else (None, "unknown")
 
 
-def _prose(stream: Stream, exclude: list[tuple[int, int]]) -> str:
-    """Stream text outside grids and outside the given (text) ranges."""
-    cuts = sorted([*stream.grid_spans, *exclude])
+def _prose(stream: Stream) -> str:
+    """Stream text outside grids."""
     out, pos = [], 0
-    for a, b in cuts:
+    for a, b in stream.grid_spans:
         if a > pos:
             out.append(stream.text[pos:a])
         pos = max(pos, b)
@@ -105,7 +104,7 @@ def parse_document(doc: Document) -> Report:
 
     regions = table_regions(stream, hits, tpl)
     # facts need a count word after the number (``3件``), which table rows do not carry
-    report.facts = extract_facts(_prose(stream, []))
+    report.facts = extract_facts(_prose(stream))
     facts_by_key: dict[str, float | int] = {}
     for f in report.facts:
         facts_by_key.setdefault(f.key, f.value)

@@ -47,10 +47,6 @@ class Stream:
         """First folded position at or after text ``offset``."""
         return bisect.bisect_left(self.index, offset)
 
-    def in_grid(self, offset: int) -> bool:
-        i = bisect.bisect_right(self.grid_spans, (offset, 1 << 60)) - 1
-        return i >= 0 and self.grid_spans[i][0] <= offset < self.grid_spans[i][1]
-
 
 PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"

@@ -147,9 +147,7 @@ def _region_text(stream: Stream, m: Match, end_folded: int) -> tuple[str, int]:
     return stream.text[start:end], start
 
 
-def _cells_from_choice(
-    stream: Stream, choice: RowChoice, cols: tuple[str, ...], raw_region: str, units: list[Unit]
-) -> dict[str, Cell]:
+def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...], raw_region: str) -> dict[str, Cell]:
     out: dict[str, Cell] = {}
     for j, col in enumerate(cols):
         cr = choice.reading.cells[j]
@@ -254,7 +252,7 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
             decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], "unreadable", 0.0, 0))
             continue
         ch = choice.rows[key]
-        cells[key] = _cells_from_choice(stream, ch, cols[key], raw, units)
+        cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
         if ch.method != "direct":
             decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
         if ch.tied:
@@ -321,7 +319,7 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
         decisions.append(Decision("appeals", raw.strip()[:80], "unreadable", 0.0, 0))
     else:
         ch = choice.rows[T4_ROW]
-        flat = _cells_from_choice(stream, ch, flat_cols, raw, units)
+        flat = _cells_from_choice(stream, ch, flat_cols, raw)
         if ch.method != "direct":
             decisions.append(Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
     for g in APPEALS.rows:

@@ -17,7 +17,7 @@ from docx.shared import Cm, Pt  # type: ignore[import-untyped]
 
 from gongkai.model.report import Report
 from gongkai.model.template import SECTIONS, TEMPLATES
-from gongkai.render.layout import cell_text
+from gongkai.render.layout import TABLE_OF_SECTION, cell_text
 from gongkai.render.table_layout import TableLayout, table_layout
 
 BODY_FONT = "Noto Serif CJK SC"
@@ -27,7 +27,6 @@ TABLE_SIZE = Pt(8)
 TITLE_SIZE = Pt(18)
 TEXT_WIDTH_CM = 16.0
 TWIPS_PER_CM = 567
-SECTION_TABLES = {"active_disclosure": "active_disclosure", "applications": "applications", "appeals": "appeals"}
 
 
 def render_docx(report: Report, path: str, repeat_headers: bool = False) -> None:
@@ -53,7 +52,7 @@ def render_docx(report: Report, path: str, repeat_headers: bool = False) -> None
         for line in text.split("\n"):
             if line.strip():
                 _para(doc, line.strip(), BODY_FONT, BODY_SIZE, indent=True)
-        tkey = SECTION_TABLES.get(spec.key)
+        tkey = TABLE_OF_SECTION.get(spec.key)
         if tkey is not None and report.tables.get(tkey) is not None:
             _table(doc, table_layout(template, tkey), report, repeat_headers)
             doc.add_paragraph()
