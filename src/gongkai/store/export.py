@@ -13,12 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gongkai.model.template import SECTIONS, TABLE_KEYS, TEMPLATES, V2019, V2021
-from gongkai.store.queries import Filters, _apply
-from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, SourceFileRow
+from gongkai.store.queries import Filters, _apply, reports_with_counts
+from gongkai.store.schema import Agency, CellRow, ReportVersion, SourceFileRow
 
 FORMATS = ("csv", "xlsx", "parquet", "json")
 XLSX_MAX_ROWS = 1_000_000
@@ -91,41 +91,22 @@ def wide_columns() -> list[Column]:
 
 
 def _meta_query(f: Filters | None) -> Any:
-    counts = (
-        select(
-            FindingRow.report_id.label("rid"),
-            *(
-                func.sum(case((FindingRow.severity == sev, 1), else_=0)).label(sev)
-                for sev in ("error", "warning", "info")
-            ),
-        )
-        .group_by(FindingRow.report_id)
-        .subquery()
-    )
-    q = (
-        select(
-            ReportVersion.id,
-            Agency.name,
-            ReportVersion.agency_name,
-            Agency.region,
-            Agency.level,
-            Agency.is_government,
-            ReportVersion.year,
-            ReportVersion.template,
-            ReportVersion.title,
-            ReportVersion.signed_on,
-            ReportVersion.published_on,
-            SourceFileRow.location,
-            SourceFileRow.sha256,
-            SourceFileRow.format,
-            ReportVersion.parser_version,
-            counts.c.error,
-            counts.c.warning,
-            counts.c.info,
-        )
-        .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
-        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .outerjoin(counts, counts.c.rid == ReportVersion.id)
+    q = reports_with_counts(
+        ReportVersion.id,
+        Agency.name,
+        ReportVersion.agency_name,
+        Agency.region,
+        Agency.level,
+        Agency.is_government,
+        ReportVersion.year,
+        ReportVersion.template,
+        ReportVersion.title,
+        ReportVersion.signed_on,
+        ReportVersion.published_on,
+        SourceFileRow.location,
+        SourceFileRow.sha256,
+        SourceFileRow.format,
+        ReportVersion.parser_version,
     )
     return _apply(q, f).order_by(Agency.name, ReportVersion.year, SourceFileRow.sha256)
 

@@ -58,35 +58,36 @@ def _dismissed() -> Any:
     )
 
 
-def reports(s: Session, f: Filters | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """Current reports with their agency and finding counts, by agency then year."""
+def reports_with_counts(*columns: Any) -> Any:
+    """``columns`` of each report (with its source file and agency joined), followed by its
+    error, warning and info finding counts."""
     counts = (
         select(
             FindingRow.report_id.label("rid"),
-            _count("error").label("errors"),
-            _count("warning").label("warnings"),
-            _count("info").label("infos"),
+            *(_count(sev).label(sev) for sev in ("error", "warning", "info")),
         )
         .group_by(FindingRow.report_id)
         .subquery()
     )
-    q = (
-        select(
-            ReportVersion.id,
-            Agency.name,
-            Agency.region,
-            Agency.level,
-            ReportVersion.year,
-            ReportVersion.template,
-            SourceFileRow.location,
-            SourceFileRow.format,
-            counts.c.errors,
-            counts.c.warnings,
-            counts.c.infos,
-        )
+    return (
+        select(*columns, counts.c.error, counts.c.warning, counts.c.info)
         .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
         .outerjoin(counts, counts.c.rid == ReportVersion.id)
+    )
+
+
+def reports(s: Session, f: Filters | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """Current reports with their agency and finding counts, by agency then year."""
+    q = reports_with_counts(
+        ReportVersion.id,
+        Agency.name,
+        Agency.region,
+        Agency.level,
+        ReportVersion.year,
+        ReportVersion.template,
+        SourceFileRow.location,
+        SourceFileRow.format,
     )
     q = _apply(q, f).order_by(Agency.name, ReportVersion.year, ReportVersion.id)
     if limit:
