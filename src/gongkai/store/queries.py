@@ -99,31 +99,20 @@ def reports(s: Session, f: Filters | None = None, limit: int | None = None) -> l
 GROUPS = {"rule": FindingRow.rule, "agency": Agency.name, "severity": FindingRow.severity}
 
 
-def finding_groups(s: Session, by: str, f: Filters | None = None) -> list[dict[str, Any]]:
-    """Finding counts grouped by rule, agency or severity (dismissed ones counted apart)."""
-    f = f or Filters()
-    col = GROUPS[by]
-    v = aliased(Verdict)
+def _filtered_findings(f: Filters, verdict: Any, *columns: Any) -> Any:
+    """``columns`` over findings joined to their report, agency and reviewer's verdict
+    (``verdict`` is the Verdict entity or an alias of it), with the filters applied."""
     q = (
-        select(
-            col,
-            _count("error"),
-            _count("warning"),
-            _count("info"),
-            func.count(FindingRow.id),
-            func.count(func.distinct(FindingRow.report_id)),
-            func.sum(case((v.verdict == "dismissed", 1), else_=0)),
-            func.sum(case((v.verdict == "confirmed", 1), else_=0)),
-        )
+        select(*columns)
         .select_from(FindingRow)
         .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
         .outerjoin(
-            v,
+            verdict,
             and_(
-                v.source_file_id == ReportVersion.source_file_id,
-                v.rule == FindingRow.rule,
-                v.location == FindingRow.location,
+                verdict.source_file_id == ReportVersion.source_file_id,
+                verdict.rule == FindingRow.rule,
+                verdict.location == FindingRow.location,
             ),
         )
     )
@@ -132,6 +121,26 @@ def finding_groups(s: Session, by: str, f: Filters | None = None) -> list[dict[s
         q = q.where(FindingRow.rule == f.rule)
     if f.severity:
         q = q.where(FindingRow.severity == f.severity)
+    return q
+
+
+def finding_groups(s: Session, by: str, f: Filters | None = None) -> list[dict[str, Any]]:
+    """Finding counts grouped by rule, agency or severity (dismissed ones counted apart)."""
+    f = f or Filters()
+    col = GROUPS[by]
+    v = aliased(Verdict)
+    q = _filtered_findings(
+        f,
+        v,
+        col,
+        _count("error"),
+        _count("warning"),
+        _count("info"),
+        func.count(FindingRow.id),
+        func.count(func.distinct(FindingRow.report_id)),
+        func.sum(case((v.verdict == "dismissed", 1), else_=0)),
+        func.sum(case((v.verdict == "confirmed", 1), else_=0)),
+    )
     q = q.group_by(col).order_by(func.count(FindingRow.id).desc(), col)
     keys = ("group", "errors", "warnings", "infos", "total", "reports", "dismissed", "confirmed")
     return [dict(zip(keys, row, strict=True)) for row in s.execute(q)]
@@ -140,37 +149,22 @@ def finding_groups(s: Session, by: str, f: Filters | None = None) -> list[dict[s
 def findings(s: Session, f: Filters | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """Findings one by one, with the reviewer's verdict when there is one."""
     f = f or Filters()
-    q = (
-        select(
-            FindingRow.id,
-            Agency.name,
-            ReportVersion.year,
-            FindingRow.rule,
-            FindingRow.severity,
-            FindingRow.location,
-            FindingRow.message,
-            FindingRow.expected,
-            FindingRow.found,
-            FindingRow.scope,
-            Verdict.verdict,
-            Verdict.comment,
-        )
-        .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
-        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .outerjoin(
-            Verdict,
-            and_(
-                Verdict.source_file_id == ReportVersion.source_file_id,
-                Verdict.rule == FindingRow.rule,
-                Verdict.location == FindingRow.location,
-            ),
-        )
+    q = _filtered_findings(
+        f,
+        Verdict,
+        FindingRow.id,
+        Agency.name,
+        ReportVersion.year,
+        FindingRow.rule,
+        FindingRow.severity,
+        FindingRow.location,
+        FindingRow.message,
+        FindingRow.expected,
+        FindingRow.found,
+        FindingRow.scope,
+        Verdict.verdict,
+        Verdict.comment,
     )
-    q = _apply(q, Filters(f.region, f.level, f.year, f.agency))
-    if f.rule:
-        q = q.where(FindingRow.rule == f.rule)
-    if f.severity:
-        q = q.where(FindingRow.severity == f.severity)
     q = q.order_by(Agency.name, ReportVersion.year, FindingRow.id)
     if limit:
         q = q.limit(limit)
