@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from gongkai.testing.compare import RuleStats, compare_tables, score_findings
-from gongkai.testing.corpus import _readings, make_document, undecidable_cells
+from gongkai.testing.corpus import make_document, undecidable_cells
+from gongkai.testing.determined import count_splits
 
 REVIEW = {"upheld": 1, "corrected": 0, "other": None, "pending": 0, "total": 1}
 EXPECTED = {"appeals": {"review": REVIEW}, "applications": None}
@@ -38,8 +39,15 @@ def test_uncertain_best_reading_that_is_not_the_documents_is_wrong() -> None:
     assert compare_tables(EXPECTED, got).wrong == 1
 
 
-def test_skipped_cells_are_not_scored() -> None:
-    assert compare_tables(EXPECTED, _got(upheld=9), skip=["appeals.review.upheld"]).total == 4
+def test_skipped_cells_are_not_scored_unless_confidently_wrong() -> None:
+    skip = ["appeals.review.upheld"]
+    assert compare_tables(EXPECTED, _got(), skip=skip).total == 4
+    unsure = _got(upheld=None)
+    unsure["uncertain"] = [{"where": "appeals.review.upheld"}]
+    assert compare_tables(EXPECTED, unsure, skip=skip).total == 4
+    # a value the document does not determine, claimed as certain and not the document's
+    s = compare_tables(EXPECTED, _got(upheld=9), skip=skip)
+    assert (s.total, s.wrong) == (5, 1)
 
 
 def test_findings_uncertain_counts_for_recall_not_as_false_positive() -> None:
@@ -52,13 +60,13 @@ def test_findings_uncertain_counts_for_recall_not_as_false_positive() -> None:
     assert stats["t4_total"].fp == 1
 
 
-def test_run_readings() -> None:
-    assert _readings("000", 3) == 1
-    assert _readings("693665", 3) == 2  # at least two readings
-    assert _readings("35-15", 2) == 1
+def test_runcount_splits() -> None:
+    assert count_splits("000", 3) == 1
+    assert count_splits("693665", 3) == 2  # at least two readings
+    assert count_splits("35-15", 2) == 1
 
 
-def test_undecidable_only_where_cells_run_together() -> None:
+def test_undecidable_only_where_cells_run_together_or_blanks_vanish() -> None:
     assert undecidable_cells(make_document(1, "tsv", "none")) == set()
-    flat = undecidable_cells(make_document(1, "flat", "none"))
-    assert flat and all(p.startswith("active_disclosure.") for p in flat)
+    assert undecidable_cells(make_document(1, "flat", "none"))
+    assert undecidable_cells(make_document(1, "pdftext", "blank_zeros"))

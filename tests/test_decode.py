@@ -5,9 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gongkai.model.template import V2021
+import gongkai.parse.decode as decode_mod
+from gongkai.model.template import V2021, Identity
 from gongkai.parse.cells import region_units
-from gongkai.parse.decode import decode_table, readings_for_row, row_readings
+from gongkai.parse.decode import BLANK_OR_ZERO, RowReading, decode_table, readings_for_row, row_readings
 
 T3 = V2021.table("applications")
 T3_COLS = {r.key: tuple(c.key for c in T3.columns) for r in T3.rows}
@@ -105,3 +106,83 @@ def test_any_concatenated_row_decodes_to_a_balanced_reading_containing_the_truth
             assert got[j] == row[j]
         else:
             assert row[j] in rc.uncertain[col]
+
+
+# --- blanks that leave no trace, and the exact solver ------------------------------------
+
+MINI_COLS = ("a", "b", "c", "total")
+MINI_ROWS = ("x", "y", "sum")
+
+
+def _mini_identities() -> list[Identity]:
+    """Each row's total; and per column, row ``sum`` = ``x`` + ``y`` (like table 3's balance)."""
+    out = [Identity("row_total", f"t.{r}", tuple((r, c) for c in MINI_COLS[:-1]), ((r, "total"),)) for r in MINI_ROWS]
+    out += [Identity("column", f"t.{c}", (("x", c), ("y", c)), (("sum", c),)) for c in MINI_COLS]
+    return out
+
+
+def _printed(values: list[int], blank: list[bool]) -> str:
+    """Space-separated, blank cells leaving no trace (PDF text without layout)."""
+    return " ".join(str(v) for v, b in zip(values, blank, strict=True) if not b)
+
+
+def _mini_readings(rows: dict[str, tuple[list[int], list[bool]]]) -> dict[str, list[RowReading]]:
+    return {
+        r: row_readings(region_units(_printed(v, b)), ["count"] * 4, allow_repair=True) for r, (v, b) in rows.items()
+    }
+
+
+def test_zero_or_blank_is_left_open_but_sums_are_settled() -> None:
+    # x = 2 . 0 2 printed "2 0 2": the 2 is column a (the sums say so), but which of b, c is blank?
+    rows = {"x": ([2, 0, 0, 2], [False, True, False, False]), "y": ([1, 1, 0, 2], [False] * 4)}
+    rows["sum"] = ([3, 1, 0, 4], [False] * 4)
+    choice = decode_table(_mini_readings(rows), dict.fromkeys(MINI_ROWS, MINI_COLS), _mini_identities())
+    x = choice.rows["x"]
+    assert x.reading.cells[0].value == 2 and x.reading.cells[3].value == 2
+    assert set(x.uncertain) == {"b", "c"}
+    assert all({v or 0 for v in cands} == {0} for cands in x.uncertain.values())
+    assert x.method == BLANK_OR_ZERO
+
+
+def _mini_tables() -> st.SearchStrategy[dict[str, tuple[list[int], list[bool]]]]:
+    small = st.integers(0, 3)
+
+    def build(xs: list[int], ys: list[int], blanks: list[bool]) -> dict[str, tuple[list[int], list[bool]]]:
+        x, y = [*xs, sum(xs)], [*ys, sum(ys)]
+        s = [a + b for a, b in zip(x, y, strict=True)]
+        out: dict[str, tuple[list[int], list[bool]]] = {}
+        for i, (r, vals) in enumerate((("x", x), ("y", y), ("sum", s))):
+            out[r] = (vals, [v == 0 and blanks[4 * i + j] for j, v in enumerate(vals)])
+        return out
+
+    return st.builds(
+        build,
+        st.lists(small, min_size=3, max_size=3),
+        st.lists(small, min_size=3, max_size=3),
+        st.lists(st.booleans(), min_size=12, max_size=12),
+    )
+
+
+@given(_mini_tables(), st.booleans())
+@settings(max_examples=60, deadline=None)
+def test_solver_agrees_with_enumeration(rows: dict[str, tuple[list[int], list[bool]]], defect: bool) -> None:
+    if defect:  # a planted error: the sum row's total off by one
+        vals, blank = rows["sum"]
+        rows["sum"] = ([*vals[:3], vals[3] + 1], [*blank[:3], False])
+    readings = _mini_readings(rows)
+    cols = dict.fromkeys(MINI_ROWS, MINI_COLS)
+    enumerated = decode_table(readings, cols, _mini_identities())
+    original = decode_mod.MAX_JOINT_COMBINATIONS
+    decode_mod.MAX_JOINT_COMBINATIONS = 0  # every component to the solver
+    try:
+        solved = decode_table(readings, cols, _mini_identities())
+    finally:
+        decode_mod.MAX_JOINT_COMBINATIONS = original
+    assert solved.violations == enumerated.violations
+    assert solved.broken_rules == enumerated.broken_rules
+    for r in MINI_ROWS:
+        e, s = enumerated.rows[r], solved.rows[r]
+        assert set(e.uncertain) == set(s.uncertain)
+        for j, col in enumerate(MINI_COLS):
+            if col not in e.uncertain:
+                assert e.reading.cells[j].value == s.reading.cells[j].value

@@ -25,6 +25,8 @@ def _identities(report: Report, rule_id: str) -> list[tuple[str, Identity]]:
 
 def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
     pending: list[str] = []
+    pending_tables: list[str] = []
+    reported: set[str] = set()
     for table, ident in _identities(report, rule_id):
         ev = evaluate(report, table, ident)
         refs = tuple(f"{table}.{r}.{c}" for r, c in (*ident.lhs, *ident.rhs))
@@ -39,9 +41,11 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
                     cells=refs,
                     uncertain=True,
                 )
+                reported.add(table)
                 continue
             # a row that is missing entirely is reported by table_incomplete; say once what was not checked
             pending.append(ident.name)
+            pending_tables.append(table)
             continue
         if ev.holds:
             continue
@@ -57,6 +61,19 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
             msg += "；涉及识别置信度较低的数字，请对照原件核实"
             severity, uncertain = "warning", True
         yield Finding(rule_id, severity, where, msg, fmt(ev.rhs), fmt(ev.lhs), refs, uncertain)  # type: ignore[arg-type]
+        reported.add(table)
+    for table in list(dict.fromkeys(pending_tables)):
+        if table not in reported and rule_id in report.broken_rules.get(table, ()):
+            yield Finding(
+                rule_id,
+                "error",
+                table,
+                f"{TABLE_TITLES[table]}的单元格边界丢失，各种划分方式中最好的读法也都不满足"
+                f"“{RULE_TITLES[rule_id]}”，统计表本身有误（具体是哪一行或哪一栏无法确定）",
+                uncertain=True,
+            )
+            kept = [(p, t) for p, t in zip(pending, pending_tables, strict=True) if t != table]
+            pending, pending_tables = [p for p, _ in kept], [t for _, t in kept]
     if pending:
         yield Finding(
             "not_checkable",
@@ -67,6 +84,8 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
             uncertain=True,
         )
 
+
+TABLE_TITLES = {"applications": "表三（依申请公开情况）", "appeals": "表四（行政复议、行政诉讼情况）"}
 
 RULE_TITLES = {
     "t3_balance": "第一项加第二项之和等于第三项加第四项之和",

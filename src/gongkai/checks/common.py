@@ -71,7 +71,13 @@ def evaluate(report: Report, table: str, ident: Identity) -> Evaluation:
                 ev.missing.append(path)
                 continue
             if cell.uncertain:
-                ev.uncertain.append(path)
+                settled = cell.settled_value()
+                if settled is None:
+                    ev.uncertain.append(path)
+                    continue
+                # blank or 0, the document does not show which: either way it adds 0
+                ev.blanks.append(path)
+                total += settled
                 continue
             if cell.blank or cell.value is None:
                 if cell.blank:

@@ -62,6 +62,12 @@ class Cell:
     def known(self) -> bool:
         return self.value is not None and self.uncertain is None
 
+    def settled_value(self) -> Number | None:
+        """What the cell adds to a sum when its candidates differ only as blank vs the same
+        number (``0`` or blank): that number; None when the candidates differ in value."""
+        values = {c or 0 for c in self.candidates}
+        return values.pop() if self.uncertain and len(values) == 1 else None
+
 
 TableCells = dict[str, dict[str, Cell] | None]
 
@@ -147,6 +153,9 @@ class Report:
     """Rows left uncertain: every equally good reading (``table.row`` → column values)."""
     unbalanced: list[str] = field(default_factory=list)
     """Identity names (``appeals.review``) that fail however an ambiguous row is read."""
+    broken_rules: dict[str, list[str]] = field(default_factory=dict)
+    """Per table, rules that some identity breaks however the table is read, though which
+    identity depends on the reading."""
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Statements of the document that checks need (statistics period, etc.)."""

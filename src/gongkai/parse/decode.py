@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 
 from gongkai.model.template import CellKind, Identity
 from gongkai.parse.cells import Unit, parse_number
+from gongkai.parse.joint import Equation, Option, solve
 
 MAX_READINGS_PER_ROW = 20_000
 """Enumeration bound per row; a run longer than this allows is left uncertain."""
-MAX_JOINT_COMBINATIONS = 50_000
+MAX_JOINT_COMBINATIONS = 2_000
+"""Products of row readings up to this size are enumerated; larger ones go to the solver."""
 KEEP_PER_ROW = 64
 """Readings kept per row after the row's own identity has filtered them."""
 COST_SPLIT = 1.0
@@ -63,7 +65,7 @@ def _valid_part(s: str, kind: CellKind, first: bool, last: bool, signed: bool) -
     return s == "0" or not s.startswith("0")
 
 
-def _splits(digits: str, m: int) -> Iterator[tuple[str, ...]]:
+def splits(digits: str, m: int) -> Iterator[tuple[str, ...]]:
     """All ways to cut ``digits`` into ``m`` non-empty parts (a decimal part stays whole)."""
     if m == 1:
         yield (digits,)
@@ -74,7 +76,7 @@ def _splits(digits: str, m: int) -> Iterator[tuple[str, ...]]:
         head = digits[:i]
         if len(head) > 1 and head.startswith("0"):
             break
-        for rest in _splits(digits[i:], m - 1):
+        for rest in splits(digits[i:], m - 1):
             yield (head, *rest)
 
 
@@ -129,7 +131,7 @@ def row_readings(units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair:
         for m in range(1, max(max_parts, 0) + 1):
             if "," in u.text and m > 1:
                 break
-            for parts in _splits(digits, m):
+            for parts in splits(digits, m):
                 new: list[CellReading] = []
                 ok = True
                 for j, p in enumerate(parts):
@@ -156,7 +158,7 @@ def _one_per_cell(units: Sequence[Unit], k: int) -> bool:
     return sum(1 for u in units if u.kind in ("number", "blank")) == k
 
 
-def _sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
+def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
     """Cuts of ``digits`` into ``n_parts`` numbers followed by their sum (choose the total
     first, then split the rest under it: far fewer candidates than cutting blindly)."""
     n = len(digits)
@@ -190,7 +192,7 @@ def _sum_groups_runs(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, 
         return
     need_after = sum(groups[1:])
     for cut in range(groups[0], len(digits) - need_after + 1):
-        for head in _sum_run(digits[:cut], groups[0] - 1):
+        for head in sum_run(digits[:cut], groups[0] - 1):
             for rest in _sum_groups_runs(digits[cut:], groups[1:]):
                 yield (*head, *rest)
 
@@ -277,6 +279,10 @@ def violations(identities: Sequence[Identity], values: Values) -> int:
     return sum(1 for i in identities if holds(i, values) is False)
 
 
+BLANK_OR_ZERO = "blank or 0 (positions lost)"
+"""The numbers are settled, but not which of the row's zero cells were printed blank."""
+
+
 @dataclass
 class RowChoice:
     reading: RowReading
@@ -296,6 +302,9 @@ class TableChoice:
     unbalanced: list[str] = field(default_factory=list)
     """Identities that fail under every reading of their row: a defect of the document even
     though the row's cells cannot be told apart."""
+    broken_rules: list[str] = field(default_factory=list)
+    """Rules of which every best reading of the table breaks some identity (which one may
+    depend on the reading): a defect whose place the document leaves open."""
 
 
 def decode_table(
@@ -317,15 +326,19 @@ def decode_table(
         else:
             spanning.append(ident)
 
+    # readings that differ only in where a blank sits among zeros weigh the same in every
+    # identity: search over one of each, and let the others tie at the end
+    classes = {r: numeric_classes(readings[r]) for r in rows}
     pruned: dict[str, list[tuple[RowReading, int, int]]] = {}
     overflow: dict[str, list[RowReading]] = {}
     unbalanced: list[str] = []
     for r in rows:
+        reps = list(classes[r])
         for ident in local[r]:
-            if all(holds(ident, _row_values(r, columns[r], rd)) is False for rd in readings[r]):
+            if all(holds(ident, _row_values(r, columns[r], rd)) is False for rd in reps):
                 unbalanced.append(ident.name)
         scored = []
-        for rd in readings[r]:
+        for rd in reps:
             vals = _row_values(r, columns[r], rd)
             scored.append((rd, violations(local[r], vals), _hint_misses(vals, hints)))
         best_v = min(s[1] for s in scored)
@@ -339,16 +352,43 @@ def decode_table(
 
     choice: dict[str, RowChoice] = {}
     total_violations = 0
+    broken_rules: list[str] = []
     for component in _components(rows, spanning):
         comp_ids = [i for i in spanning if _rows_of(i) <= set(component)]
-        v, winners = _choose(component, pruned, columns, comp_ids)
+        v, winners, exhaustive, always = _choose(component, pruned, columns, comp_ids, local)
         total_violations += v
+        broken_rules.extend(x for x in sorted(always) if x not in broken_rules)
         for r in component:
+            if exhaustive:
+                # an identity of the row broken by every best reading is broken however it is read
+                for ident in local[r]:
+                    broken = all(holds(ident, _row_values(r, columns[r], rd)) is False for rd in winners[r])
+                    if broken and ident.name not in unbalanced:
+                        unbalanced.append(ident.name)
             tied = winners[r] + [rd for rd in overflow.get(r, []) if all(rd is not w for w in winners[r])]
             choice[r] = _row_choice(
-                readings[r], tied, columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
+                len(classes[r]),
+                [m for rd in tied for m in classes[r][rd]],
+                tied,
+                columns[r],
+                v,
+                hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints),
             )
-    return TableChoice(choice, total_violations, unbalanced)
+    return TableChoice(choice, total_violations, unbalanced, broken_rules)
+
+
+def numeric_classes(readings: list[RowReading]) -> dict[RowReading, list[RowReading]]:
+    """Group readings by the numbers they give (blank as 0): each group's cheapest reading
+    stands for it, with the equally cheap ones it cannot be told apart from."""
+    groups: dict[tuple[int | float, ...], list[RowReading]] = {}
+    for rd in readings:
+        groups.setdefault(tuple(c.value or 0 for c in rd.cells), []).append(rd)
+    out: dict[RowReading, list[RowReading]] = {}
+    for members in groups.values():
+        cheapest = min(m.cost for m in members)
+        tied = [m for m in members if m.cost == cheapest]
+        out[tied[0]] = tied
+    return out
 
 
 Scored = tuple[RowReading, int, int]
@@ -379,49 +419,120 @@ def _components(rows: list[str], spanning: Sequence[Identity]) -> list[list[str]
 
 
 def _choose(
-    rows: list[str], pruned: dict[str, list[Scored]], columns: dict[str, tuple[str, ...]], ids: Sequence[Identity]
-) -> tuple[int, dict[str, list[RowReading]]]:
-    """Best readings of linked rows: (violations, for each row the readings that tie for best)."""
-
-    def score(combo: dict[str, Scored]) -> tuple[int, int, float]:
-        vals: Values = {}
-        for r, (rd, _, _) in combo.items():
-            vals.update(_row_values(r, columns[r], rd))
-        v = violations(ids, vals) + sum(s[1] for s in combo.values())
-        return v, sum(s[2] for s in combo.values()), sum(s[0].cost for s in combo.values())
-
+    rows: list[str],
+    pruned: dict[str, list[Scored]],
+    columns: dict[str, tuple[str, ...]],
+    ids: Sequence[Identity],
+    local: dict[str, list[Identity]],
+) -> tuple[int, dict[str, list[RowReading]], bool, set[str]]:
+    """Best readings of linked rows: (violations, for each row the readings that tie for best,
+    whether those are all the readings that tie, the rules every best reading breaks)."""
     fixed = {r: pruned[r][0] for r in rows if len(pruned[r]) == 1}
     open_rows = [r for r in rows if len(pruned[r]) > 1]
     n_comb = 1
     for r in open_rows:
         n_comb *= len(pruned[r])
-    winners: dict[str, list[RowReading]] = {r: [] for r in rows}
     if n_comb <= MAX_JOINT_COMBINATIONS:
-        best: list[dict[str, Scored]] = []
-        best_score: tuple[int, int, float] | None = None
-        for pick in itertools.product(*(pruned[r] for r in open_rows)):
-            combo = dict(fixed)
-            combo.update(zip(open_rows, pick, strict=True))
-            sc = score(combo)
-            if best_score is None or sc < best_score:
-                best_score, best = sc, [combo]
-            elif sc == best_score:
-                best.append(combo)
-        for combo in best:
-            for r in rows:
-                if all(combo[r][0] is not w for w in winners[r]):
-                    winners[r].append(combo[r][0])
-        return (best_score or (0, 0, 0.0))[0], winners
-    # too many combinations: coordinate descent, one open row at a time
+        v, winners, always = _enumerate(rows, fixed, open_rows, pruned, columns, ids, local)
+        return v, winners, True, always
+    exact = _solve(rows, pruned, columns, ids, local)
+    if exact is not None:
+        return exact[0], exact[1], False, exact[2]  # the solver proves which cells vary, not every tie
+    return (*_open_rows(rows, fixed, open_rows, pruned, columns, ids), False, set())
+
+
+def _score(
+    combo: dict[str, Scored], columns: dict[str, tuple[str, ...]], ids: Sequence[Identity]
+) -> tuple[int, int, float]:
+    vals: Values = {}
+    for r, (rd, _, _) in combo.items():
+        vals.update(_row_values(r, columns[r], rd))
+    v = violations(ids, vals) + sum(s[1] for s in combo.values())
+    return v, sum(s[2] for s in combo.values()), sum(s[0].cost for s in combo.values())
+
+
+def _enumerate(
+    rows: list[str],
+    fixed: dict[str, Scored],
+    open_rows: list[str],
+    pruned: dict[str, list[Scored]],
+    columns: dict[str, tuple[str, ...]],
+    ids: Sequence[Identity],
+    local: dict[str, list[Identity]],
+) -> tuple[int, dict[str, list[RowReading]], set[str]]:
+    """Every combination, scored: for small products."""
+    winners: dict[str, list[RowReading]] = {r: [] for r in rows}
+    best: list[dict[str, Scored]] = []
+    best_score: tuple[int, int, float] | None = None
+    for pick in itertools.product(*(pruned[r] for r in open_rows)):
+        combo = dict(fixed)
+        combo.update(zip(open_rows, pick, strict=True))
+        sc = _score(combo, columns, ids)
+        if best_score is None or sc < best_score:
+            best_score, best = sc, [combo]
+        elif sc == best_score:
+            best.append(combo)
+    always: set[str] | None = None
+    for combo in best:
+        for r in rows:
+            if all(combo[r][0] is not w for w in winners[r]):
+                winners[r].append(combo[r][0])
+        rules = _broken_rules(combo, columns, [*ids, *(i for r in rows for i in local[r])])
+        always = rules if always is None else always & rules
+    return (best_score or (0, 0, 0.0))[0], winners, always or set()
+
+
+def _broken_rules(combo: dict[str, Scored], columns: dict[str, tuple[str, ...]], ids: Sequence[Identity]) -> set[str]:
+    vals: Values = {}
+    for r, (rd, _, _) in combo.items():
+        vals.update(_row_values(r, columns[r], rd))
+    return {i.rule for i in ids if holds(i, vals) is False}
+
+
+def _solve(
+    rows: list[str],
+    pruned: dict[str, list[Scored]],
+    columns: dict[str, tuple[str, ...]],
+    ids: Sequence[Identity],
+    local: dict[str, list[Identity]],
+) -> tuple[int, dict[str, list[RowReading]], set[str]] | None:
+    """The exact solver, for products too large to enumerate (integer cells only). The rows'
+    own identities go in as equations too, so that it can say which rules every best reading
+    breaks."""
+    options: dict[str, list[Option]] = {}
+    for r in rows:
+        opts = []
+        for rd, _local_v, misses in pruned[r]:
+            values = [c.value or 0 for c in rd.cells]
+            if any(not float(v).is_integer() for v in values):
+                return None
+            opts.append(Option(tuple(int(v) for v in values), 0, misses, rd.cost))
+        options[r] = opts
+    equations = [Equation(i.lhs, i.rhs, i.rule) for i in [*ids, *(i for r in rows for i in local[r])]]
+    solved = solve(options, {r: columns[r] for r in rows}, equations)
+    if solved is None:
+        return None
+    return solved.violations, {r: [pruned[r][i][0] for i in solved.chosen[r]] for r in rows}, solved.always_broken
+
+
+def _open_rows(
+    rows: list[str],
+    fixed: dict[str, Scored],
+    open_rows: list[str],
+    pruned: dict[str, list[Scored]],
+    columns: dict[str, tuple[str, ...]],
+    ids: Sequence[Identity],
+) -> tuple[int, dict[str, list[RowReading]]]:
+    """No proof of the optimum: coordinate descent finds a good combination, but every open
+    row keeps all its equally cheap readings (rows shifted together keep the column sums)."""
     combo = dict(fixed)
     combo.update({r: pruned[r][0] for r in open_rows})
     for _ in range(3):
         for r in open_rows:
-            options = [(score({**combo, r: cand}), i) for i, cand in enumerate(pruned[r])]
+            options = [(_score({**combo, r: cand}, columns, ids), i) for i, cand in enumerate(pruned[r])]
             combo[r] = pruned[r][min(options)[1]]
-    final = score(combo)
-    # A local search cannot prove that no other combination fits as well (rows shifted
-    # together keep the column sums), so every open row keeps all its equally cheap readings.
+    final = _score(combo, columns, ids)
+    winners: dict[str, list[RowReading]] = {}
     for r in rows:
         if r in fixed:
             winners[r] = [combo[r][0]]
@@ -434,30 +545,34 @@ def _choose(
 
 
 def _row_choice(
-    all_readings: list[RowReading], tied: list[RowReading], cols: tuple[str, ...], violated: int, hinted: bool
+    n: int, tied: list[RowReading], distinct: list[RowReading], cols: tuple[str, ...], violated: int, hinted: bool
 ) -> RowChoice:
-    main = min(tied, key=lambda rd: rd.cost)
+    """``n`` numerically distinct readings of the row; ``tied``: every equally good reading,
+    ``distinct``: one of them per set of numbers (kept as the row's alternatives)."""
+    main = min(distinct, key=lambda rd: rd.cost)
     unc: dict[str, tuple[int | float | None, ...]] = {}
     for j, col in enumerate(cols):
         vals = tuple(dict.fromkeys(rd.cells[j].value for rd in tied))
         if len(vals) > 1:
             unc[col] = vals
-    n = len(all_readings)
-    if n == 1 and main.direct:
+    if unc and all(len({v or 0 for v in vals}) == 1 for vals in unc.values()):
+        method, conf = BLANK_OR_ZERO, 0.9
+    elif unc:
+        method, conf = "ambiguous", 0.5
+    elif n == 1 and main.direct:
         method, conf = "direct", 1.0
     elif n == 1:
         method, conf = "only reading", 0.99
-    elif unc:
-        method, conf = "ambiguous", 0.5
     elif violated:
         method, conf = "identities (table does not balance)", 0.9
     elif hinted:
         method, conf = "identities and text", 0.97
     else:
         method, conf = "identities", 0.99
-    tied_values = tuple(tuple(c.value for c in rd.cells) for rd in tied) if unc else ()
+    tied_values = tuple(tuple(c.value for c in rd.cells) for rd in distinct) if len(distinct) > 1 else ()
     return RowChoice(main, unc, n, method, conf, tied_values)
 
 
 def _hint_misses(vals: Values, hints: Values) -> int:
-    return sum(1 for ref, v in vals.items() if v is not None and hints.get(ref) is not None and v != hints[ref])
+    # a blank where the text states a number misses it too
+    return sum(1 for ref, v in vals.items() if hints.get(ref) is not None and (v or 0) != hints[ref])

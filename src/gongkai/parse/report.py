@@ -118,10 +118,14 @@ def parse_document(doc: Document) -> Report:
         report.decisions.extend(tr.decisions)
         report.alternatives.update(tr.alternatives)
         report.unbalanced.extend(tr.unbalanced)
+        if tr.broken_rules:
+            report.broken_rules[key] = tr.broken_rules
     region4 = regions.get("appeals")
     if region4 is not None:
         tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"))
         report.tables["appeals"] = tr.cells
         report.unbalanced.extend(tr.unbalanced)
+        if tr.broken_rules:
+            report.broken_rules["appeals"] = tr.broken_rules
         report.decisions.extend(tr.decisions)
     return report

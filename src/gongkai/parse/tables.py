@@ -17,7 +17,7 @@ from gongkai.parse.cells import (
     region_units,
     trailing_empties,
 )
-from gongkai.parse.decode import RowChoice, RowReading, Values, decode_table, readings_for_row
+from gongkai.parse.decode import CellReading, RowChoice, RowReading, Values, decode_table, readings_for_row
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
@@ -45,6 +45,7 @@ class TableRead:
     rows_found: int
     alternatives: dict[str, list[dict[str, Number | None]]] = field(default_factory=dict)
     unbalanced: list[str] = field(default_factory=list)
+    broken_rules: list[str] = field(default_factory=list)
 
 
 def _find(folded: str, needles: tuple[str, ...], start: int, end: int) -> int | None:
@@ -154,13 +155,12 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
         src = stream.source_at(cr.offset) if cr.offset is not None else None
         if col in choice.uncertain:
             cands = choice.uncertain[col]
+            if len({c or 0 for c in cands}) == 1:
+                why = f"文档中空白单元格不留位置，此处是 {cands[0] or 0} 还是空白无法确定"
+            else:
+                why = f"单元格边界丢失，{len(cands)} 种读法同样符合表内勾稽关系"
             out[col] = Cell(
-                None,
-                raw_region.strip(),
-                source=src,
-                confidence=choice.confidence,
-                uncertain=f"单元格边界丢失，{len(cands)} 种读法同样符合表内勾稽关系",
-                candidates=cands,
+                None, raw_region.strip(), source=src, confidence=choice.confidence, uncertain=why, candidates=cands
             )
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
@@ -223,20 +223,28 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
         _region_text(stream, m, found[i + 1][1].start if i + 1 < len(found) else end) for i, (_, m) in enumerate(found)
     ]
     trailing = _table_trailing(spec, [k for k, _ in found], regions)
+    row_units: list[list[Unit]] = []
     for (rkey, _m), (raw, off) in zip(found, regions, strict=True):
+        k = len(spec.row_columns(spec.row(rkey)))
+        fields = line_fields(raw, off)
+        positional = positional_units(fields, k, trailing) if fields is not None else None
+        if positional is None and (one_per_line := cell_lines(raw, off)) is not None:
+            positional = positional_units(one_per_line, k, 0)
+        row_units.append(positional or region_units(raw, off))
+    has_values = [any(u.kind != "empty" for u in units) for units in row_units]
+    for i, ((rkey, _m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
         row = spec.row(rkey)
         kinds = [c.kind for c in spec.row_columns(row)]
-        fields = line_fields(raw, off)
-        positional = positional_units(fields, len(kinds), trailing) if fields is not None else None
-        if positional is None and (one_per_line := cell_lines(raw, off)) is not None:
-            positional = positional_units(one_per_line, len(kinds), 0)
-        units = positional or region_units(raw, off)
-        if not any(u.kind != "empty" for u in units):
-            continue  # a label with nothing after it: the row's values are missing
         cols[rkey] = tuple(c.key for c in spec.row_columns(row))
-        groups = (len(kinds),) if spec.key == "applications" else ()
-        readings[rkey] = readings_for_row(units, kinds, groups)
         raws[rkey] = (raw, units)
+        if has_values[i]:
+            groups = (len(kinds),) if spec.key == "applications" else ()
+            readings[rkey] = readings_for_row(units, kinds, groups)
+        elif any(has_values[i + 1 :]):
+            # a row printed with nothing in it, the table going on below: its cells are blank
+            readings[rkey] = [RowReading(tuple(CellReading(None, "", True) for _ in kinds))]
+        else:
+            del cols[rkey], raws[rkey]  # a label with nothing after it: the row's values are missing
     if not readings:
         return TableRead(None, [], 0)  # labels without a single value: no table
     choice = decode_table(readings, cols, identities, hints)
@@ -257,7 +265,7 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
             decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
         if ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
-    return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced)
+    return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced, choice.broken_rules)
 
 
 T4_CELLS = 15
@@ -324,4 +332,4 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
             decisions.append(Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
-    return TableRead(cells, decisions, 3, {}, choice.unbalanced)
+    return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules)

@@ -70,16 +70,17 @@ def _got(tables: Mapping[str, Any] | None, path: str) -> tuple[bool, Any]:
 def compare_tables(
     expected: Mapping[str, Any], got_json: Mapping[str, Any] | None, skip: Iterable[str] = ()
 ) -> CellStats:
-    """Cell by cell; ``skip`` lists paths whose truth is unknown (ambiguous documents)."""
+    """Cell by cell; ``skip`` lists paths the document does not determine: they are not
+    scored, unless gongkai claims a value for one that is not the document's."""
     skipped = set(skip)
     uncertain = {u["where"] for u in (got_json or {}).get("uncertain", [])}
     tables = (got_json or {}).get("tables")
     s = CellStats()
     for path, want in expected_cells(expected):
-        if path in skipped:
-            continue
-        s.total += 1
         present, value = _got(tables, path)
+        if path in skipped and (path in uncertain or not present or same_number(value, want)):
+            continue  # the document does not say; but a confident wrong value still counts
+        s.total += 1
         if path in uncertain:
             s.uncertain += 1
             kind = "uncertain"

@@ -7,7 +7,6 @@ the truth the bytes must read back to (after damage that changes what the docume
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -16,6 +15,7 @@ from dataclasses import dataclass
 from gongkai.render.html import render_html
 from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
 from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk, headings_missing_key, scan
+from gongkai.testing.determined import undetermined_cells
 from gongkai.testing.generate import GeneratedReport, generate
 
 
@@ -124,36 +124,6 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
     return SyntheticDocument(name, fmt, damage, data, gen)
 
 
-_NUMBER = re.compile(r"[-+]?(0|[1-9][0-9]*)(\.[0-9]+)?")
-RUN_FORMATS = frozenset({"flat"})
-RUN_DAMAGES = frozenset({"no_separators"})
-"""Where table cells run together with nothing between them."""
-
-
-def _readings(run: str, k: int, limit: int = 2) -> int:
-    """How many ways ``run`` splits into ``k`` numbers (no leading zeros), up to ``limit``."""
-    if k == 1:
-        return 1 if _NUMBER.fullmatch(run) else 0
-    n = 0
-    for i in range(1, len(run)):
-        if _NUMBER.fullmatch(run[:i]):
-            n += _readings(run[i:], k - 1, limit - n)
-            if n >= limit:
-                break
-    return n
-
-
 def undecidable_cells(doc: SyntheticDocument) -> set[str]:
-    """Cells no reader can settle from the document alone: a table-2 row whose cells run
-    together and split more than one way (table 2 has no identity to choose by)."""
-    if doc.fmt not in RUN_FORMATS and doc.damage not in RUN_DAMAGES:
-        return set()
-    table = doc.truth.report.tables.get("active_disclosure") or {}
-    out: set[str] = set()
-    for rkey, row in table.items():
-        if not row or len(row) < 2:
-            continue
-        run = "".join(c.raw or "" for c in row.values()).replace(" ", "").replace("增", "+").replace("减", "-")
-        if _readings(run, len(row)) > 1:
-            out.update(f"active_disclosure.{rkey}.{ckey}" for ckey in row)
-    return out
+    """Cells no reader can settle from the document alone (see ``determined.py``)."""
+    return set(undetermined_cells(doc.truth.report, doc.fmt, doc.damage))
