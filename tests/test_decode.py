@@ -6,9 +6,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gongkai.parse.decode as decode_mod
+from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import V2021, Identity
 from gongkai.parse.cells import region_units
-from gongkai.parse.decode import BLANK_OR_ZERO, RowReading, decode_table, readings_for_row, row_readings
+from gongkai.parse.decode import RowReading, decode_table, readings_for_row, row_readings
 
 T3 = V2021.table("applications")
 T3_COLS = {r.key: tuple(c.key for c in T3.columns) for r in T3.rows}

@@ -92,3 +92,13 @@ def test_a_negative_count_is_read_as_written_and_flagged() -> None:
     assert cell is not None and cell.value == -2 and not cell.uncertain
     report.findings = run_checks(report)
     assert any(f.rule == "bad_number" and f.where == "applications.disclosed.natural_person" for f in report.findings)
+
+
+def test_one_cell_per_line_keeps_a_blank_marker_cell() -> None:
+    """'无' on its own line is a (blank) cell of the row, not the start of the next label."""
+    from gongkai.parse.cells import cell_lines
+
+    fields = cell_lines("\n\t0\n\t\n\t无\n\t\n\t3\n\n\t2.下一行")
+    assert fields is not None
+    assert [f for f, _ in fields] == ["0", "", "无", "", "3"]
+    assert cell_lines("\n\t0\n\t其他\n\t3") is not None and len(cell_lines("\n\t0\n\t其他\n\t3") or []) == 1

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from gongkai.checks.common import col_label, row_label, section_label, table_label
 from gongkai.checks.registry import rule
-from gongkai.model.report import Finding, Report
+from gongkai.model.report import BLANK_OR_ZERO, Finding, Report
 from gongkai.model.template import SECTIONS, TABLE_KEYS, TEMPLATES, template_for_year
 from gongkai.model.text import fold
 
@@ -116,6 +116,12 @@ def blank_cells(report: Report) -> Iterator[Finding]:
             path.split(".", 1)[1]
             for path, alts in report.alternatives.items()
             if path.startswith(f"{key}.") and alts and all(any(v is None for v in a.values()) for a in alts)
+        ]
+        # rows whose numbers are settled but not which of their zeros were left blank
+        unplaced += [
+            d.where.split(".", 1)[1]
+            for d in report.decisions
+            if d.method == BLANK_OR_ZERO and d.where.startswith(f"{key}.") and d.where.split(".", 1)[1] not in unplaced
         ]
         if not blanks and unplaced:
             yield Finding(

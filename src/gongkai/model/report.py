@@ -115,6 +115,11 @@ class Fact:
     source: Source | None = None
 
 
+BLANK_OR_ZERO = "blank or 0 (positions lost)"
+"""A decision's method when a row's numbers are settled but not which of its zero cells were
+printed blank (blank cells left no trace in the document)."""
+
+
 @dataclass
 class Decision:
     """How an ambiguous stretch of cells was read."""

@@ -247,8 +247,9 @@ def cell_lines(raw: str, offset: int = 0, skip_blank_lines: bool = False) -> lis
                 break
             pos += 1
             continue
-        if not _CELL_LINE.match(ln) or re.search(r"[\u4e00-\u9fff]", ln):
-            break
+        text = ln[1:].strip()
+        if not _CELL_LINE.match(ln) or (re.search(r"[\u4e00-\u9fff]", ln) and text not in BLANK_MARKERS):
+            break  # a label, not a cell ('无' is a cell: a blank one)
         fields.append((ln[1:], offset + pos + 1))
         pos += len(ln) + 1
     return fields or None

@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import CellKind, Identity
 from gongkai.parse.cells import Unit, parse_number
 from gongkai.parse.joint import Equation, Option, solve
@@ -279,10 +280,6 @@ def violations(identities: Sequence[Identity], values: Values) -> int:
     return sum(1 for i in identities if holds(i, values) is False)
 
 
-BLANK_OR_ZERO = "blank or 0 (positions lost)"
-"""The numbers are settled, but not which of the row's zero cells were printed blank."""
-
-
 @dataclass
 class RowChoice:
     reading: RowReading
@@ -355,7 +352,7 @@ def decode_table(
     broken_rules: list[str] = []
     for component in _components(rows, spanning):
         comp_ids = [i for i in spanning if _rows_of(i) <= set(component)]
-        v, winners, exhaustive, always = _choose(component, pruned, columns, comp_ids, local)
+        v, winners, exhaustive, always = _choose(component, pruned, columns, comp_ids, local, classes)
         total_violations += v
         broken_rules.extend(x for x in sorted(always) if x not in broken_rules)
         for r in component:
@@ -424,6 +421,7 @@ def _choose(
     columns: dict[str, tuple[str, ...]],
     ids: Sequence[Identity],
     local: dict[str, list[Identity]],
+    classes: dict[str, dict[RowReading, list[RowReading]]],
 ) -> tuple[int, dict[str, list[RowReading]], bool, set[str]]:
     """Best readings of linked rows: (violations, for each row the readings that tie for best,
     whether those are all the readings that tie, the rules every best reading breaks)."""
@@ -435,7 +433,7 @@ def _choose(
     if n_comb <= MAX_JOINT_COMBINATIONS:
         v, winners, always = _enumerate(rows, fixed, open_rows, pruned, columns, ids, local)
         return v, winners, True, always
-    exact = _solve(rows, pruned, columns, ids, local)
+    exact = _solve(rows, pruned, columns, ids, local, classes)
     if exact is not None:
         return exact[0], exact[1], False, exact[2]  # the solver proves which cells vary, not every tie
     return (*_open_rows(rows, fixed, open_rows, pruned, columns, ids), False, set())
@@ -495,6 +493,7 @@ def _solve(
     columns: dict[str, tuple[str, ...]],
     ids: Sequence[Identity],
     local: dict[str, list[Identity]],
+    classes: dict[str, dict[RowReading, list[RowReading]]],
 ) -> tuple[int, dict[str, list[RowReading]], set[str]] | None:
     """The exact solver, for products too large to enumerate (integer cells only). The rows'
     own identities go in as equations too, so that it can say which rules every best reading
@@ -506,13 +505,19 @@ def _solve(
             values = [c.value or 0 for c in rd.cells]
             if any(not float(v).is_integer() for v in values):
                 return None
-            opts.append(Option(tuple(int(v) for v in values), 0, misses, rd.cost))
+            members = classes[r][rd]
+            shown = tuple(frozenset(_form(m.cells[j].value) for m in members) for j in range(len(values)))
+            opts.append(Option(tuple(int(v) for v in values), 0, misses, rd.cost, shown))
         options[r] = opts
     equations = [Equation(i.lhs, i.rhs, i.rule) for i in [*ids, *(i for r in rows for i in local[r])]]
     solved = solve(options, {r: columns[r] for r in rows}, equations)
     if solved is None:
         return None
     return solved.violations, {r: [pruned[r][i][0] for i in solved.chosen[r]] for r in rows}, solved.always_broken
+
+
+def _form(v: int | float | None) -> int | None:
+    return None if v is None else int(v)
 
 
 def _open_rows(

@@ -25,6 +25,10 @@ COST_SCALE = 10
 Ref = tuple[str, str]
 
 
+Form = int | None
+"""How a cell may be shown: a number, or None for blank."""
+
+
 @dataclass(frozen=True)
 class Option:
     """One reading of a row as the solver sees it: its values (blank as 0) and its scores."""
@@ -33,6 +37,12 @@ class Option:
     local_violations: int
     hint_misses: int
     cost: float
+    forms: tuple[frozenset[Form], ...] | None = None
+    """Per cell, the ways this reading may show it when it stands for several that differ only
+    in which zeros are blank (``{0, None}``); None: exactly its values."""
+
+    def cell_forms(self) -> tuple[frozenset[Form], ...]:
+        return self.forms if self.forms is not None else tuple(frozenset({v}) for v in self.values)
 
 
 @dataclass(frozen=True)
@@ -116,14 +126,16 @@ def solve(
             always_broken.add(label)
         elif status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-    settled = {(r, j): options[r][first[r]].values[j] for r in rows for j in range(len(columns[r]))}
+    # a cell is settled while every optimum seen shows it one way (a number, or blank)
+    forms = {r: [o.cell_forms() for o in options[r]] for r in rows}
+    settled = {(r, j): f for r in rows for j, f in enumerate(forms[r][first[r]]) if len(f) == 1}
     for round_no in range(MAX_TIE_ROUNDS):
         if not settled:
             break
         gate = model.new_bool_var(f"differs{round_no}")
         differs = []
-        for (r, j), v in settled.items():
-            same = [x for opt, x in zip(options[r], pick[r], strict=True) if opt.values[j] == v]
+        for (r, j), shown in settled.items():
+            same = [x for f, x in zip(forms[r], pick[r], strict=True) if f[j] == shown]
             if len(same) == len(pick[r]):
                 continue  # every option of the row has this value: it cannot differ
             d = model.new_bool_var("")
@@ -144,7 +156,7 @@ def solve(
             if i not in chosen[r]:
                 chosen[r].append(i)
             for j in range(len(columns[r])):
-                if (r, j) in settled and options[r][i].values[j] != settled[(r, j)]:
+                if (r, j) in settled and forms[r][i][j] != settled[(r, j)]:
                     del settled[(r, j)]
     else:
         return None

@@ -50,7 +50,7 @@ SUBSTITUTION_PENALTY = 0.8
 """Confidence multiplier for a cell whose letters were read as digits."""
 _NUMERIC_ISH = re.compile(r"^[0-9OoDIl|SB.,\s]+$")
 _UNITS = ("元", "万元", "件", "条", "个", "项", "次", "%")
-_STRAY = re.compile(r"^[^\d\s\-]{0,2}\s*(?P<num>-?[0-9OoIl|][0-9OoIl|.,]*)\s*[^\d\s]{0,2}$")
+_STRAY = re.compile(r"^[^\d\s\-增减+]{0,2}\s*(?P<num>-?[0-9OoIl|][0-9OoIl|.,]*)\s*[^\d\s]{0,2}$")
 
 
 @dataclass
@@ -222,6 +222,10 @@ def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, f
         fixed = text.translate(CONFUSED_DIGITS).replace(" ", "").replace(",", "")
         if fixed != text.replace(" ", "").replace(",", ""):
             conf *= SUBSTITUTION_PENALTY
+        if fixed.strip(".") != fixed and fixed.strip("."):
+            # no number starts or ends with a point: a speck of noise read as one
+            fixed = fixed.strip(".")
+            conf *= STRAY_PENALTY
         text = fixed
     else:
         m = _STRAY.match(text)

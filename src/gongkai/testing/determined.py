@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from gongkai.model.report import Cell, Report
 from gongkai.model.template import Identity
 from gongkai.parse.decode import splits, sum_run
-from gongkai.parse.joint import Equation, Option, solve
+from gongkai.parse.joint import Equation, Form, Option, solve
 
 RUN_FORMATS = frozenset({"flat"})
 RUN_DAMAGES = frozenset({"no_separators"})
@@ -80,28 +80,6 @@ def _printed_rows(report: Report, table: str) -> list[PrintedRow]:
     ]
 
 
-def zero_stretches(values: Sequence[int], tokens: Sequence[int]) -> set[int]:
-    """Positions of ``values`` (a reading of a row whose printed numbers were ``tokens``, blank
-    cells leaving no trace) where blank and 0 cannot be told apart: a stretch of zeros between
-    two non-zero numbers that holds both printed zeros and blanks (``0 0`` for three cells)."""
-    out: set[int] = set()
-    t = 0
-    stretch: list[int] = []
-    zeros = 0
-    for j, v in enumerate([*values, None]):
-        if v == 0:
-            stretch.append(j)
-            continue
-        while t < len(tokens) and tokens[t] == 0:
-            zeros += 1
-            t += 1
-        if 0 < zeros < len(stretch):
-            out.update(stretch)
-        t += 1  # the non-zero token that ends the stretch
-        stretch, zeros = [], 0
-    return out
-
-
 def _table2_runs(report: Report) -> dict[str, str]:
     """Table 2 has no identity: a run that splits more than one way is not determined."""
     out: dict[str, str] = {}
@@ -159,16 +137,27 @@ def _run_options(digits: str, groups: Sequence[int], which: Sequence[bool]) -> I
                 yield (*h, *tail)
 
 
-def _vanish_options(prow: PrintedRow, which: Sequence[bool]) -> Iterator[tuple[int, ...]]:
-    """The printed numbers in order, the missing cells anywhere (blank)."""
+def _vanish_options(prow: PrintedRow, which: Sequence[bool]) -> Iterator[tuple[Form, ...]]:
+    """The printed numbers in order, the missing cells anywhere (None: blank)."""
     tokens = [_value(cell) for _, _, cell in prow.cells if not cell.blank]
     k = len(prow.cells)
     for places in itertools.combinations(range(k), len(tokens)):
-        values = [0] * k
+        shown: list[Form] = [None] * k
         for p, v in zip(places, tokens, strict=True):
-            values[p] = v
-        if _balanced(values, prow.groups or (k,), which if prow.groups else (False,)):
-            yield tuple(values)
+            shown[p] = v
+        if _balanced([v or 0 for v in shown], prow.groups or (k,), which if prow.groups else (False,)):
+            yield tuple(shown)
+
+
+def _as_options(values: tuple[int, ...], shown: list[tuple[Form, ...]]) -> list[Option]:
+    """One option per set of numbers (the truth's first), each with every way it may be shown."""
+    groups: dict[tuple[int, ...], list[tuple[Form, ...]]] = {values: []}
+    for s in shown:
+        groups.setdefault(tuple(v or 0 for v in s), []).append(s)
+    return [
+        Option(v, 0, 0, 0.0, tuple(frozenset(s[j] for s in ss) for j in range(len(v))) if ss else None)
+        for v, ss in groups.items()
+    ]
 
 
 def _joint(report: Report, table: str, run: bool, known: dict[str, str]) -> dict[str, str]:
@@ -194,15 +183,16 @@ def _joint(report: Report, table: str, run: bool, known: dict[str, str]) -> dict
         if run and any(cell.blank for _, _, cell in prow.cells):
             out.update(dict.fromkeys((prow.path(table, j) for j in range(len(prow.cells))), RUN_WITH_BLANK))
             continue
+        truth_shown = tuple(None if cell.blank else _value(cell) for _, _, cell in prow.cells)
         if run:
             digits = "".join(str(v) for v in values)
             found = itertools.islice(_run_options(digits, prow.groups or (len(values),), which), MAX_OPTIONS + 1)
+            shown: list[tuple[Form, ...]] = [truth_shown, *found]
         else:
-            found = itertools.islice(_vanish_options(prow, which), MAX_OPTIONS + 1)
-        readings = [values, *(v for v in dict.fromkeys(found) if v != values)]
-        if len(readings) > MAX_OPTIONS:
-            readings = [values]
-        options[prow.key] = [Option(v, 0, 0, 0.0) for v in readings]
+            shown = [truth_shown, *itertools.islice(_vanish_options(prow, which), MAX_OPTIONS + 1)]
+        if len(shown) > MAX_OPTIONS:
+            shown = [truth_shown]
+        options[prow.key] = _as_options(values, shown)
         columns[prow.key] = tuple(f"{r}.{c}" for r, c, _ in prow.cells)
         for r, c, _ in prow.cells:
             where[(r, c)] = (prow.key, f"{r}.{c}")
@@ -221,16 +211,13 @@ def _joint(report: Report, table: str, run: bool, known: dict[str, str]) -> dict
     for prow in printed:
         if prow.key not in options:
             continue
-        witnesses = [options[prow.key][i].values for i in chosen[prow.key]]
-        tokens = [_value(cell) for _, _, cell in prow.cells if not cell.blank]
+        witnesses = [options[prow.key][i].cell_forms() for i in chosen[prow.key]]
         for j in range(len(prow.cells)):
             path = prow.path(table, j)
-            if path in known:
+            forms = set().union(*(w[j] for w in witnesses))
+            if path in known or len(forms) == 1:
                 continue
-            if len({v[j] for v in witnesses}) > 1:
-                out[path] = IDENTITIES_OPEN
-            elif not run and any(j in zero_stretches(v, tokens) for v in witnesses):
-                out[path] = BLANK_OR_ZERO
+            out[path] = BLANK_OR_ZERO if len({f or 0 for f in forms}) == 1 else IDENTITIES_OPEN
     return out
 
 
