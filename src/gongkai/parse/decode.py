@@ -352,7 +352,8 @@ def decode_table(
     broken_rules: list[str] = []
     for component in _components(rows, spanning):
         comp_ids = [i for i in spanning if _rows_of(i) <= set(component)]
-        v, winners, exhaustive, always = _choose(component, pruned, columns, comp_ids, local, classes)
+        search = _Search(component, pruned, columns, comp_ids, local, classes)
+        v, winners, exhaustive, always = _choose(search)
         total_violations += v
         broken_rules.extend(x for x in sorted(always) if x not in broken_rules)
         for r in component:
@@ -415,130 +416,121 @@ def _components(rows: list[str], spanning: Sequence[Identity]) -> list[list[str]
     return list(groups.values())
 
 
-def _choose(
-    rows: list[str],
-    pruned: dict[str, list[Scored]],
-    columns: dict[str, tuple[str, ...]],
-    ids: Sequence[Identity],
-    local: dict[str, list[Identity]],
-    classes: dict[str, dict[RowReading, list[RowReading]]],
-) -> tuple[int, dict[str, list[RowReading]], bool, set[str]]:
+@dataclass
+class _Search:
+    """The rows of one component (linked by identities) and what is known of their readings."""
+
+    rows: list[str]
+    pruned: dict[str, list[Scored]]
+    columns: dict[str, tuple[str, ...]]
+    ids: Sequence[Identity]
+    """Identities spanning the rows (each row's own are counted in its ``Scored``)."""
+    local: dict[str, list[Identity]]
+    classes: dict[str, dict[RowReading, list[RowReading]]]
+
+    @property
+    def fixed(self) -> dict[str, Scored]:
+        return {r: self.pruned[r][0] for r in self.rows if len(self.pruned[r]) == 1}
+
+    @property
+    def open_rows(self) -> list[str]:
+        return [r for r in self.rows if len(self.pruned[r]) > 1]
+
+    def values(self, combo: dict[str, Scored]) -> Values:
+        vals: Values = {}
+        for r, (rd, _, _) in combo.items():
+            vals.update(_row_values(r, self.columns[r], rd))
+        return vals
+
+    def score(self, combo: dict[str, Scored]) -> tuple[int, int, float]:
+        v = violations(self.ids, self.values(combo)) + sum(s[1] for s in combo.values())
+        return v, sum(s[2] for s in combo.values()), sum(s[0].cost for s in combo.values())
+
+    def all_identities(self) -> list[Identity]:
+        return [*self.ids, *(i for r in self.rows for i in self.local[r])]
+
+
+def _choose(search: _Search) -> tuple[int, dict[str, list[RowReading]], bool, set[str]]:
     """Best readings of linked rows: (violations, for each row the readings that tie for best,
     whether those are all the readings that tie, the rules every best reading breaks)."""
-    fixed = {r: pruned[r][0] for r in rows if len(pruned[r]) == 1}
-    open_rows = [r for r in rows if len(pruned[r]) > 1]
     n_comb = 1
-    for r in open_rows:
-        n_comb *= len(pruned[r])
+    for r in search.open_rows:
+        n_comb *= len(search.pruned[r])
     if n_comb <= MAX_JOINT_COMBINATIONS:
-        v, winners, always = _enumerate(rows, fixed, open_rows, pruned, columns, ids, local)
+        v, winners, always = _enumerate(search)
         return v, winners, True, always
-    exact = _solve(rows, pruned, columns, ids, local, classes)
+    exact = _solve(search)
     if exact is not None:
         return exact[0], exact[1], False, exact[2]  # the solver proves which cells vary, not every tie
-    return (*_open_rows(rows, fixed, open_rows, pruned, columns, ids), False, set())
+    return (*_open_rows(search), False, set())
 
 
-def _score(
-    combo: dict[str, Scored], columns: dict[str, tuple[str, ...]], ids: Sequence[Identity]
-) -> tuple[int, int, float]:
-    vals: Values = {}
-    for r, (rd, _, _) in combo.items():
-        vals.update(_row_values(r, columns[r], rd))
-    v = violations(ids, vals) + sum(s[1] for s in combo.values())
-    return v, sum(s[2] for s in combo.values()), sum(s[0].cost for s in combo.values())
-
-
-def _enumerate(
-    rows: list[str],
-    fixed: dict[str, Scored],
-    open_rows: list[str],
-    pruned: dict[str, list[Scored]],
-    columns: dict[str, tuple[str, ...]],
-    ids: Sequence[Identity],
-    local: dict[str, list[Identity]],
-) -> tuple[int, dict[str, list[RowReading]], set[str]]:
+def _enumerate(search: _Search) -> tuple[int, dict[str, list[RowReading]], set[str]]:
     """Every combination, scored: for small products."""
-    winners: dict[str, list[RowReading]] = {r: [] for r in rows}
+    winners: dict[str, list[RowReading]] = {r: [] for r in search.rows}
     best: list[dict[str, Scored]] = []
     best_score: tuple[int, int, float] | None = None
-    for pick in itertools.product(*(pruned[r] for r in open_rows)):
+    fixed, open_rows = search.fixed, search.open_rows
+    for pick in itertools.product(*(search.pruned[r] for r in open_rows)):
         combo = dict(fixed)
         combo.update(zip(open_rows, pick, strict=True))
-        sc = _score(combo, columns, ids)
+        sc = search.score(combo)
         if best_score is None or sc < best_score:
             best_score, best = sc, [combo]
         elif sc == best_score:
             best.append(combo)
     always: set[str] | None = None
+    every = search.all_identities()
     for combo in best:
-        for r in rows:
+        for r in search.rows:
             if all(combo[r][0] is not w for w in winners[r]):
                 winners[r].append(combo[r][0])
-        rules = _broken_rules(combo, columns, [*ids, *(i for r in rows for i in local[r])])
+        vals = search.values(combo)
+        rules = {i.rule for i in every if holds(i, vals) is False}
         always = rules if always is None else always & rules
     return (best_score or (0, 0, 0.0))[0], winners, always or set()
 
 
-def _broken_rules(combo: dict[str, Scored], columns: dict[str, tuple[str, ...]], ids: Sequence[Identity]) -> set[str]:
-    vals: Values = {}
-    for r, (rd, _, _) in combo.items():
-        vals.update(_row_values(r, columns[r], rd))
-    return {i.rule for i in ids if holds(i, vals) is False}
-
-
-def _solve(
-    rows: list[str],
-    pruned: dict[str, list[Scored]],
-    columns: dict[str, tuple[str, ...]],
-    ids: Sequence[Identity],
-    local: dict[str, list[Identity]],
-    classes: dict[str, dict[RowReading, list[RowReading]]],
-) -> tuple[int, dict[str, list[RowReading]], set[str]] | None:
+def _solve(search: _Search) -> tuple[int, dict[str, list[RowReading]], set[str]] | None:
     """The exact solver, for products too large to enumerate (integer cells only). The rows'
     own identities go in as equations too, so that it can say which rules every best reading
     breaks."""
     options: dict[str, list[Option]] = {}
-    for r in rows:
+    for r in search.rows:
         opts = []
-        for rd, _local_v, misses in pruned[r]:
+        for rd, _local_v, misses in search.pruned[r]:
             values = [c.value or 0 for c in rd.cells]
             if any(not float(v).is_integer() for v in values):
                 return None
-            members = classes[r][rd]
+            members = search.classes[r][rd]
             shown = tuple(frozenset(_form(m.cells[j].value) for m in members) for j in range(len(values)))
             opts.append(Option(tuple(int(v) for v in values), 0, misses, rd.cost, shown))
         options[r] = opts
-    equations = [Equation(i.lhs, i.rhs, i.rule) for i in [*ids, *(i for r in rows for i in local[r])]]
-    solved = solve(options, {r: columns[r] for r in rows}, equations)
+    equations = [Equation(i.lhs, i.rhs, i.rule) for i in search.all_identities()]
+    solved = solve(options, {r: search.columns[r] for r in search.rows}, equations)
     if solved is None:
         return None
-    return solved.violations, {r: [pruned[r][i][0] for i in solved.chosen[r]] for r in rows}, solved.always_broken
+    chosen = {r: [search.pruned[r][i][0] for i in solved.chosen[r]] for r in search.rows}
+    return solved.violations, chosen, solved.always_broken
 
 
 def _form(v: int | float | None) -> int | None:
     return None if v is None else int(v)
 
 
-def _open_rows(
-    rows: list[str],
-    fixed: dict[str, Scored],
-    open_rows: list[str],
-    pruned: dict[str, list[Scored]],
-    columns: dict[str, tuple[str, ...]],
-    ids: Sequence[Identity],
-) -> tuple[int, dict[str, list[RowReading]]]:
+def _open_rows(search: _Search) -> tuple[int, dict[str, list[RowReading]]]:
     """No proof of the optimum: coordinate descent finds a good combination, but every open
     row keeps all its equally cheap readings (rows shifted together keep the column sums)."""
+    pruned, fixed, open_rows = search.pruned, search.fixed, search.open_rows
     combo = dict(fixed)
     combo.update({r: pruned[r][0] for r in open_rows})
     for _ in range(3):
         for r in open_rows:
-            options = [(_score({**combo, r: cand}, columns, ids), i) for i, cand in enumerate(pruned[r])]
+            options = [(search.score({**combo, r: cand}), i) for i, cand in enumerate(pruned[r])]
             combo[r] = pruned[r][min(options)[1]]
-    final = _score(combo, columns, ids)
+    final = search.score(combo)
     winners: dict[str, list[RowReading]] = {}
-    for r in rows:
+    for r in search.rows:
         if r in fixed:
             winners[r] = [combo[r][0]]
             continue
