@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.update_baseline:
         BASELINE.write_text(json.dumps(goldens, ensure_ascii=False, indent=1), encoding="utf-8")
         print(f"baseline written: {BASELINE}")
-    if args.quick and BASELINE.is_file():
+    if args.quick and BASELINE.is_file() and goldens:
         regressions = golden_regressions(goldens, json.loads(BASELINE.read_text(encoding="utf-8")))
         if regressions:
             print("\n金标准退步：")

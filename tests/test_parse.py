@@ -102,3 +102,25 @@ def test_one_cell_per_line_keeps_a_blank_marker_cell() -> None:
     assert fields is not None
     assert [f for f, _ in fields] == ["0", "", "无", "", "3"]
     assert cell_lines("\n\t0\n\t其他\n\t3") is not None and len(cell_lines("\n\t0\n\t其他\n\t3") or []) == 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [("另有4件结转下年度继续办理。", 4), ("结转下年度继续办理21件。", 21), ("共有3件申请结转至下一年度。", 3)],
+)
+def test_carried_forward_stated_either_way_round(sentence: str, value: int) -> None:
+    from gongkai.parse.facts import extract_facts
+
+    facts = {f.key: f.value for f in extract_facts(sentence)}
+    assert facts.get("applications.carried_forward.total") == value
+    assert "applications.carried_over.total" not in facts
+
+
+def test_signature_run_on_at_the_end_of_flat_text() -> None:
+    from gongkai.parse.meta import find_signature
+
+    date, agency = find_signature(["……均已按时办结。 隆松市统计局2019年1月11日"])
+    assert date is not None and (date.year, date.month, date.day) == (2019, 1, 11)
+    assert agency == "隆松市统计局"
+    # a date inside a sentence is not a signature
+    assert find_signature(["本机关将在2019年1月11日"]) == (None, None)

@@ -35,6 +35,11 @@ PATTERNS: tuple[FactPattern, ...] = (
         "applications.carried_forward.total",
         rf"(?:结转|转结|转入|顺延)(?:至|到)?下(?:一)?年(?:度)?{_GAP}{_N}(?:件|个|份|条)",
     ),
+    # the number first: ``另有4件结转下年度继续办理``
+    _p(
+        "applications.carried_forward.total",
+        rf"{_N}(?:件|个|份|条)(?:申请)?(?:需|将|仍)?(?:结转|转结|转入|顺延)(?:至|到)?下(?:一)?年(?:度)?",
+    ),
     _p(
         "applications.received.total",
         rf"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|新收|收到的){_GAP}(?:政府信息公开|信息公开|依申请公开)?{_GAP}"

@@ -84,7 +84,21 @@ def find_signature(lines: list[str]) -> tuple[dt.date | None, str | None]:
             if agency and not re.search(r"(?:" + _AGENCY_SUFFIX + r")$", agency):
                 agency = None
             return date, agency
-    return None, None
+    return _run_on_signature(tail[-1].replace(" ", "")) if tail else (None, None)
+
+
+_RUN_ON_SIGNATURE = re.compile(
+    r"[。）)]\s*([^。，,；;\s]{2,40}?(?:" + _AGENCY_SUFFIX + r"))" + r"(\d{4})年(\d{1,2})月(\d{1,2})日$"
+)
+
+
+def _run_on_signature(last: str) -> tuple[dt.date | None, str | None]:
+    """Text without line breaks (a web page copied flat) ends ``…办结。隆松市统计局2019年1月11日``:
+    the signature is the agency name and the date after the last sentence."""
+    m = _RUN_ON_SIGNATURE.search(last)
+    if not m:
+        return None, None
+    return _date(int(m.group(2)), int(m.group(3)), int(m.group(4))), m.group(1)
 
 
 def find_published(text: str) -> dt.date | None:

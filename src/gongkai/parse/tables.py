@@ -23,7 +23,7 @@ from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
-_PROSE_COUNT = re.compile(r"[ \u3000]*\d+(?:\.\d+)?[ \u3000]*[件条个项次份余]")
+_PROSE_COUNT = re.compile(r"\s*\d+(?:\.\d+)?\s*[件条个项次份余]")
 T4_HEADER_WORDS = (
     "总计",
     "尚未审结",
@@ -36,6 +36,8 @@ T4_HEADER_WORDS = (
     "行政复议",
 )
 T4_ROW = "*"
+T4_MIN_HEADER_WORDS = 4
+"""Table 4's header has all nine words; prose about appeals rarely more than two or three."""
 
 
 @dataclass
@@ -293,11 +295,14 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
     start, end = region
     folded = stream.folded
     last = -1
+    seen = 0
     for w in T4_HEADER_WORDS:
         i = folded.rfind(fold(w), start, end)
         if i >= 0:
+            seen += 1
             last = max(last, i + len(fold(w)))
-    if last < 0:
+    if seen < T4_MIN_HEADER_WORDS:
+        # a sentence (``行政复议案件0件、行政诉讼案件4件``) names the table's words, but is no table
         return TableRead(None, [], 0)
     text_start = stream.index[last - 1] + 1
     raw = stream.text[text_start : stream.to_text(end)]

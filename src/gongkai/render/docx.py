@@ -18,7 +18,7 @@ from docx.shared import Cm, Pt  # type: ignore[import-untyped]
 from gongkai.model.report import Report
 from gongkai.model.template import SECTIONS, TEMPLATES
 from gongkai.render.layout import TABLE_OF_SECTION, cell_text
-from gongkai.render.table_layout import TableLayout, table_layout
+from gongkai.render.table_layout import TableLayout, cut_off, table_layout
 
 BODY_FONT = "Noto Serif CJK SC"
 HEADING_FONT = "Noto Sans CJK SC"
@@ -54,7 +54,8 @@ def render_docx(report: Report, path: str, repeat_headers: bool = False) -> None
                 _para(doc, line.strip(), BODY_FONT, BODY_SIZE, indent=True)
         tkey = TABLE_OF_SECTION.get(spec.key)
         if tkey is not None and report.tables.get(tkey) is not None:
-            _table(doc, table_layout(template, tkey), report, repeat_headers)
+            lay = cut_off(table_layout(template, tkey), report.tables.get(tkey) or {})
+            _table(doc, lay, report, repeat_headers)
             doc.add_paragraph()
     if report.agency:
         _para(doc, report.agency, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)

@@ -6,8 +6,9 @@ cells, and tests use the same layout to know where each value must come back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from gongkai.model.report import TableCells
 from gongkai.model.template import APPLICANT_PARTS, TableSpec, Template, outcome_rows
 
 T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
@@ -57,6 +58,23 @@ def table_layout(template: Template, key: str) -> TableLayout:
     if key == "applications":
         return _applications(spec)
     return _appeals(spec)
+
+
+def cut_off(lay: TableLayout, table: TableCells) -> TableLayout:
+    """Table 3 cut off at its first missing row, as a truncated document shows it (the HTML and
+    text renderers end it there too): later rows are not drawn at all, not drawn empty."""
+    if lay.key != "applications":
+        return lay
+    first_row: dict[str, int] = {}
+    for c in lay.cells:
+        if c.ref is not None:
+            first_row.setdefault(c.ref[0], c.row)
+    missing = [r for key, r in first_row.items() if table.get(key) is None]
+    if not missing:
+        return lay
+    end = min(missing)
+    cells = [replace(c, rowspan=min(c.rowspan, end - c.row)) for c in lay.cells if c.row < end]
+    return TableLayout(lay.key, end, lay.n_cols, lay.widths, cells, lay.header_rows)
 
 
 def _split(total: int, parts: int) -> list[int]:
