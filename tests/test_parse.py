@@ -124,3 +124,24 @@ def test_signature_run_on_at_the_end_of_flat_text() -> None:
     assert agency == "隆松市统计局"
     # a date inside a sentence is not a signature
     assert find_signature(["本机关将在2019年1月11日"]) == (None, None)
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_table4_line_is_not_extended_by_the_next_sections_text(seed: int) -> None:
+    """Section 五 lost its heading and says only '无': that word follows table 4's line of 15
+    numbers but is not a 16th cell."""
+    from gongkai.model.template import SECTIONS
+    from gongkai.render.text import render_pdftext
+    from gongkai.testing.generate import generate
+
+    gen = generate(seed, "v2021", defects=())
+    gen.report.sections["problems"] = "无"
+    heading = next(s.canonical for s in SECTIONS if s.key == "problems")
+    text = render_pdftext(gen.report).replace(heading, "", 1)
+    got = parse_document(read_bytes("r.txt", text.encode()))
+    want = gen.report.tables["appeals"] or {}
+    assert got.tables["appeals"] is not None
+    for rkey, row in want.items():
+        for ckey, cell in (row or {}).items():
+            read = (got.tables["appeals"] or {})[rkey]
+            assert read is not None and read[ckey].value == cell.value and not read[ckey].uncertain

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from gongkai.checks.common import fmt
 from gongkai.checks.registry import rule
-from gongkai.model.report import Finding, Number, Report
+from gongkai.model.report import Cell, Finding, Number, Report
 from gongkai.model.text import to_simplified
 from gongkai.parse.facts import FEE_WORDS
 
@@ -36,6 +36,18 @@ _FACT_LABEL = {
 }
 
 
+def _as_number(cell: Cell | None) -> Number | None:
+    """The number a cell stands for in a comparison with the text: blank as 0 (nothing
+    happened, or not filled in: either way not the text's 6); None when unread or uncertain."""
+    if cell is None:
+        return None
+    if cell.uncertain:
+        return cell.settled_value()
+    if cell.blank:
+        return 0
+    return cell.value
+
+
 def table_values(report: Report, key: str) -> list[Number] | None:
     """The table value(s) a fact may legitimately equal; None when the table cannot tell."""
     table, _, rest = key.partition(".")
@@ -47,31 +59,33 @@ def table_values(report: Report, key: str) -> list[Number] | None:
         vals = []
         for r, row in t.items():
             if r.startswith(prefix):
-                c = row.get("total") if row else None
-                if c is None or not c.known:
+                v = _as_number(row.get("total") if row else None)
+                if v is None:
                     return None
-                vals.append(c.value or 0)
+                vals.append(v)
         return [sum(vals)] if vals else None
     if key == "appeals.litigation.total":
         a, b = (
             report.cell("appeals", "litigation_direct", "total"),
             report.cell("appeals", "litigation_after_review", "total"),
         )
-        if a is None or b is None or not a.known or not b.known:
+        va, vb = _as_number(a), _as_number(b)
+        if va is None or vb is None:
             return None
-        return [(a.value or 0) + (b.value or 0)]
+        return [va + vb]
     row_key, _, col = rest.partition(".")
     if table == "active_disclosure" and report.template != "v2021":
         return None
     cell = report.cell(table, row_key, col)
-    if cell is None or not cell.known:
+    value = _as_number(cell)
+    if value is None:
         return None
-    out: list[Number] = [cell.value or 0]
+    out: list[Number] = [value]
     if key == "applications.received.total":
         # 收到申请 N 件 often counts last year's carried-over applications too
-        co = report.cell("applications", "carried_over", "total")
-        if co is not None and co.known:
-            out.append((cell.value or 0) + (co.value or 0))
+        co = _as_number(report.cell("applications", "carried_over", "total"))
+        if co is not None:
+            out.append(value + co)
     return out
 
 

@@ -23,7 +23,7 @@ from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
-_PROSE_COUNT = re.compile(r"\s*\d+(?:\.\d+)?\s*[件条个项次份余]")
+_PROSE_COUNT = re.compile(r"\s*(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*[件条个项次份余]")
 T4_HEADER_WORDS = (
     "总计",
     "尚未审结",
@@ -290,6 +290,18 @@ def _appeals_positional(raw: str, offset: int) -> list[Unit] | None:
     return None
 
 
+def _appeals_line(raw: str, offset: int) -> list[Unit] | None:
+    """The first line with digits, when it holds all 15 values by itself: what follows it
+    (``无`` of a next section whose heading is lost) is not part of the table."""
+    pos = 0
+    for line in raw.split("\n"):
+        if any(ch.isdigit() for ch in line):
+            units = region_units(line, offset + pos)
+            return units if sum(1 for u in units if u.kind in ("number", "blank")) == T4_CELLS else None
+        pos += len(line) + 1
+    return None
+
+
 def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Identity, ...], hints: Values) -> TableRead:
     """Table 4: one data row of 15 numbers after the header words, in three groups of five."""
     start, end = region
@@ -310,6 +322,7 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
     units = (
         _appeals_positional(raw, text_start)
         or (positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None)
+        or _appeals_line(raw, text_start)
         or region_units(raw, text_start)
     )
     if not any(u.kind == "number" for u in units):

@@ -48,9 +48,10 @@ def formats() -> tuple[str, ...]:
 
 SECTION_RULES: dict[str, frozenset[str]] = {
     "problems": frozenset({"problems_empty"}),
-    "other_matters": frozenset({"fee_statement_missing", "government_assessment_missing"}),
+    # without its heading, section 六's text runs on into 五, which is then no longer empty
+    "other_matters": frozenset({"fee_statement_missing", "government_assessment_missing", "problems_empty"}),
 }
-"""Rules that judge one section's text."""
+"""Rules that judge a section's text, which a lost heading leaves without their section."""
 
 SLOW_FORMATS = frozenset({"pdf"})
 """LibreOffice export (and OCR for scans) takes seconds per document."""

@@ -1,0 +1,55 @@
+"""Rules on reports built from the model (no reading involved): what each must and must not say."""
+
+from __future__ import annotations
+
+import pytest
+
+from gongkai.checks import run_checks
+from gongkai.model.report import Cell, Fact, Report
+from gongkai.testing.generate import generate
+
+
+@pytest.fixture
+def report() -> Report:
+    rep = generate(5, "v2021", defects=()).report
+    rep.facts = []
+    return rep
+
+
+def _row(rep: Report, table: str, row: str) -> dict[str, Cell]:
+    out = (rep.tables[table] or {})[row]
+    assert out is not None
+    return out
+
+
+def test_text_number_against_a_blank_cell_is_a_mismatch(report: Report) -> None:
+    disclosed = _row(report, "applications", "disclosed")
+    for col in disclosed:
+        disclosed[col] = Cell(None, "", blank=True)
+    report.facts = [Fact("applications.disclosed.total", 6, "予以公开6件")]
+    assert "narrative_mismatch" in {f.rule for f in run_checks(report, ["narrative_mismatch"])}
+    report.facts = [Fact("applications.disclosed.total", 0, "予以公开0件")]
+    assert not run_checks(report, ["narrative_mismatch"])
+
+
+def test_blank_or_zero_cells_still_let_the_row_be_checked(report: Report) -> None:
+    row = _row(report, "applications", "received")
+    zero_cols = [c for c, cell in row.items() if cell.value == 0 and c != "total"]
+    assert zero_cols, "the fixture report needs a zero applicant cell"
+    col = zero_cols[0]
+    row[col] = Cell(None, "0", uncertain="此处是 0 还是空白无法确定", candidates=(0, None))
+    assert not run_checks(report, ["t3_row_total"])  # it adds 0 either way: the row holds
+    total = row["total"]
+    row["total"] = Cell((total.value or 0) + 5, str((total.value or 0) + 5))
+    found = run_checks(report, ["t3_row_total"])
+    assert [f.rule for f in found] == ["t3_row_total"] and found[0].uncertain
+
+
+def test_a_rule_broken_however_the_table_is_read(report: Report) -> None:
+    for row in (report.tables["appeals"] or {}).values():
+        for col in row or {}:
+            (row or {})[col] = Cell(None, "1", uncertain="单元格边界丢失", candidates=(0, 1))
+    assert {f.rule for f in run_checks(report, ["t4_total"])} == {"not_checkable"}
+    report.broken_rules = {"appeals": ["t4_total"]}
+    found = run_checks(report, ["t4_total"])
+    assert [f.rule for f in found] == ["t4_total"] and found[0].severity == "error" and found[0].uncertain
