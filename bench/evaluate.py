@@ -122,6 +122,7 @@ class Group:
         self.sections = [0, 0]
         self.template_right = 0
         self.seconds = 0.0
+        self.slowest = 0.0
         self.undetermined: Counter[str] = Counter()
 
     def add(self, r: dict[str, Any]) -> None:
@@ -133,6 +134,7 @@ class Group:
         self.sections[1] += r["sections"][1]
         self.template_right += r["template_right"]
         self.seconds += r["seconds"]
+        self.slowest = max(self.slowest, r["seconds"])
         self.undetermined.update(r["undetermined"])
 
     def row(self) -> dict[str, Any]:
@@ -149,6 +151,7 @@ class Group:
             "sections_pct": 100.0 * self.sections[0] / self.sections[1] if self.sections[1] else None,
             "template_pct": 100.0 * self.template_right / self.docs if self.docs else None,
             "ms_per_doc": 1000.0 * self.seconds / self.docs if self.docs else None,
+            "max_ms": 1000.0 * self.slowest,
             "decidable_cells": self.decidable.total,
             "decidable_wrong": self.decidable.wrong,
             "undetermined": dict(self.undetermined),
@@ -287,7 +290,7 @@ def print_groups(title: str, groups: dict[str, dict[str, Any]]) -> None:
     print(
         f"{'':28} {'docs':>6} {'read':>6} {'cells':>8} {'exact%':>7} {'decid%':>7} "
         f"{'wrong':>6} {'uncert':>6} {'missed':>6} "
-        f"{'sect%':>7} {'tmpl%':>7} {'ms/doc':>7}"
+        f"{'sect%':>7} {'tmpl%':>7} {'ms/doc':>7} {'max ms':>7}"
     )
     for k, r in groups.items():
         ms = "-" if r["ms_per_doc"] is None else f"{r['ms_per_doc']:.1f}"
@@ -295,6 +298,7 @@ def print_groups(title: str, groups: dict[str, dict[str, Any]]) -> None:
             f"{k:28} {r['docs']:6} {r['read']:6} {r['cells']:8} {_pct(r['exact_pct']):>7} "
             f"{_pct(r['decidable_exact_pct']):>7} {r['wrong']:6} "
             f"{r['uncertain']:6} {r['missed']:6} {_pct(r['sections_pct']):>7} {_pct(r['template_pct']):>7} {ms:>7}"
+            f" {r['max_ms']:7.0f}"
         )
 
 

@@ -211,16 +211,15 @@ def _images_to_pdf(pages: list[object], out: Path, dpi: int) -> None:
 
 def expected_cells(report: Report) -> dict[str, dict[tuple[int, int], str]]:
     """Per table key: grid position → the text the renderer printed there."""
-    from gongkai.render.docx import cell_text
-    from gongkai.render.table_layout import table_layout
+    from gongkai.render.layout import placed, table_layout
 
     tpl = TEMPLATES[report.template or "v2021"]
     out: dict[str, dict[tuple[int, int], str]] = {}
     for key, table in report.tables.items():
         if table is None:
             continue
-        lay = table_layout(tpl, key)
-        out[key] = {pos: cell_text((table.get(ref[0]) or {}).get(ref[1])) for ref, pos in lay.refs().items()}
+        cells = placed(table_layout(tpl, key, table))
+        out[key] = {(p.row, p.col): p.cell.text for p in cells if p.cell.kind == "value"}
     return out
 
 

@@ -145,3 +145,18 @@ def test_table4_line_is_not_extended_by_the_next_sections_text(seed: int) -> Non
         for ckey, cell in (row or {}).items():
             read = (got.tables["appeals"] or {})[rkey]
             assert read is not None and read[ckey].value == cell.value and not read[ckey].uncertain
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("10000无\n1", ["number", "blank", "number"]),  # a separator-free row with a marked blank
+        ("3 无 5", ["number", "blank", "number"]),
+        ("0 0（四）无法提供", ["number", "number"]),  # '无法提供' is the next label, not a blank
+        ("12件", ["number"]),
+    ],
+)
+def test_blank_markers_between_numbers_are_cells(text: str, kinds: list[str]) -> None:
+    from gongkai.parse.cells import region_units
+
+    assert [u.kind for u in region_units(text)] == kinds

@@ -57,6 +57,11 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
         if _is_numbering(folded, m):
             continue
         gap = folded[pos : m.start()]
+        if units and gap.strip() and gap.strip() in BLANK_MARKERS:
+            # ``10000无1``: a blank cell marked between two numbers
+            units[-1] = _with_soft(units[-1], False)
+            units.append(Unit("blank", gap.strip(), offset=offset + pos))
+            gap = ""
         if units and _CJK_TEXT.search(gap):
             # words after the values: the row is over (what follows is prose or the next label)
             return units, True
@@ -70,7 +75,10 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
         sign = -1 if m.group("sign") in ("减", "減", "-", "−") else 1
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start()))
         pos = m.end()
-    if folded[pos:].strip():
+    tail = folded[pos:].strip()
+    if units and tail and tail in BLANK_MARKERS:
+        units.append(Unit("blank", tail, offset=offset + pos))  # ``10000无``: the row ends blank
+    elif tail:
         saw_text = True
     if not units:
         return [], True
@@ -139,7 +147,8 @@ def _text_after_numbers(piece: str) -> bool:
         last = m
     if last is None:
         return False
-    return bool(re.search(r"[\u4e00-\u9fff]", folded[last.end() :]))
+    after = folded[last.end() :].strip()
+    return (not after or after not in BLANK_MARKERS) and bool(re.search(r"[\u4e00-\u9fff]", after))
 
 
 def _mark_edges(units: list[Unit]) -> list[Unit]:

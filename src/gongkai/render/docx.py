@@ -1,7 +1,7 @@
 """A report as a Word document in the official layout (python-docx).
 
 Made for fixtures: LibreOffice turns these into the kind of PDF agencies publish. Tables
-follow ``render.table_layout``; ``w:tblGrid`` widths are written so LibreOffice keeps the
+follow ``render.layout`` (the layout every renderer uses); ``w:tblGrid`` widths are written so LibreOffice keeps the
 columns; rows do not split across pages (a row cut in half is not what Word exports do
 by default for these tables either).
 """
@@ -17,8 +17,7 @@ from docx.shared import Cm, Pt  # type: ignore[import-untyped]
 
 from gongkai.model.report import Report
 from gongkai.model.template import SECTIONS, TEMPLATES
-from gongkai.render.layout import TABLE_OF_SECTION, cell_text
-from gongkai.render.table_layout import TableLayout, cut_off, table_layout
+from gongkai.render.layout import HEADER_ROWS, TABLE_OF_SECTION, Layout, column_widths, expand, placed, table_layout
 
 BODY_FONT = "Noto Serif CJK SC"
 HEADING_FONT = "Noto Sans CJK SC"
@@ -54,8 +53,8 @@ def render_docx(report: Report, path: str, repeat_headers: bool = False) -> None
                 _para(doc, line.strip(), BODY_FONT, BODY_SIZE, indent=True)
         tkey = TABLE_OF_SECTION.get(spec.key)
         if tkey is not None and report.tables.get(tkey) is not None:
-            lay = cut_off(table_layout(template, tkey), report.tables.get(tkey) or {})
-            _table(doc, lay, report, repeat_headers)
+            lay = table_layout(template, tkey, report.tables.get(tkey) or {})
+            _table(doc, tkey, lay, repeat_headers)
             doc.add_paragraph()
     if report.agency:
         _para(doc, report.agency, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
@@ -102,32 +101,30 @@ def _run(p: object, text: str, font: str, size: Pt, bold: bool = False) -> None:
     rfonts.set(qn("w:eastAsia"), font)
 
 
-def _table(doc: object, lay: TableLayout, report: Report, repeat_headers: bool = False) -> None:
-    table = doc.add_table(rows=lay.n_rows, cols=lay.n_cols)  # type: ignore[attr-defined]
+def _table(doc: object, key: str, lay: Layout, repeat_headers: bool = False) -> None:
+    grid = expand(lay)
+    n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
+    table = doc.add_table(rows=n_rows, cols=n_cols)  # type: ignore[attr-defined]
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    scale = TEXT_WIDTH_CM / sum(lay.widths)
-    widths = [w * scale for w in lay.widths]
-    grid = table._tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), widths, strict=True):
+    relative = column_widths(key, n_cols)
+    widths = [w * TEXT_WIDTH_CM / sum(relative) for w in relative]
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
         col.set(qn("w:w"), str(int(w * TWIPS_PER_CM)))
     for r, row in enumerate(table.rows):
         trpr = row._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))
-        if repeat_headers and r < lay.header_rows:
+        if repeat_headers and r < HEADER_ROWS.get(key, 0):
             trpr.append(OxmlElement("w:tblHeader"))
         for c, cell in enumerate(row.cells):
             cell.width = Cm(widths[c])
-    values = report.tables.get(lay.key) or {}
-    for lc in lay.cells:
-        cell = table.cell(lc.row, lc.col)
+    for pc in placed(lay):
+        lc = pc.cell
+        cell = table.cell(pc.row, pc.col)
         if lc.rowspan > 1 or lc.colspan > 1:
-            cell = cell.merge(table.cell(lc.row + lc.rowspan - 1, lc.col + lc.colspan - 1))
-        text = lc.text
-        if lc.ref is not None:
-            row_cells = values.get(lc.ref[0]) or {}
-            text = cell_text(row_cells.get(lc.ref[1]))
+            cell = cell.merge(table.cell(pc.row + lc.rowspan - 1, pc.col + lc.colspan - 1))
+        header = lc.kind in ("head", "caption")
         p = cell.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER if (lc.ref is not None or lc.header) else WD_ALIGN_PARAGRAPH.LEFT
-        _run(p, text, BODY_FONT, TABLE_SIZE, bold=lc.header)
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT if lc.kind == "label" else WD_ALIGN_PARAGRAPH.CENTER
+        _run(p, lc.text, BODY_FONT, TABLE_SIZE, bold=header)

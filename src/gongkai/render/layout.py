@@ -189,6 +189,31 @@ def expand(layout: Layout) -> list[list[LCell | None]]:
     return [r + [None] * (width - len(r)) for r in grid]
 
 
+@dataclass(frozen=True)
+class Placed:
+    row: int
+    col: int
+    cell: LCell
+
+
+def placed(layout: Layout) -> list[Placed]:
+    """Every cell with the grid position it starts at (for renderers that address cells)."""
+    return [Placed(r, c, cell) for r, row in enumerate(expand(layout)) for c, cell in enumerate(row) if cell]
+
+
+HEADER_ROWS = {"active_disclosure": 0, "applications": 3, "appeals": 3}
+"""Rows of column headings (repeated on each page a table runs onto, where a renderer can)."""
+
+
+def column_widths(key: str, n_cols: int) -> list[float]:
+    """Relative column widths: labels wide, numbers narrow."""
+    if key == "applications":
+        return [0.7, 1.8, 3.6] + [1.15] * (n_cols - T3_LABEL_COLUMNS)
+    if key == "active_disclosure":
+        return [2.2] + [1.6] * (n_cols - 1)
+    return [1.0] * n_cols
+
+
 # --- the whole document ---------------------------------------------------------------
 
 
