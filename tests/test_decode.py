@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -187,3 +188,20 @@ def test_solver_agrees_with_enumeration(rows: dict[str, tuple[list[int], list[bo
         for j, col in enumerate(MINI_COLS):
             if col not in e.uncertain:
                 assert e.reading.cells[j].value == s.reading.cells[j].value
+
+
+def test_out_of_time_leaves_the_open_rows_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No proof within the time budget: the rows keep all their equally good readings."""
+    import gongkai.parse.joint as joint_mod
+
+    rows = {"x": ([2, 0, 0, 2], [False, True, False, False]), "y": ([1, 0, 1, 2], [False, True, False, False])}
+    rows["sum"] = ([3, 0, 1, 4], [False, True, False, False])
+    readings = _mini_readings(rows)
+    cols = dict.fromkeys(MINI_ROWS, MINI_COLS)
+    monkeypatch.setattr(decode_mod, "MAX_JOINT_COMBINATIONS", 0)
+    proven = decode_table(readings, cols, _mini_identities())
+    monkeypatch.setattr(joint_mod, "SOLVER_SECONDS", 0.0)
+    unproven = decode_table(readings, cols, _mini_identities())
+    for r in MINI_ROWS:
+        assert set(proven.rows[r].uncertain) <= set(unproven.rows[r].uncertain)
+    assert any(unproven.rows[r].uncertain for r in MINI_ROWS)

@@ -57,7 +57,7 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
         if _is_numbering(folded, m):
             continue
         gap = folded[pos : m.start()]
-        if units and gap.strip() and gap.strip() in BLANK_MARKERS:
+        if units and gap.strip() in _INLINE_BLANKS:
             # ``10000无1``: a blank cell marked between two numbers
             units[-1] = _with_soft(units[-1], False)
             units.append(Unit("blank", gap.strip(), offset=offset + pos))
@@ -76,7 +76,7 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start()))
         pos = m.end()
     tail = folded[pos:].strip()
-    if units and tail and tail in BLANK_MARKERS:
+    if units and tail in _INLINE_BLANKS:
         units.append(Unit("blank", tail, offset=offset + pos))  # ``10000无``: the row ends blank
     elif tail:
         saw_text = True
@@ -86,6 +86,9 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
 
 
 _CJK_TEXT = re.compile(r"[\u4e00-\u9fff]{2,}")
+_INLINE_BLANKS = frozenset(m for m in BLANK_MARKERS if m and not any(ch in m for ch in "-—–－−"))
+"""Blank markers that can stand between run-together numbers (``10000无1``); a dash there may
+be the minus sign of a number the line break cut off (``294-`` / ``11``)."""
 _LIST_MARK = re.compile(r"[.、．]\s*[\u4e00-\u9fff]")
 
 
@@ -148,7 +151,7 @@ def _text_after_numbers(piece: str) -> bool:
     if last is None:
         return False
     after = folded[last.end() :].strip()
-    return (not after or after not in BLANK_MARKERS) and bool(re.search(r"[\u4e00-\u9fff]", after))
+    return after not in _INLINE_BLANKS and bool(re.search(r"[\u4e00-\u9fff]", after))
 
 
 def _mark_edges(units: list[Unit]) -> list[Unit]:
