@@ -160,3 +160,12 @@ def test_blank_markers_between_numbers_are_cells(text: str, kinds: list[str]) ->
     from gongkai.parse.cells import region_units
 
     assert [u.kind for u in region_units(text)] == kinds
+
+
+def test_a_dash_is_a_blank_only_where_no_number_follows() -> None:
+    from gongkai.parse.cells import region_units
+
+    # the last cell of a run-together row marked '-'
+    assert [u.kind for u in region_units("000002/81110000-")] == ["number", "blank", "number", "blank"]
+    # '294-' at a line break: the dash may be the sign of the number on the next line
+    assert "blank" not in [u.kind for u in region_units("294-\n1110")]

@@ -42,8 +42,9 @@ class Unit:
         return self.text.replace(",", "")
 
 
-def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
-    """Units of one hard-bounded field. Returns (units, saw_text)."""
+def _field_units(field: str, offset: int, last: bool = True) -> tuple[list[Unit], bool]:
+    """Units of one hard-bounded field. Returns (units, saw_text). ``last``: no number follows
+    in the region (so a trailing dash is a blank cell, not the sign of a number cut off)."""
     s = field.strip()
     if not s:
         return [Unit("empty", "", offset=offset)], False
@@ -76,7 +77,7 @@ def _field_units(field: str, offset: int) -> tuple[list[Unit], bool]:
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start()))
         pos = m.end()
     tail = folded[pos:].strip()
-    if units and tail in _INLINE_BLANKS:
+    if units and tail and (tail in _INLINE_BLANKS or (last and tail in BLANK_MARKERS)):
         units.append(Unit("blank", tail, offset=offset + pos))  # ``10000无``: the row ends blank
     elif tail:
         saw_text = True
@@ -128,8 +129,10 @@ def region_units(text: str, offset: int = 0) -> list[Unit]:
     units: list[Unit] = []
     started = False
     pos = 0
-    for piece, has_tab in _pieces(text):
-        fu, saw_text = _field_units(piece, offset + pos)
+    pieces = _pieces(text)
+    digits_after = [any(ch.isdigit() for p, _ in pieces[i + 1 :] for ch in p) for i in range(len(pieces))]
+    for (piece, has_tab), more in zip(pieces, digits_after, strict=True):
+        fu, saw_text = _field_units(piece, offset + pos, last=not more)
         pos += len(piece) + 1
         if not has_tab and fu and fu[0].kind == "empty":
             continue  # only a tab (a cell edge) makes an empty cell; blank lines do not
