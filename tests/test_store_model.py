@@ -56,6 +56,21 @@ def test_round_trip_keeps_every_cell_and_blank(store):
     assert isinstance(back.value("active_disclosure", "fees", "amount"), float)
 
 
+def test_round_trip_keeps_what_the_checks_need_beyond_cells(store):
+    """A re-check from the store must see what the decoder knew: identities broken however
+    an ambiguous row is read."""
+    r = make_report("沂源县司法局", 2022)
+    r.unbalanced = ["appeals.review"]
+    r.broken_rules = {"applications": ["t3_balance"]}
+    with store.session() as s:
+        rid, _ = save_report(s, r, parser_version="1", resolver=AgencyResolver())
+    with store.session() as s:
+        back = load_report(s, rid)
+    assert back is not None
+    assert back.unbalanced == ["appeals.review"]
+    assert back.broken_rules == {"applications": ["t3_balance"]}
+
+
 def test_same_file_twice_stores_nothing_new(store):
     r = make_report("沂源县司法局", 2022)
     res = AgencyResolver()

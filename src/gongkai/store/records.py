@@ -126,6 +126,8 @@ def _extras(report: Report) -> dict[str, Any]:
         ],
         "decisions": [d.__dict__ for d in report.decisions],
         "alternatives": report.alternatives,
+        "unbalanced": list(report.unbalanced),
+        "broken_rules": report.broken_rules,
         "notes": list(report.notes),
     }
 
@@ -407,6 +409,8 @@ def load_reports(s: Session, ids: Sequence[int], provenance: bool = True) -> dic
             facts=[Fact(f["key"], f["value"], f["text"], _source(f.get("source"))) for f in extras.get("facts") or []],
             decisions=[Decision(**d) for d in extras.get("decisions") or []],
             alternatives=dict(extras.get("alternatives") or {}),
+            unbalanced=list(extras.get("unbalanced") or []),
+            broken_rules=dict(extras.get("broken_rules") or {}),
         )
         out[rv.id] = r
     cols = "report_id, table_key, row_key, col_key, extra, value, is_int, blank, uncertain"
