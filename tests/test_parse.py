@@ -154,6 +154,10 @@ def test_table4_line_is_not_extended_by_the_next_sections_text(seed: int) -> Non
         ("3 无 5", ["number", "blank", "number"]),
         ("0 0（四）无法提供", ["number", "number"]),  # '无法提供' is the next label, not a blank
         ("12件", ["number"]),
+        ("8 0 0 - 0 0 8", ["number"] * 3 + ["blank"] + ["number"] * 3),  # a spaced dash is a cell
+        ("3 — — 5", ["number", "blank", "blank", "number"]),
+        ("合法权益 - 0 0", ["blank", "number", "number"]),  # the row's first cell marked blank
+        ("3 -5", ["number", "number"]),  # a dash on the number is its sign
     ],
 )
 def test_blank_markers_between_numbers_are_cells(text: str, kinds: list[str]) -> None:
@@ -169,3 +173,26 @@ def test_a_dash_is_a_blank_only_where_no_number_follows() -> None:
     assert [u.kind for u in region_units("000002/81110000-")] == ["number", "blank", "number", "blank"]
     # '294-' at a line break: the dash may be the sign of the number on the next line
     assert "blank" not in [u.kind for u in region_units("294-\n1110")]
+
+
+def test_table4_with_fewer_numbers_than_cells_reports_blanks_it_cannot_place() -> None:
+    """PDF-style text drops blank cells: nine numbers for fifteen cells means six blanks at
+    least, wherever they are."""
+    from gongkai.checks import run_checks
+    from gongkai.model.report import Cell
+    from gongkai.render.text import render_pdftext
+    from gongkai.testing.generate import generate
+
+    gen = generate(5, "v2021", defects=())
+    appeals = gen.report.tables["appeals"] or {}
+    cells = [cell for row in appeals.values() if row for cell in row.values()]
+    for row in appeals.values():
+        for ckey in ("corrected", "other") if row else ():
+            if row[ckey].value == 0:  # type: ignore[index]
+                row[ckey] = Cell(None, "", blank=True)  # type: ignore[index]
+    n_blank = sum(1 for row in appeals.values() if row for c in row.values() if c.blank)
+    assert n_blank and len(cells) == 15
+    report = parse_document(read_bytes("r.txt", render_pdftext(gen.report).encode()))
+    report.findings = run_checks(report)
+    found = [f for f in report.findings if f.rule == "blank_cells" and f.where == "tables.appeals"]
+    assert found and f"至少 {n_blank} 个单元格" in found[0].message

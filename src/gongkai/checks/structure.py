@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from gongkai.checks.common import col_label, row_label, section_label, table_label
 from gongkai.checks.registry import rule
-from gongkai.model.report import BLANK_OR_ZERO, Finding, Report
+from gongkai.model.report import Finding, Report
 from gongkai.model.template import SECTIONS, TABLE_KEYS, TEMPLATES, template_for_year
 from gongkai.model.text import fold
 
@@ -111,27 +111,17 @@ def blank_cells(report: Report) -> Iterator[Finding]:
         if not cells:
             continue
         blanks = [(r, c, cell.raw) for r, row in cells.items() if row for c, cell in row.items() if cell.blank]
-        # rows whose every possible reading has a blank: blanks exist, their position is unknown
-        unplaced = [
-            path.split(".", 1)[1]
-            for path, alts in report.alternatives.items()
-            if path.startswith(f"{key}.") and alts and all(any(v is None for v in a.values()) for a in alts)
-        ]
-        # rows whose numbers are settled but not which of their zeros were left blank
-        unplaced += [
-            d.where.split(".", 1)[1]
-            for d in report.decisions
-            if d.method == BLANK_OR_ZERO and d.where.startswith(f"{key}.") and d.where.split(".", 1)[1] not in unplaced
-        ]
+        unplaced = _unplaced_blanks(report, key)
         if not blanks and unplaced:
+            row0 = unplaced[0][0]
+            shown = f"“{row_label(key, row0, report.template)}”" if row0 else ""
             yield Finding(
                 "blank_cells",
                 "warning",
                 f"tables.{key}",
-                f"{table_label(key)}有 {len(unplaced)} 行的数字个数少于栏目数"
-                f"（如“{row_label(key, unplaced[0], report.template)}”），"
-                "有单元格未填数字，无法确定是哪一栏；没有发生应填 0",
-                cells=tuple(f"{key}.{r}" for r in unplaced),
+                f"{table_label(key)}有 {len(unplaced)} 处数字个数少于栏目数{'（如' + shown + '）' if shown else ''}，"
+                f"至少 {sum(n for _, n in unplaced)} 个单元格未填数字，无法确定是哪一栏；没有发生应填 0",
+                cells=tuple(f"{key}.{r}" if r else key for r, _ in unplaced),
                 uncertain=True,
             )
             continue
@@ -147,6 +137,23 @@ def blank_cells(report: Report) -> Iterator[Finding]:
             f"{table_label(key)}有 {len(blanks)} 个单元格未填数字（如{shown}{raw}）；没有发生应填 0",
             cells=tuple(f"{key}.{r}.{c}" for r, c, _ in blanks[:40]),
         )
+
+
+def _unplaced_blanks(report: Report, table: str) -> list[tuple[str, int]]:
+    """Rows (``""``: the whole table, as table 4's one line) that hold fewer numbers than cells
+    under every reading the decoder weighed, but whose blank cells are not placed: (row, how
+    many blanks at least)."""
+    out = []
+    for d in report.decisions:
+        where = d.where.split(".")
+        if not d.blanks or where[0] != table:
+            continue
+        row = where[1] if len(where) > 1 else ""
+        rows = [report.tables[table].get(row)] if row else list(report.tables[table].values())  # type: ignore[union-attr]
+        placed = sum(1 for r in rows if r for c in r.values() if c.blank)
+        if placed < d.blanks:
+            out.append((row, d.blanks))
+    return out
 
 
 _KIND_ZH = {"count": "件数（非负整数）", "amount": "金额", "signed": "增减数"}

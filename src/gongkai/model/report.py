@@ -129,6 +129,9 @@ class Decision:
     method: str
     confidence: float
     candidates: int
+    blanks: int = 0
+    """Cells left blank in every reading weighed (fewer numbers than cells): blanks the
+    document surely has, even where it does not show which cells they are."""
 
 
 @dataclass

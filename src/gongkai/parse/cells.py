@@ -18,7 +18,9 @@ from gongkai.model.template import BLANK_MARKERS
 UnitKind = Literal["number", "blank", "empty"]
 
 _NUMBER = re.compile(
-    r"(?:(?P<sign>[增减減+\-−])\s*)?(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
+    # a sign word may stand apart (``增 69``); a dash is a sign only on the number (``-8``)
+    r"(?:(?P<sign>[增减減+]\s*|[\-−](?![ \t])\s*))?"
+    r"(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
 )
 _BLANK_TOKEN = re.compile(r"^(?:/|／|-|—|–|－|——|无|無|空)$")
 
@@ -63,6 +65,12 @@ def _field_units(field: str, offset: int, last: bool = True) -> tuple[list[Unit]
             units[-1] = _with_soft(units[-1], False)
             units.append(Unit("blank", gap.strip(), offset=offset + pos))
             gap = ""
+        elif marks := _spaced_blanks(gap, leading=not units):
+            # ``8 0 - 0``, ``- 3 3``: blank cells marked between space-separated numbers
+            if units:
+                units[-1] = _with_soft(units[-1], False)
+            units.extend(Unit("blank", mark, offset=offset + pos) for mark in marks)
+            gap = ""
         if units and _CJK_TEXT.search(gap):
             # words after the values: the row is over (what follows is prose or the next label)
             return units, True
@@ -73,7 +81,7 @@ def _field_units(field: str, offset: int, last: bool = True) -> tuple[list[Unit]
                 units[-1] = _with_soft(units[-1], False)
         elif units and gap:
             units[-1] = _with_soft(units[-1], True)
-        sign = -1 if m.group("sign") in ("减", "減", "-", "−") else 1
+        sign = -1 if (m.group("sign") or "").strip() in ("减", "減", "-", "−") else 1
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start()))
         pos = m.end()
     tail = folded[pos:].strip()
@@ -90,6 +98,24 @@ _CJK_TEXT = re.compile(r"[\u4e00-\u9fff]{2,}")
 _INLINE_BLANKS = frozenset(m for m in BLANK_MARKERS if m and not any(ch in m for ch in "-—–－−"))
 """Blank markers that can stand between run-together numbers (``10000无1``); a dash there may
 be the minus sign of a number the line break cut off (``294-`` / ``11``)."""
+_DASHES = frozenset("-—–－−")
+
+
+def _spaced_blanks(gap: str, leading: bool) -> list[str]:
+    """Blank markers standing as cells, with space around them, in the gap before a number
+    (``leading``: before the row's first number, after any label text). A dash attached to
+    the number is its sign (``-5``, ``294-`` / ``11``) and never reaches here."""
+    parts = gap.split()
+    marks: list[str] = []
+    for p in reversed(parts):
+        if not p or p not in BLANK_MARKERS:
+            break
+        marks.append(p)
+    if not marks or (not leading and len(marks) != len(parts)) or not gap[-1:].isspace():
+        return []
+    return marks[::-1]
+
+
 _LIST_MARK = re.compile(r"[.、．]\s*[\u4e00-\u9fff]")
 
 

@@ -290,6 +290,8 @@ class RowChoice:
     confidence: float = 1.0
     tied: tuple[tuple[int | float | None, ...], ...] = ()
     """When uncertain: the values of every equally good reading (for later evidence)."""
+    blanks: int = 0
+    """Blank cells in every reading the decoder weighed for the row (see ``Decision.blanks``)."""
 
 
 @dataclass
@@ -329,6 +331,7 @@ def decode_table(
     pruned: dict[str, list[tuple[RowReading, int, int]]] = {}
     overflow: dict[str, list[RowReading]] = {}
     unbalanced: list[str] = []
+    surely_blank: dict[str, int] = {}
     for r in rows:
         reps = list(classes[r])
         for ident in local[r]:
@@ -341,6 +344,7 @@ def decode_table(
         best_v = min(s[1] for s in scored)
         kept = [s for s in scored if s[1] == best_v]
         kept.sort(key=lambda s: (s[2], s[0].cost))
+        surely_blank[r] = min(sum(c.blank for c in m.cells) for s in kept for m in classes[r][s[0]])
         pruned[r] = kept[:KEEP_PER_ROW]
         if len(kept) > KEEP_PER_ROW:
             # readings cut off here could tie with the kept ones: their cells stay open
@@ -372,6 +376,7 @@ def decode_table(
                 v,
                 hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints),
             )
+            choice[r].blanks = surely_blank[r]
     return TableChoice(choice, total_violations, unbalanced, broken_rules)
 
 

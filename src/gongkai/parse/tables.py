@@ -264,7 +264,9 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
         ch = choice.rows[key]
         cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
         if ch.method != "direct":
-            decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
+            decisions.append(
+                Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates, ch.blanks)
+            )
         if ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
     return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced, choice.broken_rules)
@@ -347,7 +349,7 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
         ch = choice.rows[T4_ROW]
         flat = _cells_from_choice(stream, ch, flat_cols, raw)
         if ch.method != "direct":
-            decisions.append(Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates))
+            decisions.append(Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates, ch.blanks))
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
     return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules)
