@@ -92,6 +92,31 @@ def test_dropped_blank_cells_are_recovered_by_repair() -> None:
     assert any(rd.cells[0].value == 4 and rd.cells[6].value == 7 for rd in repaired)
 
 
+def test_a_dash_inside_a_run_is_a_blank_cell_or_a_sign() -> None:
+    """``000-112``: a count cannot be negative, so the dash is a blank cell; in table 2's
+    signed column (``184-3012``: 本年增/减) it may be either, and nothing tells which."""
+    rds = readings_for_row(region_units("000-112"), KINDS, (7,))
+    assert [[c.value for c in rd.cells] for rd in rds] == [[0, 0, 0, None, 1, 1, 2]]
+    signed = row_readings(region_units("184-3012"), ["count", "signed", "count"])
+    values = [[c.value for c in rd.cells] for rd in signed]
+    assert [184, -30, 12] in values and [184, None, 3012] in values
+    cols = {"licensing": ("prior_items", "change", "decisions")}
+    choice = decode_table({"licensing": signed}, cols, ())
+    assert {"change", "decisions"} <= set(choice.rows["licensing"].uncertain)
+
+
+def test_repairs_that_do_not_mend_the_row_are_not_weighed() -> None:
+    """A run-together row that adds up no way it is read (4|2|0|0|0|1|12): inserting blanks
+    mends nothing either, so only the row as written is read, and the column identities
+    can then settle it."""
+    rds = readings_for_row(region_units("42000112"), KINDS, (7,))
+    assert rds and all(not any(c.blank for c in rd.cells) for rd in rds)
+    assert any([c.value for c in rd.cells] == [4, 2, 0, 0, 0, 1, 12] for rd in rds)
+    # a repair that does mend the row is weighed: a dropped blank in a one-cell-per-line row
+    mended = readings_for_row(region_units("4\n3\n7"), KINDS, (7,))
+    assert any(rd.cells[0].value == 4 and rd.cells[6].value == 7 for rd in mended)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=400), min_size=6, max_size=6))
 def test_any_concatenated_row_decodes_to_a_balanced_reading_containing_the_truth(parts: list[int]) -> None:

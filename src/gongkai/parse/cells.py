@@ -38,6 +38,8 @@ class Unit:
     """The boundary to the next unit is only a space."""
     edge: bool = False
     """An empty cell at the start or end of the row (often a layout artefact)."""
+    or_blank: bool = False
+    """A dash between digits (``000-112``): this number's minus sign, or a blank cell before it."""
 
     @property
     def digits(self) -> str:
@@ -81,8 +83,10 @@ def _field_units(field: str, offset: int, last: bool = True) -> tuple[list[Unit]
                 units[-1] = _with_soft(units[-1], False)
         elif units and gap:
             units[-1] = _with_soft(units[-1], True)
-        sign = -1 if (m.group("sign") or "").strip() in ("减", "減", "-", "−") else 1
-        units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start()))
+        sign_text = (m.group("sign") or "").strip()
+        sign = -1 if sign_text in ("减", "減", "-", "−") else 1
+        dash_in_run = sign_text in _DASHES and m.start() > 0 and folded[m.start() - 1].isdigit()
+        units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start(), or_blank=dash_in_run))
         pos = m.end()
     tail = folded[pos:].strip()
     if units and tail and (tail in _INLINE_BLANKS or (last and tail in BLANK_MARKERS)):
@@ -131,7 +135,7 @@ def _is_numbering(s: str, m: re.Match[str]) -> bool:
 
 
 def _with_soft(u: Unit, soft: bool) -> Unit:
-    return Unit(u.kind, u.text, u.sign, u.unit, u.offset, soft, u.edge)
+    return Unit(u.kind, u.text, u.sign, u.unit, u.offset, soft, u.edge, u.or_blank)
 
 
 _WRAPPED = re.compile(r"(?<=[\d增减減])[ \t]*\n(?=[ ]*[\d增减減])")

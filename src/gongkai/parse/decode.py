@@ -119,6 +119,11 @@ def row_readings(units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair:
             rec(i + 1, [*cells, CellReading(None, u.text, True, offset=u.offset)], cost)
             return
         _number(i, u, cells, cost)
+        if u.or_blank:
+            # ``000-112``: the dash may mark a blank cell rather than sign the number after it
+            # (a cell edge inferred, as a cut is)
+            unsigned = Unit("number", u.text, 1, u.unit, u.offset + 1, u.soft_next, u.edge)
+            _number(i, unsigned, [*cells, CellReading(None, "-", True, offset=u.offset)], cost + COST_SPLIT)
         if allow_repair and u.soft_next and i + 1 < len(seq) and seq[i + 1].kind == "number":
             nxt = seq[i + 1]
             joined = Unit("number", u.digits + nxt.digits, u.sign, nxt.unit, u.offset, nxt.soft_next, False)
@@ -234,19 +239,29 @@ def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int
     if len(repaired) >= MAX_READINGS_PER_ROW:
         # repairs too many to weigh: the document's own cells stand (and do not balance)
         return plain
+    # a repair is an explanation of a broken row identity: one that explains nothing more
+    # than the row as written is not weighed (it would only blur the row's cells)
+    best_plain = min((_unbalanced_groups(rd, groups) for rd in plain), default=len(groups) + 1)
     seen = {tuple(c.value for c in rd.cells) for rd in plain}
-    return plain + [rd for rd in repaired if tuple(c.value for c in rd.cells) not in seen]
+    return plain + [
+        rd
+        for rd in repaired
+        if tuple(c.value for c in rd.cells) not in seen and _unbalanced_groups(rd, groups) < best_plain
+    ]
+
+
+def _unbalanced_groups(rd: RowReading, groups: tuple[int, ...]) -> int:
+    """Groups of cells that do not end with the sum of the others (blank counts as 0)."""
+    i = n = 0
+    for g in groups:
+        vals = [c.value or 0 for c in rd.cells[i : i + g]]
+        n += abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+        i += g
+    return n
 
 
 def _balanced(rd: RowReading, groups: tuple[int, ...]) -> bool:
-    """Each group of cells ends with the sum of the others (blank counts as 0)."""
-    i = 0
-    for g in groups:
-        vals = [c.value or 0 for c in rd.cells[i : i + g]]
-        if abs(sum(vals[:-1]) - vals[-1]) > 1e-6:
-            return False
-        i += g
-    return True
+    return _unbalanced_groups(rd, groups) == 0
 
 
 # --- identities over readings ------------------------------------------------------------

@@ -112,18 +112,36 @@ def _value(cell: Cell) -> int:
     return int(v) if float(v).is_integer() else round(v * 1000) or 1
 
 
-def _balanced(values: Sequence[int], groups: Sequence[int], which: Sequence[bool]) -> bool:
-    i = 0
-    for g, check in zip(groups, which, strict=True):
+def _broken(values: Sequence[int], groups: Sequence[int]) -> int:
+    """Groups of ``values`` that do not end in the sum of their other cells."""
+    i = n = 0
+    for g in groups:
         part = values[i : i + g]
-        if check and sum(part[:-1]) != part[-1]:
-            return False
+        n += sum(part[:-1]) != part[-1]
         i += g
-    return True
+    return n
+
+
+def _as_good_as(which: Sequence[bool]) -> Iterator[tuple[bool, ...]]:
+    """Which groups a reading must balance to break no more of them than the truth does: any
+    choice of that many groups, since a reader cannot know which one the document breaks."""
+    broken = sum(not w for w in which)
+    for free in itertools.combinations(range(len(which)), broken):
+        yield tuple(j not in free for j in range(len(which)))
 
 
 def _run_options(digits: str, groups: Sequence[int], which: Sequence[bool]) -> Iterator[tuple[int, ...]]:
-    """Splits of a run of digits into the groups' cells; a group the truth balances must balance."""
+    """Splits of a run of digits into the groups' cells that break no more groups than the truth."""
+    seen: set[tuple[int, ...]] = set()
+    for must in _as_good_as(which):
+        for values in _run_splits(digits, groups, must):
+            if values not in seen:
+                seen.add(values)
+                yield values
+
+
+def _run_splits(digits: str, groups: Sequence[int], must: Sequence[bool]) -> Iterator[tuple[int, ...]]:
+    """Splits of a run of digits into the groups' cells; the groups ``must`` marks balance."""
     if not groups:
         if not digits:
             yield ()
@@ -131,21 +149,23 @@ def _run_options(digits: str, groups: Sequence[int], which: Sequence[bool]) -> I
     g, rest = groups[0], sum(groups[1:])
     for cut in range(g, len(digits) - rest + 1):
         head = digits[:cut]
-        heads = sum_run(head, g - 1) if which[0] else (tuple(int(p) for p in s) for s in splits(head, g))
+        heads = sum_run(head, g - 1) if must[0] else (tuple(int(p) for p in s) for s in splits(head, g))
         for h in heads:
-            for tail in _run_options(digits[cut:], groups[1:], which[1:]):
+            for tail in _run_splits(digits[cut:], groups[1:], must[1:]):
                 yield (*h, *tail)
 
 
 def _vanish_options(prow: PrintedRow, which: Sequence[bool]) -> Iterator[tuple[Form, ...]]:
-    """The printed numbers in order, the missing cells anywhere (None: blank)."""
+    """The printed numbers in order, the missing cells anywhere (None: blank), breaking no more
+    of the row's groups than the truth does."""
     tokens = [_value(cell) for _, _, cell in prow.cells if not cell.blank]
     k = len(prow.cells)
+    allowed = sum(not w for w in which)
     for places in itertools.combinations(range(k), len(tokens)):
         shown: list[Form] = [None] * k
         for p, v in zip(places, tokens, strict=True):
             shown[p] = v
-        if _balanced([v or 0 for v in shown], prow.groups or (k,), which if prow.groups else (False,)):
+        if not prow.groups or _broken([v or 0 for v in shown], prow.groups) <= allowed:
             yield tuple(shown)
 
 
