@@ -237,8 +237,9 @@ def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int
     # no plain reading balances: a dropped blank cell or a split number may explain it
     repaired = row_readings(units, kinds, allow_repair=True)
     if len(repaired) >= MAX_READINGS_PER_ROW:
-        # repairs too many to weigh: the document's own cells stand (and do not balance)
-        return plain
+        # repairs too many to weigh: cells the document itself separates stand (and do not
+        # balance); cells that only our cuts separate could be mended by a repair not weighed
+        return [rd for rd in plain if rd.direct]
     # a repair is an explanation of a broken row identity: one that explains nothing more
     # than the row as written is not weighed (it would only blur the row's cells)
     best_plain = min((_unbalanced_groups(rd, groups) for rd in plain), default=len(groups) + 1)
