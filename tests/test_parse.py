@@ -196,3 +196,17 @@ def test_table4_with_fewer_numbers_than_cells_reports_blanks_it_cannot_place() -
     report.findings = run_checks(report)
     found = [f for f in report.findings if f.rule == "blank_cells" and f.where == "tables.appeals"]
     assert found and f"至少 {n_blank} 个单元格" in found[0].message
+
+
+def test_a_heading_with_an_extra_character_ends_where_it_matches_best() -> None:
+    """``四、政府信息公开行政法复议、行政诉讼情况`` glued to the table header after it: the
+    typo's extra 法 must not cut the heading's last character off."""
+    from gongkai.model.template import SECTIONS
+    from gongkai.model.text import fold
+    from gongkai.parse.labels import match_heading
+
+    spec = next(s for s in SECTIONS if s.key == "appeals")
+    text = fold("政府信息公开行政法复议、行政诉讼情况行政复议行政诉讼结果维持")
+    score, end = match_heading(text, 0, spec)
+    assert score > 0.9
+    assert text[:end] == fold("政府信息公开行政法复议、行政诉讼情况")

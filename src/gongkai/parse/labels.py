@@ -125,6 +125,10 @@ def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, in
     return out
 
 
+HEADING_SLACK = 2
+"""Characters a heading may have more or fewer than its title (typos, a dropped 的)."""
+
+
 @lru_cache(maxsize=256)
 def _matcher(title: str) -> SequenceMatcher[str]:
     """A matcher with the title as its second sequence (difflib caches that side's index)."""
@@ -138,16 +142,20 @@ def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, i
         t = fold(title)
         if folded.startswith(t, pos):
             return 1.0, pos + len(t)
-        window = folded[pos : pos + len(t)]
-        if not window:
-            continue
-        if window[0] not in t and window[1:2] not in t:
+        head = folded[pos : pos + 2]
+        if not head or (head[0] not in t and head[1:2] not in t):
             continue  # cheap pre-filter: a heading starts with the title's own characters
         sm = _matcher(t)
-        sm.set_seq1(window)
-        if sm.real_quick_ratio() < HEADING_SIMILARITY or sm.quick_ratio() < HEADING_SIMILARITY:
-            continue
-        r = sm.ratio()
-        if r > best:
-            best, best_end = r, pos + len(t)
+        # a typo may add or drop a character (``行政法复议``): the heading ends where it
+        # matches best, not at the title's length
+        for n in range(len(t) - HEADING_SLACK, len(t) + HEADING_SLACK + 1):
+            window = folded[pos : pos + n]
+            if len(window) < n:
+                break
+            sm.set_seq1(window)
+            if sm.real_quick_ratio() < HEADING_SIMILARITY or sm.quick_ratio() < HEADING_SIMILARITY:
+                continue
+            r = sm.ratio()
+            if r > best:
+                best, best_end = r, pos + n
     return best, best_end

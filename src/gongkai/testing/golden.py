@@ -22,25 +22,10 @@ def shared_dir() -> Path:
     return Path(os.environ.get("GONGKAI_SHARED", ROOT.parent / "shared"))
 
 
-SHARED_SUBDIRS = ("corpus", "seeds")
-
-
-def normalise(g: dict[str, Any]) -> dict[str, Any]:
-    """Accept the PDF goldens' spelling too (``source`` = a file name, ``sections_present``)."""
-    if "document" not in g and "source" in g:
-        g["document"] = next(
-            (f"{d}/{g['source']}" for d in SHARED_SUBDIRS if (shared_dir() / d / g["source"]).is_file()),
-            f"corpus/{g['source']}",
-        )
-    if "sections" not in g and "sections_present" in g:
-        g["sections"] = g["sections_present"]
-    return g
-
-
 def load_goldens(directory: Path = GOLDEN_DIR) -> list[dict[str, Any]]:
     out = []
     for p in sorted(directory.glob("*.json")):
-        g = normalise(json.loads(p.read_text(encoding="utf-8")))
+        g = json.loads(p.read_text(encoding="utf-8"))
         g["_file"] = p.name
         out.append(g)
     return out
