@@ -105,6 +105,37 @@ def test_a_dash_inside_a_run_is_a_blank_cell_or_a_sign() -> None:
     assert {"change", "decisions"} <= set(choice.rows["licensing"].uncertain)
 
 
+def test_blanks_read_into_a_run_weigh_as_much_as_a_document_error() -> None:
+    """Table 4 run together, one group not adding up (2|1|0|4|15). Reading three blank cells
+    into the run would make every group add up (204|0|6|210…), but three vanished blanks are
+    no likelier than one error: the row as written stands."""
+    run = "2040621041507101128"
+    truth = [2, 0, 4, 0, 6, 2, 1, 0, 4, 15, 0, 7, 10, 11, 28]
+    rds = readings_for_row(region_units(run), ["count"] * 15, (5, 5, 5))
+    groups = [
+        Identity("t4_total", f"g{g}", tuple(("t4", f"c{5 * g + j}") for j in range(4)), (("t4", f"c{5 * g + 4}"),))
+        for g in range(3)
+    ]
+    choice = decode_table({"t4": rds}, {"t4": tuple(f"c{j}" for j in range(15))}, groups)
+    got = choice.rows["t4"]
+    for j, v in enumerate(truth):
+        assert f"c{j}" in got.uncertain or got.reading.cells[j].value == v
+
+
+def test_a_token_set_apart_is_read_as_written_when_blanks_vanished() -> None:
+    """``2 0 2 3 -3 0 …``: twelve numbers for fifteen cells (blanks dropped) and a negative
+    count, which is the document's error: it is read, not refused."""
+    rds = readings_for_row(region_units("2 0 2 3 -3 0 0 0 0 0 0 0"), ["count"] * 15, (5, 5, 5))
+    assert rds and all(any(c.value == -3 for c in rd.cells) for rd in rds)
+    # but a reading that cuts a token must respect the kinds: no negative count there
+    cut = row_readings(region_units("2648-18538"), ["count", "signed", "count"])
+    assert all(rd.cells[2].value is None or rd.cells[2].value >= 0 for rd in cut)
+
+
+def test_an_em_dash_between_run_together_numbers_is_a_blank_cell() -> None:
+    assert [u.kind for u in region_units("132210—18")] == ["number", "blank", "number"]
+
+
 def test_repairs_that_do_not_mend_the_row_are_not_weighed() -> None:
     """A run-together row that adds up no way it is read (4|2|0|0|0|1|12): inserting blanks
     mends nothing either, so only the row as written is read, and the column identities

@@ -210,3 +210,12 @@ def test_a_heading_with_an_extra_character_ends_where_it_matches_best() -> None:
     score, end = match_heading(text, 0, spec)
     assert score > 0.9
     assert text[:end] == fold("政府信息公开行政法复议、行政诉讼情况")
+
+
+def test_publication_date_in_traditional_characters() -> None:
+    """A scraper's header converted to traditional characters: 發佈時間 is 发布时间."""
+    from gongkai.parse import parse_document
+
+    text = "標題: 某局2020年政府信息公開工作年度報告\n發佈時間: 2021-02-03 08:24\n一、總體情況\n略。\n"
+    report = parse_document(read_bytes("t.txt", text.encode()))
+    assert report.published_on is not None and report.published_on.isoformat() == "2021-02-03"

@@ -99,9 +99,11 @@ def _field_units(field: str, offset: int, last: bool = True) -> tuple[list[Unit]
 
 
 _CJK_TEXT = re.compile(r"[\u4e00-\u9fff]{2,}")
-_INLINE_BLANKS = frozenset(m for m in BLANK_MARKERS if m and not any(ch in m for ch in "-—–－−"))
-"""Blank markers that can stand between run-together numbers (``10000无1``); a dash there may
-be the minus sign of a number the line break cut off (``294-`` / ``11``)."""
+_MINUS_LIKE = "-–－−"
+_INLINE_BLANKS = frozenset(m for m in BLANK_MARKERS if m and not any(ch in m for ch in _MINUS_LIKE))
+"""Blank markers that can stand between run-together numbers (``10000无1``, ``10—18``); a
+hyphen there may be the minus sign of a number the line break cut off (``294-`` / ``11``),
+an em dash never is."""
 _DASHES = frozenset("-—–－−")
 
 

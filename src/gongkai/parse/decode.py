@@ -30,6 +30,11 @@ COST_INSERT = 2.0
 COST_EMPTY_INTERIOR = 0.3
 COST_EMPTY_EDGE = 5.0
 """An empty field before or after the values is usually a layout artefact, rarely a blank cell."""
+SEPARATED_SHARE = 0.5
+"""A row whose numbers stand apart for at least this share of its cells is a dump that drops
+its blank cells (PDF text): a blank read in there is the usual explanation of a short row.
+Below it the numbers run together, and a blank read into the run is a guess as strong as
+the document being wrong: it weighs as much as a broken identity."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,8 @@ class CellReading:
 class RowReading:
     cells: tuple[CellReading, ...]
     cost: float = 0.0
+    doubt: int = 0
+    """Blank cells read into numbers that run together (see SEPARATED_SHARE)."""
 
     @property
     def direct(self) -> bool:
@@ -81,87 +88,126 @@ def splits(digits: str, m: int) -> Iterator[tuple[str, ...]]:
             yield (head, *rest)
 
 
-def row_readings(units: Sequence[Unit], kinds: Sequence[CellKind], allow_repair: bool = False) -> list[RowReading]:
+def row_readings(
+    units: Sequence[Unit],
+    kinds: Sequence[CellKind],
+    allow_repair: bool = False,
+    groups: tuple[int, ...] = (),
+    max_broken: int | None = None,
+) -> list[RowReading]:
     """All readings of ``units`` into ``len(kinds)`` cells (bounded by MAX_READINGS_PER_ROW).
 
     With ``allow_repair``, soft-separated numbers may be joined (``2 0`` → 20) and missing
-    cells may be inserted as blanks (a one-cell-per-line dump that dropped blank cells)."""
+    cells may be inserted as blanks anywhere (a dump that dropped blank cells). With
+    ``max_broken``, readings in which more of the ``groups`` (consecutive cells ending in
+    their sum) do not add up, counting each doubtful blank as one, are cut off early."""
     k = len(kinds)
     seq = list(units)
-    as_written = _one_per_cell(seq, k)
+    glued = not separated(seq, k)
+    # in a reading that keeps every token whole, a token the document sets apart is read as
+    # written (a negative count is its error, for bad_number); cuts must respect the kinds
+    as_written = not glued
+    bounds = tuple(itertools.accumulate(groups))
     out: list[RowReading] = []
+    dropped = CellReading(None, "", True)
 
-    def emit(cells: list[CellReading], cost: float) -> None:
-        out.append(RowReading(tuple(cells), cost))
+    def doubt(cells: list[CellReading]) -> int:
+        return sum(1 for c in cells if c is dropped) if glued else 0
 
-    def rec(i: int, cells: list[CellReading], cost: float, carry: Unit | None = None) -> None:
-        if len(out) >= MAX_READINGS_PER_ROW or len(cells) > k:
+    def within_bound(cells: list[CellReading]) -> bool:
+        if max_broken is None:
+            return True
+        broken, start = doubt(cells), 0
+        for end in bounds:
+            if end > len(cells):
+                break
+            vals = [c.value or 0 for c in cells[start:end]]
+            broken += abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+            start = end
+        return broken <= max_broken
+
+    def need_from(i: int) -> int:
+        """Cells the units from ``i`` on take at least."""
+        return sum(1 for v in seq[i:] if v.kind in ("number", "blank"))
+
+    def rec(
+        i: int, cells: list[CellReading], cost: float, carry: Unit | None = None, whole: bool = True, odd: bool = False
+    ) -> None:
+        """``whole``: no token cut or joined so far; ``odd``: a cell read as written against
+        its kind (allowed only in a reading that stays whole)."""
+        if len(out) >= MAX_READINGS_PER_ROW or len(cells) > k or not within_bound(cells):
             return
+        if allow_repair and carry is None and len(cells) + need_from(i) < k:
+            rec(i, [*cells, dropped], cost + COST_INSERT, None, whole, odd)  # a blank the document dropped
         if i == len(seq):
-            if len(cells) == k:
-                emit(cells, cost)
-            elif allow_repair and len(cells) < k:
-                for pos in itertools.combinations(range(k), k - len(cells)):
-                    filled: list[CellReading] = []
-                    it = iter(cells)
-                    for j in range(k):
-                        filled.append(CellReading(None, "", True) if j in pos else next(it))
-                    emit(filled, cost + COST_INSERT * (k - len(cells)))
+            if len(cells) == k and (whole or not odd):
+                out.append(RowReading(tuple(cells), cost, doubt(cells)))
             return
         u = carry or seq[i]
         if u.kind == "empty":
-            rec(i + 1, cells, cost)
+            rec(i + 1, cells, cost, None, whole, odd)
             if len(cells) < k:
                 c = COST_EMPTY_EDGE if u.edge else COST_EMPTY_INTERIOR
-                rec(i + 1, [*cells, CellReading(None, "", True, offset=u.offset)], cost + c)
+                rec(i + 1, [*cells, CellReading(None, "", True, offset=u.offset)], cost + c, None, whole, odd)
             return
         if u.kind == "blank":
-            rec(i + 1, [*cells, CellReading(None, u.text, True, offset=u.offset)], cost)
+            rec(i + 1, [*cells, CellReading(None, u.text, True, offset=u.offset)], cost, None, whole, odd)
             return
-        _number(i, u, cells, cost)
+        _number(i, u, cells, cost, whole, odd)
         if u.or_blank:
             # ``000-112``: the dash may mark a blank cell rather than sign the number after it
             # (a cell edge inferred, as a cut is)
             unsigned = Unit("number", u.text, 1, u.unit, u.offset + 1, u.soft_next, u.edge)
-            _number(i, unsigned, [*cells, CellReading(None, "-", True, offset=u.offset)], cost + COST_SPLIT)
+            blank = CellReading(None, "-", True, offset=u.offset)
+            _number(i, unsigned, [*cells, blank], cost + COST_SPLIT, False, odd)
         if allow_repair and u.soft_next and i + 1 < len(seq) and seq[i + 1].kind == "number":
             nxt = seq[i + 1]
             joined = Unit("number", u.digits + nxt.digits, u.sign, nxt.unit, u.offset, nxt.soft_next, False)
-            rec(i + 1, cells, cost + COST_JOIN, joined)
+            rec(i + 1, cells, cost + COST_JOIN, joined, False, odd)
 
-    def _number(i: int, u: Unit, cells: list[CellReading], cost: float) -> None:
-        digits = u.digits
-        room = k - len(cells)
-        remaining_min = sum(1 for v in seq[i + 1 :] if v.kind in ("number", "blank"))
-        max_parts = min(room - remaining_min, len(digits.replace(".", ""))) if not allow_repair else room
-        for m in range(1, max(max_parts, 0) + 1):
-            if "," in u.text and m > 1:
-                break
-            for parts in splits(digits, m):
-                new: list[CellReading] = []
-                ok = True
-                for j, p in enumerate(parts):
-                    kind = kinds[len(cells) + j]
-                    signed = j == 0 and u.sign < 0
-                    # when every token is one cell, each is taken as written (a negative count
-                    # is the document's error, for bad_number); cuts must respect the kinds
-                    if not (as_written and m == 1) and not _valid_part(p, kind, j == 0, j == m - 1, signed):
-                        ok = False
-                        break
-                    val = parse_number(p, -1 if signed else 1)
-                    raw = ("-" if signed else "") + (u.text if m == 1 else p)
-                    new.append(CellReading(val, raw, False, u.unit if j == m - 1 else None, u.offset))
-                if ok:
-                    rec(i + 1, [*cells, *new], cost + COST_SPLIT * (m - 1))
-                if len(out) >= MAX_READINGS_PER_ROW:
-                    return
+    def _number(i: int, u: Unit, cells: list[CellReading], cost: float, whole: bool, odd: bool) -> None:
+        """Cut the number's digits into one or more cells (each cut costs COST_SPLIT)."""
+        need_after = need_from(i + 1)
+        whole_only = "," in u.text  # a thousands-separated number is one cell
+
+        def cell(p: str, j: int, last: bool, at: int) -> tuple[CellReading, bool] | None:
+            """The cell, and whether it is read as written against its kind."""
+            signed = j == 0 and u.sign < 0
+            valid = _valid_part(p, kinds[at], j == 0, last, signed)
+            if not valid and not (as_written and whole and j == 0 and last):
+                return None
+            raw = ("-" if signed else "") + (u.text if j == 0 and last else p)
+            value = parse_number(p, -1 if signed else 1)
+            return CellReading(value, raw, False, u.unit if last else None, u.offset), not valid
+
+        def take(rest: str, j: int, cells: list[CellReading], cost: float) -> None:
+            if len(out) >= MAX_READINGS_PER_ROW or len(cells) + 1 + need_after > k or not within_bound(cells):
+                return
+            if allow_repair and j > 0:
+                take(rest, j, [*cells, dropped], cost + COST_INSERT)  # a dropped blank inside the run
+            last = cell(rest, j, True, len(cells))
+            if last is not None:
+                rec(i + 1, [*cells, last[0]], cost, None, whole and j == 0, odd or last[1])
+            if whole_only:
+                return
+            dot = rest.find(".")
+            for cut in range(1, dot if dot >= 0 else len(rest)):
+                head = rest[:cut]
+                if len(head) > 1 and head.startswith("0"):
+                    break
+                c = cell(head, j, False, len(cells))
+                if c is not None:
+                    take(rest[cut:], j + 1, [*cells, c[0]], cost + COST_SPLIT)
+
+        take(u.digits, 0, cells, cost)
 
     rec(0, [], 0.0)
     return out
 
 
-def _one_per_cell(units: Sequence[Unit], k: int) -> bool:
-    return sum(1 for u in units if u.kind in ("number", "blank")) == k
+def separated(units: Sequence[Unit], k: int) -> bool:
+    """Whether the row's numbers stand apart (see SEPARATED_SHARE)."""
+    return sum(1 for u in units if u.kind in ("number", "blank")) >= SEPARATED_SHARE * k
 
 
 def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
@@ -234,21 +280,21 @@ def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int
         return []  # too many readings to trust any of them: leave the row unread
     if plain and (not groups or any(_balanced(rd, groups) for rd in plain)):
         return plain
-    # no plain reading balances: a dropped blank cell or a split number may explain it
-    repaired = row_readings(units, kinds, allow_repair=True)
+    # no plain reading balances: a dropped blank cell or a split number may explain it. A
+    # repair is an explanation of a broken row identity: one that mends no more of the row
+    # than it as written is not weighed (it would only blur the row's cells)
+    best_plain = min((_unbalanced_groups(rd, groups) for rd in plain), default=None)
+    if best_plain is None or not groups:
+        bound = None
+    else:  # a doubtful blank (see SEPARATED_SHARE) mends a group only to tie with the plain row
+        bound = best_plain if not separated(units, len(kinds)) else best_plain - 1
+    repaired = row_readings(units, kinds, allow_repair=True, groups=groups, max_broken=bound)
     if len(repaired) >= MAX_READINGS_PER_ROW:
         # repairs too many to weigh: cells the document itself separates stand (and do not
         # balance); cells that only our cuts separate could be mended by a repair not weighed
         return [rd for rd in plain if rd.direct]
-    # a repair is an explanation of a broken row identity: one that explains nothing more
-    # than the row as written is not weighed (it would only blur the row's cells)
-    best_plain = min((_unbalanced_groups(rd, groups) for rd in plain), default=len(groups) + 1)
     seen = {tuple(c.value for c in rd.cells) for rd in plain}
-    return plain + [
-        rd
-        for rd in repaired
-        if tuple(c.value for c in rd.cells) not in seen and _unbalanced_groups(rd, groups) < best_plain
-    ]
+    return plain + [rd for rd in repaired if tuple(c.value for c in rd.cells) not in seen]
 
 
 def _unbalanced_groups(rd: RowReading, groups: tuple[int, ...]) -> int:
@@ -356,7 +402,7 @@ def decode_table(
         scored = []
         for rd in reps:
             vals = _row_values(r, columns[r], rd)
-            scored.append((rd, violations(local[r], vals), _hint_misses(vals, hints)))
+            scored.append((rd, violations(local[r], vals) + rd.doubt, _hint_misses(vals, hints)))
         best_v = min(s[1] for s in scored)
         kept = [s for s in scored if s[1] == best_v]
         kept.sort(key=lambda s: (s[2], s[0].cost))
@@ -392,7 +438,10 @@ def decode_table(
                 v,
                 hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints),
             )
-            choice[r].blanks = surely_blank[r]
+            # blanks in every reading that ties for best (when every tie is known), else in
+            # every reading the row's own identities leave
+            members = [m for rd in tied for m in classes[r][rd]] if exhaustive and not overflow.get(r) else []
+            choice[r].blanks = min((sum(c.blank for c in m.cells) for m in members), default=surely_blank[r])
     return TableChoice(choice, total_violations, unbalanced, broken_rules)
 
 
@@ -525,7 +574,7 @@ def _solve(search: _Search) -> tuple[int, dict[str, list[RowReading]], set[str]]
                 return None
             members = search.classes[r][rd]
             shown = tuple(frozenset(_form(m.cells[j].value) for m in members) for j in range(len(values)))
-            opts.append(Option(tuple(int(v) for v in values), 0, misses, rd.cost, shown))
+            opts.append(Option(tuple(int(v) for v in values), rd.doubt, misses, rd.cost, shown))
         options[r] = opts
     equations = [Equation(i.lhs, i.rhs, i.rule) for i in search.all_identities()]
     solved = solve(options, {r: search.columns[r] for r in search.rows}, equations)

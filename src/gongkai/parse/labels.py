@@ -126,7 +126,8 @@ def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, in
 
 
 HEADING_SLACK = 2
-"""Characters a heading may have more or fewer than its title (typos, a dropped 的)."""
+"""Characters a heading may have more than its title (a typo's extra 法); one fewer is
+allowed too, not more: a short title (``主动公开情况``) would match any phrase it starts."""
 
 
 @lru_cache(maxsize=256)
@@ -148,7 +149,7 @@ def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, i
         sm = _matcher(t)
         # a typo may add or drop a character (``行政法复议``): the heading ends where it
         # matches best, not at the title's length
-        for n in range(len(t) - HEADING_SLACK, len(t) + HEADING_SLACK + 1):
+        for n in range(len(t) - 1, len(t) + HEADING_SLACK + 1):
             window = folded[pos : pos + n]
             if len(window) < n:
                 break

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from gongkai.render.html import render_html
 from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
 from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk, headings_missing_key, scan
-from gongkai.testing.determined import undetermined_cells
+from gongkai.testing.determined import RUN_DAMAGES, RUN_FORMATS, undetermined_cells
 from gongkai.testing.generate import GeneratedReport, generate
 
 
@@ -102,10 +102,27 @@ def docx_to_pdf(docx: bytes) -> bytes:
             return f.read()
 
 
+PUBLICATION_DATE_FORMATS = frozenset({"html", "flat"})
+"""Formats that print a publication date apart from the signature (the portal page's
+发布日期, the scraper's 发布时间)."""
+
+
+def invisible_defects(fmt: str, damage: str) -> frozenset[str]:
+    """Defects a document in ``fmt`` with ``damage`` cannot show, so none is planted there:
+    a late publication without a publication date; a negative count where cells run
+    together (``0-2`` is as much a blank cell and a 2)."""
+    out = set()
+    if fmt not in PUBLICATION_DATE_FORMATS:
+        out.add("published_late")
+    if fmt in RUN_FORMATS or damage in RUN_DAMAGES:
+        out.add("bad_number")
+    return frozenset(out)
+
+
 def make_document(seed: int, fmt: str, damage: str = "none", template: str | None = None) -> SyntheticDocument:
     if fmt not in APPLIES.get(damage, frozenset()):
         raise ValueError(f"damage {damage} does not apply to {fmt}")
-    gen = generate(seed, template)
+    gen = generate(seed, template, invisible=invisible_defects(fmt, damage))
     if damage == "blank_zeros":
         gen = blank_zeros(gen, seed)
     if damage == "scanned_noise":

@@ -14,14 +14,25 @@ from gongkai.model.template import APPLICANT_PARTS, BLANK_MARKERS, Template, out
 from gongkai.testing.tables import count_cell
 
 ARITHMETIC_DEFECTS: tuple[str, ...] = ("t3_balance", "t3_row_total", "t3_outcome_total", "t4_total")
-TABLE_DEFECTS: tuple[str, ...] = (*ARITHMETIC_DEFECTS, "blank_cells", "table_missing", "table_incomplete")
+TABLE_DEFECTS: tuple[str, ...] = (
+    *ARITHMETIC_DEFECTS,
+    "blank_cells",
+    "bad_number",
+    "table_missing",
+    "table_incomplete",
+)
 TEXT_DEFECTS: tuple[str, ...] = (
     "narrative_mismatch",
     "signed_before_period_end",
+    "published_late",
     "template_mismatch",
     "section_missing",
+    "section_title",
+    "title_form",
+    "statistics_period",
     "problems_empty",
     "fee_statement_missing",
+    "government_assessment_missing",
 )
 DEFECTS: tuple[str, ...] = TABLE_DEFECTS + TEXT_DEFECTS
 
@@ -56,8 +67,17 @@ CONFLICTS: frozenset[frozenset[str]] = frozenset(
         ("section_missing", "problems_empty"),
         ("section_missing", "fee_statement_missing"),
         ("template_mismatch", "fee_statement_missing"),
+        ("table_missing", "bad_number"),
+        # a title without the year and a period naming another: nothing tells the year
+        ("title_form", "statistics_period"),
+        ("section_missing", "government_assessment_missing"),
     )
 )
+GOVERNMENT_ONLY: frozenset[str] = frozenset({"government_assessment_missing"})
+"""Defects only a 人民政府's report can have."""
+SECTION_TITLE_KEYS: tuple[str, ...] = ("active_disclosure", "applications", "appeals")
+"""Sections whose heading a ``section_title`` defect changes (not those the damage
+``headings_missing`` may remove)."""
 
 DELTA_RANGE = (1, 9)
 
@@ -147,6 +167,20 @@ def plant_blank_cells(rng: random.Random, t: Template, tables: dict[str, TableCe
     return out
 
 
+BAD_NUMBER_RANGE = (1, 3)
+
+
+def plant_bad_number(rng: random.Random, t: Template, tables: dict[str, TableCells | None]) -> None:
+    """A negative count in table 4 (``-2`` typed for a correction): the group's sum still
+    holds, the upheld cell carrying the difference."""
+    appeals = tables["appeals"]
+    assert appeals is not None
+    group = rng.choice(list(appeals))
+    was, d = int(_cell(appeals, group, "corrected").value or 0), rng.randint(*BAD_NUMBER_RANGE)
+    _shift(appeals, group, "corrected", -was - d)
+    _shift(appeals, group, "upheld", was + d)
+
+
 def plant_table_missing(rng: random.Random, t: Template, tables: dict[str, TableCells | None]) -> None:
     tables[rng.choice(list(tables))] = None
 
@@ -167,6 +201,7 @@ TABLE_PLANTERS: dict[str, TablePlanter] = {
     "t3_outcome_total": plant_t3_outcome_total,
     "t4_total": plant_t4_total,
     "blank_cells": plant_blank_cells,
+    "bad_number": plant_bad_number,
     "table_missing": plant_table_missing,
     "table_incomplete": plant_table_incomplete,
 }

@@ -11,13 +11,24 @@ import random
 from dataclasses import dataclass, field
 
 from gongkai.model.report import Report, SourceFile, TableCells
-from gongkai.model.template import SECTION_KEYS, TEMPLATES, V2019, V2021, Template
+from gongkai.model.template import (
+    DEPARTMENT_DEADLINE,
+    GOVERNMENT_DEADLINE,
+    SECTION_KEYS,
+    SECTIONS,
+    TEMPLATES,
+    V2019,
+    V2021,
+    Template,
+)
 from gongkai.testing import prose
 from gongkai.testing.defects import (
     ALLOWED,
     ARITHMETIC_DEFECTS,
     DEFECTS,
     EXPECTED,
+    GOVERNMENT_ONLY,
+    SECTION_TITLE_KEYS,
     TABLE_PLANTERS,
     choose_defects,
     plant_blank_cells,
@@ -71,8 +82,47 @@ def _signed_on(rng: random.Random, year: int, government: bool, early: bool) -> 
     return first + dt.timedelta(days=rng.randint(0, (last - first).days))
 
 
-def _intro(rng: random.Random, agency: Agency, year: int) -> list[str]:
-    period = f"本年度报告中所列数据的统计期限自{year}年1月1日起，至{year}年12月31日止。"
+LATE_DAYS = (1, 60)
+"""How late a late report is published, in days after its deadline."""
+
+
+def _published_on(rng: random.Random, year: int, government: bool, late: bool) -> dt.date | None:
+    """A publication date printed apart from the signature: only a late report gets one (the
+    page then shows the signature date)."""
+    if not late:
+        return None
+    month, day = GOVERNMENT_DEADLINE if government else DEPARTMENT_DEADLINE
+    return dt.date(year + 1, month, day) + dt.timedelta(days=rng.randint(*LATE_DAYS))
+
+
+def _title(rng: random.Random, agency: Agency, year: int, off_form: bool) -> str:
+    if off_form:
+        # still a title, but not the template's 政府信息公开工作年度报告
+        return f"{agency.name}{year}年{rng.choice(('政府信息公开工作报告', '政务公开工作年度报告'))}"
+    return f"{agency.name}{year}{rng.choice(('年', '年度'))}政府信息公开工作年度报告"
+
+
+def _period_year(rng: random.Random, year: int, wrong: bool) -> int | None:
+    """The year the statistics period names: the report's; or, planted, none at all or last
+    year's (a sentence carried over from last year's report)."""
+    if not wrong:
+        return year
+    return rng.choice((None, year - 1))
+
+
+def _section_titles(rng: random.Random, slipped: bool) -> dict[str, str]:
+    """A heading numbered in digits (``2、主动公开…``). (A space in ``二 、`` is no slip
+    worth a finding: PDF text puts spaces everywhere.)"""
+    if not slipped:
+        return {}
+    key = rng.choice(SECTION_TITLE_KEYS)
+    i, s = next((i, s) for i, s in enumerate(SECTIONS) if s.key == key)
+    return {key: f"{i + 1}、{s.title}"}
+
+
+def _intro(rng: random.Random, agency: Agency, period_year: int | None) -> list[str]:
+    year = period_year
+    period = f"本年度报告中所列数据的统计期限自{year}年1月1日起，至{year}年12月31日止。" if year else ""
     basis = rng.choice(
         (
             "本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求编制。",
@@ -85,11 +135,19 @@ def _intro(rng: random.Random, agency: Agency, year: int) -> list[str]:
     return [basis, period + contact]
 
 
-def _pick_defects(rng: random.Random, t: Template, defects: tuple[str, ...] | None) -> tuple[str, ...]:
+def _pick_defects(
+    rng: random.Random, t: Template, agency: Agency, defects: tuple[str, ...] | None, invisible: frozenset[str]
+) -> tuple[str, ...]:
     if defects is not None:
         return defects
     count = rng.choices(list(DEFECT_COUNT_WEIGHTS), weights=list(DEFECT_COUNT_WEIGHTS.values()))[0]
-    pool = tuple(d for d in DEFECTS if t.version == "v2021" or d != "fee_statement_missing")
+    pool = tuple(
+        d
+        for d in DEFECTS
+        if (t.version == "v2021" or d != "fee_statement_missing")
+        and (agency.is_government or d not in GOVERNMENT_ONLY)
+        and d not in invisible
+    )
     return choose_defects(rng, count, pool)
 
 
@@ -109,21 +167,23 @@ def generate(
     template: str | None = None,
     defects: tuple[str, ...] | None = None,
     level: Level | None = None,
+    invisible: frozenset[str] = frozenset(),
 ) -> GeneratedReport:
-    """A report drawn from ``seed``. ``defects=None`` draws them (half the reports are clean);
-    ``defects=()`` gives a consistent report."""
+    """A report drawn from ``seed``. ``defects=None`` draws them (half the reports are clean),
+    never one of ``invisible`` (those the document's format cannot show); ``defects=()``
+    gives a consistent report."""
     rng = random.Random(seed)
     t = TEMPLATES[template] if template else rng.choice((V2019, V2021))
     level = level or rng.choices(list(_LEVEL_WEIGHTS), weights=list(_LEVEL_WEIGHTS.values()))[0]
     assert level in LEVELS
     agency = make_agency(rng, level)
-    planted = _pick_defects(rng, t, defects)
+    planted = _pick_defects(rng, t, agency, defects, invisible)
     year = _year(rng, V2021 if t.version == "v2019" else V2019) if "template_mismatch" in planted else _year(rng, t)
 
     tables: dict[str, TableCells | None] = make_tables(rng, t, SCALES[level])
     blanks: list[str] = []
     for d in planted:
-        if d in ARITHMETIC_DEFECTS:
+        if d in ARITHMETIC_DEFECTS or d == "bad_number":
             TABLE_PLANTERS[d](rng, t, tables)
     if "blank_cells" in planted:
         # after the arithmetic defects, which need numbers to shift
@@ -142,22 +202,28 @@ def generate(
         "appeals": prose.appeals(rng, said),
         "problems": prose.problems(rng, empty="problems_empty" in planted),
         "other_matters": prose.other_matters(
-            rng, t.version == "v2021", "fee_statement_missing" not in planted, agency.is_government
+            rng,
+            t.version == "v2021",
+            "fee_statement_missing" not in planted,
+            agency.is_government and "government_assessment_missing" not in planted,
         ),
     }
     if "section_missing" in planted:
         sections[rng.choice(("overview", "problems", "other_matters"))] = None
+    period = _period_year(rng, year, "statistics_period" in planted)
     report = Report(
         SourceFile(f"generated/{seed}", "", "model"),
         agency=agency.name,
         year=year,
         template=t.version,
-        title=f"{agency.name}{year}{rng.choice(('年', '年度'))}政府信息公开工作年度报告",
+        title=_title(rng, agency, year, "title_form" in planted),
         signed_on=_signed_on(rng, year, agency.is_government, "signed_before_period_end" in planted),
+        published_on=_published_on(rng, year, agency.is_government, "published_late" in planted),
         sections=sections,
+        section_titles=_section_titles(rng, "section_title" in planted),
         tables=tables,
-        notes=_intro(rng, agency, year),
-        statistics_period=(dt.date(year, 1, 1), dt.date(year, 12, 31)),
+        notes=_intro(rng, agency, period),
+        statistics_period=(dt.date(period, 1, 1), dt.date(period, 12, 31)) if period else None,
         is_government=agency.is_government,
     )
     assert set(report.sections) == set(SECTION_KEYS)

@@ -199,7 +199,8 @@ def problems(rng: random.Random, empty: bool = False) -> str:
     )
 
 
-def other_matters(rng: random.Random, v2021: bool, fee_statement: bool, is_government: bool) -> str:
+def other_matters(rng: random.Random, v2021: bool, fee_statement: bool, assessment: bool) -> str:
+    """Section 六; ``assessment``: a government's 考核、社会评议和责任追究 results."""
     lines: list[str] = []
     if v2021 and fee_statement:
         lines.append(
@@ -215,7 +216,7 @@ def other_matters(rng: random.Random, v2021: bool, fee_statement: bool, is_gover
     if v2021:
         lines.append(f"（三）政务公开工作创新情况。{rng.choice(_MEASURES)}。")
         lines.append(f"（四）落实上级年度政务公开工作要点情况。{rng.choice(_MEASURES)}。")
-    if is_government:
+    if assessment:
         lines.append(
             "（五）工作考核、社会评议和责任追究结果情况。将政务公开纳入绩效考核，开展社会评议，本年度未发生责任追究情况。"
         )
