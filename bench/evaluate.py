@@ -40,6 +40,7 @@ TARGET_EXACT = 0.999
 TARGET_ARITH_PRECISION = 0.99
 UNDAMAGED = "none"
 OCR_DAMAGES = frozenset({"scanned_noise"})
+OCR_FORMATS = frozenset({"image"})
 """Documents read through OCR, not a text layer (the exactness target is for text layers)."""
 
 
@@ -178,7 +179,7 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
             g.add(r)
         if r["damage"] == UNDAMAGED:
             undamaged.add(r)
-        if r["damage"] not in OCR_DAMAGES:
+        if r["damage"] not in OCR_DAMAGES and r["fmt"] not in OCR_FORMATS:
             text_layer.add(r)
         for k, st in r["rules"].items():
             agg = rules.setdefault(k, RuleStats())

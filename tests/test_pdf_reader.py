@@ -296,3 +296,13 @@ def test_corpus_scans_parse_to_golden(name: str, tmp_path: Path) -> None:
     rules = {f.rule for f in report.findings}
     assert set(golden["expected_findings"]) <= rules
     assert not rules & set(golden["forbidden_findings"])
+
+
+def test_images_are_read_at_the_size_the_pdf_path_renders() -> None:
+    """A 150 dpi scan (1240 px wide) is enlarged, a 300 dpi one reduced, a 200 dpi one kept:
+    at 150 dpi the recogniser took a cell's ruling for a digit (7 read as 71)."""
+    from gongkai.readers.image import WORK_WIDTH, work_scale
+
+    assert work_scale(1240) < 1 and round(1240 / work_scale(1240)) == WORK_WIDTH
+    assert work_scale(3508) > 1 and round(3508 / work_scale(3508)) == WORK_WIDTH
+    assert work_scale(1654) == 1.0

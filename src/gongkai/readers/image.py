@@ -12,6 +12,9 @@ from gongkai.readers.pdf import number_blocks
 
 MAX_WIDTH = 2400
 """Wider pages (photos, 300+ dpi scans) are reduced to WORK_WIDTH before reading."""
+MIN_WIDTH = 1400
+"""Narrower pages (150 dpi scans, screenshots) are enlarged to WORK_WIDTH: the recogniser
+reads small table digits better at the size the PDF path renders them."""
 WORK_WIDTH = 1654
 """A4 at 200 dpi: enough for 8 pt table digits."""
 MAX_PAGES = 200
@@ -33,16 +36,22 @@ def decode_pages(path: str, data: bytes) -> list[np.ndarray]:
     return [np.ascontiguousarray(p) for p in pages]
 
 
+def work_scale(width: int) -> float:
+    """Original pixels per working pixel for a page ``width`` pixels wide (1.0: read as is)."""
+    return width / WORK_WIDTH if width > MAX_WIDTH or width < MIN_WIDTH else 1.0
+
+
 def read_image(path: str, data: bytes) -> Document:
     from gongkai.readers.scan import image_blocks
 
     doc = Document(path, "image")
     blocks: list[Block] = []
     for i, page in enumerate(decode_pages(path, data)):
-        scale = 1.0
-        if page.shape[1] > MAX_WIDTH:
-            scale = page.shape[1] / WORK_WIDTH
-            page = cv2.resize(page, None, fx=1 / scale, fy=1 / scale, interpolation=cv2.INTER_AREA)
+        scale = work_scale(page.shape[1])
+        if scale != 1.0:
+            page = cv2.resize(
+                page, None, fx=1 / scale, fy=1 / scale, interpolation=cv2.INTER_AREA if scale > 1 else cv2.INTER_CUBIC
+            )
         blocks += image_blocks(page, i + 1, scale)
     if not blocks:
         raise ReadError(path, "图片中没有识别出任何文字（空白图片）", "empty")

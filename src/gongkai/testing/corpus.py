@@ -42,7 +42,7 @@ def formats() -> tuple[str, ...]:
     if docx_available():
         out = (*out, "docx")
     if pdf_available():
-        out = (*out, "pdf")
+        out = (*out, "pdf", "image")
     return out
 
 
@@ -53,7 +53,7 @@ SECTION_RULES: dict[str, frozenset[str]] = {
 }
 """Rules that judge a section's text, which a lost heading leaves without their section."""
 
-SLOW_FORMATS = frozenset({"pdf"})
+SLOW_FORMATS = frozenset({"pdf", "image"})
 """LibreOffice export (and OCR for scans) takes seconds per document."""
 
 
@@ -102,6 +102,8 @@ def docx_to_pdf(docx: bytes) -> bytes:
             return f.read()
 
 
+IMAGE_SUFFIX = ".tif"
+
 PUBLICATION_DATE_FORMATS = frozenset({"html", "flat"})
 """Formats that print a publication date apart from the signature (the portal page's
 发布日期, the scraper's 发布时间)."""
@@ -125,7 +127,10 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
     gen = generate(seed, template, invisible=invisible_defects(fmt, damage))
     if damage == "blank_zeros":
         gen = blank_zeros(gen, seed)
-    if damage == "scanned_noise":
+    if fmt == "image":
+        # the pages as a scanner's multi-page TIFF; clean unless scanned with noise
+        data = scan(render_bytes(gen, "pdf"), seed, noisy=damage == "scanned_noise", container="tiff")
+    elif damage == "scanned_noise":
         data = scan(render_bytes(gen, "pdf"), seed)
     elif damage in TEXT_DAMAGES or damage == "gbk":
         text = render_html(gen.report) if fmt == "html" else TEXT_RENDERERS[fmt](gen.report)
@@ -138,7 +143,7 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         key = headings_missing_key(seed)
         gen.report.sections[key] = None
         gen.expected = (gen.expected - SECTION_RULES.get(key, frozenset())) | {"section_missing"}
-    name = f"{seed:06d}-{fmt}-{damage}{FILE_SUFFIX[fmt]}"
+    name = f"{seed:06d}-{fmt}-{damage}{IMAGE_SUFFIX if fmt == 'image' else FILE_SUFFIX[fmt]}"
     return SyntheticDocument(name, fmt, damage, data, gen)
 
 

@@ -11,11 +11,15 @@ import copy
 import random
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from gongkai.model.report import Cell
 from gongkai.model.template import SECTIONS
 from gongkai.render.text import PDF_LINE_WIDTH, wrap
 from gongkai.testing.generate import GeneratedReport
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TextDamage = Callable[[str, int], str]
 
@@ -193,9 +197,10 @@ SCAN_MAX_SKEW_DEGREES = 0.8
 SCAN_SPECKS_PER_PAGE = 400
 
 
-def scan(pdf: bytes, seed: int) -> bytes:
-    """A printed copy scanned back: pages rasterised, slightly skewed, noisy and specked,
-    saved as an image-only PDF (no text layer)."""
+def scan(pdf: bytes, seed: int, noisy: bool = True, container: str = "pdf") -> bytes:
+    """A printed copy scanned back: pages rasterised and (``noisy``) slightly skewed, noisy and
+    specked, saved as an image-only PDF (no text layer) or (``container="tiff"``) as the
+    multi-page TIFF a scanner writes."""
     import io
     import os
     import subprocess
@@ -216,17 +221,31 @@ def scan(pdf: bytes, seed: int) -> bytes:
             img = cv2.imread(os.path.join(d, name), cv2.IMREAD_GRAYSCALE)
             if img is None:
                 raise OSError(f"pdftoppm wrote an unreadable page: {name}")
-            h, w = img.shape
-            angle = float(rng.uniform(-SCAN_MAX_SKEW_DEGREES, SCAN_MAX_SKEW_DEGREES))
-            m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-            img = cv2.warpAffine(img, m, (w, h), borderValue=255)
-            noisy = img.astype(np.float32) + rng.normal(0, SCAN_NOISE_SIGMA, img.shape)
-            ys, xs = rng.integers(0, h, SCAN_SPECKS_PER_PAGE), rng.integers(0, w, SCAN_SPECKS_PER_PAGE)
-            noisy[ys, xs] = rng.integers(0, 120, SCAN_SPECKS_PER_PAGE)
-            pages.append(Image.fromarray(np.clip(noisy, 0, 255).astype(np.uint8)))
+            if noisy:
+                img = _scanner(img, rng)
+            pages.append(Image.fromarray(img))
     out = io.BytesIO()
-    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=SCAN_DPI)
+    if container == "tiff":
+        pages[0].save(out, format="TIFF", save_all=True, append_images=pages[1:], compression="tiff_lzw")
+    else:
+        pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=SCAN_DPI)
     return out.getvalue()
+
+
+def _scanner(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """What a cheap office scanner does to a page: a slight skew, grey noise, specks."""
+    import cv2
+    import numpy as np
+
+    h, w = img.shape
+    angle = float(rng.uniform(-SCAN_MAX_SKEW_DEGREES, SCAN_MAX_SKEW_DEGREES))
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    img = cv2.warpAffine(img, m, (w, h), borderValue=255)
+    noisy = img.astype(np.float32) + rng.normal(0, SCAN_NOISE_SIGMA, img.shape)
+    ys, xs = rng.integers(0, h, SCAN_SPECKS_PER_PAGE), rng.integers(0, w, SCAN_SPECKS_PER_PAGE)
+    noisy[ys, xs] = rng.integers(0, 120, SCAN_SPECKS_PER_PAGE)
+    out: np.ndarray = np.clip(noisy, 0, 255).astype(np.uint8)
+    return out
 
 
 TEXT_DAMAGES: dict[str, TextDamage] = {
@@ -243,7 +262,7 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
 DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk", "scanned_noise")
 
 APPLIES: dict[str, frozenset[str]] = {
-    "none": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}),
+    "none": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf", "image"}),
     "wrap_midword": frozenset({"tsv", "cells", "markdown", "flat"}),
     "cjk_spaces": frozenset({"html", "tsv", "cells", "markdown", "flat"}),
     "lost_table_structure": frozenset({"tsv", "cells", "markdown"}),
@@ -255,7 +274,7 @@ APPLIES: dict[str, frozenset[str]] = {
     "blank_zeros": frozenset({"html", "tsv", "cells", "markdown", "pdftext", "docx", "pdf"}),
     "gbk": frozenset({"html", "tsv", "flat", "pdftext"}),
     "word_html": frozenset({"html"}),
-    "scanned_noise": frozenset({"pdf"}),
+    "scanned_noise": frozenset({"pdf", "image"}),
 }
 """Which formats a damage is realistic for."""
 EXCUSED: dict[str, frozenset[str]] = {
