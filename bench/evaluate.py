@@ -413,6 +413,13 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for label, ok in checks:
         print(f"{'✓' if ok else '✗'} {label}")
+    text = synth["text_layer"]
+    if text["cells"]:
+        open_share = 100.0 * sum(text["undetermined"].values()) / text["cells"]
+        print(
+            f"  文本层全部单元格：准确 {_pct(text['exact_pct']).strip()}%，读错 {text['wrong']} 个；"
+            f"文档本身无法确定的单元格占 {open_share:.2f}%（已标为不确定，不猜测）"
+        )
 
     OUT.mkdir(parents=True, exist_ok=True)
     mode = "quick" if args.quick else "full"

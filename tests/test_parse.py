@@ -219,3 +219,50 @@ def test_publication_date_in_traditional_characters() -> None:
     text = "標題: 某局2020年政府信息公開工作年度報告\n發佈時間: 2021-02-03 08:24\n一、總體情況\n略。\n"
     report = parse_document(read_bytes("t.txt", text.encode()))
     assert report.published_on is not None and report.published_on.isoformat() == "2021-02-03"
+
+
+def _all_blank(tables: dict, keys: tuple[str, ...]) -> None:
+    from gongkai.model.report import Cell
+
+    for key in keys:
+        for row in tables[key].values():
+            for col in row or {}:
+                row[col] = Cell(None, "", blank=True)
+
+
+@pytest.mark.parametrize("fmt", ["pdftext", "html", "tsv"])
+def test_tables_printed_with_nothing_in_them_are_blank_not_missing(fmt: str) -> None:
+    """A report whose style is to leave zeros blank, with nothing to report: tables 3 and 4
+    printed with every cell empty (a PDF dump drops them all). Blank is not missing."""
+    from gongkai.checks import run_checks
+    from gongkai.testing.corpus import render_bytes
+    from gongkai.testing.generate import generate
+
+    gen = generate(21, "v2021", defects=())
+    _all_blank(gen.report.tables, ("applications", "appeals"))
+    report = parse_document(read_bytes(f"r.{'html' if fmt == 'html' else 'txt'}", render_bytes(gen, fmt)))
+    for key in ("applications", "appeals"):
+        table = report.tables[key]
+        assert table is not None, key
+        assert all(c.blank and c.value is None for row in table.values() if row for c in row.values())
+    rules = {f.rule for f in run_checks(report)}
+    assert "blank_cells" in rules and "table_missing" not in rules and "table_incomplete" not in rules
+
+
+def test_a_short_row_of_numbers_set_apart_is_read_with_blanks_not_cuts() -> None:
+    """``49 12 48 109 42 42 55 46 101``: nine numbers for fifteen cells. The dump dropped six
+    blank cells; cutting 49 into 4|9 (a missing space) is the rarer explanation, so the
+    totals, which every blank placement shares, are certain."""
+    from gongkai.parse.cells import region_units
+    from gongkai.parse.decode import decode_table, readings_for_row
+
+    rds = readings_for_row(region_units("49 12 48 109 42 42 55 46 101"), ["count"] * 15, (5, 5, 5), False)
+    from gongkai.model.template import Identity
+
+    groups = [
+        Identity("t4_total", f"g{g}", tuple(("t4", f"c{5 * g + j}") for j in range(4)), (("t4", f"c{5 * g + 4}"),))
+        for g in range(3)
+    ]
+    choice = decode_table({"t4": rds}, {"t4": tuple(f"c{j}" for j in range(15))}, groups).rows["t4"]
+    assert {"c4", "c9", "c14"}.isdisjoint(choice.uncertain)
+    assert [choice.reading.cells[j].value for j in (4, 9, 14)] == [109, 42, 101]

@@ -25,6 +25,9 @@ MAX_JOINT_COMBINATIONS = 2_000
 KEEP_PER_ROW = 64
 """Readings kept per row after the row's own identity has filtered them."""
 COST_SPLIT = 1.0
+COST_CUT_APART = 3.0
+"""Cutting a number the document sets apart (``18 1 19`` read as 1|8 …): a missing space,
+rarer in such a dump than a blank cell it dropped (COST_INSERT)."""
 COST_JOIN = 2.0
 COST_INSERT = 2.0
 COST_EMPTY_INTERIOR = 0.3
@@ -94,16 +97,19 @@ def row_readings(
     allow_repair: bool = False,
     groups: tuple[int, ...] = (),
     max_broken: int | None = None,
+    glued: bool | None = None,
 ) -> list[RowReading]:
     """All readings of ``units`` into ``len(kinds)`` cells (bounded by MAX_READINGS_PER_ROW).
 
     With ``allow_repair``, soft-separated numbers may be joined (``2 0`` → 20) and missing
     cells may be inserted as blanks anywhere (a dump that dropped blank cells). With
     ``max_broken``, readings in which more of the ``groups`` (consecutive cells ending in
-    their sum) do not add up, counting each doubtful blank as one, are cut off early."""
+    their sum) do not add up, counting each doubtful blank as one, are cut off early.
+    ``glued``: the numbers run together (see SEPARATED_SHARE; by default the row tells)."""
     k = len(kinds)
     seq = list(units)
-    glued = not separated(seq, k)
+    glued = runs_together(seq, k, glued)
+    cut_cost = COST_SPLIT if glued else COST_CUT_APART
     # in a reading that keeps every token whole, a token the document sets apart is read as
     # written (a negative count is its error, for bad_number); cuts must respect the kinds
     as_written = not glued
@@ -159,14 +165,14 @@ def row_readings(
             # (a cell edge inferred, as a cut is)
             unsigned = Unit("number", u.text, 1, u.unit, u.offset + 1, u.soft_next, u.edge)
             blank = CellReading(None, "-", True, offset=u.offset)
-            _number(i, unsigned, [*cells, blank], cost + COST_SPLIT, False, odd)
+            _number(i, unsigned, [*cells, blank], cost + cut_cost, False, odd)
         if allow_repair and u.soft_next and i + 1 < len(seq) and seq[i + 1].kind == "number":
             nxt = seq[i + 1]
             joined = Unit("number", u.digits + nxt.digits, u.sign, nxt.unit, u.offset, nxt.soft_next, False)
             rec(i + 1, cells, cost + COST_JOIN, joined, False, odd)
 
     def _number(i: int, u: Unit, cells: list[CellReading], cost: float, whole: bool, odd: bool) -> None:
-        """Cut the number's digits into one or more cells (each cut costs COST_SPLIT)."""
+        """Cut the number's digits into one or more cells (each cut costs ``cut_cost``)."""
         need_after = need_from(i + 1)
         whole_only = "," in u.text  # a thousands-separated number is one cell
 
@@ -197,7 +203,7 @@ def row_readings(
                     break
                 c = cell(head, j, False, len(cells))
                 if c is not None:
-                    take(rest[cut:], j + 1, [*cells, c[0]], cost + COST_SPLIT)
+                    take(rest[cut:], j + 1, [*cells, c[0]], cost + cut_cost)
 
         take(u.digits, 0, cells, cost)
 
@@ -208,6 +214,18 @@ def row_readings(
 def separated(units: Sequence[Unit], k: int) -> bool:
     """Whether the row's numbers stand apart (see SEPARATED_SHARE)."""
     return sum(1 for u in units if u.kind in ("number", "blank")) >= SEPARATED_SHARE * k
+
+
+def runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool:
+    """Whether a row's numbers run together: the document's ``style`` (its tables' rows), or
+    the row itself when it is one run of digits for several cells (``7050`` in a table whose
+    other rows are tabbed), or, with no style known, by its count of numbers."""
+    numbers = [u for u in units if u.kind == "number"]
+    written = [u for u in units if u.kind != "empty"]
+    one_run = k > 1 and len(written) == 1 and len(numbers) == 1 and len(numbers[0].digits) > 1
+    if style is None:
+        return one_run or not separated(units, k)
+    return style or one_run
 
 
 def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
@@ -268,17 +286,24 @@ def balanced_run_readings(
     return out
 
 
-def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int, ...]) -> list[RowReading]:
+def readings_for_row(
+    units: list[Unit], kinds: list[CellKind], groups: tuple[int, ...], glued: bool | None = None
+) -> list[RowReading]:
     """Readings of a row: the balanced fast path for a bare run, else full enumeration, else
     with repairs (joined digits, dropped blanks)."""
     if groups:
         fast = balanced_run_readings(units, kinds, groups)
         if fast:
             return fast
-    plain = row_readings(units, kinds)
+    plain = row_readings(units, kinds, glued=glued)
     if len(plain) >= MAX_READINGS_PER_ROW:
         return []  # too many readings to trust any of them: leave the row unread
-    if plain and (not groups or any(_balanced(rd, groups) for rd in plain)):
+    run = runs_together(units, len(kinds), glued)
+    # numbers set apart but fewer than the cells: a dump that dropped blank cells, which
+    # blanks explain as well as cuts do, whether or not a cut reading balances
+    tokens = sum(1 for u in units if u.kind in ("number", "blank"))
+    short = not run and 0 < tokens < len(kinds)
+    if plain and (not groups or any(_balanced(rd, groups) for rd in plain)) and not short:
         return plain
     # no plain reading balances: a dropped blank cell or a split number may explain it. A
     # repair is an explanation of a broken row identity: one that mends no more of the row
@@ -287,8 +312,13 @@ def readings_for_row(units: list[Unit], kinds: list[CellKind], groups: tuple[int
     if best_plain is None or not groups:
         bound = None
     else:  # a doubtful blank (see SEPARATED_SHARE) mends a group only to tie with the plain row
-        bound = best_plain if not separated(units, len(kinds)) else best_plain - 1
-    repaired = row_readings(units, kinds, allow_repair=True, groups=groups, max_broken=bound)
+        bound = best_plain if run or short else best_plain - 1
+    # the fewest broken groups a repair reaches (a repair breaking more would lose anyway)
+    repaired: list[RowReading] = []
+    for most in range(bound + 1) if bound is not None else (None,):
+        repaired = row_readings(units, kinds, allow_repair=True, groups=groups, max_broken=most, glued=glued)
+        if repaired:
+            break
     if len(repaired) >= MAX_READINGS_PER_ROW:
         # repairs too many to weigh: cells the document itself separates stand (and do not
         # balance); cells that only our cuts separate could be mended by a repair not weighed

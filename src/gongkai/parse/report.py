@@ -109,11 +109,14 @@ def parse_document(doc: Document) -> Report:
     for f in report.facts:
         facts_by_key.setdefault(f.key, f.value)
 
-    for key in ("active_disclosure", "applications"):
+    # table 3 first: its rows show whether the document's numbers run together
+    glued: bool | None = None
+    for key in ("applications", "active_disclosure"):
         region = regions.get(key)
         if region is None:
             continue
-        tr = read_table(stream, tpl, key, region, _hints(facts_by_key, key))
+        tr = read_table(stream, tpl, key, region, _hints(facts_by_key, key), glued)
+        glued = tr.glued if glued is None else glued
         report.tables[key] = tr.cells
         report.decisions.extend(tr.decisions)
         report.alternatives.update(tr.alternatives)
@@ -122,7 +125,7 @@ def parse_document(doc: Document) -> Report:
             report.broken_rules[key] = tr.broken_rules
     region4 = regions.get("appeals")
     if region4 is not None:
-        tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"))
+        tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"), glued)
         report.tables["appeals"] = tr.cells
         report.unbalanced.extend(tr.unbalanced)
         if tr.broken_rules:

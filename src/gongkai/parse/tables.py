@@ -48,6 +48,23 @@ class TableRead:
     alternatives: dict[str, list[dict[str, Number | None]]] = field(default_factory=dict)
     unbalanced: list[str] = field(default_factory=list)
     broken_rules: list[str] = field(default_factory=list)
+    glued: bool | None = None
+    """Whether the table's numbers run together (see ``runs_together``); None: no table."""
+
+
+def runs_together(row_units: list[list[Unit]]) -> bool | None:
+    """Whether a table's rows are runs of digits (``21710000218``: a blank cell there leaves
+    no trace and is a guess) rather than numbers set apart (``217 1 219``: a dump that drops
+    blank cells). A document's style: most rows with numbers are one way. None: no rows
+    with numbers."""
+    runs = apart = 0
+    for units in row_units:
+        numbers = [u for u in units if u.kind == "number"]
+        if len(numbers) >= 2:
+            apart += 1
+        elif numbers and len(numbers[0].digits) > 1:
+            runs += 1
+    return None if not runs + apart else runs > apart
 
 
 def _find(folded: str, needles: tuple[str, ...], start: int, end: int) -> int | None:
@@ -210,7 +227,11 @@ def _table_trailing(spec: TableSpec, keys: list[str], regions: list[tuple[str, i
     return max(set(counts), key=counts.count) if counts else 0
 
 
-def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int], hints: Values) -> TableRead:
+def read_table(
+    stream: Stream, tpl: Template, key: str, region: tuple[int, int], hints: Values, glued: bool | None = None
+) -> TableRead:
+    """One of tables 2 and 3. ``glued``: the document's numbers run together (from another
+    table of it); by default the table's own rows tell."""
     start, end = region
     spec = tpl.table(key)
     found = _find_rows(stream, spec, start, end, check_follow=spec.key == "active_disclosure")
@@ -226,6 +247,8 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
     ]
     trailing = _table_trailing(spec, [k for k, _ in found], regions)
     row_units: list[list[Unit]] = []
+    delimited: list[bool] = []
+    """Rows whose cells the document delimits (tabs, one cell per line): empty ones are blank."""
     for (rkey, _m), (raw, off) in zip(found, regions, strict=True):
         k = len(spec.row_columns(spec.row(rkey)))
         fields = line_fields(raw, off)
@@ -233,22 +256,30 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
         if positional is None and (one_per_line := cell_lines(raw, off)) is not None:
             positional = positional_units(one_per_line, k, 0)
         row_units.append(positional or region_units(raw, off))
+        delimited.append(positional is not None)
     has_values = [any(u.kind != "empty" for u in units) for units in row_units]
-    for i, ((rkey, _m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
+    style = runs_together(row_units)
+    glued = style if glued is None else glued
+    # every label of the template printed in full and not a number after any: a table left
+    # blank (a dump drops blank cells); some labels without a single value: no table
+    printed_blank = len(found) == len(spec.rows) and all(m.exact for _, m in found)
+    if not any(has_values) and not all(delimited) and not printed_blank:
+        return TableRead(None, [], 0)
+    for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
         row = spec.row(rkey)
         kinds = [c.kind for c in spec.row_columns(row)]
         cols[rkey] = tuple(c.key for c in spec.row_columns(row))
         raws[rkey] = (raw, units)
         if has_values[i]:
             groups = (len(kinds),) if spec.key == "applications" else ()
-            readings[rkey] = readings_for_row(units, kinds, groups)
-        elif any(has_values[i + 1 :]):
-            # a row printed with nothing in it, the table going on below: its cells are blank
+            readings[rkey] = readings_for_row(units, kinds, groups, glued)
+        elif delimited[i] or any(has_values[i + 1 :]) or (m.exact and (printed_blank or any(has_values[:i]))):
+            # a row printed with nothing in it: its cells delimited and empty, or the table going
+            # on below, or its whole label after rows with numbers (a dump that drops blank
+            # cells drops a blank row's too): its cells are blank
             readings[rkey] = [RowReading(tuple(CellReading(None, "", True) for _ in kinds))]
         else:
-            del cols[rkey], raws[rkey]  # a label with nothing after it: the row's values are missing
-    if not readings:
-        return TableRead(None, [], 0)  # labels without a single value: no table
+            del cols[rkey], raws[rkey]  # a label cut off with nothing after it: the values are missing
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
@@ -269,7 +300,7 @@ def read_table(stream: Stream, tpl: Template, key: str, region: tuple[int, int],
             )
         if ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
-    return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced, choice.broken_rules)
+    return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced, choice.broken_rules, style)
 
 
 T4_CELLS = 15
@@ -279,7 +310,7 @@ def _appeals_positional(raw: str, offset: int) -> list[Unit] | None:
     """Table 4's data row as a tab-separated line: 15 fields, empty ones blank cells."""
     pos = 0
     for line in raw.split("\n"):
-        if any(ch.isdigit() for ch in line):
+        if any(ch.isdigit() for ch in line) or line.count("\t") >= T4_CELLS - 1:
             if line.count("\t") < T4_CELLS - 1:
                 return None
             fields, p = [], pos
@@ -304,8 +335,15 @@ def _appeals_line(raw: str, offset: int) -> list[Unit] | None:
     return None
 
 
-def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Identity, ...], hints: Values) -> TableRead:
-    """Table 4: one data row of 15 numbers after the header words, in three groups of five."""
+def read_appeals(
+    stream: Stream,
+    region: tuple[int, int],
+    identities: tuple[Identity, ...],
+    hints: Values,
+    glued: bool | None = None,
+) -> TableRead:
+    """Table 4: one data row of 15 numbers after the header words, in three groups of five.
+    ``glued``: the document's numbers run together (as table 3 showed)."""
     start, end = region
     folded = stream.folded
     last = -1
@@ -321,17 +359,16 @@ def read_appeals(stream: Stream, region: tuple[int, int], identities: tuple[Iden
     text_start = stream.index[last - 1] + 1
     raw = stream.text[text_start : stream.to_text(end)]
     one_per_line = cell_lines(raw, text_start, skip_blank_lines=True)
-    units = (
-        _appeals_positional(raw, text_start)
-        or (positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None)
-        or _appeals_line(raw, text_start)
-        or region_units(raw, text_start)
+    delimited = _appeals_positional(raw, text_start) or (
+        positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None
     )
-    if not any(u.kind == "number" for u in units):
-        return TableRead(None, [], 0)
+    units = delimited or _appeals_line(raw, text_start) or region_units(raw, text_start)
+    if not any(u.kind in ("number", "blank") for u in units):
+        # the whole header and not a number under it: fifteen blank cells (a dump drops them)
+        units = [Unit("empty", "", offset=text_start) for _ in range(T4_CELLS)]
     flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
     kinds: list[CellKind] = ["count"] * len(flat_cols)
-    rds = readings_for_row(units, kinds, tuple(len(APPEALS.row_columns(g)) for g in APPEALS.rows))
+    rds = readings_for_row(units, kinds, tuple(len(APPEALS.row_columns(g)) for g in APPEALS.rows), glued)
     flat_ids = tuple(
         Identity(
             i.rule, i.name, tuple((T4_ROW, f"{r}.{c}") for r, c in i.lhs), tuple((T4_ROW, f"{r}.{c}") for r, c in i.rhs)

@@ -28,7 +28,10 @@ _CJK_PAIR = re.compile(rf"(?<={_CJK})(?={_CJK})")
 CJK_SPACED_SHARE = 0.5
 """Share of lines whose CJK characters get spaced out (``未 收 到``)."""
 BLANK_ZERO_SHARE = 0.3
-"""Share of zero cells written blank when a document leaves zeros out."""
+"""Share of zero cells written blank by a document that leaves some zeros out."""
+ALL_ZEROS_BLANK_SHARE = 0.5
+"""Share of such documents whose style is to leave every zero blank (a township office
+with no applications then prints tables 3 and 4 with nothing in them)."""
 PAGE_FOOTER = "- 3 -"
 _T3_BREAK_LABELS = ("（四）无法提供", "（五）不予处理")
 """Table 3 breaks across pages before one of these group labels."""
@@ -140,15 +143,17 @@ def gbk(text: str, seed: int = 0) -> bytes:
 
 
 def blank_zeros(gen: GeneratedReport, seed: int) -> GeneratedReport:
-    """Some zero cells of tables 3 and 4 left blank: the document then shows no number."""
+    """Zero cells of tables 3 and 4 left blank, all of them (a style) or some (sloppiness):
+    the document then shows no number."""
     rng = random.Random(seed)
+    share = 1.0 if rng.random() < ALL_ZEROS_BLANK_SHARE else BLANK_ZERO_SHARE
     out = copy.deepcopy(gen)
     blanks = list(out.blanks)
     for tkey in ("applications", "appeals"):
         table = out.report.tables.get(tkey)
         for rkey, row in (table or {}).items():
             for ckey, cell in (row or {}).items():
-                if cell.value == 0 and rng.random() < BLANK_ZERO_SHARE:
+                if cell.value == 0 and rng.random() < share:
                     row[ckey] = Cell(None, "", blank=True)  # type: ignore[index]
                     blanks.append(f"{tkey}.{rkey}.{ckey}")
     if len(blanks) > len(out.blanks):
