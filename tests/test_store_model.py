@@ -13,6 +13,7 @@ from gongkai.checks.across import (
     in_force_continuity,
     shared_passages,
     similarity,
+    t2_repealed_bound,
     tables_identical,
     text_reuse,
 )
@@ -166,6 +167,56 @@ def test_in_force_continuity():
     assert "active_disclosure.regulations.in_force" in {f.where for f in in_force_continuity(now, last)}
     # no v2021 table last year: nothing to continue from
     assert in_force_continuity(now, make_report("沂源县司法局", 2020)) == []
+
+
+def _t2(report, row, **values):
+    for col, v in values.items():
+        report.tables["active_disclosure"][row][col] = v if isinstance(v, Cell) else Cell(v, raw=str(v))
+
+
+def test_t2_repealed_bound():
+    last = make_report("沂源县司法局", 2021)
+    now = make_report("沂源县司法局", 2022)
+    for row in ("regulations", "normative_documents"):
+        _t2(last, row, in_force=5)
+        _t2(now, row, issued=2, repealed=7, in_force=0)  # everything in force repealed: allowed
+    assert t2_repealed_bound(now, last) == []
+    _t2(now, "normative_documents", repealed=8)
+    found = t2_repealed_bound(now, last)
+    assert [(f.rule, f.severity, f.where) for f in found] == [
+        ("t2_repealed_bound", "warning", "active_disclosure.normative_documents.repealed")
+    ]
+    assert (found[0].expected, found[0].found, found[0].uncertain) == ("<= 7", 8, False)
+    assert "行政规范性文件" in found[0].message and "2021年报告现行有效 5 件" in found[0].message
+    # a blank 本年制发 counts as 0, and the finding says it relied on it
+    _t2(now, "normative_documents", issued=Cell(None, raw="/", blank=True), repealed=6)
+    found = t2_repealed_bound(now, last)
+    assert [f.where for f in found] == ["active_disclosure.normative_documents.repealed"] and found[0].uncertain
+    # a cell that could not be read: not checkable, not a pass
+    _t2(last, "regulations", in_force=Cell(None, raw="69x", uncertain="无法识别"))
+    assert "not_checkable" in {f.rule for f in t2_repealed_bound(now, last)}
+    assert t2_repealed_bound(now, None) == []
+    # no v2021 table last year: no 现行有效件数 to bound it
+    assert t2_repealed_bound(now, make_report("沂源县司法局", 2020)) == []
+
+
+def test_store_runs_t2_repealed_bound(store):
+    last = make_report("沂源县司法局", 2021)
+    now = make_report("沂源县司法局", 2022)
+    _t2(last, "regulations", in_force=1)
+    _t2(now, "regulations", issued=0, repealed=3, in_force=0)
+    _t2(last, "normative_documents", in_force=9)
+    _t2(now, "normative_documents", issued=1, repealed=1, in_force=9)
+    res = AgencyResolver()
+    with store.session() as s:
+        save_report(s, last, parser_version="1", resolver=res)
+        save_report(s, now, parser_version="1", resolver=res)
+    run_across(store)
+    with store.session() as s:
+        got = findings(s, Filters(rule="t2_repealed_bound"))
+    assert [(f["year"], f["location"], f["expected"]) for f in got] == [
+        (2022, "active_disclosure.regulations.repealed", "<= 1")
+    ]
 
 
 def test_text_reuse_grades_and_shows_passages():
