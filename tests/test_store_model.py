@@ -288,6 +288,30 @@ def test_departments_get_their_government_as_parent(store):
     assert parents == {"沂源县人民政府": None, "沂源县司法局": "沂源县人民政府", "临沂市司法局": None}
 
 
+def test_a_department_named_without_its_city_belongs_to_its_government(store):
+    """淮安市洪泽区人民政府's departments call themselves 洪泽区…: the same region, so their sum is
+    compared with the government's report; a department of another 洪泽区-less region is not."""
+    res = AgencyResolver()
+    gov = make_report("淮安市洪泽区人民政府", 2022, is_government=True)
+    with store.session() as s:
+        save_report(s, gov, parser_version="1", resolver=res)
+        save_report(s, make_report("洪泽区司法局", 2022), parser_version="1", resolver=res)
+        save_report(s, make_report("洪泽区教育局", 2022), parser_version="1", resolver=res)
+        save_report(s, make_report("淮安市司法局", 2022), parser_version="1", resolver=res)
+    run_across(store)
+    from gongkai.store.queries import agencies
+
+    with store.session() as s:
+        parents = {a["name"]: a["parent"] for a in agencies(s)}
+        got = findings(s, Filters(rule="aggregate_mismatch"))
+    assert parents["洪泽区司法局"] == parents["洪泽区教育局"] == "淮安市洪泽区人民政府"
+    assert parents["淮安市司法局"] is None
+    sums, n = department_sums([make_report("洪泽区司法局", 2022), make_report("洪泽区教育局", 2022)])
+    want = {f.where for f in aggregate_mismatch(gov, sums, n)}
+    assert want and {f["location"] for f in got} == want
+    assert {f["source"] for f in got} == {gov.source.path}
+
+
 def test_migrations_build_exactly_the_models(tmp_path):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
