@@ -117,6 +117,12 @@ def test_reparse_makes_a_new_current_version_and_keeps_verdicts(store):
         ("沂源县住房和城乡建设局", "沂源县住房和城乡建设局", "部门", False),
         ("沂源县城市管理局", "沂源县城市管理局", "部门", False),
         ("泰安市新泰市人民政府", "泰安市新泰市", "县", True),
+        # 和 in a place name is not the 和 of 住房和城乡建设局
+        ("天津市和平区人民政府", "天津市和平区", "县", True),
+        ("呼和浩特市人民政府", "呼和浩特市", "市", True),
+        ("阜阳市太和县人民政府", "阜阳市太和县", "县", True),
+        ("和县人民政府", "和县", "县", True),
+        ("沂源县文化和旅游局", "沂源县文化和旅游局", "部门", False),
     ],
 )
 def test_agency_inference(name, norm, level, government):
@@ -126,6 +132,8 @@ def test_agency_inference(name, norm, level, government):
 
 def test_department_region_and_suffix_identity():
     assert infer("临沂市兰山区市场监督管理局").region == "临沂市兰山区"
+    assert infer("天津市和平区教育局").region == "天津市和平区"
+    assert infer("平和县住房和城乡建设局").region == "平和县"
     assert same_agency("洪泽区", "淮安市洪泽区")
     assert not same_agency("泽区", "淮安市洪泽区")
     assert name_from_title("平潭综合实验区2021年度政府信息公开工作年度报告") == "平潭综合实验区"
