@@ -3,18 +3,31 @@ defect found by its rules and nothing else (on the truth, and through documents 
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import sys
+from pathlib import Path
 
 import pytest
 
-from gongkai.checks.across import aggregate_mismatch, department_sums, run_pair_rules
+from gongkai.checks.across import ALL_ACROSS_RULES, aggregate_mismatch, department_sums, run_pair_rules
 from gongkai.model.report import Finding
 from gongkai.model.template import APPLICANT_PARTS
 from gongkai.testing.series import ACROSS_DEFECTS, Series, by_report, generate_series
 
+ROOT = Path(__file__).resolve().parent.parent
 SMALL = 3
 SEEDS = (0, 1, 2)
 SEVERITY = ("info", "warning", "error")
+
+
+def _across_eval():
+    spec = importlib.util.spec_from_file_location("across_eval", ROOT / "bench" / "across_eval.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["across_eval"] = mod
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def _truth_findings(series: Series) -> dict[tuple[str, int], list[Finding]]:
@@ -70,3 +83,14 @@ def test_on_the_truth_each_defect_fires_its_rules_and_nothing_else(seed: int) ->
         if sr.grade:
             grade = max((f.severity for f in got if f.rule == "text_reuse"), key=SEVERITY.index)
             assert grade == sr.grade
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_through_documents_and_the_store_every_planted_defect_is_found(seed: int) -> None:
+    res = _across_eval().run_across_eval(SMALL, seed)
+    assert res["failed"] == [] and res["ingested"] == res["reports"]
+    assert set(res["rules"]) == set(ALL_ACROSS_RULES)
+    for rule, st in res["rules"].items():
+        assert st["tp"] >= 1, rule
+        assert (st["fp"], st["fn"]) == (0, 0), (rule, res["failures"])
+    json.dumps(res)  # JSON-able as it is
