@@ -266,3 +266,39 @@ def test_a_short_row_of_numbers_set_apart_is_read_with_blanks_not_cuts() -> None
     choice = decode_table({"t4": rds}, {"t4": tuple(f"c{j}" for j in range(15))}, groups).rows["t4"]
     assert {"c4", "c9", "c14"}.isdisjoint(choice.uncertain)
     assert [choice.reading.cells[j].value for j in (4, 9, 14)] == [109, 42, 101]
+
+
+def _sections_doc(active_heading: str) -> str:
+    return "\n".join(
+        [
+            "测试局2023年度政府信息公开工作年度报告",
+            "一、总体情况",
+            "2023年，测试局扎实推进政务公开。",
+            "1.主动公开方面",
+            "全年主动公开政府信息120条。",
+            "2.依申请公开方面",
+            "本年度共收到政府信息公开申请3件。",
+            active_heading,
+            "本年度制发规范性文件2件。",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+            "一是解读不够深入。",
+            "六、其他需要报告的事项",
+            "无。",
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "heading", ["二、主动公开政府信息情况", "2、主动公开政府信息情况", "二 、主动公开情况", "三、主动公开政府信息情况"]
+)
+def test_a_numbered_part_of_section_one_is_not_section_two(heading: str) -> None:
+    """``1.主动公开方面`` is a part of 一, however like 二's title its first words are; a
+    heading under the section's own number may be worded loosely, under another number it must
+    be the title."""
+    r = parse_document(read_bytes("r.txt", _sections_doc(heading).encode()))
+    assert r.section_titles["active_disclosure"].replace(" ", "") == heading.replace(" ", "")
+    assert r.sections["overview"] is not None and "全年主动公开政府信息120条" in r.sections["overview"]
+    assert "本年度共收到政府信息公开申请3件" in r.sections["overview"]
+    assert r.sections["active_disclosure"] == "本年度制发规范性文件2件。"

@@ -13,6 +13,7 @@ from gongkai.checks.across import (
     in_force_continuity,
     shared_passages,
     similarity,
+    t2_repealed_bound,
     tables_identical,
     text_reuse,
 )
@@ -116,6 +117,12 @@ def test_reparse_makes_a_new_current_version_and_keeps_verdicts(store):
         ("沂源县住房和城乡建设局", "沂源县住房和城乡建设局", "部门", False),
         ("沂源县城市管理局", "沂源县城市管理局", "部门", False),
         ("泰安市新泰市人民政府", "泰安市新泰市", "县", True),
+        # 和 in a place name is not the 和 of 住房和城乡建设局
+        ("天津市和平区人民政府", "天津市和平区", "县", True),
+        ("呼和浩特市人民政府", "呼和浩特市", "市", True),
+        ("阜阳市太和县人民政府", "阜阳市太和县", "县", True),
+        ("和县人民政府", "和县", "县", True),
+        ("沂源县文化和旅游局", "沂源县文化和旅游局", "部门", False),
     ],
 )
 def test_agency_inference(name, norm, level, government):
@@ -125,6 +132,8 @@ def test_agency_inference(name, norm, level, government):
 
 def test_department_region_and_suffix_identity():
     assert infer("临沂市兰山区市场监督管理局").region == "临沂市兰山区"
+    assert infer("天津市和平区教育局").region == "天津市和平区"
+    assert infer("平和县住房和城乡建设局").region == "平和县"
     assert same_agency("洪泽区", "淮安市洪泽区")
     assert not same_agency("泽区", "淮安市洪泽区")
     assert name_from_title("平潭综合实验区2021年度政府信息公开工作年度报告") == "平潭综合实验区"
@@ -166,6 +175,56 @@ def test_in_force_continuity():
     assert "active_disclosure.regulations.in_force" in {f.where for f in in_force_continuity(now, last)}
     # no v2021 table last year: nothing to continue from
     assert in_force_continuity(now, make_report("沂源县司法局", 2020)) == []
+
+
+def _t2(report, row, **values):
+    for col, v in values.items():
+        report.tables["active_disclosure"][row][col] = v if isinstance(v, Cell) else Cell(v, raw=str(v))
+
+
+def test_t2_repealed_bound():
+    last = make_report("沂源县司法局", 2021)
+    now = make_report("沂源县司法局", 2022)
+    for row in ("regulations", "normative_documents"):
+        _t2(last, row, in_force=5)
+        _t2(now, row, issued=2, repealed=7, in_force=0)  # everything in force repealed: allowed
+    assert t2_repealed_bound(now, last) == []
+    _t2(now, "normative_documents", repealed=8)
+    found = t2_repealed_bound(now, last)
+    assert [(f.rule, f.severity, f.where) for f in found] == [
+        ("t2_repealed_bound", "warning", "active_disclosure.normative_documents.repealed")
+    ]
+    assert (found[0].expected, found[0].found, found[0].uncertain) == ("<= 7", 8, False)
+    assert "行政规范性文件" in found[0].message and "2021年报告现行有效 5 件" in found[0].message
+    # a blank 本年制发 counts as 0, and the finding says it relied on it
+    _t2(now, "normative_documents", issued=Cell(None, raw="/", blank=True), repealed=6)
+    found = t2_repealed_bound(now, last)
+    assert [f.where for f in found] == ["active_disclosure.normative_documents.repealed"] and found[0].uncertain
+    # a cell that could not be read: not checkable, not a pass
+    _t2(last, "regulations", in_force=Cell(None, raw="69x", uncertain="无法识别"))
+    assert "not_checkable" in {f.rule for f in t2_repealed_bound(now, last)}
+    assert t2_repealed_bound(now, None) == []
+    # no v2021 table last year: no 现行有效件数 to bound it
+    assert t2_repealed_bound(now, make_report("沂源县司法局", 2020)) == []
+
+
+def test_store_runs_t2_repealed_bound(store):
+    last = make_report("沂源县司法局", 2021)
+    now = make_report("沂源县司法局", 2022)
+    _t2(last, "regulations", in_force=1)
+    _t2(now, "regulations", issued=0, repealed=3, in_force=0)
+    _t2(last, "normative_documents", in_force=9)
+    _t2(now, "normative_documents", issued=1, repealed=1, in_force=9)
+    res = AgencyResolver()
+    with store.session() as s:
+        save_report(s, last, parser_version="1", resolver=res)
+        save_report(s, now, parser_version="1", resolver=res)
+    run_across(store)
+    with store.session() as s:
+        got = findings(s, Filters(rule="t2_repealed_bound"))
+    assert [(f["year"], f["location"], f["expected"]) for f in got] == [
+        (2022, "active_disclosure.regulations.repealed", "<= 1")
+    ]
 
 
 def test_text_reuse_grades_and_shows_passages():
@@ -235,6 +294,30 @@ def test_departments_get_their_government_as_parent(store):
     with store.session() as s:
         parents = {a["name"]: a["parent"] for a in agencies(s)}
     assert parents == {"沂源县人民政府": None, "沂源县司法局": "沂源县人民政府", "临沂市司法局": None}
+
+
+def test_a_department_named_without_its_city_belongs_to_its_government(store):
+    """淮安市洪泽区人民政府's departments call themselves 洪泽区…: the same region, so their sum is
+    compared with the government's report; a department of another 洪泽区-less region is not."""
+    res = AgencyResolver()
+    gov = make_report("淮安市洪泽区人民政府", 2022, is_government=True)
+    with store.session() as s:
+        save_report(s, gov, parser_version="1", resolver=res)
+        save_report(s, make_report("洪泽区司法局", 2022), parser_version="1", resolver=res)
+        save_report(s, make_report("洪泽区教育局", 2022), parser_version="1", resolver=res)
+        save_report(s, make_report("淮安市司法局", 2022), parser_version="1", resolver=res)
+    run_across(store)
+    from gongkai.store.queries import agencies
+
+    with store.session() as s:
+        parents = {a["name"]: a["parent"] for a in agencies(s)}
+        got = findings(s, Filters(rule="aggregate_mismatch"))
+    assert parents["洪泽区司法局"] == parents["洪泽区教育局"] == "淮安市洪泽区人民政府"
+    assert parents["淮安市司法局"] is None
+    sums, n = department_sums([make_report("洪泽区司法局", 2022), make_report("洪泽区教育局", 2022)])
+    want = {f.where for f in aggregate_mismatch(gov, sums, n)}
+    assert want and {f["location"] for f in got} == want
+    assert {f["source"] for f in got} == {gov.source.path}
 
 
 def test_migrations_build_exactly_the_models(tmp_path):

@@ -44,3 +44,23 @@ def test_other_agencies_do_not_interfere(tmp_path: Path) -> None:
     first = parse_paths([str(a), str(b)])[0]
     row = first.tables["active_disclosure"]["normative_documents"]  # type: ignore[index, union-attr]
     assert any(c.uncertain for c in row.values())
+
+
+def test_neighbours_that_disagree_leave_the_run_open(tmp_path: Path) -> None:
+    """``5120`` is 5|1|20, 5|12|0 or 51|2|0. Next year (现行有效 20 after 1 issued and 1 repealed)
+    continues only 5|1|20; last year (现行有效 7) is continued only by 5|12|0. One of the two
+    links is broken, and nothing tells which: the run stays open rather than settling on the
+    reading of whichever neighbour came first."""
+    paths = {}
+    for year, values in ((2022, "1\t1\t7"), (2023, "5120"), (2024, "1\t1\t20")):
+        paths[year] = tmp_path / f"{year}.txt"
+        paths[year].write_text(_report(year, values), encoding="utf-8")
+
+    def normative(years: tuple[int, ...]) -> list[object]:
+        got = {r.year: r for r in parse_paths([str(paths[y]) for y in years])}
+        row = got[2023].tables["active_disclosure"]["normative_documents"]  # type: ignore[index, union-attr]
+        return [None if c.uncertain else c.value for c in row.values()]
+
+    assert normative((2023, 2024)) == [5, 1, 20]
+    assert normative((2022, 2023)) == [5, 12, 0]
+    assert normative((2022, 2023, 2024)) == [None, None, None]

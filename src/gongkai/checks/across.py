@@ -59,6 +59,7 @@ AGGREGATE_RULE = "aggregate_mismatch"
 ALL_ACROSS_RULES: tuple[str, ...] = (
     "carryover_mismatch",
     "in_force_continuity",
+    "t2_repealed_bound",
     "text_reuse",
     "tables_identical",
     AGGREGATE_RULE,
@@ -210,6 +211,43 @@ def in_force_continuity(report: Report, previous: Report | None) -> list[Finding
                     found=in_force,
                     cells=(where, f"active_disclosure.{row}.issued", f"active_disclosure.{row}.repealed"),
                     uncertain=u1 or u2 or u3 or u4,
+                    other=other,
+                )
+            )
+    return out
+
+
+@across_rule("t2_repealed_bound", "warning", "本年废止件数超过可废止的件数")
+def t2_repealed_bound(report: Report, previous: Report | None) -> list[Finding]:
+    """Nothing can be repealed that was not in force: ``repealed ≤ last year's in_force + issued``."""
+    if previous is None or report.template != "v2021" or previous.template != "v2021":
+        return []
+    other = _year_label(previous)
+    out: list[Finding] = []
+    for row in IN_FORCE_ROWS:
+        repealed, u1 = _cell_value(report.cell("active_disclosure", row, "repealed"))
+        issued, u2 = _cell_value(report.cell("active_disclosure", row, "issued"))
+        before, u3 = _cell_value(previous.cell("active_disclosure", row, "in_force"))
+        where = f"active_disclosure.{row}.repealed"
+        if repealed is None or issued is None or before is None:
+            out.append(_not_checkable("t2_repealed_bound", where, "本年或上年表二缺少数值", other))
+            continue
+        bound = before + issued
+        if repealed > bound:
+            label = _label(report, "active_disclosure", row)
+            out.append(
+                AcrossFinding(
+                    rule="t2_repealed_bound",
+                    severity="warning",
+                    where=where,
+                    message=(
+                        f"{label}本年废止 {_fmt(repealed)} 件，多于{other}现行有效 {_fmt(before)} 件"
+                        f"与本年制发 {_fmt(issued)} 件之和 {_fmt(bound)} 件：废止的文件不可能多于可废止的文件"
+                    ),
+                    expected=f"<= {_fmt(bound)}",
+                    found=repealed,
+                    cells=(where, f"active_disclosure.{row}.issued"),
+                    uncertain=u1 or u2 or u3,
                     other=other,
                 )
             )

@@ -124,7 +124,7 @@ def recheck_cmd(
     db: DbOpt = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数（默认为 CPU 核数）")] = None,
 ) -> None:
-    """重新运行跨报告核查（上年结转、现行有效件数衔接、文字雷同、表格雷同、汇总对比）。"""
+    """重新运行跨报告核查（上年结转、现行有效件数衔接、废止件数上限、文字雷同、表格雷同、汇总对比）。"""
     from gongkai.store.crosscheck import run_across
 
     store = _store(db)

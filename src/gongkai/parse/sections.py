@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from gongkai.model.template import SECTIONS
+from gongkai.model.text import chinese_number
 from gongkai.parse.labels import HEADING_SIMILARITY, heading_candidates, match_heading
 from gongkai.parse.stream import Stream
 
@@ -47,7 +48,11 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
             if hit is not None and start >= hit.end:
                 break
             score, end = match_heading(folded, title_start, spec)
-            need = HEADING_SIMILARITY if numbering and not glued else UNNUMBERED_SIMILARITY
+            # a numbered heading may be worded loosely, if its number is the section's (``2、主动公开…``
+            # is 二); under another number it is a part of a section (``1.主动公开方面`` in 一) unless
+            # it is the title itself
+            loose = numbering and not glued and _number(numbering) == _number(spec.number)
+            need = HEADING_SIMILARITY if loose else UNNUMBERED_SIMILARITY
             if score < need:
                 continue
             cand = SectionHit(spec.key, start, end, numbering, folded[start:end], score)
@@ -58,6 +63,12 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
             found[spec.key] = hit
             pos = hit.end
     return found
+
+
+def _number(numbering: str) -> int | None:
+    """``二、`` → 2, ``2.`` → 2."""
+    digits = numbering.rstrip("、.")
+    return int(digits) if digits.isdigit() else chinese_number(digits)
 
 
 def _rank(hit: SectionHit, number: str) -> tuple[bool, float]:

@@ -66,7 +66,12 @@ def _agency_key(r: Report) -> str | None:
 
 def resolve_across_years(reports: Iterable[Report]) -> int:
     """Narrow ambiguous table-2 rows using each agency's consecutive years; returns the
-    number of rows narrowed. Reports are changed in place."""
+    number of rows narrowed. Reports are changed in place.
+
+    A reading is kept when it continues last year's report and is continued by next year's
+    (a neighbour that no reading continues says nothing: its link is broken whatever the
+    reading). When last year supports one reading and next year another, one of the two links
+    is broken and nothing tells which: the row stays open."""
     by_agency: dict[str, dict[int, Report]] = {}
     for r in reports:
         key = _agency_key(r)
@@ -78,33 +83,43 @@ def resolve_across_years(reports: Iterable[Report]) -> int:
         while changed:
             changed = False
             for y in sorted(years):
-                last, this = years.get(y - 1), years[y]
-                if last is None or last.template != this.template or this.template not in TEMPLATES:
+                this = years[y]
+                if this.template not in TEMPLATES:
                     continue
+                last, nxt = years.get(y - 1), years.get(y + 1)
                 for cont in TEMPLATES[this.template].continuity:
                     for row in cont.rows:
-                        n = _link(cont, row, last, this)
+                        n = _settle(cont, row, last, this, nxt)
                         narrowed += n
                         changed = changed or n > 0
     return narrowed
 
 
-def _link(cont: Continuity, row: str, last: Report, this: Report) -> int:
+def _settle(cont: Continuity, row: str, last: Report | None, this: Report, nxt: Report | None) -> int:
     cols_last = {c for _, w, c in cont.terms if w == 0}
     cols_this = {c for _, w, c in cont.terms if w == 1}
-    a, b = _options(last, row, cols_last), _options(this, row, cols_this)
-    if a is None or b is None or (len(a) == 1 and len(b) == 1):
+    options = this.alternatives.get(f"active_disclosure.{row}")
+    if not options or len(options) < 2:
         return 0
-    pairs = [(x, y) for x in a for y in b if _holds(cont, x, y)]
-    if not pairs:
+    supported: list[list[Option]] = []
+    with_years: list[int] = []
+    if last is not None and last.template == this.template:
+        before = _options(last, row, cols_last)
+        if before:
+            kept = [o for o in options if any(_holds(cont, b, o) for b in before)]
+            if kept:
+                supported.append(kept)
+                with_years.append(last.year or 0)
+    if nxt is not None and nxt.template == this.template:
+        after = _options(nxt, row, cols_this)
+        if after:
+            kept = [o for o in options if any(_holds(cont, o, a) for a in after)]
+            if kept:
+                supported.append(kept)
+                with_years.append(nxt.year or 0)
+    keep = [o for o in options if all(any(o is k for k in s) for s in supported)]
+    if not supported or not keep or len(keep) == len(options):
         return 0
-    out = 0
-    keep_a = [x for x in a if any(x is p[0] for p in pairs)]
-    keep_b = [y for y in b if any(y is p[1] for p in pairs)]
-    if len(a) > 1 and len(keep_a) < len(a):
-        _narrow(last, row, keep_a, f"cross-year: {cont.rule} with {this.year}", len(a))
-        out += 1
-    if len(b) > 1 and len(keep_b) < len(b):
-        _narrow(this, row, keep_b, f"cross-year: {cont.rule} with {last.year}", len(b))
-        out += 1
-    return out
+    years = "、".join(str(y) for y in with_years)
+    _narrow(this, row, keep, f"cross-year: {cont.rule} with {years}", len(options))
+    return 1

@@ -46,7 +46,9 @@ _NOT_UNITS = frozenset(("山区", "库区", "矿区", "林区", "牧区", "军�
 """Words that are not a unit when they stand alone (兰山区 is one, 山区 is not)."""
 _NOT_UNIT_ENDINGS = ("城市", "都市", "超市", "社区", "园区", "景区", "小区", "街区", "城乡", "乡村", "乡镇")
 """Endings of department words that look like units (住房和城乡建设局, 城市管理局)."""
-_NOT_UNIT_CHARS = frozenset("和与及、")
+_PHRASE = re.compile(r"[\u4e00-\u9fff]{2}[和与及][\u4e00-\u9fff]{2}|、")
+"""Words of two characters or more joined by 和/与/及 are a department's name (住房和城乡建设局),
+not a place; a place name may hold 和 itself (和平区, 呼和浩特市, 太和县, 平和县)."""
 _PROVINCE_CITIES = ("北京市", "上海市", "天津市", "重庆市")
 _SPECIAL_AREAS = ("综合实验区", "新区", "开发区", "高新区", "经济技术开发区", "示范区", "试验区")
 
@@ -91,7 +93,7 @@ def regions(name: str) -> list[str]:
         if not m:
             break
         unit = m.group(0)
-        if unit in _NOT_UNITS or unit.endswith(_NOT_UNIT_ENDINGS) or _NOT_UNIT_CHARS & set(unit):
+        if unit in _NOT_UNITS or unit.endswith(_NOT_UNIT_ENDINGS) or _PHRASE.search(unit):
             # the shortest match may have cut a longer unit (沂源县城市管理局: 沂源县 then 城市…)
             break
         out.append(unit)

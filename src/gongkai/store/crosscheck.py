@@ -22,6 +22,7 @@ from gongkai.checks import run_checks
 from gongkai.checks.across import AGGREGATE_RULE, aggregate_mismatch, run_pair_rules
 from gongkai.model.report import Finding, Number, Report
 from gongkai.parse.years import resolve_across_years
+from gongkai.store.agencies import regions, same_agency
 from gongkai.store.db import Store
 from gongkai.store.records import FINDING_COLUMNS, finding_row, insert_rows, load_reports, rewrite_report
 from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, SourceFileRow
@@ -67,17 +68,37 @@ def best_of(metas: list[_Meta]) -> _Meta:
 
 
 def _governments(s: Session) -> dict[int, list[int]]:
-    """Government agency id → the department agency ids it aggregates."""
+    """Government agency id → the department agency ids it aggregates.
+
+    A department belongs to the government of its region. Departments name their region
+    without the levels above it more often than their government does (洪泽区教育局 under
+    淮安市洪泽区人民政府): a region that is the other's with whole admin units in front is the
+    same region, when only one government's region is."""
     agencies = s.execute(select(Agency.id, Agency.is_government, Agency.region, Agency.parent_id)).all()
     gov_by_region: dict[str, int] = {}
     for a_id, is_gov, region, _ in sorted(agencies):
         if is_gov and region and region not in gov_by_region:
             gov_by_region[region] = a_id
+    by_last_unit: dict[str, list[str]] = defaultdict(list)
+    for region in gov_by_region:
+        units = regions(region)
+        if units:
+            by_last_unit[units[-1]].append(region)
+
+    def government_of(region: str) -> int | None:
+        if region in gov_by_region:
+            return gov_by_region[region]
+        units = regions(region)
+        if not units:
+            return None
+        hits = {gov_by_region[r] for r in by_last_unit.get(units[-1], []) if same_agency(r, region)}
+        return hits.pop() if len(hits) == 1 else None
+
     out: dict[int, list[int]] = defaultdict(list)
     for a_id, is_gov, region, parent in agencies:
         if is_gov:
             continue
-        gov = parent if parent is not None else gov_by_region.get(region or "")
+        gov = parent if parent is not None else government_of(region or "")
         if gov is not None:
             out[gov].append(a_id)
     return out

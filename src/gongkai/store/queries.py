@@ -106,6 +106,7 @@ def _filtered_findings(f: Filters, verdict: Any, *columns: Any) -> Any:
         select(*columns)
         .select_from(FindingRow)
         .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
+        .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
         .outerjoin(
             verdict,
@@ -147,7 +148,8 @@ def finding_groups(s: Session, by: str, f: Filters | None = None) -> list[dict[s
 
 
 def findings(s: Session, f: Filters | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """Findings one by one, with the reviewer's verdict when there is one."""
+    """Findings one by one, with the file they are in (``source``) and the reviewer's verdict
+    when there is one."""
     f = f or Filters()
     q = _filtered_findings(
         f,
@@ -162,6 +164,8 @@ def findings(s: Session, f: Filters | None = None, limit: int | None = None) -> 
         FindingRow.expected,
         FindingRow.found,
         FindingRow.scope,
+        FindingRow.uncertain,
+        SourceFileRow.location,
         Verdict.verdict,
         Verdict.comment,
     )
@@ -179,6 +183,8 @@ def findings(s: Session, f: Filters | None = None, limit: int | None = None) -> 
         "expected",
         "found",
         "scope",
+        "uncertain",
+        "source",
         "verdict",
         "comment",
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gongkai.model.report import Report, SourceFile, TableCells
@@ -34,7 +35,7 @@ from gongkai.testing.defects import (
     plant_blank_cells,
 )
 from gongkai.testing.names import LEVELS, Agency, Level, make_agency
-from gongkai.testing.tables import SCALES
+from gongkai.testing.tables import SCALES, Scale
 from gongkai.testing.tables import tables as make_tables
 
 YEARS_V2019 = (2019, 2020)
@@ -67,6 +68,11 @@ class GeneratedReport:
     facts: dict[str, int] = field(default_factory=dict)
     """Numbers the text states."""
     blanks: tuple[str, ...] = ()
+
+
+TableDrawer = Callable[[random.Random, Template, Scale], dict[str, TableCells | None]]
+"""Draws a report's tables (``tables.tables`` by default): a series of reports continues last
+year's numbers with its own."""
 
 
 def _year(rng: random.Random, t: Template) -> int:
@@ -168,19 +174,28 @@ def generate(
     defects: tuple[str, ...] | None = None,
     level: Level | None = None,
     invisible: frozenset[str] = frozenset(),
+    *,
+    agency: Agency | None = None,
+    year: int | None = None,
+    draw_tables: TableDrawer | None = None,
 ) -> GeneratedReport:
     """A report drawn from ``seed``. ``defects=None`` draws them (half the reports are clean),
     never one of ``invisible`` (those the document's format cannot show); ``defects=()``
-    gives a consistent report."""
+    gives a consistent report. ``agency``, ``year`` and ``draw_tables`` fix who reports, for
+    which year, and how its tables are drawn (a series of one agency's years)."""
     rng = random.Random(seed)
     t = TEMPLATES[template] if template else rng.choice((V2019, V2021))
+    if agency is not None:
+        level = agency.level
     level = level or rng.choices(list(_LEVEL_WEIGHTS), weights=list(_LEVEL_WEIGHTS.values()))[0]
     assert level in LEVELS
-    agency = make_agency(rng, level)
+    agency = agency or make_agency(rng, level)
     planted = _pick_defects(rng, t, agency, defects, invisible)
-    year = _year(rng, V2021 if t.version == "v2019" else V2019) if "template_mismatch" in planted else _year(rng, t)
+    if year is None:
+        wrong = "template_mismatch" in planted
+        year = _year(rng, V2021 if t.version == "v2019" else V2019) if wrong else _year(rng, t)
 
-    tables: dict[str, TableCells | None] = make_tables(rng, t, SCALES[level])
+    tables: dict[str, TableCells | None] = (draw_tables or make_tables)(rng, t, SCALES[level])
     blanks: list[str] = []
     for d in planted:
         if d in ARITHMETIC_DEFECTS or d == "bad_number":

@@ -84,3 +84,21 @@ def make_agency(rng: random.Random, level: Level) -> Agency:
     if level == "province_dept":
         return Agency(province + rng.choice(DEPARTMENTS).replace("局", "厅", 1), level, province)
     return Agency(f"{province}人民政府", level, province)
+
+
+DEPARTMENT_LEVEL: dict[Level, Level] = {
+    "county_gov": "county_dept",
+    "city_gov": "city_dept",
+    "province_gov": "province_dept",
+}
+"""The level of a government's departments (a township has none that report)."""
+
+
+def department_of(government: Agency, department: str) -> Agency:
+    """A department of ``government`` (one of ``DEPARTMENTS``), named as departments name
+    themselves: by the area they serve, without the higher levels the government's name may
+    carry (清河市安平县人民政府 → 安平县司法局)."""
+    level = DEPARTMENT_LEVEL[government.level]
+    if level == "province_dept":
+        department = department.replace("局", "厅", 1)
+    return Agency(government.place + department, level, government.place)

@@ -7,6 +7,7 @@ renderers print exactly what the model holds and a reader can be checked cell by
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gongkai.model.report import Cell, Number, TableCells
@@ -121,19 +122,28 @@ def _log_uniform(rng: random.Random, lo: int, hi: int) -> int:
     return min(hi, lo + round((hi - lo + 1) ** rng.random()) - 1)
 
 
-def applications(rng: random.Random, t: Template, scale: Scale) -> TableCells:
+def applications(
+    rng: random.Random,
+    t: Template,
+    scale: Scale,
+    carried_over: Mapping[str, int] | None = None,
+    steady: bool = False,
+) -> TableCells:
+    """Table 3. ``carried_over`` continues last year's 结转下年度 (per applicant column);
+    ``steady`` carries forward as many as were carried over (so that a copy of this table as
+    next year's still continues it)."""
     spec = t.table("applications")
     outcomes = outcome_rows(spec)
     weights = {k: _OUTCOME_WEIGHTS[k] for k in outcomes}
     received = _split(rng, _log_uniform(rng, *scale.applications), _APPLICANT_WEIGHTS)
     values: dict[str, dict[str, int]] = {r.key: {} for r in spec.rows}
     for col in APPLICANT_PARTS:
-        carried_over = rng.randint(0, max(0, received[col] // 12))
-        available = received[col] + carried_over
-        forward = int(available * rng.uniform(*CARRY_FORWARD_SHARE))
+        before = carried_over[col] if carried_over is not None else rng.randint(0, max(0, received[col] // 12))
+        available = received[col] + before
+        forward = before if steady else int(available * rng.uniform(*CARRY_FORWARD_SHARE))
         split = _split(rng, available - forward, weights)
         values["received"][col] = received[col]
-        values["carried_over"][col] = carried_over
+        values["carried_over"][col] = before
         for k in outcomes:
             values[k][col] = split[k]
         values["processed_total"][col] = available - forward
@@ -167,17 +177,34 @@ def _fees(rng: random.Random, scale: Scale) -> float:
     return round(x, rng.choice((0, 1, 2, 2, 4)))
 
 
-def active_v2021(rng: random.Random, scale: Scale) -> TableCells:
-    def docs(lo: int, hi: int) -> dict[str, Cell]:
+def active_v2021(
+    rng: random.Random, scale: Scale, in_force_before: Mapping[str, int] | None = None, steady: bool = False
+) -> TableCells:
+    """Table 2 of v2021. ``in_force_before`` (row → last year's 现行有效件数) makes 现行有效 continue
+    it: last year's + 本年制发 − 本年废止, never repealing more than there was; ``steady`` repeals as
+    many as are issued (a copy of this table as next year's still continues it)."""
+
+    def docs(row: str, lo: int, hi: int) -> dict[str, Cell]:
         issued = rng.randint(lo, hi)
         repealed = rng.randint(0, max(0, hi // 3))
-        in_force = issued + rng.randint(0, hi * 8)
+        if in_force_before is None:
+            in_force = issued + rng.randint(0, hi * 8)
+        else:
+            before = in_force_before[row]
+            repealed = min(repealed, before + issued)
+            in_force = before + issued - repealed
+        if steady:
+            in_force += repealed - issued
+            repealed = issued
         return {"issued": count_cell(issued), "repealed": count_cell(repealed), "in_force": count_cell(in_force)}
 
-    zero = {"issued": count_cell(0), "repealed": count_cell(0), "in_force": count_cell(0)}
+    def none(row: str) -> dict[str, Cell]:
+        kept = in_force_before[row] if in_force_before is not None else 0
+        return {"issued": count_cell(0), "repealed": count_cell(0), "in_force": count_cell(kept)}
+
     return {
-        "regulations": docs(0, 6) if scale.makes_regulations else zero,
-        "normative_documents": docs(*scale.normative),
+        "regulations": docs("regulations", 0, 6) if scale.makes_regulations else none("regulations"),
+        "normative_documents": docs("normative_documents", *scale.normative),
         "licensing": {"decisions": count_cell(_log_uniform(rng, *scale.licensing) if rng.random() < 0.7 else 0)},
         "penalties": {"decisions": count_cell(_log_uniform(rng, *scale.penalties) if rng.random() < 0.6 else 0)},
         "coercion": {"decisions": count_cell(_log_uniform(rng, *scale.coercion) if rng.random() < 0.4 else 0)},
@@ -185,15 +212,18 @@ def active_v2021(rng: random.Random, scale: Scale) -> TableCells:
     }
 
 
-def active_v2019(rng: random.Random, scale: Scale) -> TableCells:
+def active_v2019(rng: random.Random, scale: Scale, prior_before: Mapping[str, int] | None = None) -> TableCells:
+    """Table 2 of v2019. ``prior_before`` (row → last year's 上一年项目数量 + 本年增/减) makes
+    上一年项目数量 continue last year's report."""
+
     def docs(lo: int, hi: int) -> dict[str, Cell]:
         made = rng.randint(lo, hi)
         published = made if rng.random() < 0.8 else rng.randint(0, made)
         total = published + rng.randint(0, hi * 8)
         return {"made": count_cell(made), "published": count_cell(published), "total_published": count_cell(total)}
 
-    def items(hi_decisions: tuple[int, int]) -> dict[str, Cell]:
-        prior = rng.randint(0, 400)
+    def items(row: str, hi_decisions: tuple[int, int]) -> dict[str, Cell]:
+        prior = prior_before[row] if prior_before is not None else rng.randint(0, 400)
         change = rng.randint(-min(prior, 20), 80) if rng.random() < 0.5 else 0
         decisions = _log_uniform(rng, *hi_decisions) if prior + change > 0 else 0
         return {
@@ -203,17 +233,17 @@ def active_v2019(rng: random.Random, scale: Scale) -> TableCells:
         }
 
     zero = {"made": count_cell(0), "published": count_cell(0), "total_published": count_cell(0)}
-    fees_prior = rng.randint(0, 40)
+    fees_prior = prior_before["fees"] if prior_before is not None else rng.randint(0, 40)
     fees_change = rng.randint(-min(fees_prior, 5), 3) if rng.random() < 0.3 else 0
     projects = rng.randint(0, 300) if rng.random() < 0.5 else 0
     amount: Number = round(projects * rng.uniform(1e4, 2e6), 2) if projects else 0
     return {
         "regulations": docs(0, 6) if scale.makes_regulations else zero,
         "normative_documents": docs(*scale.normative),
-        "licensing": items(scale.licensing),
-        "other_services": items((0, 20000)),
-        "penalties": items(scale.penalties),
-        "coercion": items(scale.coercion),
+        "licensing": items("licensing", scale.licensing),
+        "other_services": items("other_services", (0, 20000)),
+        "penalties": items("penalties", scale.penalties),
+        "coercion": items("coercion", scale.coercion),
         "fees": {"prior_items": count_cell(fees_prior), "change": signed_cell(rng, fees_change)},
         "procurement": {"projects": count_cell(projects), "amount": amount_cell(float(amount))},
     }
