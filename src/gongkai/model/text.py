@@ -8,6 +8,7 @@ keeps a map back to the original offsets so values keep their provenance.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable
@@ -153,3 +154,23 @@ def chinese_number(s: str) -> int | None:
         else:
             return None
     return total + section + num
+
+
+_PUBLISHED = re.compile(
+    r"(?:发布|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+)
+PUBLISHED_WINDOW = 3000
+"""Characters at the start of a page in which its publication date is looked for."""
+
+
+def publication_date(text: str, window: int | None = PUBLISHED_WINDOW) -> dt.date | None:
+    """The date a page says it was published (``发布日期：2025-01-20``, ``發佈時間``) within
+    its first ``window`` characters (None: anywhere), or None. Shared by the HTML reader (the
+    portal's header, before it is cut away) and the parser."""
+    m = _PUBLISHED.search(to_simplified(text[:window]))
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None

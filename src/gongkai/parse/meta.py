@@ -25,9 +25,6 @@ _CN_DATE = re.compile(
     r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_PUBLISHED = re.compile(
-    r"(?:发布|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
-)
 _PERIOD = re.compile(r"(\d{4})年1月1日(?:起|开始|始)?(?:[,，])?(?:至|到|-|—|~)(\d{4})年12月31日")
 _YEAR_MENTION = re.compile(r"(20\d{2})年")
 
@@ -99,13 +96,6 @@ def _run_on_signature(last: str) -> tuple[dt.date | None, str | None]:
     if not m:
         return None, None
     return _date(int(m.group(2)), int(m.group(3)), int(m.group(4))), m.group(1)
-
-
-def find_published(text: str) -> dt.date | None:
-    m = _PUBLISHED.search(text[:3000])
-    if not m:
-        return None
-    return _date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
 def find_period(folded: str) -> tuple[dt.date, dt.date] | None:

@@ -7,7 +7,7 @@ import re
 
 from gongkai.model.report import Report, SourceFile
 from gongkai.model.template import SECTIONS, TEMPLATES, Template, template_for_year
-from gongkai.model.text import fold, to_simplified
+from gongkai.model.text import fold, publication_date
 from gongkai.parse import meta
 from gongkai.parse.decode import Values
 from gongkai.parse.facts import extract_facts
@@ -91,7 +91,7 @@ def parse_document(doc: Document) -> Report:
     if pub:
         report.published_on = dt.date.fromisoformat(pub)
     else:
-        report.published_on = meta.find_published(to_simplified(stream.text))  # 發佈時間
+        report.published_on = publication_date(stream.text)
     report.is_government = meta.is_government(report.agency)
 
     version, _how = detect_template(folded, report.year)

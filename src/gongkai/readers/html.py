@@ -7,6 +7,7 @@ import re
 from lxml import etree, html
 
 from gongkai.model.report import Source
+from gongkai.model.text import publication_date
 from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
 from gongkai.readers.text import MAX_TEXT_BYTES, check_text, decode_bytes
 
@@ -48,9 +49,6 @@ _BLOCK = frozenset(
     ]
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
-_PUBLISHED = re.compile(
-    r"(?:发布|成文|公开)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
-)
 _REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
 
 
@@ -73,9 +71,9 @@ def read_html(path: str, data: bytes) -> Document:
     title = tree.findtext(".//title")
     doc.title = title.strip() if title else None
     page_text = tree.text_content()
-    pm = _PUBLISHED.search(page_text)
-    if pm:
-        doc.published_on = f"{int(pm.group(1)):04d}-{int(pm.group(2)):02d}-{int(pm.group(3)):02d}"
+    published = publication_date(page_text, window=None)
+    if published:
+        doc.published_on = published.isoformat()
     for el in list(tree.iter(*_DROP)):
         _remove(el)
     for el in list(tree.iter(etree.Element)):
