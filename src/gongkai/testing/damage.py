@@ -190,6 +190,8 @@ def word_html(text: str, seed: int) -> str:
     text = _TD.sub(lambda m: _WORD_CELL.format(attrs=m.group(1), text=m.group(2) or "&nbsp;"), text)
 
     def para(m: re.Match[str]) -> str:
+        if "MsoNormal" in m.group(2):
+            return m.group(0)  # a cell's paragraph, already Word's (its runs carry tags)
         return _WORD_PARA.format(runs=_word_runs(rng, m.group(3), m.group(1) != "p"))
 
     return _P.sub(para, text)
