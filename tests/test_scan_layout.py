@@ -1,4 +1,4 @@
-"""Layout of a scanned page without OCR: noise specks, lines of text.
+"""Layout of a scanned page without OCR: noise specks, lines of text, ruling lines.
 
 The images are drawn here at the OCR resolution (an A4 page 1654 pixels wide, 200 dpi:
 2.78 pixels a point), with the sizes the synthetic scans of ``testing.damage.scan`` show."""
@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from gongkai.readers.raster_grid import PAGE_WIDTH_PT
+from gongkai.readers.grid_lines import build_tables
+from gongkai.readers.raster_grid import PAGE_WIDTH_PT, scan_tolerance, segments
 from gongkai.readers.scan import line_bands, speck_mask
 
 WIDTH = 1654
@@ -61,3 +62,26 @@ def test_a_detached_dot_goes_with_its_line() -> None:
     ink[100:104, 210:216] = 255  # the dot on top of 文, 主, 六
     _text_line(ink, 106)
     assert line_bands(ink) == [(100, 136)]
+
+
+def _rules(binary: np.ndarray, ys: list[int], x0: int, x1: int) -> None:
+    for y in ys:
+        binary[y : y + 2, x0 : x1 + 2] = 255
+
+
+def test_column_rules_of_a_single_row_are_found() -> None:
+    """A table row that is the first on its page, above a full-width caption row: its
+    column rules are one row high, shorter than any rule found so far."""
+    binary = np.zeros((600, WIDTH), np.uint8)
+    x0, x1 = 196, 1458
+    _rules(binary, [198, 232, 264, 298], x0, x1)
+    for x in (x0, x1):
+        binary[198:300, x : x + 2] = 255
+    for x in (593, 881, 1169):
+        binary[198:234, x : x + 2] = 255  # first row only
+        binary[264:300, x : x + 2] = 255  # third row only
+    binary[240:264, 700:702] = 255  # a glyph stroke resting on a rule: not a column rule
+    hsegs, vsegs, _mask = segments(binary)
+    (table,) = build_tables(hsegs, vsegs, scan_tolerance(WIDTH))
+    cells_in_row = [sum(1 for c in table.cells if c.row == r) for r in range(table.n_rows)]
+    assert cells_in_row == [4, 1, 4]
