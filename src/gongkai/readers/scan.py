@@ -58,6 +58,10 @@ SUBSTITUTION_PENALTY = 0.8
 _NUMERIC_ISH = re.compile(r"^[0-9OoDIl|SB.,\s]+$")
 _UNITS = ("元", "万元", "件", "条", "个", "项", "次", "%")
 _STRAY = re.compile(r"^[^\d\s\-增减+]{0,2}\s*(?P<num>-?[0-9OoIl|][0-9OoIl|.,]*)\s*[^\d\s]{0,2}$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NOISE_DOT = re.compile(r"(?<![0-9])[.·•・﹒]+")
+"""In words a dot follows an item number (``1.属于国家秘密``) and nowhere else: other dots
+are specks of noise the recogniser read (``(一)·予以公开``, ``规范性文件.``)."""
 
 
 @dataclass
@@ -261,8 +265,9 @@ def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
 
 def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, float]:
     """A cell's lines joined; digits that OCR read as look-alike letters put back, a minus
-    the recogniser dropped restored, stray marks around a number removed — the last two
-    with a lower confidence. A cell without ink is an empty cell, read with certainty."""
+    the recogniser dropped restored, stray marks around a number and noise dots among words
+    removed — the last three with a lower confidence. A cell without ink is an empty cell,
+    read with certainty."""
     if not reads:
         return "", 1.0
     text = join_cell_lines([despace(" ".join(r.text.split())) for r in reads if r.text.strip()])
@@ -286,10 +291,18 @@ def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, f
         ):
             text = m.group("num").translate(CONFUSED_DIGITS)
             conf *= STRAY_PENALTY
+        elif _CJK.search(text) and (words := drop_noise_dots(text)) != text:
+            text = words
+            conf *= STRAY_PENALTY
     if dash and re.fullmatch(r"\d+(?:\.\d+)?", text):
         text = "-" + text
         conf *= SUBSTITUTION_PENALTY
     return text, conf
+
+
+def drop_noise_dots(text: str) -> str:
+    """A cell's words without the dots that are noise (see ``_NOISE_DOT``)."""
+    return _NOISE_DOT.sub("", text).strip()
 
 
 def _grid(
