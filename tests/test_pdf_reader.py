@@ -298,11 +298,12 @@ def test_corpus_scans_parse_to_golden(name: str, tmp_path: Path) -> None:
     assert not rules & set(golden["forbidden_findings"])
 
 
-SYNTHETIC_SCAN_SEEDS = (5600000, 5600001, 5600002)
+SYNTHETIC_SCAN_SEEDS = (5600000, 5600001, 5600002, 5600008, 5600014)
 """Synthetic scans (``testing.damage.scan``) that once misread: specks between the title's
 two lines joined them into one (5600000); the column rules of a row alone at the top of
 its page were one row high (5600001); specks beside row labels were read as dots
-(``规范性文件.``, ``(一)·予以公开``) and the rows not found (5600002)."""
+(``规范性文件.``, ``(一)·予以公开``) and the rows not found (5600002); a speck under or on
+a 0 made it Q or ó (5600008, 5600014)."""
 
 
 @pytest.mark.slow

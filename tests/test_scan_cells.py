@@ -52,3 +52,13 @@ def test_noise_dots_among_words_are_dropped_with_lower_confidence(text: str, wor
 @pytest.mark.parametrize("text", ["1.属于国家秘密", "2.其他法律行政法规禁止公开", "约0.5万元", "第二十条第(一)项"])
 def test_dots_of_item_numbers_and_amounts_are_kept(text: str) -> None:
     assert _clean(text) == (text, pytest.approx(0.99))
+
+
+@pytest.mark.parametrize(("text", "number"), [("Q", "0"), ("ó", "0"), ("1ó", "10"), ("Ö", "0")])
+def test_a_speck_on_a_zero_read_as_a_tail_or_an_accent_is_a_zero_with_lower_confidence(text: str, number: str) -> None:
+    out, conf = _clean(text)
+    assert out == number and conf < 0.99
+
+
+def test_accents_are_kept_off_numbers_only() -> None:
+    assert _clean("é") == ("é", pytest.approx(0.99))

@@ -8,6 +8,7 @@ Coordinates: pixels of the (deskewed) image; ``scale`` converts them to the unit
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import cv2
@@ -52,10 +53,13 @@ DASH_HEIGHT = 0.25
 DASH_CENTRE = 0.2
 STRAY_PENALTY = 0.5
 """Confidence multiplier for a number read with stray marks around it."""
-CONFUSED_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
+CONFUSED_DIGITS = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"}
+)
+"""Letters the recogniser reads for digits; Q is a 0 with a speck at its foot."""
 SUBSTITUTION_PENALTY = 0.8
 """Confidence multiplier for a cell whose letters were read as digits."""
-_NUMERIC_ISH = re.compile(r"^[0-9OoDIl|SB.,\s]+$")
+_NUMERIC_ISH = re.compile(r"^[0-9OoDQIl|SB.,\s]+$")
 _UNITS = ("元", "万元", "件", "条", "个", "项", "次", "%")
 _STRAY = re.compile(r"^[^\d\s\-增减+]{0,2}\s*(?P<num>-?[0-9OoIl|][0-9OoIl|.,]*)\s*[^\d\s]{0,2}$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -264,15 +268,18 @@ def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
 
 
 def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, float]:
-    """A cell's lines joined; digits that OCR read as look-alike letters put back, a minus
-    the recogniser dropped restored, stray marks around a number and noise dots among words
-    removed — the last three with a lower confidence. A cell without ink is an empty cell,
-    read with certainty."""
+    """A cell's lines joined; digits that OCR read as look-alike letters (accented or not)
+    put back, a minus the recogniser dropped restored, stray marks around a number and
+    noise dots among words removed — all with a lower confidence. A cell without ink is an
+    empty cell, read with certainty."""
     if not reads:
         return "", 1.0
     text = join_cell_lines([despace(" ".join(r.text.split())) for r in reads if r.text.strip()])
     conf = min(r.confidence for r in reads)
-    if _NUMERIC_ISH.match(text) and any(ch.isdigit() or ch in "OoD" for ch in text):
+    if (bare := without_accents(text)) != text and _NUMERIC_ISH.match(bare):
+        text = bare  # a speck on a digit reads as an accent on a letter: ó for 0
+        conf *= SUBSTITUTION_PENALTY
+    if _NUMERIC_ISH.match(text) and any(ch.isdigit() or ch in "OoDQ" for ch in text):
         fixed = text.translate(CONFUSED_DIGITS).replace(" ", "").replace(",", "")
         if fixed != text.replace(" ", "").replace(",", ""):
             conf *= SUBSTITUTION_PENALTY
@@ -298,6 +305,14 @@ def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, f
         text = "-" + text
         conf *= SUBSTITUTION_PENALTY
     return text, conf
+
+
+def without_accents(text: str) -> str:
+    """``text`` with the accents taken off its Latin letters (ó → o)."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def drop_noise_dots(text: str) -> str:
