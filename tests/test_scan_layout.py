@@ -6,6 +6,7 @@ The images are drawn here at the OCR resolution (an A4 page 1654 pixels wide, 20
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from gongkai.readers.grid_lines import build_tables
 from gongkai.readers.raster_grid import PAGE_WIDTH_PT, scan_tolerance, segments
@@ -44,6 +45,18 @@ def test_a_decimal_point_beside_its_digits_is_not_a_speck() -> None:
     noise = speck_mask(ink, PX_PER_PT)
     assert not noise[54:58, 312:317].any()
     assert noise[54:57, 600:603].all()
+
+
+@pytest.mark.parametrize(("w", "h"), [(5, 3), (3, 6)])
+def test_a_speck_merged_with_the_grain_is_noise(w: int, h: int) -> None:
+    """In a wide cell, a speck far from the number stretched its crop over blank grain,
+    which the recogniser read as more digits (5 → 5262)."""
+    ink = np.zeros((40, WIDTH), np.uint8)
+    ink[10:27, 1019:1031] = 255  # the 5
+    ink[15 : 15 + h, 1184 : 1184 + w] = 255
+    noise = speck_mask(ink, PX_PER_PT)
+    assert noise[15 : 15 + h, 1184 : 1184 + w].all()
+    assert not noise[10:27, 1019:1031].any()
 
 
 def test_a_glyph_cut_in_two_is_joined_to_itself_not_to_the_line_above() -> None:

@@ -32,9 +32,11 @@ MIN_BAND_HEIGHT = 0.35
 residue and are merged into a neighbour or dropped."""
 SPECK_AREA = 8
 """Ink components of fewer pixels than this are noise wherever they are."""
-SPECK_PT = 1.5
-"""A mark no bigger than this both ways (points) may be a scanner speck: the dots of a colon
-or of 。 are larger, a decimal point is as small."""
+SPECK_PT = 2.5
+"""A mark no bigger than this both ways (points) may be a scanner speck: a speck merged
+with the grain of the scan measures up to about 2 pt. A decimal point, the dots of a colon
+are as small; ``SPECK_CLEARANCE_PT`` tells them apart (a colon's dots that it drops from
+the layout mask still show in the crop of their line, unless they end it)."""
 SPECK_CLEARANCE_PT = 1.5
 """…and is one when no larger mark lies within this distance (points): a decimal point
 sits a pixel or two from its digits, a speck in the white between lines or cells does not."""
