@@ -41,6 +41,12 @@ SCAN_COVER = 0.6
 opening are shorter than a row."""
 THICK_RULE = 0.02
 """A stroke thicker than this fraction of the page side is a filled area, not a rule."""
+CELL_RULE_PT = 8.0
+"""A column rule only one table row high (the first row after a page break, the row above
+a full-width caption row) is shorter than ``MIN_RULE_PT``: strokes from this length (points)
+count as rules when both their ends join a row rule."""
+RULE_JOIN_PT = 1.5
+"""How close (points) the end of such a stroke lies to the row rule it joins."""
 
 
 def scan_tolerance(width: int) -> Tolerance:
@@ -142,4 +148,39 @@ def segments(binary: np.ndarray) -> tuple[list[HSeg], list[VSeg], np.ndarray]:
         x, y, bw, bh, _area = stats[i]
         if bw <= THICK_RULE * w:
             vsegs.append(VSeg(x + bw / 2, float(y), float(y + bh)))
-    return hsegs, vsegs, cv2.bitwise_or(horiz, vert)
+    short, short_mask = cell_high_rules(binary, hsegs)
+    return hsegs, vsegs + short, cv2.bitwise_or(cv2.bitwise_or(horiz, vert), short_mask)
+
+
+def cell_high_rules(binary: np.ndarray, hsegs: list[HSeg]) -> tuple[list[VSeg], np.ndarray]:
+    """Vertical strokes shorter than ``MIN_RULE_PT`` that run from one row rule to another:
+    the column rules of a table row that no other row continues. A glyph stroke that
+    survived ``rule_ink`` does not reach two rules."""
+    w = binary.shape[1]
+    unit = w / PAGE_WIDTH_PT
+    long_rule = max(8, int(MIN_RULE_PT * unit))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(2, int(CELL_RULE_PT * unit))))
+    strokes = cv2.morphologyEx(
+        cv2.morphologyEx(binary, cv2.MORPH_CLOSE, np.ones((V_GAP, 1), np.uint8)), cv2.MORPH_OPEN, kernel
+    )
+    reach = RULE_JOIN_PT * unit
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(strokes, connectivity=8)
+    keep = np.zeros(n, bool)
+    out: list[VSeg] = []
+    for i in range(1, n):
+        x, y, bw, bh, _area = stats[i]
+        seg = VSeg(x + bw / 2, float(y), float(y + bh))
+        if (
+            bh < long_rule
+            and bw <= THICK_RULE * w
+            and _joins_rule(hsegs, seg.x, seg.y0, reach)
+            and _joins_rule(hsegs, seg.x, seg.y1, reach)
+        ):
+            keep[i] = True
+            out.append(seg)
+    return out, np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def _joins_rule(hsegs: list[HSeg], x: float, y: float, reach: float) -> bool:
+    """Does a horizontal rule pass through (x, y), give or take ``reach``?"""
+    return any(abs(s.y - y) <= reach and s.x0 - reach <= x <= s.x1 + reach for s in hsegs)

@@ -8,6 +8,7 @@ Coordinates: pixels of the (deskewed) image; ``scale`` converts them to the unit
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import cv2
@@ -19,7 +20,7 @@ from gongkai.readers.document import Block, Grid, GridCell, TextLine
 from gongkai.readers.grid_lines import TableLines, build_tables
 from gongkai.readers.layout import Line, is_page_furniture, join_cell_lines
 from gongkai.readers.ocr import Recognized, recognize
-from gongkai.readers.raster_grid import binarize, deskew, rule_ink, scan_tolerance, segments
+from gongkai.readers.raster_grid import PAGE_WIDTH_PT, binarize, deskew, rule_ink, scan_tolerance, segments
 
 CELL_INSET = 3
 """Pixels cut from each side of a cell so its borders stay out of the crop."""
@@ -30,6 +31,15 @@ MIN_BAND_HEIGHT = 0.35
 """Bands lower than this fraction of the tallest band in the cell are noise or punctuation
 residue and are merged into a neighbour or dropped."""
 SPECK_AREA = 8
+"""Ink components of fewer pixels than this are noise wherever they are."""
+SPECK_PT = 2.5
+"""A mark no bigger than this both ways (points) may be a scanner speck: a speck merged
+with the grain of the scan measures up to about 2 pt. A decimal point, the dots of a colon
+are as small; ``SPECK_CLEARANCE_PT`` tells them apart (a colon's dots that it drops from
+the layout mask still show in the crop of their line, unless they end it)."""
+SPECK_CLEARANCE_PT = 1.5
+"""…and is one when no larger mark lies within this distance (points): a decimal point
+sits a pixel or two from its digits, a speck in the white between lines or cells does not."""
 MIN_ROW_INK = 2
 """A pixel row with less ink than this is blank (for finding line bands)."""
 BAND_JOIN = 0.2
@@ -45,12 +55,19 @@ DASH_HEIGHT = 0.25
 DASH_CENTRE = 0.2
 STRAY_PENALTY = 0.5
 """Confidence multiplier for a number read with stray marks around it."""
-CONFUSED_DIGITS = str.maketrans({"O": "0", "o": "0", "D": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"})
+CONFUSED_DIGITS = str.maketrans(
+    {"O": "0", "o": "0", "D": "0", "Q": "0", "I": "1", "l": "1", "|": "1", "S": "5", "B": "8"}
+)
+"""Letters the recogniser reads for digits; Q is a 0 with a speck at its foot."""
 SUBSTITUTION_PENALTY = 0.8
 """Confidence multiplier for a cell whose letters were read as digits."""
-_NUMERIC_ISH = re.compile(r"^[0-9OoDIl|SB.,\s]+$")
+_NUMERIC_ISH = re.compile(r"^[0-9OoDQIl|SB.,\s]+$")
 _UNITS = ("元", "万元", "件", "条", "个", "项", "次", "%")
 _STRAY = re.compile(r"^[^\d\s\-增减+]{0,2}\s*(?P<num>-?[0-9OoIl|][0-9OoIl|.,]*)\s*[^\d\s]{0,2}$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NOISE_DOT = re.compile(r"(?<![0-9])[.·•・﹒]+")
+"""In words a dot follows an item number (``1.属于国家秘密``) and nowhere else: other dots
+are specks of noise the recogniser read (``(一)·予以公开``, ``规范性文件.``)."""
 
 
 @dataclass
@@ -68,7 +85,9 @@ def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Blo
     hsegs, vsegs, rules = segments(rule_ink(gray))
     h, w = gray.shape
     tables = [t for t in build_tables(hsegs, vsegs, scan_tolerance(w)) if len(t.cells) >= MIN_TABLE_CELLS]
-    ink = _despeckle(cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((5, 5), np.uint8)))))
+    ink = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((5, 5), np.uint8))))
+    specks = speck_mask(ink, w / PAGE_WIDTH_PT)
+    ink[specks > 0] = 0
     cell_crops: list[list[list[Crop]]] = []
     for t in tables:
         cell_crops.append([_cell_lines(gray, ink, cb.bbox) for cb in t.cells])
@@ -97,20 +116,38 @@ def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Blo
     return [b for _, b in placed]
 
 
-def _despeckle(ink: np.ndarray) -> np.ndarray:
-    """Remove scanner noise: components of a few pixels (a full stop is several times larger)."""
+def speck_mask(ink: np.ndarray, px_per_pt: float) -> np.ndarray:
+    """Scanner noise in a binary ink mask (255 = noise): components of a few pixels, and
+    small marks (``SPECK_PT``) with no larger mark within ``SPECK_CLEARANCE_PT``. Noise left
+    between two lines of text would join them into one band; inside a cell it reads as a
+    stray ``.`` or ``·``."""
     _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    speck = stats[:, cv2.CC_STAT_AREA] < SPECK_AREA
-    speck[0] = False
-    out = ink.copy()
-    out[speck[labels]] = 0
-    return out
+    side = SPECK_PT * px_per_pt
+    small = (stats[:, cv2.CC_STAT_WIDTH] <= side) & (stats[:, cv2.CC_STAT_HEIGHT] <= side)
+    small[0] = False
+    marks = np.where(small[labels] | (labels == 0), 0, 255).astype(np.uint8)
+    reach = max(1, round(SPECK_CLEARANCE_PT * px_per_pt))
+    near = cv2.dilate(marks, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
+    noise = small.copy()
+    noise[np.unique(labels[near & small[labels]])] = False
+    noise |= stats[:, cv2.CC_STAT_AREA] < SPECK_AREA
+    noise[0] = False
+    return np.where(noise[labels], 255, 0).astype(np.uint8)
 
 
-def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
+Band = tuple[int, int]
+"""Rows [start, end) of a mask."""
+
+
+def line_bands(mask: np.ndarray) -> list[Band]:
+    """The rows of each line of text in an ink mask, top to bottom."""
+    return _clean_bands(mask, _bands(mask))
+
+
+def _bands(mask: np.ndarray) -> list[Band]:
     """Row ranges of a mask that contain ink, separated by empty rows."""
     rows = np.count_nonzero(mask, axis=1) >= MIN_ROW_INK
-    bands: list[tuple[int, int]] = []
+    bands: list[Band] = []
     start: int | None = None
     for y, n in enumerate(rows):
         if n and start is None:
@@ -123,27 +160,49 @@ def _bands(mask: np.ndarray) -> list[tuple[int, int]]:
     return bands
 
 
-def _clean_bands(mask: np.ndarray, bands: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Drop specks; join a band with its neighbour when the gap between them is far
-    narrower than a line gap (a glyph row that noise cut in two) or when it is a sliver
-    (a detached dot, the top of a character)."""
+def _clean_bands(mask: np.ndarray, bands: list[Band]) -> list[Band]:
+    """Drop specks; join a glyph row that noise or the glyph's own shape cut in two; attach
+    slivers (a detached dot, the top of a character) to their line."""
     bands = [b for b in bands if np.count_nonzero(mask[b[0] : b[1]]) >= MIN_INK_PIXELS]
+    return _attach_slivers(_join_split_rows(bands))
+
+
+def _height(b: Band) -> int:
+    return b[1] - b[0]
+
+
+def _join_split_rows(bands: list[Band]) -> list[Band]:
+    """Neighbours with a gap far narrower than a line gap are one row of glyphs."""
+    out: list[Band] = []
+    for b in bands:
+        if out and b[0] - out[-1][1] < BAND_JOIN * max(_height(b), _height(out[-1])):
+            out[-1] = (out[-1][0], b[1])
+        else:
+            out.append(b)
+    return out
+
+
+def _attach_slivers(bands: list[Band]) -> list[Band]:
+    """A band much lower than the tallest is joined to the nearer of its neighbours, when
+    that one is closer than half the tallest band: it is part of that line, not a line."""
     if not bands:
         return []
-    tallest = max(b[1] - b[0] for b in bands)
-    out: list[tuple[int, int]] = []
-    for b in bands:
-        if out:
-            prev = out[-1]
-            gap = b[0] - prev[1]
-            sliver = b[1] - b[0] < MIN_BAND_HEIGHT * tallest and gap < tallest / 2
-            if sliver or gap < BAND_JOIN * max(b[1] - b[0], prev[1] - prev[0]):
-                out[-1] = (prev[0], b[1])
-                continue
-        out.append(b)
-    if len(out) > 1 and out[0][1] - out[0][0] < MIN_BAND_HEIGHT * tallest:
-        out[1] = (out[0][0], out[1][1])
-        out = out[1:]
+    tallest = max(_height(b) for b in bands)
+    out = list(bands)
+    i = 0
+    while i < len(out):
+        if len(out) < 2 or _height(out[i]) >= MIN_BAND_HEIGHT * tallest:
+            i += 1
+            continue
+        before = out[i][0] - out[i - 1][1] if i > 0 else None
+        after = out[i + 1][0] - out[i][1] if i + 1 < len(out) else None
+        j = i - 1 if after is None or (before is not None and before <= after) else i + 1
+        if min(g for g in (before, after) if g is not None) >= tallest / 2:
+            i += 1
+            continue
+        lo, hi = min(i, j), max(i, j)
+        out[lo : hi + 1] = [(out[lo][0], out[hi][1])]
+        i = lo
     return out
 
 
@@ -161,7 +220,7 @@ def _cell_lines(gray: np.ndarray, ink: np.ndarray, bbox: tuple[float, float, flo
         return []
     sub = ink[y0:y1, x0:x1]
     out = []
-    for a, b in _clean_bands(sub, _bands(sub)):
+    for a, b in line_bands(sub):
         cols = np.flatnonzero(np.count_nonzero(sub[a:b], axis=0))
         if cols.size == 0:
             continue
@@ -195,7 +254,7 @@ def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
     w = ink.shape[1]
     gap = int(WORD_GAP * w)
     out = []
-    for a, b in _clean_bands(ink, _bands(ink)):
+    for a, b in line_bands(ink):
         cols = np.flatnonzero(np.count_nonzero(ink[a:b], axis=0))
         if cols.size == 0:
             continue
@@ -211,14 +270,18 @@ def _text_lines(gray: np.ndarray, ink: np.ndarray) -> list[Crop]:
 
 
 def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, float]:
-    """A cell's lines joined; digits that OCR read as look-alike letters put back, a minus
-    the recogniser dropped restored, stray marks around a number removed — the last two
-    with a lower confidence. A cell without ink is an empty cell, read with certainty."""
+    """A cell's lines joined; digits that OCR read as look-alike letters (accented or not)
+    put back, a minus the recogniser dropped restored, stray marks around a number and
+    noise dots among words removed — all with a lower confidence. A cell without ink is an
+    empty cell, read with certainty."""
     if not reads:
         return "", 1.0
     text = join_cell_lines([despace(" ".join(r.text.split())) for r in reads if r.text.strip()])
     conf = min(r.confidence for r in reads)
-    if _NUMERIC_ISH.match(text) and any(ch.isdigit() or ch in "OoD" for ch in text):
+    if (bare := without_accents(text)) != text and _NUMERIC_ISH.match(bare):
+        text = bare  # a speck on a digit reads as an accent on a letter: ó for 0
+        conf *= SUBSTITUTION_PENALTY
+    if _NUMERIC_ISH.match(text) and any(ch.isdigit() or ch in "OoDQ" for ch in text):
         fixed = text.translate(CONFUSED_DIGITS).replace(" ", "").replace(",", "")
         if fixed != text.replace(" ", "").replace(",", ""):
             conf *= SUBSTITUTION_PENALTY
@@ -237,10 +300,26 @@ def clean_cell_text(reads: list[Recognized], dash: bool = False) -> tuple[str, f
         ):
             text = m.group("num").translate(CONFUSED_DIGITS)
             conf *= STRAY_PENALTY
+        elif _CJK.search(text) and (words := drop_noise_dots(text)) != text:
+            text = words
+            conf *= STRAY_PENALTY
     if dash and re.fullmatch(r"\d+(?:\.\d+)?", text):
         text = "-" + text
         conf *= SUBSTITUTION_PENALTY
     return text, conf
+
+
+def without_accents(text: str) -> str:
+    """``text`` with the accents taken off its Latin letters (ó → o)."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def drop_noise_dots(text: str) -> str:
+    """A cell's words without the dots that are noise (see ``_NOISE_DOT``)."""
+    return _NOISE_DOT.sub("", text).strip()
 
 
 def _grid(

@@ -1,0 +1,100 @@
+"""Layout of a scanned page without OCR: noise specks, lines of text, ruling lines.
+
+The images are drawn here at the OCR resolution (an A4 page 1654 pixels wide, 200 dpi:
+2.78 pixels a point), with the sizes the synthetic scans of ``testing.damage.scan`` show."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gongkai.readers.grid_lines import build_tables
+from gongkai.readers.raster_grid import PAGE_WIDTH_PT, scan_tolerance, segments
+from gongkai.readers.scan import line_bands, speck_mask
+
+WIDTH = 1654
+PX_PER_PT = WIDTH / PAGE_WIDTH_PT
+GLYPH = 30
+"""A CJK glyph of 11 pt body text, in pixels."""
+
+
+def _text_line(ink: np.ndarray, top: int, height: int = GLYPH, x0: int = 200, n: int = 20) -> None:
+    for k in range(n):
+        x = x0 + k * (GLYPH + 4)
+        ink[top : top + height, x : x + GLYPH] = 255
+
+
+def test_specks_between_lines_are_noise_and_do_not_join_the_lines() -> None:
+    ink = np.zeros((600, WIDTH), np.uint8)
+    _text_line(ink, 200)
+    _text_line(ink, 264)
+    for x, y in ((300, 238), (900, 240), (520, 251), (1200, 253)):
+        ink[y : y + 3, x : x + 3] = 255  # a 150 dpi speck read at 200 dpi: 3 × 3 pixels
+    noise = speck_mask(ink, PX_PER_PT)
+    assert np.count_nonzero(noise) == 4 * 9
+    ink[noise > 0] = 0
+    assert line_bands(ink) == [(200, 230), (264, 294)]
+
+
+def test_a_decimal_point_beside_its_digits_is_not_a_speck() -> None:
+    ink = np.zeros((100, WIDTH), np.uint8)
+    ink[40:58, 300:311] = 255  # a digit of 10.5 pt table text
+    ink[54:58, 312:317] = 255  # the point, one pixel from it
+    ink[40:58, 318:329] = 255
+    ink[54:57, 600:603] = 255  # a speck in the empty part of the cell
+    noise = speck_mask(ink, PX_PER_PT)
+    assert not noise[54:58, 312:317].any()
+    assert noise[54:57, 600:603].all()
+
+
+@pytest.mark.parametrize(("w", "h"), [(5, 3), (3, 6)])
+def test_a_speck_merged_with_the_grain_is_noise(w: int, h: int) -> None:
+    """In a wide cell, a speck far from the number stretched its crop over blank grain,
+    which the recogniser read as more digits (5 → 5262)."""
+    ink = np.zeros((40, WIDTH), np.uint8)
+    ink[10:27, 1019:1031] = 255  # the 5
+    ink[15 : 15 + h, 1184 : 1184 + w] = 255
+    noise = speck_mask(ink, PX_PER_PT)
+    assert noise[15 : 15 + h, 1184 : 1184 + w].all()
+    assert not noise[10:27, 1019:1031].any()
+
+
+def test_a_glyph_cut_in_two_is_joined_to_itself_not_to_the_line_above() -> None:
+    """A short last line (``告。``) whose glyph has an empty row across it: its two halves
+    are each lower than the tallest band of the page (the title), but belong together."""
+    ink = np.zeros((600, WIDTH), np.uint8)
+    _text_line(ink, 100, height=48)  # title
+    _text_line(ink, 200, height=32)
+    ink[251:265, 200:230] = 255  # upper half of the glyph, 19 rows under the line above
+    ink[267:281, 200:230] = 255  # lower half
+    assert line_bands(ink) == [(100, 148), (200, 232), (251, 281)]
+
+
+def test_a_detached_dot_goes_with_its_line() -> None:
+    ink = np.zeros((300, WIDTH), np.uint8)
+    ink[100:104, 210:216] = 255  # the dot on top of 文, 主, 六
+    _text_line(ink, 106)
+    assert line_bands(ink) == [(100, 136)]
+
+
+def _rules(binary: np.ndarray, ys: list[int], x0: int, x1: int) -> None:
+    for y in ys:
+        binary[y : y + 2, x0 : x1 + 2] = 255
+
+
+def test_column_rules_of_a_single_row_are_found() -> None:
+    """A table row that is the first on its page, above a full-width caption row: its
+    column rules are one row high, shorter than any rule found so far."""
+    binary = np.zeros((600, WIDTH), np.uint8)
+    x0, x1 = 196, 1458
+    _rules(binary, [198, 232, 264, 298], x0, x1)
+    for x in (x0, x1):
+        binary[198:300, x : x + 2] = 255
+    for x in (593, 881, 1169):
+        binary[198:234, x : x + 2] = 255  # first row only
+        binary[264:300, x : x + 2] = 255  # third row only
+    binary[240:264, 700:702] = 255  # a glyph stroke resting on a rule: not a column rule
+    hsegs, vsegs, _mask = segments(binary)
+    (table,) = build_tables(hsegs, vsegs, scan_tolerance(WIDTH))
+    cells_in_row = [sum(1 for c in table.cells if c.row == r) for r in range(table.n_rows)]
+    assert cells_in_row == [4, 1, 4]
