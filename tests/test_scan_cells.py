@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import pytest
 
+from gongkai.checks.common import LOW_CONFIDENCE
 from gongkai.readers.ocr import Recognized
-from gongkai.readers.scan import clean_cell_text
+from gongkai.readers.scan import CellText, SignMark, clean_cell_text
 
 
-def _clean(*texts: str, conf: float = 0.99, dash: bool = False) -> tuple[str, float]:
-    return clean_cell_text([Recognized(t, conf) for t in texts], dash)
+def _read(*texts: str, conf: float = 0.99, sign: SignMark = "none") -> CellText:
+    return clean_cell_text([Recognized(t, conf) for t in texts], sign)
+
+
+def _clean(*texts: str, conf: float = 0.99, sign: SignMark = "none") -> tuple[str, float]:
+    read = _read(*texts, conf=conf, sign=sign)
+    assert not read.candidates
+    return read.text, read.confidence
 
 
 @pytest.mark.parametrize("text", ["减2", "减 2", "增46", "+3"])
@@ -31,8 +38,41 @@ def test_look_alike_letters_become_digits_with_lower_confidence() -> None:
 
 
 def test_a_dropped_minus_is_restored_when_the_stroke_was_seen() -> None:
-    assert _clean("7", dash=True)[0] == "-7"
+    text, conf = _clean("7", sign="dash")
+    assert text == "-7" and LOW_CONFIDENCE <= conf < 0.99
     assert _clean("7")[0] == "7"
+
+
+def test_a_minus_read_and_seen_is_a_minus_at_full_confidence() -> None:
+    # a recognised "-7" used to pass as a number with stray marks (half the confidence)
+    assert _clean("-7", sign="dash") == ("-7", pytest.approx(0.99))
+    assert _clean("－7", sign="dash") == ("-7", pytest.approx(0.99))
+
+
+@pytest.mark.parametrize(
+    ("texts", "sign"),
+    [
+        (("-69",), "none"),  # the recogniser's minus, with no stroke in the ink
+        (("-69",), "unclear"),
+        (("69",), "unclear"),  # a mark left of the digits that is not clearly a minus
+        (("一69",), "none"),
+    ],
+)
+def test_a_sign_the_scan_does_not_clearly_show_is_left_open(texts: tuple[str, ...], sign: SignMark) -> None:
+    read = _read(*texts, sign=sign)
+    assert read.candidates == ("69", "-69")
+    assert read.doubt and "69" in read.doubt
+    assert read.confidence < LOW_CONFIDENCE
+
+
+def test_a_speck_far_from_the_number_is_not_its_sign() -> None:
+    text, conf = _clean(":69")
+    assert text == "69" and conf < LOW_CONFIDENCE
+
+
+@pytest.mark.parametrize("text", ["减2", "增46", "+3", "-", "—"])
+def test_sign_words_and_blank_dashes_need_no_stroke(text: str) -> None:
+    assert _clean(text, sign="unclear")[0] == text
 
 
 @pytest.mark.parametrize(

@@ -98,3 +98,92 @@ def test_column_rules_of_a_single_row_are_found() -> None:
     (table,) = build_tables(hsegs, vsegs, scan_tolerance(WIDTH))
     cells_in_row = [sum(1 for c in table.cells if c.row == r) for r in range(table.n_rows)]
     assert cells_in_row == [4, 1, 4]
+
+
+# --- the sign of a number: the ink left of its first digit --------------------------------------
+
+DIGIT_TOP, DIGIT_HEIGHT = 20, 17
+"""A digit of 9 pt table text in a 150 dpi scan read at 200 dpi."""
+CELL = (40.0, 8.0, 400.0, 50.0)
+
+
+def _number_cell(x: int = 300) -> np.ndarray:
+    """A grey cell image with the number 11 from column ``x`` (two stems: the shape of the
+    digits does not matter here)."""
+    gray = np.full((60, 440), 255, np.uint8)
+    for k in range(2):
+        gray[DIGIT_TOP : DIGIT_TOP + DIGIT_HEIGHT, x + 10 * k : x + 10 * k + 3] = 20
+    return gray
+
+
+def _cell_crops(gray: np.ndarray) -> list:
+    from gongkai.readers.raster_grid import binarize
+    from gongkai.readers.scan import _cell_lines
+
+    raw = binarize(gray)
+    ink = raw.copy()
+    ink[speck_mask(raw, PX_PER_PT) > 0] = 0
+    return _cell_lines(gray, ink, raw, CELL)
+
+
+def _minus(gray: np.ndarray, right: int, width: int = 6, level: int = 30) -> None:
+    """A minus stroke two pixels thick at the digits' maths axis, ending at column ``right``."""
+    y = DIGIT_TOP + 10
+    gray[y : y + 2, right - width : right] = level
+
+
+def test_a_minus_as_small_as_a_speck_is_seen_and_the_recogniser_is_shown_it() -> None:
+    """At 150 dpi a minus (6 × 2 pixels, 2.2 pt) is no bigger than a speck: the speck mask
+    took it out, the crop began at the first digit and 18 was read for -18."""
+    from gongkai.readers.raster_grid import binarize
+
+    gray = _number_cell()
+    _minus(gray, 294)
+    assert speck_mask(binarize(gray), PX_PER_PT)[DIGIT_TOP + 10, 290]  # the mask alone loses it
+    (crop,) = _cell_crops(gray)
+    assert crop.sign == "dash"
+    assert crop.bbox[0] <= 288  # the stroke is inside the crop
+
+
+def test_no_mark_left_of_the_number_is_no_sign() -> None:
+    (crop,) = _cell_crops(_number_cell())
+    assert crop.sign == "none"
+
+
+def test_a_speck_far_left_of_the_number_is_not_its_sign() -> None:
+    """A speck read as ':' far left of 69 was taken for its minus: -69 and a false bad_number."""
+    gray = _number_cell()
+    gray[DIGIT_TOP + 4 : DIGIT_TOP + 7, 110:117] = 40
+    (crop,) = _cell_crops(gray)
+    assert crop.sign == "none"
+
+
+def test_a_clump_of_noise_beside_the_number_leaves_the_sign_open() -> None:
+    gray = _number_cell()
+    y = DIGIT_TOP + 8
+    for dy, x0, x1 in ((0, 289, 292), (1, 291, 296), (2, 289, 290), (2, 294, 296)):  # ragged, not a stroke
+        gray[y + dy, x0:x1] = 40
+    (crop,) = _cell_crops(gray)
+    assert crop.sign == "unclear"
+
+
+def test_grey_grain_beside_the_number_is_no_sign() -> None:
+    gray = _number_cell()
+    _minus(gray, 294, level=205)  # lighter than any printed stroke
+    (crop,) = _cell_crops(gray)
+    assert crop.sign == "none"
+
+
+def test_a_minus_touching_its_digit_through_grey_antialiasing_is_seen_joined() -> None:
+    gray = _number_cell()
+    _minus(gray, 298)
+    gray[DIGIT_TOP + 10 : DIGIT_TOP + 12, 298:300] = 185  # the light edge between them
+    (crop,) = _cell_crops(gray)
+    assert crop.sign == "joined"
+
+
+def test_a_number_against_the_left_edge_of_its_cell_has_no_sign() -> None:
+    """Nothing lies left of it: opencv crashed (a segmentation fault) on the empty strip."""
+    gray = _number_cell(x=round(CELL[0]) + 3)
+    (crop,) = _cell_crops(gray)
+    assert crop.sign == "none"

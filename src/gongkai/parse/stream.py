@@ -17,6 +17,14 @@ from gongkai.model.text import despace, squeeze
 from gongkai.readers.document import Document, Grid, TextLine
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A grid cell its reader could not settle: why, and the texts it may hold."""
+
+    reason: str
+    candidates: tuple[str, ...]
+
+
 @dataclass
 class Stream:
     text: str
@@ -28,10 +36,16 @@ class Stream:
     """(start, end) offsets of the text that came from grids."""
     confidences: list[float] = field(default_factory=list)
     """Reading confidence of each part (below 1 for OCR'd grid cells)."""
+    doubts: list[Doubt | None] = field(default_factory=list)
+    """Each part's unsettled reading, when its reader could not settle it."""
 
     def confidence_at(self, offset: int) -> float:
         i = bisect.bisect_right(self.starts, offset) - 1
         return self.confidences[i] if 0 <= i < len(self.confidences) else 1.0
+
+    def doubt_at(self, offset: int) -> Doubt | None:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return self.doubts[i] if 0 <= i < len(self.doubts) else None
 
     def source_at(self, offset: int) -> Source | None:
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -61,14 +75,16 @@ def build_stream(doc: Document) -> Stream:
     starts: list[int] = []
     sources: list[Source] = []
     confidences: list[float] = []
+    doubts: list[Doubt | None] = []
     grid_spans: list[tuple[int, int]] = []
     pos = 0
 
-    def add(text: str, source: Source, confidence: float = 1.0) -> None:
+    def add(text: str, source: Source, confidence: float = 1.0, doubt: Doubt | None = None) -> None:
         nonlocal pos
         starts.append(pos)
         sources.append(source)
         confidences.append(confidence)
+        doubts.append(doubt)
         parts.append(text)
         pos += len(text)
 
@@ -87,9 +103,10 @@ def build_stream(doc: Document) -> Stream:
                     if not first:
                         add("\t", cell.source)
                     first = False
-                    add(despace(cell.text.replace("\n", " ").replace("\t", " ")), cell.source, cell.confidence)
+                    doubt = Doubt(cell.doubt or "", cell.candidates) if cell.candidates else None
+                    add(despace(cell.text.replace("\n", " ").replace("\t", " ")), cell.source, cell.confidence, doubt)
                 add("\n", block.source)
             grid_spans.append((g0, pos))
     text = "".join(parts)
     folded, index = squeeze(text)
-    return Stream(text, starts, sources, folded, index, grid_spans, confidences)
+    return Stream(text, starts, sources, folded, index, grid_spans, confidences, doubts)

@@ -13,6 +13,7 @@ from gongkai.parse.cells import (
     cell_lines,
     is_clean_row,
     line_fields,
+    parse_number,
     positional_units,
     region_units,
     trailing_empties,
@@ -184,9 +185,16 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
             conf = choice.confidence
+            doubt = None
             if cr.offset is not None:
                 conf = min(conf, stream.confidence_at(cr.offset))
-            out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, conf)
+                doubt = stream.doubt_at(cr.offset)
+            if doubt is not None and not cr.blank:
+                # the reader left the cell open (a sign the scan does not clearly show)
+                cands = tuple(parse_number(t) for t in doubt.candidates)
+                out[col] = Cell(None, cr.raw, source=src, confidence=conf, uncertain=doubt.reason, candidates=cands)
+            else:
+                out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, conf)
     return out
 
 

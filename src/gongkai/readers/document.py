@@ -23,6 +23,11 @@ class GridCell:
     rowspan: int = 1
     colspan: int = 1
     confidence: float = 1.0
+    candidates: tuple[str, ...] = ()
+    """A reading the reader could not settle (an OCR'd number whose sign the scan does not
+    clearly show): every text the cell may hold; ``text`` is the first."""
+    doubt: str | None = None
+    """Why the reading is not settled (Chinese), when ``candidates`` are given."""
 
 
 @dataclass
