@@ -15,7 +15,9 @@ from typing import Literal
 
 from gongkai.model.template import BLANK_MARKERS
 
-UnitKind = Literal["number", "blank", "empty"]
+UnitKind = Literal["number", "blank", "empty", "unread"]
+"""``unread``: a delimited cell whose content is no number and no blank marker (OCR garbage,
+``约5``): the cell is there, its value is not known."""
 
 _NUMBER = re.compile(
     # a sign word may stand apart (``增 69``); a dash is a sign only on the number (``-8``)
@@ -256,7 +258,12 @@ def positional_units(fields: list[tuple[str, int]], k: int, trailing: int) -> li
     units: list[Unit] = []
     for text, off in f:
         fu, saw_text = _field_units(text, off)
-        if saw_text or len(fu) != 1:
+        if saw_text:
+            # the cell is delimited but holds something that is no number: it, and only it,
+            # is unknown (reading the row around it would shift its neighbours into it)
+            units.append(Unit("unread", text.strip(), offset=off))
+            continue
+        if len(fu) != 1:
             return None
         u = fu[0]
         units.append(Unit("blank", "", offset=off) if u.kind == "empty" else u)

@@ -47,6 +47,8 @@ class CellReading:
     blank: bool = False
     unit: str | None = None
     offset: int | None = None
+    unread: bool = False
+    """The document's cell is there but holds no number we can read: its value is unknown."""
 
 
 @dataclass(frozen=True)
@@ -127,14 +129,13 @@ def row_readings(
         for end in bounds:
             if end > len(cells):
                 break
-            vals = [c.value or 0 for c in cells[start:end]]
-            broken += abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+            broken += _group_broken(cells[start:end])
             start = end
         return broken <= max_broken
 
     def need_from(i: int) -> int:
         """Cells the units from ``i`` on take at least."""
-        return sum(1 for v in seq[i:] if v.kind in ("number", "blank"))
+        return sum(1 for v in seq[i:] if v.kind in CELL_UNITS)
 
     def rec(
         i: int, cells: list[CellReading], cost: float, carry: Unit | None = None, whole: bool = True, odd: bool = False
@@ -158,6 +159,9 @@ def row_readings(
             return
         if u.kind == "blank":
             rec(i + 1, [*cells, CellReading(None, u.text, True, offset=u.offset)], cost, None, whole, odd)
+            return
+        if u.kind == "unread":
+            rec(i + 1, [*cells, CellReading(None, u.text, offset=u.offset, unread=True)], cost, None, whole, odd)
             return
         _number(i, u, cells, cost, whole, odd)
         if u.or_blank:
@@ -211,9 +215,13 @@ def row_readings(
     return out
 
 
+CELL_UNITS = ("number", "blank", "unread")
+"""Units that are one cell each at least."""
+
+
 def separated(units: Sequence[Unit], k: int) -> bool:
     """Whether the row's numbers stand apart (see SEPARATED_SHARE)."""
-    return sum(1 for u in units if u.kind in ("number", "blank")) >= SEPARATED_SHARE * k
+    return sum(1 for u in units if u.kind in CELL_UNITS) >= SEPARATED_SHARE * k
 
 
 def runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool:
@@ -301,7 +309,7 @@ def readings_for_row(
     run = runs_together(units, len(kinds), glued)
     # numbers set apart but fewer than the cells: a dump that dropped blank cells, which
     # blanks explain as well as cuts do, whether or not a cut reading balances
-    tokens = sum(1 for u in units if u.kind in ("number", "blank"))
+    tokens = sum(1 for u in units if u.kind in CELL_UNITS)
     short = not run and 0 < tokens < len(kinds)
     if plain and (not groups or any(_balanced(rd, groups) for rd in plain)) and not short:
         return plain
@@ -327,12 +335,20 @@ def readings_for_row(
     return plain + [rd for rd in repaired if tuple(c.value for c in rd.cells) not in seen]
 
 
+def _group_broken(cells: Sequence[CellReading]) -> bool:
+    """The cells do not end with the sum of the others (blank counts as 0; a group with an
+    unread cell is not known to be broken)."""
+    if any(c.unread for c in cells):
+        return False
+    vals = [c.value or 0 for c in cells]
+    return abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+
+
 def _unbalanced_groups(rd: RowReading, groups: tuple[int, ...]) -> int:
-    """Groups of cells that do not end with the sum of the others (blank counts as 0)."""
+    """Groups of cells that do not end with the sum of the others (see ``_group_broken``)."""
     i = n = 0
     for g in groups:
-        vals = [c.value or 0 for c in rd.cells[i : i + g]]
-        n += abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+        n += _group_broken(rd.cells[i : i + g])
         i += g
     return n
 
@@ -365,7 +381,8 @@ def holds(identity: Identity, values: Values) -> bool | None:
 
 
 def _row_values(row: str, cols: Sequence[str], reading: RowReading) -> Values:
-    return {(row, c): cell.value for c, cell in zip(cols, reading.cells, strict=True)}
+    """The reading's values; an unread cell is left out, so identities on it are unknown."""
+    return {(row, c): cell.value for c, cell in zip(cols, reading.cells, strict=True) if not cell.unread}
 
 
 def violations(identities: Sequence[Identity], values: Values) -> int:
@@ -599,6 +616,8 @@ def _solve(search: _Search) -> tuple[int, dict[str, list[RowReading]], set[str]]
     for r in search.rows:
         opts = []
         for rd, _local_v, misses in search.pruned[r]:
+            if any(c.unread for c in rd.cells):
+                return None  # the solver has no unknowns: no proof (rows stay open)
             values = [c.value or 0 for c in rd.cells]
             if any(not float(v).is_integer() for v in values):
                 return None

@@ -17,7 +17,15 @@ from gongkai.parse.cells import (
     region_units,
     trailing_empties,
 )
-from gongkai.parse.decode import CellReading, RowChoice, RowReading, Values, decode_table, readings_for_row
+from gongkai.parse.decode import (
+    CELL_UNITS,
+    CellReading,
+    RowChoice,
+    RowReading,
+    Values,
+    decode_table,
+    readings_for_row,
+)
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
@@ -181,6 +189,8 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
             out[col] = Cell(
                 None, raw_region.strip(), source=src, confidence=choice.confidence, uncertain=why, candidates=cands
             )
+        elif cr.unread:
+            out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=f"无法识别为数字：“{cr.raw}”")
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
             conf = choice.confidence
@@ -363,7 +373,7 @@ def read_appeals(
         positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None
     )
     units = delimited or _appeals_line(raw, text_start) or region_units(raw, text_start)
-    if not any(u.kind in ("number", "blank") for u in units):
+    if not any(u.kind in CELL_UNITS for u in units):
         # the whole header and not a number under it: fifteen blank cells (a dump drops them)
         units = [Unit("empty", "", offset=text_start) for _ in range(T4_CELLS)]
     flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
