@@ -237,6 +237,11 @@ def _table_trailing(spec: TableSpec, keys: list[str], regions: list[tuple[str, i
     return max(set(counts), key=counts.count) if counts else 0
 
 
+BLANK_ROW_MIN_FOUND = 0.5
+"""A label with nothing after it at a table's end is a blank row only in a table that is
+there (this share of its rows found); in the remains of a lost table its values are missing."""
+
+
 def read_table(
     stream: Stream, tpl: Template, key: str, region: tuple[int, int], hints: Values, glued: bool | None = None
 ) -> TableRead:
@@ -273,6 +278,7 @@ def read_table(
     # every label of the template printed in full and not a number after any: a table left
     # blank (a dump drops blank cells); some labels without a single value: no table
     printed_blank = len(found) == len(spec.rows) and all(m.exact for _, m in found)
+    whole = len(found) >= BLANK_ROW_MIN_FOUND * len(spec.rows)
     if not any(has_values) and not all(delimited) and not printed_blank:
         return TableRead(None, [], 0)
     for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
@@ -283,7 +289,7 @@ def read_table(
         if has_values[i]:
             groups = (len(kinds),) if spec.key == "applications" else ()
             readings[rkey] = readings_for_row(units, kinds, groups, glued)
-        elif delimited[i] or any(has_values[i + 1 :]) or (m.exact and (printed_blank or any(has_values[:i]))):
+        elif delimited[i] or any(has_values[i + 1 :]) or (m.exact and whole and (printed_blank or any(has_values[:i]))):
             # a row printed with nothing in it: its cells delimited and empty, or the table going
             # on below, or its whole label after rows with numbers (a dump that drops blank
             # cells drops a blank row's too): its cells are blank
