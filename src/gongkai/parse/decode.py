@@ -34,10 +34,11 @@ COST_EMPTY_INTERIOR = 0.3
 COST_EMPTY_EDGE = 5.0
 """An empty field before or after the values is usually a layout artefact, rarely a blank cell."""
 SEPARATED_SHARE = 0.5
-"""A row whose numbers stand apart for at least this share of its cells is a dump that drops
-its blank cells (PDF text): a blank read in there is the usual explanation of a short row.
-Below it the numbers run together, and a blank read into the run is a guess as strong as
-the document being wrong: it weighs as much as a broken identity."""
+"""With no style known from the document (see ``tables.table_runs_together``), a row whose
+numbers stand apart for at least this share of its cells counts as set apart. Where numbers
+are set apart, the dump drops its blank cells and a blank read in is the usual explanation
+of a short row; where they run together, a blank read into the run is a guess as strong as
+the document being wrong, and weighs as much as a broken identity (``RowReading.doubt``)."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def row_readings(
     ``glued``: the numbers run together (see SEPARATED_SHARE; by default the row tells)."""
     k = len(kinds)
     seq = list(units)
-    glued = runs_together(seq, k, glued)
+    glued = row_runs_together(seq, k, glued)
     cut_cost = COST_SPLIT if glued else COST_CUT_APART
     # in a reading that keeps every token whole, a token the document sets apart is read as
     # written (a negative count is its error, for bad_number); cuts must respect the kinds
@@ -224,7 +225,7 @@ def separated(units: Sequence[Unit], k: int) -> bool:
     return sum(1 for u in units if u.kind in CELL_UNITS) >= SEPARATED_SHARE * k
 
 
-def runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool:
+def row_runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool:
     """Whether a row's numbers run together: the document's ``style`` (its tables' rows), or
     the row itself when it is one run of digits for several cells (``7050`` in a table whose
     other rows are tabbed), or, with no style known, by its count of numbers."""
@@ -297,8 +298,9 @@ def balanced_run_readings(
 def readings_for_row(
     units: list[Unit], kinds: list[CellKind], groups: tuple[int, ...], glued: bool | None = None
 ) -> list[RowReading]:
-    """Readings of a row: the balanced fast path for a bare run, else full enumeration, else
-    with repairs (joined digits, dropped blanks)."""
+    """Readings of a row: the balanced fast path for a bare run, else full enumeration, and
+    with repairs (joined digits, dropped blanks) where they may explain the row better.
+    ``glued``: the document's numbers run together (None: the row tells)."""
     if groups:
         fast = balanced_run_readings(units, kinds, groups)
         if fast:
@@ -306,7 +308,7 @@ def readings_for_row(
     plain = row_readings(units, kinds, glued=glued)
     if len(plain) >= MAX_READINGS_PER_ROW:
         return []  # too many readings to trust any of them: leave the row unread
-    run = runs_together(units, len(kinds), glued)
+    run = row_runs_together(units, len(kinds), glued)
     # numbers set apart but fewer than the cells: a dump that dropped blank cells, which
     # blanks explain as well as cuts do, whether or not a cut reading balances
     tokens = sum(1 for u in units if u.kind in CELL_UNITS)

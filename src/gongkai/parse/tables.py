@@ -57,10 +57,10 @@ class TableRead:
     unbalanced: list[str] = field(default_factory=list)
     broken_rules: list[str] = field(default_factory=list)
     glued: bool | None = None
-    """Whether the table's numbers run together (see ``runs_together``); None: no table."""
+    """Whether the table's numbers run together (see ``table_runs_together``); None: no table."""
 
 
-def runs_together(row_units: list[list[Unit]]) -> bool | None:
+def table_runs_together(row_units: list[list[Unit]]) -> bool | None:
     """Whether a table's rows are runs of digits (``21710000218``: a blank cell there leaves
     no trace and is a guess) rather than numbers set apart (``217 1 219``: a dump that drops
     blank cells). A document's style: most rows with numbers are one way. None: no rows
@@ -273,7 +273,7 @@ def read_table(
         row_units.append(positional or region_units(raw, off))
         delimited.append(positional is not None)
     has_values = [any(u.kind != "empty" for u in units) for units in row_units]
-    style = runs_together(row_units)
+    style = table_runs_together(row_units)
     glued = style if glued is None else glued
     # every label of the template printed in full and not a number after any: a table left
     # blank (a dump drops blank cells); some labels without a single value: no table
