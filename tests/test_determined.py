@@ -157,4 +157,4 @@ def test_a_dash_in_a_table2_run_is_a_sign_or_a_blank_cell() -> None:
     assert count_splits("5-2", 2, limit=5) == 1
     assert count_splits("5-2", 3, limit=5) == 1
     assert count_splits("120-", 2, limit=5) == 1
-    assert count_splits("1202", 2, limit=5) == 3
+    assert count_splits("1202", 2, limit=5) == 2  # 1|202, 120|2 (02 is no number)
