@@ -261,3 +261,19 @@ def test_out_of_time_leaves_the_open_rows_open(monkeypatch: pytest.MonkeyPatch) 
     for r in MINI_ROWS:
         assert set(proven.rows[r].uncertain) <= set(unproven.rows[r].uncertain)
     assert any(unproven.rows[r].uncertain for r in MINI_ROWS)
+
+
+def test_a_row_too_short_for_cuts_is_read_with_its_dropped_blanks() -> None:
+    """``10 10 11 11 7 9 3 19``: eleven digits cannot fill fifteen cells however they are cut;
+    the repairs are many, but those that keep every group adding up are few, and they agree
+    on the totals."""
+    rds = readings_for_row(region_units("10 10 11 11 7 9 3 19"), ["count"] * 15, (5, 5, 5), False)
+    assert rds
+    totals = {tuple(rd.cells[j].value for j in (4, 9, 14)) for rd in rds if _unbalanced(rd) == 0}
+    assert totals == {(10, 11, 19)}
+
+
+def _unbalanced(rd: RowReading) -> int:
+    from gongkai.parse.decode import _unbalanced_groups
+
+    return _unbalanced_groups(rd, (5, 5, 5))

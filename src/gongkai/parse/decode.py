@@ -319,8 +319,10 @@ def readings_for_row(
     # repair is an explanation of a broken row identity: one that mends no more of the row
     # than it as written is not weighed (it would only blur the row's cells)
     best_plain = min((_unbalanced_groups(rd, groups) for rd in plain), default=None)
-    if best_plain is None or not groups:
+    if not groups:
         bound = None
+    elif best_plain is None:
+        bound = len(groups) + len(kinds)  # nothing to compare with: the fewest broken wins
     else:  # a doubtful blank (see SEPARATED_SHARE) mends a group only to tie with the plain row
         bound = best_plain if run or short else best_plain - 1
     # the fewest broken groups a repair reaches (a repair breaking more would lose anyway)
