@@ -136,7 +136,7 @@ def row_readings(
 
     def need_from(i: int) -> int:
         """Cells the units from ``i`` on take at least."""
-        return sum(1 for v in seq[i:] if v.kind in CELL_UNITS)
+        return sum(1 for v in seq[i:] if v.kind in CELL_UNITS and not v.optional)
 
     def rec(
         i: int, cells: list[CellReading], cost: float, carry: Unit | None = None, whole: bool = True, odd: bool = False
@@ -160,6 +160,8 @@ def row_readings(
             return
         if u.kind == "blank":
             rec(i + 1, [*cells, CellReading(None, u.text, True, offset=u.offset)], cost, None, whole, odd)
+            if u.optional:
+                rec(i + 1, cells, cost, None, whole, odd)
             return
         if u.kind == "unread":
             rec(i + 1, [*cells, CellReading(None, u.text, offset=u.offset, unread=True)], cost, None, whole, odd)
