@@ -200,6 +200,20 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
     return out
 
 
+def _negatives(ch: RowChoice, kinds: list[CellKind]) -> tuple[Number, ...]:
+    """Negative counts every tied reading of an uncertain row has (see ``Decision.negatives``)."""
+    if not ch.uncertain or not ch.tied:
+        return ()
+    least: list[Number] | None = None
+    for vals in ch.tied:
+        negative = sorted(v for v, k in zip(vals, kinds, strict=True) if k == "count" and v is not None and v < 0)
+        if not negative:
+            return ()
+        if least is None or len(negative) < len(least):
+            least = negative
+    return tuple(least or ())
+
+
 def _unreadable(cols: tuple[str, ...], raw: str, stream: Stream, units: list[Unit]) -> dict[str, Cell]:
     src = stream.source_at(units[0].offset) if units else None
     reason = "这一行的数字无法与各列对应" if units else "这一行没有数字"
@@ -312,7 +326,15 @@ def read_table(
         cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
         if ch.method != "direct":
             decisions.append(
-                Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates, ch.blanks)
+                Decision(
+                    f"{spec.key}.{key}",
+                    raw.strip()[:80],
+                    ch.method,
+                    ch.confidence,
+                    ch.candidates,
+                    ch.blanks,
+                    _negatives(ch, [c.kind for c in spec.row_columns(spec.row(key))]),
+                )
             )
         if ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
@@ -402,7 +424,10 @@ def read_appeals(
         ch = choice.rows[T4_ROW]
         flat = _cells_from_choice(stream, ch, flat_cols, raw)
         if ch.method != "direct":
-            decisions.append(Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates, ch.blanks))
+            negatives = _negatives(ch, kinds)
+            decisions.append(
+                Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates, ch.blanks, negatives)
+            )
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
     return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules)
