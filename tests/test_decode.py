@@ -261,3 +261,27 @@ def test_out_of_time_leaves_the_open_rows_open(monkeypatch: pytest.MonkeyPatch) 
     for r in MINI_ROWS:
         assert set(proven.rows[r].uncertain) <= set(unproven.rows[r].uncertain)
     assert any(unproven.rows[r].uncertain for r in MINI_ROWS)
+
+
+def test_a_row_too_short_for_cuts_is_read_with_its_dropped_blanks() -> None:
+    """``10 10 11 11 7 9 3 19``: eleven digits cannot fill fifteen cells however they are cut;
+    the repairs are many, but the cheapest that keep every group adding up (blanks the dump
+    dropped, no cut numbers) agree on the totals."""
+    rds = readings_for_row(region_units("10 10 11 11 7 9 3 19"), ["count"] * 15, (5, 5, 5), False)
+    groups = [
+        Identity("t4_total", f"g{g}", tuple(("t4", f"c{5 * g + j}") for j in range(4)), (("t4", f"c{5 * g + 4}"),))
+        for g in range(3)
+    ]
+    choice = decode_table({"t4": rds}, {"t4": tuple(f"c{j}" for j in range(15))}, groups).rows["t4"]
+    assert {"c4", "c9", "c14"}.isdisjoint(choice.uncertain)
+    assert [choice.reading.cells[j].value for j in (4, 9, 14)] == [10, 11, 19]
+
+
+def test_a_blank_marker_glued_after_the_last_number_may_be_the_next_sections_text() -> None:
+    """Table 4 run together, then 无 — section 五, which says only 无, lost its heading. The
+    无 may be the last cell (blank) or no cell at all; here only the second fills the groups."""
+    units = region_units("000000000000000无")
+    rds = readings_for_row(units, ["count"] * 15, (5, 5, 5))
+    assert [[c.value for c in rd.cells] for rd in rds] == [[0] * 15]
+    # spaced off, the marker is a cell
+    assert region_units("0 0 0 无")[-1].optional is False

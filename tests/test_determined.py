@@ -147,3 +147,14 @@ def test_blank_row_between_rows_reads_blank(base: GeneratedReport) -> None:
     rep = parse_document(read_bytes("r.txt", doc))
     row = (rep.tables["applications"] or {})["withheld_state_secret"]
     assert row is not None and all(c.blank and c.value is None for c in row.values())
+
+
+def test_a_dash_in_a_table2_run_is_a_sign_or_a_blank_cell() -> None:
+    """``5-2`` is 5 and −2 in two cells, or 5, a blank and 2 in three: a document run
+    together does not say which its dash is."""
+    from gongkai.testing.determined import count_splits
+
+    assert count_splits("5-2", 2, limit=5) == 1
+    assert count_splits("5-2", 3, limit=5) == 1
+    assert count_splits("120-", 2, limit=5) == 1
+    assert count_splits("1202", 2, limit=5) == 2  # 1|202, 120|2 (02 is no number)

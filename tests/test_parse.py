@@ -302,3 +302,55 @@ def test_a_numbered_part_of_section_one_is_not_section_two(heading: str) -> None
     assert r.sections["overview"] is not None and "全年主动公开政府信息120条" in r.sections["overview"]
     assert "本年度共收到政府信息公开申请3件" in r.sections["overview"]
     assert r.sections["active_disclosure"] == "本年度制发规范性文件2件。"
+
+
+def test_a_delimited_cell_holding_no_number_is_unknown_and_only_it() -> None:
+    """A tab-separated row whose business cell reads ``a`` (OCR garbage, a stray word): that
+    cell is unknown; its neighbours keep their places and values, and nothing is shifted."""
+    from gongkai.checks import run_checks
+    from gongkai.testing.corpus import render_bytes
+    from gongkai.testing.generate import generate
+
+    gen = generate(5, "v2021", defects=())
+    text = render_bytes(gen, "tsv").decode()
+    want = gen.report.tables["applications"]["disclosed"]  # type: ignore[index]
+    assert want is not None
+    values = [str(c.value) for c in want.values()]
+    line = next(ln for ln in text.split("\n") if ln.startswith("（一）予以公开") or "予以公开\t" in ln)
+    fields = line.split("\t")
+    fields[-6] = "a"  # the business column
+    report = parse_document(read_bytes("r.txt", text.replace(line, "\t".join(fields)).encode()))
+    row = report.tables["applications"]["disclosed"]  # type: ignore[index]
+    assert row is not None
+    assert row["business"].value is None and row["business"].uncertain
+    for col, v in zip(want, values, strict=True):
+        if col != "business":
+            assert str(row[col].value) == v and not row[col].uncertain
+    report.findings = run_checks(report)
+    assert not any(f.rule == "t3_row_total" and not f.uncertain for f in report.findings)
+
+
+def test_a_negative_count_among_dropped_blanks_is_reported_wherever_it_is() -> None:
+    """PDF-style text drops the blank cells of table 4 and keeps ``-3``: which cell holds it
+    is not shown, but the report has a negative count all the same (bad_number, uncertain)."""
+    from gongkai.checks import run_checks
+    from gongkai.model.report import Cell
+    from gongkai.render.text import render_pdftext
+    from gongkai.testing.generate import generate
+
+    gen = generate(5, "v2021", defects=())
+    values = {
+        "review": [2, None, 0, None, 2],
+        "litigation_direct": [6, -3, 0, 0, None],
+        "litigation_after_review": [0, 0, 0, 0, 0],
+    }
+    appeals = gen.report.tables["appeals"]
+    assert appeals is not None
+    for group, vals in values.items():
+        row = appeals[group]
+        assert row is not None
+        for col, v in zip(list(row), vals, strict=True):
+            row[col] = Cell(None, "", blank=True) if v is None else Cell(v, str(v))
+    report = parse_document(read_bytes("r.txt", render_pdftext(gen.report).encode()))
+    report.findings = run_checks(report)
+    assert any(f.rule == "bad_number" and f.where.startswith("tables.appeals") for f in report.findings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from gongkai.checks.common import col_label, row_label, section_label, table_label
+from gongkai.checks.common import col_label, fmt, row_label, section_label, table_label
 from gongkai.checks.registry import rule
 from gongkai.model.report import Finding, Report
 from gongkai.model.template import SECTIONS, TABLE_KEYS, TEMPLATES, template_for_year
@@ -182,6 +182,19 @@ def bad_number(report: Report) -> Iterator[Finding]:
                 found=cell.raw,
                 cells=(path,),
                 source=cell.source,
+            )
+    for d in report.decisions:
+        if d.negatives:
+            # the row prints a negative count, in a cell its lost boundaries do not show
+            key, _, row = d.where.partition(".")
+            where = f"{table_label(key)}“{row_label(key, row, report.template)}”行" if row else table_label(key)
+            yield Finding(
+                "bad_number",
+                "error",
+                f"tables.{d.where}",
+                f"{where}有负数 {'、'.join(fmt(v) for v in d.negatives)}，件数不能为负（所在栏目无法确定）",
+                found=d.raw,
+                uncertain=True,
             )
 
 

@@ -132,6 +132,9 @@ class Decision:
     blanks: int = 0
     """Cells left blank in every reading weighed (fewer numbers than cells): blanks the
     document surely has, even where it does not show which cells they are."""
+    negatives: tuple[Number, ...] = ()
+    """Negative counts in every reading that ties for best (a ``-3`` the document prints, in
+    a cell it does not show): a bad number wherever it is."""
 
 
 @dataclass

@@ -15,7 +15,9 @@ from typing import Literal
 
 from gongkai.model.template import BLANK_MARKERS
 
-UnitKind = Literal["number", "blank", "empty"]
+UnitKind = Literal["number", "blank", "empty", "unread"]
+"""``unread``: a delimited cell whose content is no number and no blank marker (OCR garbage,
+``约5``): the cell is there, its value is not known."""
 
 _NUMBER = re.compile(
     # a sign word may stand apart (``增 69``); a dash is a sign only on the number (``-8``)
@@ -40,6 +42,8 @@ class Unit:
     """An empty cell at the start or end of the row (often a layout artefact)."""
     or_blank: bool = False
     """A dash between digits (``000-112``): this number's minus sign, or a blank cell before it."""
+    optional: bool = False
+    """A blank marker glued after the row's last number: its last cell, or text after it."""
 
     @property
     def digits(self) -> str:
@@ -57,7 +61,7 @@ def _field_units(field: str, offset: int, last: bool = True) -> tuple[list[Unit]
         return [Unit("blank", s, offset=offset)], False
     units: list[Unit] = []
     saw_text = False
-    pos = 0
+    pos = num_end = 0
     for m in _NUMBER.finditer(folded):
         if _is_numbering(folded, m):
             continue
@@ -88,9 +92,13 @@ def _field_units(field: str, offset: int, last: bool = True) -> tuple[list[Unit]
         dash_in_run = sign_text in _DASHES and m.start() > 0 and folded[m.start() - 1].isdigit()
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start(), or_blank=dash_in_run))
         pos = m.end()
+        num_end = m.end("num")
     tail = folded[pos:].strip()
     if units and tail and (tail in _INLINE_BLANKS or (last and tail in BLANK_MARKERS)):
-        units.append(Unit("blank", tail, offset=offset + pos))  # ``10000无``: the row ends blank
+        # ``10000无``: the row ends blank; glued to the digits it may also be what follows the
+        # table (``…0000无`` where section 五, saying only 无, lost its heading)
+        glued = not folded[num_end : num_end + 1].isspace()
+        units.append(Unit("blank", tail, offset=offset + pos, optional=glued))
     elif tail:
         saw_text = True
     if not units:
@@ -137,7 +145,7 @@ def _is_numbering(s: str, m: re.Match[str]) -> bool:
 
 
 def _with_soft(u: Unit, soft: bool) -> Unit:
-    return Unit(u.kind, u.text, u.sign, u.unit, u.offset, soft, u.edge, u.or_blank)
+    return Unit(u.kind, u.text, u.sign, u.unit, u.offset, soft, u.edge, u.or_blank, u.optional)
 
 
 _WRAPPED = re.compile(r"(?<=[\d增减減])[ \t]*\n(?=[ ]*[\d增减減])")
@@ -256,7 +264,12 @@ def positional_units(fields: list[tuple[str, int]], k: int, trailing: int) -> li
     units: list[Unit] = []
     for text, off in f:
         fu, saw_text = _field_units(text, off)
-        if saw_text or len(fu) != 1:
+        if saw_text:
+            # the cell is delimited but holds something that is no number: it, and only it,
+            # is unknown (reading the row around it would shift its neighbours into it)
+            units.append(Unit("unread", text.strip(), offset=off))
+            continue
+        if len(fu) != 1:
             return None
         u = fu[0]
         units.append(Unit("blank", "", offset=off) if u.kind == "empty" else u)

@@ -34,10 +34,11 @@ COST_EMPTY_INTERIOR = 0.3
 COST_EMPTY_EDGE = 5.0
 """An empty field before or after the values is usually a layout artefact, rarely a blank cell."""
 SEPARATED_SHARE = 0.5
-"""A row whose numbers stand apart for at least this share of its cells is a dump that drops
-its blank cells (PDF text): a blank read in there is the usual explanation of a short row.
-Below it the numbers run together, and a blank read into the run is a guess as strong as
-the document being wrong: it weighs as much as a broken identity."""
+"""With no style known from the document (see ``tables.table_runs_together``), a row whose
+numbers stand apart for at least this share of its cells counts as set apart. Where numbers
+are set apart, the dump drops its blank cells and a blank read in is the usual explanation
+of a short row; where they run together, a blank read into the run is a guess as strong as
+the document being wrong, and weighs as much as a broken identity (``RowReading.doubt``)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class CellReading:
     blank: bool = False
     unit: str | None = None
     offset: int | None = None
+    unread: bool = False
+    """The document's cell is there but holds no number we can read: its value is unknown."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +111,7 @@ def row_readings(
     ``glued``: the numbers run together (see SEPARATED_SHARE; by default the row tells)."""
     k = len(kinds)
     seq = list(units)
-    glued = runs_together(seq, k, glued)
+    glued = row_runs_together(seq, k, glued)
     cut_cost = COST_SPLIT if glued else COST_CUT_APART
     # in a reading that keeps every token whole, a token the document sets apart is read as
     # written (a negative count is its error, for bad_number); cuts must respect the kinds
@@ -127,14 +130,13 @@ def row_readings(
         for end in bounds:
             if end > len(cells):
                 break
-            vals = [c.value or 0 for c in cells[start:end]]
-            broken += abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+            broken += _group_broken(cells[start:end])
             start = end
         return broken <= max_broken
 
     def need_from(i: int) -> int:
         """Cells the units from ``i`` on take at least."""
-        return sum(1 for v in seq[i:] if v.kind in ("number", "blank"))
+        return sum(1 for v in seq[i:] if v.kind in CELL_UNITS and not v.optional)
 
     def rec(
         i: int, cells: list[CellReading], cost: float, carry: Unit | None = None, whole: bool = True, odd: bool = False
@@ -158,6 +160,11 @@ def row_readings(
             return
         if u.kind == "blank":
             rec(i + 1, [*cells, CellReading(None, u.text, True, offset=u.offset)], cost, None, whole, odd)
+            if u.optional:
+                rec(i + 1, cells, cost, None, whole, odd)
+            return
+        if u.kind == "unread":
+            rec(i + 1, [*cells, CellReading(None, u.text, offset=u.offset, unread=True)], cost, None, whole, odd)
             return
         _number(i, u, cells, cost, whole, odd)
         if u.or_blank:
@@ -211,12 +218,16 @@ def row_readings(
     return out
 
 
+CELL_UNITS = ("number", "blank", "unread")
+"""Units that are one cell each at least."""
+
+
 def separated(units: Sequence[Unit], k: int) -> bool:
     """Whether the row's numbers stand apart (see SEPARATED_SHARE)."""
-    return sum(1 for u in units if u.kind in ("number", "blank")) >= SEPARATED_SHARE * k
+    return sum(1 for u in units if u.kind in CELL_UNITS) >= SEPARATED_SHARE * k
 
 
-def runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool:
+def row_runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool:
     """Whether a row's numbers run together: the document's ``style`` (its tables' rows), or
     the row itself when it is one run of digits for several cells (``7050`` in a table whose
     other rows are tabbed), or, with no style known, by its count of numbers."""
@@ -289,8 +300,9 @@ def balanced_run_readings(
 def readings_for_row(
     units: list[Unit], kinds: list[CellKind], groups: tuple[int, ...], glued: bool | None = None
 ) -> list[RowReading]:
-    """Readings of a row: the balanced fast path for a bare run, else full enumeration, else
-    with repairs (joined digits, dropped blanks)."""
+    """Readings of a row: the balanced fast path for a bare run, else full enumeration, and
+    with repairs (joined digits, dropped blanks) where they may explain the row better.
+    ``glued``: the document's numbers run together (None: the row tells)."""
     if groups:
         fast = balanced_run_readings(units, kinds, groups)
         if fast:
@@ -298,10 +310,10 @@ def readings_for_row(
     plain = row_readings(units, kinds, glued=glued)
     if len(plain) >= MAX_READINGS_PER_ROW:
         return []  # too many readings to trust any of them: leave the row unread
-    run = runs_together(units, len(kinds), glued)
+    run = row_runs_together(units, len(kinds), glued)
     # numbers set apart but fewer than the cells: a dump that dropped blank cells, which
     # blanks explain as well as cuts do, whether or not a cut reading balances
-    tokens = sum(1 for u in units if u.kind in ("number", "blank"))
+    tokens = sum(1 for u in units if u.kind in CELL_UNITS)
     short = not run and 0 < tokens < len(kinds)
     if plain and (not groups or any(_balanced(rd, groups) for rd in plain)) and not short:
         return plain
@@ -309,8 +321,10 @@ def readings_for_row(
     # repair is an explanation of a broken row identity: one that mends no more of the row
     # than it as written is not weighed (it would only blur the row's cells)
     best_plain = min((_unbalanced_groups(rd, groups) for rd in plain), default=None)
-    if best_plain is None or not groups:
+    if not groups:
         bound = None
+    elif best_plain is None:
+        bound = len(groups) + len(kinds)  # nothing to compare with: the fewest broken wins
     else:  # a doubtful blank (see SEPARATED_SHARE) mends a group only to tie with the plain row
         bound = best_plain if run or short else best_plain - 1
     # the fewest broken groups a repair reaches (a repair breaking more would lose anyway)
@@ -327,12 +341,20 @@ def readings_for_row(
     return plain + [rd for rd in repaired if tuple(c.value for c in rd.cells) not in seen]
 
 
+def _group_broken(cells: Sequence[CellReading]) -> bool:
+    """The cells do not end with the sum of the others (blank counts as 0; a group with an
+    unread cell is not known to be broken)."""
+    if any(c.unread for c in cells):
+        return False
+    vals = [c.value or 0 for c in cells]
+    return abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+
+
 def _unbalanced_groups(rd: RowReading, groups: tuple[int, ...]) -> int:
-    """Groups of cells that do not end with the sum of the others (blank counts as 0)."""
+    """Groups of cells that do not end with the sum of the others (see ``_group_broken``)."""
     i = n = 0
     for g in groups:
-        vals = [c.value or 0 for c in rd.cells[i : i + g]]
-        n += abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+        n += _group_broken(rd.cells[i : i + g])
         i += g
     return n
 
@@ -365,7 +387,8 @@ def holds(identity: Identity, values: Values) -> bool | None:
 
 
 def _row_values(row: str, cols: Sequence[str], reading: RowReading) -> Values:
-    return {(row, c): cell.value for c, cell in zip(cols, reading.cells, strict=True)}
+    """The reading's values; an unread cell is left out, so identities on it are unknown."""
+    return {(row, c): cell.value for c, cell in zip(cols, reading.cells, strict=True) if not cell.unread}
 
 
 def violations(identities: Sequence[Identity], values: Values) -> int:
@@ -599,6 +622,8 @@ def _solve(search: _Search) -> tuple[int, dict[str, list[RowReading]], set[str]]
     for r in search.rows:
         opts = []
         for rd, _local_v, misses in search.pruned[r]:
+            if any(c.unread for c in rd.cells):
+                return None  # the solver has no unknowns: no proof (rows stay open)
             values = [c.value or 0 for c in rd.cells]
             if any(not float(v).is_integer() for v in values):
                 return None

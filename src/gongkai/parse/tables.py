@@ -18,7 +18,15 @@ from gongkai.parse.cells import (
     region_units,
     trailing_empties,
 )
-from gongkai.parse.decode import CellReading, RowChoice, RowReading, Values, decode_table, readings_for_row
+from gongkai.parse.decode import (
+    CELL_UNITS,
+    CellReading,
+    RowChoice,
+    RowReading,
+    Values,
+    decode_table,
+    readings_for_row,
+)
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
@@ -50,10 +58,10 @@ class TableRead:
     unbalanced: list[str] = field(default_factory=list)
     broken_rules: list[str] = field(default_factory=list)
     glued: bool | None = None
-    """Whether the table's numbers run together (see ``runs_together``); None: no table."""
+    """Whether the table's numbers run together (see ``table_runs_together``); None: no table."""
 
 
-def runs_together(row_units: list[list[Unit]]) -> bool | None:
+def table_runs_together(row_units: list[list[Unit]]) -> bool | None:
     """Whether a table's rows are runs of digits (``21710000218``: a blank cell there leaves
     no trace and is a guess) rather than numbers set apart (``217 1 219``: a dump that drops
     blank cells). A document's style: most rows with numbers are one way. None: no rows
@@ -182,6 +190,8 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
             out[col] = Cell(
                 None, raw_region.strip(), source=src, confidence=choice.confidence, uncertain=why, candidates=cands
             )
+        elif cr.unread:
+            out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=f"无法识别为数字：“{cr.raw}”")
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
             conf = choice.confidence
@@ -196,6 +206,20 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
             else:
                 out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, conf)
     return out
+
+
+def _negatives(ch: RowChoice, kinds: list[CellKind]) -> tuple[Number, ...]:
+    """Negative counts every tied reading of an uncertain row has (see ``Decision.negatives``)."""
+    if not ch.uncertain or not ch.tied:
+        return ()
+    least: list[Number] | None = None
+    for vals in ch.tied:
+        negative = sorted(v for v, k in zip(vals, kinds, strict=True) if k == "count" and v is not None and v < 0)
+        if not negative:
+            return ()
+        if least is None or len(negative) < len(least):
+            least = negative
+    return tuple(least or ())
 
 
 def _unreadable(cols: tuple[str, ...], raw: str, stream: Stream, units: list[Unit]) -> dict[str, Cell]:
@@ -235,6 +259,11 @@ def _table_trailing(spec: TableSpec, keys: list[str], regions: list[tuple[str, i
     return max(set(counts), key=counts.count) if counts else 0
 
 
+BLANK_ROW_MIN_FOUND = 0.5
+"""A label with nothing after it at a table's end is a blank row only in a table that is
+there (this share of its rows found); in the remains of a lost table its values are missing."""
+
+
 def read_table(
     stream: Stream, tpl: Template, key: str, region: tuple[int, int], hints: Values, glued: bool | None = None
 ) -> TableRead:
@@ -266,11 +295,12 @@ def read_table(
         row_units.append(positional or region_units(raw, off))
         delimited.append(positional is not None)
     has_values = [any(u.kind != "empty" for u in units) for units in row_units]
-    style = runs_together(row_units)
+    style = table_runs_together(row_units)
     glued = style if glued is None else glued
     # every label of the template printed in full and not a number after any: a table left
     # blank (a dump drops blank cells); some labels without a single value: no table
     printed_blank = len(found) == len(spec.rows) and all(m.exact for _, m in found)
+    whole = len(found) >= BLANK_ROW_MIN_FOUND * len(spec.rows)
     if not any(has_values) and not all(delimited) and not printed_blank:
         return TableRead(None, [], 0)
     for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
@@ -281,7 +311,7 @@ def read_table(
         if has_values[i]:
             groups = (len(kinds),) if spec.key == "applications" else ()
             readings[rkey] = readings_for_row(units, kinds, groups, glued)
-        elif delimited[i] or any(has_values[i + 1 :]) or (m.exact and (printed_blank or any(has_values[:i]))):
+        elif delimited[i] or any(has_values[i + 1 :]) or (m.exact and whole and (printed_blank or any(has_values[:i]))):
             # a row printed with nothing in it: its cells delimited and empty, or the table going
             # on below, or its whole label after rows with numbers (a dump that drops blank
             # cells drops a blank row's too): its cells are blank
@@ -304,7 +334,15 @@ def read_table(
         cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
         if ch.method != "direct":
             decisions.append(
-                Decision(f"{spec.key}.{key}", raw.strip()[:80], ch.method, ch.confidence, ch.candidates, ch.blanks)
+                Decision(
+                    f"{spec.key}.{key}",
+                    raw.strip()[:80],
+                    ch.method,
+                    ch.confidence,
+                    ch.candidates,
+                    ch.blanks,
+                    _negatives(ch, [c.kind for c in spec.row_columns(spec.row(key))]),
+                )
             )
         if ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
@@ -371,7 +409,7 @@ def read_appeals(
         positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None
     )
     units = delimited or _appeals_line(raw, text_start) or region_units(raw, text_start)
-    if not any(u.kind in ("number", "blank") for u in units):
+    if not any(u.kind in CELL_UNITS for u in units):
         # the whole header and not a number under it: fifteen blank cells (a dump drops them)
         units = [Unit("empty", "", offset=text_start) for _ in range(T4_CELLS)]
     flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
@@ -394,7 +432,10 @@ def read_appeals(
         ch = choice.rows[T4_ROW]
         flat = _cells_from_choice(stream, ch, flat_cols, raw)
         if ch.method != "direct":
-            decisions.append(Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates, ch.blanks))
+            negatives = _negatives(ch, kinds)
+            decisions.append(
+                Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates, ch.blanks, negatives)
+            )
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
     return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules)

@@ -93,10 +93,17 @@ def _table2_runs(report: Report) -> dict[str, str]:
 
 
 def count_splits(run: str, k: int, limit: int = 2) -> int:
-    """How many ways ``run`` splits into ``k`` numbers (no leading zeros), up to ``limit``."""
-    if k == 1:
-        return 1 if _NUMBER.fullmatch(run) else 0
+    """How many ways ``run`` splits into ``k`` cells, up to ``limit``: numbers without leading
+    zeros, and a dash that is either a number's sign or a blank cell of its own (``120-2``)."""
+    if k == 0:
+        return 1 if not run else 0
     n = 0
+    if run.startswith("-"):
+        n += count_splits(run[1:], k - 1, limit)  # the dash marks a blank cell
+        if n >= limit:
+            return n
+    if k == 1:
+        return n + (1 if _NUMBER.fullmatch(run) else 0)
     for i in range(1, len(run)):
         if _NUMBER.fullmatch(run[:i]):
             n += count_splits(run[i:], k - 1, limit - n)

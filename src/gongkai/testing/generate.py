@@ -165,7 +165,11 @@ def _lie(rng: random.Random, facts: dict[str, int]) -> dict[str, int]:
     true = facts[key]
     if key == "received" and true > 0 and rng.random() < 0.3:
         return {**facts, "received": 0, "carried_over": 0}
-    return {**facts, key: true + rng.randint(1, 9) * (1 if true < 10 or rng.random() < 0.5 else -1)}
+    lie = true + rng.randint(1, 9) * (1 if true < 10 or rng.random() < 0.5 else -1)
+    if key == "received" and lie == true + facts["carried_over"]:
+        # 收到 N 件 may count last year's carried-over ones too: that would be no lie
+        lie += 1
+    return {**facts, key: lie}
 
 
 def generate(

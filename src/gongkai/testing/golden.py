@@ -77,8 +77,12 @@ def judge(golden: dict[str, Any], got: dict[str, Any] | None, error: str | None 
             res.fields[key] = _field_ok(golden, got, key)
             res.field_values[key] = (golden.get("agency_contains") or golden.get(key), got.get(key))
     for tkey, table in golden["tables"].items():
-        present = (got.get("tables") or {}).get(tkey) is not None
-        res.fields[f"tables.{tkey}"] = present == (table is not None)
+        got_table = (got.get("tables") or {}).get(tkey)
+        res.fields[f"tables.{tkey}"] = (got_table is not None) == (table is not None)
+        if table is not None and got_table is not None:
+            # a row the document lacks is absent, never made up (blank or 0)
+            lacking = [r for r, row in table.items() if row is None]
+            res.fields[f"tables.{tkey} rows absent"] = all(got_table.get(r) is None for r in lacking)
     want = golden.get("sections", [])
     got_sections = got.get("sections") or {}
     res.sections = (sum(1 for k in want if got_sections.get(k) is not None), len(want))
