@@ -96,9 +96,7 @@ def test_vanished_blanks(base: GeneratedReport) -> None:
 def test_a_broken_group_could_be_another_group(base: GeneratedReport) -> None:
     """Table 4 run together with one group that does not add up: a reading breaking another
     group instead is just as good, so the reader cannot know which cells are meant."""
-    gen = _appeals(
-        base, review=[0] * 5, litigation_direct=[2, 1, 0, 0, 3], litigation_after_review=[2, 2, 0, 0, 13]
-    )
+    gen = _appeals(base, review=[0] * 5, litigation_direct=[2, 1, 0, 0, 3], litigation_after_review=[2, 2, 0, 0, 13])
     # 0000021003220013: 2|1|0|0|3 and 2|2|0|0|13 (broken), or 21|0|0|3|2… breaking the second
     out = undetermined_cells(gen.report, "flat", "none")
     assert out.get("appeals.litigation_direct.upheld") == IDENTITIES_OPEN

@@ -187,3 +187,28 @@ def test_a_number_against_the_left_edge_of_its_cell_has_no_sign() -> None:
     gray = _number_cell(x=round(CELL[0]) + 3)
     (crop,) = _cell_crops(gray)
     assert crop.sign == "none"
+
+
+# --- skew of a page without rules ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("angle", [-1.2, -0.4, 0.6, 1.5])
+def test_the_skew_of_a_page_of_text_without_rules_is_measured_on_its_lines(angle: float) -> None:
+    """A page of prose has no rules to fit: it was read unrotated, its skewed lines
+    overlapped row by row and pairs of them were read as one line of garbage."""
+    import cv2
+
+    from gongkai.readers.raster_grid import text_skew_angle
+
+    ink = np.zeros((2339, WIDTH), np.uint8)
+    for k in range(30):
+        _text_line(ink, 200 + k * 60, n=36)
+    m = cv2.getRotationMatrix2D((WIDTH / 2, 2339 / 2), angle, 1.0)
+    skewed = cv2.warpAffine(ink, m, (WIDTH, 2339), flags=cv2.INTER_NEAREST, borderValue=0)
+    assert text_skew_angle(skewed) == pytest.approx(-angle, abs=0.05)
+
+
+def test_a_blank_page_is_not_rotated() -> None:
+    from gongkai.readers.raster_grid import text_skew_angle
+
+    assert text_skew_angle(np.zeros((2339, WIDTH), np.uint8)) == 0.0

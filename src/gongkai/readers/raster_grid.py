@@ -26,6 +26,13 @@ MIN_SKEW_DEG = 0.05
 """Below this the page is left as it is."""
 SKEW_LINE_FRACTION = 0.25
 """Lines used to measure the skew are at least this fraction of the page width."""
+PROFILE_WIDTH = 800
+"""A page without rules is shrunk to this width to measure the skew of its text lines."""
+PROFILE_STEP_DEG = 0.1
+PROFILE_FINE_STEP_DEG = 0.02
+"""Angles tried for the text lines: a coarse sweep, then a finer one around the best."""
+PROFILE_MIN_GAIN = 0.02
+"""A rotation must sharpen the profile by this share to count (a blank page stays as is)."""
 INK_THRESHOLD = 160
 GLYPH_PT = 14.0
 """Connected ink smaller than this (points) both ways is a glyph or a speck."""
@@ -67,7 +74,8 @@ def binarize(gray: np.ndarray) -> np.ndarray:
 
 def skew_angle(binary: np.ndarray) -> float:
     """The page's rotation in degrees, fitted through its long near-horizontal strokes
-    (table rules, underlines); 0 when the page has none."""
+    (table rules, underlines); on a page without any, the angle that levels its text lines
+    (``text_skew_angle``)."""
     w = binary.shape[1]
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(8, int(w * H_KERNEL_FRACTION)), 1))
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
@@ -86,10 +94,36 @@ def skew_angle(binary: np.ndarray) -> float:
             angles.append(a)
             weights.append(float(bw))
     if not angles:
-        return 0.0
+        return text_skew_angle(binary)
     order = np.argsort(angles)
     cum = np.cumsum(np.asarray(weights)[order])
     return float(np.asarray(angles)[order][np.searchsorted(cum, cum[-1] / 2)])
+
+
+def text_skew_angle(binary: np.ndarray) -> float:
+    """The rotation (degrees, as ``skew_angle``) that makes the text lines level: the one
+    whose profile of ink per row is sharpest, lines and the gaps between them apart. Left
+    skewed, lines overlap row by row and two of them are read as one."""
+    h, w = binary.shape
+    f = min(1.0, PROFILE_WIDTH / w)
+    small = cv2.resize(binary, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape
+    centre = (sw / 2, sh / 2)
+
+    def sharpness(angle: float) -> float:
+        m = cv2.getRotationMatrix2D(centre, angle, 1.0)
+        rotated = cv2.warpAffine(small, m, (sw, sh), flags=cv2.INTER_NEAREST, borderValue=0)
+        profile = rotated.sum(axis=1, dtype=np.float64)
+        return float(np.sum(np.diff(profile) ** 2))
+
+    level = sharpness(0.0)
+    coarse = np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + PROFILE_STEP_DEG / 2, PROFILE_STEP_DEG)
+    best = float(max(coarse, key=sharpness))
+    fine = np.arange(
+        best - PROFILE_STEP_DEG, best + PROFILE_STEP_DEG + PROFILE_FINE_STEP_DEG / 2, PROFILE_FINE_STEP_DEG
+    )
+    best = float(max(fine, key=sharpness))
+    return best if sharpness(best) > level * (1 + PROFILE_MIN_GAIN) else 0.0
 
 
 def deskew(gray: np.ndarray) -> np.ndarray:
