@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gongkai.model.report import LOW_CONFIDENCE as LOW_CONFIDENCE  # re-exported for the rules
 from gongkai.model.report import Cell, Number, Report
 from gongkai.model.template import SECTIONS, TEMPLATES, Identity
-
-LOW_CONFIDENCE = 0.85
-"""Cells read with less confidence (OCR digits) make a failed identity uncertain, not an error."""
 
 
 def table_label(key: str) -> str:

@@ -44,6 +44,11 @@ class Source:
         return "".join(parts)
 
 
+LOW_CONFIDENCE = 0.85
+"""Cells read with less confidence (OCR digits) are not taken at their word: a failed
+identity through one is uncertain, not an error, and one every identity rejects is doubted."""
+
+
 @dataclass
 class Cell:
     """One table cell as read. ``value`` is None when blank or unreadable."""

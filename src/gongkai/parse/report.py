@@ -11,6 +11,7 @@ from gongkai.model.text import fold, publication_date
 from gongkai.parse import meta
 from gongkai.parse.decode import Values
 from gongkai.parse.facts import extract_facts
+from gongkai.parse.misreads import doubt_misreads
 from gongkai.parse.sections import SectionHit, clean_text, find_sections
 from gongkai.parse.stream import Stream, build_stream
 from gongkai.parse.tables import read_appeals, read_table, table_regions
@@ -131,4 +132,5 @@ def parse_document(doc: Document) -> Report:
         if tr.broken_rules:
             report.broken_rules["appeals"] = tr.broken_rules
         report.decisions.extend(tr.decisions)
+    doubt_misreads(report)
     return report

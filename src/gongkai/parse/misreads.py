@@ -1,0 +1,124 @@
+"""Digits the recogniser may have misread, found by the table's identities.
+
+An OCR'd number read with low confidence that breaks every identity it is in, at least
+``MIN_WITNESSES`` of them and all in favour of the same value, one digit dropped, added or
+changed from the read (``13`` for ``113``), is most likely misread. It is not corrected (the identities
+cannot tell a misread from an error in the report itself): it becomes uncertain, with both
+readings, so that nobody takes the low-confidence number for the document's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from gongkai.model.report import LOW_CONFIDENCE, Cell, Number, Report
+from gongkai.model.template import Identity
+
+CellRef = tuple[str, str, str]
+"""(table, row, column)."""
+
+MIN_WITNESSES = 2
+"""Identities that must agree on the balancing value: one alone cannot tell a misread from
+the report's own slip (an off-by-one total), which the checks report."""
+
+
+def one_digit_apart(a: str, b: str) -> bool:
+    """Are these digit strings one recognition slip apart: a digit dropped, added or changed?"""
+    if a == b or not (a.isdigit() and b.isdigit()):
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long = sorted((a, b), key=len)
+    return len(long) == len(short) + 1 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _value(cell: Cell | None) -> float | None:
+    """What a cell adds to a sum, or None when it cannot be summed."""
+    if cell is None or cell.uncertain:
+        return None
+    if cell.blank:
+        return 0.0
+    return None if cell.value is None else float(cell.value)
+
+
+def _balancing(report: Report, table: str, ident: Identity) -> dict[CellRef, float] | None:
+    """For a broken identity with exactly one low-confidence cell: that cell and the value
+    that would balance it; {} for one that holds; None when it cannot be judged."""
+    sides: list[float] = []
+    low: list[tuple[CellRef, int]] = []
+    for sign, refs in ((1, ident.lhs), (-1, ident.rhs)):
+        for r, c in refs:
+            cell = report.cell(table, r, c)
+            v = _value(cell)
+            if v is None:
+                return None
+            sides.append(sign * v)
+            if cell is not None and not cell.blank and cell.confidence < LOW_CONFIDENCE:
+                low.append(((table, r, c), sign))
+    gap = sum(sides)
+    if abs(gap) < 1e-9:
+        return {}
+    if len(low) != 1:
+        return None
+    (ref, sign), cell = low[0], report.cell(*low[0][0])
+    assert cell is not None and cell.value is not None
+    return {ref: float(cell.value) - sign * gap}
+
+
+def likely_misreads(report: Report, identities: Iterable[tuple[str, Identity]]) -> dict[CellRef, Number]:
+    """Low-confidence cells that every identity they are in rejects, all in favour of one
+    value one digit apart from the read: cell → that value."""
+    proposals: dict[CellRef, list[float]] = {}
+    held: set[CellRef] = set()
+    for table, ident in identities:
+        refs = [(table, r, c) for r, c in (*ident.lhs, *ident.rhs)]
+        found = _balancing(report, table, ident)
+        if found is None:
+            continue
+        if not found:
+            held.update(refs)  # an identity that holds speaks for every cell in it
+            continue
+        for ref, value in found.items():
+            proposals.setdefault(ref, []).append(value)
+    out: dict[CellRef, Number] = {}
+    for ref, values in proposals.items():
+        cell = report.cell(*ref)
+        if ref in held or len(values) < MIN_WITNESSES or len(set(values)) != 1:
+            continue
+        value = values[0]
+        if cell is None or cell.value is None:
+            continue
+        if value < 0 or not value.is_integer() or not isinstance(cell.value, int):
+            continue
+        if one_digit_apart(str(cell.value), str(int(value))):
+            out[ref] = int(value)
+    return out
+
+
+def doubt_misreads(report: Report) -> int:
+    """Make the likely misread cells of tables 3 and 4 uncertain (see the module); their
+    number."""
+    tpl = report.spec
+    if tpl is None:
+        return 0
+    identities: list[tuple[str, Identity]] = []
+    for table in ("applications", "appeals"):
+        rows = report.tables.get(table)
+        if rows is None:
+            continue
+        present = {k for k, v in rows.items() if v is not None}
+        identities.extend((table, i) for i in tpl.identities_of(table, present))
+    found = likely_misreads(report, identities)
+    for (table, row, col), value in found.items():
+        cells = (report.tables[table] or {})[row]
+        assert cells is not None
+        cell = cells[col]
+        cells[col] = replace(
+            cell,
+            value=None,
+            uncertain=f"识别置信度低（{cell.confidence:.2f}），识别为 {cell.value}，"
+            f"但表内勾稽关系均指向 {value}：请对照原件核实",
+            candidates=(cell.value, value),
+        )
+    return len(found)
