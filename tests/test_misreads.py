@@ -104,3 +104,24 @@ def test_one_digit_apart_is_symmetric_and_needs_a_difference(a: int, b: int) -> 
 )
 def test_one_digit_apart(a: str, b: str, apart: bool) -> None:
     assert one_digit_apart(a, b) is apart
+
+
+@settings(max_examples=20, deadline=None)
+@given(consistent_reports())
+def test_a_low_confidence_number_is_listed_as_uncertain_unless_an_identity_confirms_it(g: GeneratedReport) -> None:
+    report = _report(g)
+    true = _value(report, *TOTAL)
+    _set(report, "processed_total", "total", true, 0.5)  # the identities hold: confirmed
+    t2 = report.tables["active_disclosure"]
+    assert t2 is not None
+    row, cells = next((k, v) for k, v in t2.items() if v)
+    col, cell = next(iter(cells.items()))
+    cells[col] = replace(cell, confidence=0.5)  # table 2 has no identity to confirm it
+    listed = {u["where"]: u for u in report.to_json(provenance=False)["uncertain"]}
+    assert f"active_disclosure.{row}.{col}" in listed
+    assert "置信度" in listed[f"active_disclosure.{row}.{col}"]["reason"]
+    assert "applications.processed_total.total" not in listed
+    _set(report, "processed_total", "total", true + 50, 0.5)  # now every identity rejects it
+    listed = {u["where"] for u in report.to_json(provenance=False)["uncertain"]}
+    assert "applications.processed_total.total" in listed
+    assert report.to_json(provenance=False)["tables"]["applications"]["processed_total"]["total"] == true + 50

@@ -209,6 +209,43 @@ class Report:
     def uncertain_cells(self) -> list[tuple[str, Cell]]:
         return [(path, c) for path, c in self.iter_cells() if c.uncertain]
 
+    def confirmed_paths(self) -> set[str]:
+        """Cells of an identity that holds with every one of its cells read (blank as 0):
+        the arithmetic vouches for them, however unsure the recogniser was."""
+        tpl = self.spec
+        out: set[str] = set()
+        if tpl is None:
+            return out
+        for table in ("applications", "appeals"):
+            rows = self.tables.get(table)
+            if not rows:
+                continue
+            present = {k for k, v in rows.items() if v is not None}
+            for ident in tpl.identities_of(table, present):
+                lhs, rhs = self._sum(table, ident.lhs), self._sum(table, ident.rhs)
+                if lhs is not None and rhs is not None and abs(lhs - rhs) < 1e-6:
+                    out.update(f"{table}.{r}.{c}" for r, c in (*ident.lhs, *ident.rhs))
+        return out
+
+    def _sum(self, table: str, refs: tuple[tuple[str, str], ...]) -> float | None:
+        """One side of an identity, blanks as 0; None when a cell of it is not read."""
+        total = 0.0
+        for r, c in refs:
+            cell = self.cell(table, r, c)
+            if cell is None or cell.uncertain or (cell.value is None and not cell.blank):
+                return None
+            total += float(cell.value or 0)
+        return total
+
+    def unconfirmed_cells(self) -> list[tuple[str, Cell]]:
+        """Numbers read with low confidence (OCR) that no identity confirms: the reading is
+        the best there is, but not a certain one."""
+        low = [(p, c) for p, c in self.iter_cells() if c.known and c.confidence < LOW_CONFIDENCE]
+        if not low:
+            return []
+        confirmed = self.confirmed_paths()
+        return [(p, c) for p, c in low if p not in confirmed]
+
     def to_json(self, provenance: bool = True) -> dict[str, Any]:
         tables: dict[str, Any] = {}
         units: dict[str, str] = {}
@@ -260,6 +297,15 @@ class Report:
                     **({"candidates": list(c.candidates)} if c.candidates else {}),
                 }
                 for path, c in self.uncertain_cells()
+            ]
+            + [
+                {
+                    "where": path,
+                    "raw": c.raw,
+                    "reason": f"识别置信度低（{c.confidence:.2f}），表内勾稽关系无法印证：请对照原件核实",
+                    "confidence": round(c.confidence, 4),
+                }
+                for path, c in self.unconfirmed_cells()
             ],
             "units": units,
         }
