@@ -332,6 +332,9 @@ def test_synthetic_scans_read_every_cell_and_no_false_finding(seed: int) -> None
     report.findings = run_checks(report)
     got = report.to_json(provenance=False)
     cells = compare_tables(doc.truth.report.to_json(provenance=False)["tables"], got, undecidable_cells(doc))
-    assert cells.exact == cells.total, cells.mismatches
+    # every value is the document's; a low-confidence one no identity confirms is flagged for review
+    flagged = [m for m in cells.mismatches if m["kind"] == "uncertain" and m["got"] == m["expected"]]
+    assert cells.exact + len(flagged) == cells.total, cells.mismatches
+    assert len(flagged) <= 0.02 * cells.total
     judged = score_findings({}, got, doc.truth.expected, doc.truth.allowed | EXCUSED.get(doc.damage, frozenset()))
     assert not judged["unexpected"]

@@ -46,7 +46,8 @@ class Source:
 
 LOW_CONFIDENCE = 0.85
 """Cells read with less confidence (OCR digits) are not taken at their word: a failed
-identity through one is uncertain, not an error, and one every identity rejects is doubted."""
+identity through one is uncertain, not an error, one that identities reject is doubted, and
+one that none confirms is listed as uncertain."""
 
 
 @dataclass
@@ -62,6 +63,9 @@ class Cell:
     uncertain: str | None = None
     """Why the reading is not certain (None when it is)."""
     candidates: tuple[Number | None, ...] = ()
+    unconfirmed: str | None = None
+    """Why a value kept as the best reading is not certain (an OCR'd number read with low
+    confidence that no identity confirms); listed under ``uncertain`` with its value."""
 
     @property
     def known(self) -> bool:
@@ -209,42 +213,9 @@ class Report:
     def uncertain_cells(self) -> list[tuple[str, Cell]]:
         return [(path, c) for path, c in self.iter_cells() if c.uncertain]
 
-    def confirmed_paths(self) -> set[str]:
-        """Cells of an identity that holds with every one of its cells read (blank as 0):
-        the arithmetic vouches for them, however unsure the recogniser was."""
-        tpl = self.spec
-        out: set[str] = set()
-        if tpl is None:
-            return out
-        for table in ("applications", "appeals"):
-            rows = self.tables.get(table)
-            if not rows:
-                continue
-            present = {k for k, v in rows.items() if v is not None}
-            for ident in tpl.identities_of(table, present):
-                lhs, rhs = self._sum(table, ident.lhs), self._sum(table, ident.rhs)
-                if lhs is not None and rhs is not None and abs(lhs - rhs) < 1e-6:
-                    out.update(f"{table}.{r}.{c}" for r, c in (*ident.lhs, *ident.rhs))
-        return out
-
-    def _sum(self, table: str, refs: tuple[tuple[str, str], ...]) -> float | None:
-        """One side of an identity, blanks as 0; None when a cell of it is not read."""
-        total = 0.0
-        for r, c in refs:
-            cell = self.cell(table, r, c)
-            if cell is None or cell.uncertain or (cell.value is None and not cell.blank):
-                return None
-            total += float(cell.value or 0)
-        return total
-
     def unconfirmed_cells(self) -> list[tuple[str, Cell]]:
-        """Numbers read with low confidence (OCR) that no identity confirms: the reading is
-        the best there is, but not a certain one."""
-        low = [(p, c) for p, c in self.iter_cells() if c.known and c.confidence < LOW_CONFIDENCE]
-        if not low:
-            return []
-        confirmed = self.confirmed_paths()
-        return [(p, c) for p, c in low if p not in confirmed]
+        """Cells whose value is kept as the best reading but is not certain (``Cell.unconfirmed``)."""
+        return [(path, c) for path, c in self.iter_cells() if c.unconfirmed and not c.uncertain]
 
     def to_json(self, provenance: bool = True) -> dict[str, Any]:
         tables: dict[str, Any] = {}
@@ -302,7 +273,7 @@ class Report:
                 {
                     "where": path,
                     "raw": c.raw,
-                    "reason": f"识别置信度低（{c.confidence:.2f}），表内勾稽关系无法印证：请对照原件核实",
+                    "reason": c.unconfirmed,
                     "confidence": round(c.confidence, 4),
                 }
                 for path, c in self.unconfirmed_cells()

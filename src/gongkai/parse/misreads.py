@@ -5,6 +5,9 @@ An OCR'd number read with low confidence that breaks every identity it is in, at
 changed from the read (``13`` for ``113``), is most likely misread. It is not corrected (the identities
 cannot tell a misread from an error in the report itself): it becomes uncertain, with both
 readings, so that nobody takes the low-confidence number for the document's.
+
+Any other low-confidence number stays ``unconfirmed`` (listed as uncertain, its value kept)
+unless an identity that holds vouches for it.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from gongkai.model.report import LOW_CONFIDENCE, Cell, Number, Report
+from gongkai.model.report import Cell, Number, Report
 from gongkai.model.template import Identity
 
 CellRef = tuple[str, str, str]
@@ -43,7 +46,8 @@ def _value(cell: Cell | None) -> float | None:
 
 
 def _balancing(report: Report, table: str, ident: Identity) -> dict[CellRef, float] | None:
-    """For a broken identity with exactly one low-confidence cell: that cell and the value
+    """For a broken identity with exactly one low-confidence OCR'd cell (``unconfirmed``,
+    set by the table reader): that cell and the value
     that would balance it; {} for one that holds; None when it cannot be judged."""
     sides: list[float] = []
     low: list[tuple[CellRef, int]] = []
@@ -54,8 +58,8 @@ def _balancing(report: Report, table: str, ident: Identity) -> dict[CellRef, flo
             if v is None:
                 return None
             sides.append(sign * v)
-            if cell is not None and not cell.blank and cell.confidence < LOW_CONFIDENCE:
-                low.append(((table, r, c), sign))
+            if cell is not None and cell.unconfirmed:
+                low.append(((table, r, c), sign))  # read by a recogniser with low confidence
     gap = sum(sides)
     if abs(gap) < 1e-9:
         return {}
@@ -96,19 +100,36 @@ def likely_misreads(report: Report, identities: Iterable[tuple[str, Identity]]) 
     return out
 
 
-def doubt_misreads(report: Report) -> int:
-    """Make the likely misread cells of tables 3 and 4 uncertain (see the module); their
-    number."""
+def _identities(report: Report) -> list[tuple[str, Identity]]:
     tpl = report.spec
     if tpl is None:
-        return 0
-    identities: list[tuple[str, Identity]] = []
+        return []
+    out: list[tuple[str, Identity]] = []
     for table in ("applications", "appeals"):
         rows = report.tables.get(table)
         if rows is None:
             continue
         present = {k for k, v in rows.items() if v is not None}
-        identities.extend((table, i) for i in tpl.identities_of(table, present))
+        out.extend((table, i) for i in tpl.identities_of(table, present))
+    return out
+
+
+def confirmed_cells(report: Report, identities: Iterable[tuple[str, Identity]]) -> set[CellRef]:
+    """Cells of an identity that holds with every one of its cells read (blank as 0): the
+    arithmetic vouches for them, however unsure the recogniser was."""
+    out: set[CellRef] = set()
+    for table, ident in identities:
+        if _balancing(report, table, ident) == {}:
+            out.update((table, r, c) for r, c in (*ident.lhs, *ident.rhs))
+    return out
+
+
+def doubt_misreads(report: Report) -> int:
+    """Make the likely misread cells of tables 3 and 4 uncertain, and confirm the
+    low-confidence ones an identity vouches for (see the module); the number doubted."""
+    identities = _identities(report)
+    if not identities:
+        return 0
     found = likely_misreads(report, identities)
     for (table, row, col), value in found.items():
         cells = (report.tables[table] or {})[row]
@@ -120,5 +141,10 @@ def doubt_misreads(report: Report) -> int:
             uncertain=f"识别置信度低（{cell.confidence:.2f}），识别为 {cell.value}，"
             f"但表内勾稽关系均指向 {value}：请对照原件核实",
             candidates=(cell.value, value),
+            unconfirmed=None,
         )
+    for table, row, col in confirmed_cells(report, identities):
+        cells = (report.tables[table] or {}).get(row)
+        if cells is not None and col in cells and cells[col].unconfirmed:
+            cells[col] = replace(cells[col], unconfirmed=None)
     return len(found)

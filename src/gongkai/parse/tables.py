@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gongkai.model.report import Cell, Decision, Number, TableCells
+from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
 from gongkai.parse.cells import (
@@ -196,15 +196,19 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
             conf = choice.confidence
             doubt = None
+            unsure = None
             if cr.offset is not None:
-                conf = min(conf, stream.confidence_at(cr.offset))
+                read = stream.confidence_at(cr.offset)
+                conf = min(conf, read)
                 doubt = stream.doubt_at(cr.offset)
+                if read < LOW_CONFIDENCE and not cr.blank:
+                    unsure = f"识别置信度低（{read:.2f}），表内勾稽关系无法印证：请对照原件核实"
             if doubt is not None and not cr.blank:
                 # the reader left the cell open (a sign the scan does not clearly show)
                 cands = tuple(parse_number(t) for t in doubt.candidates)
                 out[col] = Cell(None, cr.raw, source=src, confidence=conf, uncertain=doubt.reason, candidates=cands)
             else:
-                out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, conf)
+                out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, conf, unconfirmed=unsure)
     return out
 
 
