@@ -72,6 +72,25 @@ def test_round_trip_keeps_what_the_checks_need_beyond_cells(store):
     assert back.broken_rules == {"applications": ["t3_balance"]}
 
 
+def test_round_trip_keeps_uncertain_and_unconfirmed_cells_apart(store):
+    """Both reasons share a column: an uncertain cell has no value, an unconfirmed one
+    (an OCR'd number no identity confirms) keeps its value."""
+    r = make_report("沂源县司法局", 2022)
+    row = r.tables["active_disclosure"]["licensing"]
+    row["decisions"] = Cell(150, raw="150", confidence=0.6, unconfirmed="识别置信度低（0.60）")
+    row["prior_items"] = Cell(None, raw="1 5", uncertain="单元格边界丢失", candidates=(1, 5))
+    with store.session() as s:
+        rid, _ = save_report(s, r, parser_version="1", resolver=AgencyResolver())
+    with store.session() as s:
+        back = load_report(s, rid)
+    assert back is not None
+    kept = back.cell("active_disclosure", "licensing", "decisions")
+    assert kept is not None and (kept.value, kept.unconfirmed, kept.uncertain) == (150, "识别置信度低（0.60）", None)
+    lost = back.cell("active_disclosure", "licensing", "prior_items")
+    assert lost is not None and (lost.value, lost.uncertain, lost.unconfirmed) == (None, "单元格边界丢失", None)
+    assert _json(back) == _json(r)
+
+
 def test_same_file_twice_stores_nothing_new(store):
     r = make_report("沂源县司法局", 2022)
     res = AgencyResolver()

@@ -205,7 +205,8 @@ def _cell_row(table: str, row: str, col: str, c: Cell, extra: bool = False) -> t
         c.unit,
         _j(c.source.to_json()) if c.source is not None else None,
         c.confidence,
-        c.uncertain,
+        # one column for both: an uncertain cell has no value, an unconfirmed one keeps it
+        c.uncertain or c.unconfirmed,
         _j(list(c.candidates)) if c.candidates else None,
     )
 
@@ -424,20 +425,23 @@ def load_reports(s: Session, ids: Sequence[int], provenance: bool = True) -> dic
     cur.close()
     for rid, tkey, rkey, ckey, extra, value, is_int, blank, unc, *prov in result:
         r = out[rid]
+        number = _value(value, bool(is_int))
+        uncertain, unconfirmed = (unc, None) if number is None else (None, unc)
         if prov:
             raw, unit, conf, src, cand = prov
             cell = Cell(
-                _value(value, bool(is_int)),
+                number,
                 raw,
                 bool(blank),
                 unit,
                 _source(_json(src)),
                 conf,
-                unc,
+                uncertain,
                 tuple(_json(cand) or ()),
+                unconfirmed,
             )
         else:
-            cell = Cell(_value(value, bool(is_int)), None, bool(blank), None, None, 1.0, unc)
+            cell = Cell(number, None, bool(blank), None, None, 1.0, uncertain, unconfirmed=unconfirmed)
         if extra:
             r.extra_rows.setdefault(tkey, {}).setdefault(rkey, []).append(cell)
             continue
