@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from across_eval import print_result, run_across_eval  # noqa: E402
 from gongkai.testing.compare import CellStats, RuleStats, compare_tables, score_findings, sections_found  # noqa: E402
 from gongkai.testing.corpus import SLOW_FORMATS, formats, make_document  # noqa: E402
-from gongkai.testing.damage import APPLIES, EXCUSED  # noqa: E402
+from gongkai.testing.damage import APPLIES, EXCUSED, scan  # noqa: E402
 from gongkai.testing.defects import ARITHMETIC_DEFECTS  # noqa: E402
 from gongkai.testing.determined import undetermined_cells  # noqa: E402
 from gongkai.testing.golden import GoldenResult, judge, load_goldens, shared_dir  # noqa: E402
@@ -247,6 +247,32 @@ def run_goldens() -> list[GoldenResult]:
     return out
 
 
+def _one_golden_scan(job: tuple[int, dict[str, Any]]) -> GoldenResult:
+    k, g = job
+    path = shared_dir() / g["document"]
+    try:
+        data = scan(path.read_bytes(), seed=k)
+    except Exception as e:  # no pdftoppm: say so, do not stop the evaluation
+        return judge(g, None, f"could not scan: {type(e).__name__}: {e}")
+    got, error, seconds = run_gongkai(path.with_suffix(".scan.pdf").name, data)
+    res = judge(g, got, error)
+    res.seconds = seconds
+    return res
+
+
+def run_golden_scans(jobs: int) -> list[GoldenResult]:
+    """The real PDFs printed and scanned back (``testing.damage.scan``: 150 dpi, skewed, noisy,
+    specked, no text layer), read through OCR and judged against the same goldens."""
+    if not shared_dir().is_dir():
+        return []
+    pdfs = [g for g in load_goldens() if g["document"].endswith(".pdf") and (shared_dir() / g["document"]).is_file()]
+    work = list(enumerate(pdfs))
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as ex:
+            return list(ex.map(_one_golden_scan, work))
+    return [_one_golden_scan(j) for j in work]
+
+
 def golden_json(results: list[GoldenResult]) -> dict[str, Any]:
     return {
         r.name: {
@@ -328,10 +354,8 @@ def print_rules(rules: dict[str, dict[str, Any]]) -> None:
         print(f"{k:28} {r['tp']:6} {r['fp']:6} {r['fn']:6} {p:>9} {rc:>7}")
 
 
-def print_goldens(g: dict[str, Any]) -> None:
-    print(
-        f"\n{'golden document':34} {'cells':>6} {'exact':>6} {'wrong':>6} {'uncert':>6} {'sect':>6} fields / findings"
-    )
+def print_goldens(g: dict[str, Any], title: str = "golden document") -> None:
+    print(f"\n{title:34} {'cells':>6} {'exact':>6} {'wrong':>6} {'uncert':>6} {'sect':>6} fields / findings")
     for name, r in g.items():
         bad = [k for k, ok in r["fields"].items() if not ok]
         notes = []
@@ -401,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results = [_one_synthetic(j) for j in jobs]
     synth = summarise_synthetic(results)
+    scans = {} if args.quick else golden_json(run_golden_scans(args.jobs))
     try:
         across: dict[str, Any] | None = run_across_eval(
             QUICK_AGENCIES if args.quick else FULL_AGENCIES, args.seed, workers=args.jobs
@@ -414,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{len(goldens)} golden documents, {time.perf_counter() - t0:.1f} s"
     )
     print_goldens(goldens)
+    if scans:
+        print_goldens(scans, "golden PDF, printed and scanned")
     print_groups("synthetic, per format", synth["by_format"])
     print_groups("synthetic, per damage", synth["by_damage"])
     print_groups(
@@ -449,6 +476,7 @@ def main(argv: list[str] | None = None) -> int:
         "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "per_combo": per,
         "golden": goldens,
+        "golden_scanned": scans,
         "synthetic": synth,
         "across": across,
         "acceptance": {label: ok for label, ok in checks},
