@@ -74,6 +74,11 @@ PREFIX_SHARE = 0.6
 """A truncated label must keep this share of its characters."""
 MAX_FUZZY_SPAN = 400
 """Fuzzy search only in a short stretch between two rows that were found."""
+LOST_CHARS_PURITY = 0.85
+GARBLED_KEEP = 0.5
+"""A label the recogniser garbled (characters lost, a line of a two-line cell read out of
+order) is accepted when ``LOST_CHARS_PURITY`` of the text before its numbers is the label's,
+in order, and that text keeps ``GARBLED_KEEP`` of the label."""
 
 
 def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
@@ -94,6 +99,10 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
                 if best is None or r > best[0]:
                     best = (r, i, i + cut)
                 continue
+            if MIN_FUZZY_LABEL <= cut < len(v) and (g := _garbled_score(sm, window[:cut], len(v))) is not None:
+                if best is None or g > best[0]:
+                    best = (g, i, i + cut)
+                continue
             sm.set_seq1(window)
             if sm.real_quick_ratio() < ROW_SIMILARITY or sm.quick_ratio() < ROW_SIMILARITY:
                 continue
@@ -108,6 +117,19 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     if num:
         s -= len(num)
     return Match(s, best[2], folded[s : best[2]], exact=False)
+
+
+def _garbled_score(sm: SequenceMatcher[str], text: str, label_len: int) -> float | None:
+    """How well ``text`` (a row's words, before its numbers) reads as the label of ``sm``
+    with characters lost: None unless nearly all of it is the label's (``LOST_CHARS_PURITY``)
+    and it keeps ``GARBLED_KEEP`` of the label."""
+    sm.set_seq1(text)
+    matched = sum(b.size for b in sm.get_matching_blocks())
+    purity, kept = matched / len(text), matched / label_len
+    if purity < LOST_CHARS_PURITY or kept < GARBLED_KEEP:
+        return None
+    score = (purity + kept) / 2
+    return score if score >= ROW_SIMILARITY else None
 
 
 def heading_candidates(folded: str, line_starts: set[int]) -> list[tuple[int, int, str, bool]]:
