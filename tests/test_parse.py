@@ -354,3 +354,17 @@ def test_a_negative_count_among_dropped_blanks_is_reported_wherever_it_is() -> N
     report = parse_document(read_bytes("r.txt", render_pdftext(gen.report).encode()))
     report.findings = run_checks(report)
     assert any(f.rule == "bad_number" and f.where.startswith("tables.appeals") for f in report.findings)
+
+
+@pytest.mark.parametrize(
+    ("region", "raw"),
+    [
+        ("4450\n第二十条第（五）项\n信息内容上一年项目数量本年增/减处理决定数量", "4450"),  # the next part's heading
+        (" 12 3\n4 5 \n", "12 3\n4 5"),  # a row wrapped over two lines keeps both
+        ("无", "无"),
+    ],
+)
+def test_an_uncertain_row_lists_only_its_own_text(region: str, raw: str) -> None:
+    from gongkai.parse.tables import row_text
+
+    assert row_text(region) == raw

@@ -176,6 +176,14 @@ def _region_text(stream: Stream, m: Match, end_folded: int) -> tuple[str, int]:
     return stream.text[start:end], start
 
 
+def row_text(region: str) -> str:
+    """A row's printed values for the ``uncertain`` list: its region up to the last line with
+    a digit (what follows, such as the next part's heading, is not the row's)."""
+    lines = region.strip().split("\n")
+    last = max((i for i, line in enumerate(lines) if any(ch.isdigit() for ch in line)), default=len(lines) - 1)
+    return "\n".join(lines[: last + 1]).strip()
+
+
 def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...], raw_region: str) -> dict[str, Cell]:
     out: dict[str, Cell] = {}
     for j, col in enumerate(cols):
@@ -188,7 +196,7 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
             else:
                 why = f"单元格边界丢失，{len(cands)} 种读法同样符合表内勾稽关系"
             out[col] = Cell(
-                None, raw_region.strip(), source=src, confidence=choice.confidence, uncertain=why, candidates=cands
+                None, row_text(raw_region), source=src, confidence=choice.confidence, uncertain=why, candidates=cands
             )
         elif cr.unread:
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=f"无法识别为数字：“{cr.raw}”")
