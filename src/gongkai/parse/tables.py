@@ -340,7 +340,7 @@ def read_table(
         raw, units = raws[key]
         if key not in choice.rows:
             cells[key] = _unreadable(cols[key], raw, stream, units)
-            decisions.append(Decision(f"{spec.key}.{key}", raw.strip()[:80], "unreadable", 0.0, 0))
+            decisions.append(Decision(f"{spec.key}.{key}", row_text(raw)[:80], "unreadable", 0.0, 0))
             continue
         ch = choice.rows[key]
         cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
@@ -348,7 +348,7 @@ def read_table(
             decisions.append(
                 Decision(
                     f"{spec.key}.{key}",
-                    raw.strip()[:80],
+                    row_text(raw)[:80],
                     ch.method,
                     ch.confidence,
                     ch.candidates,
@@ -439,14 +439,14 @@ def read_appeals(
     decisions: list[Decision] = []
     if T4_ROW not in choice.rows:
         flat = _unreadable(flat_cols, raw, stream, units)
-        decisions.append(Decision("appeals", raw.strip()[:80], "unreadable", 0.0, 0))
+        decisions.append(Decision("appeals", row_text(raw)[:80], "unreadable", 0.0, 0))
     else:
         ch = choice.rows[T4_ROW]
         flat = _cells_from_choice(stream, ch, flat_cols, raw)
         if ch.method != "direct":
             negatives = _negatives(ch, kinds)
             decisions.append(
-                Decision("appeals", raw.strip()[:80], ch.method, ch.confidence, ch.candidates, ch.blanks, negatives)
+                Decision("appeals", row_text(raw)[:80], ch.method, ch.confidence, ch.candidates, ch.blanks, negatives)
             )
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
