@@ -11,16 +11,7 @@ from gongkai.model.template import Identity
 
 
 def _identities(report: Report, rule_id: str) -> list[tuple[str, Identity]]:
-    tpl = report.spec
-    if tpl is None:
-        return []
-    out: list[tuple[str, Identity]] = []
-    for table in ("applications", "appeals"):
-        if report.tables.get(table) is None:
-            continue
-        present = {k for k, v in (report.tables[table] or {}).items() if v is not None}
-        out.extend((table, i) for i in tpl.identities_of(table, present) if i.rule == rule_id)
-    return out
+    return [(table, i) for table, i in report.identities() if i.rule == rule_id]
 
 
 def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from gongkai.model.template import SECTION_KEYS, TABLE_KEYS, TEMPLATES, Template
+from gongkai.model.template import SECTION_KEYS, TABLE_KEYS, TEMPLATES, Identity, Template
 
 Number = int | float
 Severity = Literal["error", "warning", "info"]
@@ -185,6 +185,21 @@ class Report:
     @property
     def spec(self) -> Template | None:
         return TEMPLATES.get(self.template) if self.template else None
+
+    def identities(self) -> list[tuple[str, Identity]]:
+        """The identities of tables 3 and 4 as this report lays them out (its rows), with
+        their table."""
+        tpl = self.spec
+        if tpl is None:
+            return []
+        out: list[tuple[str, Identity]] = []
+        for table in ("applications", "appeals"):
+            rows = self.tables.get(table)
+            if rows is None:
+                continue
+            present = {k for k, v in rows.items() if v is not None}
+            out.extend((table, i) for i in tpl.identities_of(table, present))
+        return out
 
     def cell(self, table: str, row: str, col: str) -> Cell | None:
         t = self.tables.get(table)

@@ -70,21 +70,31 @@ def _balancing(report: Report, table: str, ident: Identity) -> dict[CellRef, flo
     return {ref: float(cell.value) - sign * gap}
 
 
-def likely_misreads(report: Report, identities: Iterable[tuple[str, Identity]]) -> dict[CellRef, Number]:
-    """Low-confidence cells that every identity they are in rejects, all in favour of one
-    value one digit apart from the read: cell → that value."""
-    proposals: dict[CellRef, list[float]] = {}
+Proposals = dict[CellRef, list[float]]
+"""Per low-confidence cell, the values that would balance the broken identities through it."""
+
+
+def _judge(report: Report, identities: Iterable[tuple[str, Identity]]) -> tuple[set[CellRef], Proposals]:
+    """The cells of identities that hold (the arithmetic vouches for them, however unsure the
+    recogniser was), and for each low-confidence cell the values the broken identities
+    through it propose."""
     held: set[CellRef] = set()
+    proposals: Proposals = {}
     for table, ident in identities:
-        refs = [(table, r, c) for r, c in (*ident.lhs, *ident.rhs)]
         found = _balancing(report, table, ident)
         if found is None:
             continue
         if not found:
-            held.update(refs)  # an identity that holds speaks for every cell in it
+            held.update((table, r, c) for r, c in (*ident.lhs, *ident.rhs))
             continue
         for ref, value in found.items():
             proposals.setdefault(ref, []).append(value)
+    return held, proposals
+
+
+def likely_misreads(report: Report, held: set[CellRef], proposals: Proposals) -> dict[CellRef, Number]:
+    """Low-confidence cells that every identity they are in rejects, all in favour of one
+    value one digit apart from the read: cell → that value."""
     out: dict[CellRef, Number] = {}
     for ref, values in proposals.items():
         cell = report.cell(*ref)
@@ -100,37 +110,11 @@ def likely_misreads(report: Report, identities: Iterable[tuple[str, Identity]]) 
     return out
 
 
-def _identities(report: Report) -> list[tuple[str, Identity]]:
-    tpl = report.spec
-    if tpl is None:
-        return []
-    out: list[tuple[str, Identity]] = []
-    for table in ("applications", "appeals"):
-        rows = report.tables.get(table)
-        if rows is None:
-            continue
-        present = {k for k, v in rows.items() if v is not None}
-        out.extend((table, i) for i in tpl.identities_of(table, present))
-    return out
-
-
-def confirmed_cells(report: Report, identities: Iterable[tuple[str, Identity]]) -> set[CellRef]:
-    """Cells of an identity that holds with every one of its cells read (blank as 0): the
-    arithmetic vouches for them, however unsure the recogniser was."""
-    out: set[CellRef] = set()
-    for table, ident in identities:
-        if _balancing(report, table, ident) == {}:
-            out.update((table, r, c) for r, c in (*ident.lhs, *ident.rhs))
-    return out
-
-
 def doubt_misreads(report: Report) -> int:
     """Make the likely misread cells of tables 3 and 4 uncertain, and confirm the
     low-confidence ones an identity vouches for (see the module); the number doubted."""
-    identities = _identities(report)
-    if not identities:
-        return 0
-    found = likely_misreads(report, identities)
+    held, proposals = _judge(report, report.identities())
+    found = likely_misreads(report, held, proposals)
     for (table, row, col), value in found.items():
         cells = (report.tables[table] or {})[row]
         assert cells is not None
@@ -143,7 +127,7 @@ def doubt_misreads(report: Report) -> int:
             candidates=(cell.value, value),
             unconfirmed=None,
         )
-    for table, row, col in confirmed_cells(report, identities):
+    for table, row, col in held:  # a misread is in no identity that holds
         cells = (report.tables[table] or {}).get(row)
         if cells is not None and col in cells and cells[col].unconfirmed:
             cells[col] = replace(cells[col], unconfirmed=None)

@@ -14,15 +14,7 @@ from dataclasses import dataclass, field
 
 from gongkai.model.report import Source
 from gongkai.model.text import despace, squeeze
-from gongkai.readers.document import Document, Grid, TextLine
-
-
-@dataclass(frozen=True)
-class Doubt:
-    """A grid cell its reader could not settle: why, and the texts it may hold."""
-
-    reason: str
-    candidates: tuple[str, ...]
+from gongkai.readers.document import Document, Grid, GridCell, TextLine
 
 
 @dataclass
@@ -34,18 +26,13 @@ class Stream:
     index: list[int] = field(default_factory=list)
     grid_spans: list[tuple[int, int]] = field(default_factory=list)
     """(start, end) offsets of the text that came from grids."""
-    confidences: list[float] = field(default_factory=list)
-    """Reading confidence of each part (below 1 for OCR'd grid cells)."""
-    doubts: list[Doubt | None] = field(default_factory=list)
-    """Each part's unsettled reading, when its reader could not settle it."""
+    cells: list[GridCell | None] = field(default_factory=list)
+    """The grid cell each part is the text of (None for text lines and separators): its
+    reader's confidence (below 1 when OCR'd) and any reading it left open."""
 
-    def confidence_at(self, offset: int) -> float:
+    def cell_at(self, offset: int) -> GridCell | None:
         i = bisect.bisect_right(self.starts, offset) - 1
-        return self.confidences[i] if 0 <= i < len(self.confidences) else 1.0
-
-    def doubt_at(self, offset: int) -> Doubt | None:
-        i = bisect.bisect_right(self.starts, offset) - 1
-        return self.doubts[i] if 0 <= i < len(self.doubts) else None
+        return self.cells[i] if 0 <= i < len(self.cells) else None
 
     def source_at(self, offset: int) -> Source | None:
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -74,17 +61,15 @@ def build_stream(doc: Document) -> Stream:
     parts: list[str] = []
     starts: list[int] = []
     sources: list[Source] = []
-    confidences: list[float] = []
-    doubts: list[Doubt | None] = []
+    cells: list[GridCell | None] = []
     grid_spans: list[tuple[int, int]] = []
     pos = 0
 
-    def add(text: str, source: Source, confidence: float = 1.0, doubt: Doubt | None = None) -> None:
+    def add(text: str, source: Source, cell: GridCell | None = None) -> None:
         nonlocal pos
         starts.append(pos)
         sources.append(source)
-        confidences.append(confidence)
-        doubts.append(doubt)
+        cells.append(cell)
         parts.append(text)
         pos += len(text)
 
@@ -103,10 +88,9 @@ def build_stream(doc: Document) -> Stream:
                     if not first:
                         add("\t", cell.source)
                     first = False
-                    doubt = Doubt(cell.doubt or "", cell.candidates) if cell.candidates else None
-                    add(despace(cell.text.replace("\n", " ").replace("\t", " ")), cell.source, cell.confidence, doubt)
+                    add(despace(cell.text.replace("\n", " ").replace("\t", " ")), cell.source, cell)
                 add("\n", block.source)
             grid_spans.append((g0, pos))
     text = "".join(parts)
     folded, index = squeeze(text)
-    return Stream(text, starts, sources, folded, index, grid_spans, confidences, doubts)
+    return Stream(text, starts, sources, folded, index, grid_spans, cells)

@@ -202,22 +202,34 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=f"无法识别为数字：“{cr.raw}”")
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
-            conf = choice.confidence
-            doubt = None
+            grid = stream.cell_at(cr.offset) if cr.offset is not None else None
+            read = grid.confidence if grid is not None else 1.0
+            conf = min(choice.confidence, read)
             unsure = None
-            if cr.offset is not None:
-                read = stream.confidence_at(cr.offset)
-                conf = min(conf, read)
-                doubt = stream.doubt_at(cr.offset)
-                if read < LOW_CONFIDENCE and not cr.blank:
-                    unsure = f"识别置信度低（{read:.2f}），表内勾稽关系无法印证：请对照原件核实"
-            if doubt is not None and not cr.blank:
+            if read < LOW_CONFIDENCE and not cr.blank:
+                unsure = f"识别置信度低（{read:.2f}），表内勾稽关系无法印证：请对照原件核实"
+            if grid is not None and grid.candidates and not cr.blank:
                 # the reader left the cell open (a sign the scan does not clearly show)
-                cands = tuple(parse_number(t) for t in doubt.candidates)
-                out[col] = Cell(None, cr.raw, source=src, confidence=conf, uncertain=doubt.reason, candidates=cands)
+                cands = tuple(parse_number(t) for t in grid.candidates)
+                why = grid.doubt or "识别结果未定"
+                out[col] = Cell(None, cr.raw, source=src, confidence=conf, uncertain=why, candidates=cands)
             else:
                 out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, conf, unconfirmed=unsure)
     return out
+
+
+DECISION_RAW = 80
+"""Characters of a row's text kept with a decision about it."""
+
+
+def _decision(where: str, raw: str, ch: RowChoice | None, kinds: list[CellKind]) -> Decision | None:
+    """How a row was read, when it was not read directly: ``ch`` None for a row left unread."""
+    text = row_text(raw)[:DECISION_RAW]
+    if ch is None:
+        return Decision(where, text, "unreadable", 0.0, 0)
+    if ch.method == "direct":
+        return None
+    return Decision(where, text, ch.method, ch.confidence, ch.candidates, ch.blanks, _negatives(ch, kinds))
 
 
 def _negatives(ch: RowChoice, kinds: list[CellKind]) -> tuple[Number, ...]:
@@ -338,25 +350,15 @@ def read_table(
         if key not in raws:
             continue
         raw, units = raws[key]
-        if key not in choice.rows:
+        ch = choice.rows.get(key)
+        if ch is None:
             cells[key] = _unreadable(cols[key], raw, stream, units)
-            decisions.append(Decision(f"{spec.key}.{key}", row_text(raw)[:80], "unreadable", 0.0, 0))
-            continue
-        ch = choice.rows[key]
-        cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
-        if ch.method != "direct":
-            decisions.append(
-                Decision(
-                    f"{spec.key}.{key}",
-                    row_text(raw)[:80],
-                    ch.method,
-                    ch.confidence,
-                    ch.candidates,
-                    ch.blanks,
-                    _negatives(ch, [c.kind for c in spec.row_columns(spec.row(key))]),
-                )
-            )
-        if ch.tied:
+        else:
+            cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
+        decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in spec.row_columns(spec.row(key))])
+        if decision is not None:
+            decisions.append(decision)
+        if ch is not None and ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
     return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced, choice.broken_rules, style)
 
@@ -437,17 +439,11 @@ def read_appeals(
     choice = decode_table({T4_ROW: rds}, {T4_ROW: flat_cols}, flat_ids, flat_hints)
     cells: TableCells = {}
     decisions: list[Decision] = []
-    if T4_ROW not in choice.rows:
-        flat = _unreadable(flat_cols, raw, stream, units)
-        decisions.append(Decision("appeals", row_text(raw)[:80], "unreadable", 0.0, 0))
-    else:
-        ch = choice.rows[T4_ROW]
-        flat = _cells_from_choice(stream, ch, flat_cols, raw)
-        if ch.method != "direct":
-            negatives = _negatives(ch, kinds)
-            decisions.append(
-                Decision("appeals", row_text(raw)[:80], ch.method, ch.confidence, ch.candidates, ch.blanks, negatives)
-            )
+    ch = choice.rows.get(T4_ROW)
+    flat = _unreadable(flat_cols, raw, stream, units) if ch is None else _cells_from_choice(stream, ch, flat_cols, raw)
+    decision = _decision("appeals", raw, ch, kinds)
+    if decision is not None:
+        decisions.append(decision)
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
     return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules)
