@@ -82,9 +82,9 @@ class Crop:
     image: np.ndarray
     bbox: tuple[int, int, int, int]
     sign: SignMark = "none"
-    """What stands left of the line's first glyph (see ``sign_mark``)."""
+    """What stands left of the line's first glyph (see ``sign_mark``; a cell's first line only)."""
     lone: LoneMark | None = None
-    """The line is one stroke that is a blank marker (see ``lone_mark``)."""
+    """The line is one stroke that is a blank marker (see ``lone_mark``; a cell of one line only)."""
 
 
 def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Block]:
@@ -232,19 +232,24 @@ def _cell_lines(
     if x1 <= x0 or y1 <= y0:
         return []
     sub = ink[y0:y1, x0:x1]
-    out = []
-    for a, b in line_bands(sub):
+    out: list[Crop] = []
+    bands = line_bands(sub)
+    for a, b in bands:
         cols = np.flatnonzero(np.count_nonzero(sub[a:b], axis=0))
         if cols.size == 0:
             continue
         left = int(cols[0])
-        sign, mark_left = sign_mark(gray[y0 + a : y0 + b, x0:x1], raw[y0 + a : y0 + b, x0:x1], sub[a:b])
-        if sign == "dash":
-            left = min(left, mark_left)  # the recogniser sees the stroke the test saw
+        sign: SignMark = "none"
+        if not out:  # a number's sign is read on the cell's first line only
+            sign, mark_left = sign_mark(gray[y0 + a : y0 + b, x0:x1], raw[y0 + a : y0 + b, x0:x1], sub[a:b])
+            if sign == "dash":
+                left = min(left, mark_left)  # the recogniser sees the stroke the test saw
         crop = _crop(gray, x0 + left, y0 + a, x0 + int(cols[-1]) + 1, y0 + b)
         crop.sign = sign
-        crop.lone = lone_mark(sub[a:b])
         out.append(crop)
+    if len(out) == 1 and len(bands) == 1:  # a blank marker is a cell's only mark
+        a, b = bands[0]
+        out[0].lone = lone_mark(sub[a:b])
     return out
 
 
