@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from gongkai.model.template import BLANK_MARKERS
@@ -145,7 +145,7 @@ def _is_numbering(s: str, m: re.Match[str]) -> bool:
 
 
 def _with_soft(u: Unit, soft: bool) -> Unit:
-    return Unit(u.kind, u.text, u.sign, u.unit, u.offset, soft, u.edge, u.or_blank, u.optional)
+    return replace(u, soft_next=soft)
 
 
 _WRAPPED = re.compile(r"(?<=[\d增减減])[ \t]*\n(?=[ ]*[\d增减減])")

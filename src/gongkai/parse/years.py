@@ -103,20 +103,17 @@ def _settle(cont: Continuity, row: str, last: Report | None, this: Report, nxt: 
         return 0
     supported: list[list[Option]] = []
     with_years: list[int] = []
-    if last is not None and last.template == this.template:
-        before = _options(last, row, cols_last)
-        if before:
-            kept = [o for o in options if any(_holds(cont, b, o) for b in before)]
-            if kept:
-                supported.append(kept)
-                with_years.append(last.year or 0)
-    if nxt is not None and nxt.template == this.template:
-        after = _options(nxt, row, cols_this)
-        if after:
-            kept = [o for o in options if any(_holds(cont, o, a) for a in after)]
-            if kept:
-                supported.append(kept)
-                with_years.append(nxt.year or 0)
+    # this year's options against last year's (this year is the later one), then next year's
+    for other, cols, later in ((last, cols_last, True), (nxt, cols_this, False)):
+        if other is None or other.template != this.template:
+            continue
+        theirs = _options(other, row, cols)
+        if not theirs:
+            continue
+        kept = [o for o in options if any(_holds(cont, t, o) if later else _holds(cont, o, t) for t in theirs)]
+        if kept:
+            supported.append(kept)
+            with_years.append(other.year or 0)
     keep = [o for o in options if all(any(o is k for k in s) for s in supported)]
     if not supported or not keep or len(keep) == len(options):
         return 0
