@@ -10,7 +10,7 @@ import gongkai.parse.decode as decode_mod
 from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import V2021, Identity
 from gongkai.parse.cells import region_units
-from gongkai.parse.decode import RowReading, decode_table, readings_for_row, row_readings
+from gongkai.parse.decode import RowChoice, RowReading, decode_table, readings_for_row, row_readings
 
 T3 = V2021.table("applications")
 T3_COLS = {r.key: tuple(c.key for c in T3.columns) for r in T3.rows}
@@ -263,18 +263,33 @@ def test_out_of_time_leaves_the_open_rows_open(monkeypatch: pytest.MonkeyPatch) 
     assert any(unproven.rows[r].uncertain for r in MINI_ROWS)
 
 
-def test_a_row_too_short_for_cuts_is_read_with_its_dropped_blanks() -> None:
-    """``10 10 11 11 7 9 3 19``: eleven digits cannot fill fifteen cells however they are cut;
-    the repairs are many, but the cheapest that keep every group adding up (blanks the dump
-    dropped, no cut numbers) agree on the totals."""
-    rds = readings_for_row(region_units("10 10 11 11 7 9 3 19"), ["count"] * 15, (5, 5, 5), False)
+def _table4_choice(text: str) -> RowChoice:
+    """The decoder's choice for table 4's fifteen cells printed as ``text`` with numbers set
+    apart (three groups of five, each ending with its total)."""
+    rds = readings_for_row(region_units(text), ["count"] * 15, (5, 5, 5), False)
     groups = [
         Identity("t4_total", f"g{g}", tuple(("t4", f"c{5 * g + j}") for j in range(4)), (("t4", f"c{5 * g + 4}"),))
         for g in range(3)
     ]
-    choice = decode_table({"t4": rds}, {"t4": tuple(f"c{j}" for j in range(15))}, groups).rows["t4"]
+    return decode_table({"t4": rds}, {"t4": tuple(f"c{j}" for j in range(15))}, groups).rows["t4"]
+
+
+def test_a_row_too_short_for_cuts_is_read_with_its_dropped_blanks() -> None:
+    """``10 10 11 11 7 9 3 19``: eleven digits cannot fill fifteen cells however they are cut;
+    the repairs are many, but the cheapest that keep every group adding up (blanks the dump
+    dropped, no cut numbers) agree on the totals."""
+    choice = _table4_choice("10 10 11 11 7 9 3 19")
     assert {"c4", "c9", "c14"}.isdisjoint(choice.uncertain)
     assert [choice.reading.cells[j].value for j in (4, 9, 14)] == [10, 11, 19]
+
+
+def test_a_short_row_of_numbers_set_apart_is_read_with_blanks_not_cuts() -> None:
+    """``49 12 48 109 42 42 55 46 101``: nine numbers for fifteen cells. The dump dropped six
+    blank cells; cutting 49 into 4|9 (a missing space) is the rarer explanation, so the
+    totals, which every blank placement shares, are certain."""
+    choice = _table4_choice("49 12 48 109 42 42 55 46 101")
+    assert {"c4", "c9", "c14"}.isdisjoint(choice.uncertain)
+    assert [choice.reading.cells[j].value for j in (4, 9, 14)] == [109, 42, 101]
 
 
 def test_a_blank_marker_glued_after_the_last_number_may_be_the_next_sections_text() -> None:

@@ -18,18 +18,7 @@ from gongkai.testing.determined import (
     undetermined_cells,
 )
 from gongkai.testing.generate import GeneratedReport, generate
-
-
-def _appeals(gen: GeneratedReport, **groups: list[int | None]) -> GeneratedReport:
-    out = copy.deepcopy(gen)
-    table = out.report.tables["appeals"]
-    assert table is not None
-    for key, values in groups.items():
-        row = table[key]
-        assert row is not None
-        for col, v in zip(list(row), values, strict=True):
-            row[col] = Cell(None, "", blank=True) if v is None else Cell(v, str(v))
-    return out
+from report_edits import with_appeals
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +27,7 @@ def base() -> GeneratedReport:
 
 
 def test_run_that_splits_two_ways_with_the_same_total(base: GeneratedReport) -> None:
-    gen = _appeals(
+    gen = with_appeals(
         base, review=[2, 0, 0, 0, 2], litigation_direct=[11, 0, 0, 0, 11], litigation_after_review=[0, 0, 0, 0, 0]
     )
     out = undetermined_cells(gen.report, "flat", "none")
@@ -52,7 +41,7 @@ def test_run_that_splits_two_ways_with_the_same_total(base: GeneratedReport) -> 
 
 
 def test_vanished_blanks(base: GeneratedReport) -> None:
-    gen = _appeals(
+    gen = with_appeals(
         base,
         review=[None, 2, 2, 0, 4],
         litigation_direct=[3, 0, 0, 0, 3],
@@ -67,7 +56,7 @@ def test_vanished_blanks(base: GeneratedReport) -> None:
     assert "appeals.litigation_direct.upheld" not in out
     # a run format with a blank: where it was and how many cannot be seen
     assert undetermined_cells(gen.report, "flat", "none").get("appeals.review.upheld") == RUN_WITH_BLANK
-    mixed = _appeals(
+    mixed = with_appeals(
         base, review=[2, 0, None, 0, 2], litigation_direct=[3, 0, 0, 0, 3], litigation_after_review=[0] * 5
     )
     got = {p: why for p, why in undetermined_cells(mixed.report, "pdftext", "none").items() if "review" in p}
@@ -81,7 +70,7 @@ def test_vanished_blanks(base: GeneratedReport) -> None:
     }
     # "0 0 3 3": the zeros and the blank share the first three places; the 3 may be 'other'
     # (then 'pending' is blank) or 'pending'
-    zeros = _appeals(
+    zeros = with_appeals(
         base, review=[0, 0, None, 3, 3], litigation_direct=[3, 0, 0, 0, 3], litigation_after_review=[0] * 5
     )
     got = {p: why for p, why in undetermined_cells(zeros.report, "pdftext", "none").items() if "review" in p}
@@ -96,7 +85,9 @@ def test_vanished_blanks(base: GeneratedReport) -> None:
 def test_a_broken_group_could_be_another_group(base: GeneratedReport) -> None:
     """Table 4 run together with one group that does not add up: a reading breaking another
     group instead is just as good, so the reader cannot know which cells are meant."""
-    gen = _appeals(base, review=[0] * 5, litigation_direct=[2, 1, 0, 0, 3], litigation_after_review=[2, 2, 0, 0, 13])
+    gen = with_appeals(
+        base, review=[0] * 5, litigation_direct=[2, 1, 0, 0, 3], litigation_after_review=[2, 2, 0, 0, 13]
+    )
     # 0000021003220013: 2|1|0|0|3 and 2|2|0|0|13 (broken), or 21|0|0|3|2… breaking the second
     out = undetermined_cells(gen.report, "flat", "none")
     assert out.get("appeals.litigation_direct.upheld") == IDENTITIES_OPEN
@@ -107,7 +98,7 @@ def test_a_run_our_cuts_cannot_balance_is_not_read_confidently(base: GeneratedRe
     """``000080008-40913``: a vanished blank and a dash in table 4's run. Cutting every digit
     apart fills the fifteen cells but breaks all three groups; the repairs that would mend
     them are too many to weigh, so no cell may be stated as certain."""
-    gen = _appeals(
+    gen = with_appeals(
         base, review=[None, 0, 0, 0, 0], litigation_direct=[8, 0, 0, 0, 8], litigation_after_review=[None, 4, 0, 9, 13]
     )
     table = gen.report.tables["appeals"]

@@ -249,25 +249,6 @@ def test_tables_printed_with_nothing_in_them_are_blank_not_missing(fmt: str) -> 
     assert "blank_cells" in rules and "table_missing" not in rules and "table_incomplete" not in rules
 
 
-def test_a_short_row_of_numbers_set_apart_is_read_with_blanks_not_cuts() -> None:
-    """``49 12 48 109 42 42 55 46 101``: nine numbers for fifteen cells. The dump dropped six
-    blank cells; cutting 49 into 4|9 (a missing space) is the rarer explanation, so the
-    totals, which every blank placement shares, are certain."""
-    from gongkai.parse.cells import region_units
-    from gongkai.parse.decode import decode_table, readings_for_row
-
-    rds = readings_for_row(region_units("49 12 48 109 42 42 55 46 101"), ["count"] * 15, (5, 5, 5), False)
-    from gongkai.model.template import Identity
-
-    groups = [
-        Identity("t4_total", f"g{g}", tuple(("t4", f"c{5 * g + j}") for j in range(4)), (("t4", f"c{5 * g + 4}"),))
-        for g in range(3)
-    ]
-    choice = decode_table({"t4": rds}, {"t4": tuple(f"c{j}" for j in range(15))}, groups).rows["t4"]
-    assert {"c4", "c9", "c14"}.isdisjoint(choice.uncertain)
-    assert [choice.reading.cells[j].value for j in (4, 9, 14)] == [109, 42, 101]
-
-
 def _sections_doc(active_heading: str) -> str:
     return "\n".join(
         [
@@ -334,23 +315,16 @@ def test_a_negative_count_among_dropped_blanks_is_reported_wherever_it_is() -> N
     """PDF-style text drops the blank cells of table 4 and keeps ``-3``: which cell holds it
     is not shown, but the report has a negative count all the same (bad_number, uncertain)."""
     from gongkai.checks import run_checks
-    from gongkai.model.report import Cell
     from gongkai.render.text import render_pdftext
     from gongkai.testing.generate import generate
+    from report_edits import with_appeals
 
-    gen = generate(5, "v2021", defects=())
-    values = {
-        "review": [2, None, 0, None, 2],
-        "litigation_direct": [6, -3, 0, 0, None],
-        "litigation_after_review": [0, 0, 0, 0, 0],
-    }
-    appeals = gen.report.tables["appeals"]
-    assert appeals is not None
-    for group, vals in values.items():
-        row = appeals[group]
-        assert row is not None
-        for col, v in zip(list(row), vals, strict=True):
-            row[col] = Cell(None, "", blank=True) if v is None else Cell(v, str(v))
+    gen = with_appeals(
+        generate(5, "v2021", defects=()),
+        review=[2, None, 0, None, 2],
+        litigation_direct=[6, -3, 0, 0, None],
+        litigation_after_review=[0, 0, 0, 0, 0],
+    )
     report = parse_document(read_bytes("r.txt", render_pdftext(gen.report).encode()))
     report.findings = run_checks(report)
     assert any(f.rule == "bad_number" and f.where.startswith("tables.appeals") for f in report.findings)
