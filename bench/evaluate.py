@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from across_eval import print_result, run_across_eval  # noqa: E402
 from gongkai.testing.compare import CellStats, RuleStats, compare_tables, score_findings, sections_found  # noqa: E402
+from gongkai.testing.converters import CONVERTERS, converter_available  # noqa: E402
 from gongkai.testing.corpus import SLOW_FORMATS, formats, make_document  # noqa: E402
 from gongkai.testing.damage import APPLIES, EXCUSED, scan  # noqa: E402
 from gongkai.testing.defects import ARITHMETIC_DEFECTS  # noqa: E402
@@ -107,7 +108,12 @@ SLOW_PER_COMBO = 12
 
 
 def synthetic_jobs(per_combo: int, seed0: int, slow: bool) -> list[tuple[int, str, str]]:
-    combos = [(fmt, damage) for damage, fmts in APPLIES.items() for fmt in formats() if fmt in fmts]
+    combos = [
+        (fmt, damage)
+        for damage, fmts in APPLIES.items()
+        for fmt in formats()
+        if fmt in fmts and (damage not in CONVERTERS or converter_available(damage))
+    ]
     jobs = []
     for k, (fmt, damage) in enumerate(combos):
         n = (min(per_combo, SLOW_PER_COMBO) if slow else 0) if fmt in SLOW_FORMATS else per_combo

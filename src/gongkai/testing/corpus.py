@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from gongkai.render.html import render_html
 from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
+from gongkai.testing.converters import CONVERTED_SUFFIX, CONVERTERS, cached_pdf
 from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk, headings_missing_key, scan
 from gongkai.testing.determined import RUN_DAMAGES, RUN_FORMATS, undetermined_cells
 from gongkai.testing.generate import GeneratedReport, generate
@@ -78,7 +79,7 @@ def render_bytes(gen: GeneratedReport, fmt: str) -> bytes:
             with open(path, "rb") as f:
                 return f.read()
     if fmt == "pdf":
-        return docx_to_pdf(render_bytes(gen, "docx"))
+        return cached_pdf(render_bytes(gen, "docx"), docx_to_pdf)
     return TEXT_RENDERERS[fmt](gen.report).encode("utf-8")
 
 
@@ -132,6 +133,8 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         data = scan(render_bytes(gen, "pdf"), seed, noisy=damage == "scanned_noise", container="tiff")
     elif damage == "scanned_noise":
         data = scan(render_bytes(gen, "pdf"), seed)
+    elif damage in CONVERTERS:
+        data = CONVERTERS[damage](render_bytes(gen, "pdf")).encode("utf-8")
     elif damage in TEXT_DAMAGES or damage == "gbk":
         text = render_html(gen.report) if fmt == "html" else TEXT_RENDERERS[fmt](gen.report)
         data = gbk(text) if damage == "gbk" else TEXT_DAMAGES[damage](text, seed).encode("utf-8")
@@ -143,7 +146,8 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         key = headings_missing_key(seed)
         gen.report.sections[key] = None
         gen.expected = (gen.expected - SECTION_RULES.get(key, frozenset())) | {"section_missing"}
-    name = f"{seed:06d}-{fmt}-{damage}{IMAGE_SUFFIX if fmt == 'image' else FILE_SUFFIX[fmt]}"
+    suffix = CONVERTED_SUFFIX.get(damage) or (IMAGE_SUFFIX if fmt == "image" else FILE_SUFFIX[fmt])
+    name = f"{seed:06d}-{fmt}-{damage}{suffix}"
     return SyntheticDocument(name, fmt, damage, data, gen)
 
 

@@ -266,7 +266,9 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
     "page_break_table3": page_break_table3,
     "word_html": word_html,
 }
-DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk", "scanned_noise")
+CONVERTED = ("pdftotext", "pdftotext_layout", "markitdown", "pymupdf4llm")
+"""The PDF passed through a converter (``converters.py``): the document is the converter's text."""
+DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk", "scanned_noise", *CONVERTED)
 
 APPLIES: dict[str, frozenset[str]] = {
     "none": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf", "image"}),
@@ -282,6 +284,10 @@ APPLIES: dict[str, frozenset[str]] = {
     "gbk": frozenset({"html", "tsv", "flat", "pdftext"}),
     "word_html": frozenset({"html"}),
     "scanned_noise": frozenset({"pdf", "image"}),
+    "pdftotext": frozenset({"pdf"}),
+    "pdftotext_layout": frozenset({"pdf"}),
+    "markitdown": frozenset({"pdf"}),
+    "pymupdf4llm": frozenset({"pdf"}),
 }
 """Which formats a damage is realistic for."""
 EXCUSED: dict[str, frozenset[str]] = {
