@@ -8,6 +8,17 @@ from dataclasses import dataclass, field
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
+from gongkai.parse.align import (
+    LABEL_STYLES,
+    Alignment,
+    CostModel,
+    LabelAt,
+    ValueLine,
+    align,
+    lines_of_units,
+    units_of_lines,
+    value_lines,
+)
 from gongkai.parse.cells import (
     Unit,
     cell_lines,
@@ -59,6 +70,12 @@ class TableRead:
     broken_rules: list[str] = field(default_factory=list)
     glued: bool | None = None
     """Whether the table's numbers run together (see ``table_runs_together``); None: no table."""
+    violations: int = 0
+    """Identities the chosen reading breaks."""
+    cost: float = 0.0
+    """How far the reading had to go from the document's plain order (an alignment's cost)."""
+    offsets: dict[str, list[int]] = field(default_factory=dict)
+    """Row → stream offsets of the units it was read from."""
 
 
 def table_runs_together(row_units: list[list[Unit]]) -> bool | None:
@@ -292,7 +309,11 @@ def read_table(
     stream: Stream, tpl: Template, key: str, region: tuple[int, int], hints: Values, glued: bool | None = None
 ) -> TableRead:
     """One of tables 2 and 3. ``glued``: the document's numbers run together (from another
-    table of it); by default the table's own rows tell."""
+    table of it); by default the table's own rows tell.
+
+    Each row is first read from the text after its label. When that leaves the table short
+    of a clean reading (labels standing apart from their numbers), the value lines are also
+    aligned to the template's rows (``align.py``) and the reading the identities favour wins."""
     start, end = region
     spec = tpl.table(key)
     found = _find_rows(stream, spec, start, end, check_follow=spec.key == "active_disclosure")
@@ -300,9 +321,58 @@ def read_table(
         return TableRead(None, [], 0)
     spec, found = _use_alternates(stream, spec, found, start, end)
     identities = tpl.identities_of(key, {k for k, _ in found})
-    readings: dict[str, list[RowReading]] = {}
-    cols: dict[str, tuple[str, ...]] = {}
-    raws: dict[str, tuple[str, list[Unit]]] = {}
+    by_labels = _read_by_labels(stream, spec, found, end, identities, hints, glued)
+    if _clean(by_labels, spec):
+        return by_labels
+    labels = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
+    lines = value_lines(stream, stream.to_text(start), stream.to_text(end), list(labels.values()))
+    widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
+    models = [CostModel(lines, labels, style) for style in LABEL_STYLES]
+    assignment = {k: lines_of_units(lines, offs) for k, offs in by_labels.offsets.items()}
+    if lines and all(v is not None for v in assignment.values()):
+        # the labels' reading weighed as an alignment too, so that the two compare
+        by_labels.cost = min(m.of(widths, {k: v or [] for k, v in assignment.items()}) for m in models)
+    candidates = [by_labels]
+    for model in models:
+        al = align(lines, widths, labels, model.style)
+        if al is not None:
+            candidates.append(_read_by_alignment(stream, spec, found, lines, al, identities, hints))
+    return min(candidates, key=_score)
+
+
+def _clean(tr: TableRead, spec: TableSpec) -> bool:
+    """Every row of the template read as printed, every identity holding."""
+    return (
+        tr.cells is not None
+        and tr.rows_found == len(spec.rows)
+        and tr.violations == 0
+        and not tr.decisions
+        and all(row is not None for row in tr.cells.values())
+    )
+
+
+def _score(tr: TableRead) -> tuple[int, int, int, float]:
+    """Fewer broken identities, then fewer cells left unknown, then the cheaper alignment."""
+    if tr.cells is None:
+        return (10**6, 10**6, 10**6, 0.0)
+    unknown = sum(
+        1 if row is None else sum(1 for c in row.values() if c.value is None and not c.blank)
+        for row in tr.cells.values()
+    )
+    absent = sum(1 for row in tr.cells.values() if row is None)
+    return (tr.violations, unknown + absent * 7, len(tr.decisions), tr.cost)
+
+
+def _read_by_labels(
+    stream: Stream,
+    spec: TableSpec,
+    found: list[tuple[str, Match]],
+    end: int,
+    identities: tuple[Identity, ...],
+    hints: Values,
+    glued: bool | None,
+) -> TableRead:
+    """Each row's values from the text between its label and the next row's."""
     regions = [
         _region_text(stream, m, found[i + 1][1].start if i + 1 < len(found) else end) for i, (_, m) in enumerate(found)
     ]
@@ -327,11 +397,10 @@ def read_table(
     whole = len(found) >= BLANK_ROW_MIN_FOUND * len(spec.rows)
     if not any(has_values) and not all(delimited) and not printed_blank:
         return TableRead(None, [], 0)
+    readings: dict[str, list[RowReading]] = {}
+    raws: dict[str, tuple[str, list[Unit]]] = {}
     for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
-        row = spec.row(rkey)
-        kinds = [c.kind for c in spec.row_columns(row)]
-        cols[rkey] = tuple(c.key for c in spec.row_columns(row))
-        raws[rkey] = (raw, units)
+        kinds = [c.kind for c in spec.row_columns(spec.row(rkey))]
         if has_values[i]:
             groups = (len(kinds),) if spec.key == "applications" else ()
             readings[rkey] = readings_for_row(units, kinds, groups, glued)
@@ -341,12 +410,70 @@ def read_table(
             # cells drops a blank row's too): its cells are blank
             readings[rkey] = [RowReading(tuple(CellReading(None, "", True) for _ in kinds))]
         else:
-            del cols[rkey], raws[rkey]  # a label cut off with nothing after it: the values are missing
+            continue  # a label cut off with nothing after it: the values are missing
+        raws[rkey] = (raw, units)
+    tr = _finish(stream, spec, [k for k, _ in found], raws, readings, identities, hints)
+    tr.glued = style
+    return tr
+
+
+def _read_by_alignment(
+    stream: Stream,
+    spec: TableSpec,
+    found: list[tuple[str, Match]],
+    lines: list[ValueLine],
+    al: Alignment,
+    identities: tuple[Identity, ...],
+    hints: Values,
+) -> TableRead:
+    """The table's value lines assigned to its rows in order (see ``align.py``)."""
+    labels = {k for k, _ in found}
+    readings: dict[str, list[RowReading]] = {}
+    raws: dict[str, tuple[str, list[Unit]]] = {}
+    keys: list[str] = []
+    exact = {k for k, m in found if m.exact}
+    whole = len(found) >= BLANK_ROW_MIN_FOUND * len(spec.rows)
+    with_lines = [i for i, r in enumerate(spec.rows) if al.rows.get(r.key)]
+    for i, r in enumerate(spec.rows):
+        idx = al.rows.get(r.key, [])
+        kinds = [c.kind for c in spec.row_columns(r)]
+        later = bool(with_lines) and with_lines[-1] > i
+        earlier = bool(with_lines) and with_lines[0] < i
+        if idx:
+            units = units_of_lines(lines, idx)
+            readings[r.key] = readings_for_row(units, kinds, (len(kinds),) if spec.key == "applications" else (), False)
+            raw = "\n".join(stream.text[lines[i].start : lines[i].end] for i in idx)
+        elif r.key in labels and (later or (r.key in exact and whole and earlier)):
+            # a row printed with nothing in it (as in ``_read_by_labels``)
+            units = []
+            readings[r.key] = [RowReading(tuple(CellReading(None, "", True) for _ in kinds))]
+            raw = ""
+        else:
+            continue
+        keys.append(r.key)
+        raws[r.key] = (raw, units)
+    tr = _finish(stream, spec, keys, raws, readings, identities, hints)
+    tr.rows_found = len(found)
+    tr.cost = al.cost
+    return tr
+
+
+def _finish(
+    stream: Stream,
+    spec: TableSpec,
+    keys: list[str],
+    raws: dict[str, tuple[str, list[Unit]]],
+    readings: dict[str, list[RowReading]],
+    identities: tuple[Identity, ...],
+    hints: Values,
+) -> TableRead:
+    """Decode the rows' readings jointly and build the table's cells."""
+    cols = {k: tuple(c.key for c in spec.row_columns(spec.row(k))) for k in raws}
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
     alternatives: dict[str, list[dict[str, Number | None]]] = {}
-    for key, _m in found:
+    for key in keys:
         if key not in raws:
             continue
         raw, units = raws[key]
@@ -360,7 +487,18 @@ def read_table(
             decisions.append(decision)
         if ch is not None and ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
-    return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced, choice.broken_rules, style)
+    offsets = {k: [u.offset for u in raws[k][1] if u.kind in CELL_UNITS] for k in raws}
+    return TableRead(
+        cells,
+        decisions,
+        len(keys),
+        alternatives,
+        choice.unbalanced,
+        choice.broken_rules,
+        None,
+        choice.violations,
+        offsets=offsets,
+    )
 
 
 T4_CELLS = 15
