@@ -19,7 +19,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from gongkai.parse.cells import Unit, region_units
+from gongkai.parse.cells import Unit, region_units, trailing_empties
 from gongkai.parse.decode import CELL_UNITS
 from gongkai.parse.stream import PAGE_NUMBER, Stream
 
@@ -31,19 +31,26 @@ COST_SKIP_LINE = 1.5
 COST_SKIP_UNIT = 0.3
 COST_MISSING_CELL_DUMP = 0.6
 """A cell a row lacks in a one-cell-per-line dump (a blank cell leaves no line there)."""
-COST_MISSING_CELL_ROW = 1.6
-"""A cell a number row lacks (its blanks are usually printed as empty cells)."""
+COST_MISSING_CELL_ROW = 0.6
+"""A cell a line of numbers set apart by spaces lacks (a dump drops blank cells)."""
+COST_MISSING_CELL_GRID = 0.2
+"""A cell a grid row lacks: where the page had no rule between two cells a converter puts
+both in one (``| 95 0 |``), and a blank one then leaves nothing."""
 COST_EXTRA_LINE = 0.8
 """A row spread over several number rows (rare outside one-cell-per-line dumps)."""
-COST_EMPTY_ROW = 1.0
-"""A row whose label is there with no numbers at all (a blank row)."""
+COST_EMPTY_ROW_DUMP = 1.0
+"""A row whose label is there with no numbers at all, in a dump that drops blank cells."""
+COST_EMPTY_ROW = 3.0
+"""The same where rows are printed as rows (a blank one is a row of empty cells)."""
 COST_ABSENT_ROW = 0.3
 """A row with neither label nor numbers (a table cut short, a row the report left out)."""
 COST_NO_LABEL = 0.4
 COST_LABEL_NEAR = 0.1
-COST_LABEL_OTHER_SIDE = 0.6
+COST_LABEL_OTHER_SIDE = 1.5
 COST_LABEL_FAR = 2.0
 COST_LABEL_PER_LINE = 0.5
+COST_UNBALANCED_ROW = 3.0
+"""As much as a broken identity weighs against an alignment (``tables.VIOLATION_WEIGHT``)."""
 LABEL_STYLES = ("before", "after")
 
 
@@ -54,6 +61,27 @@ class ValueLine:
     end: int
     inline: str | None = None
     """The row whose label stands on this line before its numbers."""
+    fields: tuple[tuple[str, int], ...] = ()
+    """A tab-delimited line's fields after its label (text, offset): its cells, empty ones
+    blank, less the empty fields the table's rows all end with (``trailing``)."""
+    trailing: int = 0
+
+    @property
+    def span(self) -> int | None:
+        """Cells a delimited line has room for (its fields), or None."""
+        return len(self.fields) - self.trailing if self.fields else None
+
+    @property
+    def numbers(self) -> list[float]:
+        """The line's numbers as values (blank markers and empty cells left out)."""
+        out: list[float] = []
+        for u in self.units:
+            if u.kind == "number":
+                try:
+                    out.append(u.sign * float(u.digits))
+                except ValueError:
+                    out.append(math.nan)
+        return out
 
     @property
     def cells(self) -> int:
@@ -83,11 +111,13 @@ def value_lines(stream: Stream, start: int, end: int, labels: Sequence[LabelAt])
     any row label on it. Page numbers and heading rows are not value lines."""
     out: list[ValueLine] = []
     text = stream.text
+    raw_lines = text[start:end].split("\n")
+    vertical = _vertical_text(raw_lines)
     pos = start
-    for line in text[start:end].split("\n"):
+    for n, line in enumerate(raw_lines):
         a, b = pos, pos + len(line)
         pos = b + 1
-        if not line.strip() or PAGE_NUMBER.match(line.replace("\t", " ")):
+        if not line.strip() or PAGE_NUMBER.match(line.replace("\t", " ")) or n in vertical:
             continue
         on_line = [lb for lb in labels if a <= lb.start < b]
         inline = None
@@ -99,12 +129,60 @@ def value_lines(stream: Stream, start: int, end: int, labels: Sequence[LabelAt])
         if _is_prose(text[value_from:b]):
             continue
         units = _line_units(text[value_from:b], value_from)
-        if not any(u.kind in CELL_UNITS for u in units):
-            continue
+        fields = _fields(text[value_from:b], value_from, inline is not None)
+        if not any(u.kind in CELL_UNITS for u in units) and not (inline and len(fields) > 1):
+            continue  # no values (a labelled grid row of empty cells is a blank row: kept)
         if inline is not None and len(on_line) > 1:
             continue  # several labels on a line: a run of text, for the label-region reader
-        out.append(ValueLine(tuple(units), a, b, inline))
+        out.append(ValueLine(tuple(units), a, b, inline, fields))
+    habit = _trailing_habit(out)
+    return [replace(ln, trailing=min(habit, trailing_empties(list(ln.fields)))) for ln in out]
+
+
+VERTICAL_RUN = 3
+"""Lines of one character each, this many in a row, are a label set vertically in a tall
+cell (``三`` / ``、`` / ``本`` …; its ``无`` of （四）无法提供 is no blank cell)."""
+
+
+def _vertical_text(lines: Sequence[str]) -> set[int]:
+    """Indices of lines that belong to a run of single-character lines (blank lines between
+    them, as a dump prints them, do not break the run)."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, "end of text"]):
+        s = line.strip()
+        if not s:
+            continue
+        if len(s) == 1 and not s.isdigit():
+            run.append(i)
+            continue
+        if len(run) >= VERTICAL_RUN:
+            out.update(run)
+        run = []
     return out
+
+
+def _fields(text: str, offset: int, after_label: bool) -> tuple[tuple[str, int], ...]:
+    """Tab-separated fields of a grid row's values (the text before the first tab is the rest
+    of the label's cell when the label stands on the line)."""
+    if "\t" not in text:
+        return ()
+    out: list[tuple[str, int]] = []
+    pos = text.index("\t") + 1 if after_label else 0
+    for f in text[pos:].split("\t"):
+        out.append((f, offset + pos))
+        pos += len(f) + 1
+    return tuple(out)
+
+
+def _trailing_habit(lines: Sequence[ValueLine]) -> int:
+    """How many empty fields the table's full delimited rows end with (a layout habit)."""
+    filled = {i: sum(1 for f, _ in ln.fields if f.strip()) for i, ln in enumerate(lines) if ln.fields}
+    if not filled:
+        return 0
+    full = max(filled.values())
+    counts = [trailing_empties(list(lines[i].fields)) for i, n in filled.items() if n == full]
+    return max(set(counts), key=counts.count)
 
 
 _COUNTED = re.compile(r"\d\s*[件条个项次份人户余万亿元%年月日]")
@@ -146,6 +224,9 @@ class CostModel:
     lines: Sequence[ValueLine]
     labels: dict[str, LabelAt]
     style: str
+    sums: bool = False
+    """Each row's last cell is the sum of the others (table 3): a row of lines whose numbers
+    cannot add up that way costs as much as a broken identity."""
     one_cell: bool = False
     slots: dict[str, int] = field(default_factory=dict)
     inline_at: dict[int, str] = field(default_factory=dict)
@@ -178,13 +259,33 @@ class CostModel:
             got = self.cells[a + t] - self.cells[a]
             if got > width:
                 return math.inf
-            missing = COST_MISSING_CELL_DUMP if self.one_cell else COST_MISSING_CELL_ROW
+            room = self.lines[a].span if t == 1 else None
+            if room is not None and room >= width:
+                got = width  # a delimited row with a field for every cell: its empty ones are blank
+            if t > 1 and any((ln.span or 0) >= width for ln in self.lines[a : a + t]):
+                return math.inf  # a grid row with a field for every cell is a row by itself
+            if self.one_cell:
+                missing = COST_MISSING_CELL_DUMP
+            elif room is not None:
+                missing = COST_MISSING_CELL_GRID
+            else:
+                missing = COST_MISSING_CELL_ROW
             cost = missing * (width - got)
+            if self.sums and not self._adds_up(a, t):
+                cost += COST_UNBALANCED_ROW
             if not self.one_cell:
                 cost += COST_EXTRA_LINE * (t - 1)
         else:
-            cost = 0.0 if key not in self.slots else COST_EMPTY_ROW
+            cost = 0.0 if key not in self.slots else COST_EMPTY_ROW_DUMP if self.one_cell else COST_EMPTY_ROW
         return cost + self._label(key, a, t)
+
+    def _adds_up(self, a: int, t: int) -> bool:
+        """The numbers of lines a..a+t-1 can be a row whose last cell is the sum of the
+        others: the last number is the sum of the rest, or all are 0 (the total left blank)."""
+        nums = [x for ln in self.lines[a : a + t] for x in ln.numbers]
+        if not nums or all(x == 0 for x in nums):
+            return True
+        return abs(sum(nums[:-1]) - nums[-1]) < 1e-6
 
     def _label(self, key: str, a: int, t: int) -> float:
         if key not in self.slots:
@@ -224,6 +325,7 @@ def align(
     rows: Sequence[tuple[str, int]],
     labels: dict[str, LabelAt],
     style: str,
+    sums: bool = False,
 ) -> Alignment | None:
     """The least-cost assignment of ``lines`` to ``rows`` ((key, width) in template order),
     each row taking consecutive lines. ``style``: where loose labels stand ("before"/"after"
@@ -231,7 +333,7 @@ def align(
     m, n = len(lines), len(rows)
     if not m or not n:
         return None
-    model = CostModel(lines, labels, style)
+    model = CostModel(lines, labels, style, sums)
     max_take = model.max_take(rows)
     inf = math.inf
     best = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -276,7 +378,7 @@ def lines_of_units(lines: Sequence[ValueLine], offsets: Sequence[int]) -> list[i
     """The value lines holding units at ``offsets`` (None when one is on no value line)."""
     out: list[int] = []
     for off in offsets:
-        i = next((i for i, ln in enumerate(lines) if ln.start <= off < ln.end), None)
+        i = next((i for i, ln in enumerate(lines) if ln.start <= off <= ln.end), None)
         if i is None:
             return None
         if i not in out:
