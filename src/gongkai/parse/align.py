@@ -14,6 +14,7 @@ between the readings (``tables.py``).
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -46,6 +47,9 @@ COST_ABSENT_ROW = 0.3
 """A row with neither label nor numbers (a table cut short, a row the report left out)."""
 COST_NO_LABEL = 0.4
 COST_LABEL_NEAR = 0.1
+COST_LABEL_NEAR_AFTER = 0.4
+"""A label standing right after its numbers: converters do that, but a label column stands
+left of the numbers, so reading order puts labels first far more often."""
 COST_LABEL_OTHER_SIDE = 1.5
 COST_LABEL_FAR = 2.0
 COST_LABEL_PER_LINE = 0.5
@@ -225,6 +229,8 @@ class CostModel:
     labels: dict[str, LabelAt]
     style: str
     sums: bool = False
+    order: Sequence[str] = ()
+    """The template's row keys in order (labels printed together form runs, see ``_runs``)."""
     """Each row's last cell is the sum of the others (table 3): a row of lines whose numbers
     cannot add up that way costs as much as a broken identity."""
     one_cell: bool = False
@@ -232,10 +238,15 @@ class CostModel:
     inline_at: dict[int, str] = field(default_factory=dict)
     cells: list[int] = field(default_factory=list)
     skips: list[float] = field(default_factory=list)
+    sorted_slots: list[int] = field(default_factory=list)
+    run_before: dict[str, int] = field(default_factory=dict)
+    run_after: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.one_cell = one_cell_per_line(self.lines)
         self.slots = {k: label_slot(self.lines, lb) for k, lb in self.labels.items()}
+        self.sorted_slots = sorted(self.slots.values())
+        self.run_before, self.run_after = self._runs()
         self.inline_at = {i: ln.inline for i, ln in enumerate(self.lines) if ln.inline}
         self.cells = [0]
         self.skips = [0.0]
@@ -256,6 +267,9 @@ class CostModel:
                 return math.inf
             if any(i in self.inline_at for i in range(a + 1, a + t)):
                 return math.inf
+            k = bisect.bisect_right(self.sorted_slots, a)
+            if k < len(self.sorted_slots) and self.sorted_slots[k] < a + t:
+                return math.inf  # a row label between two of the row's lines: not one row
             got = self.cells[a + t] - self.cells[a]
             if got > width:
                 return math.inf
@@ -287,23 +301,52 @@ class CostModel:
             return True
         return abs(sum(nums[:-1]) - nums[-1]) < 1e-6
 
+    def _runs(self) -> tuple[dict[str, int], dict[str, int]]:
+        """For each labelled row, how many rows just before / after it (in template order)
+        have their labels printed together with its label, with no numbers between: a block
+        of labels names a block of rows, the first label the first row."""
+        keyed = [k for k in self.order if k in self.slots]
+        before: dict[str, int] = {}
+        after: dict[str, int] = {}
+        i = 0
+        while i < len(keyed):
+            j = i
+            while j + 1 < len(keyed) and self.slots[keyed[j + 1]] == self.slots[keyed[i]]:
+                j += 1
+            for n, k in enumerate(keyed[i : j + 1]):
+                before[k], after[k] = n, j - i - n
+            i = j + 1
+        return before, after
+
     def _label(self, key: str, a: int, t: int) -> float:
         if key not in self.slots:
             return COST_NO_LABEL if t else COST_ABSENT_ROW
         s = self.slots[key]
         if t and self.inline_at.get(a) == key:
             return 0.0
-        near, other = COST_LABEL_NEAR, COST_LABEL_OTHER_SIDE
-        before, after = (near, other) if self.style == "before" else (other, near)
+        if self.style == "before":
+            before, after = COST_LABEL_NEAR, COST_LABEL_OTHER_SIDE
+        else:
+            before, after = COST_LABEL_OTHER_SIDE, COST_LABEL_NEAR_AFTER
         if s == a:
             return before if t else COST_LABEL_NEAR
         if t and s == a + t:
             return after
+        reach = self.max_lines
+        if t and s < a <= s + self.run_before.get(key, 0) * reach:
+            return before  # a later label of a block of labels printed before their rows
+        if t and a + t < s <= a + t + self.run_after.get(key, 0) * reach:
+            return after  # an earlier label of a block printed after its rows' numbers
         target = a if t == 0 else (a if abs(s - a) <= abs(s - (a + t)) else a + t)
         return COST_LABEL_FAR + COST_LABEL_PER_LINE * abs(s - target)
 
     def max_take(self, rows: Sequence[tuple[str, int]]) -> int:
         return max(w for _, w in rows) + 2 if self.one_cell else 2
+
+    @property
+    def max_lines(self) -> int:
+        """Lines a row may take (for the reach of a block of labels)."""
+        return 9 if self.one_cell else 2
 
     def of(self, rows: Sequence[tuple[str, int]], assignment: dict[str, list[int]]) -> float:
         """The cost of a given assignment (rows' lines consecutive and in order), or inf."""
@@ -333,7 +376,7 @@ def align(
     m, n = len(lines), len(rows)
     if not m or not n:
         return None
-    model = CostModel(lines, labels, style, sums)
+    model = CostModel(lines, labels, style, sums, [k for k, _ in rows])
     max_take = model.max_take(rows)
     inf = math.inf
     best = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -372,6 +415,40 @@ def align(
         out[rows[r - 1][0]] = list(range(a, j))
         j = prev
     return Alignment(out, total, style)
+
+
+MAX_SHIFT = 2
+"""Lines a boundary between two rows is moved, at most, to find readings almost as good."""
+MAX_RIVALS = 8
+
+
+def rivals(al: Alignment, model: CostModel, rows: Sequence[tuple[str, int]], margin: float) -> list[Alignment]:
+    """Alignments that differ from ``al`` in one boundary between two rows (moved by up to
+    ``MAX_SHIFT`` lines) and cost less than ``margin`` more: where nothing on the page pins
+    the boundary (a dump that drops blank cells, labels all on one side of a block of
+    numbers), the identities must choose, or the cells stay open."""
+    out: list[tuple[float, Alignment]] = []
+    keys = [k for k, _ in rows]
+    width = dict(rows)
+    for r in range(len(keys) - 1):
+        a, b = keys[r], keys[r + 1]
+        la, lb = al.rows.get(a, []), al.rows.get(b, [])
+        if not la or not lb:
+            continue
+        start, cut, end = la[0], lb[0], lb[-1] + 1
+        before = model.row(a, width[a], start, cut - start) + model.row(b, width[b], cut, end - cut)
+        for d in range(-MAX_SHIFT, MAX_SHIFT + 1):
+            new = cut + d
+            if d == 0 or not start < new < end:
+                continue
+            after = model.row(a, width[a], start, new - start) + model.row(b, width[b], new, end - new)
+            if after - before < margin:
+                rows2 = dict(al.rows)
+                rows2[a] = list(range(start, new))
+                rows2[b] = list(range(new, end))
+                out.append((after - before, Alignment(rows2, al.cost + after - before, al.style)))
+    out.sort(key=lambda x: x[0])
+    return [x[1] for x in out[:MAX_RIVALS]]
 
 
 def lines_of_units(lines: Sequence[ValueLine], offsets: Sequence[int]) -> list[int] | None:

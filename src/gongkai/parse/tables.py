@@ -16,7 +16,10 @@ from gongkai.parse.align import (
     LabelAt,
     ValueLine,
     align,
+    label_slot,
     lines_of_units,
+    one_cell_per_line,
+    rivals,
     units_of_lines,
     value_lines,
 )
@@ -79,17 +82,19 @@ class TableRead:
     """Row → stream offsets of the units it was read from."""
 
 
-def table_runs_together(row_units: list[list[Unit]]) -> bool | None:
+def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = None) -> bool | None:
     """Whether a table's rows are runs of digits (``21710000218``: a blank cell there leaves
     no trace and is a guess) rather than numbers set apart (``217 1 219``: a dump that drops
     blank cells). A document's style: most rows with numbers are one way. None: no rows
-    with numbers."""
+    with numbers. A lone number shorter than its row's cells (``18`` for seven) says
+    nothing: a dump that drops blank cells leaves such rows as often as a run does."""
     runs = apart = 0
-    for units in row_units:
+    for i, units in enumerate(row_units):
         numbers = [u for u in units if u.kind == "number"]
+        least = widths[i] if widths else 2
         if len(numbers) >= 2:
             apart += 1
-        elif numbers and len(numbers[0].digits) > 1:
+        elif numbers and least > 1 and len(numbers[0].digits) >= least:
             runs += 1
     return None if not runs + apart else runs > apart
 
@@ -333,7 +338,7 @@ def read_table(
         return by_labels
     widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
     sums = spec.key == "applications"
-    models = [CostModel(lines, labels, style, sums) for style in LABEL_STYLES]
+    models = [CostModel(lines, labels, style, sums, [k for k, _ in widths]) for style in LABEL_STYLES]
     assignment = {k: lines_of_units(lines, offs) for k, offs in by_labels.offsets.items()}
     if lines and all(v is not None for v in assignment.values()):
         # the labels' reading weighed as an alignment too, so that the two compare
@@ -343,6 +348,8 @@ def read_table(
         al = align(lines, widths, labels, model.style, sums)
         if al is not None:
             candidates.append(_read_by_alignment(stream, spec, found, lines, al, identities, hints))
+            for alt in rivals(al, model, widths, ORDER_MARGIN):
+                candidates.append(_read_by_alignment(stream, spec, found, lines, alt, identities, hints))
     best = min(candidates, key=_score)
     for rival in candidates:
         # the identities settle the order only when the best reading satisfies them all
@@ -440,7 +447,7 @@ def _read_by_labels(
         row_units.append(positional or region_units(raw, off))
         delimited.append(positional is not None)
     has_values = [any(u.kind != "empty" for u in units) for units in row_units]
-    style = table_runs_together(row_units)
+    style = table_runs_together(row_units, [len(spec.row_columns(spec.row(k))) for k, _ in found])
     glued = style if glued is None else glued
     # every label of the template printed in full and not a number after any: a table left
     # blank (a dump drops blank cells); some labels without a single value: no table
@@ -494,6 +501,7 @@ def _read_by_alignment(
 ) -> TableRead:
     """The table's value lines assigned to its rows in order (see ``align.py``)."""
     labels = {k for k, _ in found}
+    labels_at = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
     readings: dict[str, list[RowReading]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
     keys: list[str] = []
@@ -524,7 +532,48 @@ def _read_by_alignment(
     tr = _finish(stream, spec, keys, raws, readings, identities, hints)
     tr.rows_found = len(found)
     tr.cost = al.cost
+    if one_cell_per_line(lines) and tr.cells is not None:
+        widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
+        for key in unpinned_rows(al, lines, labels_at, widths):
+            _doubt_row(tr.cells.get(key), "这一行的数字与相邻行之间没有分隔，缺少空白单元格后各行各占几个数字无法确定")
     return tr
+
+
+def unpinned_rows(
+    al: Alignment, lines: list[ValueLine], labels: dict[str, LabelAt], widths: list[tuple[str, int]]
+) -> list[str]:
+    """Rows of a one-cell-per-line dump whose numbers are fewer than their cells and whose
+    lines no label bounds on both sides: with blank cells leaving no line, where such a row
+    ends and the next begins is a guess (the identities may still hold either way)."""
+    slots = {k: label_slot(lines, lb) for k, lb in labels.items()}
+    keys = [k for k, _ in widths]
+    out: list[str] = []
+    for i, (key, width) in enumerate(widths):
+        idx = al.rows.get(key, [])
+        if not idx or sum(lines[j].cells for j in idx) >= width:
+            continue
+        start_pinned = slots.get(key) == idx[0] or idx[0] == 0
+        nxt = next((k for k in keys[i + 1 :] if al.rows.get(k)), None)
+        end_pinned = idx[-1] + 1 == len(lines) or (nxt is not None and slots.get(nxt) == idx[-1] + 1)
+        if not (start_pinned and end_pinned):
+            out.append(key)
+    return out
+
+
+def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
+    if row is None:
+        return
+    for ckey, cell in row.items():
+        if cell.uncertain:
+            continue
+        row[ckey] = Cell(
+            None,
+            cell.raw,
+            source=cell.source,
+            confidence=min(cell.confidence, 0.5),
+            uncertain=why,
+            candidates=(cell.value,),
+        )
 
 
 def _finish(
