@@ -32,7 +32,7 @@ class Deadline:
     paused: tuple[tuple[dt.date, dt.date], ...]
     missing_year: int | None = None
     waiting: str | None = None
-    """Why no deadline runs now (补正 asked, not yet received)."""
+    """Why no deadline runs (补正 asked, never received)."""
 
 
 def _paused(app: Application, today: dt.date) -> list[tuple[dt.date, dt.date]]:
@@ -52,7 +52,7 @@ def deadline(app: Application, cal: WorkCalendar, today: dt.date) -> Deadline:
         else:
             waiting = "已告知补正，尚未收到补正材料"
     paused = _paused(app, app.replied or today)
-    if waiting and not app.replied:
+    if waiting:
         return Deadline(app, None, start, tuple(paused), waiting=waiting)
     try:
         due = cal.add_workdays(start, REPLY_DAYS + app.extension, paused)
@@ -80,7 +80,8 @@ def due_status(app: Application, cal: WorkCalendar, today: dt.date, near: int = 
     if d.missing_year is not None:
         return DueStatus(d, "unknown")
     if d.due is None:
-        return DueStatus(d, "waiting")
+        # closed without the correction ever arriving: no period ran, so none was missed
+        return DueStatus(d, "on_time" if app.replied is not None else "waiting")
     if app.replied is not None:
         return DueStatus(d, "late" if app.replied > d.due else "on_time")
     if not app.received <= today:
