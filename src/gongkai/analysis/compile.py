@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gongkai.model.report import Cell, Number, Report, SourceFile, TableCells
-from gongkai.model.template import SECTION_KEYS, TABLE_KEYS, Template, template_for_year
+from gongkai.model.template import SECTION_KEYS, SECTIONS, TABLE_KEYS, Template, template_for_year
 
 
 @dataclass(frozen=True)
@@ -232,6 +232,7 @@ def compile_region(
     ]
     report.statistics_period = (dt.date(year, 1, 1), dt.date(year, 12, 31))
     report.sections = {k: (sections or {}).get(k) for k in SECTION_KEYS}
+    report.section_titles = {s.key: s.canonical for s in SECTIONS if report.sections.get(s.key) is not None}
     for table, rows in layout.items():
         out: TableCells = {}
         for row, cols in rows:

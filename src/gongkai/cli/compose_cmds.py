@@ -150,9 +150,7 @@ def register_table3_cmd(
     from rich.table import Table
 
     spec = TEMPLATES[t.template].table("applications")
-    tab = Table(
-        title=f"{year} 年 表三（{t.template}，台账 {len(reg.applications)} 件）"
-    )
+    tab = Table(title=f"{year} 年 表三（{t.template}，台账 {len(reg.applications)} 件）")
     tab.add_column("项目")
     for c in spec.columns:
         tab.add_column(c.label, justify="right")
@@ -236,3 +234,191 @@ def register_due_cmd(
         )
     overdue = any(s.status == "overdue" for s in found)
     raise typer.Exit(EXIT_ERRORS if overdue or unknown else 0)
+
+
+# --- gongkai compose / compile ---------------------------------------------------------------
+
+DbOpt = Annotated[
+    str | None, typer.Option("--db", help="数据库（SQLAlchemy URL 或 SQLite 文件；默认 GONGKAI_DB 或 ./gongkai.db）")
+]
+SignedOpt = Annotated[str | None, typer.Option("--signed-on", help="落款日期（默认今天），如 2025-01-20")]
+SectionsOpt = Annotated[
+    Path | None, typer.Option("--sections", help="正文：含六个部分标题的 Markdown 文件，或每部分一个 .md 的文件夹")
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="核查发现错误时仍然写出")]
+
+
+def _date_opt(text: str | None) -> Any:
+    import datetime as dt
+
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"无法识别的日期：{text}（应为 2025-01-20）") from None
+
+
+def _open_store(db: str | None, required: bool) -> Any:
+    import os
+
+    from gongkai.store import Store, resolve_url
+
+    url = resolve_url(db)
+    if url.startswith("sqlite:///") and not os.path.exists(url.removeprefix("sqlite:///")):
+        if required:
+            raise _fail(f"数据库不存在：{url.removeprefix('sqlite:///')}")
+        return None
+    try:
+        return Store(url)
+    except Exception as e:  # an unreachable server or a wrong URL: say so plainly
+        raise _fail(f"无法打开数据库 {db or url}：{e}") from None
+
+
+def _check_and_write(report: Any, output: Path | None, fmt: str | None, force: bool, official_fonts: bool) -> None:
+    from gongkai.checks import run_checks
+
+    report.findings = run_checks(report)
+    errors = [f for f in report.findings if f.severity == "error"]
+    style = {"error": "bold red", "warning": "yellow", "info": "dim"}
+    names = {"error": "错误", "warning": "警告", "info": "提示"}
+    for f in report.findings:
+        out.print(
+            f"  [{style[f.severity]}]{names[f.severity]}[/] [cyan]{f.rule}[/] {escape(f.where)}：{escape(f.message)}"
+        )
+    if not report.findings:
+        out.print("  [green]核查未发现问题[/]")
+    if output is None:
+        raise typer.Exit(EXIT_ERRORS if errors else 0)
+    kind = "json" if output.suffix.lower() == ".json" and fmt is None else _output_format(output, fmt)
+    if errors and not force:
+        raise _fail(f"核查发现 {len(errors)} 个错误，未写出 {output}（改正后重试，或加 --force）", EXIT_ERRORS)
+    if kind == "json":
+        import json
+
+        output.write_text(json.dumps(report.to_json(provenance=False), ensure_ascii=False, indent=2), encoding="utf-8")
+        out.print(f"已写入 [bold]{escape(str(output))}[/]（json）")
+    else:
+        write_report(report, output, kind, official_fonts)
+    raise typer.Exit(EXIT_ERRORS if errors else 0)
+
+
+@app.command("compose")
+def compose_cmd(
+    agency: Annotated[str, typer.Option("--agency", help="机关名称，如 某市教育局")],
+    year: YearOpt,
+    register: Annotated[Path | None, typer.Option("--register", help="依申请公开台账（XLSX 或 CSV）")] = None,
+    table2: Annotated[Path | None, typer.Option("--table2", help="表二：主动公开情况（CSV、XLSX 或 JSON）")] = None,
+    table4: Annotated[
+        Path | None, typer.Option("--table4", help="表四：行政复议、行政诉讼情况（CSV、XLSX 或 JSON）")
+    ] = None,
+    sections: SectionsOpt = None,
+    db: DbOpt = None,
+    signed_on: SignedOpt = None,
+    template: TemplateOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="输出：.docx、.pdf、.html、.md 或 .json")
+    ] = None,
+    fmt: FormatOpt = None,
+    force: ForceOpt = False,
+    official_fonts: OfficialFontsOpt = False,
+) -> None:
+    """由台账、表二表四数据和正文撰写年度报告；上年报告（数据库中）预填结转数；写出前先核查。"""
+    from gongkai.analysis.compile import last_year_report
+    from gongkai.compose.draft import draft
+    from gongkai.compose.inputs import InputError, read_sections, read_table
+    from gongkai.model.template import TEMPLATES, template_for_year
+
+    tpl = TEMPLATES.get(template or "") or template_for_year(year)
+    if tpl is None:
+        raise _fail(f"{year} 年没有统一的报告格式（2019 年起才有）")
+    try:
+        t2 = read_table(table2, tpl, "active_disclosure") if table2 else None
+        t4 = read_table(table4, tpl, "appeals") if table4 else None
+        texts = read_sections(sections) if sections else {}
+    except InputError as e:
+        raise _fail(str(e)) from None
+    reg: Any = _read_register(register) if register else None
+    store = _open_store(db, required=db is not None)
+    last = None
+    if store is not None:
+        with store.session() as s:
+            last = last_year_report(s, agency, year - 1)
+        out.print(
+            f"上年报告：{'数据库中有 ' + str(year - 1) + ' 年报告，用于预填' if last else '数据库中没有，未预填'}"
+        )
+    d = draft(
+        agency=agency,
+        year=year,
+        register=reg,
+        table2=t2,
+        table4=t4,
+        sections=texts,
+        last=last,
+        template=tpl.version,
+        signed_on=_date_opt(signed_on),
+    )
+    for note in d.notes:
+        out.print(f"[blue]说明[/] {escape(note)}")
+    out.print(f"[bold]{escape(d.report.title or '')}[/]")
+    try:
+        _check_and_write(d.report, output, fmt, force, official_fonts)
+    except typer.Exit as e:
+        # rows of the register that could not count make the report incomplete: say so in the exit code
+        raise typer.Exit(EXIT_ERRORS if reg is not None and reg.problems and not e.exit_code else e.exit_code) from None
+
+
+@app.command("compile")
+def compile_cmd(
+    government: Annotated[str, typer.Option("--government", help="本级政府，如 淮安市人民政府")],
+    year: YearOpt,
+    db: DbOpt = None,
+    subordinates: Annotated[bool, typer.Option("--subordinates/--no-subordinates", help="是否汇入下一级政府")] = True,
+    sections: SectionsOpt = None,
+    signed_on: SignedOpt = None,
+    explain: Annotated[str | None, typer.Option("--explain", help="列出某个单元格的来源报告")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="输出：.docx、.pdf、.html、.md 或 .json")
+    ] = None,
+    fmt: FormatOpt = None,
+    force: ForceOpt = False,
+    official_fonts: OfficialFontsOpt = False,
+) -> None:
+    """汇编本级政府年度数据：汇总所属部门（和下级政府）在数据库中的报告，列出缺报单位。"""
+    from gongkai.analysis.compile import CompileError, compile_region
+    from gongkai.compose.inputs import InputError, read_sections
+
+    try:
+        texts = read_sections(sections) if sections else {}
+    except InputError as e:
+        raise _fail(str(e)) from None
+    store = _open_store(db, required=True)
+    with store.session() as s:
+        try:
+            comp = compile_region(
+                s, government, year, subordinates=subordinates, sections=texts, signed_on=_date_opt(signed_on)
+            )
+        except CompileError as e:
+            raise _fail(str(e)) from None
+    roles = {"own": "本级", "department": "部门", "subordinate": "下级政府"}
+    out.print(f"[bold]{escape(comp.government.name)} {year} 年汇编[/]：{len(comp.members)} 份报告")
+    for m, rid in comp.members:
+        out.print(f"  {roles[m.role]}  {escape(m.name)}  （报告 #{rid}）")
+    if comp.missing:
+        out.print(f"[yellow]缺报 {len(comp.missing)} 个单位[/]：")
+        for m, years in comp.missing:
+            seen = f"（数据库中有 {'、'.join(map(str, years))} 年报告）" if years else ""
+            out.print(f"  {roles[m.role]}  {escape(m.name)}{seen}")
+    for m, rid, why in comp.skipped:
+        out.print(f"[yellow]未汇入[/] {escape(m.name)}（报告 #{rid}）：{escape(why)}")
+    if explain:
+        try:
+            parts = comp.explain(explain)
+        except KeyError:
+            raise _fail(f"没有单元格「{explain}」（如 applications.received.total）") from None
+        cell = comp.report.cell(*explain.split(".", 2))
+        out.print(f"[bold]{escape(explain)}[/] = {cell.value if cell else None}")
+        for c in parts:
+            shown = "空白" if c.blank else c.value
+            out.print(f"  {escape(c.member.name)}  报告 #{c.report_id}：{shown}")
+    _check_and_write(comp.report, output, fmt, force, official_fonts)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from gongkai.compose.register import Register
 from gongkai.compose.table3 import table3
 from gongkai.model.report import Cell, Report, SourceFile, TableCells
-from gongkai.model.template import APPLICANT_PARTS, SECTION_KEYS, TEMPLATES, template_for_year
+from gongkai.model.template import APPLICANT_PARTS, SECTION_KEYS, SECTIONS, TEMPLATES, template_for_year
 from gongkai.parse.meta import is_government
 
 
@@ -124,6 +124,7 @@ def draft(
     report.notes = [f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"]
     report.statistics_period = (dt.date(year, 1, 1), dt.date(year, 12, 31))
     report.sections = {k: sections.get(k) for k in SECTION_KEYS}
+    report.section_titles = {s.key: s.canonical for s in SECTIONS if report.sections.get(s.key) is not None}
     for key in SECTION_KEYS:
         if report.sections[key] is None:
             notes.append(f"缺少第{[s for s in '一二三四五六'][SECTION_KEYS.index(key)]}部分的正文")

@@ -213,7 +213,9 @@ def read_sections(path: str | Path) -> dict[str, str]:
             key = _section_of_file(f.stem)
             if key is None:
                 raise InputError(f"{f}：无法从文件名判断是哪一部分（应为 overview.md、一.md 或 1-总体情况.md）")
-            out[key] = _body(f.read_text(encoding="utf-8-sig"))
+            # a file may open with its section's heading: the heading is not the text
+            text = f.read_text(encoding="utf-8-sig")
+            out[key] = _body("\n".join(ln for ln in text.splitlines() if _section_of_heading(ln) != key))
         return out
     try:
         text = p.read_text(encoding="utf-8-sig")

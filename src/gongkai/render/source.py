@@ -29,7 +29,7 @@ def report_from_json(obj: dict[str, Any], path: str = "report.json") -> Report:
     """The canonical report back from its JSON contract (values, blank/raw texts and
     uncertain cells when present; provenance when written with ``--provenance``)."""
     if not isinstance(obj, dict) or obj.get("schema") != SCHEMA:
-        raise ReportSourceError(f"{path}：不是 {SCHEMA} 格式的报告 JSON（缺少 \"schema\": \"{SCHEMA}\"）")
+        raise ReportSourceError(f'{path}：不是 {SCHEMA} 格式的报告 JSON（缺少 "schema": "{SCHEMA}"）')
     src = obj.get("source") or {}
     report = Report(
         SourceFile(src.get("path") or path, src.get("sha256") or "", src.get("format") or "json"),
