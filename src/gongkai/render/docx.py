@@ -20,10 +20,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING  # type: ignore[i
 from docx.oxml import OxmlElement  # type: ignore[import-untyped]
 from docx.oxml.ns import qn  # type: ignore[import-untyped]
 from docx.shared import Cm, Pt  # type: ignore[import-untyped]
+from docx.table import _Cell  # type: ignore[import-untyped]
 
 from gongkai.model.report import Report
 from gongkai.render.fonts import FALLBACK, FontSet, font_set
-from gongkai.render.layout import PAGE, PLAIN, Block, Layout, Page, document, expand, placed, table_style
+from gongkai.render.layout import PAGE, PLAIN, Block, Layout, LCell, Page, document, expand, table_style
 
 TWIPS_PER_CM = 567
 
@@ -131,6 +132,45 @@ def _cell_margins(table: object, cm: float) -> None:
     tblpr.append(mar)
 
 
+def _spans(grid: list[list[LCell | None]]) -> dict[tuple[int, int], tuple[LCell, bool]]:
+    """Each row's cells as Word writes them: (row, column) → (the layout cell, whether it
+    starts there). A cell spanning rows appears in each of its rows (a vertical merge)."""
+    out: dict[tuple[int, int], tuple[LCell, bool]] = {}
+    for r, row in enumerate(grid):
+        for c, lc in enumerate(row):
+            if lc is None:
+                continue
+            for dr in range(lc.rowspan):
+                out[(r + dr, c)] = (lc, dr == 0)
+    return dict(sorted(out.items()))
+
+
+def _merge(table: Any, r: int, c: int, colspan: int, first: bool, vertical: bool, widths: tuple[float, ...]) -> Any:
+    """The ``w:tc`` at grid position (r, c), made to span ``colspan`` columns (the ones it
+    covers removed) and, for a cell spanning rows, marked to restart or continue the merge.
+    Cells left of it in the row are already merged, so it is found by walking the spans."""
+    tr = table.rows[r]._tr
+    col = 0
+    tcs = tr.findall(qn("w:tc"))
+    i = 0
+    while col < c:
+        col += tcs[i].grid_span
+        i += 1
+    tc = tcs[i]
+    for extra in tcs[i + 1 : i + colspan]:
+        tr.remove(extra)
+    pr = tc.get_or_add_tcPr()
+    if colspan > 1:
+        tc.grid_span = colspan
+    if vertical:
+        vm = OxmlElement("w:vMerge")
+        if first:
+            vm.set(qn("w:val"), "restart")
+        pr.append(vm)
+    tc.width = Cm(sum(widths[c : c + colspan]))
+    return tc
+
+
 def _table(doc: object, key: str, lay: Layout, fonts: FontSet, page: Page, repeat_headers: bool = False) -> None:
     grid = expand(lay)
     n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
@@ -153,19 +193,20 @@ def _table(doc: object, key: str, lay: Layout, fonts: FontSet, page: Page, repea
             trpr.append(height)
         if repeat_headers and r < style.header_rows:
             trpr.append(OxmlElement("w:tblHeader"))
-        for c, cell in enumerate(row.cells):
-            cell.width = Cm(style.widths_cm[c])
     size = Pt(style.font_pt)
-    for pc in placed(lay):
-        lc = pc.cell
-        cell = table.cell(pc.row, pc.col)
-        if lc.rowspan > 1 or lc.colspan > 1:
-            cell = cell.merge(table.cell(pc.row + lc.rowspan - 1, pc.col + lc.colspan - 1))
+    for (r, c), (lc, first) in _spans(grid).items():
+        tc = _merge(table, r, c, lc.colspan, first, lc.rowspan > 1, style.widths_cm)
+        if not first:
+            continue
+        cell = _Cell(tc, table)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if lc.kind == "label" else WD_ALIGN_PARAGRAPH.CENTER
         if page.line_pt is not None:
             p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if page.official and lc.kind in ("head", "caption"):
+            # a caption or header row is never left alone at the foot of a page
+            p.paragraph_format.keep_with_next = True
         _run(p, lc.text, fonts.table, size, bold=lc.kind in ("head", "caption"))
     # a table followed directly by a heading would glue to it: an empty line between
     gap = doc.add_paragraph()  # type: ignore[attr-defined]
