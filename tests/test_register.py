@@ -375,3 +375,40 @@ def test_overdue_and_near_due_lists(
     assert {k for k, s in got.items() if s.status == "near_due"} == near
     assert {k for k, s in got.items() if s.status == "late"} == late
     assert overdue and late
+
+
+def test_template_has_drop_down_lists_and_instructions(tmp_path: Path) -> None:
+    import openpyxl
+
+    path = tmp_path / "台账.xlsx"
+    write_template(path)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["台账"]
+    heads = {str(c.value).rstrip("*"): c.column_letter for c in ws[1]}
+    lists = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv for dv in ws.data_validations.dataValidation}
+    for title, choices in ((TITLES["applicant"], APPLICANT_CHOICES), (TITLES["outcome"], OUTCOME_CHOICES)):
+        dv = lists[heads[title]]
+        assert dv.type == "list"
+        sheet, cells = dv.formula1.lstrip("=").split("!")
+        first, last = cells.replace("$", "").split(":")
+        offered = [c.value for row in wb[sheet][first:last] for c in row]
+        assert offered == list(choices.values())
+    assert lists[heads[TITLES["received"]]].type == "date"
+    assert "填写说明" in wb.sheetnames and wb[wb.sheetnames[1]].sheet_state == "hidden"
+
+
+def test_register_due_cli_names_a_missing_year(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gongkai.cli import _register, app
+
+    _register()
+    reg = tmp_path / "台账.csv"
+    # a year far enough that no calendar package knows it: the override file gives it
+    reg.write_text("申请编号,收到申请日期,申请人类型\nA1,2099-12-20,自然人\nA2,2099-01-05,个人\n", encoding="utf-8")
+    holidays = tmp_path / "h.txt"
+    holidays.write_text("2099-01-01,休\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["register", "due", str(reg), "--today", "2099-03-02", "--holidays", str(holidays)])
+    assert res.exit_code == 1, res.output  # A2 is overdue
+    assert "逾期未答复：1 件" in res.output and "A2" in res.output
+    assert "缺少 2100 年的节假日安排" in res.output  # A1's period runs into a year nobody knows
