@@ -19,6 +19,8 @@ from gongkai.render.layout import HEADER_ROWS, Layout, expand, table_layout
 
 TOLERANCE_PT = 0.8
 """How far a glyph may poke past a rule (anti-aliasing of the rule's width)."""
+COLUMN_TOLERANCE_PT = 2.0
+"""Rules of one column on two pages lie this close (rounding of the page's coordinates)."""
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Fragment:
     rows: list[list[str | None]]
     """Cell texts per row (None where a merged cell covers the position)."""
     top: float
+    lefts: list[list[float | None]] = field(default_factory=list)
+    """Left edge of each cell (None where covered)."""
 
 
 @dataclass
@@ -50,17 +54,22 @@ def read_structure(pdf: str | Path) -> PdfStructure:
             tables = page.find_tables({"vertical_strategy": "lines", "horizontal_strategy": "lines"})
             for t in tables:
                 rows: list[list[str | None]] = []
+                lefts: list[list[float | None]] = []
                 boxes = []
                 for row in t.rows:
                     texts: list[str | None] = []
+                    xs: list[float | None] = []
                     for bbox in row.cells:
                         if bbox is None:
                             texts.append(None)
+                            xs.append(None)
                             continue
                         boxes.append(bbox)
                         texts.append(_squash(page.crop(bbox).extract_text()))
+                        xs.append(round(bbox[0]))
                     rows.append(texts)
-                out.fragments.append(Fragment(n, rows, t.bbox[1]))
+                    lefts.append(xs)
+                out.fragments.append(Fragment(n, rows, t.bbox[1], lefts))
                 x0, top, x1, bottom = t.bbox
                 for ch in page.chars:
                     if ch["text"].isspace() or not (x0 <= ch["x0"] < x1 and top <= ch["top"] < bottom):
@@ -76,6 +85,22 @@ def _inside(ch: dict[str, float], box: tuple[float, float, float, float]) -> boo
     return ch["x0"] >= x0 - t and ch["x1"] <= x1 + t and ch["top"] >= top - t and ch["bottom"] <= bottom + t
 
 
+def _column_texts(fragments: list[Fragment]) -> list[str]:
+    """The text down each ruled column, page after page (a repeated header skipped): a
+    label in a cell merged over many rows goes on where the table continues, as in Word."""
+    cols: dict[float, list[str]] = {}
+    for i, f in enumerate(fragments):
+        start = 0
+        if i and f.rows and fragments[i - 1].rows and f.rows[0] == fragments[i - 1].rows[0]:
+            start = next((r for r, row in enumerate(f.rows) if row != fragments[i - 1].rows[r]), len(f.rows))
+        for row, xs in zip(f.rows[start:], f.lefts[start:], strict=True):
+            for text, x in zip(row, xs, strict=True):
+                if text and x is not None:
+                    key = next((k for k in cols if abs(k - x) <= COLUMN_TOLERANCE_PT), x)
+                    cols.setdefault(key, []).append(text)
+    return ["".join(v) for v in cols.values()]
+
+
 def _labels(layout: Layout) -> list[str]:
     return [_squash(c.text) for row in layout for c in row if c.kind != "value" and c.text.strip()]
 
@@ -87,12 +112,13 @@ def structure_problems(report: Report, pdf: str | Path) -> list[str]:
     s = read_structure(pdf)
     problems = list(s.overflow[:20])
     text = "".join(_squash(c) for f in s.fragments for row in f.rows for c in row if c)
+    columns = _column_texts(s.fragments)
     for key, table in report.tables.items():
         if table is None:
             continue
         layout = table_layout(tpl, key, table)
         for label in _labels(layout):
-            if label not in text:
+            if label not in text and not any(label in col for col in columns):
                 problems.append(f"表「{key}」缺少「{label}」")
     t3 = report.tables.get("applications")
     if t3 is not None:
