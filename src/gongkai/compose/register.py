@@ -115,10 +115,6 @@ class Register:
     rows: int = 0
     """Data rows read (blank rows aside)."""
 
-    @property
-    def rejected_rows(self) -> set[int]:
-        return {p.row for p in self.problems if p.row not in {a.row for a in self.applications}}
-
 
 # --- reading ------------------------------------------------------------------------------
 
