@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass
 
+from gongkai.model.agency import (
+    AGENCY_SUFFIXES,
+    canonical_agency,
+    is_agency_name,
+    is_partial_name,
+    related_bodies,
+    same_body,
+    trim_lead_in,
+)
 from gongkai.model.text import chinese_number
 
 TITLE_WINDOW = 600
@@ -13,12 +23,24 @@ TITLE_WINDOW = 600
 SIGNATURE_LINES = 12
 """Non-empty lines at the end of the document that may hold the signature block."""
 
-_TITLE = re.compile(r"([\u4e00-\u9fff()（）]{2,40}?)?(\d{4})年度?(?:政府信息公开|政务公开)工作(?:年度)?报告")
-_AGENCY_SUFFIX = (
-    "人民政府办公室|人民政府办公厅|人民政府|管理委员会|管委会|委员会|办公室|办公厅|综合实验区|新区|开发区|"
-    "局|委|厅|署|院|中心|县|市|区|镇|乡|街道|处|所|站|队|会"
+_NAME = r"[\u4e00-\u9fff()]"
+_REPORT_WORDS = r"(?:政府信息公开|政务公开)工作(?:年度)?报告"
+_TITLE = re.compile(rf"({_NAME}{{2,40}}?)?(\d{{4}})年度?{_REPORT_WORDS}")
+_TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
+"""``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
+_AGENCY_SUFFIX = "|".join(AGENCY_SUFFIXES)
+_AGENCY_IN_TEXT = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
+_CONTACT_AGENCY = re.compile(rf"请与({_NAME}{{2,40}}?)联系")
+"""The contact point, often a unit inside the agency (its office, a 领导小组办公室)."""
+_PREAMBLE_AGENCY = (
+    re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责|组织|编制)"),
+    re.compile(rf"(?:^|[。,;:!?])({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)"),
+    re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?{_REPORT_WORDS}"),
 )
-_AGENCY_IN_TEXT = re.compile(rf"\d{{4}}年(?:以来|度)?[,，]\s*(?:我|本)?([\u4e00-\u9fff]{{2,20}}?(?:{_AGENCY_SUFFIX}))")
+"""Where a preamble names the agency (folded text): ``本报告由…编制``,
+``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告``."""
+PREAMBLE_WINDOW = 1500
+"""Folded characters at the start in which the preamble is looked for."""
 _HEADER_NOISE = re.compile(r"^(?:标题|题目|名称)[:：]")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DATE = re.compile(
@@ -29,23 +51,125 @@ _PERIOD = re.compile(r"(\d{4})年1月1日(?:起|开始|始)?(?:[,，])?(?:至|�
 _YEAR_MENTION = re.compile(r"(20\d{2})年")
 
 
-def find_title(folded: str) -> tuple[str | None, str | None, int | None]:
-    """(title, agency, year) from the title at the top of the document (folded text)."""
+@dataclass(frozen=True)
+class TitleHit:
+    title: str
+    """The title as found (folded), from the agency (or the year) to 报告."""
+    agency: str | None
+    """The name the title gives, trimmed of words that ran into it; None when it gives none
+    (``2023年度政府信息公开工作年度报告``). Not yet judged to be a name."""
+    year: int
+    start: int
+
+
+def find_title(folded: str) -> TitleHit | None:
+    """The title at the top of the document (folded text), agency first or year first."""
     head = folded[:TITLE_WINDOW]
+    hits: list[TitleHit] = []
     m = _TITLE.search(head)
-    if not m:
-        return None, None, None
-    agency = m.group(1)
+    if m:
+        hits.append(_title_hit(folded, m.group(1), m.start(1) if m.group(1) else m.start(2), m.end(), m.group(2)))
+    y = _TITLE_YEAR_FIRST.search(head)
+    if y:
+        hits.append(TitleHit(folded[y.start() : y.end()], trim_lead_in(y.group(2)) or None, int(y.group(1)), y.start()))
+    return min(hits, key=lambda h: h.start) if hits else None
+
+
+def _title_hit(folded: str, agency: str | None, start: int, end: int, year: str) -> TitleHit:
     if agency:
-        agency = _HEADER_NOISE.sub("", agency)
-        agency = re.sub(r"^[:：]", "", agency)
-    title_start = m.start(1) if m.group(1) else m.start(2)
-    return folded[title_start : m.end()], agency or None, int(m.group(2))
+        trimmed = trim_lead_in(_HEADER_NOISE.sub("", agency).lstrip(":"))
+        start += len(agency) - len(trimmed)
+        agency = trimmed
+    return TitleHit(folded[start:end], agency or None, int(year), start)
+
+
+def preamble_agencies(folded: str) -> list[str]:
+    """Names the preamble gives as the report's author (``由…编制``, ``现公布…年度报告``), in
+    order of appearance, each once."""
+    head = folded[:PREAMBLE_WINDOW]
+    found: list[tuple[int, str]] = []
+    for pattern in _PREAMBLE_AGENCY:
+        for m in pattern.finditer(head):
+            name = trim_lead_in(m.group(1))
+            if name:
+                found.append((m.start(1), name))
+    return list(dict.fromkeys(n for _, n in sorted(found)))
+
+
+def contact_agency(folded: str) -> str | None:
+    """The body the preamble gives as contact (``请与…联系``)."""
+    m = _CONTACT_AGENCY.search(folded[:PREAMBLE_WINDOW])
+    return trim_lead_in(m.group(1)) if m else None
 
 
 def agency_from_text(text: str) -> str | None:
+    """The body a report's first sentence names (``2024年，沂源县司法局深入…``): the longest
+    name there that ends with a body (局, 委, 人民政府…), else the place alone."""
     m = _AGENCY_IN_TEXT.search(text[:3000])
-    return m.group(1) if m else None
+    if not m or m.group(1):
+        return None  # 我局, 本机关: a report speaking of itself
+    words = m.group(2)
+    names = [words[:n] for n in range(len(words), 1, -1) if is_agency_name(words[:n])]
+    bodies = [n for n in names if not _PLACE_END.search(n)]
+    if bodies:
+        return bodies[0]
+    return names[-1] if names else None
+
+
+_PLACE_END = re.compile(r"(?:县|市|区|州|盟|旗|省|镇|乡|街道)$")
+
+
+@dataclass(frozen=True)
+class AgencyReading:
+    agency: str | None
+    uncertain: str | None
+    """Why the agency is not certain (in Chinese), or None."""
+    candidates: tuple[tuple[str, str], ...]
+    """(where, name as printed) of every candidate found: title, signature, preamble, contact, text."""
+
+
+SOURCE_ZH = {"title": "标题", "signature": "落款", "preamble": "前言", "contact": "联系方式", "text": "正文"}
+CROSS_CHECKED = frozenset({"title", "signature", "preamble"})
+"""Sources that state who made the report; the contact point (often a unit inside the agency)
+and the first sentence's subject are used only when these give no name."""
+
+
+def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
+    """The agency from the candidates in order of trust (title, signature, preamble, contact,
+    text): the first complete name, in its fullest form that another candidate prints (more of
+    its region, no short form). Candidates that are not names are dropped; when the names
+    disagree, or only a partial name is found, the reading says so."""
+    found = tuple((w, re.sub(r"\s", "", n)) for w, n in candidates if n)
+    names = [(w, n) for w, n in found if is_agency_name(n)]
+    if not names:
+        reason = "未找到机关名称" if not found else "找到的机关名称均不是名称（句子片段）"
+        return AgencyReading(None, reason if found else None, found)
+    complete = [x for x in names if not is_partial_name(x[1])]
+    where, primary = (complete or names)[0]
+    best = primary
+    for _, n in names:
+        if same_body(n, best) and _fuller(n, best):
+            best = n
+    others = [
+        f"{SOURCE_ZH.get(w, w)}“{n}”"
+        for w, n in dict.fromkeys(names)
+        if w in CROSS_CHECKED and where in CROSS_CHECKED and not related_bodies(n, primary)
+    ]
+    if others:
+        reason = f"{SOURCE_ZH.get(where, where)}所署机关“{primary}”与" + "、".join(others) + "不一致"
+        return AgencyReading(best, reason, found)
+    if is_partial_name(best):
+        return AgencyReading(best, f"机关名称“{best}”不完整（未写明所属地区）", found)
+    return AgencyReading(best, None, found)
+
+
+def _fuller(a: str, b: str) -> bool:
+    """``a`` names the same body as ``b`` more fully: more of its region, or in full where
+    ``b`` is a short form."""
+    ca, cb = canonical_agency(a), canonical_agency(b)
+    if len(ca) != len(cb):
+        return len(ca) > len(cb)
+    return a == ca and b != cb
 
 
 def _date(y: int, mo: int, d: int) -> dt.date | None:
@@ -78,7 +202,7 @@ def find_signature(lines: list[str]) -> tuple[dt.date | None, str | None]:
             date = _cn_date(cm) if cm else None
         if date is not None:
             agency = tail[i - 1].replace(" ", "") if i > 0 and len(tail[i - 1]) <= 40 else None
-            if agency and not re.search(r"(?:" + _AGENCY_SUFFIX + r")$", agency):
+            if agency and not is_agency_name(agency):
                 agency = None
             return date, agency
     return _run_on_signature(tail[-1].replace(" ", "")) if tail else (None, None)

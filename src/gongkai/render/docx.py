@@ -17,7 +17,16 @@ from docx.shared import Cm, Pt  # type: ignore[import-untyped]
 
 from gongkai.model.report import Report
 from gongkai.model.template import SECTIONS, TEMPLATES
-from gongkai.render.layout import HEADER_ROWS, TABLE_OF_SECTION, Layout, column_widths, expand, placed, table_layout
+from gongkai.render.layout import (
+    HEADER_ROWS,
+    TABLE_OF_SECTION,
+    Layout,
+    column_widths,
+    expand,
+    placed,
+    signature_name,
+    table_layout,
+)
 
 BODY_FONT = "Noto Serif CJK SC"
 HEADING_FONT = "Noto Sans CJK SC"
@@ -56,8 +65,8 @@ def render_docx(report: Report, path: str, repeat_headers: bool = False) -> None
             lay = table_layout(template, tkey, report.tables.get(tkey) or {})
             _table(doc, tkey, lay, repeat_headers)
             doc.add_paragraph()
-    if report.agency:
-        _para(doc, report.agency, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    if signer := signature_name(report):
+        _para(doc, signer, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
     if report.signed_on:
         d = report.signed_on
         _para(doc, f"{d.year}年{d.month}月{d.day}日", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)

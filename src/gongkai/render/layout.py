@@ -233,6 +233,11 @@ def chinese_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def signature_name(report: Report) -> str | None:
+    """The name the signature block prints: ``signature_name`` when known, else the agency."""
+    return report.agency if report.signature_name is None else report.signature_name or None
+
+
 def document(report: Report) -> list[Block]:
     """The report as an ordered list of blocks: title, intro, sections with their tables,
     signature. A section whose text is None is absent (heading and table)."""
@@ -251,7 +256,8 @@ def document(report: Report) -> list[Block]:
         table = report.tables.get(tkey) if tkey else None
         if tkey and table is not None and template is not None:
             blocks.append(Block("table", key=tkey, layout=table_layout(template, tkey, table)))
-    if report.agency or report.signed_on:
-        lines = [x for x in (report.agency, chinese_date(report.signed_on) if report.signed_on else None) if x]
+    name = signature_name(report)
+    if name or report.signed_on:
+        lines = [x for x in (name, chinese_date(report.signed_on) if report.signed_on else None) if x]
         blocks.append(Block("signature", "\n".join(lines)))
     return blocks
