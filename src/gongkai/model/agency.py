@@ -15,6 +15,7 @@ AGENCY_SUFFIXES: tuple[str, ...] = (
     "人民政府办公室",
     "人民政府办公厅",
     "人民政府",
+    "政府",
     "管理委员会",
     "管委会",
     "委员会",
@@ -121,13 +122,16 @@ SENTENCE_WORDS: tuple[str, ...] = (
 """Words of a sentence that no agency's name holds: a candidate holding one is a fragment."""
 _PRONOUN = re.compile(r"^(?:本|该)(?:局|委|厅|办|署|院|部|单位|机关|部门|中心|镇|乡|街道|区|县|市|府)")
 """本局, 本机关: a report speaking of itself, not a name (本溪市 is one)."""
-_LEADING_WORD = re.compile(r"^(?:在|被|经过|通过|由|对于|关于|和|与|及|向全|为全)")
+_LEADING_WORD = re.compile(r"^(?:在|被|经过|通过|由|对于|关于)")
 """Words a sentence puts before a name (``在省政府办公厅…``); no place name starts with them."""
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
 _SUFFIX_END = re.compile("(?:" + "|".join(AGENCY_SUFFIXES) + ")$")
-_LEAD_IN = re.compile(r"^.*(?:公布|发布|印发|编制|以下简称|当前位置|首页|年报|标题|题目|名称|关于|由|请与|现将|特此)")
+_LEAD_IN = re.compile(
+    r"^.*(?:公布|发布|印发|编制|报告|以下简称|当前位置|首页|年报|标题|题目|名称|关于|由|请与|现将|特此)"
+)
 """Words that may run into a name from the text before it (``现公布县行政审批服务局…``)."""
 
+_UNIT_CHARS = "省市区县镇乡州盟旗"
 _PUNCT = re.compile(r"[\s\"'“”《》<>()（）\[\]【】:：,，。.、]")
 
 # Admin units, in the order a full name nests them. Names of units are 1–8 characters; words that
@@ -143,12 +147,16 @@ _NOT_UNIT_ENDINGS = ("城市", "都市", "超市", "社区", "园区", "景区",
 _PHRASE = re.compile(r"[\u4e00-\u9fff]{2}[和与及][\u4e00-\u9fff]{2}|、")
 """Words of two characters or more joined by 和/与/及 are a department's name (住房和城乡建设局),
 not a place; a place name may hold 和 itself (和平区, 呼和浩特市, 太和县, 平和县)."""
-_UNIT_CHARS = "省市区县镇乡州盟旗"
 
 
 def clean(name: str) -> str:
     """The name with folded characters, no spaces and no punctuation."""
     return _PUNCT.sub("", fold(name))
+
+
+def _bare_unit(unit: str) -> bool:
+    """Two unit characters (``县市`` of 县市场监督管理局): no place is named so."""
+    return len(unit) == 2 and unit[0] in _UNIT_CHARS
 
 
 def regions(name: str) -> list[str]:
@@ -160,7 +168,7 @@ def regions(name: str) -> list[str]:
         if not m:
             break
         unit = m.group(0)
-        if unit in _NOT_UNITS or unit.endswith(_NOT_UNIT_ENDINGS) or _PHRASE.search(unit):
+        if unit in _NOT_UNITS or unit.endswith(_NOT_UNIT_ENDINGS) or _PHRASE.search(unit) or _bare_unit(unit):
             # the shortest match may have cut a longer unit (沂源县城市管理局: 沂源县 then 城市…)
             break
         out.append(unit)
@@ -179,10 +187,15 @@ def expand_short_form(name: str) -> str:
     return name
 
 
+_VARIANT_CHARS = str.maketrans({"谿": "溪"})
+"""Characters of place names that stay apart from their simplified form after folding (谿 is a
+character of its own in simplified text too: 蘭谿市 folds to 兰谿市, which is 兰溪市)."""
+
+
 def canonical_agency(name: str) -> str:
     """One form for every way a document prints the same name (folded, no spaces or
     punctuation, short forms in full): the key names are compared under."""
-    return expand_short_form(clean(name))
+    return expand_short_form(clean(name).translate(_VARIANT_CHARS))
 
 
 def agency_name_problem(name: str | None) -> str | None:

@@ -16,10 +16,12 @@ from gongkai.model.agency import (
     same_body,
     trim_lead_in,
 )
-from gongkai.model.text import chinese_number
+from gongkai.model.text import chinese_number, fold
 
 TITLE_WINDOW = 600
 """Folded characters at the start of the document in which the title is looked for."""
+RUN_ON_LINES = 3
+"""Last lines joined to look for a signature run on after the last sentence."""
 SIGNATURE_LINES = 12
 """Non-empty lines at the end of the document that may hold the signature block."""
 
@@ -34,7 +36,7 @@ _CONTACT_AGENCY = re.compile(rf"请与({_NAME}{{2,40}}?)联系")
 """The contact point, often a unit inside the agency (its office, a 领导小组办公室)."""
 _PREAMBLE_AGENCY = (
     re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责|组织|编制)"),
-    re.compile(rf"(?:^|[。,;:!?])({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)"),
+    re.compile(rf"({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)"),
     re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?{_REPORT_WORDS}"),
 )
 """Where a preamble names the agency (folded text): ``本报告由…编制``,
@@ -104,16 +106,14 @@ def contact_agency(folded: str) -> str | None:
 
 def agency_from_text(text: str) -> str | None:
     """The body a report's first sentence names (``2024年，沂源县司法局深入…``): the longest
-    name there that ends with a body (局, 委, 人民政府…), else the place alone."""
+    name there that ends with a body (局, 委, 人民政府…), else the longest place."""
     m = _AGENCY_IN_TEXT.search(text[:3000])
     if not m or m.group(1):
         return None  # 我局, 本机关: a report speaking of itself
     words = m.group(2)
     names = [words[:n] for n in range(len(words), 1, -1) if is_agency_name(words[:n])]
     bodies = [n for n in names if not _PLACE_END.search(n)]
-    if bodies:
-        return bodies[0]
-    return names[-1] if names else None
+    return (bodies or names or [None])[0]
 
 
 _PLACE_END = re.compile(r"(?:县|市|区|州|盟|旗|省|镇|乡|街道)$")
@@ -201,11 +201,12 @@ def find_signature(lines: list[str]) -> tuple[dt.date | None, str | None]:
             cm = _CN_DATE.fullmatch(ln)
             date = _cn_date(cm) if cm else None
         if date is not None:
-            agency = tail[i - 1].replace(" ", "") if i > 0 and len(tail[i - 1]) <= 40 else None
+            agency = fold(tail[i - 1]) if i > 0 and len(tail[i - 1]) <= 40 else None
             if agency and not is_agency_name(agency):
                 agency = None
             return date, agency
-    return _run_on_signature(tail[-1].replace(" ", "")) if tail else (None, None)
+    # the run-on signature may be broken across the last lines (``…竹石省人`` / ``民政府2024年1月7日``)
+    return _run_on_signature(fold("".join(tail[-RUN_ON_LINES:]))) if tail else (None, None)
 
 
 _RUN_ON_SIGNATURE = re.compile(
