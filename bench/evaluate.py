@@ -38,7 +38,7 @@ from gongkai.testing.compare import (  # noqa: E402
 )
 from gongkai.testing.converters import CONVERTERS, converter_available  # noqa: E402
 from gongkai.testing.corpus import SLOW_FORMATS, formats, make_document  # noqa: E402
-from gongkai.testing.damage import APPLIES, EXCUSED, scan  # noqa: E402
+from gongkai.testing.damage import APPLIES, EXCUSED, heading_rewording, scan  # noqa: E402
 from gongkai.testing.defects import ARITHMETIC_DEFECTS  # noqa: E402
 from gongkai.testing.determined import undetermined_cells  # noqa: E402
 from gongkai.testing.golden import GoldenResult, judge, load_goldens, shared_dir  # noqa: E402
@@ -107,7 +107,21 @@ def _one_synthetic(job: tuple[int, str, str]) -> dict[str, Any]:
         "undetermined": dict(Counter(open_cells.values())),
         "agency": judge_agency(truth.agency, got),
         "title_shape": doc.truth.title_shape,
+        "headings": _reworded_headings(seed, damage, truth.sections, got),
     }
+
+
+def _reworded_headings(seed: int, damage: str, sections: dict[str, Any], got: dict[str, Any] | None) -> list[list[Any]]:
+    """Under ``headings_reworded``: per reworded heading of a section the document has, whether
+    its wording was held out and whether gongkai called the section missing."""
+    if damage != "headings_reworded":
+        return []
+    missing = {f["where"] for f in (got or {}).get("findings", []) if f["rule"] == "section_missing"}
+    return [
+        [held, f"sections.{key}" in missing or got is None]
+        for key, (_, _, held) in heading_rewording(seed).items()
+        if sections.get(key) is not None
+    ]
 
 
 COMBO_SEED_STRIDE = 100_000
@@ -232,6 +246,12 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
                     **r["findings"],
                 }
             )
+    headings = {"declared": [0, 0], "held_out": [0, 0]}
+    for r in results:
+        for held, missing in r["headings"]:
+            h = headings["held_out" if held else "declared"]
+            h[0] += 1
+            h[1] += missing
     arith = RuleStats()
     for k in ARITHMETIC_DEFECTS:
         st = rules.get(k, RuleStats())
@@ -256,6 +276,7 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
             "fn": arith.fn,
         },
         "failures": failures,
+        "reworded_headings": headings,
     }
 
 
@@ -446,6 +467,10 @@ def acceptance(s: dict[str, Any], g: dict[str, Any], across: dict[str, Any] | No
         ),
         (f"机关名称不是名称（句子片段等）：{not_names} 个，应为 0", not_names == 0),
         (
+            "标题改写（含留出措辞）：无一误报缺少部分（section_missing）",
+            all(h[1] == 0 for h in s["reworded_headings"].values()),
+        ),
+        (
             f"合成：文本层格式中文档确定的单元格准确率 ≥ {100 * TARGET_EXACT:.1f}%"
             "（不计文档本身无法确定的单元格，见 testing/determined.py）",
             (text["decidable_exact_pct"] or 0) >= 100 * TARGET_EXACT,
@@ -512,6 +537,12 @@ def main(argv: list[str] | None = None) -> int:
     for why, n in sorted(synth["total"]["undetermined"].items(), key=lambda x: -x[1]):
         print(f"  {n:8}  {why}")
     print_agencies({**synth["by_title_shape"], "all": synth["total"]})
+    rh = synth["reworded_headings"]
+    print(
+        f"\n标题改写（headings_reworded）：模板已声明的措辞 {rh['declared'][0]} 处，"
+        f"误报缺少部分 {rh['declared'][1]} 处；"
+        f"未声明（留出）的措辞 {rh['held_out'][0]} 处，误报缺少部分 {rh['held_out'][1]} 处"
+    )
     print_rules(synth["rules"])
     for f in synth["failures"][: args.failures]:
         print("  ✗", json.dumps(f, ensure_ascii=False)[:400])
