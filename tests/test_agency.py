@@ -202,3 +202,21 @@ def test_generated_agency_reads_back_in_every_title_shape(seed: int, fmt: str) -
 def test_every_title_shape_is_drawn() -> None:
     shapes = {generate(seed).title_shape for seed in range(200)}
     assert shapes == set(TITLE_SHAPES)
+
+
+@pytest.mark.parametrize(
+    ("name", "government"),
+    [
+        ("清河县人民政府", True),
+        ("清河县湖金乡政府", True),
+        ("平潭综合实验区管委会", True),
+        ("平潭综合实验区", True),
+        ("清河县人民政府办公室", False),
+        ("清河区府办", False),
+        ("清河市统计局", False),
+    ],
+)
+def test_a_government_in_any_form_reports_by_31_march(name: str, government: bool) -> None:
+    from gongkai.parse.meta import is_government
+
+    assert is_government(name) is government

@@ -241,4 +241,5 @@ def is_government(agency: str | None) -> bool:
     """A 人民政府 (or a body that reports as one) rather than one of its departments."""
     if not agency:
         return False
-    return bool(re.search(r"人民政府$|管理委员会$|管委会$|综合实验区$", agency))
+    # in full form: 清河县政府 is a 人民政府 too
+    return bool(re.search(r"人民政府$|管理委员会$|综合实验区$", canonical_agency(agency)))

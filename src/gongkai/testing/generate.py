@@ -241,6 +241,28 @@ def _pick_defects(
     return choose_defects(rng, count, pool)
 
 
+VARIANT_SHARE = 0.25
+"""Share of reports that state their numbers in each of ``prose.Variants``' ways."""
+
+
+def _variants(
+    vrng: random.Random, tables: dict[str, TableCells | None], facts: dict[str, int], said: dict[str, int]
+) -> prose.Variants:
+    """The ways this report states its numbers. ``共受理N件`` (received and carried over) only
+    where the text states both truly (a lie stated so might come out as the table's number);
+    the denial of corrected cases only where table 4 has none."""
+    appeals = tables.get("appeals") or {}
+    groups = ("review", "litigation_direct", "litigation_after_review")
+    corrected = [(appeals.get(g) or {}).get("corrected") for g in groups]
+    none_corrected = bool(appeals) and all(c is not None and c.value == 0 for c in corrected)
+    honest = all(said[k] == facts[k] for k in ("received", "carried_over"))
+    return prose.Variants(
+        outcomes_summed=vrng.random() < VARIANT_SHARE,
+        received_with_carried=vrng.random() < VARIANT_SHARE and honest,
+        denial=vrng.random() < VARIANT_SHARE and none_corrected,
+    )
+
+
 def _lie(rng: random.Random, facts: dict[str, int]) -> dict[str, int]:
     """One number of the text that disagrees with the table."""
     if facts["received"] == 0 and facts["carried_over"] == 0:
@@ -305,11 +327,12 @@ def generate(
     said = _lie(rng, facts) if "narrative_mismatch" in planted else facts
 
     items = rng.randint(20, 3000)
+    v = _variants(vrng, tables, facts, said)
     sections: dict[str, str | None] = {
-        "overview": prose.overview(rng, agency, year, said, items),
+        "overview": prose.overview(rng, agency, year, said, items, v),
         "active_disclosure": prose.active(rng, said),
-        "applications": prose.applications(rng, said, year, force="narrative_mismatch" in planted),
-        "appeals": prose.appeals(rng, said),
+        "applications": prose.applications(rng, said, year, force="narrative_mismatch" in planted, v=v),
+        "appeals": prose.appeals(rng, said, v),
         "problems": prose.problems(rng, empty="problems_empty" in planted),
         "other_matters": prose.other_matters(
             rng,
