@@ -294,8 +294,7 @@ def generate(
     never one of ``invisible`` (those the document's format cannot show); ``defects=()``
     gives a consistent report. ``agency``, ``year`` and ``draw_tables`` fix who reports, for
     which year, and how its tables are drawn (a series of one agency's years); ``title_shape``
-    how the document names its agency (``TITLE_SHAPES``; drawn unless given, ``standard``
-    when the agency is given)."""
+    how the document names its agency (``TITLE_SHAPES``; drawn unless given)."""
     rng = random.Random(seed)
     # variants added after the corpus was first drawn come from their own generator: ``rng``'s
     # draws (tables, defects, prose) stay as they were
@@ -303,7 +302,6 @@ def generate(
     t = TEMPLATES[template] if template else rng.choice((V2019, V2021))
     if agency is not None:
         level = agency.level
-        title_shape = title_shape or "standard"
     level = level or rng.choices(list(_LEVEL_WEIGHTS), weights=list(_LEVEL_WEIGHTS.values()))[0]
     assert level in LEVELS
     agency = agency or vary_department(vrng, make_agency(rng, level))
