@@ -126,15 +126,16 @@ def test_bodies_and_their_offices_are_related_but_not_the_same() -> None:
         ("根据条例规定，现公布县行政审批服务局2020年政府信息公开工作年度报告", "县行政审批服务局", 2020),
         ("当前位置:首页政务公开政府信息公开年报平潭综合实验区2021年度政府信息公开工作年度报告", "平潭综合实验区", 2021),
         ("清河市统计局2023年政府信息公开工作报告", "清河市统计局", 2023),
+        ("清河市统计局关于2023年政府信息公开工作年度报告", "清河市统计局", 2023),
+        ("清河市统计局政府信息公开工作年度报告（2023年度）", "清河市统计局", 2023),
+        ("标题: 平潭综合实验区2019年度政府信息公开工作年度报告", "平潭综合实验区", 2019),
     ],
 )
 def test_title_in_either_order(text: str, agency: str | None, year: int) -> None:
     hit = find_title(fold(text))
     assert hit is not None
     assert hit.agency == agency and hit.year == year
-    assert hit.title.endswith("报告") and (
-        agency is None or hit.title.startswith(agency) or hit.title.startswith(str(year))
-    )
+    assert "报告" in hit.title and (agency is None or hit.title.startswith(agency) or hit.title.startswith(str(year)))
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,8 @@ _REPORT_WORDS = r"(?:政府信息公开|政务公开)工作(?:年度)?报告"
 _TITLE = re.compile(rf"({_NAME}{{2,40}}?)?(\d{{4}})年度?{_REPORT_WORDS}")
 _TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
 """``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
+_TITLE_YEAR_AFTER = re.compile(rf"({_NAME}{{2,40}}?){_REPORT_WORDS}\((\d{{4}})年度?\)")
+"""``清河市统计局政府信息公开工作年度报告（2023年度）``: the year in brackets after it."""
 _AGENCY_SUFFIX = "|".join(AGENCY_SUFFIXES)
 _AGENCY_IN_TEXT = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
 _CONTACT_AGENCY = re.compile(rf"请与({_NAME}{{2,40}}?)联系")
@@ -73,14 +75,23 @@ def find_title(folded: str) -> TitleHit | None:
         hits.append(_title_hit(folded, m.group(1), m.start(1) if m.group(1) else m.start(2), m.end(), m.group(2)))
     y = _TITLE_YEAR_FIRST.search(head)
     if y:
-        hits.append(TitleHit(folded[y.start() : y.end()], trim_lead_in(y.group(2)) or None, int(y.group(1)), y.start()))
+        hits.append(TitleHit(folded[y.start() : y.end()], _trim(y.group(2)) or None, int(y.group(1)), y.start()))
+    a = _TITLE_YEAR_AFTER.search(head)
+    if a:
+        hits.append(_title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2)))
     return min(hits, key=lambda h: h.start) if hits else None
 
 
+def _trim(agency: str) -> str:
+    """The name without the words a title or sentence ran into it (``…关于``, ``现公布…``)."""
+    return trim_lead_in(_HEADER_NOISE.sub("", agency).lstrip(":").removesuffix("关于"))
+
+
 def _title_hit(folded: str, agency: str | None, start: int, end: int, year: str) -> TitleHit:
+    """The title from its agency (trimmed of words run into it) to its end."""
     if agency:
-        trimmed = trim_lead_in(_HEADER_NOISE.sub("", agency).lstrip(":"))
-        start += len(agency) - len(trimmed)
+        trimmed = _trim(agency)
+        start += agency.rfind(trimmed) if trimmed else len(agency)
         agency = trimmed
     return TitleHit(folded[start:end], agency or None, int(year), start)
 
