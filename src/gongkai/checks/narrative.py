@@ -59,16 +59,16 @@ def _as_number(cell: Cell | None) -> Number | None:
 @dataclass
 class TableValue:
     """What the table says about a fact: the values the text may legitimately state (``None``:
-    the table cannot tell) and, where a row's total was printed blank beside filled cells, the
-    rows whose total was taken as the sum of their cells."""
+    the table cannot tell) and the rows whose total was printed blank beside filled cells."""
 
     values: list[Number] | None
     summed_rows: list[str] = field(default_factory=list)
 
 
-def _row_total(report: Report, table: str, row: str, out: TableValue) -> Number | None:
-    """A row's total: as printed; where the total is blank but other cells of the row are
-    filled (a report that leaves the 总计 column empty), the sum of those cells, not 0."""
+def _row_totals(report: Report, table: str, row: str, out: TableValue) -> list[Number] | None:
+    """What a row's total may stand for: the number printed; where the total is blank but other
+    cells of the row are filled (a report that leaves the 总计 column empty), the sum of those
+    cells, or 0 (a blank that means none); None when the row cannot tell."""
     cells = (report.tables.get(table) or {}).get(row)
     if not cells:
         return None
@@ -79,8 +79,9 @@ def _row_total(report: Report, table: str, row: str, out: TableValue) -> Number 
         if any(v is None for v in values):
             return None
         out.summed_rows.append(f"{table}.{row}")
-        return sum(v for v in values if v is not None)
-    return _as_number(total)
+        return list(dict.fromkeys((sum(v for v in values if v is not None), 0)))
+    value = _as_number(total)
+    return None if value is None else [value]
 
 
 def table_values(report: Report, key: str) -> TableValue:
@@ -91,22 +92,29 @@ def table_values(report: Report, key: str) -> TableValue:
         return out
     if key in _GROUPS or key in _SUMS:
         rows = [r for r in (report.tables[table] or {}) if r.startswith(_GROUPS[key])] if key in _GROUPS else _SUMS[key]
-        vals = [_row_total(report, table, r, out) for r in rows]
-        if vals and all(v is not None for v in vals):
-            out.values = [sum(v for v in vals if v is not None)]
+        per_row = [_row_totals(report, table, r, out) for r in rows]
+        if not per_row or any(v is None for v in per_row):
+            return out
+        sums: list[Number] = [0]
+        for values in per_row:
+            sums = list(dict.fromkeys(a + b for a in sums for b in values or ()))
+        out.values = sums
         return out
     row_key, _, col = rest.partition(".")
     if table == "active_disclosure" and report.template != "v2021":
         return out
-    value = _row_total(report, table, row_key, out) if col == "total" else _as_number(report.cell(table, row_key, col))
-    if value is None:
+    if col == "total":
+        values = _row_totals(report, table, row_key, out)
+    else:
+        one = _as_number(report.cell(table, row_key, col))
+        values = None if one is None else [one]
+    if values is None:
         return out
-    out.values = [value]
+    out.values = list(values)
     if key == "applications.received.total":
         # 收到（受理）申请 N 件 often counts last year's carried-over applications too
-        co = _row_total(report, "applications", "carried_over", TableValue(None))
-        if co is not None:
-            out.values.append(value + co)
+        for co in _row_totals(report, "applications", "carried_over", TableValue(None)) or ():
+            out.values.extend(v + co for v in values)
     return out
 
 
