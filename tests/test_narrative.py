@@ -119,3 +119,12 @@ def test_the_generated_text_agrees_with_its_tables_unless_it_lies(seed: int) -> 
         assert found
     elif not {"table_missing", "table_incomplete"} & set(gen.defects):
         assert found == [], found
+
+
+def test_one_outcome_among_the_processed_is_not_the_processed_total() -> None:
+    """``办结的信息公开申请中同意公开答复9件`` (a real report): 9 were disclosed, not processed."""
+    assert facts_of("办结的信息公开申请中同意公开答复9件，部分公开答复0件。") == {
+        "applications.disclosed.total": 9,
+        "applications.partly_disclosed.total": 0,
+    }
+    assert facts_of("共办结政府信息公开申请35件。") == {"applications.processed_total.total": 35}

@@ -59,9 +59,10 @@ PATTERNS: tuple[FactPattern, ...] = (
     ),
     _p(
         "applications.processed_total.total",
-        rf"(?:办结|办理完毕|已办结|答复|办理){_GAP}(?:政府信息公开|依申请公开)?(?:申请){_GAP}{_N}(?:件|个|份|条)",
+        # ``办结的申请中同意公开9件`` counts one outcome among them, not all
+        rf"(?:办结|办理完毕|已办结|答复|办理){_GAP}(?:政府信息公开|依申请公开)?(?:申请)(?!中){_GAP}{_N}(?:件|个|份|条)",
     ),
-    _p("applications.disclosed.total", rf"(?<!部分)(?<!不)予以公开{_GAP}{_N}(?:件|个|份|条)"),
+    _p("applications.disclosed.total", rf"(?<!部分)(?<!不)(?:予以|同意)公开{_GAP}{_N}(?:件|个|份|条)"),
     _p("applications.partly_disclosed.total", rf"部分公开{_GAP}{_N}(?:件|个|份|条)"),
     _p("applications.withheld.total", rf"不予公开{_GAP}{_N}(?:件|个|份|条)"),
     _p("applications.unavailable.total", rf"无法提供{_GAP}{_N}(?:件|个|份|条)"),

@@ -26,7 +26,7 @@ SIGNATURE_LINES = 12
 """Non-empty lines at the end of the document that may hold the signature block."""
 
 _NAME = r"[\u4e00-\u9fff()]"
-_REPORT_WORDS = r"(?:政府信息公开|政务公开)工作(?:年度)?报告"
+_REPORT_WORDS = r"(?:政府信息公开|政务公开)(?:工作)?(?:年度)?报告"
 _TITLE = re.compile(rf"({_NAME}{{2,40}}?)?(\d{{4}})年度?{_REPORT_WORDS}")
 _TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
 """``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
@@ -43,6 +43,9 @@ _PREAMBLE_AGENCY = (
 )
 """Where a preamble names the agency (folded text): ``本报告由…编制``,
 ``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告``."""
+_SENTENCE_LEAD_IN = re.compile(r"(?:公布|发布|印发|编制|现将|特此|请与|由)$|(?:公布|发布|印发|编制|现将|特此|请与)")
+LEAD_IN_CHARS = 4
+"""Characters before a title-like phrase in which a verb shows it is inside a sentence."""
 PREAMBLE_WINDOW = 1500
 """Folded characters at the start in which the preamble is looked for."""
 _HEADER_NOISE = re.compile(r"^(?:标题|题目|名称)[:：]")
@@ -67,19 +70,19 @@ class TitleHit:
 
 
 def find_title(folded: str) -> TitleHit | None:
-    """The title at the top of the document (folded text), agency first or year first."""
+    """The title at the top of the document (folded text), agency first or year first; not
+    a sentence that names the report (``现向社会公布…2023年度政府信息公开年度报告``)."""
     head = folded[:TITLE_WINDOW]
-    hits: list[TitleHit] = []
-    m = _TITLE.search(head)
-    if m:
+    hits: list[TitleHit | None] = []
+    for m in _TITLE.finditer(head):
         hits.append(_title_hit(folded, m.group(1), m.start(1) if m.group(1) else m.start(2), m.end(), m.group(2)))
-    y = _TITLE_YEAR_FIRST.search(head)
-    if y:
-        hits.append(TitleHit(folded[y.start() : y.end()], _trim(y.group(2)) or None, int(y.group(1)), y.start()))
-    a = _TITLE_YEAR_AFTER.search(head)
-    if a:
+    for y in _TITLE_YEAR_FIRST.finditer(head):
+        if not _SENTENCE_LEAD_IN.search(head, max(0, y.start() - LEAD_IN_CHARS), y.start()):
+            hits.append(TitleHit(folded[y.start() : y.end()], _trim(y.group(2)) or None, int(y.group(1)), y.start()))
+    for a in _TITLE_YEAR_AFTER.finditer(head):
         hits.append(_title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2)))
-    return min(hits, key=lambda h: h.start) if hits else None
+    found = [h for h in hits if h is not None]
+    return min(found, key=lambda h: h.start) if found else None
 
 
 def _trim(agency: str) -> str:
@@ -87,8 +90,13 @@ def _trim(agency: str) -> str:
     return trim_lead_in(_HEADER_NOISE.sub("", agency).lstrip(":").removesuffix("关于"))
 
 
-def _title_hit(folded: str, agency: str | None, start: int, end: int, year: str) -> TitleHit:
-    """The title from its agency (trimmed of words run into it) to its end."""
+def _title_hit(folded: str, agency: str | None, start: int, end: int, year: str) -> TitleHit | None:
+    """The title from its agency (trimmed of words run into it) to its end; None when a
+    sentence runs into it (it names the report, it is not its title)."""
+    if _SENTENCE_LEAD_IN.search(folded, max(0, start - LEAD_IN_CHARS), start) or (
+        agency and _SENTENCE_LEAD_IN.search(agency)
+    ):
+        return None
     if agency:
         trimmed = _trim(agency)
         start += agency.rfind(trimmed) if trimmed else len(agency)
