@@ -6,7 +6,8 @@
 Prints, per format and per damage: documents read, table cells exact, cells wrongly read,
 cells left uncertain, sections found, template right, findings precision/recall per rule and
 time per document; writes the same to bench/out/*.json. Exits non-zero only when it could
-not run, or (``--quick``) when the golden set regressed against bench/golden-baseline.json.
+not run, or (``--quick``) when the golden set regressed against bench/golden-baseline.json or an
+acceptance line of ``GATED`` fails.
 """
 
 from __future__ import annotations
@@ -26,10 +27,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from across_eval import print_result, run_across_eval  # noqa: E402
-from gongkai.testing.compare import CellStats, RuleStats, compare_tables, score_findings, sections_found  # noqa: E402
+from gongkai.model.agency import is_agency_name  # noqa: E402
+from gongkai.testing.compare import (  # noqa: E402
+    AgencyStats,
+    CellStats,
+    RuleStats,
+    compare_tables,
+    judge_agency,
+    score_findings,
+    sections_found,
+)
 from gongkai.testing.converters import CONVERTERS, converter_available  # noqa: E402
 from gongkai.testing.corpus import SLOW_FORMATS, formats, make_document  # noqa: E402
-from gongkai.testing.damage import APPLIES, EXCUSED, scan  # noqa: E402
+from gongkai.testing.damage import APPLIES, EXCUSED, heading_rewording, scan  # noqa: E402
 from gongkai.testing.defects import ARITHMETIC_DEFECTS  # noqa: E402
 from gongkai.testing.determined import undetermined_cells  # noqa: E402
 from gongkai.testing.golden import (  # noqa: E402
@@ -53,6 +63,8 @@ departments; each agency several years)."""
 TARGET_EXACT = 0.999
 TARGET_ARITH_PRECISION = 0.99
 UNDAMAGED = "none"
+GATED = ("金标准：机关名称", "合成：机关名称", "机关名称不是名称", "标题改写")
+"""Acceptance lines (issue 11: agency, reworded headings) whose failure fails ``--quick``."""
 OCR_DAMAGES = frozenset({"scanned_noise"})
 OCR_FORMATS = frozenset({"image"})
 """Documents read through OCR, not a text layer (the exactness target is for text layers)."""
@@ -104,7 +116,23 @@ def _one_synthetic(job: tuple[int, str, str]) -> dict[str, Any]:
         "sections": (found, want),
         "template_right": got is not None and got.get("template") == truth.template,
         "undetermined": dict(Counter(open_cells.values())),
+        "agency": judge_agency(truth.agency, got),
+        "title_shape": doc.truth.title_shape,
+        "headings": _reworded_headings(seed, damage, truth.sections, got),
     }
+
+
+def _reworded_headings(seed: int, damage: str, sections: dict[str, Any], got: dict[str, Any] | None) -> list[list[Any]]:
+    """Under ``headings_reworded``: per reworded heading of a section the document has, whether
+    its wording was held out and whether gongkai called the section missing."""
+    if damage != "headings_reworded":
+        return []
+    missing = {f["where"] for f in (got or {}).get("findings", []) if f["rule"] == "section_missing"}
+    return [
+        [held, f"sections.{key}" in missing or got is None]
+        for key, (_, _, held) in heading_rewording(seed).items()
+        if sections.get(key) is not None
+    ]
 
 
 COMBO_SEED_STRIDE = 100_000
@@ -146,6 +174,7 @@ class Group:
         self.undetermined: Counter[str] = Counter()
         self.findings = RuleStats()
         """All rules together: a planted defect found, a finding nobody planted."""
+        self.agency = AgencyStats()
 
     def add(self, r: dict[str, Any]) -> None:
         self.docs += 1
@@ -158,6 +187,7 @@ class Group:
         self.seconds += r["seconds"]
         self.slowest = max(self.slowest, r["seconds"])
         self.undetermined.update(r["undetermined"])
+        self.agency.add(r["agency"])
         for st in r["rules"].values():
             self.findings.tp += st.tp
             self.findings.fp += st.fp
@@ -183,6 +213,12 @@ class Group:
             "decidable_cells": self.decidable.total,
             "decidable_wrong": self.decidable.wrong,
             "undetermined": dict(self.undetermined),
+            "agency_pct": self.agency.exact_pct,
+            "agency_wrong": self.agency.wrong,
+            "agency_uncertain": self.agency.uncertain,
+            "agency_missed": self.agency.missed,
+            "agency_not_name": self.agency.not_name,
+            "agency_mismatches": self.agency.mismatches[:10],
         }
 
 
@@ -190,11 +226,18 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
     by_fmt: dict[str, Group] = defaultdict(Group)
     by_damage: dict[str, Group] = defaultdict(Group)
     by_combo: dict[str, Group] = defaultdict(Group)
+    by_shape: dict[str, Group] = defaultdict(Group)
     total, undamaged, text_layer = Group(), Group(), Group()
     rules: dict[str, RuleStats] = {}
     failures: list[dict[str, Any]] = []
     for r in results:
-        for g in (by_fmt[r["fmt"]], by_damage[r["damage"]], by_combo[f"{r['fmt']}/{r['damage']}"], total):
+        for g in (
+            by_fmt[r["fmt"]],
+            by_damage[r["damage"]],
+            by_combo[f"{r['fmt']}/{r['damage']}"],
+            by_shape[r["title_shape"]],
+            total,
+        ):
             g.add(r)
         if r["damage"] == UNDAMAGED:
             undamaged.add(r)
@@ -214,6 +257,12 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
                     **r["findings"],
                 }
             )
+    headings = {"declared": [0, 0], "held_out": [0, 0]}
+    for r in results:
+        for held, missing in r["headings"]:
+            h = headings["held_out" if held else "declared"]
+            h[0] += 1
+            h[1] += missing
     arith = RuleStats()
     for k in ARITHMETIC_DEFECTS:
         st = rules.get(k, RuleStats())
@@ -225,6 +274,7 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
         "by_format": {k: v.row() for k, v in sorted(by_fmt.items())},
         "by_damage": {k: v.row() for k, v in by_damage.items()},
         "by_combo": {k: v.row() for k, v in sorted(by_combo.items())},
+        "by_title_shape": {k: v.row() for k, v in sorted(by_shape.items())},
         "rules": {
             k: {"tp": v.tp, "fp": v.fp, "fn": v.fn, "precision": v.precision, "recall": v.recall}
             for k, v in sorted(rules.items())
@@ -237,6 +287,7 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
             "fn": arith.fn,
         },
         "failures": failures,
+        "reworded_headings": headings,
     }
 
 
@@ -292,6 +343,10 @@ def run_golden_scans(jobs: int) -> list[GoldenResult]:
     return [_one_golden_scan(j) for j in work]
 
 
+def _not_name(agency: str | None) -> bool:
+    return agency is not None and not is_agency_name(agency)
+
+
 def golden_json(results: list[GoldenResult]) -> dict[str, Any]:
     return {
         r.name: {
@@ -309,6 +364,8 @@ def golden_json(results: list[GoldenResult]) -> dict[str, Any]:
             "forbidden_found": r.forbidden_found,
             "error": r.error,
             "ms": round(1000 * r.seconds, 1),
+            "agency_ok": r.fields.get("agency", True) and not r.agency_unsure,
+            "agency_not_name": _not_name(r.field_values.get("agency", (None, None))[1]),
         }
         for r in results
     }
@@ -353,7 +410,7 @@ def print_groups(title: str, groups: dict[str, dict[str, Any]]) -> None:
     print(
         f"{'':28} {'docs':>6} {'read':>6} {'cells':>8} {'exact%':>7} {'decid%':>7} "
         f"{'wrong':>6} {'uncert':>6} {'missed':>6} "
-        f"{'sect%':>7} {'tmpl%':>7} {'find P':>6} {'find R':>6} {'ms/doc':>7} {'max ms':>7}"
+        f"{'sect%':>7} {'tmpl%':>7} {'agcy%':>7} {'find P':>6} {'find R':>6} {'ms/doc':>7} {'max ms':>7}"
     )
     for k, r in groups.items():
         ms = "-" if r["ms_per_doc"] is None else f"{r['ms_per_doc']:.1f}"
@@ -361,7 +418,21 @@ def print_groups(title: str, groups: dict[str, dict[str, Any]]) -> None:
             f"{k:28} {r['docs']:6} {r['read']:6} {r['cells']:8} {_pct(r['exact_pct']):>7} "
             f"{_pct(r['decidable_exact_pct']):>7} {r['wrong']:6} "
             f"{r['uncertain']:6} {r['missed']:6} {_pct(r['sections_pct']):>7} {_pct(r['template_pct']):>7} "
-            f"{_ratio(r['findings_precision']):>6} {_ratio(r['findings_recall']):>6} {ms:>7} {r['max_ms']:7.0f}"
+            f"{_pct(r['agency_pct']):>7} {_ratio(r['findings_precision']):>6} {_ratio(r['findings_recall']):>6} "
+            f"{ms:>7} {r['max_ms']:7.0f}"
+        )
+
+
+def print_agencies(groups: dict[str, dict[str, Any]]) -> None:
+    """Agency read, per way the document names it (``testing.generate.TITLE_SHAPES``)."""
+    print(
+        f"\n{'agency, per title shape':28} {'docs':>6} {'exact%':>7} {'wrong':>6} {'uncert':>6} "
+        f"{'missed':>6} {'非名称':>6}"
+    )
+    for k, r in groups.items():
+        print(
+            f"{k:28} {r['docs']:6} {_pct(r['agency_pct']):>7} {r['agency_wrong']:6} {r['agency_uncertain']:6} "
+            f"{r['agency_missed']:6} {r['agency_not_name']:6}"
         )
 
 
@@ -401,8 +472,21 @@ def acceptance(s: dict[str, Any], g: dict[str, Any], across: dict[str, Any] | No
         r["recall"] == 1.0 and (r["precision"] or 0) >= TARGET_ARITH_PRECISION for r in across["rules"].values()
     )
     n_across = len(across["rules"]) if across else 0
+    agency_golden = sum(1 for r in g.values() if r["agency_ok"])
+    not_names = sum(1 for r in g.values() if r["agency_not_name"]) + s["total"]["agency_not_name"]
+    not_names += len(across["stored_not_names"]) if across else 0
     return [
         ("金标准：全部单元格准确", golden_ok),
+        (f"金标准：机关名称全部准确（{agency_golden}/{len(g)}）", agency_golden == len(g)),
+        (
+            f"合成：机关名称准确率 ≥ {100 * TARGET_EXACT:.1f}%（规范化后比较，各种标题形式）",
+            (s["total"]["agency_pct"] or 0) >= 100 * TARGET_EXACT,
+        ),
+        (f"机关名称不是名称（句子片段等，含入库的名称）：{not_names} 个，应为 0", not_names == 0),
+        (
+            "标题改写（含留出措辞）：无一误报缺少部分（section_missing）",
+            all(h[1] == 0 for h in s["reworded_headings"].values()),
+        ),
         (
             f"合成：文本层格式中文档确定的单元格准确率 ≥ {100 * TARGET_EXACT:.1f}%"
             "（不计文档本身无法确定的单元格，见 testing/determined.py）",
@@ -469,6 +553,13 @@ def main(argv: list[str] | None = None) -> int:
     print("\ncells the document does not determine (not scored unless read as a wrong number):")
     for why, n in sorted(synth["total"]["undetermined"].items(), key=lambda x: -x[1]):
         print(f"  {n:8}  {why}")
+    print_agencies({**synth["by_title_shape"], "all": synth["total"]})
+    rh = synth["reworded_headings"]
+    print(
+        f"\n标题改写（headings_reworded）：模板已声明的措辞 {rh['declared'][0]} 处，"
+        f"误报缺少部分 {rh['declared'][1]} 处；"
+        f"未声明（留出）的措辞 {rh['held_out'][0]} 处，误报缺少部分 {rh['held_out'][1]} 处"
+    )
     print_rules(synth["rules"])
     for f in synth["failures"][: args.failures]:
         print("  ✗", json.dumps(f, ensure_ascii=False)[:400])
@@ -514,6 +605,12 @@ def main(argv: list[str] | None = None) -> int:
             for r in regressions:
                 print("  ", r)
             return 1
+    failed_gates = [label for label, ok in checks if label.startswith(GATED) and not ok]
+    if args.quick and failed_gates:
+        print("\n未达标：")
+        for label in failed_gates:
+            print("  ", label)
+        return 1
     return 0
 
 

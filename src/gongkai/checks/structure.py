@@ -198,7 +198,8 @@ def bad_number(report: Report) -> Iterator[Finding]:
             )
 
 
-_TITLE_FORM = re.compile(r"(\d{4})年度?政府信息公开工作年度报告$")
+_TITLE_FORM = re.compile(r"(\d{4})年度?(?:[\u4e00-\u9fff()]{2,40})?政府信息公开工作年度报告$")
+"""``{agency}{year}年(度)政府信息公开工作年度报告``, or with the year first (``2019年{agency}…``)."""
 
 
 @rule("title_form", "warning", "标题为“…年政府信息公开工作年度报告”")

@@ -311,6 +311,11 @@ def chinese_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def signature_name(report: Report) -> str | None:
+    """The name the signature block prints: ``signature_name`` when known, else the agency."""
+    return report.agency if report.signature_name is None else report.signature_name or None
+
+
 def document(report: Report) -> list[Block]:
     """The report as an ordered list of blocks: title, intro, sections with their tables,
     signature. A section whose text is None is absent (heading and table)."""
@@ -330,14 +335,15 @@ def document(report: Report) -> list[Block]:
         if tkey and table is not None and template is not None:
             blocks.append(Block("table", key=tkey, layout=table_layout(template, tkey, table)))
     lines = signature_lines(report)
-    if report.signed_on and not _signed_in_text(report, lines):
+    if lines and not _signed_in_text(report, lines):
         blocks.append(Block("signature", "\n".join(lines)))
     return blocks
 
 
 def signature_lines(report: Report) -> list[str]:
-    """The closing block (落款): the agency, then the date (printed only with its date)."""
-    return [x for x in (report.agency, chinese_date(report.signed_on) if report.signed_on else None) if x]
+    """The closing block (落款): the name it signs with, then the date."""
+    name = signature_name(report)
+    return [x for x in (name, chinese_date(report.signed_on) if report.signed_on else None) if x]
 
 
 def _signed_in_text(report: Report, lines: list[str]) -> bool:
