@@ -60,9 +60,7 @@ class JobItem(Base):
 def create_job(s: Session, kind: str, inputs: list[Any], user_id: int | None, region: str | None = None) -> int:
     if kind not in KINDS:
         raise ValueError(kind)
-    j = JobRow(
-        user_id=user_id, kind=kind, status="queued", inputs=inputs, region=region, created_at=utcnow(), done=0
-    )
+    j = JobRow(user_id=user_id, kind=kind, status="queued", inputs=inputs, region=region, created_at=utcnow(), done=0)
     s.add(j)
     s.flush()
     return j.id
@@ -106,9 +104,7 @@ def progress(s: Session, job_id: int, **counts: int) -> None:
 def finish(s: Session, job_id: int, status: str, message: str | None) -> None:
     now = utcnow()
     s.execute(
-        update(JobRow)
-        .where(JobRow.id == job_id)
-        .values(status=status, message=message, finished_at=now, heartbeat=now)
+        update(JobRow).where(JobRow.id == job_id).values(status=status, message=message, finished_at=now, heartbeat=now)
     )
 
 
