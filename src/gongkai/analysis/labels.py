@@ -85,4 +85,6 @@ def location_label(location: str, template: str | None = None) -> str:
         "sections": "正文",
         "template": "模板",
     }
+    if location in rule_titles():  # not_checkable findings name the rule they could not check
+        return f"“{rule_title(location)}”"
     return named.get(location, location)

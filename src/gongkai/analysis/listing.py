@@ -87,7 +87,7 @@ def list_reports(s: Session, rq: ReportQuery, scope: str | None = None) -> Repor
     sort = rq.sort if rq.sort in SORTS else "agency"
     cols = SORTS[sort]
     if cols is None:
-        err = func.coalesce(q.selected_columns[-3], 0)
+        err = func.coalesce(list(q.selected_columns)[-3], 0)
         order: list[Any] = [err.desc() if rq.desc else err, Agency.name, ReportVersion.year]
     else:
         order = [c.desc() if rq.desc and i == 0 else c for i, c in enumerate(cols)]
