@@ -16,7 +16,7 @@ from gongkai.store.records import utcnow
 from gongkai.store.schema import Agency, Base, Failure, ReportVersion, SourceFileRow
 
 KINDS: tuple[str, ...] = ("upload", "urls", "reparse")
-STATUS_NAMES = {"queued": "排队中", "running": "处理中", "done": "已完成", "failed": "出错"}
+STATUS_NAMES = {"preparing": "接收中", "queued": "排队中", "running": "处理中", "done": "已完成", "failed": "出错"}
 ITEM_NAMES = {"waiting": "等待解析", "stored": "已入库", "failed": "未能入库"}
 STALE_AFTER = dt.timedelta(minutes=30)
 """A running job not heard of for this long was left by a worker that died: it is taken again."""
@@ -57,13 +57,25 @@ class JobItem(Base):
     sha256: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
-def create_job(s: Session, kind: str, inputs: list[Any], user_id: int | None, region: str | None = None) -> int:
+def create_job(
+    s: Session,
+    kind: str,
+    inputs: list[Any],
+    user_id: int | None,
+    region: str | None = None,
+    status: str = "queued",
+) -> int:
+    """A new job; ``status="preparing"`` keeps workers off it until ``queue`` (files still arriving)."""
     if kind not in KINDS:
         raise ValueError(kind)
-    j = JobRow(user_id=user_id, kind=kind, status="queued", inputs=inputs, region=region, created_at=utcnow(), done=0)
+    j = JobRow(user_id=user_id, kind=kind, status=status, inputs=inputs, region=region, created_at=utcnow(), done=0)
     s.add(j)
     s.flush()
     return j.id
+
+
+def queue(s: Session, job_id: int) -> None:
+    s.execute(update(JobRow).where(JobRow.id == job_id).values(status="queued"))
 
 
 def claim_job(s: Session) -> JobRow | None:
@@ -97,7 +109,7 @@ def add_items(s: Session, job_id: int, items: list[tuple[str, str, str | None]])
     s.execute(update(JobRow).where(JobRow.id == job_id).values(total=len(items)))
 
 
-def progress(s: Session, job_id: int, **counts: int) -> None:
+def progress(s: Session, job_id: int, **counts: Any) -> None:
     s.execute(update(JobRow).where(JobRow.id == job_id).values(heartbeat=utcnow(), **counts))
 
 
