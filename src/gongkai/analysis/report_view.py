@@ -35,6 +35,8 @@ from gongkai.store.records import load_report
 from gongkai.store.schema import Agency, FindingRow, ReportVersion, SourceFileRow, Verdict
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+DISPLAY_CHARS = 14
+MAX_CANDIDATES = 5
 
 
 @dataclass
@@ -104,6 +106,15 @@ class CellView:
     """Numbers of findings whose arithmetic uses this cell (not anchored here)."""
 
     @property
+    def label(self) -> str:
+        return cell_label(self.key)
+
+    @property
+    def display(self) -> str:
+        """What the cell shows: its text, cut short when a reading swallowed a long run."""
+        return self.text if len(self.text) <= DISPLAY_CHARS else self.text[: DISPLAY_CHARS - 2] + "…"
+
+    @property
     def uncertain(self) -> str | None:
         c = self.cell
         return (c.uncertain or c.unconfirmed) if c is not None else None
@@ -113,7 +124,8 @@ class CellView:
         c = self.cell
         if c is None:
             return []
-        return ["空白" if v is None else str(v) for v in c.candidates]
+        out = ["空白" if v is None else str(v) for v in c.candidates]
+        return out if len(out) <= MAX_CANDIDATES else [*out[:MAX_CANDIDATES], f"等 {len(out)} 种"]
 
     @property
     def severity(self) -> str | None:

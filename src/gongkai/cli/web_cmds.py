@@ -84,6 +84,8 @@ def serve_cmd(
             str(settings.files_root),
             "--jobs",
             str(jobs),
+            "--parent",
+            str(os.getpid()),
         ]
         worker = subprocess.Popen(cmd)
     err.print(f"gongkai 网页服务：http://{host}:{port}/  （数据库 {url.split('@')[-1]}，文件 {settings.files_root}）")

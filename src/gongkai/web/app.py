@@ -37,10 +37,9 @@ def vendor_versions() -> dict[str, str]:
 def _number(v: Any) -> str:
     if v is None:
         return ""
+    # written as the reports write numbers: no thousands separators
     if isinstance(v, float):
-        return f"{v:,.2f}".rstrip("0").rstrip(".") if not v.is_integer() else f"{int(v):,}"
-    if isinstance(v, int):
-        return f"{v:,}"
+        return f"{v:.2f}".rstrip("0").rstrip(".") if not v.is_integer() else str(int(v))
     return str(v)
 
 

@@ -16,8 +16,8 @@ from gongkai.analysis.dashboard import Chart
 
 WIDTH = 640
 ROW_H = 26
-LABEL_W = 230
-VALUE_W = 110
+LABEL_W = 200
+VALUE_W = 70
 PALETTE = ("#1f5fa8", "#d9822b", "#2e8b57", "#b03a48", "#6a4c93", "#5b7083")
 SEVERITY_COLOURS = {"错误": "#c0392b", "警告": "#d9822b"}
 
@@ -28,8 +28,8 @@ def _fmt(v: Any, share: bool = False) -> str:
     if share:
         return f"{v * 100:.1f}%"
     if isinstance(v, float) and not v.is_integer():
-        return f"{v:,.2f}"
-    return f"{int(v):,}"
+        return f"{v:.2f}"
+    return str(int(v))
 
 
 def _clip(text: str, n: int = 16) -> str:
@@ -70,49 +70,45 @@ def bars(chart: Chart, label_col: int, value_col: int, share: bool = False, colo
 
 
 def line(chart: Chart, x_col: int, series: list[int], shares: set[int] | None = None) -> str:
-    """One line per column in ``series`` (each scaled to its own maximum, labelled at its
-    points), years along the bottom."""
+    """Small multiples: one band per column in ``series``, each on its own scale (counts of
+    reports and of applications differ by orders of magnitude), the years along the bottom."""
     rows = chart.rows
     if not rows:
         return ""
     shares = shares or set()
-    h, left, right, top_pad, bottom = 260, 40, 20, 20, 60
-    plot_w, plot_h = WIDTH - left - right, h - top_pad - bottom
+    band, left, right, gap = 78, 120, 40, 14
+    plot_w = WIDTH - left - right
     n = len(rows)
+    h = len(series) * (band + gap) + 24
 
     def x(i: int) -> float:
         return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
 
-    parts = [f'<line x1="{left}" y1="{top_pad + plot_h}" x2="{WIDTH - right}" y2="{top_pad + plot_h}" class="axis"/>']
-    for i, r in enumerate(rows):
-        parts.append(
-            f'<text x="{x(i):.1f}" y="{top_pad + plot_h + 18}" text-anchor="middle" class="lab">{r[x_col]}</text>'
-        )
+    parts = []
     for k, col in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
+        top_y = k * (band + gap) + 18
+        base_y = top_y + band - 16
         vals = [r[col] for r in rows]
         top = max((v for v in vals if v is not None), default=0) or 1
-        pts = []
-        for i, v in enumerate(vals):
-            if v is None:
-                continue
-            y = top_pad + plot_h - plot_h * v / top
-            pts.append((x(i), y, v))
+        parts.append(
+            f'<text x="{left - 12}" y="{top_y + band / 2}" text-anchor="end" class="lab">'
+            f"{escape(chart.columns[col])}</text>"
+            f'<line x1="{left}" y1="{base_y}" x2="{WIDTH - right}" y2="{base_y}" class="axis"/>'
+        )
+        pts = [(x(i), base_y - (band - 30) * v / top, v) for i, v in enumerate(vals) if v is not None]
         if len(pts) > 1:
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in pts)
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         for px, py, v in pts:
-            tip = f"{chart.columns[col]}：{_fmt(v, col in shares)}"
+            label = _fmt(v, col in shares)
+            tip = f"{chart.columns[col]}：{label}"
             parts.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="4" fill="{colour}"><title>{escape(tip)}</title></circle>'
-                f'<text x="{px:.1f}" y="{py - 8:.1f}" text-anchor="middle" class="val" fill="{colour}">'
-                f"{escape(_fmt(v, col in shares))}</text>"
+                f'<text x="{px:.1f}" y="{py - 7:.1f}" text-anchor="middle" class="val">{escape(label)}</text>'
             )
-        lx = left + k * 150
-        parts.append(
-            f'<rect x="{lx}" y="{h - 22}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{lx + 16}" y="{h - 12}" class="lab">{escape(chart.columns[col])}</text>'
-        )
+    for i, r in enumerate(rows):
+        parts.append(f'<text x="{x(i):.1f}" y="{h - 6}" text-anchor="middle" class="lab">{r[x_col]}</text>')
     return _svg(h, "".join(parts), chart.title)
 
 
@@ -127,7 +123,7 @@ def draw(chart: Chart) -> str:
     if chart.key == "corrections":
         return bars(chart, 0, 4, share=True)
     if chart.key == "trend":
-        return line(chart, 0, [1, 2, 3])
+        return line(chart, 0, [1, 2, 3, 4], shares={4})
     if chart.key in ("rank_disclosure", "rank_correction"):
         relabelled = Chart(chart.key, chart.title, chart.columns, [[f"{r[0]}（{r[1]}）", *r[1:]] for r in chart.rows])
         return bars(relabelled, 0, 4, share=True)

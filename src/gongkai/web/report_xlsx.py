@@ -30,6 +30,7 @@ META_ROWS = (
 def report_xlsx(view: ReportView) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
@@ -74,7 +75,7 @@ def report_xlsx(view: ReportView) -> bytes:
                 for dc in range(pc.cell.colspan):
                     sh.cell(r + dr, c + dc).border = border
         for i, w in enumerate(t.widths[:width], 1):
-            sh.column_dimensions[sh.cell(3, i).column_letter].width = 6 * w + 2
+            sh.column_dimensions[get_column_letter(i)].width = 6 * w + 2
     fs = wb.create_sheet("问题")
     fs.append(["编号", "程度", "规则", "规则说明", "位置", "说明", "期望", "实际", "复核结论", "复核意见"])
     for f in view.findings:

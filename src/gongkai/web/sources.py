@@ -19,8 +19,11 @@ from gongkai.store.files import FileStore
 CONTEXT_LINES = 3
 LONG_LINE = 240
 """A longer source line is shown as a window around the cell's row label."""
-PDF_SCALE = 2.0
-CROP_MARGIN_PT = 48.0
+PDF_SCALE = 2.5
+CROP_MARGIN_PT = 40.0
+"""Page shown above and below the cell."""
+CROP_SIDE_PT = 140.0
+"""Page shown left and right of the cell (its row label is usually within reach)."""
 _NUMBER = re.compile(r"[-−]?\d+(?:[.,]\d+)*")
 
 
@@ -68,32 +71,43 @@ def _reader_name(location: str, fmt: str) -> str:
 
 
 def _row_labels(key: str, template: str | None) -> list[str]:
+    """The row's label as printed, numbered first (``（七）总计``), then bare, then its variants."""
     t, r, _ = key.split(".")
     tpl = TEMPLATES.get(template or "") or V2021
     try:
         row = tpl.table(t).row(r)
     except KeyError:
         return []
-    return [fold(x) for x in row.labels]
+    out = [row.numbering + row.label] if row.numbering else []
+    return out + list(row.labels)
+
+
+def _find_cell(text: str, key: str, cell: Cell, template: str | None, column: int) -> list[tuple[int, int, str]]:
+    """Where the row's label is in ``text`` and, when the ``column``-th number after it is the
+    cell's raw text, where that number is. Every occurrence of every label form is tried; the
+    first one followed by the cell's number wins, else the first label found."""
+    raw = (cell.raw or "").strip()
+    first: list[tuple[int, int, str]] = []
+    for lab in _row_labels(key, template):
+        for hay in (text, fold(text)):
+            if len(hay) != len(text):
+                continue  # offsets in the folded text would not be the line's
+            pos = hay.find(lab)
+            while pos >= 0:
+                label = (pos, pos + len(lab), "label")
+                if not first:
+                    first = [label]
+                nums = list(_NUMBER.finditer(text, pos + len(lab)))
+                if raw and 0 <= column < len(nums) and nums[column].group(0) == raw:
+                    return [label, (nums[column].start(), nums[column].end(), "cell")]
+                pos = hay.find(lab, pos + 1)
+    return first
 
 
 def _mark_line(text: str, key: str, cell: Cell, template: str | None, column: int) -> list[dict[str, Any]]:
-    """The line cut into runs: the row's label and, when it is there, the cell's number (the
-    ``column``-th number after the label, shown only if its text is the cell's raw text)."""
-    folded = fold(text)
-    start = -1
-    label_len = 0
-    for lab in sorted(_row_labels(key, template), key=len, reverse=True):
-        i = folded.find(lab) if len(folded) == len(text) else -1
-        if i >= 0:
-            start, label_len = i, len(lab)
-            break
-    runs: list[tuple[int, int, str]] = []
-    if start >= 0:
-        runs.append((start, start + label_len, "label"))
-        nums = list(_NUMBER.finditer(text, start + label_len))
-        if cell.raw and 0 <= column < len(nums) and nums[column].group(0) == cell.raw.strip():
-            runs.append((nums[column].start(), nums[column].end(), "cell"))
+    """The line cut into runs, the row's label and the cell's number marked (``_find_cell``);
+    a long line is shown as a window around them."""
+    runs = _find_cell(text, key, cell, template, column)
     lo, hi = 0, len(text)
     if len(text) > LONG_LINE:
         centre = runs[-1][0] if runs else 0
@@ -221,8 +235,8 @@ def _grid(g: Any, hit_r: int, hit_c: int) -> list[list[dict[str, Any]]]:
 
 
 def crop_image(data: bytes, fmt: str, page: int, bbox: tuple[float, float, float, float], whole: bool = False) -> bytes:
-    """A PNG of the page around ``bbox`` (the whole width, a margin above and below), the cell
-    outlined in red; ``whole``: the whole page. PDF pages are drawn with pypdfium2 now;
+    """A PNG of the page around ``bbox`` (a margin on every side), the cell outlined in red;
+    ``whole``: the whole page. PDF pages are drawn with pypdfium2 now;
     ``bbox`` is in PDF points from the top left (pixels for images)."""
     from PIL import Image, ImageDraw
 
@@ -249,8 +263,15 @@ def crop_image(data: bytes, fmt: str, page: int, bbox: tuple[float, float, float
     draw = ImageDraw.Draw(img)
     draw.rectangle((x0 - 2, top - 2, x1 + 2, bottom + 2), outline=(220, 30, 30), width=max(2, int(scale * 1.5)))
     if not whole:
-        m = CROP_MARGIN_PT * scale
-        img = img.crop((0, max(0, int(top - m)), img.width, min(img.height, int(bottom + m))))
+        m, side = CROP_MARGIN_PT * scale, CROP_SIDE_PT * scale
+        img = img.crop(
+            (
+                max(0, int(x0 - side)),
+                max(0, int(top - m)),
+                min(img.width, int(x1 + side)),
+                min(img.height, int(bottom + m)),
+            )
+        )
     buf = io.BytesIO()
     img.save(buf, "PNG", optimize=True)
     return buf.getvalue()

@@ -163,12 +163,18 @@ def run_worker(
     parse_workers: int = 1,
     once: bool = False,
     poll: float = POLL_SECONDS,
+    parent: int | None = None,
 ) -> int:
-    """Take and run jobs until stopped (``once``: until none is waiting). Returns jobs run."""
+    """Take and run jobs until stopped (``once``: until none is waiting; ``parent``: until that
+    process, the server that started this worker, is gone). Returns jobs run."""
+    import os
+
     store = Store(db)
     files = FileStore.at(files_root)
     done = 0
     while True:
+        if parent is not None and os.getppid() != parent:
+            return done
         with store.session() as s:
             job = claim_job(s)
         if job is None:
@@ -193,9 +199,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--files", default=None)
     ap.add_argument("--jobs", type=int, default=1, help="解析进程数")
     ap.add_argument("--once", action="store_true", help="做完排队的任务就退出")
+    ap.add_argument("--parent", type=int, default=None, help="启动本进程的服务进程号：它退出时本进程也退出")
     a = ap.parse_args(argv)
     with contextlib.suppress(KeyboardInterrupt):
-        run_worker(a.db, a.files, a.jobs, a.once)
+        run_worker(a.db, a.files, a.jobs, a.once, parent=a.parent)
 
 
 if __name__ == "__main__":
