@@ -42,9 +42,10 @@ def server(tmp_path_factory):
         yield base
 
 
-def shot(page, name: str) -> None:
+def shot(page, name: str, full: bool = True) -> None:
+    """Save the page (``full=False``: what the window shows, e.g. a cell beside its source)."""
     SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(SCREENS / f"{name}.png"), full_page=full)
     # usable at 1366×768: nothing runs off the side of the page
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= VIEWPORT["width"], f"{name}: page is {width}px wide"
@@ -130,7 +131,7 @@ def test_reviewer_workflow(browser, server, tmp_path):
     td.locator("a.num").click()
     page.wait_for_selector("#source-panel #source-view")
     assert page.locator("#source-panel .line.hit mark.cell").inner_text() == value
-    shot(page, "06-source-text")
+    shot(page, "06-source-text", full=False)
 
     # a PDF report: the page image cropped to the cell, drawn now
     pdf = report_id(page, base, "洪泽区", 2023)
@@ -142,7 +143,7 @@ def test_reviewer_workflow(browser, server, tmp_path):
             break
         page.wait_for_timeout(100)
     assert img.evaluate("i => i.naturalHeight") > 50
-    shot(page, "07-source-pdf")
+    shot(page, "07-source-pdf", full=False)
 
     # dismiss a finding, parse the report again, the verdict stays
     page.goto(f"{base}/reports/{rid}")
