@@ -19,10 +19,20 @@ from gongkai.web.worker import run_worker
 from web_support import PASSWORD, seed_store
 
 
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """One seeded database (users hashed once); each test works on its own copy."""
+    path = tmp_path_factory.mktemp("seed") / "seed.db"
+    return path, seed_store(f"sqlite:///{path}")
+
+
 @pytest.fixture
-def env(tmp_path):
+def env(tmp_path, seeded):
+    import shutil
+
+    path, ids = seeded
+    shutil.copyfile(path, tmp_path / "api.db")
     url = f"sqlite:///{tmp_path / 'api.db'}"
-    ids = seed_store(url)
     app = create_app(Settings(db=url, files=str(tmp_path / "files"), max_file_mb=1, max_request_mb=3))
     return {"app": app, "ids": ids, "url": url, "files": tmp_path / "files"}
 
@@ -299,3 +309,40 @@ def test_verdict_survives_reparse_through_the_worker(env, tmp_path):
     marked = [run["text"] for run in hit["runs"] if run["mark"] == "cell"]
     assert marked == [src["cell"]["raw"]]
     assert re.search(r"（七）\s*总计", "".join(run["text"] for run in hit["runs"] if run["mark"] == "label"))
+
+
+def test_reports_fetched_from_a_url(env, tmp_path):
+    """A report page given by URL is fetched by the worker (from a real HTTP server on
+    loopback), stored under its URL, and its numbers' sources are still shown."""
+    import functools
+    import http.server
+    import shutil
+    import threading
+    from importlib.resources import files
+
+    site = tmp_path / "site"
+    (site / "zfxxgk").mkdir(parents=True)
+    sample = files("gongkai") / "samples" / "city-gov.html"
+    shutil.copyfile(str(sample), site / "zfxxgk" / "2024nb.html")
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{httpd.server_address[1]}/zfxxgk/2024nb.html"
+    try:
+        c = client(env, "admin")
+        r = api_post(c, "/api/uploads", data={"urls": url + "\n"})
+        assert r.status_code == 202
+        assert run_worker(env["url"], env["files"], once=True) == 1
+    finally:
+        httpd.shutdown()
+    job = c.get(f"/api/jobs/{r.json()['jobs'][0]}").json()
+    assert job["status"] == "done", job
+    assert [(x["name"], x["status"]) for x in job["results"]] == [(url, "stored")]
+    rid = job["results"][0]["report_id"]
+    report = c.get(f"/api/reports/{rid}").json()
+    assert report["store"]["location"] == url and report["store"]["format"] == "html"
+    key = next(k for k, v in report["cells"].items() if k.startswith("applications.") and v.get("source"))
+    src = c.get(f"/api/reports/{rid}/cells/{key}").json()
+    assert src["kind"] == "grid"
+    hit = [cell for row in src["grid"] for cell in row if cell["hit"]]
+    assert [h["text"] for h in hit] == [report["cells"][key]["raw"]]

@@ -97,13 +97,22 @@ def _fetch(store: Store, files: FileStore, job: JobRow, folder: Path) -> dict[st
                     add_items(s, job.id, [(got.url, got.url, None)])
                 continue
             n += 1
-            path = fetched / f"{n:04d}{suffix_for(got)}"
+            path = fetched / f"{n:04d}{_extension(got.url, suffix_for(got))}"
             path.write_bytes(got.data)
             files.keep(got.data)
             moves[str(path)] = got.url
         with store.session() as s:
             progress(s, job.id, message=f"已抓取 {n} 个网页或文件")
     return moves
+
+
+def _extension(url: str, hint: str) -> str:
+    """The file ending that tells the reader the format: the fetch's hint (``#.html``), else the URL's."""
+    from urllib.parse import urlsplit
+
+    if hint:
+        return hint.lstrip("#")
+    return Path(urlsplit(url).path).suffix.lower()[:8]
 
 
 def run_job(store: Store, files: FileStore, job: JobRow, parse_workers: int = 1) -> str:
