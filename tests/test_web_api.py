@@ -346,3 +346,36 @@ def test_reports_fetched_from_a_url(env, tmp_path):
     assert src["kind"] == "grid"
     hit = [cell for row in src["grid"] for cell in row if cell["hit"]]
     assert [h["text"] for h in hit] == [report["cells"][key]["raw"]]
+
+
+@pytest.mark.slow
+def test_the_app_on_postgresql(tmp_path):
+    """The same pages and calls on a real PostgreSQL server (stricter SQL than SQLite)."""
+    from gongkai.store.pgtemp import create_database, pg_bindir, temporary_postgres
+
+    if pg_bindir() is None:
+        pytest.skip("PostgreSQL 未安装（找不到 initdb/pg_ctl；scripts/setup.sh 会安装 postgresql）")
+    with temporary_postgres(durable=False) as server:
+        url = create_database(server, "web")
+        ids = seed_store(url)
+        app = create_app(Settings(db=url, files=str(tmp_path / "files")))
+        env = {"app": app}
+        c = client(env, "yiyuan")
+        assert c.get("/api/reports?sort=errors&desc=true").json()["total"] == 2
+        for page in (
+            "/reports",
+            "/reports/missing",
+            "/dashboard?year=2022",
+            "/findings?by=rule",
+            f"/reports/{ids['yiyuan22']}",
+        ):
+            assert c.get(page).status_code == 200, page
+        assert c.get(f"/api/reports/{ids['pingtan22']}").status_code == 404
+        fid = a_finding(c, ids["yiyuan22"])
+        r = api_post(c, f"/api/findings/{fid}/verdict", json={"verdict": "dismissed", "comment": "已核实"})
+        assert r.status_code == 200
+        assert c.get(f"/api/compare?old={ids['yiyuan21']}&new={ids['yiyuan22']}").status_code == 200
+        d = c.get("/api/dashboard?year=2022").json()
+        assert d["figures"]["reports"] == 1  # 沂源县司法局 2022; 平潭 is outside the scope
+        assert c.get("/findings/export.xlsx").status_code == 200
+        app.state.store.close()
