@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from gongkai.store.accounts import scope_clause
@@ -71,6 +71,8 @@ def list_reports(s: Session, rq: ReportQuery, scope: str | None = None) -> Repor
     how many of all matching reports have errors."""
     per = max(1, min(rq.per_page, MAX_PER_PAGE))
     page = max(1, rq.page)
+    if rq.sort != "errors":
+        return _list_by_columns(s, rq, scope, per, page)
     q = reports_with_counts(
         ReportVersion.id,
         Agency.name,
@@ -110,23 +112,77 @@ def list_reports(s: Session, rq: ReportQuery, scope: str | None = None) -> Repor
     rows = [dict(zip(keys, r, strict=True)) for r in s.execute(q)]
     for r in rows:
         r["agency"] = r["agency"] or r["agency_as_printed"]
-    total_q = _scoped(
-        select(func.count(ReportVersion.id))
-        .select_from(ReportVersion)
-        .outerjoin(Agency, Agency.id == ReportVersion.agency_id),
-        scope,
-        rq,
-    )
-    total = int(s.scalar(total_q) or 0)
-    err_q = _scoped(
-        select(func.count(ReportVersion.id))
-        .select_from(ReportVersion)
-        .outerjoin(Agency, Agency.id == ReportVersion.agency_id),
-        scope,
-        replace(rq, has_errors=True),
-    )
-    with_errors = int(s.scalar(err_q) or 0)
+    total, with_errors = _totals(s, rq, scope)
     return ReportPage(rows, total, page, per, {"total": total, "with_errors": with_errors})
+
+
+LIST_COLUMNS = (
+    ReportVersion.id,
+    Agency.name,
+    Agency.region,
+    Agency.level,
+    ReportVersion.year,
+    ReportVersion.template,
+    ReportVersion.title,
+    SourceFileRow.location,
+    SourceFileRow.format,
+    ReportVersion.agency_name,
+)
+LIST_KEYS = (
+    "id",
+    "agency",
+    "region",
+    "level",
+    "year",
+    "template",
+    "title",
+    "location",
+    "format",
+    "agency_as_printed",
+)
+
+
+def _list_by_columns(s: Session, rq: ReportQuery, scope: str | None, per: int, page: int) -> ReportPage:
+    """The page sorted by its own columns; finding counts are then needed for its rows only."""
+    q = (
+        select(*LIST_COLUMNS)
+        .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
+        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
+    )
+    q = _scoped(q, scope, rq)
+    cols = SORTS.get(rq.sort) or SORTS["agency"]
+    assert cols is not None
+    order = [c.desc() if rq.desc and i == 0 else c for i, c in enumerate(cols)]
+    q = q.order_by(*order, ReportVersion.id).limit(per).offset((page - 1) * per)
+    rows = [dict(zip(LIST_KEYS, r, strict=True)) for r in s.execute(q)]
+    ids = [r["id"] for r in rows]
+    counts: dict[int, tuple[int, int, int]] = {}
+    if ids:
+        cq = (
+            select(
+                FindingRow.report_id,
+                *(func.sum(case((FindingRow.severity == sev, 1), else_=0)) for sev in ("error", "warning", "info")),
+            )
+            .where(FindingRow.report_id.in_(ids))
+            .group_by(FindingRow.report_id)
+        )
+        counts = {rid: (e, w, i) for rid, e, w, i in s.execute(cq)}
+    for r in rows:
+        r["errors"], r["warnings"], r["infos"] = counts.get(r["id"], (0, 0, 0))
+        r["agency"] = r["agency"] or r["agency_as_printed"]
+    total, with_errors = _totals(s, rq, scope)
+    return ReportPage(rows, total, page, per, {"total": total, "with_errors": with_errors})
+
+
+def _totals(s: Session, rq: ReportQuery, scope: str | None) -> tuple[int, int]:
+    base = (
+        select(func.count(ReportVersion.id))
+        .select_from(ReportVersion)
+        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
+    )
+    total = int(s.scalar(_scoped(base, scope, rq)) or 0)
+    with_errors = int(s.scalar(_scoped(base, scope, replace(rq, has_errors=True))) or 0)
+    return total, with_errors
 
 
 def years(s: Session) -> list[int]:
@@ -175,10 +231,15 @@ def region_tree(s: Session, scope: str | None = None, year: int | None = None) -
         q = q.where(ReportVersion.year == year)
     counts: dict[str, int] = {r: n for r, n in s.execute(q) if r}
     chains = {r: regions(r) or [r] for r in counts}
-    # a chain that is the tail of a longer one belongs under it (洪泽区 → 淮安市洪泽区)
+    # a chain that is the tail of a longer one belongs under it (洪泽区 → 淮安市洪泽区):
+    # every chain is filed under each of its proper tails, so each lookup is one dict access
+    by_tail: dict[tuple[str, ...], list[list[str]]] = defaultdict(list)
+    for units in chains.values():
+        for i in range(1, len(units)):
+            by_tail[tuple(units[i:])].append(units)
     full: dict[str, list[str]] = {}
     for r, units in chains.items():
-        longer = [u for u in chains.values() if len(u) > len(units) and u[-len(units) :] == units]
+        longer = by_tail.get(tuple(units), [])
         full[r] = longer[0][: len(longer[0]) - len(units)] + units if len(longer) == 1 else units
     roots: dict[str, RegionNode] = {}
     occurrences: dict[str, set[str]] = defaultdict(set)

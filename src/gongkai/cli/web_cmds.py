@@ -55,6 +55,7 @@ def serve_cmd(
         bool, typer.Option("--secure-cookies", help="Cookie 只经 HTTPS 发送（部署在 HTTPS 后面时）")
     ] = False,
     max_file_mb: Annotated[int, typer.Option("--max-file-mb", help="单个上传文件的大小上限（MB）")] = 50,
+    workers: Annotated[int, typer.Option("--workers", help="网页服务进程数（多核机器上可设为核数）")] = 1,
 ) -> None:
     """启动网页服务（含 /api 和 /docs），并启动一个后台任务进程解析上传的报告。"""
     import uvicorn
@@ -90,7 +91,26 @@ def serve_cmd(
         worker = subprocess.Popen(cmd)
     err.print(f"gongkai 网页服务：http://{host}:{port}/  （数据库 {url.split('@')[-1]}，文件 {settings.files_root}）")
     try:
-        uvicorn.run(web, host=host, port=port, log_level="warning")
+        if workers > 1:
+            # several processes each build the app from the environment
+            os.environ.update(
+                GONGKAI_DB=url,
+                GONGKAI_FILES=str(settings.files_root),
+                GONGKAI_PUBLIC="1" if settings.public else "",
+                GONGKAI_SECURE_COOKIES="1" if settings.secure_cookies else "",
+                GONGKAI_MAX_FILE_MB=str(max_file_mb),
+            )
+            web.state.store.close()
+            uvicorn.run(
+                "gongkai.web.app:create_app_from_env",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="warning",
+            )
+        else:
+            uvicorn.run(web, host=host, port=port, log_level="warning")
     finally:
         if worker is not None and worker.poll() is None:
             worker.send_signal(signal.SIGINT)

@@ -62,6 +62,18 @@ def make_templates() -> Jinja2Templates:
     return t
 
 
+def create_app_from_env() -> FastAPI:
+    """The app with settings from the environment (``GONGKAI_DB``, ``GONGKAI_FILES``,
+    ``GONGKAI_PUBLIC``, ``GONGKAI_SECURE_COOKIES``, ``GONGKAI_MAX_FILE_MB``): what each of
+    several server processes builds (``gongkai serve --workers N``)."""
+    import os
+
+    s = Settings(db=os.environ.get("GONGKAI_DB"), files=os.environ.get("GONGKAI_FILES"))
+    if os.environ.get("GONGKAI_MAX_FILE_MB", "").isdigit():
+        s.max_file_mb = int(os.environ["GONGKAI_MAX_FILE_MB"])
+    return create_app(s)
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     app = FastAPI(

@@ -13,7 +13,7 @@ from gongkai.analysis.compare import TABLE_TITLES, previous_of
 from gongkai.analysis.dashboard import RANK_MIN_APPLICATIONS, RANK_MIN_CASES
 from gongkai.analysis.issues import IssueFilter, group_findings
 from gongkai.analysis.labels import LEVEL_ORDER, rule_title
-from gongkai.analysis.listing import ReportQuery, publication_grid, region_tree, rules_seen, years
+from gongkai.analysis.listing import ReportQuery, publication_grid
 from gongkai.store.accounts import (
     LOGIN_MAX_FAILURES,
     ROLES,
@@ -47,6 +47,8 @@ router = APIRouter(include_in_schema=False)
 User = Annotated[Principal, Depends(require_user)]
 Writer = Annotated[Principal, Depends(require_writer)]
 Admin = Annotated[Principal, Depends(require_admin)]
+FINDINGS_SHOWN = 1000
+"""Findings listed on the page (all of them are in the XLSX export)."""
 LOGIN_IP_MAX = 50
 """Failed logins allowed from one address in the window (many users may share an office's)."""
 
@@ -184,10 +186,7 @@ def reports_page(
         max(1, page),
     )
     res = service.get_list(_store(request), p, rq)
-    with _store(request).session() as s:
-        tree = region_tree(s, p.region)
-        all_years = years(s)
-        rules = rules_seen(s)
+    tree, all_years, rules = service.get_sidebar(_store(request), p)
     params = {
         k: v
         for k, v in dict(
@@ -218,7 +217,7 @@ def reports_page(
 def missing_page(request: Request, p: User, region: str = "", level: str = "") -> HTMLResponse:
     with _store(request).session() as s:
         grid = publication_grid(s, p.region, region or None, level or None)
-        tree = region_tree(s, p.region)
+    tree = service.get_sidebar(_store(request), p)[0]
     return render(request, "missing.html", grid=grid, region=region, level=level, levels=LEVEL_ORDER, tree=tree)
 
 
@@ -288,9 +287,7 @@ def compare_page(request: Request, p: User, old: str = "", new: str = "") -> Res
 
 @router.get("/dashboard")
 def dashboard_page(request: Request, p: User, region: str = "", year: str = "") -> HTMLResponse:
-    with _store(request).session() as s:
-        all_years = years(s)
-        tree = region_tree(s, p.region)
+    tree, all_years, _ = service.get_sidebar(_store(request), p)
     y = _int(year) if year else (all_years[0] if all_years else None)
     d = service.get_dashboard(_store(request), p, region or None, y)
     svgs = {c.key: draw(c) for c in d.charts}
@@ -321,16 +318,15 @@ def findings_page(
     by = by if by in ("agency", "rule") else "agency"
     f = IssueFilter(region=region or None, year=_int(year), rule=rule or None)
     rows = service.get_issues(_store(request), p, f)
-    with _store(request).session() as s:
-        all_years = years(s)
-        rules = rules_seen(s)
-        tree = region_tree(s, p.region)
+    tree, all_years, rules = service.get_sidebar(_store(request), p)
+    shown = rows[:FINDINGS_SHOWN]
     q = urlencode({k: v for k, v in {"region": region, "year": year, "rule": rule, "by": by}.items() if v})
     return render(
         request,
         "findings.html",
-        groups=group_findings(rows, by),
+        groups=group_findings(shown, by),
         total=len(rows),
+        shown=len(shown),
         by=by,
         region=region,
         year=year,

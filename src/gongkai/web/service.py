@@ -3,9 +3,13 @@ region is not found, a viewer changes nothing. Route handlers only translate HTT
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from gongkai.analysis.compare import Comparison, compare
 from gongkai.analysis.dashboard import Dashboard, dashboard
@@ -18,11 +22,49 @@ from gongkai.store.files import FileStore
 from gongkai.store.jobs import JobRow, create_job, job_results
 from gongkai.store.queries import set_verdict
 from gongkai.store.records import load_report
-from gongkai.store.schema import VERDICTS, Agency, FindingRow, ReportVersion
+from gongkai.store.schema import VERDICTS, Agency, FindingRow, ReportVersion, Verdict
 from gongkai.web.security import HTTPError, check_scope
 from gongkai.web.sources import SourceView, cell_source, crop_image
 
 NOT_FOUND = "没有找到（或不在您负责的地区范围内）"
+CACHE_SECONDS = 60.0
+CACHE_ENTRIES = 256
+_cache: OrderedDict[tuple[Any, ...], tuple[float, tuple[Any, ...], Any]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def stamp(s: Any) -> tuple[Any, ...]:
+    """What changes when the store's content does: newest report, finding, verdict, agency."""
+    row = s.execute(
+        select(
+            select(func.max(ReportVersion.id)).scalar_subquery(),
+            select(func.max(FindingRow.id)).scalar_subquery(),
+            select(func.count(Verdict.id)).scalar_subquery(),
+            select(func.max(Verdict.decided_at)).scalar_subquery(),
+            select(func.count(Agency.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any]) -> Any:
+    """``compute(session)``, remembered while the store does not change (and at most a minute:
+    corrections to agencies change no stamp). Aggregates over a whole region are the slow part
+    of the list, dashboard and findings pages; reviewers ask for the same ones again and again."""
+    now = time.monotonic()
+    with store.session() as s:
+        st = stamp(s)
+        with _cache_lock:
+            hit = _cache.get((store.url, *key))
+        if hit is not None and hit[1] == st and now - hit[0] < CACHE_SECONDS:
+            return hit[2]
+        value = compute(s)
+    with _cache_lock:
+        _cache[(store.url, *key)] = (now, st, value)
+        _cache.move_to_end((store.url, *key))
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return value
 
 
 def _region_of_report(s: Any, rid: int) -> tuple[bool, str | None]:
@@ -52,8 +94,16 @@ def get_view(store: Store, p: Principal, rid: int) -> ReportView:
 
 
 def get_list(store: Store, p: Principal, rq: ReportQuery) -> ReportPage:
-    with store.session() as s:
-        return list_reports(s, rq, p.region)
+    return cached(store, ("list", rq, p.region), lambda s: list_reports(s, rq, p.region))  # type: ignore[no-any-return]
+
+
+def get_sidebar(store: Store, p: Principal) -> tuple[list[Any], list[int], list[str]]:
+    """The region tree, the years and the rules seen (for filters), within the user's scope."""
+    from gongkai.analysis.listing import region_tree, rules_seen, years
+
+    return cached(  # type: ignore[no-any-return]
+        store, ("sidebar", p.region), lambda s: (region_tree(s, p.region), years(s), rules_seen(s))
+    )
 
 
 def record_verdict(store: Store, p: Principal, finding_id: int, verdict: str, comment: str | None) -> int:
@@ -125,8 +175,8 @@ def get_compare(store: Store, p: Principal, old: int, new: int) -> Comparison:
 
 
 def get_dashboard(store: Store, p: Principal, region: str | None, year: int | None) -> Dashboard:
-    with store.session() as s:
-        return dashboard(s, region or None, year, p.region)
+    key = ("dashboard", region or None, year, p.region)
+    return cached(store, key, lambda s: dashboard(s, region or None, year, p.region))  # type: ignore[no-any-return]
 
 
 def get_issues(store: Store, p: Principal, f: IssueFilter) -> list[dict[str, Any]]:
@@ -135,7 +185,7 @@ def get_issues(store: Store, p: Principal, f: IssueFilter) -> list[dict[str, Any
             region = s.scalar(select(Agency.region).where(Agency.id == f.agency_id))
             if not in_scope(region, p.region) or s.get(Agency, f.agency_id) is None:
                 raise HTTPError(404, NOT_FOUND)
-        return open_findings(s, f, p.region)
+    return cached(store, ("issues", f, p.region), lambda s: open_findings(s, f, p.region))  # type: ignore[no-any-return]
 
 
 def start_reparse(store: Store, p: Principal, rid: int) -> int:
