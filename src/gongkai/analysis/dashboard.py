@@ -85,11 +85,16 @@ class Dashboard:
         }
 
 
+MAX_ID_LIST = 30000
+"""Report ids passed as a list (more are selected by a subquery)."""
+
+
 def _base(q: Any, region: str | None, scope: str | None, year: int | None) -> Any:
     q = q.where(ReportVersion.current.is_(True))
     for clause in (scope_clause(scope), scope_clause(region)):
         if clause is not None:
-            q = q.where(clause)
+            # the region picks agencies (a small table), their reports come by index
+            q = q.where(ReportVersion.agency_id.in_(select(Agency.id).where(clause)))
     if year is not None:
         q = q.where(ReportVersion.year == year)
     return q
@@ -98,6 +103,16 @@ def _base(q: Any, region: str | None, scope: str | None, year: int | None) -> An
 def _report_ids(region: str | None, scope: str | None, year: int | None) -> Any:
     q = select(ReportVersion.id).outerjoin(Agency, Agency.id == ReportVersion.agency_id)
     return _base(q, region, scope, year)
+
+
+def _ids(s: Session, region: str | None, scope: str | None, year: int | None) -> Any:
+    """The reports of a region as a list of ids (read once, used by every query of the
+    dashboard), or as a subquery when there are very many."""
+    q = _report_ids(region, scope, year)
+    if region is None and scope is None:
+        return q
+    ids = list(s.scalars(q.limit(MAX_ID_LIST + 1)))
+    return q if len(ids) > MAX_ID_LIST else ids
 
 
 def _cell_sums(s: Session, ids: Any, keys: list[str]) -> dict[str, tuple[float, int]]:
@@ -133,8 +148,10 @@ def outcome_keys() -> dict[str, list[str]]:
 
 
 def dashboard(s: Session, region: str | None = None, year: int | None = None, scope: str | None = None) -> Dashboard:
-    ids = _report_ids(region, scope, year)
-    n_reports = int(s.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+    ids = _ids(s, region, scope, year)
+    n_reports = (
+        len(ids) if isinstance(ids, list) else int(s.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+    )
     by_level = dict(
         s.execute(
             _base(
@@ -313,7 +330,7 @@ def trend(s: Session, region: str | None, scope: str | None) -> Chart:
 def rankings(s: Session, region: str | None, scope: str | None, year: int | None) -> list[Chart]:
     """Agencies ranked by disclosure rate and by correction rate, each only among agencies whose
     numbers pass the stated minimum; and the reports with the most open errors."""
-    ids = _report_ids(region, scope, year)
+    ids = _ids(s, region, scope, year)
     keys = [
         "applications.processed_total.total",
         "applications.disclosed.total",

@@ -47,24 +47,43 @@ def stamp(s: Any) -> tuple[Any, ...]:
     return tuple(row)
 
 
+_computing: dict[tuple[Any, ...], threading.Lock] = {}
+
+
 def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any]) -> Any:
     """``compute(session)``, remembered while the store does not change (and at most a minute:
     corrections to agencies change no stamp). Aggregates over a whole region are the slow part
-    of the list, dashboard and findings pages; reviewers ask for the same ones again and again."""
-    now = time.monotonic()
+    of the list, dashboard and findings pages; reviewers ask for the same ones again and again.
+    Requests that miss together wait for one computation instead of each doing it."""
+    full = (store.url, *key)
     with store.session() as s:
         st = stamp(s)
-        with _cache_lock:
-            hit = _cache.get((store.url, *key))
-        if hit is not None and hit[1] == st and now - hit[0] < CACHE_SECONDS:
-            return hit[2]
-        value = compute(s)
+    hit = _lookup(full, st)
+    if hit is not None:
+        return hit[0]
     with _cache_lock:
-        _cache[(store.url, *key)] = (now, st, value)
-        _cache.move_to_end((store.url, *key))
-        while len(_cache) > CACHE_ENTRIES:
-            _cache.popitem(last=False)
+        lock = _computing.setdefault(full, threading.Lock())
+    with lock:
+        hit = _lookup(full, st)
+        if hit is not None:
+            return hit[0]
+        with store.session() as s:
+            value = compute(s)
+        with _cache_lock:
+            _cache[full] = (time.monotonic(), st, value)
+            _cache.move_to_end(full)
+            while len(_cache) > CACHE_ENTRIES:
+                old = _cache.popitem(last=False)[0]
+                _computing.pop(old, None)
     return value
+
+
+def _lookup(full: tuple[Any, ...], st: tuple[Any, ...]) -> tuple[Any] | None:
+    with _cache_lock:
+        hit = _cache.get(full)
+    if hit is not None and hit[1] == st and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return (hit[2],)
+    return None
 
 
 def _region_of_report(s: Any, rid: int) -> tuple[bool, str | None]:
