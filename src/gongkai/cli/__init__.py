@@ -25,6 +25,8 @@ def _register() -> None:
         importlib.import_module("gongkai.cli.store_cmds")
     with contextlib.suppress(ImportError):
         importlib.import_module("gongkai.cli.compose_cmds")
+    with contextlib.suppress(ImportError):
+        importlib.import_module("gongkai.cli.web_cmds")
 
 
 def main() -> None:
