@@ -176,6 +176,10 @@ class Report:
     broken_rules: dict[str, list[str]] = field(default_factory=dict)
     """Per table, rules that some identity breaks however the table is read, though which
     identity depends on the reading."""
+    unreliable: dict[str, str] = field(default_factory=dict)
+    """Tables whose reading the document's shape leaves to inference (numbers apart from
+    their labels, blank cells the document does not show): table key → why (Chinese). A
+    broken identity there may be the reading's, not the report's: it is no error."""
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Statements of the document that checks need (statistics period, etc.)."""

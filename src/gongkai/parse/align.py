@@ -451,6 +451,26 @@ def rivals(al: Alignment, model: CostModel, rows: Sequence[tuple[str, int]], mar
     return [x[1] for x in out[:MAX_RIVALS]]
 
 
+def plainly_aligned(
+    al: Alignment, lines: Sequence[ValueLine], labels: dict[str, LabelAt], rows: Sequence[tuple[str, int]]
+) -> bool:
+    """The alignment follows the page without inference: every line is a row's, every row
+    with lines fills its cells, and every label stands on or right beside its row's numbers,
+    all on the same side."""
+    model = CostModel(lines, labels, al.style, False, [k for k, _ in rows])
+    used = sorted(i for idx in al.rows.values() for i in idx)
+    if used != list(range(len(lines))):
+        return False
+    near = COST_LABEL_NEAR if al.style == "before" else COST_LABEL_NEAR_AFTER
+    for key, width in rows:
+        idx = al.rows.get(key, [])
+        if not idx:
+            continue
+        if model.row(key, width, idx[0], len(idx)) > near + 1e-9:
+            return False
+    return True
+
+
 def lines_of_units(lines: Sequence[ValueLine], offsets: Sequence[int]) -> list[int] | None:
     """The value lines holding units at ``offsets`` (None when one is on no value line)."""
     out: list[int] = []

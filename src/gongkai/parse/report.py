@@ -136,6 +136,8 @@ def parse_document(doc: Document) -> Report:
         report.unbalanced.extend(tr.unbalanced)
         if tr.broken_rules:
             report.broken_rules[key] = tr.broken_rules
+        if tr.unreliable:
+            report.unreliable[key] = tr.unreliable
     region4 = regions.get("appeals")
     if region4 is not None:
         tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"), glued)
@@ -143,6 +145,8 @@ def parse_document(doc: Document) -> Report:
         report.unbalanced.extend(tr.unbalanced)
         if tr.broken_rules:
             report.broken_rules["appeals"] = tr.broken_rules
+        if tr.unreliable:
+            report.unreliable["appeals"] = tr.unreliable
         report.decisions.extend(tr.decisions)
     doubt_misreads(report)
     return report

@@ -19,6 +19,7 @@ from gongkai.parse.align import (
     label_slot,
     lines_of_units,
     one_cell_per_line,
+    plainly_aligned,
     rivals,
     units_of_lines,
     value_lines,
@@ -80,6 +81,9 @@ class TableRead:
     """How far the reading had to go from the document's plain order (an alignment's cost)."""
     offsets: dict[str, list[int]] = field(default_factory=dict)
     """Row → stream offsets of the units it was read from."""
+    unreliable: str | None = None
+    """Why the reading rests on inference rather than the document's own cells (None: it does
+    not): see ``Report.unreliable``."""
 
 
 def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = None) -> bool | None:
@@ -532,6 +536,9 @@ def _read_by_alignment(
     tr = _finish(stream, spec, keys, raws, readings, identities, hints)
     tr.rows_found = len(found)
     tr.cost = al.cost
+    widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
+    if not tr.unreliable and not plainly_aligned(al, lines, labels_at, widths):
+        tr.unreliable = "行标签与数字分开排列，各行数字的归属由行序和勾稽关系推断得出"
     if one_cell_per_line(lines) and tr.cells is not None:
         widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
         for key in unpinned_rows(al, lines, labels_at, widths):
@@ -606,6 +613,11 @@ def _finish(
         if ch is not None and ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
     offsets = {k: [u.offset for u in raws[k][1] if u.kind in CELL_UNITS] for k in raws}
+    inferred = [
+        k
+        for k, ch in choice.rows.items()
+        if raws[k][1] and any(c.blank and c.offset is None for c in ch.reading.cells)
+    ]
     return TableRead(
         cells,
         decisions,
@@ -616,6 +628,7 @@ def _finish(
         None,
         choice.violations,
         offsets=offsets,
+        unreliable=f"{len(inferred)} 行的空白单元格在文档中不留位置，其位置由推断得出" if inferred else None,
     )
 
 
@@ -725,4 +738,6 @@ def read_appeals(
         decisions.append(decision)
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
-    return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules)
+    inferred = ch is not None and any(c.blank and c.offset is None for c in ch.reading.cells)
+    why = "表四的空白单元格在文档中不留位置，其位置由推断得出" if inferred else None
+    return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules, unreliable=why)
