@@ -468,6 +468,9 @@ def plainly_aligned(
             continue
         if model.row(key, width, idx[0], len(idx)) > near + 1e-9:
             return False
+        slot = model.slots.get(key)
+        if slot is not None and model.inline_at.get(idx[0]) != key and slot not in (idx[0], idx[-1] + 1):
+            return False  # named by a block of labels: which label names which row is counted, not seen
     return True
 
 

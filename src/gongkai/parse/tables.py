@@ -42,6 +42,7 @@ from gongkai.parse.decode import (
     Values,
     decode_table,
     readings_for_row,
+    violations,
 )
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.sections import SectionHit
@@ -84,6 +85,8 @@ class TableRead:
     unreliable: str | None = None
     """Why the reading rests on inference rather than the document's own cells (None: it does
     not): see ``Report.unreliable``."""
+    alignment: Alignment | None = None
+    """The assignment of value lines to rows, for a reading by alignment."""
 
 
 def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = None) -> bool | None:
@@ -355,6 +358,12 @@ def read_table(
             for alt in rivals(al, model, widths, ORDER_MARGIN):
                 candidates.append(_read_by_alignment(stream, spec, found, lines, alt, identities, hints))
     best = min(candidates, key=_score)
+    if best.violations and best.alignment is not None:
+        _place_strays(stream, best, lines, best.alignment, identities)
+    if best.unreliable and (best.violations or not identities):
+        # inferred, and neither the identities nor (table 2) anything else confirms it
+        for row in (best.cells or {}).values():
+            _doubt_row(row, f"表格未能可靠读取：{best.unreliable}，且没有勾稽关系能证实读法")
     for rival in candidates:
         # the identities settle the order only when the best reading satisfies them all
         settled = rival.violations > best.violations == 0
@@ -536,6 +545,7 @@ def _read_by_alignment(
     tr = _finish(stream, spec, keys, raws, readings, identities, hints)
     tr.rows_found = len(found)
     tr.cost = al.cost
+    tr.alignment = al
     widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
     if not tr.unreliable and not plainly_aligned(al, lines, labels_at, widths):
         tr.unreliable = "行标签与数字分开排列，各行数字的归属由行序和勾稽关系推断得出"
@@ -565,6 +575,51 @@ def unpinned_rows(
         if not (start_pinned and end_pinned):
             out.append(key)
     return out
+
+
+def _place_strays(
+    stream: Stream, tr: TableRead, lines: list[ValueLine], al: Alignment, identities: tuple[Identity, ...]
+) -> None:
+    """A number a converter moved to a line of its own (no row took it) belongs in a blank
+    cell when putting it there, and nowhere else, makes every identity of the table hold.
+    It is placed, listed under ``uncertain`` with its value, and the table's count of broken
+    identities drops to 0. Anything less certain leaves the table as it was read."""
+    if tr.cells is None:
+        return
+    used = {i for idx in al.rows.values() for i in idx}
+    strays = [ln for i, ln in enumerate(lines) if i not in used and len(ln.numbers) == 1 and ln.cells == 1]
+    if len(strays) != 1:
+        return
+    stray = strays[0]
+    value = stray.numbers[0]
+    if not float(value).is_integer():
+        return
+    values: Values = {}
+    blanks: list[tuple[str, str]] = []
+    for rkey, row in tr.cells.items():
+        for ckey, cell in (row or {}).items():
+            if cell.uncertain and cell.value is None:
+                continue
+            values[(rkey, ckey)] = cell.value
+            if cell.blank:
+                blanks.append((rkey, ckey))
+    fits = [ref for ref in blanks if violations(identities, {**values, ref: int(value)}) == 0]
+    if len(fits) != 1:
+        return
+    rkey, ckey = fits[0]
+    row = tr.cells[rkey]
+    assert row is not None
+    unit = next(u for u in stray.units if u.kind == "number")
+    row[ckey] = Cell(
+        int(value),
+        unit.text,
+        source=stream.source_at(unit.offset),
+        confidence=0.9,
+        unconfirmed="这个数字在文档中单独成行（转换时错位），只有放在此格表内勾稽关系才全部成立：请对照原件核实",
+    )
+    tr.violations = 0
+    tr.broken_rules = []
+    tr.unbalanced = []
 
 
 def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
