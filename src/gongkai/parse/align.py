@@ -15,8 +15,10 @@ between the readings (``tables.py``).
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -69,6 +71,9 @@ class ValueLine:
     """A tab-delimited line's fields after its label (text, offset): its cells, empty ones
     blank, less the empty fields the table's rows all end with (``trailing``)."""
     trailing: int = 0
+    xs: tuple[float, ...] = ()
+    """Where each of the line's numbers stands on the page (display columns of its middle),
+    in text laid out by columns; empty when the document does not say."""
 
     @property
     def span(self) -> int | None:
@@ -138,9 +143,76 @@ def value_lines(stream: Stream, start: int, end: int, labels: Sequence[LabelAt])
             continue  # no values (a labelled grid row of empty cells is a blank row: kept)
         if inline is not None and len(on_line) > 1:
             continue  # several labels on a line: a run of text, for the label-region reader
-        out.append(ValueLine(tuple(units), a, b, inline, fields))
+        out.append(ValueLine(tuple(units), a, b, inline, fields, xs=_positions(stream, a, units)))
     habit = _trailing_habit(out)
     return [replace(ln, trailing=min(habit, trailing_empties(list(ln.fields)))) for ln in out]
+
+
+_RAW_NUMBER = re.compile(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _positions(stream: Stream, start: int, units: Sequence[Unit]) -> tuple[float, ...]:
+    """Display columns (middles) of the line's numbers as the document lays them out, when
+    it keeps its spacing (text from ``pdftotext -layout``): matched to the units by order
+    and digits, the label's own digits (``1.属于…``) skipped from the left."""
+    source = stream.source_at(start)
+    raw = stream.raw_lines.get(source.line) if source is not None and source.line is not None else None
+    numbers = [u for u in units if u.kind == "number"]
+    if raw is None or not numbers:
+        return ()
+    found = [(m.group().replace(",", ""), m.start(), m.end()) for m in _RAW_NUMBER.finditer(raw)]
+    if len(found) < len(numbers):
+        return ()
+    found = found[len(found) - len(numbers) :]
+    if [f[0] for f in found] != [u.digits for u in numbers]:
+        return ()
+    return tuple((display_width(raw[:a]) + display_width(raw[:b])) / 2 for _, a, b in found)
+
+
+LAYOUT_TOLERANCE = 0.5
+"""A number stands in the column whose middle is nearest, when it is nearer than this share
+of the distance to the next column's."""
+
+
+def layout_cells(lines: Sequence[ValueLine], width: int, anchors: Sequence[float] = ()) -> list[ValueLine]:
+    """Lines laid out by columns that show fewer numbers than ``width`` cells get a field per
+    column, empty where the column has a gap (a blank cell). The columns' middles come from
+    the lines that show every cell, else from ``anchors`` (the headings' positions)."""
+    full = [ln.xs for ln in lines if len(ln.xs) == width and not ln.fields]
+    if full:
+        centres = [sorted(xs[j] for xs in full)[len(full) // 2] for j in range(width)]
+    elif len(anchors) == width:
+        centres = list(anchors)
+    else:
+        return list(lines)
+    gaps = [b - a for a, b in itertools.pairwise(centres)]
+    if not gaps or min(gaps) <= 0:
+        return list(lines)
+    reach = LAYOUT_TOLERANCE * min(gaps)
+    out: list[ValueLine] = []
+    for ln in lines:
+        if not ln.xs or ln.fields or len(ln.xs) >= width or any(u.kind == "blank" for u in ln.units):
+            out.append(ln)
+            continue
+        cols = [min(range(width), key=lambda j: abs(centres[j] - x)) for x in ln.xs]
+        ok = all(abs(centres[c] - x) <= reach for c, x in zip(cols, ln.xs, strict=True)) and all(
+            a < b for a, b in itertools.pairwise(cols)
+        )
+        if not ok:
+            out.append(ln)
+            continue
+        numbers = [u for u in ln.units if u.kind == "number"]
+        by_col = dict(zip(cols, numbers, strict=True))
+        fields = tuple(
+            ((("-" if by_col[j].sign < 0 else "") + by_col[j].text), by_col[j].offset) if j in by_col else ("", ln.end)
+            for j in range(width)
+        )
+        out.append(replace(ln, fields=fields))
+    return out
 
 
 VERTICAL_RUN = 3

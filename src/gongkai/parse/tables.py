@@ -16,7 +16,9 @@ from gongkai.parse.align import (
     LabelAt,
     ValueLine,
     align,
+    display_width,
     label_slot,
+    layout_cells,
     lines_of_units,
     one_cell_per_line,
     plainly_aligned,
@@ -337,6 +339,10 @@ def read_table(
     by_labels = _read_by_labels(stream, spec, found, end, identities, hints, glued)
     labels = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
     lines = value_lines(stream, stream.to_text(start), stream.to_text(end), list(labels.values()))
+    if spec.key == "applications" and any(ln.xs for ln in lines):
+        # text laid out by columns: a gap in a column is a blank cell
+        heads = _heading_anchors(stream, stream.to_text(start), lines[0].start if lines else 0, spec)
+        lines = layout_cells(lines, len(spec.columns), heads)
     used = {o for offs in by_labels.offsets.values() for o in offs}
     orphans = any(not any(u.offset in used for u in ln.units if u.kind in CELL_UNITS) for ln in lines)
     """Value lines that no row's label reaches (numbers before the first label, a label
@@ -389,6 +395,8 @@ def _doubt_differences(best: TableRead, rival: TableRead) -> None:
             continue
         for ckey, cell in row.items():
             alt = other.get(ckey) if other else None
+            if alt is not None and alt.uncertain and alt.value is None:
+                continue  # the rival leaves the cell open: it does not read it otherwise
             mine = (cell.value, cell.blank)
             theirs = (alt.value, alt.blank) if alt is not None else (None, False)
             if mine == theirs or cell.uncertain:
@@ -401,6 +409,35 @@ def _doubt_differences(best: TableRead, rival: TableRead) -> None:
                 uncertain="数字与行标签的对应关系不确定（标签与数字分开排列，两种对应方式都说得通）",
                 candidates=(cell.value, alt.value if alt is not None else None),
             )
+
+
+HEADING_KEY_CHARS = 2
+"""Characters of a column heading looked for in a laid-out header (a heading wraps after
+them in a narrow column: ``社会公益`` / ``组织``)."""
+
+
+def _heading_anchors(stream: Stream, start: int, end: int, spec: TableSpec) -> list[float]:
+    """Display columns where each of the table's column headings starts in a header laid
+    out by columns (between ``start`` and ``end`` of the stream text), left to right; empty
+    unless every heading is found in that order."""
+    first = stream.source_at(start)
+    last = stream.source_at(max(start, end - 1))
+    if first is None or last is None or first.line is None or last.line is None:
+        return []
+    raw = [stream.raw_lines.get(n, "") for n in range(first.line, last.line + 1)]
+    found: list[float] = []
+    for col in spec.columns:
+        key = col.label[:HEADING_KEY_CHARS]
+        spots = []
+        for line in raw:
+            for m in re.finditer(re.escape(key), line):
+                if m.start() == 0 or line[m.start() - 1] == " ":
+                    spots.append(display_width(line[: m.start()]) + display_width(key) / 2)
+        later = [x for x in spots if not found or x > found[-1]]
+        if not later:
+            return []
+        found.append(min(later))
+    return found
 
 
 def _clean(tr: TableRead, spec: TableSpec) -> bool:
