@@ -32,6 +32,9 @@ MAX_SKIP = 3
 """Value lines that may be passed over between two rows (page numbers, stray numbers)."""
 COST_SKIP_LINE = 1.5
 COST_SKIP_UNIT = 0.3
+COST_SKIP_CELL_LINE = 4.0
+"""Passing over a line of a one-cell-per-line dump: it is a cell, and dropping it to make a
+row add up would explain a defect of the report away."""
 COST_MISSING_CELL_DUMP = 0.6
 """A cell a row lacks in a one-cell-per-line dump (a blank cell leaves no line there)."""
 COST_MISSING_CELL_ROW = 0.6
@@ -126,6 +129,10 @@ def value_lines(stream: Stream, start: int, end: int, labels: Sequence[LabelAt])
     for n, line in enumerate(raw_lines):
         a, b = pos, pos + len(line)
         pos = b + 1
+        if line == "\t":
+            # a DOCX dumped a cell a line, each indented by a tab: a lone tab is an empty cell
+            out.append(ValueLine((Unit("blank", "", offset=a),), a, b))
+            continue
         if not line.strip() or PAGE_NUMBER.match(line.replace("\t", " ")) or n in vertical:
             continue
         on_line = [lb for lb in labels if a <= lb.start < b]
@@ -322,9 +329,10 @@ class CostModel:
         self.inline_at = {i: ln.inline for i, ln in enumerate(self.lines) if ln.inline}
         self.cells = [0]
         self.skips = [0.0]
+        skip = COST_SKIP_CELL_LINE if self.one_cell else COST_SKIP_LINE
         for ln in self.lines:
             self.cells.append(self.cells[-1] + ln.cells)
-            self.skips.append(self.skips[-1] + COST_SKIP_LINE + COST_SKIP_UNIT * ln.cells)
+            self.skips.append(self.skips[-1] + skip + COST_SKIP_UNIT * ln.cells)
 
     def skip(self, a: int, b: int) -> float:
         """Passing over lines a..b-1 (none may carry a label)."""
@@ -509,12 +517,14 @@ def rivals(al: Alignment, model: CostModel, rows: Sequence[tuple[str, int]], mar
             continue
         start, cut, end = la[0], lb[0], lb[-1] + 1
         before = model.row(a, width[a], start, cut - start) + model.row(b, width[b], cut, end - cut)
+        if not math.isfinite(before):
+            continue
         for d in range(-MAX_SHIFT, MAX_SHIFT + 1):
             new = cut + d
             if d == 0 or not start < new < end:
                 continue
             after = model.row(a, width[a], start, new - start) + model.row(b, width[b], new, end - new)
-            if after - before < margin:
+            if math.isfinite(after) and after - before < margin:
                 rows2 = dict(al.rows)
                 rows2[a] = list(range(start, new))
                 rows2[b] = list(range(new, end))

@@ -78,7 +78,8 @@ _NONE_RECEIVED = re.compile(r"(?:未|没有|无)(?:收到|受理|接到)[^。；
 _NONE_APPEALS = re.compile(r"(?:未|没有|无)(?:发生|出现|收到)?[^。；;]{0,10}?行政复议[^。；;]{0,6}?(?:行政诉讼|诉讼)")
 NEGATION_TAIL = 8
 """Characters after a denial of reviews and suits in which a qualifier (败诉) may still come."""
-FEE_WORDS = re.compile(r"信息处理费|处理费")
+FEE_WORDS = re.compile(r"信息处理费|处理费|(?:信息公开|依申请)[^。；]{0,20}(?:收费|收取费用)|未收取(?:任何)?费用")
+"""A statement on the 信息处理费: by its name, or as ``政府信息公开未发生收费情况``."""
 
 
 def _number(raw: str) -> int | float | None:

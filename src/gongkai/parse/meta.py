@@ -54,7 +54,11 @@ _CN_DATE = re.compile(
     r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_PERIOD = re.compile(r"(\d{4})年1月1日(?:起|开始|始)?(?:[,，])?(?:至|到|-|—|~)(\d{4})年12月31日")
+_PERIOD = re.compile(
+    r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:起|开始|始)?(?:[,，])?(?:至|到|-|—|~)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
+)
+"""``自2024年1月1日起至2024年12月31日止``; the second year may be left out (``从2019年1月1日
+到12月31日止``, ``为2025年1月1日至12月31日``), and a body formed in the year states a part."""
 _YEAR_MENTION = re.compile(r"(20\d{2})年")
 
 
@@ -211,7 +215,7 @@ def find_signature(lines: list[str]) -> tuple[dt.date | None, str | None]:
     """The closing date (落款) and the agency line above it, from the last lines.
 
     Only a line that is (nearly) just a date counts: dates inside sentences are not a signature."""
-    tail = [ln.strip() for ln in lines if ln.strip()][-SIGNATURE_LINES:]
+    tail = [t for ln in lines if (t := _PAGE_CHROME_END.sub("", ln.strip()))][-SIGNATURE_LINES:]
     for i in range(len(tail) - 1, -1, -1):
         ln = tail[i].replace(" ", "")
         m = _DATE.fullmatch(ln) or _ISO_DATE.fullmatch(ln)
@@ -228,6 +232,22 @@ def find_signature(lines: list[str]) -> tuple[dt.date | None, str | None]:
     return _run_on_signature(fold("".join(tail[-RUN_ON_LINES:]))) if tail else (None, None)
 
 
+PAGE_CHROME = (
+    "附件下载",
+    "附件：",
+    "相关附件",
+    "相关链接",
+    "打印本页",
+    "关闭窗口",
+    "【打印】",
+    "【关闭】",
+    "打印",
+    "关闭",
+    "分享到",
+)
+"""Words a web page puts after the text (buttons, links), which a copy of the page keeps."""
+_PAGE_CHROME_END = re.compile(r"(?:\s*(?:" + "|".join(re.escape(w) for w in PAGE_CHROME) + r"))+\s*$")
+
 _RUN_ON_SIGNATURE = re.compile(
     r"[。）)]\s*([^。，,；;\s]{2,40}?(?:" + _AGENCY_SUFFIX + r"))" + r"(\d{4})年(\d{1,2})月(\d{1,2})日$"
 )
@@ -243,11 +263,14 @@ def _run_on_signature(last: str) -> tuple[dt.date | None, str | None]:
 
 
 def find_period(folded: str) -> tuple[dt.date, dt.date] | None:
-    m = _PERIOD.search(folded)
-    if not m:
-        return None
-    a, b = _date(int(m.group(1)), 1, 1), _date(int(m.group(2)), 12, 31)
-    return (a, b) if a and b else None
+    for m in _PERIOD.finditer(folded):
+        y1 = int(m.group(1))
+        y2 = int(m.group(4)) if m.group(4) else y1
+        a = _date(y1, int(m.group(2)), int(m.group(3)))
+        b = _date(y2, int(m.group(5)), int(m.group(6)))
+        if a and b and a <= b and (b - a).days <= 366:
+            return a, b
+    return None
 
 
 def guess_year(folded: str) -> int | None:

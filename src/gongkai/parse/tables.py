@@ -89,6 +89,9 @@ class TableRead:
     not): see ``Report.unreliable``."""
     alignment: Alignment | None = None
     """The assignment of value lines to rows, for a reading by alignment."""
+    rows_inferred: bool = False
+    """Which numbers belong to which row was inferred (labels apart from their numbers), not
+    read off the page."""
 
 
 def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = None) -> bool | None:
@@ -96,12 +99,15 @@ def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = 
     no trace and is a guess) rather than numbers set apart (``217 1 219``: a dump that drops
     blank cells). A document's style: most rows with numbers are one way. None: no rows
     with numbers. A lone number shorter than its row's cells (``18`` for seven) says
-    nothing: a dump that drops blank cells leaves such rows as often as a run does."""
+    nothing: a dump that drops blank cells leaves such rows as often as a run does. A token
+    with a leading zero (``10 0 0 012``) is a run whatever spaces stand in it."""
     runs = apart = 0
     for i, units in enumerate(row_units):
         numbers = [u for u in units if u.kind == "number"]
         least = widths[i] if widths else 2
-        if len(numbers) >= 2:
+        if any(len(u.digits) > 1 and u.digits.startswith("0") and "." not in u.digits for u in numbers):
+            runs += 1  # ``012``, ``00``: no number is written so; the spaces are not cell edges
+        elif len(numbers) >= 2:
             apart += 1
         elif numbers and least > 1 and len(numbers[0].digits) >= least:
             runs += 1
@@ -366,7 +372,7 @@ def read_table(
     best = min(candidates, key=_score)
     if best.violations and best.alignment is not None:
         _place_strays(stream, best, lines, best.alignment, identities)
-    if best.unreliable and (best.violations or not identities):
+    if best.rows_inferred and (best.violations or not identities):
         # inferred, and neither the identities nor (table 2) anything else confirms it
         for row in (best.cells or {}).values():
             _doubt_row(row, f"表格未能可靠读取：{best.unreliable}，且没有勾稽关系能证实读法")
@@ -584,8 +590,9 @@ def _read_by_alignment(
     tr.cost = al.cost
     tr.alignment = al
     widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
-    if not tr.unreliable and not plainly_aligned(al, lines, labels_at, widths):
-        tr.unreliable = "行标签与数字分开排列，各行数字的归属由行序和勾稽关系推断得出"
+    if not plainly_aligned(al, lines, labels_at, widths):
+        tr.rows_inferred = True
+        tr.unreliable = tr.unreliable or "行标签与数字分开排列，各行数字的归属由行序和勾稽关系推断得出"
     if one_cell_per_line(lines) and tr.cells is not None:
         widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
         for key in unpinned_rows(al, lines, labels_at, widths):

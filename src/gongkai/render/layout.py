@@ -335,7 +335,7 @@ def document(report: Report) -> list[Block]:
         if tkey and table is not None and template is not None:
             blocks.append(Block("table", key=tkey, layout=table_layout(template, tkey, table)))
     lines = signature_lines(report)
-    if lines and not _signed_in_text(report, lines):
+    if report.signed_on and not _signed_in_text(report, lines):
         blocks.append(Block("signature", "\n".join(lines)))
     return blocks
 
