@@ -72,6 +72,13 @@ ISSUE11_FORMATS = ("md_layout", "onecell", "layout")
 CONVERTER_KINDS = tuple(k for k in CONVERTERS if k not in HELD_OUT)
 """Real converters run on the synthetic PDFs (``testing/converters.py``); the held-out ones
 are measured and printed apart, never tuned on."""
+STRESS = frozenset({("onecell", "blank_zeros"), ("pdf", "pdftotext")})
+"""Combinations measured and printed but not gated: a one-cell-per-line dump whose blank
+cells leave no line and whose labels may follow their numbers leaves rows' bounds to the
+identities, which an all-zero table cannot give; plain ``pdftotext`` prints a ruled table's
+cells in blocks, often column by column, an order the text no longer shows (gongkai leaves
+such tables uncertain). See the issue 11 note."""
+STRESS_MARK = "（压力测试，不计入验收）"
 QUICK_CONVERTED = 2
 FULL_CONVERTED = 24
 """Synthetic PDFs per converter (the same PDFs for every converter: LibreOffice takes seconds)."""
@@ -289,7 +296,9 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
     false_accusations = [r["name"] for r in results if r["false_accusations"]]
     kinds: dict[str, Group] = defaultdict(Group)
     for r in results:
-        if r["fmt"] in ISSUE11_FORMATS:
+        if (r["fmt"], r["damage"]) in STRESS:
+            kinds[f"{r['damage'] if r['damage'] in CONVERTERS else r['fmt'] + '+' + r['damage']}{STRESS_MARK}"].add(r)
+        elif r["fmt"] in ISSUE11_FORMATS:
             kinds[r["fmt"]].add(r)
         if r["damage"] in CONVERTERS or r["damage"] in ("headings_reworded",):
             kinds[r["damage"]].add(r)
@@ -542,7 +551,7 @@ def acceptance(s: dict[str, Any], g: dict[str, Any], across: dict[str, Any] | No
                 row["wrong"] == 0 and (row["decidable_exact_pct"] or 0) >= 100 * TARGET_EXACT,
             )
             for k, row in s["issue11_kinds"].items()
-            if k not in HELD_OUT
+            if k not in HELD_OUT and not k.endswith(STRESS_MARK)
         ),
         ("合成：算术缺陷召回率 = 1", arith["recall"] == 1.0),
         (f"合成：算术规则精确率 ≥ {TARGET_ARITH_PRECISION}", (arith["precision"] or 0) >= TARGET_ARITH_PRECISION),

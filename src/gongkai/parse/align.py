@@ -19,7 +19,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from gongkai.parse.cells import Unit, region_units, trailing_empties
@@ -185,30 +185,41 @@ LAYOUT_TOLERANCE = 0.5
 of the distance to the next column's."""
 
 
-def layout_cells(lines: Sequence[ValueLine], width: int, anchors: Sequence[float] = ()) -> list[ValueLine]:
+def layout_cells(lines: Sequence[ValueLine], width: int, heads: Sequence[float] = ()) -> list[ValueLine]:
     """Lines laid out by columns that show fewer numbers than ``width`` cells get a field per
-    column, empty where the column has a gap (a blank cell). The columns' middles come from
-    the lines that show every cell, else from ``anchors`` (the headings' positions)."""
+    column, empty where the column has a gap (a blank cell). A number stands in the column
+    whose middle (from the lines that show every cell) is nearest; without such lines, in the
+    column whose heading starts at or before it and before the next heading (``heads``: where
+    each heading starts): headings stand inside their columns, however numbers align."""
     full = [ln.xs for ln in lines if len(ln.xs) == width and not ln.fields]
+    column: Callable[[float], int | None]
     if full:
         centres = [sorted(xs[j] for xs in full)[len(full) // 2] for j in range(width)]
-    elif len(anchors) == width:
-        centres = list(anchors)
+        gaps = [b - a for a, b in itertools.pairwise(centres)]
+        if not gaps or min(gaps) <= 0:
+            return list(lines)
+        reach = LAYOUT_TOLERANCE * min(gaps)
+
+        def column(x: float) -> int | None:
+            j = min(range(width), key=lambda j: abs(centres[j] - x))
+            return j if abs(centres[j] - x) <= reach else None
+
+    elif len(heads) == width and all(a < b for a, b in itertools.pairwise(heads)):
+
+        def column(x: float) -> int | None:
+            j = bisect.bisect_right(heads, x) - 1
+            return j if j >= 0 else None
+
     else:
         return list(lines)
-    gaps = [b - a for a, b in itertools.pairwise(centres)]
-    if not gaps or min(gaps) <= 0:
-        return list(lines)
-    reach = LAYOUT_TOLERANCE * min(gaps)
     out: list[ValueLine] = []
     for ln in lines:
         if not ln.xs or ln.fields or len(ln.xs) >= width or any(u.kind == "blank" for u in ln.units):
             out.append(ln)
             continue
-        cols = [min(range(width), key=lambda j: abs(centres[j] - x)) for x in ln.xs]
-        ok = all(abs(centres[c] - x) <= reach for c, x in zip(cols, ln.xs, strict=True)) and all(
-            a < b for a, b in itertools.pairwise(cols)
-        )
+        found = [column(x) for x in ln.xs]
+        cols = [c for c in found if c is not None]
+        ok = len(cols) == len(found) and all(a < b for a, b in itertools.pairwise(cols))
         if not ok:
             out.append(ln)
             continue
@@ -535,25 +546,34 @@ def rivals(al: Alignment, model: CostModel, rows: Sequence[tuple[str, int]], mar
 
 def plainly_aligned(
     al: Alignment, lines: Sequence[ValueLine], labels: dict[str, LabelAt], rows: Sequence[tuple[str, int]]
-) -> bool:
-    """The alignment follows the page without inference: every line is a row's, every row
-    with lines fills its cells, and every label stands on or right beside its row's numbers,
-    all on the same side."""
+) -> tuple[bool, list[str]]:
+    """Whether the alignment follows the page without inference (every line a row's, every
+    row with lines filling its cells or with its label on or right beside its numbers), and
+    the rows named only by counting through a block of labels printed together: those are
+    right only if the page prints rows one after the other, which their own sums must vouch
+    for (plain ``pdftotext`` may print a table column by column)."""
     model = CostModel(lines, labels, al.style, False, [k for k, _ in rows])
-    used = sorted(i for idx in al.rows.values() for i in idx)
-    if used != list(range(len(lines))):
-        return False
+    used = {i for idx in al.rows.values() for i in idx}
+    counted: list[str] = []
+    if any(i not in used and lines[i].cells > 1 for i in range(len(lines))):
+        return False, counted  # a lone number passed over is a page number; more is a row dropped
     near = COST_LABEL_NEAR if al.style == "before" else COST_LABEL_NEAR_AFTER
     for key, width in rows:
         idx = al.rows.get(key, [])
         if not idx:
             continue
-        if model.row(key, width, idx[0], len(idx)) > near + 1e-9:
-            return False
+        full = model.cells[idx[-1] + 1] - model.cells[idx[0]] >= width or (
+            len(idx) == 1 and (lines[idx[0]].span or 0) >= width
+        )
         slot = model.slots.get(key)
-        if slot is not None and model.inline_at.get(idx[0]) != key and slot not in (idx[0], idx[-1] + 1):
-            return False  # named by a block of labels: which label names which row is counted, not seen
-    return True
+        adjacent = slot is None or model.inline_at.get(idx[0]) == key or slot in (idx[0], idx[-1] + 1)
+        if not adjacent and not full:
+            return False, counted  # named by a block of labels and short of cells: a guess
+        if not adjacent:
+            counted.append(key)
+        if adjacent and model.row(key, width, idx[0], len(idx)) > near + 1e-9 and not full:
+            return False, counted
+    return True, counted
 
 
 def lines_of_units(lines: Sequence[ValueLine], offsets: Sequence[int]) -> list[int] | None:

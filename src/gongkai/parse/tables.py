@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
@@ -43,7 +44,9 @@ from gongkai.parse.decode import (
     RowReading,
     Values,
     decode_table,
+    holds,
     readings_for_row,
+    row_runs_together,
     violations,
 )
 from gongkai.parse.labels import Match, find_row, fuzzy_row
@@ -84,6 +87,9 @@ class TableRead:
     """How far the reading had to go from the document's plain order (an alignment's cost)."""
     offsets: dict[str, list[int]] = field(default_factory=dict)
     """Row → stream offsets of the units it was read from."""
+    numbers: dict[str, frozenset[int]] = field(default_factory=dict)
+    """Row → stream offsets of the numbers it holds: two readings that give each row the same
+    numbers are one hypothesis, read with more or less of the page's evidence."""
     unreliable: str | None = None
     """Why the reading rests on inference rather than the document's own cells (None: it does
     not): see ``Report.unreliable``."""
@@ -347,13 +353,17 @@ def read_table(
     lines = value_lines(stream, stream.to_text(start), stream.to_text(end), list(labels.values()))
     if spec.key == "applications" and any(ln.xs for ln in lines):
         # text laid out by columns: a gap in a column is a blank cell
-        heads = _heading_anchors(stream, stream.to_text(start), lines[0].start if lines else 0, spec)
+        heads = _heading_anchors(
+            stream, stream.to_text(start), lines[0].start if lines else 0, [c.label for c in spec.columns]
+        )
         lines = layout_cells(lines, len(spec.columns), heads)
     used = {o for offs in by_labels.offsets.values() for o in offs}
     orphans = any(not any(u.offset in used for u in ln.units if u.kind in CELL_UNITS) for ln in lines)
     """Value lines that no row's label reaches (numbers before the first label, a label
     standing after its numbers): then which numbers a label names is a question of order."""
-    if _clean(by_labels, spec) and not orphans:
+    if (_clean(by_labels, spec) and not orphans) or by_labels.glued:
+        # a clean reading, or numbers that run together (text taken from a web page): the
+        # labels stand right before their numbers, and there are no value lines to align
         return by_labels
     widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
     sums = spec.key == "applications"
@@ -362,6 +372,9 @@ def read_table(
     if lines and all(v is not None for v in assignment.values()):
         # the labels' reading weighed as an alignment too, so that the two compare
         by_labels.cost = min(m.of(widths, {k: v or [] for k, v in assignment.items()}) for m in models)
+    elif lines and any(v is None for v in assignment.values()) and any(v for v in assignment.values()):
+        # in a table of value lines, numbers read from elsewhere (a sentence, a heading)
+        by_labels.cost = COST_OFF_LINES
     candidates = [by_labels]
     for model in models:
         al = align(lines, widths, labels, model.style, sums)
@@ -376,14 +389,19 @@ def read_table(
         # inferred, and neither the identities nor (table 2) anything else confirms it
         for row in (best.cells or {}).values():
             _doubt_row(row, f"表格未能可靠读取：{best.unreliable}，且没有勾稽关系能证实读法")
+        best.unbalanced, best.broken_rules = [], []  # the reading's, not the report's
     for rival in candidates:
         # the identities settle the order only when the best reading satisfies them all
         settled = rival.violations > best.violations == 0
-        if rival is not best and not settled and rival.cost - best.cost < ORDER_MARGIN:
+        same_rows = {k: v for k, v in rival.numbers.items() if v} == {k: v for k, v in best.numbers.items() if v}
+        if rival is not best and not settled and not same_rows and rival.cost - best.cost < ORDER_MARGIN:
             _doubt_differences(best, rival)
     return best
 
 
+COST_OFF_LINES = 10.0
+"""The labels' reading of a table laid out in value lines that takes some numbers from
+outside them: far from the page's order (it is kept only if nothing else reads the table)."""
 ORDER_MARGIN = 1.0
 """Two readings of a table whose alignments cost less than this apart, and which its
 identities do not tell apart (or which both break some identity: a table with a defect of
@@ -402,7 +420,20 @@ def _doubt_differences(best: TableRead, rival: TableRead) -> None:
         for ckey, cell in row.items():
             alt = other.get(ckey) if other else None
             if alt is not None and alt.uncertain and alt.value is None:
-                continue  # the rival leaves the cell open: it does not read it otherwise
+                # the rival leaves the cell open: it reads it otherwise only if one of its
+                # candidates differs (as blank or as a number)
+                theirs_all = {(v, v is None) for v in alt.candidates} if alt.candidates else set()
+                if not theirs_all or theirs_all <= {(cell.value, cell.blank)}:
+                    continue
+                row[ckey] = Cell(
+                    None,
+                    cell.raw,
+                    source=cell.source,
+                    confidence=min(cell.confidence, 0.5),
+                    uncertain="数字与行的对应关系不确定（另一种同样成立的读法在此格读作别的数）",
+                    candidates=tuple(dict.fromkeys([cell.value, *alt.candidates])),
+                )
+                continue
             mine = (cell.value, cell.blank)
             theirs = (alt.value, alt.blank) if alt is not None else (None, False)
             if mine == theirs or cell.uncertain:
@@ -422,8 +453,8 @@ HEADING_KEY_CHARS = 2
 them in a narrow column: ``社会公益`` / ``组织``)."""
 
 
-def _heading_anchors(stream: Stream, start: int, end: int, spec: TableSpec) -> list[float]:
-    """Display columns where each of the table's column headings starts in a header laid
+def _heading_anchors(stream: Stream, start: int, end: int, headings: Sequence[str]) -> list[float]:
+    """Display columns where each of the table's column headings starts, in a header laid
     out by columns (between ``start`` and ``end`` of the stream text), left to right; empty
     unless every heading is found in that order."""
     first = stream.source_at(start)
@@ -432,13 +463,13 @@ def _heading_anchors(stream: Stream, start: int, end: int, spec: TableSpec) -> l
         return []
     raw = [stream.raw_lines.get(n, "") for n in range(first.line, last.line + 1)]
     found: list[float] = []
-    for col in spec.columns:
-        key = col.label[:HEADING_KEY_CHARS]
+    for heading in headings:
+        key = heading[:HEADING_KEY_CHARS]
         spots = []
         for line in raw:
             for m in re.finditer(re.escape(key), line):
                 if m.start() == 0 or line[m.start() - 1] == " ":
-                    spots.append(display_width(line[: m.start()]) + display_width(key) / 2)
+                    spots.append(float(display_width(line[: m.start()])))
         later = [x for x in spots if not found or x > found[-1]]
         if not later:
             return []
@@ -517,7 +548,11 @@ def _read_by_labels(
         kinds = [c.kind for c in spec.row_columns(spec.row(rkey))]
         if has_values[i]:
             groups = (len(kinds),) if spec.key == "applications" else ()
-            readings[rkey] = readings_for_row(units, kinds, groups, glued)
+            rds = readings_for_row(units, kinds, groups, glued)
+            # numbers set apart, fewer than the cells, and no cell edges kept: the dump dropped
+            # its blank cells, and where they were is the identities' to say or nobody's
+            apart = not delimited[i] and not row_runs_together(units, len(kinds), glued)
+            readings[rkey] = placements_alike(rds, units) if apart and rds else rds
         elif delimited[i] or any(has_values[i + 1 :]) or (m.exact and whole and (printed_blank or any(has_values[:i]))):
             # a row printed with nothing in it: its cells delimited and empty, or the table going
             # on below, or its whole label after rows with numbers (a dump that drops blank
@@ -590,7 +625,14 @@ def _read_by_alignment(
     tr.cost = al.cost
     tr.alignment = al
     widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
-    if not plainly_aligned(al, lines, labels_at, widths):
+    plain, counted = plainly_aligned(al, lines, labels_at, widths)
+    if counted and tr.cells is not None:
+        sums = [i for i in identities if i.rule == "t3_row_total"]
+        own = [i for i in sums if i.lhs and i.lhs[0][0] in counted]
+        values: Values = {(r, c): cell.value for r, row in tr.cells.items() for c, cell in (row or {}).items()}
+        if not sums or any(holds(i, values) is False for i in own):
+            plain = False  # rows counted off a block of labels that do not add up: not rows
+    if not plain:
         tr.rows_inferred = True
         tr.unreliable = tr.unreliable or "行标签与数字分开排列，各行数字的归属由行序和勾稽关系推断得出"
     if one_cell_per_line(lines) and tr.cells is not None:
@@ -667,6 +709,8 @@ def _place_strays(
 
 
 def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
+    """Every cell of the row uncertain: its reading kept among the candidates, beside
+    "something else" (None), so that no check takes it as settled."""
     if row is None:
         return
     for ckey, cell in row.items():
@@ -678,7 +722,7 @@ def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
             source=cell.source,
             confidence=min(cell.confidence, 0.5),
             uncertain=why,
-            candidates=(cell.value,),
+            candidates=(cell.value, None) if cell.value is not None else (None,),
         )
 
 
@@ -712,6 +756,7 @@ def _finish(
         if ch is not None and ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
     offsets = {k: [u.offset for u in raws[k][1] if u.kind in CELL_UNITS] for k in raws}
+    numbers = {k: frozenset(u.offset for u in raws[k][1] if u.kind == "number") for k in raws}
     inferred = [
         k
         for k, ch in choice.rows.items()
@@ -727,6 +772,7 @@ def _finish(
         None,
         choice.violations,
         offsets=offsets,
+        numbers=numbers,
         unreliable=f"{len(inferred)} 行的空白单元格在文档中不留位置，其位置由推断得出" if inferred else None,
     )
 
@@ -767,9 +813,29 @@ def _appeals_lines(stream: Stream, start: int, end: int) -> tuple[int, list[Unit
     """Table 4's fifteen cells as the value lines of ``stream.text[start:end]`` hold them
     (one row, three pieces of five, one cell a line), when they hold exactly fifteen."""
     lines = value_lines(stream, start, end, [])
-    if not lines or sum(ln.cells for ln in lines) != T4_CELLS:
+    if not lines:
         return None
-    return lines[0].start, units_of_lines(lines, range(len(lines)))
+    if sum(ln.cells for ln in lines) == T4_CELLS:
+        return lines[0].start, units_of_lines(lines, range(len(lines)))
+    if len(lines) == 1 and lines[0].fields and lines[0].cells < T4_CELLS:
+        # one grid row under the section: the table's row, some cells shared or blank
+        return lines[0].start, list(lines[0].units)
+    return None
+
+
+def _appeals_laid_out(stream: Stream, head: int, start: int, end: int) -> tuple[int, list[Unit]] | None:
+    """Table 4's row in text laid out by columns, fewer than fifteen numbers: each number in
+    the column of the heading it stands under, the others blank."""
+    lines = [ln for ln in value_lines(stream, start, end, []) if ln.xs]
+    if len(lines) != 1 or len(lines[0].xs) >= T4_CELLS:
+        return None
+    headings = [c.label for _ in APPEALS.rows for c in APPEALS.columns]
+    heads = _heading_anchors(stream, head, start, headings)
+    placed = layout_cells(lines, T4_CELLS, heads)[0]
+    if not placed.fields:
+        return None
+    units = positional_units(list(placed.fields), T4_CELLS, 0)
+    return (placed.start, units) if units else None
 
 
 def read_appeals(
@@ -809,6 +875,8 @@ def read_appeals(
         )
         # the table split in pieces, each under its own header (one group of five each)
         pieces = None if delimited else _appeals_lines(stream, stream.to_text(first), stream.to_text(end))
+        if pieces is None and not delimited:
+            pieces = _appeals_laid_out(stream, stream.to_text(first), text_start, stream.to_text(end))
         if pieces is not None:
             text_start, units = pieces
             raw = stream.text[text_start : stream.to_text(end)]

@@ -117,7 +117,7 @@ def _merge_pairs(values: list[str], pairs: frozenset[int]) -> list[str]:
     return out
 
 
-def _md_table(b: Block, rng: random.Random, page: list[int]) -> list[str]:
+def _md_table(b: Block, rng: random.Random, page: list[int], other: list[str]) -> list[str]:
     assert b.layout is not None
     rows = _rows(b.layout)
     heads = [c.text for row, vals in rows if not vals for c in row if c.kind == "head"]
@@ -128,7 +128,6 @@ def _md_table(b: Block, rng: random.Random, page: list[int]) -> list[str]:
         else frozenset()
     )
     label_after = rng.random() < LABEL_AFTER_SHARE
-    other = ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"] if b.key != "active_disclosure" else []
     out: list[str] = []
     width = len(_merge_pairs([""] * n_values, pairs)) + 1
     out.extend(_md_header(heads, width, rng, other))
@@ -162,18 +161,26 @@ def _md_table(b: Block, rng: random.Random, page: list[int]) -> list[str]:
     return out
 
 
+def _headings(b: Block) -> list[str]:
+    return [c.text for row, vals in _rows(b.layout or []) if not vals for c in row if c.kind == "head"][:6]
+
+
 def render_md_layout(report: Report, seed: int = 0) -> str:
     rng = random.Random(seed)
     page = [1]
     out: list[str] = []
-    for b in document(report):
+    blocks = document(report)
+    heads = {b.key: _headings(b) for b in blocks if b.kind == "table"}
+    for b in blocks:
         if b.kind == "title":
             out.extend([f"# {b.text}", ""])
         elif b.kind == "heading":
             style = rng.choice(("## {}", "**{}**", "{}"))
             out.extend([style.format(b.text), ""])
         elif b.kind == "table":
-            out.extend([*_md_table(b, rng, page), ""])
+            # a header row may carry another table's headings (of the same report)
+            other = next((h for k, h in heads.items() if k != b.key and h), [])
+            out.extend([*_md_table(b, rng, page, other), ""])
         else:
             lines = _prose_lines(b, rng) if rng.random() < 0.5 else [b.text]
             out.extend([*lines, ""])
