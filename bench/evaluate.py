@@ -277,7 +277,8 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
             g.add(r)
         if r["damage"] == UNDAMAGED:
             undamaged.add(r)
-        if r["damage"] not in OCR_DAMAGES and r["fmt"] not in OCR_FORMATS:
+        stress = (r["fmt"], r["damage"]) in STRESS
+        if r["damage"] not in OCR_DAMAGES and r["fmt"] not in OCR_FORMATS and not stress:
             text_layer.add(r)
         for k, st in r["rules"].items():
             agg = rules.setdefault(k, RuleStats())

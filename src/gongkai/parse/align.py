@@ -279,7 +279,7 @@ def _trailing_habit(lines: Sequence[ValueLine]) -> int:
     return max(set(counts), key=counts.count)
 
 
-_COUNTED = re.compile(r"\d\s*[件条个项次份人户余万亿元%年月日]")
+_COUNTED = re.compile(r"\d\s*[件条个项次份人户余年月日]")
 _WORDS_AFTER_NUMBER = re.compile(r"\d[^\t|]*?[\u4e00-\u9fff]{2}")
 
 

@@ -372,9 +372,7 @@ def read_table(
     if lines and all(v is not None for v in assignment.values()):
         # the labels' reading weighed as an alignment too, so that the two compare
         by_labels.cost = min(m.of(widths, {k: v or [] for k, v in assignment.items()}) for m in models)
-    elif lines and any(v is None for v in assignment.values()) and any(v for v in assignment.values()):
-        # in a table of value lines, numbers read from elsewhere (a sentence, a heading)
-        by_labels.cost = COST_OFF_LINES
+    off_lines = lines and any(v is None for v in assignment.values()) and any(v for v in assignment.values())
     candidates = [by_labels]
     for model in models:
         al = align(lines, widths, labels, model.style, sums)
@@ -382,6 +380,10 @@ def read_table(
             candidates.append(_read_by_alignment(stream, spec, found, lines, al, identities, hints))
             for alt in rivals(al, model, widths, ORDER_MARGIN):
                 candidates.append(_read_by_alignment(stream, spec, found, lines, alt, identities, hints))
+    if off_lines:
+        # in a table of value lines, numbers read from elsewhere (a sentence, a heading): the
+        # labels' reading stands only if no alignment reads the table as well
+        by_labels.cost = min((c.cost for c in candidates[1:]), default=0.0) + COST_OFF_LINES
     best = min(candidates, key=_score)
     if best.violations and best.alignment is not None:
         _place_strays(stream, best, lines, best.alignment, identities)
@@ -399,9 +401,9 @@ def read_table(
     return best
 
 
-COST_OFF_LINES = 10.0
-"""The labels' reading of a table laid out in value lines that takes some numbers from
-outside them: far from the page's order (it is kept only if nothing else reads the table)."""
+COST_OFF_LINES = 5.0
+"""What the labels' reading of a table laid out in value lines costs beyond the best
+alignment when it takes some numbers from outside those lines."""
 ORDER_MARGIN = 1.0
 """Two readings of a table whose alignments cost less than this apart, and which its
 identities do not tell apart (or which both break some identity: a table with a defect of
