@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from gongkai.cli import app
-from gongkai.model.report import Report
-from gongkai.pipeline import parse_paths
-from gongkai.readers.document import ReadError
+from gongkai.cli import LimitOpt, app, limits_from
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from gongkai.model.report import Report
 
 EXIT_ERRORS = 1
 EXIT_UNREADABLE = 2
@@ -27,12 +28,27 @@ FilesArg = Annotated[
 ]
 
 
-def _load_all(files: list[Path], err: Console) -> tuple[list[Report], int]:
-    """Parse every file (neighbouring years of one agency help each other); print one line
-    per unreadable file. Returns the reports and the count of unreadable files."""
+JobsOpt = Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数（默认：文件数与 CPU 核数中较小者）")]
+
+
+def _load_all(files: list[Path], err: Console, limits: Any, jobs: int | None) -> tuple[list[Report], int]:
+    """Parse every file, each in a worker process under the limits (neighbouring years of one
+    agency help each other); print one line per unreadable file. Returns the reports and the
+    count of unreadable files."""
+    from rich.markup import escape
+
+    from gongkai.pipeline import parse_paths
+    from gongkai.readers.document import ReadError
+
     reports: list[Report] = []
     unreadable = 0
-    for item in parse_paths([str(f) for f in files]):
+    workers = jobs if jobs is not None else min(len(files), os.cpu_count() or 1)
+    try:
+        items = parse_paths([str(f) for f in files], limits=limits, workers=max(1, workers))
+    except KeyboardInterrupt:
+        err.print("[yellow]已中断。[/yellow]")
+        raise typer.Exit(130) from None
+    for item in items:
         if isinstance(item, ReadError):
             unreadable += 1
             err.print(f"[bold red]无法读取[/] {escape(item.path)}：{escape(item.reason)}")
@@ -46,11 +62,15 @@ def parse_cmd(
     files: FilesArg,
     as_json: Annotated[bool, typer.Option("--json", help="输出 gongkai.report/1 JSON")] = False,
     provenance: Annotated[bool, typer.Option("--provenance/--no-provenance", help="JSON 中包含单元格来源")] = False,
+    limit: LimitOpt = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """读取报告，输出规范化的结构（表格、章节、日期）。"""
+    from rich.console import Console
+
     out = Console(soft_wrap=True)
     err = Console(stderr=True, soft_wrap=True)
-    reports, unreadable = _load_all(files, err)
+    reports, unreadable = _load_all(files, err, limits_from(limit), jobs)
     if as_json:
         objs = [r.to_json(provenance=provenance) for r in reports]
         payload = objs[0] if len(files) == 1 and objs else objs
@@ -62,6 +82,8 @@ def parse_cmd(
 
 
 def _summary(out: Console, r: Report) -> None:
+    from rich.markup import escape
+
     out.print(f"[bold]{escape(r.source.path)}[/]")
     out.print(f"  机关：{escape(r.agency or '（未识别）')}  年度：{r.year or '？'}  模板：{r.template or '？'}")
     if r.signed_on or r.published_on:
@@ -86,13 +108,18 @@ def check_cmd(
     files: FilesArg,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出核查结果")] = False,
     show_info: Annotated[bool, typer.Option("--info/--no-info", help="显示提示级别的结果")] = True,
+    limit: LimitOpt = None,
+    jobs: JobsOpt = None,
 ) -> None:
     """核查报告：表内勾稽、完整性、日期、正文与表格一致性。发现错误时退出码为 1，无法读取为 2。"""
+    from rich.console import Console
+    from rich.markup import escape
+
     out = Console(highlight=False, soft_wrap=True)
     err = Console(stderr=True, soft_wrap=True)
     totals: Counter[str] = Counter()
     results = []
-    reports, unreadable = _load_all(files, err)
+    reports, unreadable = _load_all(files, err, limits_from(limit), jobs)
     for r in reports:
         f = r.source.path
         counts = Counter(x.severity for x in r.findings)

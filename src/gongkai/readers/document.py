@@ -78,3 +78,7 @@ class ReadError(Exception):
         self.path = path
         self.reason = reason
         self.code = code
+
+    def __reduce__(self) -> tuple[type[ReadError], tuple[str, str, str]]:
+        # pickled across worker processes: rebuilt from its fields, not from the joined message
+        return (ReadError, (self.path, self.reason, self.code))
