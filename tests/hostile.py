@@ -42,9 +42,12 @@ def _zip(members: list[tuple[str, bytes, int, int, bool]]) -> bytes:
     central = io.BytesIO()
     for name, data, crc, size, deflated in members:
         fname = name.encode()
+        flags = 0 if name.isascii() else 0x800  # bit 11: the name is UTF-8
         method = 8 if deflated else 0
         offset = out.tell()
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, method, 0, 0x21, crc, len(data), size, len(fname), 0))
+        out.write(
+            struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, flags, method, 0, 0x21, crc, len(data), size, len(fname), 0)
+        )
         out.write(fname)
         out.write(data)
         central.write(
@@ -53,7 +56,7 @@ def _zip(members: list[tuple[str, bytes, int, int, bool]]) -> bytes:
                 b"PK\x01\x02",
                 20,
                 20,
-                0,
+                flags,
                 method,
                 0,
                 0x21,

@@ -60,7 +60,7 @@ def test_bombs_are_refused_within_a_small_memory_budget(tmp_path: Path) -> None:
     (tmp_path / "bomb.docx").write_bytes(hostile.docx_bomb(GB))
     (tmp_path / "pages.tiff").write_bytes(hostile.tiff_pages(300))
     script = textwrap.dedent(
-        f"""
+        """
         import re, resource, sys
         from gongkai.readers import ReadError, read
         import cv2, pypdfium2, lxml.etree
@@ -131,7 +131,9 @@ def test_deeply_nested_html_says_so() -> None:
     assert doc.lines() == ["一、总体情况"]
 
 
-@pytest.mark.parametrize("kind", ["docx_billion_laughs", "html_billion_laughs", "empty", "binary_html", "truncated_pdf"])
+@pytest.mark.parametrize(
+    "kind", ["docx_billion_laughs", "html_billion_laughs", "empty", "binary_html", "truncated_pdf"]
+)
 def test_small_hostile_inputs_end_cleanly(kind: str) -> None:
     name, make = hostile.KINDS[kind]
     try:

@@ -99,7 +99,10 @@ def limit_memory(memory_mb: float) -> None:
 
 
 def _serve(conn: Connection, fn: Callable[[Any], Any], lim: Limits, parent: int) -> None:
+    import faulthandler
+
     die_with_parent(parent)
+    faulthandler.disable()  # a crash is the parent's to report, once, in Chinese
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     limit_memory(lim.memory_mb)
