@@ -184,6 +184,7 @@ class Pool(Generic[J]):
         *,
         retries: int = 1,
         max_jobs: int = MAX_JOBS_PER_WORKER,
+        start_method: str | None = None,
     ) -> None:
         self.fn = fn
         self.n = max(1, workers)
@@ -191,8 +192,10 @@ class Pool(Generic[J]):
         self.retries = retries
         self.max_jobs = max_jobs
         methods = mp.get_all_start_methods()
-        # fork: workers start warm (the parent has imported the readers) in milliseconds
-        self.ctx = mp.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
+        # fork: workers start warm (the parent has imported the readers) in milliseconds; spawn
+        # where forking is unsafe (a parent with threads of its own, such as a cluster worker)
+        default = "fork" if "fork" in methods and sys.platform != "darwin" else "spawn"
+        self.ctx = mp.get_context(start_method or default)
         self.idle: list[_Worker] = []
         self.busy: list[_Worker] = []
         self.crashes: dict[int, int] = {}
@@ -200,7 +203,9 @@ class Pool(Generic[J]):
     def _new(self) -> _Worker:
         return _Worker(self.ctx, self.fn, self.limits)
 
-    def imap(self, jobs: Iterable[J], idle: float = 0.25) -> Iterator[tuple[J, Outcome] | None]:
+    def imap(self, jobs: Iterable[J], idle: float = 0.25, keep: bool = False) -> Iterator[tuple[J, Outcome] | None]:
+        """Run ``jobs``; ``keep``: leave the idle workers running for the next call (the pool is
+        then closed by ``close``)."""
         source = iter(jobs)
         retry: deque[J] = deque()
         exhausted = False
@@ -245,7 +250,8 @@ class Pool(Generic[J]):
                 if not got:
                     yield None
         finally:
-            self.close()
+            if not keep or self.busy:
+                self.close()
 
     def _collect(self, w: _Worker, retry: deque[J]) -> Outcome | None:
         """The worker's reply, or what its death means; None while it is still working."""
