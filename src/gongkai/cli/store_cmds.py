@@ -44,7 +44,7 @@ def _err() -> Console:
     return _consoles()[1]
 
 
-def Table(*columns: str, **kw: Any) -> Any:  # rich's Table, loaded when a table is drawn
+def Table(*columns: Any, **kw: Any) -> Any:  # rich's Table, loaded when a table is drawn
     from rich.table import Table as RichTable
 
     return RichTable(*columns, **kw)
@@ -175,7 +175,10 @@ def ingest_cmd(
             "发现问题：" + "，".join(f"{SEVERITY_CN.get(k, k)} {v}" for k, v in sorted(summary.findings.items()))
         )
     if summary.failed:
-        t = Table("失败的文件", "原因", title="未能入库")
+        from rich.table import Column
+
+        # folded, never cut: the file name is what the user needs to find
+        t = Table(Column("失败的文件", overflow="fold"), Column("原因", overflow="fold"), title="未能入库")
         for f in summary.failed:
             t.add_row(f.location, f.reason)
         _out().print(t)
