@@ -43,6 +43,18 @@ def parse_paths(
     return out
 
 
+def needs_sandbox(path: str) -> bool:
+    """Whether ``path`` is read by native decoders (PDF, images, DOCX's ZIP) and so belongs in a
+    worker process; text, Markdown and HTML (at most ``MAX_TEXT_BYTES``) are safe in-process."""
+    from gongkai.readers import SNIFF_BYTES, TEXT_FORMATS, sniff_format
+
+    try:
+        with open(path, "rb") as f:
+            return sniff_format(path, f.read(SNIFF_BYTES)) not in TEXT_FORMATS
+    except OSError:
+        return False  # read() says what is wrong with it
+
+
 def _parse_one(path: str, limits: Limits | None = None) -> Report | ReadError:
     try:
         return parse_path(path, check=False, limits=limits)

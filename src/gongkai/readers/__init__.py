@@ -23,6 +23,14 @@ TEXT_FORMATS = frozenset({"text", "markdown", "html"})
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"BM", b"GIF8")
 
 
+_HTML_MARKS = (b"<html", b"<!doctype html", b"<body", b"<table", b"<div", b"<p>", b"<meta")
+
+
+def looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lower()
+    return any(t in head for t in _HTML_MARKS)
+
+
 def sniff_format(path: str, data: bytes) -> str:
     ext = os.path.splitext(path)[1].lower()
     if data.startswith(b"%PDF") or b"%PDF-" in data[:1024]:
@@ -33,8 +41,6 @@ def sniff_format(path: str, data: bytes) -> str:
         return "docx"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
-    from gongkai.readers.html import looks_like_html
-
     if ext in (".html", ".htm", ".shtml", ".xhtml") or looks_like_html(data):
         return "html"
     if ext in (".md", ".markdown"):

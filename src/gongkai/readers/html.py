@@ -54,11 +54,6 @@ MAX_DEPTH = 256
 _REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
 
 
-def looks_like_html(data: bytes) -> bool:
-    head = data[:2048].lower()
-    return any(t in head for t in (b"<html", b"<!doctype html", b"<body", b"<table", b"<div", b"<p>", b"<meta"))
-
-
 def read_html(path: str, data: bytes) -> Document:
     if len(data) > MAX_TEXT_BYTES:
         raise ReadError(path, f"文件过大（{len(data) / 1048576:.1f} MB），不像是一份年度报告", "too_large")
