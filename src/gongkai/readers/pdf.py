@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as R  # type: ignore[import-untyped]
 
@@ -127,6 +126,8 @@ def _source(page: int, bbox: tuple[float, ...]) -> Source:
 
 
 def _ocr_page(path: str, page: pdfium.PdfPage, page_no: int) -> list[Block]:
+    import numpy as np  # only scans need it: text-layer PDFs start without numpy
+
     from gongkai.readers.scan import image_blocks
 
     try:
