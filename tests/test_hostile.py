@@ -179,3 +179,20 @@ def test_image_header_sizes_match_the_decoder(w: int, h: int, ext: str) -> None:
 def test_image_header_never_raises(junk: bytes, magic: bytes) -> None:
     got = page_sizes(magic + junk, 5)
     assert got is None or (len(got) <= 6 and all(w >= 0 and h >= 0 for w, h in got))
+
+
+def test_spans_cannot_make_a_huge_table() -> None:
+    """A few KB of cells with large spans would describe billions of positions."""
+    cell = '<w:tc><w:tcPr><w:gridSpan w:val="1000000000"/></w:tcPr><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>'
+    rows = ("<w:tr>" + cell * 50 + "</w:tr>") * 100
+    xml = f"<w:document {hostile._W}><w:body><w:tbl>{rows}</w:tbl></w:body></w:document>"
+    err = _refused("span.docx", hostile.docx_with(xml.encode()))
+    assert err.code == "too_large" and "表格过大" in err.reason
+    html = (
+        "<html><body><table>" + "<tr>" + '<td rowspan="200" colspan="200">1</td>' * 3000 + "</tr></table></body></html>"
+    )
+    err = _refused("span.html", html.encode())
+    assert err.code == "too_large" and "表格过大" in err.reason
+    ok = "<html><body><table>" + "<tr><td colspan='2'>本年新收</td><td>3</td></tr>" * 30 + "</table></body></html>"
+    doc = read_bytes("ok.html", ok.encode())
+    assert any("本年新收" in line for line in doc.lines())

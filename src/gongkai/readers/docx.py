@@ -11,7 +11,7 @@ from lxml import etree
 
 from gongkai.model.report import Source
 from gongkai.readers import limits
-from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
+from gongkai.readers.document import MAX_GRID_CELLS, Block, Document, Grid, GridCell, GridTooLarge, ReadError, TextLine
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
@@ -58,7 +58,12 @@ def read_docx(path: str, data: bytes) -> Document:
         raise ReadError(path, "DOCX 正文不是 Word 文档的格式（缺少 w:body）", "corrupt")
     doc = Document(path, "docx")
     blocks: list[Block] = []
-    _walk(body, blocks)
+    try:
+        _walk(body, blocks)
+    except GridTooLarge:
+        raise ReadError(
+            path, f"DOCX 中的表格过大（超过 {MAX_GRID_CELLS:,} 个单元格），不像是报告中的表格", "too_large"
+        ) from None
     doc.blocks = blocks
     return doc
 
@@ -96,15 +101,23 @@ def _member(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, lim
         raise ReadError(path, "DOCX 文件已加密，无法读取", "encrypted") from None
 
 
+_TEXT_TAGS = (_W + "t", _W + "tab", _W + "br", _W + "cr")
+_TC, _TCPR, _GRIDSPAN, _VMERGE, _VAL, _P = (_W + n for n in ("tc", "tcPr", "gridSpan", "vMerge", "val", "p"))
+MAX_SPAN = 64
+"""Word tables have at most 63 columns: a wider gridSpan is damage (or an attack on memory)."""
+
+
 def _para_text(p: object) -> str:
     parts: list[str] = []
-    for el in p.iter():  # type: ignore[attr-defined]
+    t = _W + "t"
+    for el in p.iter(*_TEXT_TAGS):  # type: ignore[attr-defined]  # filtered in C, in document order
         tag = el.tag
-        if tag == _W + "t" and el.text:
-            parts.append(el.text)
+        if tag == t:
+            if el.text:
+                parts.append(el.text)
         elif tag == _W + "tab":
             parts.append("\t")
-        elif tag in (_W + "br", _W + "cr"):
+        else:
             parts.append("\n")
     return "".join(parts)
 
@@ -127,26 +140,23 @@ def _walk(body: object, blocks: list[Block]) -> None:
 def _grid(tbl: object, block: int) -> Grid:
     rows: list[list[GridCell | None]] = []
     origin_of_col: dict[int, GridCell] = {}
+    size = 0
     for r, tr in enumerate(tbl.iter(_W + "tr")):  # type: ignore[attr-defined]
         row: list[GridCell | None] = []
         c = 0
-        for tc in tr.iter(_W + "tc"):
-            if tc.getparent() is not tr:
-                continue
-            pr = tc.find(_W + "tcPr")
+        for tc in tr.iterchildren(_TC):
             span = 1
             vmerge: str | None = None
-            if pr is not None:
-                gs = pr.find(_W + "gridSpan")
-                if gs is not None:
-                    try:
-                        span = max(1, int(gs.get(_W + "val", "1")))
-                    except ValueError:
-                        span = 1
-                vm = pr.find(_W + "vMerge")
-                if vm is not None:
-                    vmerge = vm.get(_W + "val", "continue")
-            text = "\n".join(_para_text(p) for p in tc.iter(_W + "p")).strip()
+            for pr in tc.iterchildren(_TCPR):  # at most one, the cell's first child
+                for prop in pr:
+                    if prop.tag == _GRIDSPAN:
+                        try:
+                            span = min(max(1, int(prop.get(_VAL, "1"))), MAX_SPAN)
+                        except ValueError:
+                            span = 1
+                    elif prop.tag == _VMERGE:
+                        vmerge = prop.get(_VAL, "continue")
+            text = "\n".join([_para_text(p) for p in tc.iter(_P)]).strip()
             if vmerge == "continue" and c in origin_of_col:
                 origin_of_col[c].rowspan += 1
                 row.extend([None] * span)
@@ -159,5 +169,8 @@ def _grid(tbl: object, block: int) -> Grid:
                 row.append(cell)
                 row.extend([None] * (span - 1))
             c += span
+        size += c
+        if size > MAX_GRID_CELLS:
+            raise GridTooLarge
         rows.append(row)
     return Grid(rows, Source(block=block))

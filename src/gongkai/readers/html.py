@@ -8,7 +8,7 @@ from lxml import etree, html
 
 from gongkai.model.report import Source
 from gongkai.model.text import publication_date
-from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
+from gongkai.readers.document import MAX_GRID_CELLS, Block, Document, Grid, GridCell, GridTooLarge, ReadError, TextLine
 from gongkai.readers.text import MAX_TEXT_BYTES, check_text, decode_bytes
 
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head", "button", "select", "form")
@@ -82,7 +82,12 @@ def read_html(path: str, data: bytes) -> Document:
         if el.tag in ("nav", "header", "footer") or (_CHROME.search(attrs) and not _has_report(el)):
             _remove(el)
     root = _report_root(tree)
-    doc.blocks = _blocks(root)
+    try:
+        doc.blocks = _blocks(root)
+    except GridTooLarge:
+        raise ReadError(
+            path, f"网页中的表格过大（超过 {MAX_GRID_CELLS:,} 个单元格），不像是报告中的表格", "too_large"
+        ) from None
     return doc
 
 
@@ -170,7 +175,12 @@ def _blocks(root: etree._Element) -> list[Block]:
     return out
 
 
+_CELL_SPACE = re.compile(r"[ \t\xa0\u3000]+")
+
+
 def _cell_text(td: etree._Element) -> str:
+    if not len(td):  # no child elements: most cells
+        return _CELL_SPACE.sub(" ", td.text or "").strip()
     parts: list[str] = []
 
     def walk(el: etree._Element) -> None:
@@ -185,40 +195,48 @@ def _cell_text(td: etree._Element) -> str:
             parts.append(el.tail)
 
     walk(td)
-    return re.sub(r"[ \t\xa0\u3000]+", " ", "".join(parts)).strip()
+    return _CELL_SPACE.sub(" ", "".join(parts)).strip()
 
 
 def _span(el: etree._Element, name: str) -> int:
+    value = el.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(str(el.get(name, "1")).strip() or 1), 200))
+        return max(1, min(int(value.strip() or 1), 200))
     except ValueError:
         return 1
 
 
 def _grid(table: etree._Element, block: int) -> Grid:
     rows: list[list[GridCell | None]] = []
-    occupied: dict[tuple[int, int], bool] = {}
-    trs = [tr for tr in table.iter("tr")]
-    for r, tr in enumerate(trs):
+    occupied: set[tuple[int, int]] = set()
+    size = 0
+    for r, tr in enumerate(table.iter("tr")):
         row: list[GridCell | None] = []
         c = 0
         for td in tr:
-            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+            tag = td.tag
+            if tag != "td" and tag != "th":
                 continue
-            while occupied.get((r, c)):
+            while (r, c) in occupied:
                 _put(row, c, None)
                 c += 1
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            size += rs * cs
+            if size > MAX_GRID_CELLS:
+                raise GridTooLarge
             cell = GridCell(_cell_text(td), Source(block=block, row=r, col=c), rs, cs)
             _put(row, c, cell)
-            for dr in range(rs):
-                for dc in range(cs):
-                    if dr or dc:
-                        occupied[(r + dr, c + dc)] = True
-                        if dr == 0:
-                            _put(row, c + dc, None)
+            if rs > 1 or cs > 1:
+                for dr in range(rs):
+                    for dc in range(cs):
+                        if dr or dc:
+                            occupied.add((r + dr, c + dc))
+                            if dr == 0:
+                                _put(row, c + dc, None)
             c += cs
-        while occupied.get((r, c)):
+        while (r, c) in occupied:
             _put(row, c, None)
             c += 1
         rows.append(row)
