@@ -3,6 +3,7 @@ anything large is decoded; no reader follows an external reference."""
 
 from __future__ import annotations
 
+import io
 import resource
 import subprocess
 import sys
@@ -196,3 +197,20 @@ def test_spans_cannot_make_a_huge_table() -> None:
     ok = "<html><body><table>" + "<tr><td colspan='2'>本年新收</td><td>3</td></tr>" * 30 + "</table></body></html>"
     doc = read_bytes("ok.html", ok.encode())
     assert any("本年新收" in line for line in doc.lines())
+
+
+def test_broken_deflate_data_in_a_docx_says_so() -> None:
+    """Found by fuzzing: a damaged compressed stream raised zlib.error out of the reader."""
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", hostile._CONTENT_TYPES)
+        z.writestr(
+            "word/document.xml", f"<w:document {hostile._W}><w:body>" + "<w:p/>" * 5000 + "</w:body></w:document>"
+        )
+    data = bytearray(buf.getvalue())
+    start = data.index(b"word/document.xml") + len("word/document.xml")
+    data[start + 40 : start + 48] = b"\xff" * 8  # inside the deflate stream
+    err = _refused("d.docx", bytes(data))
+    assert err.code == "corrupt" and "error" not in err.reason.lower()

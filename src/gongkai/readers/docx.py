@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 
 from lxml import etree
 
@@ -95,7 +96,7 @@ def _member(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, lim
         raise limits.too_large(path, f"{what}解压后过大", mb, cap / limits.MB, "MB", "xml_mb")
     try:
         return z.read(info)
-    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError):
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, zlib.error):
         raise ReadError(path, f"DOCX/ZIP 文件已损坏或不完整（{what}无法解压）", "corrupt") from None
     except RuntimeError:  # an encrypted member
         raise ReadError(path, "DOCX 文件已加密，无法读取", "encrypted") from None

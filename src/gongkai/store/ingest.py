@@ -22,6 +22,7 @@ import random
 import re
 import time
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ WRITE_RETRIES = 5
 """Times a batch that collided with another writer is written again before each report is
 written alone."""
 _WINDOWS_ABS = re.compile(r"^[A-Za-z]:")
+_ZIP_ERRORS = (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, ValueError, zlib.error)
+"""What reading a damaged, encrypted or unsupported archive member raises."""
 
 
 @dataclass
@@ -185,7 +188,7 @@ def _zip_jobs(path: Path, lim: Limits) -> Iterator[Job | Failed]:
                 try:
                     with z.open(i) as f:
                         sha = _hash_stream(f.read)
-                except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, ValueError) as e:
+                except _ZIP_ERRORS as e:
                     yield Failed(location, "corrupt", f"压缩包内的文件无法解压（{_zip_problem(e)}）")
                     continue
                 yield Job(location, i.filename, path=str(path), member=i.filename, sha256=sha, size=i.file_size)
@@ -200,6 +203,8 @@ def _zip_problem(e: Exception) -> str:
         return "不支持的压缩方式"
     if isinstance(e, zipfile.BadZipFile) and "CRC" in str(e):
         return "校验失败"
+    if isinstance(e, zlib.error):
+        return "压缩数据已损坏"
     return "文件不完整或格式错误"
 
 
