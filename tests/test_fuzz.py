@@ -220,3 +220,10 @@ def test_hostile_kinds_pass_the_judge() -> None:
         _ok(name, make())
     buf = io.BytesIO()
     _ok("x.zip", hostile.zip_bomb(size=1 << 24) + buf.getvalue())
+
+
+def test_a_label_cut_off_at_the_end_of_the_text() -> None:
+    """Found by bench/fuzz.py (minimised): a fuzzy label match running past the end of the text
+    raised IndexError in the table reader."""
+    text = "2020年关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况\n\t\t2.没有现成信息需要另"
+    _ok("cut.txt", text.encode())
