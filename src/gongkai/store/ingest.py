@@ -573,7 +573,8 @@ class _Writer:
             try:
                 with self.store.session() as s:
                     record_failure(s, f.location, f.sha256, self.pv, f.code, f.reason)
-            except Exception:  # the database itself is failing: the summary still lists the file
+            # the database itself is failing: the summary still lists the file
+            except Exception:  # nosec B110
                 pass
             return "failed", f
 
