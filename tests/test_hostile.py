@@ -214,3 +214,24 @@ def test_broken_deflate_data_in_a_docx_says_so() -> None:
     data[start + 40 : start + 48] = b"\xff" * 8  # inside the deflate stream
     err = _refused("d.docx", bytes(data))
     assert err.code == "corrupt" and "error" not in err.reason.lower()
+
+
+def test_control_characters_in_html_are_dropped() -> None:
+    """Found by bench/fuzz.py: a control character in a text node made lxml raise ValueError
+    when the reader removed page chrome around it."""
+    prose = "本年度我单位认真贯彻落实政府信息公开条例。" * 20
+    html = f"<html><body><div class='nav'>x</div>\x01一、总体情况\x0b<p>{prose}\x02</p></body></html>"
+    doc = read_bytes("c.html", html.encode())
+    assert "一、总体情况" in "".join(doc.lines())
+
+
+def test_the_time_limit_holds_inside_a_page_of_ocr() -> None:
+    """A page's crops are recognised in parts, the time limit checked between them (found by
+    bench/fuzz.py: a slow multi-page scan ran past its limit inside one page)."""
+    from gongkai.readers.ocr import TIME_CHECK_CROPS, recognize
+
+    crops = [np.full((40, 120), 255, np.uint8)] * (TIME_CHECK_CROPS + 1)
+    assert len(recognize(crops)) == len(crops)
+    with applied(Limits(seconds=1e-9)), pytest.raises(ReadError) as e:
+        recognize(crops)
+    assert e.value.code == "timeout"

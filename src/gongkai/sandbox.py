@@ -36,9 +36,11 @@ from gongkai.readers import limits as limits_mod
 from gongkai.readers.limits import Limits
 
 J = TypeVar("J")
-GRACE_S = 2.0
-"""The parent's hard kill comes this long after the time limit (the reader stops itself first,
-between pages, with a clearer message)."""
+GRACE_S = 5.0
+GRACE_SHARE = 0.1
+"""The parent's hard kill comes this long (seconds, plus this share of the limit) after the time
+limit: the reader stops itself first, between pages and between parts of a page's OCR, with a
+clearer message; the kill is for code that never returns."""
 MAX_JOBS_PER_WORKER = 2000
 """A worker is replaced after this many documents (bounds any slow leak in native libraries)."""
 _PR_SET_PDEATHSIG = 1
@@ -231,7 +233,7 @@ class Pool(Generic[J]):
                 if not self.busy:
                     return
                 now = time.monotonic()
-                hard = self.limits.seconds + GRACE_S
+                hard = self.limits.seconds * (1 + GRACE_SHARE) + GRACE_S
                 wait_s = min([idle] + [max(0.0, w.started + hard - now) for w in self.busy])
                 ready = set(wait([w.conn for w in self.busy] + [w.proc.sentinel for w in self.busy], wait_s))
                 got = False

@@ -102,6 +102,10 @@ def _read_bytes(path: str, data: bytes, lim: Limits) -> Document:
         doc = reader(path, data)
     except MemoryError:
         raise ReadError(path, "内存不足：文件过大或过于复杂，已停止读取", "memory") from None
+    except ReadError as e:
+        if not e.path:  # raised where the file is not known (the recogniser's time check)
+            raise ReadError(path, e.reason, e.code) from None
+        raise
     doc.sha256 = hashlib.sha256(data).hexdigest()
     doc.size = len(data)
     return doc

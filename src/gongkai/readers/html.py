@@ -49,6 +49,7 @@ _BLOCK = frozenset(
     ]
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MAX_DEPTH = 256
 """libxml2's nesting limit without huge_tree; deeper pages are cut off, so they are refused."""
 _REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
@@ -60,6 +61,7 @@ def read_html(path: str, data: bytes) -> Document:
     m = _META_CHARSET.search(data[:4096])
     text = decode_bytes(data, path, m.group(1).decode("ascii") if m else None)
     check_text(text, path)
+    text = _NOT_XML.sub("", text)  # control characters lxml cannot hold in a text node
     # never fetches anything: no network, no DTD, no entities (the HTML parser's defaults, stated)
     parser = html.HTMLParser(no_network=True, huge_tree=False)
     try:

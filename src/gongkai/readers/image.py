@@ -14,6 +14,10 @@ from gongkai.readers.image_header import page_sizes
 from gongkai.readers.layout import join_continued
 from gongkai.readers.pdf import number_blocks
 
+# libtiff's and the decoders' complaints about a damaged file are not for the user: the reader
+# says in Chinese what is wrong
+cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
+
 MAX_WIDTH = 2400
 """Wider pages (photos, 300+ dpi scans) are reduced to WORK_WIDTH before reading."""
 MIN_WIDTH = 1400
