@@ -111,9 +111,34 @@ def main() -> None:
             yield name, data
 
     t0 = time.monotonic()
+    try:
+        _loop(args, rng, inputs(), kept, seen, stats, findings, out, t0)
+    except KeyboardInterrupt:  # Ctrl-C: the summary of what ran
+        print("(interrupted)")
+    secs = time.monotonic() - t0
+    print(f"\n{stats['executions']} executions in {secs / 60:.1f} minutes ({stats['executions'] / secs:.1f}/s)")
+    print("by format: " + ", ".join(f"{k[5:]} {v}" for k, v in sorted(stats.items()) if k.startswith("exec.")))
+    print(f"read {stats['read']}, refused with a reason {stats['refused']}, findings {stats['findings']}")
+    for key, n in sorted(findings.items(), key=lambda kv: -kv[1]):
+        print(f"  {n:>5} × {key}")
+    if not findings:
+        print("no finding")
+
+
+def _loop(
+    args: argparse.Namespace,
+    rng: random.Random,
+    source: Iterator[tuple[str, bytes]],
+    kept: list[tuple[str, bytes]],
+    seen: set[tuple[str, ...]],
+    stats: collections.Counter[str],
+    findings: dict[str, int],
+    out: Path,
+    t0: float,
+) -> None:
     last = t0
     with Pool(_run_judge, args.jobs, LIMITS, retries=0) as pool:
-        for item in pool.imap(inputs()):
+        for item in pool.imap(source):
             if item is None:
                 continue
             (name, data), outcome = item
@@ -146,14 +171,6 @@ def main() -> None:
                 print(
                     f"  {stats['executions']} executions ({rate:.1f}/s), {len(findings)} distinct findings", flush=True
                 )
-    secs = time.monotonic() - t0
-    print(f"\n{stats['executions']} executions in {secs / 60:.1f} minutes ({stats['executions'] / secs:.1f}/s)")
-    print("by format: " + ", ".join(f"{k[5:]} {v}" for k, v in sorted(stats.items()) if k.startswith("exec.")))
-    print(f"read {stats['read']}, refused with a reason {stats['refused']}, findings {stats['findings']}")
-    for key, n in sorted(findings.items(), key=lambda kv: -kv[1]):
-        print(f"  {n:>5} × {key}")
-    if not findings:
-        print("no finding")
 
 
 if __name__ == "__main__":
