@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from gongkai.model.template import BLANK_MARKERS
+from gongkai.model.template import BLANK_MARKERS, HEADING_PLACEHOLDERS
 
 UnitKind = Literal["number", "blank", "empty", "unread"]
 """``unread``: a delimited cell whose content is no number and no blank marker (OCR garbage,
@@ -25,6 +25,8 @@ _NUMBER = re.compile(
     r"(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
 )
 _BLANK_TOKEN = re.compile(r"^(?:/|／|-|—|–|－|——|无|無|空)$")
+_PLACEHOLDER = re.compile(r"^(?:" + "|".join(re.escape(w) for w in HEADING_PLACEHOLDERS) + r")\s*\d{1,2}$")
+"""A cell that is a converter's stand-in for a column heading (``数据3``, ``Col2``)."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ def _field_units(field: str, offset: int, last: bool = True) -> tuple[list[Unit]
     folded = unicodedata.normalize("NFKC", s)
     if _BLANK_TOKEN.match(folded) or folded in BLANK_MARKERS:
         return [Unit("blank", s, offset=offset)], False
+    if _PLACEHOLDER.match(folded):
+        return [], True
     units: list[Unit] = []
     saw_text = False
     pos = num_end = 0

@@ -337,8 +337,14 @@ def readings_for_row(
         # repairs too many to weigh: cells the document itself separates stand (and do not
         # balance); cells that only our cuts separate could be mended by a repair not weighed
         return [rd for rd in plain if rd.direct]
-    seen = {tuple(c.value for c in rd.cells) for rd in plain}
-    return plain + [rd for rd in repaired if tuple(c.value for c in rd.cells) not in seen]
+    # one reading per set of values, the cheapest: a blank the dump dropped at the row's end
+    # explains the row as well as an empty edge field read as a cell, and costs less
+    cheapest: dict[tuple[int | float | None, ...], RowReading] = {}
+    for rd in [*plain, *repaired]:
+        key = tuple(c.value for c in rd.cells)
+        if key not in cheapest or rd.cost < cheapest[key].cost:
+            cheapest[key] = rd
+    return list(cheapest.values())
 
 
 def _group_broken(cells: Sequence[CellReading]) -> bool:

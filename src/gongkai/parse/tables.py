@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
+from gongkai.parse.align import (
+    LABEL_STYLES,
+    Alignment,
+    CostModel,
+    LabelAt,
+    ValueLine,
+    align,
+    lines_of_units,
+    units_of_lines,
+    value_lines,
+)
 from gongkai.parse.cells import (
     Unit,
     cell_lines,
@@ -59,6 +71,12 @@ class TableRead:
     broken_rules: list[str] = field(default_factory=list)
     glued: bool | None = None
     """Whether the table's numbers run together (see ``table_runs_together``); None: no table."""
+    violations: int = 0
+    """Identities the chosen reading breaks."""
+    cost: float = 0.0
+    """How far the reading had to go from the document's plain order (an alignment's cost)."""
+    offsets: dict[str, list[int]] = field(default_factory=dict)
+    """Row → stream offsets of the units it was read from."""
 
 
 def table_runs_together(row_units: list[list[Unit]]) -> bool | None:
@@ -292,7 +310,11 @@ def read_table(
     stream: Stream, tpl: Template, key: str, region: tuple[int, int], hints: Values, glued: bool | None = None
 ) -> TableRead:
     """One of tables 2 and 3. ``glued``: the document's numbers run together (from another
-    table of it); by default the table's own rows tell."""
+    table of it); by default the table's own rows tell.
+
+    Each row is first read from the text after its label. When that leaves the table short
+    of a clean reading (labels standing apart from their numbers), the value lines are also
+    aligned to the template's rows (``align.py``) and the reading the identities favour wins."""
     start, end = region
     spec = tpl.table(key)
     found = _find_rows(stream, spec, start, end, check_follow=spec.key == "active_disclosure")
@@ -300,9 +322,108 @@ def read_table(
         return TableRead(None, [], 0)
     spec, found = _use_alternates(stream, spec, found, start, end)
     identities = tpl.identities_of(key, {k for k, _ in found})
-    readings: dict[str, list[RowReading]] = {}
-    cols: dict[str, tuple[str, ...]] = {}
-    raws: dict[str, tuple[str, list[Unit]]] = {}
+    by_labels = _read_by_labels(stream, spec, found, end, identities, hints, glued)
+    labels = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
+    lines = value_lines(stream, stream.to_text(start), stream.to_text(end), list(labels.values()))
+    used = {o for offs in by_labels.offsets.values() for o in offs}
+    orphans = any(not any(u.offset in used for u in ln.units if u.kind in CELL_UNITS) for ln in lines)
+    """Value lines that no row's label reaches (numbers before the first label, a label
+    standing after its numbers): then which numbers a label names is a question of order."""
+    if _clean(by_labels, spec) and not orphans:
+        return by_labels
+    widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
+    sums = spec.key == "applications"
+    models = [CostModel(lines, labels, style, sums) for style in LABEL_STYLES]
+    assignment = {k: lines_of_units(lines, offs) for k, offs in by_labels.offsets.items()}
+    if lines and all(v is not None for v in assignment.values()):
+        # the labels' reading weighed as an alignment too, so that the two compare
+        by_labels.cost = min(m.of(widths, {k: v or [] for k, v in assignment.items()}) for m in models)
+    candidates = [by_labels]
+    for model in models:
+        al = align(lines, widths, labels, model.style, sums)
+        if al is not None:
+            candidates.append(_read_by_alignment(stream, spec, found, lines, al, identities, hints))
+    best = min(candidates, key=_score)
+    for rival in candidates:
+        # the identities settle the order only when the best reading satisfies them all
+        settled = rival.violations > best.violations == 0
+        if rival is not best and not settled and rival.cost - best.cost < ORDER_MARGIN:
+            _doubt_differences(best, rival)
+    return best
+
+
+ORDER_MARGIN = 1.0
+"""Two readings of a table whose alignments cost less than this apart, and which its
+identities do not tell apart (or which both break some identity: a table with a defect of
+its own cannot vouch for either order): the rows' order is not settled, and the cells they
+disagree on are left uncertain."""
+
+
+def _doubt_differences(best: TableRead, rival: TableRead) -> None:
+    """Cells where ``rival`` reads otherwise than ``best``: uncertain, with both readings."""
+    if best.cells is None or rival.cells is None:
+        return
+    for rkey, row in best.cells.items():
+        other = rival.cells.get(rkey)
+        if row is None:
+            continue
+        for ckey, cell in row.items():
+            alt = other.get(ckey) if other else None
+            mine = (cell.value, cell.blank)
+            theirs = (alt.value, alt.blank) if alt is not None else (None, False)
+            if mine == theirs or cell.uncertain:
+                continue
+            row[ckey] = Cell(
+                None,
+                cell.raw,
+                source=cell.source,
+                confidence=min(cell.confidence, 0.5),
+                uncertain="数字与行标签的对应关系不确定（标签与数字分开排列，两种对应方式都说得通）",
+                candidates=(cell.value, alt.value if alt is not None else None),
+            )
+
+
+def _clean(tr: TableRead, spec: TableSpec) -> bool:
+    """Every row of the template read as printed, every identity holding."""
+    return (
+        tr.cells is not None
+        and tr.rows_found == len(spec.rows)
+        and tr.violations == 0
+        and not tr.decisions
+        and all(row is not None for row in tr.cells.values())
+    )
+
+
+VIOLATION_WEIGHT = 3.0
+"""A broken identity weighs as much as this much alignment cost: a reading that breaks fewer
+identities wins unless it moves the numbers away from their labels for it (a report whose
+table is wrong in itself must not be read into a different table that adds up)."""
+
+
+def _score(tr: TableRead) -> tuple[float, int, int]:
+    """Broken identities and distance from the document's order and labels together, then
+    fewer cells left unknown. (Filling more of the template is no reason to move a label off
+    its numbers: a table cut short has fewer rows.)"""
+    if tr.cells is None:
+        return (math.inf, 10**6, 10**6)
+    unknown = sum(
+        1 if row is None else sum(1 for c in row.values() if c.value is None and not c.blank)
+        for row in tr.cells.values()
+    )
+    absent = sum(1 for row in tr.cells.values() if row is None)
+    return (round(VIOLATION_WEIGHT * tr.violations + tr.cost, 6), unknown + absent * 7, len(tr.decisions))
+
+
+def _read_by_labels(
+    stream: Stream,
+    spec: TableSpec,
+    found: list[tuple[str, Match]],
+    end: int,
+    identities: tuple[Identity, ...],
+    hints: Values,
+    glued: bool | None,
+) -> TableRead:
+    """Each row's values from the text between its label and the next row's."""
     regions = [
         _region_text(stream, m, found[i + 1][1].start if i + 1 < len(found) else end) for i, (_, m) in enumerate(found)
     ]
@@ -327,11 +448,10 @@ def read_table(
     whole = len(found) >= BLANK_ROW_MIN_FOUND * len(spec.rows)
     if not any(has_values) and not all(delimited) and not printed_blank:
         return TableRead(None, [], 0)
+    readings: dict[str, list[RowReading]] = {}
+    raws: dict[str, tuple[str, list[Unit]]] = {}
     for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
-        row = spec.row(rkey)
-        kinds = [c.kind for c in spec.row_columns(row)]
-        cols[rkey] = tuple(c.key for c in spec.row_columns(row))
-        raws[rkey] = (raw, units)
+        kinds = [c.kind for c in spec.row_columns(spec.row(rkey))]
         if has_values[i]:
             groups = (len(kinds),) if spec.key == "applications" else ()
             readings[rkey] = readings_for_row(units, kinds, groups, glued)
@@ -341,12 +461,88 @@ def read_table(
             # cells drops a blank row's too): its cells are blank
             readings[rkey] = [RowReading(tuple(CellReading(None, "", True) for _ in kinds))]
         else:
-            del cols[rkey], raws[rkey]  # a label cut off with nothing after it: the values are missing
+            continue  # a label cut off with nothing after it: the values are missing
+        raws[rkey] = (raw, units)
+    tr = _finish(stream, spec, [k for k, _ in found], raws, readings, identities, hints)
+    tr.glued = style
+    return tr
+
+
+def placements_alike(readings: list[RowReading], units: list[Unit]) -> list[RowReading]:
+    """A row short of cells in a shape that drops blanks (a dump, a converter's shared cell)
+    leaves no trace of where its blanks were: every reading that keeps the numbers whole and
+    in order costs the same, so that only the identities choose among them (and where they
+    cannot, the cells stay uncertain). Readings that cut or join numbers keep their cost."""
+    printed = [parse_number(u.digits, u.sign) for u in units if u.kind == "number"]
+    if sum(1 for u in units if u.kind in CELL_UNITS) >= len(readings[0].cells) if readings else True:
+        return readings
+    placed = [rd for rd in readings if [c.value for c in rd.cells if not c.blank and not c.unread] == printed]
+    if not placed:
+        return readings
+    flat = min(rd.cost for rd in placed)
+    return [RowReading(rd.cells, flat, rd.doubt) if rd in placed else rd for rd in readings]
+
+
+def _read_by_alignment(
+    stream: Stream,
+    spec: TableSpec,
+    found: list[tuple[str, Match]],
+    lines: list[ValueLine],
+    al: Alignment,
+    identities: tuple[Identity, ...],
+    hints: Values,
+) -> TableRead:
+    """The table's value lines assigned to its rows in order (see ``align.py``)."""
+    labels = {k for k, _ in found}
+    readings: dict[str, list[RowReading]] = {}
+    raws: dict[str, tuple[str, list[Unit]]] = {}
+    keys: list[str] = []
+    exact = {k for k, m in found if m.exact}
+    whole = len(found) >= BLANK_ROW_MIN_FOUND * len(spec.rows)
+    with_lines = [i for i, r in enumerate(spec.rows) if al.rows.get(r.key)]
+    for i, r in enumerate(spec.rows):
+        idx = al.rows.get(r.key, [])
+        kinds = [c.kind for c in spec.row_columns(r)]
+        later = bool(with_lines) and with_lines[-1] > i
+        earlier = bool(with_lines) and with_lines[0] < i
+        if idx:
+            one = lines[idx[0]] if len(idx) == 1 else None
+            positional = positional_units(list(one.fields), len(kinds), one.trailing) if one and one.fields else None
+            units = positional or units_of_lines(lines, idx)
+            rds = readings_for_row(units, kinds, (len(kinds),) if spec.key == "applications" else (), False)
+            readings[r.key] = rds if positional else placements_alike(rds, units)
+            raw = "\n".join(stream.text[lines[i].start : lines[i].end] for i in idx)
+        elif r.key in labels and (later or (r.key in exact and whole and earlier)):
+            # a row printed with nothing in it (as in ``_read_by_labels``)
+            units = []
+            readings[r.key] = [RowReading(tuple(CellReading(None, "", True) for _ in kinds))]
+            raw = ""
+        else:
+            continue
+        keys.append(r.key)
+        raws[r.key] = (raw, units)
+    tr = _finish(stream, spec, keys, raws, readings, identities, hints)
+    tr.rows_found = len(found)
+    tr.cost = al.cost
+    return tr
+
+
+def _finish(
+    stream: Stream,
+    spec: TableSpec,
+    keys: list[str],
+    raws: dict[str, tuple[str, list[Unit]]],
+    readings: dict[str, list[RowReading]],
+    identities: tuple[Identity, ...],
+    hints: Values,
+) -> TableRead:
+    """Decode the rows' readings jointly and build the table's cells."""
+    cols = {k: tuple(c.key for c in spec.row_columns(spec.row(k))) for k in raws}
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
     alternatives: dict[str, list[dict[str, Number | None]]] = {}
-    for key, _m in found:
+    for key in keys:
         if key not in raws:
             continue
         raw, units = raws[key]
@@ -360,7 +556,18 @@ def read_table(
             decisions.append(decision)
         if ch is not None and ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
-    return TableRead(cells, decisions, len(found), alternatives, choice.unbalanced, choice.broken_rules, style)
+    offsets = {k: [u.offset for u in raws[k][1] if u.kind in CELL_UNITS] for k in raws}
+    return TableRead(
+        cells,
+        decisions,
+        len(keys),
+        alternatives,
+        choice.unbalanced,
+        choice.broken_rules,
+        None,
+        choice.violations,
+        offsets=offsets,
+    )
 
 
 T4_CELLS = 15
@@ -395,6 +602,15 @@ def _appeals_line(raw: str, offset: int) -> list[Unit] | None:
     return None
 
 
+def _appeals_lines(stream: Stream, start: int, end: int) -> tuple[int, list[Unit]] | None:
+    """Table 4's fifteen cells as the value lines of ``stream.text[start:end]`` hold them
+    (one row, three pieces of five, one cell a line), when they hold exactly fifteen."""
+    lines = value_lines(stream, start, end, [])
+    if not lines or sum(ln.cells for ln in lines) != T4_CELLS:
+        return None
+    return lines[0].start, units_of_lines(lines, range(len(lines)))
+
+
 def read_appeals(
     stream: Stream,
     region: tuple[int, int],
@@ -406,23 +622,37 @@ def read_appeals(
     ``glued``: the document's numbers run together (as table 3 showed)."""
     start, end = region
     folded = stream.folded
-    last = -1
+    last, first = -1, end
     seen = 0
     for w in T4_HEADER_WORDS:
         i = folded.rfind(fold(w), start, end)
         if i >= 0:
             seen += 1
             last = max(last, i + len(fold(w)))
+            first = min(first, folded.find(fold(w), start, end))
     if seen < T4_MIN_HEADER_WORDS:
-        # a sentence (``行政复议案件0件、行政诉讼案件4件``) names the table's words, but is no table
-        return TableRead(None, [], 0)
-    text_start = stream.index[last - 1] + 1
-    raw = stream.text[text_start : stream.to_text(end)]
-    one_per_line = cell_lines(raw, text_start, skip_blank_lines=True)
-    delimited = _appeals_positional(raw, text_start) or (
-        positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None
-    )
-    units = delimited or _appeals_line(raw, text_start) or region_units(raw, text_start)
+        # a sentence (``行政复议案件0件、行政诉讼案件4件``) names the table's words, but is no
+        # table; a converter may have replaced the headings, but then the fifteen numbers
+        # stand as a table's rows of their own
+        found = _appeals_lines(stream, stream.to_text(start), stream.to_text(end))
+        if found is None:
+            return TableRead(None, [], 0)
+        text_start, units = found
+        raw = stream.text[text_start : stream.to_text(end)]
+    else:
+        text_start = stream.index[last - 1] + 1
+        raw = stream.text[text_start : stream.to_text(end)]
+        one_per_line = cell_lines(raw, text_start, skip_blank_lines=True)
+        delimited = _appeals_positional(raw, text_start) or (
+            positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None
+        )
+        # the table split in pieces, each under its own header (one group of five each)
+        pieces = None if delimited else _appeals_lines(stream, stream.to_text(first), stream.to_text(end))
+        if pieces is not None:
+            text_start, units = pieces
+            raw = stream.text[text_start : stream.to_text(end)]
+        else:
+            units = delimited or _appeals_line(raw, text_start) or region_units(raw, text_start)
     if not any(u.kind in CELL_UNITS for u in units):
         # the whole header and not a number under it: fifteen blank cells (a dump drops them)
         units = [Unit("empty", "", offset=text_start) for _ in range(T4_CELLS)]

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 
 from gongkai.render.html import render_html
 from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
+from gongkai.testing.converters import CONVERTED_SUFFIX, CONVERTERS, cached_pdf
 from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk, headings_missing_key, scan
 from gongkai.testing.determined import RUN_DAMAGES, RUN_FORMATS, undetermined_cells
 from gongkai.testing.generate import GeneratedReport, generate
+from gongkai.testing.shapes import SHAPE_RENDERERS, SHAPE_SUFFIX
 
 
 def docx_available() -> bool:
@@ -38,7 +40,7 @@ def pdf_available() -> bool:
 
 def formats() -> tuple[str, ...]:
     """Every format gongkai reads that we can render here."""
-    out: tuple[str, ...] = ("html", *TEXT_RENDERERS)
+    out: tuple[str, ...] = ("html", *TEXT_RENDERERS, *SHAPE_RENDERERS)
     if docx_available():
         out = (*out, "docx")
     if pdf_available():
@@ -78,8 +80,17 @@ def render_bytes(gen: GeneratedReport, fmt: str) -> bytes:
             with open(path, "rb") as f:
                 return f.read()
     if fmt == "pdf":
-        return docx_to_pdf(render_bytes(gen, "docx"))
-    return TEXT_RENDERERS[fmt](gen.report).encode("utf-8")
+        return cached_pdf(render_bytes(gen, "docx"), docx_to_pdf)
+    return render_text(gen, fmt).encode("utf-8")
+
+
+def render_text(gen: GeneratedReport, fmt: str) -> str:
+    """The report in a text format (the converters' shapes draw their habits from its seed)."""
+    if fmt == "html":
+        return render_html(gen.report)
+    if fmt in SHAPE_RENDERERS:
+        return SHAPE_RENDERERS[fmt](gen.report, gen.seed)
+    return TEXT_RENDERERS[fmt](gen.report)
 
 
 SOFFICE_TIMEOUT = 180
@@ -132,8 +143,10 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         data = scan(render_bytes(gen, "pdf"), seed, noisy=damage == "scanned_noise", container="tiff")
     elif damage == "scanned_noise":
         data = scan(render_bytes(gen, "pdf"), seed)
+    elif damage in CONVERTERS:
+        data = CONVERTERS[damage](render_bytes(gen, "pdf")).encode("utf-8")
     elif damage in TEXT_DAMAGES or damage == "gbk":
-        text = render_html(gen.report) if fmt == "html" else TEXT_RENDERERS[fmt](gen.report)
+        text = render_text(gen, fmt)
         data = gbk(text) if damage == "gbk" else TEXT_DAMAGES[damage](text, seed).encode("utf-8")
     else:
         data = render_bytes(gen, fmt)
@@ -143,7 +156,10 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         key = headings_missing_key(seed)
         gen.report.sections[key] = None
         gen.expected = (gen.expected - SECTION_RULES.get(key, frozenset())) | {"section_missing"}
-    name = f"{seed:06d}-{fmt}-{damage}{IMAGE_SUFFIX if fmt == 'image' else FILE_SUFFIX[fmt]}"
+    suffix = (
+        CONVERTED_SUFFIX.get(damage) or SHAPE_SUFFIX.get(fmt) or (IMAGE_SUFFIX if fmt == "image" else FILE_SUFFIX[fmt])
+    )
+    name = f"{seed:06d}-{fmt}-{damage}{suffix}"
     return SyntheticDocument(name, fmt, damage, data, gen)
 
 

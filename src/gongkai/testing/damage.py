@@ -266,22 +266,49 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
     "page_break_table3": page_break_table3,
     "word_html": word_html,
 }
-DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk", "scanned_noise")
+CONVERTED = ("pdftotext", "pdftotext_layout", "markitdown", "pymupdf4llm")
+"""The PDF passed through a converter (``converters.py``): the document is the converter's text."""
+DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk", "scanned_noise", *CONVERTED)
 
 APPLIES: dict[str, frozenset[str]] = {
-    "none": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf", "image"}),
+    "none": frozenset(
+        {
+            "html",
+            "tsv",
+            "cells",
+            "markdown",
+            "flat",
+            "pdftext",
+            "docx",
+            "pdf",
+            "image",
+            "md_layout",
+            "onecell",
+            "layout",
+        }
+    ),
     "wrap_midword": frozenset({"tsv", "cells", "markdown", "flat"}),
     "cjk_spaces": frozenset({"html", "tsv", "cells", "markdown", "flat"}),
     "lost_table_structure": frozenset({"tsv", "cells", "markdown"}),
     "no_separators": frozenset({"tsv", "markdown"}),
-    "headings_renumbered": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
-    "headings_missing": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
-    "traditional": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
+    "headings_renumbered": frozenset(
+        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout"}
+    ),
+    "headings_missing": frozenset(
+        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout"}
+    ),
+    "traditional": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout"}),
     "page_break_table3": frozenset({"tsv", "cells", "flat", "pdftext"}),
-    "blank_zeros": frozenset({"html", "tsv", "cells", "markdown", "pdftext", "docx", "pdf"}),
+    "blank_zeros": frozenset(
+        {"html", "tsv", "cells", "markdown", "pdftext", "docx", "pdf", "md_layout", "onecell", "layout"}
+    ),
     "gbk": frozenset({"html", "tsv", "flat", "pdftext"}),
     "word_html": frozenset({"html"}),
     "scanned_noise": frozenset({"pdf", "image"}),
+    "pdftotext": frozenset({"pdf"}),
+    "pdftotext_layout": frozenset({"pdf"}),
+    "markitdown": frozenset({"pdf"}),
+    "pymupdf4llm": frozenset({"pdf"}),
 }
 """Which formats a damage is realistic for."""
 EXCUSED: dict[str, frozenset[str]] = {

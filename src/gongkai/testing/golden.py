@@ -1,7 +1,8 @@
 """The golden set: real documents with what they show, written by reading them.
 
-Each ``tests/golden/*.json`` names a document under the shared folder and holds the JSON
-contract's subset a reader must reproduce (see ``tests/golden/README.md``).
+Each ``tests/golden/*.json`` names a document under the shared folder (or, written
+``repo:tests/real/…``, in this repository) and holds the JSON contract's subset a reader must
+reproduce (see ``tests/golden/README.md``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,28 @@ from gongkai.testing.compare import CellStats, compare_tables, reported_rules, s
 
 ROOT = Path(__file__).resolve().parents[3]
 GOLDEN_DIR = ROOT / "tests" / "golden"
+REPO_PREFIX = "repo:"
+"""A ``document`` written ``repo:<path>`` lives in this repository, not in the shared folder."""
+REAL_SET = "real-2026"
+"""Real reports of other provinces and levels (issue 11): reported apart until the parser reads them."""
 
 
 def shared_dir() -> Path:
     return Path(os.environ.get("GONGKAI_SHARED", ROOT.parent / "shared"))
+
+
+def document_path(golden: dict[str, Any]) -> Path:
+    """Where the golden's document is: ``repo:`` paths from the repository root, others from the shared folder."""
+    doc: str = golden["document"]
+    if doc.startswith(REPO_PREFIX):
+        return ROOT / doc.removeprefix(REPO_PREFIX)
+    return shared_dir() / doc
+
+
+def golden_set(golden: dict[str, Any]) -> str | None:
+    """The set a golden belongs to (``"set"`` key); None for the original golden set."""
+    value = golden.get("set")
+    return value if isinstance(value, str) else None
 
 
 def load_goldens(directory: Path = GOLDEN_DIR) -> list[dict[str, Any]]:

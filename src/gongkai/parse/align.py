@@ -1,0 +1,394 @@
+"""Align a table's value lines to the template's rows when labels stand apart from numbers.
+
+Converters and text dumps keep a table's numbers in reading order but not beside their
+labels: a row label may be a loose line before or after its number row, a number row may
+have no label at all (a table cut into pieces at a page break), and a dump that puts one
+cell on each line spreads a row over seven lines. What they keep is the order of the rows
+and the width of each row. So the numbers are read here as a sequence of *value lines*
+assigned to the template's rows in order: each row takes a few consecutive lines whose
+cells fill its width; labels, where present, pull a row towards the lines beside them.
+The assignment of least cost is found exactly (dynamic programming over rows × lines), once
+preferring labels before their numbers and once after; the table's identities then choose
+between the readings (``tables.py``).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from gongkai.parse.cells import Unit, region_units, trailing_empties
+from gongkai.parse.decode import CELL_UNITS
+from gongkai.parse.stream import PAGE_NUMBER, Stream
+
+ONE_CELL_SHARE = 0.6
+"""A table whose value lines hold one cell each this often is a one-cell-per-line dump."""
+MAX_SKIP = 3
+"""Value lines that may be passed over between two rows (page numbers, stray numbers)."""
+COST_SKIP_LINE = 1.5
+COST_SKIP_UNIT = 0.3
+COST_MISSING_CELL_DUMP = 0.6
+"""A cell a row lacks in a one-cell-per-line dump (a blank cell leaves no line there)."""
+COST_MISSING_CELL_ROW = 0.6
+"""A cell a line of numbers set apart by spaces lacks (a dump drops blank cells)."""
+COST_MISSING_CELL_GRID = 0.2
+"""A cell a grid row lacks: where the page had no rule between two cells a converter puts
+both in one (``| 95 0 |``), and a blank one then leaves nothing."""
+COST_EXTRA_LINE = 0.8
+"""A row spread over several number rows (rare outside one-cell-per-line dumps)."""
+COST_EMPTY_ROW_DUMP = 1.0
+"""A row whose label is there with no numbers at all, in a dump that drops blank cells."""
+COST_EMPTY_ROW = 3.0
+"""The same where rows are printed as rows (a blank one is a row of empty cells)."""
+COST_ABSENT_ROW = 0.3
+"""A row with neither label nor numbers (a table cut short, a row the report left out)."""
+COST_NO_LABEL = 0.4
+COST_LABEL_NEAR = 0.1
+COST_LABEL_OTHER_SIDE = 1.5
+COST_LABEL_FAR = 2.0
+COST_LABEL_PER_LINE = 0.5
+COST_UNBALANCED_ROW = 3.0
+"""As much as a broken identity weighs against an alignment (``tables.VIOLATION_WEIGHT``)."""
+LABEL_STYLES = ("before", "after")
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    units: tuple[Unit, ...]
+    start: int
+    end: int
+    inline: str | None = None
+    """The row whose label stands on this line before its numbers."""
+    fields: tuple[tuple[str, int], ...] = ()
+    """A tab-delimited line's fields after its label (text, offset): its cells, empty ones
+    blank, less the empty fields the table's rows all end with (``trailing``)."""
+    trailing: int = 0
+
+    @property
+    def span(self) -> int | None:
+        """Cells a delimited line has room for (its fields), or None."""
+        return len(self.fields) - self.trailing if self.fields else None
+
+    @property
+    def numbers(self) -> list[float]:
+        """The line's numbers as values (blank markers and empty cells left out)."""
+        out: list[float] = []
+        for u in self.units:
+            if u.kind == "number":
+                try:
+                    out.append(u.sign * float(u.digits))
+                except ValueError:
+                    out.append(math.nan)
+        return out
+
+    @property
+    def cells(self) -> int:
+        """Cells the line fills: its numbers and blank markers, and the empty cells between
+        them. (Runs of digits that hold several cells are the label-region reader's.)"""
+        return sum(1 for u in self.units if u.kind in CELL_UNITS or (u.kind == "empty" and not u.edge))
+
+
+@dataclass(frozen=True)
+class LabelAt:
+    key: str
+    start: int
+    end: int
+    """Text offsets of the label."""
+
+
+@dataclass
+class Alignment:
+    rows: dict[str, list[int]]
+    """Row key → indices of its value lines (empty: the row has none)."""
+    cost: float
+    style: str
+
+
+def value_lines(stream: Stream, start: int, end: int, labels: Sequence[LabelAt]) -> list[ValueLine]:
+    """The lines of ``stream.text[start:end]`` that hold values, each with the units after
+    any row label on it. Page numbers and heading rows are not value lines."""
+    out: list[ValueLine] = []
+    text = stream.text
+    raw_lines = text[start:end].split("\n")
+    vertical = _vertical_text(raw_lines)
+    pos = start
+    for n, line in enumerate(raw_lines):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        if not line.strip() or PAGE_NUMBER.match(line.replace("\t", " ")) or n in vertical:
+            continue
+        on_line = [lb for lb in labels if a <= lb.start < b]
+        inline = None
+        value_from = a
+        if on_line:
+            last = max(on_line, key=lambda lb: lb.end)
+            value_from = min(max(last.end, a), b)
+            inline = last.key
+        if _is_prose(text[value_from:b]):
+            continue
+        units = _line_units(text[value_from:b], value_from)
+        fields = _fields(text[value_from:b], value_from, inline is not None)
+        if not any(u.kind in CELL_UNITS for u in units) and not (inline and len(fields) > 1):
+            continue  # no values (a labelled grid row of empty cells is a blank row: kept)
+        if inline is not None and len(on_line) > 1:
+            continue  # several labels on a line: a run of text, for the label-region reader
+        out.append(ValueLine(tuple(units), a, b, inline, fields))
+    habit = _trailing_habit(out)
+    return [replace(ln, trailing=min(habit, trailing_empties(list(ln.fields)))) for ln in out]
+
+
+VERTICAL_RUN = 3
+"""Lines of one character each, this many in a row, are a label set vertically in a tall
+cell (``三`` / ``、`` / ``本`` …; its ``无`` of （四）无法提供 is no blank cell)."""
+
+
+def _vertical_text(lines: Sequence[str]) -> set[int]:
+    """Indices of lines that belong to a run of single-character lines (blank lines between
+    them, as a dump prints them, do not break the run)."""
+    out: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, "end of text"]):
+        s = line.strip()
+        if not s:
+            continue
+        if len(s) == 1 and not s.isdigit():
+            run.append(i)
+            continue
+        if len(run) >= VERTICAL_RUN:
+            out.update(run)
+        run = []
+    return out
+
+
+def _fields(text: str, offset: int, after_label: bool) -> tuple[tuple[str, int], ...]:
+    """Tab-separated fields of a grid row's values (the text before the first tab is the rest
+    of the label's cell when the label stands on the line)."""
+    if "\t" not in text:
+        return ()
+    out: list[tuple[str, int]] = []
+    pos = text.index("\t") + 1 if after_label else 0
+    for f in text[pos:].split("\t"):
+        out.append((f, offset + pos))
+        pos += len(f) + 1
+    return tuple(out)
+
+
+def _trailing_habit(lines: Sequence[ValueLine]) -> int:
+    """How many empty fields the table's full delimited rows end with (a layout habit)."""
+    filled = {i: sum(1 for f, _ in ln.fields if f.strip()) for i, ln in enumerate(lines) if ln.fields}
+    if not filled:
+        return 0
+    full = max(filled.values())
+    counts = [trailing_empties(list(lines[i].fields)) for i, n in filled.items() if n == full]
+    return max(set(counts), key=counts.count)
+
+
+_COUNTED = re.compile(r"\d\s*[件条个项次份人户余万亿元%年月日]")
+_WORDS_AFTER_NUMBER = re.compile(r"\d[^\t|]*?[\u4e00-\u9fff]{2}")
+
+
+def _is_prose(text: str) -> bool:
+    """A sentence, not a table row: numbers counted in words (``105件``, ``2023年``) or
+    words after the numbers (a row's numbers come after its label)."""
+    if "\t" in text:
+        return False  # a grid row: its cells are the converter's, whatever they hold
+    return bool(_COUNTED.search(text) or _WORDS_AFTER_NUMBER.search(text))
+
+
+def _line_units(text: str, offset: int) -> list[Unit]:
+    units = region_units(text, offset)
+    if units:
+        # the line's end is a hard boundary: the next line's first number is not this one's
+        units[-1] = replace(units[-1], soft_next=False)
+    return units
+
+
+def label_slot(lines: Sequence[ValueLine], label: LabelAt) -> int:
+    """Index of the first value line after the label (len(lines) when none)."""
+    for i, ln in enumerate(lines):
+        if ln.start >= label.end or (ln.inline == label.key and ln.start <= label.start < ln.end):
+            return i
+    return len(lines)
+
+
+def one_cell_per_line(lines: Sequence[ValueLine]) -> bool:
+    return bool(lines) and sum(1 for ln in lines if ln.cells == 1) >= ONE_CELL_SHARE * len(lines)
+
+
+@dataclass
+class CostModel:
+    """What an assignment of value lines to rows costs (see the module's docstring)."""
+
+    lines: Sequence[ValueLine]
+    labels: dict[str, LabelAt]
+    style: str
+    sums: bool = False
+    """Each row's last cell is the sum of the others (table 3): a row of lines whose numbers
+    cannot add up that way costs as much as a broken identity."""
+    one_cell: bool = False
+    slots: dict[str, int] = field(default_factory=dict)
+    inline_at: dict[int, str] = field(default_factory=dict)
+    cells: list[int] = field(default_factory=list)
+    skips: list[float] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.one_cell = one_cell_per_line(self.lines)
+        self.slots = {k: label_slot(self.lines, lb) for k, lb in self.labels.items()}
+        self.inline_at = {i: ln.inline for i, ln in enumerate(self.lines) if ln.inline}
+        self.cells = [0]
+        self.skips = [0.0]
+        for ln in self.lines:
+            self.cells.append(self.cells[-1] + ln.cells)
+            self.skips.append(self.skips[-1] + COST_SKIP_LINE + COST_SKIP_UNIT * ln.cells)
+
+    def skip(self, a: int, b: int) -> float:
+        """Passing over lines a..b-1 (none may carry a label)."""
+        if any(i in self.inline_at for i in range(a, b)):
+            return math.inf
+        return self.skips[b] - self.skips[a]
+
+    def row(self, key: str, width: int, a: int, t: int) -> float:
+        """Row ``key`` taking lines a..a+t-1."""
+        if t:
+            if self.inline_at.get(a) not in (None, key):
+                return math.inf
+            if any(i in self.inline_at for i in range(a + 1, a + t)):
+                return math.inf
+            got = self.cells[a + t] - self.cells[a]
+            if got > width:
+                return math.inf
+            room = self.lines[a].span if t == 1 else None
+            if room is not None and room >= width:
+                got = width  # a delimited row with a field for every cell: its empty ones are blank
+            if t > 1 and any((ln.span or 0) >= width for ln in self.lines[a : a + t]):
+                return math.inf  # a grid row with a field for every cell is a row by itself
+            if self.one_cell:
+                missing = COST_MISSING_CELL_DUMP
+            elif room is not None:
+                missing = COST_MISSING_CELL_GRID
+            else:
+                missing = COST_MISSING_CELL_ROW
+            cost = missing * (width - got)
+            if self.sums and not self._adds_up(a, t):
+                cost += COST_UNBALANCED_ROW
+            if not self.one_cell:
+                cost += COST_EXTRA_LINE * (t - 1)
+        else:
+            cost = 0.0 if key not in self.slots else COST_EMPTY_ROW_DUMP if self.one_cell else COST_EMPTY_ROW
+        return cost + self._label(key, a, t)
+
+    def _adds_up(self, a: int, t: int) -> bool:
+        """The numbers of lines a..a+t-1 can be a row whose last cell is the sum of the
+        others: the last number is the sum of the rest, or all are 0 (the total left blank)."""
+        nums = [x for ln in self.lines[a : a + t] for x in ln.numbers]
+        if not nums or all(x == 0 for x in nums):
+            return True
+        return abs(sum(nums[:-1]) - nums[-1]) < 1e-6
+
+    def _label(self, key: str, a: int, t: int) -> float:
+        if key not in self.slots:
+            return COST_NO_LABEL if t else COST_ABSENT_ROW
+        s = self.slots[key]
+        if t and self.inline_at.get(a) == key:
+            return 0.0
+        near, other = COST_LABEL_NEAR, COST_LABEL_OTHER_SIDE
+        before, after = (near, other) if self.style == "before" else (other, near)
+        if s == a:
+            return before if t else COST_LABEL_NEAR
+        if t and s == a + t:
+            return after
+        target = a if t == 0 else (a if abs(s - a) <= abs(s - (a + t)) else a + t)
+        return COST_LABEL_FAR + COST_LABEL_PER_LINE * abs(s - target)
+
+    def max_take(self, rows: Sequence[tuple[str, int]]) -> int:
+        return max(w for _, w in rows) + 2 if self.one_cell else 2
+
+    def of(self, rows: Sequence[tuple[str, int]], assignment: dict[str, list[int]]) -> float:
+        """The cost of a given assignment (rows' lines consecutive and in order), or inf."""
+        total, j = 0.0, 0
+        for key, width in rows:
+            idx = assignment.get(key, [])
+            if idx:
+                if idx != list(range(idx[0], idx[-1] + 1)) or idx[0] < j:
+                    return math.inf
+                total += self.skip(j, idx[0]) + self.row(key, width, idx[0], len(idx))
+                j = idx[-1] + 1
+            else:
+                total += self.row(key, width, j, 0)
+        return total + self.skip(j, len(self.lines))
+
+
+def align(
+    lines: Sequence[ValueLine],
+    rows: Sequence[tuple[str, int]],
+    labels: dict[str, LabelAt],
+    style: str,
+    sums: bool = False,
+) -> Alignment | None:
+    """The least-cost assignment of ``lines`` to ``rows`` ((key, width) in template order),
+    each row taking consecutive lines. ``style``: where loose labels stand ("before"/"after"
+    their numbers) — the other side costs more. None when no assignment fits."""
+    m, n = len(lines), len(rows)
+    if not m or not n:
+        return None
+    model = CostModel(lines, labels, style, sums)
+    max_take = model.max_take(rows)
+    inf = math.inf
+    best = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for r, (key, width) in enumerate(rows):
+        for j in range(m + 1):
+            base = best[r][j]
+            if base == inf:
+                continue
+            for s in range(0, min(MAX_SKIP, m - j) + 1):
+                pre = base + model.skip(j, j + s)
+                if pre == inf:
+                    break  # a line with a label on it is a row's, not a stray
+                a = j + s
+                for t in range(0, min(max_take, m - a) + 1):
+                    step = model.row(key, width, a, t)
+                    if step == inf:
+                        if t:
+                            break
+                        continue
+                    total = pre + step
+                    if total < best[r + 1][a + t]:
+                        best[r + 1][a + t] = total
+                        back[r + 1][a + t] = (j, a)
+    end_cost = [best[n][j] + model.skip(j, m) for j in range(m + 1)]
+    j = min(range(m + 1), key=lambda x: end_cost[x])
+    if end_cost[j] == inf:
+        return None
+    total = end_cost[j]
+    out: dict[str, list[int]] = {}
+    for r in range(n, 0, -1):
+        step_back = back[r][j]
+        assert step_back is not None
+        prev, a = step_back
+        out[rows[r - 1][0]] = list(range(a, j))
+        j = prev
+    return Alignment(out, total, style)
+
+
+def lines_of_units(lines: Sequence[ValueLine], offsets: Sequence[int]) -> list[int] | None:
+    """The value lines holding units at ``offsets`` (None when one is on no value line)."""
+    out: list[int] = []
+    for off in offsets:
+        i = next((i for i, ln in enumerate(lines) if ln.start <= off <= ln.end), None)
+        if i is None:
+            return None
+        if i not in out:
+            out.append(i)
+    return sorted(out)
+
+
+def units_of_lines(lines: Sequence[ValueLine], indices: Sequence[int]) -> list[Unit]:
+    """The units of a row's lines, one after the other (a line break is a hard boundary)."""
+    out: list[Unit] = []
+    for i in indices:
+        out.extend(lines[i].units)
+    return out

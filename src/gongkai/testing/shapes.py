@@ -1,0 +1,336 @@
+"""The shapes that layout converters give a report, rendered from the model (issue 11).
+
+Each renderer draws a report the way a class of tools passes it on, with the tool's habits
+drawn from the seed, so that the whole class is tried, not one file:
+
+- ``md_layout``: Markdown from a PDF layout converter or an OCR service. Number rows are
+  pipe rows in template order; row labels stand as loose lines before or after them (long
+  ones cut, group labels one character a line); header rows hold fragments of the column
+  headings cut across cells, placeholders (``数据1``, ``Col2``) or another table's headings;
+  tables split into little tables at page breaks, with page footers between rows; where the
+  page has no rule between two cells their numbers share one pipe cell (``| 95 0 |``); some
+  rows start with empty cells before an item-numbered label (``|||1.属于国家秘密|0|…``).
+- ``onecell``: plain ``pdftotext``: one cell per line, blank lines between; blank cells leave
+  nothing; a group label spanning rows comes out in the middle of them; the labels of the
+  last rows may follow their numbers; table 4's headings come first, then its 15 numbers.
+- ``layout``: ``pdftotext -layout``: columns aligned by spaces, long labels wrapped inside
+  their column, a blank cell a gap in its column.
+
+The values printed are always the report's; only where and how they stand changes.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Callable
+
+from gongkai.model.report import Report
+from gongkai.render.layout import Block, Layout, LCell, document, expand
+from gongkai.render.text import PDF_LINE_WIDTH, space_numbers, wrap
+
+PAGE_FOOTERS = ("— {n} —", "- {n} -", "第{n}页", "{n}")
+PLACEHOLDER_HEADINGS = ("数据{i}", "Col{i}", "列{i}")
+PAGE_BREAK_SHARE = 0.12
+"""Chance that a page breaks after a given table row."""
+LABEL_AFTER_SHARE = 0.3
+"""Chance, per table, that its loose labels follow their number rows rather than precede them."""
+INLINE_LABEL_SHARE = 0.25
+"""Chance that a row keeps its label in its own pipe row (as some converters do)."""
+MERGED_PAIRS_SHARE = 0.5
+"""Chance, per table, that the page has no rules between some numeric columns."""
+LABEL_COLUMN_CHARS = 14
+"""Characters per line of table 3's label column on an A4 page."""
+
+
+def _prose_lines(b: Block, rng: random.Random, width: int = PDF_LINE_WIDTH) -> list[str]:
+    out: list[str] = []
+    for para in b.text.split("\n"):
+        if para.strip():
+            out.extend(wrap(space_numbers(para), width))
+    return out
+
+
+def _rows(layout: Layout) -> list[tuple[list[LCell], list[LCell]]]:
+    """Each layout row as (its label and heading cells, its value cells)."""
+    return [([c for c in row if c.kind != "value"], [c for c in row if c.kind == "value"]) for row in layout]
+
+
+# --- md_layout ---------------------------------------------------------------------------
+
+
+def _fragments(text: str, rng: random.Random) -> list[str]:
+    """A heading cut into the pieces a narrow cell wraps it into (``商业企业`` → 商业, 企业)."""
+    out, i = [], 0
+    while i < len(text):
+        n = rng.choice((1, 2, 2, 3))
+        out.append(text[i : i + n])
+        i += n
+    return out
+
+
+def _md_header(heads: list[str], width: int, rng: random.Random, other: list[str]) -> list[str]:
+    """The header rows a converter writes for a table (or a piece of one after a page break)."""
+    style = rng.choice(("fragments", "placeholders", "other", "fragments", "empty"))
+    if style == "placeholders":
+        pattern = rng.choice(PLACEHOLDER_HEADINGS)
+        cells = [pattern.format(i=i + 1) for i in range(width)]
+        return [_pipe(cells), _separator(width)]
+    if style == "other" and other:
+        cells = (other + [""] * width)[:width]
+        return [_pipe(cells), _separator(width)]
+    if style == "empty":
+        return [_pipe([""] * width), _separator(width)]
+    # the headings wrapped in narrow cells: each header row holds one line of each
+    pieces = [_fragments(h, rng) for h in heads]
+    depth = max((len(p) for p in pieces), default=1)
+    lines: list[str] = []
+    for d in range(min(depth, 4)):
+        cells = [p[d] if d < len(p) else "" for p in pieces]
+        cells = (cells + [""] * width)[:width]
+        lines.append(_pipe(cells))
+        if d == 0:
+            lines.append(_separator(width))
+    return lines
+
+
+def _pipe(cells: list[str]) -> str:
+    return "|" + "|".join(f" {c} " if c else "" for c in cells) + "|"
+
+
+def _separator(width: int) -> str:
+    return "|" + "|".join("---" for _ in range(width)) + "|"
+
+
+def _merge_pairs(values: list[str], pairs: frozenset[int]) -> list[str]:
+    """Values of neighbouring cells with no rule between them share one cell (``95 0``); a
+    blank one leaves nothing there."""
+    out: list[str] = []
+    i = 0
+    while i < len(values):
+        if i in pairs and i + 1 < len(values):
+            out.append(" ".join(v for v in (values[i], values[i + 1]) if v))
+            i += 2
+        else:
+            out.append(values[i])
+            i += 1
+    return out
+
+
+def _md_table(b: Block, rng: random.Random, page: list[int]) -> list[str]:
+    assert b.layout is not None
+    rows = _rows(b.layout)
+    heads = [c.text for row, vals in rows if not vals for c in row if c.kind == "head"]
+    n_values = max((len(vals) for _, vals in rows), default=1)
+    pairs = (
+        frozenset(i for i in range(0, n_values - 1, 2) if rng.random() < 0.7)
+        if rng.random() < MERGED_PAIRS_SHARE
+        else frozenset()
+    )
+    label_after = rng.random() < LABEL_AFTER_SHARE
+    other = ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"] if b.key != "active_disclosure" else []
+    out: list[str] = []
+    width = len(_merge_pairs([""] * n_values, pairs)) + 1
+    out.extend(_md_header(heads, width, rng, other))
+    seen_groups: set[str] = set()
+    for row, vals in rows:
+        if not vals:
+            if row and row[0].kind == "caption":
+                out.extend([_pipe([row[0].text] + [""] * (width - 1)), _separator(width)])
+            continue
+        texts = [c.text for c in row if c.text]
+        label = texts[-1] if texts else ""
+        groups = [t for t in texts[:-1] if t not in seen_groups]
+        seen_groups.update(groups)
+        for g in groups:  # a group label spanning rows: its characters one a line, or whole
+            out.extend(list(g) if rng.random() < 0.5 else [g])
+        values = _merge_pairs([c.text for c in vals], pairs)
+        if rng.random() < INLINE_LABEL_SHARE:
+            lead = [""] * rng.choice((0, 0, 1, 2))
+            out.append(_pipe([*lead, label, *values]))
+        else:
+            parts = wrap(label, LABEL_COLUMN_CHARS) if label else []
+            number_row = _pipe(["", *values])
+            if label_after:
+                out.extend([number_row, *parts])
+            else:
+                out.extend([*parts, number_row])
+        if b.key == "applications" and rng.random() < PAGE_BREAK_SHARE:
+            page[0] += 1
+            out.extend(["", rng.choice(PAGE_FOOTERS).format(n=page[0]), ""])
+            out.extend(_md_header(heads, width, rng, other))
+    return out
+
+
+def render_md_layout(report: Report, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    page = [1]
+    out: list[str] = []
+    for b in document(report):
+        if b.kind == "title":
+            out.extend([f"# {b.text}", ""])
+        elif b.kind == "heading":
+            style = rng.choice(("## {}", "**{}**", "{}"))
+            out.extend([style.format(b.text), ""])
+        elif b.kind == "table":
+            out.extend([*_md_table(b, rng, page), ""])
+        else:
+            lines = _prose_lines(b, rng) if rng.random() < 0.5 else [b.text]
+            out.extend([*lines, ""])
+    return "\n".join(out) + "\n"
+
+
+# --- onecell (plain pdftotext) -----------------------------------------------------------
+
+
+def _onecell_table(b: Block, rng: random.Random) -> list[str]:
+    assert b.layout is not None
+    rows = _rows(b.layout)
+    out: list[str] = []
+    if b.key == "appeals":
+        heads = [c.text for row, vals in rows if not vals for c in row if c.text]
+        out.extend(heads)
+        values = [c.text for _, vals in rows for c in vals if c.text]
+        style = rng.choice(("one", "groups", "all"))
+        if style == "one":
+            out.extend(values)
+        elif style == "groups":
+            out.extend(" ".join(values[i : i + 5]) for i in range(0, len(values), 5))
+        else:
+            out.append(" ".join(values))
+        return out
+    body = [(row, vals) for row, vals in rows if vals]
+    late = rng.choice((0, 0, 1, 2, 3)) if b.key == "applications" else 0
+    """The last rows whose labels come after their numbers."""
+    pending: list[str] = []
+    group_rows: dict[str, list[int]] = {}
+    for i, (row, _vals) in enumerate(body):
+        for c in row[:-1]:
+            if c.text and c.rowspan > 1:
+                group_rows[c.text] = [i, i + c.rowspan - 1]
+    middle = {((a + z) // 2): g for g, (a, z) in group_rows.items()}
+    for row, vals in rows:
+        if not vals:
+            out.extend(c.text for c in row if c.text)
+    for i, (row, vals) in enumerate(body):
+        label = row[-1].text if row and row[-1].kind != "value" else ""
+        label_lines = wrap(label, LABEL_COLUMN_CHARS) if label else []
+        values = [c.text for c in vals if c.text]  # a blank cell leaves nothing
+        if i >= len(body) - late:
+            out.extend(values)
+            pending.extend(label_lines)
+        else:
+            out.extend([*label_lines, *values])
+        if i in middle:
+            out.append(middle[i])
+    out.extend(pending)
+    return out
+
+
+def render_onecell(report: Report, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    out: list[str] = []
+    for b in document(report):
+        lines = _onecell_table(b, rng) if b.kind == "table" else _prose_lines(b, rng)
+        for line in lines:
+            out.extend([line, ""])
+    return "\n".join(out) + "\n"
+
+
+# --- layout (pdftotext -layout) ----------------------------------------------------------
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, align: str) -> str:
+    gap = max(0, width - display_width(text))
+    if align == "right":
+        return " " * gap + text
+    if align == "center":
+        return " " * (gap // 2) + text + " " * (gap - gap // 2)
+    return text + " " * gap
+
+
+def _place(line: list[str], x: int, text: str) -> None:
+    """Write ``text`` into a line of display columns from column ``x`` (a wide character takes
+    two columns: the second holds an empty string)."""
+    for ch in text:
+        if x >= len(line):
+            line.extend(" " * (x - len(line) + 2))
+        line[x] = ch
+        if display_width(ch) == 2:
+            line[x + 1] = ""
+            x += 2
+        else:
+            x += 1
+
+
+def _layout_table(b: Block, rng: random.Random) -> list[str]:
+    """The table's grid drawn in a fixed-width font: each cell's text wrapped in its column,
+    numbers centred or right-aligned on the row's first line, a spanning label on the middle
+    row of its span."""
+    assert b.layout is not None
+    grid = expand(b.layout)
+    n = max((len(r) for r in grid), default=0)
+    num_w = rng.choice((6, 7, 8, 9))
+    widths: list[int] = []
+    for j in range(n):
+        col = [grid[i][j] for i in range(len(grid))]
+        numeric = any(c is not None and c.kind == "value" for c in col)
+        if numeric:
+            widths.append(num_w)
+        elif b.key == "applications":
+            widths.append(6 if j == 0 else 14 if j == 1 else 30)
+        else:
+            widths.append(24)
+    xs = [sum(widths[:j]) + 2 * j for j in range(n)]
+    total = xs[-1] + widths[-1] if n else 0
+    align = rng.choice(("right", "center"))
+    # each cell's lines, placed in the row where they print
+    placed: dict[int, list[tuple[int, list[str]]]] = {}
+    for i, row in enumerate(grid):
+        for j, c in enumerate(row):
+            if c is None or not c.text:
+                continue
+            span = xs[j + c.colspan - 1] + widths[j + c.colspan - 1] - xs[j]
+            if c.kind == "value":
+                lines = [_pad(c.text, span, align)]
+            else:
+                lines = wrap(c.text, max(1, span // 2))
+                if c.kind == "head" and len(lines) == 1:
+                    lines = [_pad(lines[0], span, "center")]
+            at = i + (c.rowspan - 1) // 2 if c.rowspan > 1 and rng.random() < 0.7 else i
+            placed.setdefault(at, []).append((xs[j], lines))
+    out: list[str] = []
+    for i in range(len(grid)):
+        items = placed.get(i, [])
+        depth = max((len(lines) for _, lines in items), default=1)
+        for d in range(depth):
+            line = [" "] * total
+            for x, lines in items:
+                if d < len(lines):
+                    _place(line, x, lines[d])
+            out.append("".join(line).rstrip())
+    return out
+
+
+def render_layout(report: Report, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    out: list[str] = []
+    for b in document(report):
+        if b.kind == "table":
+            out.extend(_layout_table(b, rng))
+        else:
+            out.extend("    " + x if b.kind == "para" else x for x in _prose_lines(b, rng))
+        out.append("")
+    return "\n".join(out) + "\n"
+
+
+SHAPE_RENDERERS: dict[str, Callable[[Report, int], str]] = {
+    "md_layout": render_md_layout,
+    "onecell": render_onecell,
+    "layout": render_layout,
+}
+SHAPE_SUFFIX = {"md_layout": ".md", "onecell": ".txt", "layout": ".txt"}
