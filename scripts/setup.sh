@@ -24,6 +24,8 @@ fi
 echo "== 安装 gongkai 及其依赖"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[dev]'
+# bytecode written once: a command starts fast even where PYTHONDONTWRITEBYTECODE is set
+.venv/bin/python -m compileall -q src >/dev/null
 
 if [ "${GONGKAI_SETUP_ONLY:-}" = 1 ]; then exit 0; fi
 echo "== gongkai check（随包附带的样例报告）"
