@@ -23,7 +23,7 @@ from gongkai.parse import parse_document
 from gongkai.readers.document import Document, Grid, GridCell, TextLine
 
 SAMPLES = Path(__file__).resolve().parent.parent / "src" / "gongkai" / "samples"
-FAST = settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+FAST = settings(max_examples=25, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 
 
 def _ok(name: str, data: bytes) -> None:
@@ -195,7 +195,7 @@ def test_any_small_image(w: int, h: int, ext: str, seed: int) -> None:
         max_size=40,
     )
 )
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=20, deadline=None)
 def test_the_parser_never_invents_a_number(blocks: list) -> None:
     doc = Document("x.txt", "text", blocks=blocks)
     report = parse_document(doc)
