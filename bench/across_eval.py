@@ -20,15 +20,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from gongkai.checks.across import ALL_ACROSS_RULES  # noqa: E402
+from gongkai.model.agency import is_agency_name  # noqa: E402
 from gongkai.render.text import FILE_SUFFIX  # noqa: E402
 from gongkai.store import Store  # noqa: E402
 from gongkai.store.crosscheck import run_across  # noqa: E402
 from gongkai.store.ingest import ingest  # noqa: E402
 from gongkai.store.queries import findings  # noqa: E402
+from gongkai.store.schema import Agency, AgencyName  # noqa: E402
 from gongkai.testing.compare import NOT_A_RULE, RuleStats  # noqa: E402
 from gongkai.testing.corpus import render_bytes  # noqa: E402
 from gongkai.testing.series import SeriesReport, generate_series  # noqa: E402
@@ -130,6 +134,7 @@ def run_across_eval(
             t_across = time.perf_counter()
             with store.session() as s:
                 got = findings(s)
+                stored = [*s.scalars(select(Agency.name)), *s.scalars(select(AgencyName.name))]
         finally:
             store.close()
     stats, failures, not_checkable = score(series.reports, by_path, got)
@@ -155,6 +160,8 @@ def run_across_eval(
             k: {"tp": v.tp, "fp": v.fp, "fn": v.fn, "precision": v.precision, "recall": v.recall}
             for k, v in stats.items()
         },
+        "stored_agencies": len(stored),
+        "stored_not_names": sorted({n for n in stored if not is_agency_name(n)}),
         "failures": failures[:MAX_FAILURES],
         "n_failures": len(failures),
     }
@@ -177,6 +184,9 @@ def print_result(res: dict[str, Any]) -> None:
         rc = "-" if r["recall"] is None else f"{r['recall']:.3f}"
         print(f"{k:28} {r['tp']:6} {r['fp']:6} {r['fn']:6} {p:>9} {rc:>7}")
     print(f"not checkable: {res['not_checkable']}")
+    bad = res["stored_not_names"]
+    shown = f" ({'、'.join(bad[:5])})" if bad else ""
+    print(f"stored agency names: {res['stored_agencies']}, not names: {len(bad)}{shown}")
     for f in res["failures"]:
         print("  ✗", json.dumps(f, ensure_ascii=False)[:400])
 

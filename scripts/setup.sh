@@ -4,11 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-DEBS=(libreoffice-writer-nogui fonts-noto-cjk poppler-utils postgresql)
+# chromium + chromium-driver: the web app's end-to-end tests drive Debian's browser
+DEBS=(libreoffice-writer-nogui fonts-noto-cjk poppler-utils postgresql chromium chromium-driver)
 missing=()
 for p in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm fetches the web app's browser assets (htmx, Swagger UI) at set-up time; a Node.js that
+# brings its own npm (NodeSource) is kept, Debian's npm is installed only when there is none
+command -v npm >/dev/null || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   echo "== 安装系统组件: ${missing[*]}"
@@ -24,6 +28,8 @@ fi
 echo "== 安装 gongkai 及其依赖"
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
 .venv/bin/python -m pip install -q -e '.[dev]'
+echo "== 获取网页资源（npm，固定版本）"
+bash scripts/web_assets.sh
 # bytecode written once: a command starts fast even where PYTHONDONTWRITEBYTECODE is set
 .venv/bin/python -m compileall -q src >/dev/null
 

@@ -67,7 +67,7 @@ def test_golden_findings(golden: dict[str, Any]) -> None:
 
 
 def test_real_set_present() -> None:
-    assert len(REAL) >= 7
+    assert len(REAL) >= 15
     assert len({(g.get("agency") or g.get("agency_contains"), g["year"]) for g in REAL}) == len(REAL)
 
 
@@ -78,7 +78,8 @@ def _layout(golden: dict[str, Any], key: str) -> TableSpec:
 
 def _value(golden: dict[str, Any], table: str, row: str, column: str) -> float:
     # a blank cell adds nothing (checks treat it as 0 and call the result uncertain)
-    v = golden["tables"][table][row][column]
+    cells = golden["tables"][table][row]
+    v = None if cells is None else cells[column]
     return 0 if v is None else v
 
 
@@ -104,6 +105,8 @@ def test_real_golden_well_formed(golden: dict[str, Any]) -> None:
         spec = _layout(golden, key)
         assert list(table) == [r.key for r in spec.rows], f"{key}: rows differ from the template"
         for row in spec.rows:
+            if table[row.key] is None:
+                continue  # a row the document lacks (e.g. no 规章 row in table 2): null, never made up
             cols = [c.key for c in spec.row_columns(row)]
             assert list(table[row.key]) == cols, f"{key}.{row.key}: columns differ from the template"
             for col in spec.row_columns(row):

@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 from gongkai.checks.common import fmt
 from gongkai.checks.registry import rule
-from gongkai.model.report import Cell, Finding, Number, Report
+from gongkai.model.report import Cell, Fact, Finding, Number, Report
 from gongkai.model.text import to_simplified
 from gongkai.parse.facts import FEE_WORDS
 
-# fact key → the table cells whose sum the text speaks about
+# fact key → the rows (of ``applications``) whose totals' sum the text speaks about
 _GROUPS = {
     "applications.withheld.total": "withheld_",
     "applications.unavailable.total": "unavailable_",
     "applications.not_processed.total": "not_processed_",
 }
+_SUMS = {
+    "applications.disclosed_and_partly.total": ("disclosed", "partly_disclosed"),
+    "appeals.litigation.total": ("litigation_direct", "litigation_after_review"),
+}
+"""Facts that state the sum of named rows' totals (``予以公开及部分公开N件``: one number for
+two rows, compared once with their sum)."""
 _FACT_LABEL = {
     "applications.received.total": "本年新收申请数",
     "applications.carried_over.total": "上年结转申请数",
@@ -24,6 +31,7 @@ _FACT_LABEL = {
     "applications.processed_total.total": "办理结果总计",
     "applications.disclosed.total": "予以公开数",
     "applications.partly_disclosed.total": "部分公开数",
+    "applications.disclosed_and_partly.total": "予以公开与部分公开之和",
     "applications.withheld.total": "不予公开数",
     "applications.unavailable.total": "无法提供数",
     "applications.not_processed.total": "不予处理数",
@@ -48,55 +56,80 @@ def _as_number(cell: Cell | None) -> Number | None:
     return cell.value
 
 
-def table_values(report: Report, key: str) -> list[Number] | None:
-    """The table value(s) a fact may legitimately equal; None when the table cannot tell."""
+@dataclass
+class TableValue:
+    """What the table says about a fact: the values the text may legitimately state (``None``:
+    the table cannot tell) and the rows whose total was printed blank beside filled cells."""
+
+    values: list[Number] | None
+    summed_rows: list[str] = field(default_factory=list)
+
+
+def _row_totals(report: Report, table: str, row: str, out: TableValue) -> list[Number] | None:
+    """What a row's total may stand for: the number printed; where the total is blank but other
+    cells of the row are filled (a report that leaves the 总计 column empty), the sum of those
+    cells, or 0 (a blank that means none); None when the row cannot tell."""
+    cells = (report.tables.get(table) or {}).get(row)
+    if not cells:
+        return None
+    total = cells.get("total")
+    parts = [c for k, c in cells.items() if k != "total"]
+    if total is not None and total.blank and any(not c.blank for c in parts):
+        values = [_as_number(c) for c in parts]
+        if any(v is None for v in values):
+            return None
+        out.summed_rows.append(f"{table}.{row}")
+        return list(dict.fromkeys((sum(v for v in values if v is not None), 0)))
+    value = _as_number(total)
+    return None if value is None else [value]
+
+
+def table_values(report: Report, key: str) -> TableValue:
+    """The table value(s) a fact may legitimately equal."""
+    out = TableValue(None)
     table, _, rest = key.partition(".")
     if report.tables.get(table) is None:
-        return None
-    if key in _GROUPS:
-        t = report.tables[table] or {}
-        prefix = _GROUPS[key]
-        vals = []
-        for r, row in t.items():
-            if r.startswith(prefix):
-                v = _as_number(row.get("total") if row else None)
-                if v is None:
-                    return None
-                vals.append(v)
-        return [sum(vals)] if vals else None
-    if key == "appeals.litigation.total":
-        a, b = (
-            report.cell("appeals", "litigation_direct", "total"),
-            report.cell("appeals", "litigation_after_review", "total"),
-        )
-        va, vb = _as_number(a), _as_number(b)
-        if va is None or vb is None:
-            return None
-        return [va + vb]
+        return out
+    if key in _GROUPS or key in _SUMS:
+        rows = [r for r in (report.tables[table] or {}) if r.startswith(_GROUPS[key])] if key in _GROUPS else _SUMS[key]
+        per_row = [_row_totals(report, table, r, out) for r in rows]
+        if not per_row or any(v is None for v in per_row):
+            return out
+        sums: list[Number] = [0]
+        for values in per_row:
+            sums = list(dict.fromkeys(a + b for a in sums for b in values or ()))
+        out.values = sums
+        return out
     row_key, _, col = rest.partition(".")
     if table == "active_disclosure" and report.template != "v2021":
-        return None
-    cell = report.cell(table, row_key, col)
-    value = _as_number(cell)
-    if value is None:
-        return None
-    out: list[Number] = [value]
+        return out
+    if col == "total":
+        values = _row_totals(report, table, row_key, out)
+    else:
+        one = _as_number(report.cell(table, row_key, col))
+        values = None if one is None else [one]
+    if values is None:
+        return out
+    out.values = list(values)
     if key == "applications.received.total":
-        # 收到申请 N 件 often counts last year's carried-over applications too
-        co = _as_number(report.cell("applications", "carried_over", "total"))
-        if co is not None:
-            out.append(value + co)
+        # 收到（受理）申请 N 件 often counts last year's carried-over applications too
+        for co in _row_totals(report, "applications", "carried_over", TableValue(None)) or ():
+            out.values.extend(v + co for v in values)
     return out
 
 
 @rule("narrative_mismatch", "warning", "正文数字与统计表一致")
 def narrative_mismatch(report: Report) -> Iterator[Finding]:
-    by_key: dict[str, list] = {}
+    by_key: dict[str, list[Fact]] = {}
     for f in report.facts:
         by_key.setdefault(f.key, []).append(f)
+    unread: list[Fact] = []
     for key, facts in by_key.items():
-        expected = table_values(report, key)
+        tv = table_values(report, key)
+        expected = tv.values
         if expected is None:
+            if report.tables.get(key.partition(".")[0]) is not None:
+                unread.append(facts[0])
             continue
         if any(any(abs(f.value - e) < 1e-6 for e in expected) for f in facts):
             continue
@@ -106,7 +139,26 @@ def narrative_mismatch(report: Report) -> Iterator[Finding]:
             msg = f"正文称“{f.text}”，但表三本年新收申请为 {fmt(expected[0])} 件"
         else:
             msg = f"正文“{f.text}”中的{label}为 {fmt(f.value)}，与统计表中的 {fmt(expected[0])} 不一致"
-        yield Finding("narrative_mismatch", "warning", key, msg, expected=expected[0], found=f.value, source=f.source)
+        if tv.summed_rows:
+            msg += "（表中该行“总计”栏空白，按该行各栏之和计）"
+        yield Finding(
+            "narrative_mismatch",
+            "warning",
+            key,
+            msg,
+            expected=expected[0],
+            found=f.value,
+            source=f.source,
+            uncertain=bool(tv.summed_rows),
+        )
+    if unread:
+        yield Finding(
+            "not_checkable",
+            "info",
+            "narrative_mismatch",
+            f"无法核对正文数字（{len(unread)} 处）：统计表中相应单元格未能确定读数，例如正文“{unread[0].text}”",
+            uncertain=True,
+        )
 
 
 _PROBLEM_WORDS = re.compile(r"问题|不足|短板|薄弱|差距|有待|改进|措施|加强|提升|完善")

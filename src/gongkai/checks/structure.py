@@ -198,7 +198,8 @@ def bad_number(report: Report) -> Iterator[Finding]:
             )
 
 
-_TITLE_FORM = re.compile(r"(\d{4})年度?政府信息公开工作年度报告$")
+_TITLE_FORM = re.compile(r"(\d{4})年度?(?:[\u4e00-\u9fff()]{2,40})?政府信息公开工作年度报告$")
+"""``{agency}{year}年(度)政府信息公开工作年度报告``, or with the year first (``2019年{agency}…``)."""
 
 
 @rule("title_form", "warning", "标题为“…年政府信息公开工作年度报告”")
@@ -226,6 +227,18 @@ def statistics_period(report: Report) -> Iterator[Finding]:
         )
         return
     start, end = report.statistics_period
+    whole = (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+    if report.year is not None and start.year == end.year == report.year and not whole:
+        yield Finding(
+            "statistics_period",
+            "warning",
+            "preamble",
+            f"统计期限写为 {start.isoformat()} 至 {end.isoformat()}，"
+            "不是报告年度全年（如机构年内设立，请在报告中说明）",
+            expected=f"{report.year}-01-01 至 {report.year}-12-31",
+            found=f"{start.isoformat()} 至 {end.isoformat()}",
+        )
+        return
     if report.year is not None and (start.year != report.year or end.year != report.year):
         yield Finding(
             "statistics_period",

@@ -51,6 +51,10 @@ def _register() -> None:
     # the store commands arrive with the store stage; the CLI works without them
     with contextlib.suppress(ImportError):
         importlib.import_module("gongkai.cli.store_cmds")
+    with contextlib.suppress(ImportError):
+        importlib.import_module("gongkai.cli.compose_cmds")
+    with contextlib.suppress(ImportError):
+        importlib.import_module("gongkai.cli.web_cmds")
 
 
 def main() -> None:

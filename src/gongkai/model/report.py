@@ -176,11 +176,23 @@ class Report:
     broken_rules: dict[str, list[str]] = field(default_factory=dict)
     """Per table, rules that some identity breaks however the table is read, though which
     identity depends on the reading."""
+    unreliable: dict[str, str] = field(default_factory=dict)
+    """Tables whose reading the document's shape leaves to inference (numbers apart from
+    their labels, blank cells the document does not show): table key → why (Chinese). A
+    broken identity there may be the reading's, not the report's: it is no error."""
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """Statements of the document that checks need (statistics period, etc.)."""
     statistics_period: tuple[dt.date, dt.date] | None = None
     is_government: bool = False
+    signature_name: str | None = None
+    """The name printed above the signature date (落款). None: not known (renderers print
+    ``agency`` there); ``""``: the signature block names nobody."""
+    agency_uncertain: str | None = None
+    """Why ``agency`` is not certain (title, preamble and signature disagree, only a partial
+    name or only fragments found), or None."""
+    agency_candidates: list[tuple[str, str]] = field(default_factory=list)
+    """(where, name) of every agency name the document gave: title, signature, preamble, text."""
 
     @property
     def spec(self) -> Template | None:
@@ -231,6 +243,19 @@ class Report:
     def unconfirmed_cells(self) -> list[tuple[str, Cell]]:
         """Cells whose value is kept as the best reading but is not certain (``Cell.unconfirmed``)."""
         return [(path, c) for path, c in self.iter_cells() if c.unconfirmed and not c.uncertain]
+
+    def _agency_uncertain(self) -> list[dict[str, Any]]:
+        """The agency under ``uncertain`` (``where: "agency"``) with every name the document gave."""
+        if not self.agency_uncertain:
+            return []
+        return [
+            {
+                "where": "agency",
+                "raw": self.agency,
+                "reason": self.agency_uncertain,
+                "candidates": [{"from": w, "name": n} for w, n in self.agency_candidates],
+            }
+        ]
 
     def to_json(self, provenance: bool = True) -> dict[str, Any]:
         tables: dict[str, Any] = {}
@@ -292,7 +317,8 @@ class Report:
                     "confidence": round(c.confidence, 4),
                 }
                 for path, c in self.unconfirmed_cells()
-            ],
+            ]
+            + self._agency_uncertain(),
             "units": units,
         }
         if self.extra_rows:

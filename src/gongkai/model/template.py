@@ -130,6 +130,10 @@ class SectionSpec:
     number: str
     title: str
     variants: tuple[str, ...] = ()
+    """Other wordings of the heading seen in real reports (matched as the title is)."""
+    keywords: tuple[str, ...] = ()
+    """Words every wording of the heading keeps: a heading numbered as this section, worded in
+    none of the declared ways, is this section when it holds one (at most a ``section_title``)."""
 
     @property
     def canonical(self) -> str:
@@ -173,13 +177,26 @@ class Template:
 # --- sections -------------------------------------------------------------------------
 
 SECTIONS: tuple[SectionSpec, ...] = (
-    SectionSpec("overview", "一", "总体情况", ("概述", "基本情况", "概况")),
-    SectionSpec("active_disclosure", "二", "主动公开政府信息情况", ("主动公开情况",)),
+    SectionSpec(
+        "overview",
+        "一",
+        "总体情况",
+        ("概述", "基本情况", "概况", "总体工作情况", "工作概述", "政府信息公开工作总体情况"),
+        ("总体", "概述", "概况", "基本情况"),
+    ),
+    SectionSpec(
+        "active_disclosure",
+        "二",
+        "主动公开政府信息情况",
+        ("主动公开情况", "主动公开政府信息的情况", "主动公开政府信息工作情况"),
+        ("主动公开",),
+    ),
     SectionSpec(
         "applications",
         "三",
         "收到和处理政府信息公开申请情况",
-        ("依申请公开政府信息情况", "收到和处理政府信息公开申请的情况"),
+        ("依申请公开政府信息情况", "收到和处理政府信息公开申请的情况", "收到和处理政府信息公开申请工作情况"),
+        ("申请",),
     ),
     SectionSpec(
         "appeals",
@@ -190,16 +207,39 @@ SECTIONS: tuple[SectionSpec, ...] = (
             "因政府信息公开申请行政复议、提起行政诉讼的情况",
             "政府信息公开行政复议和行政诉讼情况",
             "政府信息公开行政复议、诉讼情况",
+            "政府信息公开行政复议及行政诉讼情况",
         ),
+        ("复议", "诉讼"),
     ),
     SectionSpec(
         "problems",
         "五",
         "存在的主要问题及改进情况",
-        ("政府信息公开工作存在的主要问题及改进情况", "存在的主要问题和改进情况", "存在问题及改进措施"),
+        (
+            "政府信息公开工作存在的主要问题及改进情况",
+            "存在的主要问题和改进情况",
+            "存在问题及改进措施",
+            "存在的主要问题及整改措施",
+            "存在的主要问题及改进措施",
+            "存在的主要问题和改进措施",
+            "存在的问题及改进措施",
+            "存在的主要问题及整改情况",
+            "主要问题及改进措施",
+        ),
+        ("问题", "不足", "改进", "整改"),
     ),
-    SectionSpec("other_matters", "六", "其他需要报告的事项", ("其他需要报告事项",)),
+    SectionSpec(
+        "other_matters",
+        "六",
+        "其他需要报告的事项",
+        ("其他需要报告事项", "其他需要报告的情况", "需要报告的其他事项", "其他事项"),
+        ("其他",),
+    ),
 )
+"""The six sections with the template's wording and the real wordings agencies use; a new
+wording seen in a real report is added here, never special-cased in the parser."""
+HEADING_ENDINGS: tuple[str, ...] = ("情况", "措施", "事项", "打算", "方向", "说明", "统计", "概述", "概况")
+"""Words a section heading ends with: where a heading run into its text ends."""
 SECTION_KEYS: tuple[str, ...] = tuple(s.key for s in SECTIONS)
 
 # --- table 3 ----------------------------------------------------------------------------

@@ -14,8 +14,11 @@ between the readings (``tables.py``).
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -29,6 +32,9 @@ MAX_SKIP = 3
 """Value lines that may be passed over between two rows (page numbers, stray numbers)."""
 COST_SKIP_LINE = 1.5
 COST_SKIP_UNIT = 0.3
+COST_SKIP_CELL_LINE = 4.0
+"""Passing over a line of a one-cell-per-line dump: it is a cell, and dropping it to make a
+row add up would explain a defect of the report away."""
 COST_MISSING_CELL_DUMP = 0.6
 """A cell a row lacks in a one-cell-per-line dump (a blank cell leaves no line there)."""
 COST_MISSING_CELL_ROW = 0.6
@@ -46,6 +52,9 @@ COST_ABSENT_ROW = 0.3
 """A row with neither label nor numbers (a table cut short, a row the report left out)."""
 COST_NO_LABEL = 0.4
 COST_LABEL_NEAR = 0.1
+COST_LABEL_NEAR_AFTER = 0.4
+"""A label standing right after its numbers: converters do that, but a label column stands
+left of the numbers, so reading order puts labels first far more often."""
 COST_LABEL_OTHER_SIDE = 1.5
 COST_LABEL_FAR = 2.0
 COST_LABEL_PER_LINE = 0.5
@@ -65,6 +74,9 @@ class ValueLine:
     """A tab-delimited line's fields after its label (text, offset): its cells, empty ones
     blank, less the empty fields the table's rows all end with (``trailing``)."""
     trailing: int = 0
+    xs: tuple[float, ...] = ()
+    """Where each of the line's numbers stands on the page (display columns of its middle),
+    in text laid out by columns; empty when the document does not say."""
 
     @property
     def span(self) -> int | None:
@@ -117,6 +129,10 @@ def value_lines(stream: Stream, start: int, end: int, labels: Sequence[LabelAt])
     for n, line in enumerate(raw_lines):
         a, b = pos, pos + len(line)
         pos = b + 1
+        if line == "\t":
+            # a DOCX dumped a cell a line, each indented by a tab: a lone tab is an empty cell
+            out.append(ValueLine((Unit("blank", "", offset=a),), a, b))
+            continue
         if not line.strip() or PAGE_NUMBER.match(line.replace("\t", " ")) or n in vertical:
             continue
         on_line = [lb for lb in labels if a <= lb.start < b]
@@ -134,9 +150,76 @@ def value_lines(stream: Stream, start: int, end: int, labels: Sequence[LabelAt])
             continue  # no values (a labelled grid row of empty cells is a blank row: kept)
         if inline is not None and len(on_line) > 1:
             continue  # several labels on a line: a run of text, for the label-region reader
-        out.append(ValueLine(tuple(units), a, b, inline, fields))
+        out.append(ValueLine(tuple(units), a, b, inline, fields, xs=_positions(stream, a, units)))
     habit = _trailing_habit(out)
     return [replace(ln, trailing=min(habit, trailing_empties(list(ln.fields)))) for ln in out]
+
+
+_RAW_NUMBER = re.compile(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?")
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _positions(stream: Stream, start: int, units: Sequence[Unit]) -> tuple[float, ...]:
+    """Display columns (middles) of the line's numbers as the document lays them out, when
+    it keeps its spacing (text from ``pdftotext -layout``): matched to the units by order
+    and digits, the label's own digits (``1.属于…``) skipped from the left."""
+    source = stream.source_at(start)
+    raw = stream.raw_lines.get(source.line) if source is not None and source.line is not None else None
+    numbers = [u for u in units if u.kind == "number"]
+    if raw is None or not numbers:
+        return ()
+    found = [(m.group().replace(",", ""), m.start(), m.end()) for m in _RAW_NUMBER.finditer(raw)]
+    if len(found) < len(numbers):
+        return ()
+    found = found[len(found) - len(numbers) :]
+    if [f[0] for f in found] != [u.digits for u in numbers]:
+        return ()
+    return tuple((display_width(raw[:a]) + display_width(raw[:b])) / 2 for _, a, b in found)
+
+
+LAYOUT_TOLERANCE = 0.5
+"""A number stands in the column whose middle is nearest, when it is nearer than this share
+of the distance to the next column's."""
+
+
+def layout_cells(lines: Sequence[ValueLine], width: int, anchors: Sequence[float] = ()) -> list[ValueLine]:
+    """Lines laid out by columns that show fewer numbers than ``width`` cells get a field per
+    column, empty where the column has a gap (a blank cell). The columns' middles come from
+    the lines that show every cell, else from ``anchors`` (the headings' positions)."""
+    full = [ln.xs for ln in lines if len(ln.xs) == width and not ln.fields]
+    if full:
+        centres = [sorted(xs[j] for xs in full)[len(full) // 2] for j in range(width)]
+    elif len(anchors) == width:
+        centres = list(anchors)
+    else:
+        return list(lines)
+    gaps = [b - a for a, b in itertools.pairwise(centres)]
+    if not gaps or min(gaps) <= 0:
+        return list(lines)
+    reach = LAYOUT_TOLERANCE * min(gaps)
+    out: list[ValueLine] = []
+    for ln in lines:
+        if not ln.xs or ln.fields or len(ln.xs) >= width or any(u.kind == "blank" for u in ln.units):
+            out.append(ln)
+            continue
+        cols = [min(range(width), key=lambda j: abs(centres[j] - x)) for x in ln.xs]
+        ok = all(abs(centres[c] - x) <= reach for c, x in zip(cols, ln.xs, strict=True)) and all(
+            a < b for a, b in itertools.pairwise(cols)
+        )
+        if not ok:
+            out.append(ln)
+            continue
+        numbers = [u for u in ln.units if u.kind == "number"]
+        by_col = dict(zip(cols, numbers, strict=True))
+        fields = tuple(
+            ((("-" if by_col[j].sign < 0 else "") + by_col[j].text), by_col[j].offset) if j in by_col else ("", ln.end)
+            for j in range(width)
+        )
+        out.append(replace(ln, fields=fields))
+    return out
 
 
 VERTICAL_RUN = 3
@@ -225,6 +308,8 @@ class CostModel:
     labels: dict[str, LabelAt]
     style: str
     sums: bool = False
+    order: Sequence[str] = ()
+    """The template's row keys in order (labels printed together form runs, see ``_runs``)."""
     """Each row's last cell is the sum of the others (table 3): a row of lines whose numbers
     cannot add up that way costs as much as a broken identity."""
     one_cell: bool = False
@@ -232,16 +317,22 @@ class CostModel:
     inline_at: dict[int, str] = field(default_factory=dict)
     cells: list[int] = field(default_factory=list)
     skips: list[float] = field(default_factory=list)
+    sorted_slots: list[int] = field(default_factory=list)
+    run_before: dict[str, int] = field(default_factory=dict)
+    run_after: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.one_cell = one_cell_per_line(self.lines)
         self.slots = {k: label_slot(self.lines, lb) for k, lb in self.labels.items()}
+        self.sorted_slots = sorted(self.slots.values())
+        self.run_before, self.run_after = self._runs()
         self.inline_at = {i: ln.inline for i, ln in enumerate(self.lines) if ln.inline}
         self.cells = [0]
         self.skips = [0.0]
+        skip = COST_SKIP_CELL_LINE if self.one_cell else COST_SKIP_LINE
         for ln in self.lines:
             self.cells.append(self.cells[-1] + ln.cells)
-            self.skips.append(self.skips[-1] + COST_SKIP_LINE + COST_SKIP_UNIT * ln.cells)
+            self.skips.append(self.skips[-1] + skip + COST_SKIP_UNIT * ln.cells)
 
     def skip(self, a: int, b: int) -> float:
         """Passing over lines a..b-1 (none may carry a label)."""
@@ -256,6 +347,9 @@ class CostModel:
                 return math.inf
             if any(i in self.inline_at for i in range(a + 1, a + t)):
                 return math.inf
+            k = bisect.bisect_right(self.sorted_slots, a)
+            if k < len(self.sorted_slots) and self.sorted_slots[k] < a + t:
+                return math.inf  # a row label between two of the row's lines: not one row
             got = self.cells[a + t] - self.cells[a]
             if got > width:
                 return math.inf
@@ -287,23 +381,52 @@ class CostModel:
             return True
         return abs(sum(nums[:-1]) - nums[-1]) < 1e-6
 
+    def _runs(self) -> tuple[dict[str, int], dict[str, int]]:
+        """For each labelled row, how many rows just before / after it (in template order)
+        have their labels printed together with its label, with no numbers between: a block
+        of labels names a block of rows, the first label the first row."""
+        keyed = [k for k in self.order if k in self.slots]
+        before: dict[str, int] = {}
+        after: dict[str, int] = {}
+        i = 0
+        while i < len(keyed):
+            j = i
+            while j + 1 < len(keyed) and self.slots[keyed[j + 1]] == self.slots[keyed[i]]:
+                j += 1
+            for n, k in enumerate(keyed[i : j + 1]):
+                before[k], after[k] = n, j - i - n
+            i = j + 1
+        return before, after
+
     def _label(self, key: str, a: int, t: int) -> float:
         if key not in self.slots:
             return COST_NO_LABEL if t else COST_ABSENT_ROW
         s = self.slots[key]
         if t and self.inline_at.get(a) == key:
             return 0.0
-        near, other = COST_LABEL_NEAR, COST_LABEL_OTHER_SIDE
-        before, after = (near, other) if self.style == "before" else (other, near)
+        if self.style == "before":
+            before, after = COST_LABEL_NEAR, COST_LABEL_OTHER_SIDE
+        else:
+            before, after = COST_LABEL_OTHER_SIDE, COST_LABEL_NEAR_AFTER
         if s == a:
             return before if t else COST_LABEL_NEAR
         if t and s == a + t:
             return after
+        reach = self.max_lines
+        if t and s < a <= s + self.run_before.get(key, 0) * reach:
+            return before  # a later label of a block of labels printed before their rows
+        if t and a + t < s <= a + t + self.run_after.get(key, 0) * reach:
+            return after  # an earlier label of a block printed after its rows' numbers
         target = a if t == 0 else (a if abs(s - a) <= abs(s - (a + t)) else a + t)
         return COST_LABEL_FAR + COST_LABEL_PER_LINE * abs(s - target)
 
     def max_take(self, rows: Sequence[tuple[str, int]]) -> int:
         return max(w for _, w in rows) + 2 if self.one_cell else 2
+
+    @property
+    def max_lines(self) -> int:
+        """Lines a row may take (for the reach of a block of labels)."""
+        return 9 if self.one_cell else 2
 
     def of(self, rows: Sequence[tuple[str, int]], assignment: dict[str, list[int]]) -> float:
         """The cost of a given assignment (rows' lines consecutive and in order), or inf."""
@@ -333,7 +456,7 @@ def align(
     m, n = len(lines), len(rows)
     if not m or not n:
         return None
-    model = CostModel(lines, labels, style, sums)
+    model = CostModel(lines, labels, style, sums, [k for k, _ in rows])
     max_take = model.max_take(rows)
     inf = math.inf
     best = [[inf] * (m + 1) for _ in range(n + 1)]
@@ -372,6 +495,65 @@ def align(
         out[rows[r - 1][0]] = list(range(a, j))
         j = prev
     return Alignment(out, total, style)
+
+
+MAX_SHIFT = 2
+"""Lines a boundary between two rows is moved, at most, to find readings almost as good."""
+MAX_RIVALS = 8
+
+
+def rivals(al: Alignment, model: CostModel, rows: Sequence[tuple[str, int]], margin: float) -> list[Alignment]:
+    """Alignments that differ from ``al`` in one boundary between two rows (moved by up to
+    ``MAX_SHIFT`` lines) and cost less than ``margin`` more: where nothing on the page pins
+    the boundary (a dump that drops blank cells, labels all on one side of a block of
+    numbers), the identities must choose, or the cells stay open."""
+    out: list[tuple[float, Alignment]] = []
+    keys = [k for k, _ in rows]
+    width = dict(rows)
+    for r in range(len(keys) - 1):
+        a, b = keys[r], keys[r + 1]
+        la, lb = al.rows.get(a, []), al.rows.get(b, [])
+        if not la or not lb:
+            continue
+        start, cut, end = la[0], lb[0], lb[-1] + 1
+        before = model.row(a, width[a], start, cut - start) + model.row(b, width[b], cut, end - cut)
+        if not math.isfinite(before):
+            continue
+        for d in range(-MAX_SHIFT, MAX_SHIFT + 1):
+            new = cut + d
+            if d == 0 or not start < new < end:
+                continue
+            after = model.row(a, width[a], start, new - start) + model.row(b, width[b], new, end - new)
+            if math.isfinite(after) and after - before < margin:
+                rows2 = dict(al.rows)
+                rows2[a] = list(range(start, new))
+                rows2[b] = list(range(new, end))
+                out.append((after - before, Alignment(rows2, al.cost + after - before, al.style)))
+    out.sort(key=lambda x: x[0])
+    return [x[1] for x in out[:MAX_RIVALS]]
+
+
+def plainly_aligned(
+    al: Alignment, lines: Sequence[ValueLine], labels: dict[str, LabelAt], rows: Sequence[tuple[str, int]]
+) -> bool:
+    """The alignment follows the page without inference: every line is a row's, every row
+    with lines fills its cells, and every label stands on or right beside its row's numbers,
+    all on the same side."""
+    model = CostModel(lines, labels, al.style, False, [k for k, _ in rows])
+    used = sorted(i for idx in al.rows.values() for i in idx)
+    if used != list(range(len(lines))):
+        return False
+    near = COST_LABEL_NEAR if al.style == "before" else COST_LABEL_NEAR_AFTER
+    for key, width in rows:
+        idx = al.rows.get(key, [])
+        if not idx:
+            continue
+        if model.row(key, width, idx[0], len(idx)) > near + 1e-9:
+            return False
+        slot = model.slots.get(key)
+        if slot is not None and model.inline_at.get(idx[0]) != key and slot not in (idx[0], idx[-1] + 1):
+            return False  # named by a block of labels: which label names which row is counted, not seen
+    return True
 
 
 def lines_of_units(lines: Sequence[ValueLine], offsets: Sequence[int]) -> list[int] | None:

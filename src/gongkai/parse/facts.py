@@ -29,6 +29,18 @@ def _p(key: str, regex: str) -> FactPattern:
     return FactPattern(key, re.compile(regex))
 
 
+SUM_PATTERNS: tuple[FactPattern, ...] = (
+    _p(
+        "applications.disclosed_and_partly.total",
+        rf"(?<!不)予以公开(?:及|和|与|、|或)部分公开{_GAP}{_N}(?:件|个|份|条)",
+    ),
+)
+"""One number for two rows (``予以公开及部分公开12件``): read before the rows' own patterns,
+which then do not see it."""
+PART_OF_TOTAL = re.compile(r"纠错|纠正|败诉|撤销|确认违法|维持")
+"""Words that make a review or litigation count a count of one outcome (``被行政复议纠错0件``),
+not of all cases."""
+_APPEAL_KEYS = frozenset({"appeals.review.total", "appeals.litigation.total"})
 PATTERNS: tuple[FactPattern, ...] = (
     _p("applications.carried_over.total", rf"上年(?:度)?(?:结转|转结|遗留){_GAP}{_N}(?:件|个|份|条)"),
     _p(
@@ -47,9 +59,10 @@ PATTERNS: tuple[FactPattern, ...] = (
     ),
     _p(
         "applications.processed_total.total",
-        rf"(?:办结|办理完毕|已办结|答复|办理){_GAP}(?:政府信息公开|依申请公开)?(?:申请){_GAP}{_N}(?:件|个|份|条)",
+        # ``办结的申请中同意公开9件`` counts one outcome among them, not all
+        rf"(?:办结|办理完毕|已办结|答复|办理){_GAP}(?:政府信息公开|依申请公开)?(?:申请)(?!中){_GAP}{_N}(?:件|个|份|条)",
     ),
-    _p("applications.disclosed.total", rf"(?<!部分)(?<!不)予以公开{_GAP}{_N}(?:件|个|份|条)"),
+    _p("applications.disclosed.total", rf"(?<!部分)(?<!不)(?:予以|同意)公开{_GAP}{_N}(?:件|个|份|条)"),
     _p("applications.partly_disclosed.total", rf"部分公开{_GAP}{_N}(?:件|个|份|条)"),
     _p("applications.withheld.total", rf"不予公开{_GAP}{_N}(?:件|个|份|条)"),
     _p("applications.unavailable.total", rf"无法提供{_GAP}{_N}(?:件|个|份|条)"),
@@ -63,7 +76,10 @@ PATTERNS: tuple[FactPattern, ...] = (
 )
 _NONE_RECEIVED = re.compile(r"(?:未|没有|无)(?:收到|受理|接到)[^。；;]{0,14}?(?:政府信息公开|依申请公开|公开)?申请")
 _NONE_APPEALS = re.compile(r"(?:未|没有|无)(?:发生|出现|收到)?[^。；;]{0,10}?行政复议[^。；;]{0,6}?(?:行政诉讼|诉讼)")
-FEE_WORDS = re.compile(r"信息处理费|处理费")
+NEGATION_TAIL = 8
+"""Characters after a denial of reviews and suits in which a qualifier (败诉) may still come."""
+FEE_WORDS = re.compile(r"信息处理费|处理费|(?:信息公开|依申请)[^。；]{0,20}(?:收费|收取费用)|未收取(?:任何)?费用")
+"""A statement on the 信息处理费: by its name, or as ``政府信息公开未发生收费情况``."""
 
 
 def _number(raw: str) -> int | float | None:
@@ -81,10 +97,20 @@ def extract_facts(text: str) -> list[Fact]:
         if not sentence.strip():
             continue
         seen: set[str] = set()
+        for fp in SUM_PATTERNS:
+            for m in fp.pattern.finditer(sentence):
+                value = _number(m.group(1))
+                if value is not None and fp.key not in seen:
+                    out.append(Fact(fp.key, value, m.group(0)))
+                    seen.add(fp.key)
+                # the rows' own patterns must not read the sum as theirs
+                sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
         for fp in PATTERNS:
             for m in fp.pattern.finditer(sentence):
                 if fp.key in seen:
                     break
+                if fp.key in _APPEAL_KEYS and PART_OF_TOTAL.search(m.group(0)):
+                    continue
                 raw = m.group(1)
                 value = _number(raw)
                 if value is None:
@@ -93,9 +119,9 @@ def extract_facts(text: str) -> list[Fact]:
                 seen.add(fp.key)
         if _NONE_RECEIVED.search(sentence) and "applications.received.total" not in seen:
             out.append(Fact("applications.received.total", 0, _NONE_RECEIVED.search(sentence).group(0)))  # type: ignore[union-attr]
-        if _NONE_APPEALS.search(sentence):
-            m2 = _NONE_APPEALS.search(sentence)
-            assert m2 is not None
+        m2 = _NONE_APPEALS.search(sentence)
+        if m2 and not PART_OF_TOTAL.search(sentence[m2.start() : m2.end() + NEGATION_TAIL]):
+            # ``未发生…被行政复议纠错或行政诉讼败诉的情况`` denies one outcome, not every case
             out.append(Fact("appeals.review.total", 0, m2.group(0)))
             out.append(Fact("appeals.litigation.total", 0, m2.group(0)))
     return out

@@ -5,47 +5,194 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import dataclass
 
-from gongkai.model.text import chinese_number
+from gongkai.model.agency import (
+    AGENCY_SUFFIXES,
+    canonical_agency,
+    is_agency_name,
+    is_partial_name,
+    related_bodies,
+    same_body,
+    trim_lead_in,
+)
+from gongkai.model.text import chinese_number, fold
 
 TITLE_WINDOW = 600
 """Folded characters at the start of the document in which the title is looked for."""
+RUN_ON_LINES = 3
+"""Last lines joined to look for a signature run on after the last sentence."""
 SIGNATURE_LINES = 12
 """Non-empty lines at the end of the document that may hold the signature block."""
 
-_TITLE = re.compile(r"([\u4e00-\u9fff()（）]{2,40}?)?(\d{4})年度?(?:政府信息公开|政务公开)工作(?:年度)?报告")
-_AGENCY_SUFFIX = (
-    "人民政府办公室|人民政府办公厅|人民政府|管理委员会|管委会|委员会|办公室|办公厅|综合实验区|新区|开发区|"
-    "局|委|厅|署|院|中心|县|市|区|镇|乡|街道|处|所|站|队|会"
+_NAME = r"[\u4e00-\u9fff()]"
+_REPORT_WORDS = r"(?:政府信息公开|政务公开)(?:工作)?(?:年度)?报告"
+_TITLE = re.compile(rf"({_NAME}{{2,40}}?)?(\d{{4}})年度?{_REPORT_WORDS}")
+_TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
+"""``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
+_TITLE_YEAR_AFTER = re.compile(rf"({_NAME}{{2,40}}?){_REPORT_WORDS}\((\d{{4}})年度?\)")
+"""``清河市统计局政府信息公开工作年度报告（2023年度）``: the year in brackets after it."""
+_AGENCY_SUFFIX = "|".join(AGENCY_SUFFIXES)
+_AGENCY_IN_TEXT = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
+_CONTACT_AGENCY = re.compile(rf"请与({_NAME}{{2,40}}?)联系")
+"""The contact point, often a unit inside the agency (its office, a 领导小组办公室)."""
+_PREAMBLE_AGENCY = (
+    re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责|组织|编制)"),
+    re.compile(rf"({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)"),
+    re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?{_REPORT_WORDS}"),
 )
-_AGENCY_IN_TEXT = re.compile(rf"\d{{4}}年(?:以来|度)?[,，]\s*(?:我|本)?([\u4e00-\u9fff]{{2,20}}?(?:{_AGENCY_SUFFIX}))")
+"""Where a preamble names the agency (folded text): ``本报告由…编制``,
+``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告``."""
+_SENTENCE_LEAD_IN = re.compile(r"(?:公布|发布|印发|编制|现将|特此|请与|由)$|(?:公布|发布|印发|编制|现将|特此|请与)")
+LEAD_IN_CHARS = 4
+"""Characters before a title-like phrase in which a verb shows it is inside a sentence."""
+PREAMBLE_WINDOW = 1500
+"""Folded characters at the start in which the preamble is looked for."""
 _HEADER_NOISE = re.compile(r"^(?:标题|题目|名称)[:：]")
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DATE = re.compile(
     r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
 )
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
-_PERIOD = re.compile(r"(\d{4})年1月1日(?:起|开始|始)?(?:[,，])?(?:至|到|-|—|~)(\d{4})年12月31日")
+_PERIOD = re.compile(
+    r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:起|开始|始)?(?:[,，])?(?:至|到|-|—|~)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
+)
+"""``自2024年1月1日起至2024年12月31日止``; the second year may be left out (``从2019年1月1日
+到12月31日止``, ``为2025年1月1日至12月31日``), and a body formed in the year states a part."""
 _YEAR_MENTION = re.compile(r"(20\d{2})年")
 
 
-def find_title(folded: str) -> tuple[str | None, str | None, int | None]:
-    """(title, agency, year) from the title at the top of the document (folded text)."""
+@dataclass(frozen=True)
+class TitleHit:
+    title: str
+    """The title as found (folded), from the agency (or the year) to 报告."""
+    agency: str | None
+    """The name the title gives, trimmed of words that ran into it; None when it gives none
+    (``2023年度政府信息公开工作年度报告``). Not yet judged to be a name."""
+    year: int
+    start: int
+
+
+def find_title(folded: str) -> TitleHit | None:
+    """The title at the top of the document (folded text), agency first or year first; not
+    a sentence that names the report (``现向社会公布…2023年度政府信息公开年度报告``)."""
     head = folded[:TITLE_WINDOW]
-    m = _TITLE.search(head)
-    if not m:
-        return None, None, None
-    agency = m.group(1)
+    hits: list[TitleHit | None] = []
+    for m in _TITLE.finditer(head):
+        hits.append(_title_hit(folded, m.group(1), m.start(1) if m.group(1) else m.start(2), m.end(), m.group(2)))
+    for y in _TITLE_YEAR_FIRST.finditer(head):
+        if not _SENTENCE_LEAD_IN.search(head, max(0, y.start() - LEAD_IN_CHARS), y.start()):
+            hits.append(TitleHit(folded[y.start() : y.end()], _trim(y.group(2)) or None, int(y.group(1)), y.start()))
+    for a in _TITLE_YEAR_AFTER.finditer(head):
+        hits.append(_title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2)))
+    found = [h for h in hits if h is not None]
+    return min(found, key=lambda h: h.start) if found else None
+
+
+def _trim(agency: str) -> str:
+    """The name without the words a title or sentence ran into it (``…关于``, ``现公布…``)."""
+    return trim_lead_in(_HEADER_NOISE.sub("", agency).lstrip(":").removesuffix("关于"))
+
+
+def _title_hit(folded: str, agency: str | None, start: int, end: int, year: str) -> TitleHit | None:
+    """The title from its agency (trimmed of words run into it) to its end; None when a
+    sentence runs into it (it names the report, it is not its title)."""
+    if _SENTENCE_LEAD_IN.search(folded, max(0, start - LEAD_IN_CHARS), start) or (
+        agency and _SENTENCE_LEAD_IN.search(agency)
+    ):
+        return None
     if agency:
-        agency = _HEADER_NOISE.sub("", agency)
-        agency = re.sub(r"^[:：]", "", agency)
-    title_start = m.start(1) if m.group(1) else m.start(2)
-    return folded[title_start : m.end()], agency or None, int(m.group(2))
+        trimmed = _trim(agency)
+        start += agency.rfind(trimmed) if trimmed else len(agency)
+        agency = trimmed
+    return TitleHit(folded[start:end], agency or None, int(year), start)
+
+
+def preamble_agencies(folded: str) -> list[str]:
+    """Names the preamble gives as the report's author (``由…编制``, ``现公布…年度报告``), in
+    order of appearance, each once."""
+    head = folded[:PREAMBLE_WINDOW]
+    found: list[tuple[int, str]] = []
+    for pattern in _PREAMBLE_AGENCY:
+        for m in pattern.finditer(head):
+            name = trim_lead_in(m.group(1))
+            if name:
+                found.append((m.start(1), name))
+    return list(dict.fromkeys(n for _, n in sorted(found)))
+
+
+def contact_agency(folded: str) -> str | None:
+    """The body the preamble gives as contact (``请与…联系``)."""
+    m = _CONTACT_AGENCY.search(folded[:PREAMBLE_WINDOW])
+    return trim_lead_in(m.group(1)) if m else None
 
 
 def agency_from_text(text: str) -> str | None:
+    """The body a report's first sentence names (``2024年，沂源县司法局深入…``): the longest
+    name there that ends with a body (局, 委, 人民政府…), else the longest place."""
     m = _AGENCY_IN_TEXT.search(text[:3000])
-    return m.group(1) if m else None
+    if not m or m.group(1):
+        return None  # 我局, 本机关: a report speaking of itself
+    words = m.group(2)
+    names = [words[:n] for n in range(len(words), 1, -1) if is_agency_name(words[:n])]
+    bodies = [n for n in names if not _PLACE_END.search(n)]
+    return (bodies or names or [None])[0]
+
+
+_PLACE_END = re.compile(r"(?:县|市|区|州|盟|旗|省|镇|乡|街道)$")
+
+
+@dataclass(frozen=True)
+class AgencyReading:
+    agency: str | None
+    uncertain: str | None
+    """Why the agency is not certain (in Chinese), or None."""
+    candidates: tuple[tuple[str, str], ...]
+    """(where, name as printed) of every candidate found: title, signature, preamble, contact, text."""
+
+
+SOURCE_ZH = {"title": "标题", "signature": "落款", "preamble": "前言", "contact": "联系方式", "text": "正文"}
+CROSS_CHECKED = frozenset({"title", "signature", "preamble"})
+"""Sources that state who made the report; the contact point (often a unit inside the agency)
+and the first sentence's subject are used only when these give no name."""
+
+
+def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
+    """The agency from the candidates in order of trust (title, signature, preamble, contact,
+    text): the first complete name, in its fullest form that another candidate prints (more of
+    its region, no short form). Candidates that are not names are dropped; when the names
+    disagree, or only a partial name is found, the reading says so."""
+    found = tuple((w, re.sub(r"\s", "", n)) for w, n in candidates if n)
+    names = [(w, n) for w, n in found if is_agency_name(n)]
+    if not names:
+        reason = "未找到机关名称" if not found else "找到的机关名称均不是名称（句子片段）"
+        return AgencyReading(None, reason if found else None, found)
+    complete = [x for x in names if not is_partial_name(x[1])]
+    where, primary = (complete or names)[0]
+    best = primary
+    for _, n in names:
+        if same_body(n, best) and _fuller(n, best):
+            best = n
+    others = [
+        f"{SOURCE_ZH.get(w, w)}“{n}”"
+        for w, n in dict.fromkeys(names)
+        if w in CROSS_CHECKED and where in CROSS_CHECKED and not related_bodies(n, primary)
+    ]
+    if others:
+        reason = f"{SOURCE_ZH.get(where, where)}所署机关“{primary}”与" + "、".join(others) + "不一致"
+        return AgencyReading(best, reason, found)
+    if is_partial_name(best):
+        return AgencyReading(best, f"机关名称“{best}”不完整（未写明所属地区）", found)
+    return AgencyReading(best, None, found)
+
+
+def _fuller(a: str, b: str) -> bool:
+    """``a`` names the same body as ``b`` more fully: more of its region, or in full where
+    ``b`` is a short form."""
+    ca, cb = canonical_agency(a), canonical_agency(b)
+    if len(ca) != len(cb):
+        return len(ca) > len(cb)
+    return a == ca and b != cb
 
 
 def _date(y: int, mo: int, d: int) -> dt.date | None:
@@ -68,7 +215,7 @@ def find_signature(lines: list[str]) -> tuple[dt.date | None, str | None]:
     """The closing date (落款) and the agency line above it, from the last lines.
 
     Only a line that is (nearly) just a date counts: dates inside sentences are not a signature."""
-    tail = [ln.strip() for ln in lines if ln.strip()][-SIGNATURE_LINES:]
+    tail = [t for ln in lines if (t := _PAGE_CHROME_END.sub("", ln.strip()))][-SIGNATURE_LINES:]
     for i in range(len(tail) - 1, -1, -1):
         ln = tail[i].replace(" ", "")
         m = _DATE.fullmatch(ln) or _ISO_DATE.fullmatch(ln)
@@ -77,12 +224,29 @@ def find_signature(lines: list[str]) -> tuple[dt.date | None, str | None]:
             cm = _CN_DATE.fullmatch(ln)
             date = _cn_date(cm) if cm else None
         if date is not None:
-            agency = tail[i - 1].replace(" ", "") if i > 0 and len(tail[i - 1]) <= 40 else None
-            if agency and not re.search(r"(?:" + _AGENCY_SUFFIX + r")$", agency):
+            agency = fold(tail[i - 1]) if i > 0 and len(tail[i - 1]) <= 40 else None
+            if agency and not is_agency_name(agency):
                 agency = None
             return date, agency
-    return _run_on_signature(tail[-1].replace(" ", "")) if tail else (None, None)
+    # the run-on signature may be broken across the last lines (``…竹石省人`` / ``民政府2024年1月7日``)
+    return _run_on_signature(fold("".join(tail[-RUN_ON_LINES:]))) if tail else (None, None)
 
+
+PAGE_CHROME = (
+    "附件下载",
+    "附件：",
+    "相关附件",
+    "相关链接",
+    "打印本页",
+    "关闭窗口",
+    "【打印】",
+    "【关闭】",
+    "打印",
+    "关闭",
+    "分享到",
+)
+"""Words a web page puts after the text (buttons, links), which a copy of the page keeps."""
+_PAGE_CHROME_END = re.compile(r"(?:\s*(?:" + "|".join(re.escape(w) for w in PAGE_CHROME) + r"))+\s*$")
 
 _RUN_ON_SIGNATURE = re.compile(
     r"[。）)]\s*([^。，,；;\s]{2,40}?(?:" + _AGENCY_SUFFIX + r"))" + r"(\d{4})年(\d{1,2})月(\d{1,2})日$"
@@ -99,11 +263,14 @@ def _run_on_signature(last: str) -> tuple[dt.date | None, str | None]:
 
 
 def find_period(folded: str) -> tuple[dt.date, dt.date] | None:
-    m = _PERIOD.search(folded)
-    if not m:
-        return None
-    a, b = _date(int(m.group(1)), 1, 1), _date(int(m.group(2)), 12, 31)
-    return (a, b) if a and b else None
+    for m in _PERIOD.finditer(folded):
+        y1 = int(m.group(1))
+        y2 = int(m.group(4)) if m.group(4) else y1
+        a = _date(y1, int(m.group(2)), int(m.group(3)))
+        b = _date(y2, int(m.group(5)), int(m.group(6)))
+        if a and b and a <= b and (b - a).days <= 366:
+            return a, b
+    return None
 
 
 def guess_year(folded: str) -> int | None:
@@ -116,4 +283,5 @@ def is_government(agency: str | None) -> bool:
     """A 人民政府 (or a body that reports as one) rather than one of its departments."""
     if not agency:
         return False
-    return bool(re.search(r"人民政府$|管理委员会$|管委会$|综合实验区$", agency))
+    # in full form: 清河县政府 is a 人民政府 too
+    return bool(re.search(r"人民政府$|管理委员会$|综合实验区$", canonical_agency(agency)))

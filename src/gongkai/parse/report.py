@@ -78,14 +78,26 @@ def parse_document(doc: Document) -> Report:
     folded = stream.folded
     hits = find_sections(stream)
 
-    title, agency, year = meta.find_title(folded)
-    if title is None and doc.title:
-        title, agency, year = meta.find_title(fold(doc.title))
+    hit = meta.find_title(folded)
+    if hit is None and doc.title:
+        hit = meta.find_title(fold(doc.title))
     signed_on, signer = meta.find_signature(stream.text.split("\n"))
     period = meta.find_period(folded)
-    report.title = title
-    report.agency = agency or signer or meta.agency_from_text(stream.text)
-    report.year = year or (period[0].year if period else None) or meta.guess_year(folded)
+    report.title = hit.title if hit else None
+    reading = meta.decide_agency(
+        [
+            ("title", hit.agency if hit else None),
+            ("signature", signer),
+            *(("preamble", n) for n in meta.preamble_agencies(folded)),
+            ("contact", meta.contact_agency(folded)),
+            ("text", meta.agency_from_text(stream.text)),
+        ]
+    )
+    report.agency = reading.agency
+    report.agency_uncertain = reading.uncertain
+    report.agency_candidates = list(reading.candidates)
+    report.signature_name = signer
+    report.year = (hit.year if hit else None) or (period[0].year if period else None) or meta.guess_year(folded)
     report.signed_on = signed_on
     report.statistics_period = period
     pub = doc.published_on or None
@@ -124,6 +136,8 @@ def parse_document(doc: Document) -> Report:
         report.unbalanced.extend(tr.unbalanced)
         if tr.broken_rules:
             report.broken_rules[key] = tr.broken_rules
+        if tr.unreliable:
+            report.unreliable[key] = tr.unreliable
     region4 = regions.get("appeals")
     if region4 is not None:
         tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"), glued)
@@ -131,6 +145,8 @@ def parse_document(doc: Document) -> Report:
         report.unbalanced.extend(tr.unbalanced)
         if tr.broken_rules:
             report.broken_rules["appeals"] = tr.broken_rules
+        if tr.unreliable:
+            report.unreliable["appeals"] = tr.unreliable
         report.decisions.extend(tr.decisions)
     doubt_misreads(report)
     return report

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
-from gongkai.model.template import SECTIONS
+from gongkai.model.template import HEADING_ENDINGS, SECTIONS, SectionSpec
 from gongkai.model.text import chinese_number
 from gongkai.parse.labels import HEADING_SIMILARITY, heading_candidates, match_heading
 from gongkai.parse.stream import Stream
@@ -37,6 +38,7 @@ def line_starts(stream: Stream) -> set[int]:
 def find_sections(stream: Stream) -> dict[str, SectionHit]:
     folded = stream.folded
     starts = line_starts(stream)
+    ordered_starts = sorted(starts)
     cands = heading_candidates(folded, starts)
     found: dict[str, SectionHit] = {}
     pos = 0
@@ -54,7 +56,11 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
             loose = numbering and not glued and _number(numbering) == _number(spec.number)
             need = HEADING_SIMILARITY if loose else UNNUMBERED_SIMILARITY
             if score < need:
-                continue
+                line_end = _line_end(ordered_starts, title_start, len(folded))
+                kw_end = keyword_heading(folded, title_start, spec, line_end) if loose else None
+                if kw_end is None:
+                    continue
+                score, end = KEYWORD_SCORE, kw_end
             cand = SectionHit(spec.key, start, end, numbering, folded[start:end], score)
             # among overlapping candidates (``1.6三、收到…``) keep the best, the right numeral first
             if hit is None or _rank(cand, spec.number) > _rank(hit, spec.number):
@@ -63,6 +69,47 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
             found[spec.key] = hit
             pos = hit.end
     return found
+
+
+KEYWORD_SCORE = 0.5
+"""Score of a heading found by its section's number and keyword alone (below any similar one)."""
+HEADING_MAX_CHARS = 30
+"""A heading is shorter than this."""
+_HEADING_STOP = re.compile(r"[。,;:!?\d]")
+"""Where a heading has surely ended: a sentence's punctuation, or a number (a table row)."""
+_ROW_NUMBERS = re.compile(r"\d{2,}(?![\d年月日件条个次项%])|\d(?![\d年月日件条个次项%.、])")
+"""Numbers right after the words that are no year, count or numbering of the text run on after
+a heading (``…事项2022年，``, ``…情况本年度制发11件``, ``…事项1.依申请…``): a table row."""
+_JOINERS = frozenset("的和及与、")
+"""Characters after a word that continue the phrase (``说明的事项``)."""
+
+
+def _line_end(starts: list[int], pos: int, end: int) -> int:
+    i = bisect.bisect_right(starts, pos)
+    return starts[i] if i < len(starts) else end
+
+
+def keyword_heading(folded: str, pos: int, spec: SectionSpec, line_end: int) -> int | None:
+    """Where a heading at ``pos`` worded in none of the section's declared ways ends, when it
+    holds one of the section's keywords (``五、存在的不足及改进方向``): the end of its line when
+    it stands alone there, else (text run on after it) its first ending word after the keyword
+    (``HEADING_ENDINGS``); None when it holds no keyword."""
+    limit = min(pos + HEADING_MAX_CHARS, line_end)
+    stop = _HEADING_STOP.search(folded, pos, limit)
+    window = folded[pos : stop.start() if stop else limit]
+    hits = [i for k in spec.keywords if (i := window.find(k)) >= 0]
+    if not hits or (stop is not None and _ROW_NUMBERS.match(folded, stop.start())):
+        return None
+    if stop is None and line_end <= pos + HEADING_MAX_CHARS:
+        return line_end
+    # the first ending word that ends the phrase (``说明`` in ``其他需要说明的事项`` does not)
+    ends = sorted(
+        m.end()
+        for e in HEADING_ENDINGS
+        for m in re.finditer(e, window[:HEADING_MAX_CHARS])
+        if m.start() >= min(hits) and window[m.end() : m.end() + 1] not in _JOINERS
+    )
+    return pos + ends[0] if ends else None
 
 
 def _number(numbering: str) -> int | None:

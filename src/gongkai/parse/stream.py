@@ -29,6 +29,9 @@ class Stream:
     cells: list[GridCell | None] = field(default_factory=list)
     """The grid cell each part is the text of (None for text lines and separators): its
     reader's confidence (below 1 when OCR'd) and any reading it left open."""
+    raw_lines: dict[int, str] = field(default_factory=dict)
+    """Text lines as the document has them (before spaces are squeezed), by line number: in
+    text laid out by columns (``pdftotext -layout``) a blank cell is a gap, seen only here."""
 
     def cell_at(self, offset: int) -> GridCell | None:
         i = bisect.bisect_right(self.starts, offset) - 1
@@ -63,6 +66,7 @@ def build_stream(doc: Document) -> Stream:
     sources: list[Source] = []
     cells: list[GridCell | None] = []
     grid_spans: list[tuple[int, int]] = []
+    raw_lines: dict[int, str] = {}
     pos = 0
 
     def add(text: str, source: Source, cell: GridCell | None = None) -> None:
@@ -78,6 +82,8 @@ def build_stream(doc: Document) -> Stream:
             if PAGE_NUMBER.match(block.text):
                 continue  # a page footer inside a table would read as a value
             add(despace(INLINE_PAGE_NUMBER.sub("", block.text)) + "\n", block.source)
+            if block.source.line is not None and "  " in block.text:
+                raw_lines[block.source.line] = block.text
         elif isinstance(block, Grid):
             g0 = pos
             for row in block.rows:
@@ -93,4 +99,4 @@ def build_stream(doc: Document) -> Stream:
             grid_spans.append((g0, pos))
     text = "".join(parts)
     folded, index = squeeze(text)
-    return Stream(text, starts, sources, folded, index, grid_spans, cells)
+    return Stream(text, starts, sources, folded, index, grid_spans, cells, raw_lines)

@@ -16,7 +16,13 @@ from gongkai.parse.align import (
     LabelAt,
     ValueLine,
     align,
+    display_width,
+    label_slot,
+    layout_cells,
     lines_of_units,
+    one_cell_per_line,
+    plainly_aligned,
+    rivals,
     units_of_lines,
     value_lines,
 )
@@ -38,6 +44,7 @@ from gongkai.parse.decode import (
     Values,
     decode_table,
     readings_for_row,
+    violations,
 )
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.sections import SectionHit
@@ -77,19 +84,32 @@ class TableRead:
     """How far the reading had to go from the document's plain order (an alignment's cost)."""
     offsets: dict[str, list[int]] = field(default_factory=dict)
     """Row → stream offsets of the units it was read from."""
+    unreliable: str | None = None
+    """Why the reading rests on inference rather than the document's own cells (None: it does
+    not): see ``Report.unreliable``."""
+    alignment: Alignment | None = None
+    """The assignment of value lines to rows, for a reading by alignment."""
+    rows_inferred: bool = False
+    """Which numbers belong to which row was inferred (labels apart from their numbers), not
+    read off the page."""
 
 
-def table_runs_together(row_units: list[list[Unit]]) -> bool | None:
+def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = None) -> bool | None:
     """Whether a table's rows are runs of digits (``21710000218``: a blank cell there leaves
     no trace and is a guess) rather than numbers set apart (``217 1 219``: a dump that drops
     blank cells). A document's style: most rows with numbers are one way. None: no rows
-    with numbers."""
+    with numbers. A lone number shorter than its row's cells (``18`` for seven) says
+    nothing: a dump that drops blank cells leaves such rows as often as a run does. A token
+    with a leading zero (``10 0 0 012``) is a run whatever spaces stand in it."""
     runs = apart = 0
-    for units in row_units:
+    for i, units in enumerate(row_units):
         numbers = [u for u in units if u.kind == "number"]
-        if len(numbers) >= 2:
+        least = widths[i] if widths else 2
+        if any(len(u.digits) > 1 and u.digits.startswith("0") and "." not in u.digits for u in numbers):
+            runs += 1  # ``012``, ``00``: no number is written so; the spaces are not cell edges
+        elif len(numbers) >= 2:
             apart += 1
-        elif numbers and len(numbers[0].digits) > 1:
+        elif numbers and least > 1 and len(numbers[0].digits) >= least:
             runs += 1
     return None if not runs + apart else runs > apart
 
@@ -325,6 +345,10 @@ def read_table(
     by_labels = _read_by_labels(stream, spec, found, end, identities, hints, glued)
     labels = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
     lines = value_lines(stream, stream.to_text(start), stream.to_text(end), list(labels.values()))
+    if spec.key == "applications" and any(ln.xs for ln in lines):
+        # text laid out by columns: a gap in a column is a blank cell
+        heads = _heading_anchors(stream, stream.to_text(start), lines[0].start if lines else 0, spec)
+        lines = layout_cells(lines, len(spec.columns), heads)
     used = {o for offs in by_labels.offsets.values() for o in offs}
     orphans = any(not any(u.offset in used for u in ln.units if u.kind in CELL_UNITS) for ln in lines)
     """Value lines that no row's label reaches (numbers before the first label, a label
@@ -333,7 +357,7 @@ def read_table(
         return by_labels
     widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
     sums = spec.key == "applications"
-    models = [CostModel(lines, labels, style, sums) for style in LABEL_STYLES]
+    models = [CostModel(lines, labels, style, sums, [k for k, _ in widths]) for style in LABEL_STYLES]
     assignment = {k: lines_of_units(lines, offs) for k, offs in by_labels.offsets.items()}
     if lines and all(v is not None for v in assignment.values()):
         # the labels' reading weighed as an alignment too, so that the two compare
@@ -343,7 +367,15 @@ def read_table(
         al = align(lines, widths, labels, model.style, sums)
         if al is not None:
             candidates.append(_read_by_alignment(stream, spec, found, lines, al, identities, hints))
+            for alt in rivals(al, model, widths, ORDER_MARGIN):
+                candidates.append(_read_by_alignment(stream, spec, found, lines, alt, identities, hints))
     best = min(candidates, key=_score)
+    if best.violations and best.alignment is not None:
+        _place_strays(stream, best, lines, best.alignment, identities)
+    if best.rows_inferred and (best.violations or not identities):
+        # inferred, and neither the identities nor (table 2) anything else confirms it
+        for row in (best.cells or {}).values():
+            _doubt_row(row, f"表格未能可靠读取：{best.unreliable}，且没有勾稽关系能证实读法")
     for rival in candidates:
         # the identities settle the order only when the best reading satisfies them all
         settled = rival.violations > best.violations == 0
@@ -369,6 +401,8 @@ def _doubt_differences(best: TableRead, rival: TableRead) -> None:
             continue
         for ckey, cell in row.items():
             alt = other.get(ckey) if other else None
+            if alt is not None and alt.uncertain and alt.value is None:
+                continue  # the rival leaves the cell open: it does not read it otherwise
             mine = (cell.value, cell.blank)
             theirs = (alt.value, alt.blank) if alt is not None else (None, False)
             if mine == theirs or cell.uncertain:
@@ -381,6 +415,35 @@ def _doubt_differences(best: TableRead, rival: TableRead) -> None:
                 uncertain="数字与行标签的对应关系不确定（标签与数字分开排列，两种对应方式都说得通）",
                 candidates=(cell.value, alt.value if alt is not None else None),
             )
+
+
+HEADING_KEY_CHARS = 2
+"""Characters of a column heading looked for in a laid-out header (a heading wraps after
+them in a narrow column: ``社会公益`` / ``组织``)."""
+
+
+def _heading_anchors(stream: Stream, start: int, end: int, spec: TableSpec) -> list[float]:
+    """Display columns where each of the table's column headings starts in a header laid
+    out by columns (between ``start`` and ``end`` of the stream text), left to right; empty
+    unless every heading is found in that order."""
+    first = stream.source_at(start)
+    last = stream.source_at(max(start, end - 1))
+    if first is None or last is None or first.line is None or last.line is None:
+        return []
+    raw = [stream.raw_lines.get(n, "") for n in range(first.line, last.line + 1)]
+    found: list[float] = []
+    for col in spec.columns:
+        key = col.label[:HEADING_KEY_CHARS]
+        spots = []
+        for line in raw:
+            for m in re.finditer(re.escape(key), line):
+                if m.start() == 0 or line[m.start() - 1] == " ":
+                    spots.append(display_width(line[: m.start()]) + display_width(key) / 2)
+        later = [x for x in spots if not found or x > found[-1]]
+        if not later:
+            return []
+        found.append(min(later))
+    return found
 
 
 def _clean(tr: TableRead, spec: TableSpec) -> bool:
@@ -440,7 +503,7 @@ def _read_by_labels(
         row_units.append(positional or region_units(raw, off))
         delimited.append(positional is not None)
     has_values = [any(u.kind != "empty" for u in units) for units in row_units]
-    style = table_runs_together(row_units)
+    style = table_runs_together(row_units, [len(spec.row_columns(spec.row(k))) for k, _ in found])
     glued = style if glued is None else glued
     # every label of the template printed in full and not a number after any: a table left
     # blank (a dump drops blank cells); some labels without a single value: no table
@@ -494,6 +557,7 @@ def _read_by_alignment(
 ) -> TableRead:
     """The table's value lines assigned to its rows in order (see ``align.py``)."""
     labels = {k for k, _ in found}
+    labels_at = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
     readings: dict[str, list[RowReading]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
     keys: list[str] = []
@@ -524,7 +588,98 @@ def _read_by_alignment(
     tr = _finish(stream, spec, keys, raws, readings, identities, hints)
     tr.rows_found = len(found)
     tr.cost = al.cost
+    tr.alignment = al
+    widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
+    if not plainly_aligned(al, lines, labels_at, widths):
+        tr.rows_inferred = True
+        tr.unreliable = tr.unreliable or "行标签与数字分开排列，各行数字的归属由行序和勾稽关系推断得出"
+    if one_cell_per_line(lines) and tr.cells is not None:
+        widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
+        for key in unpinned_rows(al, lines, labels_at, widths):
+            _doubt_row(tr.cells.get(key), "这一行的数字与相邻行之间没有分隔，缺少空白单元格后各行各占几个数字无法确定")
     return tr
+
+
+def unpinned_rows(
+    al: Alignment, lines: list[ValueLine], labels: dict[str, LabelAt], widths: list[tuple[str, int]]
+) -> list[str]:
+    """Rows of a one-cell-per-line dump whose numbers are fewer than their cells and whose
+    lines no label bounds on both sides: with blank cells leaving no line, where such a row
+    ends and the next begins is a guess (the identities may still hold either way)."""
+    slots = {k: label_slot(lines, lb) for k, lb in labels.items()}
+    keys = [k for k, _ in widths]
+    out: list[str] = []
+    for i, (key, width) in enumerate(widths):
+        idx = al.rows.get(key, [])
+        if not idx or sum(lines[j].cells for j in idx) >= width:
+            continue
+        start_pinned = slots.get(key) == idx[0] or idx[0] == 0
+        nxt = next((k for k in keys[i + 1 :] if al.rows.get(k)), None)
+        end_pinned = idx[-1] + 1 == len(lines) or (nxt is not None and slots.get(nxt) == idx[-1] + 1)
+        if not (start_pinned and end_pinned):
+            out.append(key)
+    return out
+
+
+def _place_strays(
+    stream: Stream, tr: TableRead, lines: list[ValueLine], al: Alignment, identities: tuple[Identity, ...]
+) -> None:
+    """A number a converter moved to a line of its own (no row took it) belongs in a blank
+    cell when putting it there, and nowhere else, makes every identity of the table hold.
+    It is placed, listed under ``uncertain`` with its value, and the table's count of broken
+    identities drops to 0. Anything less certain leaves the table as it was read."""
+    if tr.cells is None:
+        return
+    used = {i for idx in al.rows.values() for i in idx}
+    strays = [ln for i, ln in enumerate(lines) if i not in used and len(ln.numbers) == 1 and ln.cells == 1]
+    if len(strays) != 1:
+        return
+    stray = strays[0]
+    value = stray.numbers[0]
+    if not float(value).is_integer():
+        return
+    values: Values = {}
+    blanks: list[tuple[str, str]] = []
+    for rkey, row in tr.cells.items():
+        for ckey, cell in (row or {}).items():
+            if cell.uncertain and cell.value is None:
+                continue
+            values[(rkey, ckey)] = cell.value
+            if cell.blank:
+                blanks.append((rkey, ckey))
+    fits = [ref for ref in blanks if violations(identities, {**values, ref: int(value)}) == 0]
+    if len(fits) != 1:
+        return
+    rkey, ckey = fits[0]
+    row = tr.cells[rkey]
+    assert row is not None
+    unit = next(u for u in stray.units if u.kind == "number")
+    row[ckey] = Cell(
+        int(value),
+        unit.text,
+        source=stream.source_at(unit.offset),
+        confidence=0.9,
+        unconfirmed="这个数字在文档中单独成行（转换时错位），只有放在此格表内勾稽关系才全部成立：请对照原件核实",
+    )
+    tr.violations = 0
+    tr.broken_rules = []
+    tr.unbalanced = []
+
+
+def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
+    if row is None:
+        return
+    for ckey, cell in row.items():
+        if cell.uncertain:
+            continue
+        row[ckey] = Cell(
+            None,
+            cell.raw,
+            source=cell.source,
+            confidence=min(cell.confidence, 0.5),
+            uncertain=why,
+            candidates=(cell.value,),
+        )
 
 
 def _finish(
@@ -557,6 +712,11 @@ def _finish(
         if ch is not None and ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
     offsets = {k: [u.offset for u in raws[k][1] if u.kind in CELL_UNITS] for k in raws}
+    inferred = [
+        k
+        for k, ch in choice.rows.items()
+        if raws[k][1] and any(c.blank and c.offset is None for c in ch.reading.cells)
+    ]
     return TableRead(
         cells,
         decisions,
@@ -567,6 +727,7 @@ def _finish(
         None,
         choice.violations,
         offsets=offsets,
+        unreliable=f"{len(inferred)} 行的空白单元格在文档中不留位置，其位置由推断得出" if inferred else None,
     )
 
 
@@ -676,4 +837,6 @@ def read_appeals(
         decisions.append(decision)
     for g in APPEALS.rows:
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
-    return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules)
+    inferred = ch is not None and any(c.blank and c.offset is None for c in ch.reading.cells)
+    why = "表四的空白单元格在文档中不留位置，其位置由推断得出" if inferred else None
+    return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules, unreliable=why)

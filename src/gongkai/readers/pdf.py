@@ -55,6 +55,9 @@ def read_pdf(path: str, data: bytes) -> Document:
                     _check_ocr_page(path, content)
                     blocks += _ocr_page(path, page, i + 1)
                     ocr_pages += 1
+                elif has_text_layer(content, min_chars=1):
+                    # a short page with nothing to OCR: the signature alone on the last page
+                    blocks += page_blocks(content)
             finally:
                 page.close()
     finally:
@@ -94,9 +97,9 @@ def _open(path: str, data: bytes) -> pdfium.PdfDocument:
         raise ReadError(path, "PDF 文件已损坏或不完整，无法打开", "corrupt") from None
 
 
-def has_text_layer(content: PageContent) -> bool:
+def has_text_layer(content: PageContent, min_chars: int = MIN_TEXT_CHARS) -> bool:
     real = [c for c in content.chars if not c.text.isspace()]
-    if len(real) < MIN_TEXT_CHARS:
+    if len(real) < min_chars:
         return False
     bad = sum(1 for c in real if c.text == "\ufffd" or "\ue000" <= c.text <= "\uf8ff")
     return bad <= MAX_BAD_CHARS * len(real)

@@ -82,6 +82,8 @@ def check_text(text: str, path: str) -> None:
 _ARTEFACTS = re.compile(r"\[bookmark:[^\]\n]*\]")
 """Anchors that DOCX-to-text converters leave in the text (``[bookmark: _Hlk66973412]``)."""
 _MD_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+"""``## 一、总体情况``: the marks are markup, not the heading's text."""
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -103,7 +105,8 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
                 i += 1
             blocks.append(Grid(rows, Source(line=start + 1)))
             continue
-        blocks.append(TextLine(lines[i], Source(line=i + 1)))
+        line = _MD_HEADING.sub("", lines[i]) if markdown else lines[i]
+        blocks.append(TextLine(line, Source(line=i + 1)))
         i += 1
     return blocks
 

@@ -1,74 +1,93 @@
 """A report as a Word document in the official layout (python-docx).
 
-Made for fixtures: LibreOffice turns these into the kind of PDF agencies publish. Tables
-follow ``render.layout`` (the layout every renderer uses); ``w:tblGrid`` widths are written so LibreOffice keeps the
-columns; rows do not split across pages (a row cut in half is not what Word exports do
-by default for these tables either).
+On the official page (``layout.PAGE``) the page, fonts and tables follow the templates
+(国办公开办函〔2019〕60号 and 〔2021〕30号) as agencies print them under GB/T 9704: A4 with
+37/35/28/26 mm margins, 小标宋 title, 黑体 headings, 仿宋 body at 三号 on a 28 pt pitch,
+tables in 小五 with the template's merged header cells (``render.layout``, which every renderer
+draws). ``w:tblGrid`` widths are written so LibreOffice keeps the columns; a row never splits
+across pages; with ``repeat_headers`` the header rows of tables 3 and 4 repeat on each page the
+table runs onto (``w:tblHeader``). ``layout.PLAIN`` is the same document typed with Word's
+defaults (the synthetic corpus).
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from docx import Document as new_document  # type: ignore[import-untyped]
-from docx.enum.table import WD_TABLE_ALIGNMENT  # type: ignore[import-untyped]
-from docx.enum.text import WD_ALIGN_PARAGRAPH  # type: ignore[import-untyped]
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT  # type: ignore[import-untyped]
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING  # type: ignore[import-untyped]
 from docx.oxml import OxmlElement  # type: ignore[import-untyped]
 from docx.oxml.ns import qn  # type: ignore[import-untyped]
 from docx.shared import Cm, Pt  # type: ignore[import-untyped]
+from docx.table import _Cell  # type: ignore[import-untyped]
 
 from gongkai.model.report import Report
-from gongkai.model.template import SECTIONS, TEMPLATES
-from gongkai.render.layout import HEADER_ROWS, TABLE_OF_SECTION, Layout, column_widths, expand, placed, table_layout
+from gongkai.render.fonts import FALLBACK, FontSet, font_set
+from gongkai.render.layout import PAGE, PLAIN, Block, Layout, LCell, Page, document, expand, table_style
 
-BODY_FONT = "Noto Serif CJK SC"
-HEADING_FONT = "Noto Sans CJK SC"
-BODY_SIZE = Pt(11)
-TABLE_SIZE = Pt(8)
-TITLE_SIZE = Pt(18)
-TEXT_WIDTH_CM = 16.0
 TWIPS_PER_CM = 567
 
 
-def render_docx(report: Report, path: str, repeat_headers: bool = False) -> None:
-    """Write ``report`` as a DOCX. With ``repeat_headers`` the header rows of tables 3 and 4
-    are marked to repeat on every page a table runs onto (as many agencies set it)."""
+def render_docx(
+    report: Report,
+    path: str,
+    repeat_headers: bool = False,
+    fonts: FontSet | None = None,
+    page: Page = PLAIN,
+) -> None:
+    """Write ``report`` as a DOCX: on the official page (``page=PAGE``, as ``gongkai render``
+    does) or as typed with Word's defaults (``PLAIN``, the synthetic corpus). With
+    ``repeat_headers`` the header rows of tables 3 and 4 repeat on every page a table runs onto."""
+    fonts = fonts or (font_set() if page.official else FALLBACK)
     doc = new_document()
-    _set_fonts(doc)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
-    section.top_margin = section.bottom_margin = Cm(2.5)
-    title = report.title or f"{report.agency or ''}{report.year or ''}年政府信息公开工作年度报告"
-    _para(doc, title, HEADING_FONT, TITLE_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for note in report.notes:
-        _para(doc, note, BODY_FONT, BODY_SIZE, indent=True)
-    template = TEMPLATES.get(report.template or "v2021", TEMPLATES["v2021"])
-    for spec in SECTIONS:
-        if report.sections.get(spec.key) is None:
-            continue  # an absent section has neither heading nor table
-        heading = report.section_titles.get(spec.key) or spec.canonical
-        _para(doc, heading, HEADING_FONT, BODY_SIZE, bold=True, indent=True)
-        text = report.sections.get(spec.key) or ""
-        for line in text.split("\n"):
-            if line.strip():
-                _para(doc, line.strip(), BODY_FONT, BODY_SIZE, indent=True)
-        tkey = TABLE_OF_SECTION.get(spec.key)
-        if tkey is not None and report.tables.get(tkey) is not None:
-            lay = table_layout(template, tkey, report.tables.get(tkey) or {})
-            _table(doc, tkey, lay, repeat_headers)
-            doc.add_paragraph()
-    if report.agency:
-        _para(doc, report.agency, BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    if report.signed_on:
-        d = report.signed_on
-        _para(doc, f"{d.year}年{d.month}月{d.day}日", BODY_FONT, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_setup(doc, fonts, page)
+    for b in document(report):
+        _block(doc, b, fonts, page, repeat_headers)
     doc.save(path)
 
 
-def _set_fonts(doc: object) -> None:
+def render_official_docx(report: Report, path: str, official_fonts: bool = False) -> None:
+    render_docx(report, path, repeat_headers=True, fonts=font_set(official_fonts), page=PAGE)
+
+
+def _page_setup(doc: object, fonts: FontSet, page: Page) -> None:
+    section = doc.sections[0]  # type: ignore[attr-defined]
+    section.page_width, section.page_height = Cm(page.width_cm), Cm(page.height_cm)
+    section.top_margin, section.bottom_margin = Cm(page.top_cm), Cm(page.bottom_cm)
+    section.left_margin, section.right_margin = Cm(page.left_cm), Cm(page.right_cm)
     style = doc.styles["Normal"]  # type: ignore[attr-defined]
-    style.font.name = BODY_FONT
-    style.font.size = BODY_SIZE
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), BODY_FONT)
+    style.font.name = fonts.body
+    style.font.size = Pt(page.body_pt)
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), fonts.body)
+    if page.line_pt is not None:
+        fmt = style.paragraph_format
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(page.line_pt)
+
+
+def _block(doc: object, b: Block, fonts: FontSet, page: Page, repeat_headers: bool) -> None:
+    body = Pt(page.body_pt)
+    if b.kind == "title":
+        p = _para(doc, b.text, fonts.title, Pt(page.title_pt), bold=fonts.title_bold, align=WD_ALIGN_PARAGRAPH.CENTER)
+        if page.line_pt is not None:
+            p.paragraph_format.line_spacing = Pt(page.title_pt * 1.6)
+            p.paragraph_format.space_after = Pt(page.line_pt)
+    elif b.kind == "heading":
+        # 黑体 is bold by design; the plain page makes its headings bold
+        p = _para(doc, b.text, fonts.heading, body, bold=not page.official, indent=True)
+        p.paragraph_format.keep_with_next = True
+    elif b.kind == "table":
+        assert b.layout is not None and b.key is not None
+        _table(doc, b.key, b.layout, fonts, page, repeat_headers)
+    elif b.kind == "signature":
+        for i, line in enumerate(b.text.split("\n")):
+            p = _para(doc, line, fonts.body, body, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            if i == 0 and page.line_pt is not None:
+                p.paragraph_format.space_before = Pt(page.line_pt)
+    else:
+        _para(doc, b.text, fonts.body, body, indent=True)
 
 
 def _para(
@@ -79,13 +98,14 @@ def _para(
     bold: bool = False,
     align: int | None = None,
     indent: bool = False,
-) -> None:
+) -> Any:
     p = doc.add_paragraph()  # type: ignore[attr-defined]
     if align is not None:
         p.alignment = align
     if indent:
         p.paragraph_format.first_line_indent = Pt(size.pt * 2)
     _run(p, text, font, size, bold)
+    return p
 
 
 def _run(p: object, text: str, font: str, size: Pt, bold: bool = False) -> None:
@@ -101,30 +121,94 @@ def _run(p: object, text: str, font: str, size: Pt, bold: bool = False) -> None:
     rfonts.set(qn("w:eastAsia"), font)
 
 
-def _table(doc: object, key: str, lay: Layout, repeat_headers: bool = False) -> None:
+def _cell_margins(table: object, cm: float) -> None:
+    tblpr = table._tbl.tblPr  # type: ignore[attr-defined]
+    mar = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:w"), str(int(cm * TWIPS_PER_CM)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
+
+
+def _spans(grid: list[list[LCell | None]]) -> dict[tuple[int, int], tuple[LCell, bool]]:
+    """Each row's cells as Word writes them: (row, column) → (the layout cell, whether it
+    starts there). A cell spanning rows appears in each of its rows (a vertical merge)."""
+    out: dict[tuple[int, int], tuple[LCell, bool]] = {}
+    for r, row in enumerate(grid):
+        for c, lc in enumerate(row):
+            if lc is None:
+                continue
+            for dr in range(lc.rowspan):
+                out[(r + dr, c)] = (lc, dr == 0)
+    return dict(sorted(out.items()))
+
+
+def _merge(table: Any, r: int, c: int, colspan: int, first: bool, vertical: bool, widths: tuple[float, ...]) -> Any:
+    """The ``w:tc`` at grid position (r, c), made to span ``colspan`` columns (the ones it
+    covers removed) and, for a cell spanning rows, marked to restart or continue the merge.
+    Cells left of it in the row are already merged, so it is found by walking the spans."""
+    tr = table.rows[r]._tr
+    col = 0
+    tcs = tr.findall(qn("w:tc"))
+    i = 0
+    while col < c:
+        col += tcs[i].grid_span
+        i += 1
+    tc = tcs[i]
+    for extra in tcs[i + 1 : i + colspan]:
+        tr.remove(extra)
+    pr = tc.get_or_add_tcPr()
+    if colspan > 1:
+        tc.grid_span = colspan
+    if vertical:
+        vm = OxmlElement("w:vMerge")
+        if first:
+            vm.set(qn("w:val"), "restart")
+        pr.append(vm)
+    tc.width = Cm(sum(widths[c : c + colspan]))
+    return tc
+
+
+def _table(doc: object, key: str, lay: Layout, fonts: FontSet, page: Page, repeat_headers: bool = False) -> None:
     grid = expand(lay)
     n_rows, n_cols = len(grid), len(grid[0]) if grid else 0
+    style = table_style(key, n_cols, page)
     table = doc.add_table(rows=n_rows, cols=n_cols)  # type: ignore[attr-defined]
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    relative = column_widths(key, n_cols)
-    widths = [w * TEXT_WIDTH_CM / sum(relative) for w in relative]
-    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+    if page.cell_margin_cm is not None:
+        _cell_margins(table, page.cell_margin_cm)
+    for col, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), style.widths_cm, strict=True):
         col.set(qn("w:w"), str(int(w * TWIPS_PER_CM)))
     for r, row in enumerate(table.rows):
         trpr = row._tr.get_or_add_trPr()
         trpr.append(OxmlElement("w:cantSplit"))
-        if repeat_headers and r < HEADER_ROWS.get(key, 0):
+        if page.row_height_cm is not None:
+            height = OxmlElement("w:trHeight")
+            height.set(qn("w:val"), str(int(page.row_height_cm * TWIPS_PER_CM)))
+            height.set(qn("w:hRule"), "atLeast")
+            trpr.append(height)
+        if repeat_headers and r < style.header_rows:
             trpr.append(OxmlElement("w:tblHeader"))
-        for c, cell in enumerate(row.cells):
-            cell.width = Cm(widths[c])
-    for pc in placed(lay):
-        lc = pc.cell
-        cell = table.cell(pc.row, pc.col)
-        if lc.rowspan > 1 or lc.colspan > 1:
-            cell = cell.merge(table.cell(pc.row + lc.rowspan - 1, pc.col + lc.colspan - 1))
-        header = lc.kind in ("head", "caption")
+    size = Pt(style.font_pt)
+    for (r, c), (lc, first) in _spans(grid).items():
+        tc = _merge(table, r, c, lc.colspan, first, lc.rowspan > 1, style.widths_cm)
+        if not first:
+            continue
+        cell = _Cell(tc, table)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.LEFT if lc.kind == "label" else WD_ALIGN_PARAGRAPH.CENTER
-        _run(p, lc.text, BODY_FONT, TABLE_SIZE, bold=header)
+        if page.line_pt is not None:
+            p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        if page.official and lc.kind in ("head", "caption"):
+            # a caption or header row is never left alone at the foot of a page
+            p.paragraph_format.keep_with_next = True
+        _run(p, lc.text, fonts.table, size, bold=lc.kind in ("head", "caption"))
+    # a table followed directly by a heading would glue to it: an empty line between
+    gap = doc.add_paragraph()  # type: ignore[attr-defined]
+    if page.line_pt is not None:
+        gap.paragraph_format.line_spacing = Pt(page.line_pt / 2)

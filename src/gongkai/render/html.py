@@ -6,7 +6,7 @@ import random
 from html import escape
 
 from gongkai.model.report import Report
-from gongkai.render.layout import Block, Layout, document
+from gongkai.render.layout import PAGE, Block, Layout, document, expand, table_style
 
 _STYLE = (
     "body{font-family:'Noto Serif CJK SC',serif;max-width:50em;margin:2em auto;line-height:1.8}"
@@ -15,7 +15,9 @@ _STYLE = (
 )
 
 
-def _table(layout: Layout) -> str:
+def _table(layout: Layout, key: str | None = None) -> str:
+    """With ``key`` (the official page) the columns get the widths of the DOCX and the cells
+    a class by kind (label, head, value)."""
     rows = []
     for row in layout:
         cells = []
@@ -23,19 +25,24 @@ def _table(layout: Layout) -> str:
             span = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
                 f' colspan="{c.colspan}"' if c.colspan > 1 else ""
             )
-            cells.append(f"<td{span}>{escape(c.text)}</td>")
+            cls = f' class="{c.kind}"' if key else ""
+            cells.append(f"<td{span}{cls}>{escape(c.text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return '<table border="1">\n' + "\n".join(rows) + "\n</table>"
+    cols = ""
+    if key:
+        widths = table_style(key, len(expand(layout)[0])).widths_cm
+        cols = "<colgroup>" + "".join(f'<col style="width:{w:.2f}cm">' for w in widths) + "</colgroup>\n"
+    return '<table border="1">\n' + cols + "\n".join(rows) + "\n</table>"
 
 
-def render_block(b: Block) -> str:
+def render_block(b: Block, official: bool = False) -> str:
     if b.kind == "title":
         return f"<h1>{escape(b.text)}</h1>"
     if b.kind == "heading":
         return f"<h2>{escape(b.text)}</h2>"
     if b.kind == "table":
         assert b.layout is not None
-        return _table(b.layout)
+        return _table(b.layout, b.key if official else None)
     if b.kind == "signature":
         return "".join(f'<p class="sign">{escape(x)}</p>' for x in b.text.split("\n"))
     return f"<p>{escape(b.text)}</p>"
@@ -80,4 +87,33 @@ def render_html(report: Report, charset: str = "utf-8", chrome: bool = True) -> 
         f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="{charset}">\n<title>{title}</title>\n'
         f'<style>{_STYLE}</style>\n</head>\n<body>\n{head}<div class="article">\n{body}\n</div>\n{foot}'
         "</body>\n</html>\n"
+    )
+
+
+_OFFICIAL_STYLE = (
+    f"body{{margin:0;background:#eee}}"
+    f".page{{box-sizing:border-box;width:{PAGE.width_cm}cm;min-height:{PAGE.height_cm}cm;margin:1em auto;"
+    f"padding:{PAGE.top_cm}cm {PAGE.right_cm}cm {PAGE.bottom_cm}cm {PAGE.left_cm}cm;background:#fff;"
+    f"font:{PAGE.body_pt}pt/{PAGE.line_pt}pt '仿宋_GB2312','仿宋','FangSong','Noto Serif CJK SC',serif}}"
+    f"h1{{font:{PAGE.title_pt}pt/1.6 '方正小标宋简体','Noto Serif CJK SC',serif;font-weight:bold;"
+    f"text-align:center;margin:0 0 {PAGE.line_pt}pt}}"
+    f"h2{{font:{PAGE.body_pt}pt/{PAGE.line_pt}pt '黑体','SimHei','Noto Sans CJK SC',sans-serif;"
+    f"margin:0;text-indent:2em}}"
+    "p{margin:0;text-indent:2em}p.sign{text-align:right;text-indent:0}"
+    "table{border-collapse:collapse;table-layout:fixed;width:100%;margin:0 0 14pt;"
+    "font:9pt/1.3 '宋体','SimSun','Noto Serif CJK SC',serif}"
+    "td{border:1px solid #000;padding:1px 2px;text-align:center;vertical-align:middle}"
+    "td.label{text-align:left}td.head,td.caption{font-weight:bold}"
+    "@media print{body{background:none}.page{margin:0;width:auto;min-height:0;padding:0}"
+    f"@page{{size:A4;margin:{PAGE.top_cm}cm {PAGE.right_cm}cm {PAGE.bottom_cm}cm {PAGE.left_cm}cm}}}}"
+)
+
+
+def render_official_html(report: Report) -> str:
+    """The report alone as an A4 page in the official layout (``gongkai render --format html``)."""
+    title = escape(report.title or "政府信息公开工作年度报告")
+    body = "\n".join(render_block(b, official=True) for b in document(report))
+    return (
+        f'<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
+        f'<style>{_OFFICIAL_STYLE}</style>\n</head>\n<body>\n<div class="page">\n{body}\n</div>\n</body>\n</html>\n'
     )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gongkai.model.report import Cell, Report, TableCells
-from gongkai.model.template import SECTIONS, Row, TableSpec, Template, outcome_rows
+from gongkai.model.template import SECTION_KEYS, SECTIONS, Row, TableSpec, Template, outcome_rows
 
 CellKind = Literal["caption", "head", "label", "value"]
 
@@ -50,7 +50,16 @@ def cell_text(cell: Cell | None) -> str:
 
 def _value(table: TableCells, key: str, row: str, col: str, colspan: int = 1) -> LCell:
     cells = table.get(row) or {}
-    return LCell(cell_text(cells.get(col)), colspan=colspan, kind="value", path=f"{key}.{row}.{col}")
+    cell = cells.get(col)
+    text = cell_text(cell)
+    if cell is not None and cell.uncertain and cell.raw:
+        # an uncertain run of several cells (``13575394432.52元``) is printed once, as the
+        # document printed it: in the first cell of the run
+        keys = list(cells)
+        i = keys.index(col)
+        if i > 0 and cells[keys[i - 1]].uncertain and cells[keys[i - 1]].raw == cell.raw:
+            text = ""
+    return LCell(text, colspan=colspan, kind="value", path=f"{key}.{row}.{col}")
 
 
 def _present_rows(spec: TableSpec, table: TableCells) -> list[Row]:
@@ -64,6 +73,8 @@ def _present_rows(spec: TableSpec, table: TableCells) -> list[Row]:
 
 
 def applications_layout(spec: TableSpec, table: TableCells) -> Layout:
+    # a v2021 report that keeps （六）其他处理 as one row is drawn as it was written
+    spec = spec.effective({k for k, v in table.items() if v is not None})
     parts = spec.columns[:-1]
     head: Layout = [
         [LCell(T3_CORNER, 3, T3_LABEL_COLUMNS, "head"), LCell(T3_APPLICANTS, 1, len(spec.columns), "head")],
@@ -205,13 +216,80 @@ HEADER_ROWS = {"active_disclosure": 0, "applications": 3, "appeals": 3}
 """Rows of column headings (repeated on each page a table runs onto, where a renderer can)."""
 
 
+@dataclass(frozen=True)
+class Page:
+    """A page and its type sizes. ``PAGE`` is GB/T 9704 (党政机关公文格式), as the templates
+    are printed: A4, 156 mm × 225 mm of text, 二号 title, 三号 text on a 28 pt pitch, tables in
+    小五. ``PLAIN`` is a Word document as typed with Word's defaults (the synthetic corpus)."""
+
+    width_cm: float = 21.0
+    height_cm: float = 29.7
+    top_cm: float = 3.7
+    bottom_cm: float = 3.5
+    left_cm: float = 2.8
+    right_cm: float = 2.6
+    title_pt: float = 22.0
+    body_pt: float = 16.0
+    line_pt: float | None = 28.0
+    """Fixed line pitch (22 lines a page); None: the word processor's single spacing."""
+    table_pt: float = 9.0
+    """What fits ten columns of table 3 across the page."""
+    row_height_cm: float | None = 0.55
+    """Least height of a table row: digits keep clear of the rules."""
+    cell_margin_cm: float | None = 0.1
+    """Left and right cell padding (None: the word processor's)."""
+    official: bool = True
+
+    @property
+    def text_width_cm(self) -> float:
+        return self.width_cm - self.left_cm - self.right_cm
+
+
+PAGE = Page()
+PLAIN = Page(
+    top_cm=2.5,
+    bottom_cm=2.5,
+    left_cm=2.5,
+    right_cm=2.5,
+    title_pt=18.0,
+    body_pt=11.0,
+    line_pt=None,
+    table_pt=8.0,
+    row_height_cm=None,
+    cell_margin_cm=None,
+    official=False,
+)
+
+
+@dataclass(frozen=True)
+class TableStyle:
+    widths_cm: tuple[float, ...]
+    """One width per grid column, summing to the text width."""
+    header_rows: int
+    font_pt: float
+
+
+_RELATIVE_WIDTHS: dict[str, tuple[float, ...]] = {
+    # table 3: 三、本年度办理结果 | （三）不予公开 | 1.属于国家秘密 | seven numbers of 1.2
+    "applications": (0.9, 1.7, 4.6),
+    "active_disclosure": (4.5,),
+}
+NUMBER_COLUMN = 1.2
+
+
 def column_widths(key: str, n_cols: int) -> list[float]:
-    """Relative column widths: labels wide, numbers narrow."""
-    if key == "applications":
-        return [0.7, 1.8, 3.6] + [1.15] * (n_cols - T3_LABEL_COLUMNS)
-    if key == "active_disclosure":
-        return [2.2] + [1.6] * (n_cols - 1)
-    return [1.0] * n_cols
+    """Relative column widths: labels wide, numbers share the rest equally (table 4: all)."""
+    labels = _RELATIVE_WIDTHS.get(key, ())
+    if not labels:
+        return [1.0] * n_cols
+    rest = max(PAGE.text_width_cm - sum(labels), NUMBER_COLUMN * (n_cols - len(labels)))
+    return [*labels, *([rest / (n_cols - len(labels))] * (n_cols - len(labels)))]
+
+
+def table_style(key: str, n_cols: int, page: Page = PAGE) -> TableStyle:
+    widths = column_widths(key, n_cols)
+    scale = page.text_width_cm / sum(widths)
+    return TableStyle(tuple(w * scale for w in widths), HEADER_ROWS.get(key, 0), page.table_pt)
 
 
 # --- the whole document ---------------------------------------------------------------
@@ -233,6 +311,11 @@ def chinese_date(d: dt.date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
+def signature_name(report: Report) -> str | None:
+    """The name the signature block prints: ``signature_name`` when known, else the agency."""
+    return report.agency if report.signature_name is None else report.signature_name or None
+
+
 def document(report: Report) -> list[Block]:
     """The report as an ordered list of blocks: title, intro, sections with their tables,
     signature. A section whose text is None is absent (heading and table)."""
@@ -251,7 +334,23 @@ def document(report: Report) -> list[Block]:
         table = report.tables.get(tkey) if tkey else None
         if tkey and table is not None and template is not None:
             blocks.append(Block("table", key=tkey, layout=table_layout(template, tkey, table)))
-    if report.agency or report.signed_on:
-        lines = [x for x in (report.agency, chinese_date(report.signed_on) if report.signed_on else None) if x]
+    lines = signature_lines(report)
+    if report.signed_on and not _signed_in_text(report, lines):
         blocks.append(Block("signature", "\n".join(lines)))
     return blocks
+
+
+def signature_lines(report: Report) -> list[str]:
+    """The closing block (落款): the name it signs with, then the date."""
+    name = signature_name(report)
+    return [x for x in (name, chinese_date(report.signed_on) if report.signed_on else None) if x]
+
+
+def _signed_in_text(report: Report, lines: list[str]) -> bool:
+    """A report read from a document keeps its 落款 at the end of its last section: printed
+    again, it would appear twice."""
+    last = next((t for k in reversed(SECTION_KEYS) if (t := report.sections.get(k)) is not None), None)
+    if not last:
+        return False
+    tail = [ln.strip().replace(" ", "") for ln in last.split("\n") if ln.strip()][-len(lines) :]
+    return tail == [ln.replace(" ", "") for ln in lines]

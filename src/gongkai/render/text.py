@@ -70,6 +70,27 @@ def render_markdown(report: Report) -> str:
     return _lines(report, _md_table, blank_between=True)
 
 
+def render_official_markdown(report: Report) -> str:
+    """Markdown for people (``gongkai render --format md``): ``#`` title, ``##`` headings, one
+    paragraph per line of text, pipe tables (merged cells left empty)."""
+    out: list[str] = []
+    for b in document(report):
+        if b.kind == "table":
+            assert b.layout is not None
+            out.extend(_md_table(b.layout))
+            continue
+        if b.kind == "title":
+            out.append("# " + b.text)
+        elif b.kind == "heading":
+            out.append("## " + b.text)
+        else:
+            for line in b.text.split("\n"):
+                out.extend((line, ""))
+            continue
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
 def _flat_table(layout: Layout) -> str:
     return "".join(c.text for row in layout for c in row)
 

@@ -13,7 +13,19 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai.model.text import fold
+from gongkai.model.agency import canonical_agency, clean, is_agency_name, regions
+
+__all__ = [
+    "AgencyInfo",
+    "Correction",
+    "clean",
+    "display_name",
+    "infer",
+    "load_corrections",
+    "name_from_title",
+    "regions",
+    "same_agency",
+]
 
 # Suffixes that name the government itself (or the office issuing its report), longest first.
 _GOVERNMENT_SUFFIXES: tuple[str, ...] = (
@@ -32,25 +44,10 @@ _GOVERNMENT_SUFFIXES: tuple[str, ...] = (
     "政府",
 )
 _OFFICE_SUFFIXES = ("办公室", "办公厅")
+_YEAR_FIRST = re.compile(r"^(?:19|20)\d{2}年度?")
 _YEAR_TITLE = re.compile(r"(19|20)\d{2}\s*年\s*度?.*$")
 _REPORT_WORDS = re.compile(r"(政府信息公开|政务公开).*$")
-_PUNCT = re.compile(r"[\s\"'“”《》<>()（）\[\]【】:：,，。.、]")
-
-# Admin units, in the order a full name nests them. Names of units are 1–6 characters; words that
-# end with a unit character but are not units (城市管理局, 社区, 景区) are excluded below.
-_UNIT = re.compile(
-    r"(?P<name>[\u4e00-\u9fff]{1,8}?)"
-    r"(?P<suffix>特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|旗|区|镇|乡)"
-)
-_NOT_UNITS = frozenset(("山区", "库区", "矿区", "林区", "牧区", "军区", "辖区", "片区", "城区", "老区", "市区", "郊区"))
-"""Words that are not a unit when they stand alone (兰山区 is one, 山区 is not)."""
-_NOT_UNIT_ENDINGS = ("城市", "都市", "超市", "社区", "园区", "景区", "小区", "街区", "城乡", "乡村", "乡镇")
-"""Endings of department words that look like units (住房和城乡建设局, 城市管理局)."""
-_PHRASE = re.compile(r"[\u4e00-\u9fff]{2}[和与及][\u4e00-\u9fff]{2}|、")
-"""Words of two characters or more joined by 和/与/及 are a department's name (住房和城乡建设局),
-not a place; a place name may hold 和 itself (和平区, 呼和浩特市, 太和县, 平和县)."""
 _PROVINCE_CITIES = ("北京市", "上海市", "天津市", "重庆市")
-_SPECIAL_AREAS = ("综合实验区", "新区", "开发区", "高新区", "经济技术开发区", "示范区", "试验区")
 
 
 @dataclass(frozen=True)
@@ -61,20 +58,17 @@ class AgencyInfo:
     is_government: bool
 
 
-def clean(name: str) -> str:
-    """The name with folded characters, no spaces and no punctuation."""
-    return _PUNCT.sub("", fold(name))
-
-
 def name_from_title(title: str | None) -> str | None:
-    """``平潭综合实验区2021年度政府信息公开工作年度报告`` → ``平潭综合实验区``."""
+    """``平潭综合实验区2021年度政府信息公开工作年度报告`` → ``平潭综合实验区``; the year may come
+    first (``2019年平潭综合实验区…``). None unless what is left is a name."""
     if not title:
         return None
     t = clean(title)
+    t = _YEAR_FIRST.sub("", t)
     t = _YEAR_TITLE.sub("", t)
     t = _REPORT_WORDS.sub("", t)
     t = t.removesuffix("关于")
-    return t or None
+    return t if is_agency_name(t) else None
 
 
 def _strip_government(name: str) -> tuple[str, bool]:
@@ -82,24 +76,6 @@ def _strip_government(name: str) -> tuple[str, bool]:
         if name.endswith(suf) and len(name) > len(suf):
             return name[: -len(suf)], True
     return name, False
-
-
-def regions(name: str) -> list[str]:
-    """The admin units a name starts with: ``淮安市洪泽区人民政府`` → [淮安市, 洪泽区]."""
-    out: list[str] = []
-    pos = 0
-    while pos < len(name):
-        m = _UNIT.match(name, pos)
-        if not m:
-            break
-        unit = m.group(0)
-        if unit in _NOT_UNITS or unit.endswith(_NOT_UNIT_ENDINGS) or _PHRASE.search(unit):
-            # the shortest match may have cut a longer unit (沂源县城市管理局: 沂源县 then 城市…)
-            break
-        out.append(unit)
-        pos = m.end()
-    # special areas that are not named by a unit character (平潭综合实验区 already ends with 区)
-    return out
 
 
 def _level_of(units: list[str]) -> str | None:
@@ -128,7 +104,7 @@ def _level_of(units: list[str]) -> str | None:
 
 def infer(name: str) -> AgencyInfo:
     """Identity key, region and level of an agency from its name."""
-    n = clean(name)
+    n = canonical_agency(name)
     base, gov = _strip_government(n)
     units = regions(base)
     region = "".join(units) or None

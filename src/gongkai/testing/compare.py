@@ -13,6 +13,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from gongkai.model.agency import canonical_agency, is_agency_name
+
 AMOUNT_TOLERANCE = 1e-6
 """Amounts are compared as decimals; this only absorbs float representation."""
 
@@ -157,3 +159,46 @@ def sections_found(expected: Iterable[str], got_json: Mapping[str, Any] | None) 
     exp = list(expected)
     got = (got_json or {}).get("sections") or {}
     return sum(1 for k in exp if got.get(k) is not None), len(exp)
+
+
+@dataclass
+class AgencyStats:
+    """The agency of documents: *exact* when it is the document's after canonicalisation
+    (``model.agency.canonical_agency``) and not marked uncertain; *wrong* another name given as
+    certain; *uncertain* when gongkai says it is not sure; *missed* none and no reason; and
+    *not_name* an agency given that is not a name at all (a sentence fragment)."""
+
+    total: int = 0
+    exact: int = 0
+    wrong: int = 0
+    uncertain: int = 0
+    missed: int = 0
+    not_name: int = 0
+    mismatches: list[tuple[str | None, str | None]] = field(default_factory=list)
+
+    def add(self, other: AgencyStats) -> None:
+        for k in ("total", "exact", "wrong", "uncertain", "missed", "not_name"):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+        self.mismatches.extend(other.mismatches)
+
+    @property
+    def exact_pct(self) -> float | None:
+        return 100.0 * self.exact / self.total if self.total else None
+
+
+def judge_agency(want: str | None, got_json: Mapping[str, Any] | None) -> AgencyStats:
+    """One document's agency against the one it shows (``want``)."""
+    got = (got_json or {}).get("agency")
+    unsure = any(u.get("where") == "agency" for u in (got_json or {}).get("uncertain", []))
+    s = AgencyStats(total=1, not_name=int(got is not None and not is_agency_name(got)))
+    if got is not None and want is not None and canonical_agency(got) == canonical_agency(want) and not unsure:
+        s.exact = 1
+    elif unsure:
+        s.uncertain = 1
+    elif got is None:
+        s.missed = 1
+    else:
+        s.wrong = 1
+    if not s.exact:
+        s.mismatches.append((want, got))
+    return s

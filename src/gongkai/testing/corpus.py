@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 
 from gongkai.render.html import render_html
+from gongkai.render.pdf import docx_to_pdf
 from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
 from gongkai.testing.converters import CONVERTED_SUFFIX, CONVERTERS, cached_pdf
 from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_zeros, gbk, headings_missing_key, scan
@@ -91,26 +91,6 @@ def render_text(gen: GeneratedReport, fmt: str) -> str:
     if fmt in SHAPE_RENDERERS:
         return SHAPE_RENDERERS[fmt](gen.report, gen.seed)
     return TEXT_RENDERERS[fmt](gen.report)
-
-
-SOFFICE_TIMEOUT = 180
-
-
-def docx_to_pdf(docx: bytes) -> bytes:
-    """Export with LibreOffice in a private profile (other soffice processes may be running)."""
-    with tempfile.TemporaryDirectory() as d:
-        src = os.path.join(d, "r.docx")
-        with open(src, "wb") as f:
-            f.write(docx)
-        profile = f"-env:UserInstallation=file://{d}/profile"
-        subprocess.run(
-            ["soffice", profile, "--headless", "--convert-to", "pdf", "--outdir", d, src],
-            check=True,
-            capture_output=True,
-            timeout=SOFFICE_TIMEOUT,
-        )
-        with open(os.path.join(d, "r.pdf"), "rb") as f:
-            return f.read()
 
 
 IMAGE_SUFFIX = ".tif"

@@ -103,6 +103,56 @@ def headings_renumbered(text: str, seed: int) -> str:
     return text
 
 
+HELD_OUT_HEADINGS: dict[str, tuple[str, ...]] = {
+    "overview": ("总体工作开展情况", "政府信息公开工作基本概况"),
+    "active_disclosure": ("主动公开政府信息工作开展情况", "政府信息主动公开情况"),
+    "applications": ("依申请公开政府信息办理情况", "政府信息公开申请办理情况"),
+    "appeals": ("因政府信息公开被申请行政复议、提起行政诉讼情况", "政府信息公开行政复议和行政诉讼情况统计"),
+    "problems": ("存在的不足及改进方向", "工作中存在的不足和下一步打算"),
+    "other_matters": ("其他需要说明的事项", "其他说明"),
+}
+"""Wordings of the headings that are NOT declared with the template (``SectionSpec.variants``):
+held out of the parser's own knowledge, they test that a heading worded as nobody told it is
+still its section (or at worst a ``section_title``), never ``section_missing``."""
+REWORD_SHARE = 0.6
+"""Share of headings ``headings_reworded`` rewords."""
+HELD_OUT_SHARE = 0.4
+"""Share of the reworded headings that get a held-out wording."""
+
+
+def heading_rewording(seed: int) -> dict[str, tuple[str, str, bool]]:
+    """What ``headings_reworded`` does to each section it rewords: (numbering, words, held
+    out). A declared variant may also lose its number or be numbered differently (``七、其他需要
+    报告的事项``, ``3、``); a held-out wording keeps the section's number."""
+    rng = random.Random(f"{seed}:headings")
+    out: dict[str, tuple[str, str, bool]] = {}
+    for i, s in enumerate(SECTIONS):
+        if rng.random() >= REWORD_SHARE:
+            continue
+        if rng.random() < HELD_OUT_SHARE:
+            out[s.key] = (f"{s.number}、", rng.choice(HELD_OUT_HEADINGS[s.key]), True)
+            continue
+        forms = [f"{s.number}、", f"{s.number}、", f"{i + 1}、", ""]
+        if s.key == "other_matters":
+            forms.append("七、")  # a report that added a section of its own before 六
+        out[s.key] = (rng.choice(forms), rng.choice(s.variants or (s.title,)), False)
+    return out
+
+
+def headings_reworded(text: str, seed: int) -> str:
+    """Headings worded the way agencies word them (``heading_rewording``): declared variants,
+    some without number or numbered differently, and held-out wordings. A heading run into its
+    text (flat text) keeps a number: nothing else could tell it apart there."""
+    for key, (numbering, words, _) in heading_rewording(seed).items():
+        s = next(x for x in SECTIONS if x.key == key)
+        alone = re.compile(rf"^(<h2>)?{re.escape(s.canonical)}(</h2>)?$", re.M)
+        if alone.search(text):
+            text = alone.sub(rf"\g<1>{numbering}{words}\g<2>", text, count=1)
+        else:
+            text = text.replace(s.canonical, f"{numbering or s.number + '、'}{words}", 1)
+    return text
+
+
 def headings_missing_key(seed: int) -> str:
     """The section whose heading ``headings_missing`` removes."""
     return random.Random(seed).choice(("overview", "problems", "other_matters"))
@@ -265,6 +315,7 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
     "traditional": traditional,
     "page_break_table3": page_break_table3,
     "word_html": word_html,
+    "headings_reworded": headings_reworded,
 }
 CONVERTED = ("pdftotext", "pdftotext_layout", "markitdown", "pymupdf4llm")
 """The PDF passed through a converter (``converters.py``): the document is the converter's text."""
@@ -309,6 +360,7 @@ APPLIES: dict[str, frozenset[str]] = {
     "pdftotext_layout": frozenset({"pdf"}),
     "markitdown": frozenset({"pdf"}),
     "pymupdf4llm": frozenset({"pdf"}),
+    "headings_reworded": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
 }
 """Which formats a damage is realistic for."""
 EXCUSED: dict[str, frozenset[str]] = {
@@ -317,5 +369,6 @@ EXCUSED: dict[str, frozenset[str]] = {
         {"section_missing", "section_title", "problems_empty", "fee_statement_missing", "government_assessment_missing"}
     ),
     "lost_table_structure": frozenset({"blank_cells"}),
+    "headings_reworded": frozenset({"section_title"}),
 }
 """Findings a damage may cause that are not false positives."""

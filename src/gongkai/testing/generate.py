@@ -22,6 +22,7 @@ from gongkai.model.template import (
     V2021,
     Template,
 )
+from gongkai.render.text import space_numbers
 from gongkai.testing import prose
 from gongkai.testing.defects import (
     ALLOWED,
@@ -34,7 +35,7 @@ from gongkai.testing.defects import (
     choose_defects,
     plant_blank_cells,
 )
-from gongkai.testing.names import LEVELS, Agency, Level, make_agency
+from gongkai.testing.names import LEVELS, Agency, Level, make_agency, partial_name, short_names, vary_department
 from gongkai.testing.tables import SCALES, Scale
 from gongkai.testing.tables import tables as make_tables
 
@@ -68,6 +69,8 @@ class GeneratedReport:
     facts: dict[str, int] = field(default_factory=dict)
     """Numbers the text states."""
     blanks: tuple[str, ...] = ()
+    title_shape: str = "standard"
+    """How the document names itself and its agency (``TITLE_SHAPES``)."""
 
 
 TableDrawer = Callable[[random.Random, Template, Scale], dict[str, TableCells | None]]
@@ -101,11 +104,92 @@ def _published_on(rng: random.Random, year: int, government: bool, late: bool) -
     return dt.date(year + 1, month, day) + dt.timedelta(days=rng.randint(*LATE_DAYS))
 
 
-def _title(rng: random.Random, agency: Agency, year: int, off_form: bool) -> str:
+TITLE_SHAPES: dict[str, float] = {
+    "standard": 6,
+    "year_first": 2,
+    "broken": 2,
+    "short_form": 2,
+    "signature_only": 1,
+    "preamble_only": 1,
+    "preamble_partial": 1,
+}
+"""How a report names itself and its agency (drawn from a generator of its own, so a seed's
+other draws stay as they were): ``standard`` ``{agency}{year}年…报告``; ``year_first``
+``{year}年{agency}…``; ``broken`` either order, spaced digits and broken across two lines;
+``short_form`` the agency in a short form (市科委, 区府办) in the title and maybe throughout;
+``signature_only`` a title without agency, named only by the signature; ``preamble_only``
+named only by the preamble (``…编制``, ``现公布…``), the signature a date alone;
+``preamble_partial`` the preamble's name without its place (``现公布区统计局…``), the
+signature's in full."""
+NAMELESS_SHAPES = frozenset({"signature_only", "preamble_only", "preamble_partial"})
+"""Shapes whose title names no agency (nor does the text outside the preamble)."""
+SELF_REFERENCE = "本机关"
+"""What the text says in place of the agency's name where a shape leaves it out."""
+
+
+@dataclass(frozen=True)
+class Naming:
+    """How the document prints the agency: title, signature (None: the agency's name; ``""``:
+    none), the preamble sentence that names it (or None), and the name the rest of the text
+    uses."""
+
+    shape: str
+    title: str
+    signature: str | None = None
+    preamble: str | None = None
+    text_name: str | None = None
+
+
+def _title(rng: random.Random, agency: Agency, year: int, off_form: bool) -> tuple[str, str]:
+    """The title's words after the agency: the year and the report's name."""
     if off_form:
         # still a title, but not the template's 政府信息公开工作年度报告
-        return f"{agency.name}{year}年{rng.choice(('政府信息公开工作报告', '政务公开工作年度报告'))}"
-    return f"{agency.name}{year}{rng.choice(('年', '年度'))}政府信息公开工作年度报告"
+        return f"{year}年", rng.choice(("政府信息公开工作报告", "政务公开工作年度报告"))
+    return f"{year}{rng.choice(('年', '年度'))}", "政府信息公开工作年度报告"
+
+
+def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, year: int, shape: str | None) -> Naming:
+    shape = shape or vrng.choices(list(TITLE_SHAPES), weights=list(TITLE_SHAPES.values()))[0]
+    shorts = short_names(agency.name)
+    partial = partial_name(agency.name)
+    if (shape == "short_form" and not shorts) or (shape == "preamble_partial" and partial is None):
+        shape = "standard"
+    name = agency.name
+    if shape == "standard":
+        return Naming(shape, f"{name}{year_word}{words}")
+    if shape == "year_first":
+        return Naming(shape, f"{year_word}{name}{words}")
+    if shape == "broken":
+        title = space_numbers(vrng.choice((f"{name}{year_word}{words}", f"{year_word}{name}{words}")))
+        cut = len(title) - vrng.randint(1, 4)  # ``…政府信息公开工作`` / ``年度报告``
+        return Naming(shape, f"{title[:cut]}\n{title[cut:]}")
+    if shape == "short_form":
+        short = vrng.choice(shorts)
+        title = vrng.choice((f"{short}{year_word}{words}", f"{year_word}{short}{words}"))
+        # the full name at the end, or the short one throughout, or no name but the title's
+        signature = vrng.choice((None, short, ""))
+        return Naming(shape, title, signature, text_name=None if signature is None else short)
+    title = f"{year_word}{words}"
+    if shape == "signature_only":
+        return Naming(shape, title, text_name=SELF_REFERENCE)
+    if shape == "preamble_only":
+        preamble = vrng.choice(
+            (
+                f"本报告由{name}根据《中华人民共和国政府信息公开条例》编制。",
+                f"{name}根据《中华人民共和国政府信息公开条例》要求，编制了本报告。",
+                f"根据《中华人民共和国政府信息公开条例》规定，现公布{name}{year}年政府信息公开工作年度报告。",
+            )
+        )
+        return Naming(shape, title, "", preamble, SELF_REFERENCE)
+    preamble = f"根据《中华人民共和国政府信息公开条例》规定，现公布{partial}{year}年政府信息公开工作年度报告。"
+    return Naming(shape, title, None, preamble, SELF_REFERENCE)
+
+
+def _named(text: str | None, agency: Agency, naming: Naming) -> str | None:
+    """``text`` with the agency's name as the shape prints it outside title and signature."""
+    if text is None or naming.text_name is None:
+        return text
+    return text.replace(agency.name, naming.text_name)
 
 
 def _period_year(rng: random.Random, year: int, wrong: bool) -> int | None:
@@ -157,6 +241,28 @@ def _pick_defects(
     return choose_defects(rng, count, pool)
 
 
+VARIANT_SHARE = 0.25
+"""Share of reports that state their numbers in each of ``prose.Variants``' ways."""
+
+
+def _variants(
+    vrng: random.Random, tables: dict[str, TableCells | None], facts: dict[str, int], said: dict[str, int]
+) -> prose.Variants:
+    """The ways this report states its numbers. ``共受理N件`` (received and carried over) only
+    where the text states both truly (a lie stated so might come out as the table's number);
+    the denial of corrected cases only where table 4 has none."""
+    appeals = tables.get("appeals") or {}
+    groups = ("review", "litigation_direct", "litigation_after_review")
+    corrected = [(appeals.get(g) or {}).get("corrected") for g in groups]
+    none_corrected = bool(appeals) and all(c is not None and c.value == 0 for c in corrected)
+    honest = all(said[k] == facts[k] for k in ("received", "carried_over"))
+    return prose.Variants(
+        outcomes_summed=vrng.random() < VARIANT_SHARE,
+        received_with_carried=vrng.random() < VARIANT_SHARE and honest,
+        denial=vrng.random() < VARIANT_SHARE and none_corrected,
+    )
+
+
 def _lie(rng: random.Random, facts: dict[str, int]) -> dict[str, int]:
     """One number of the text that disagrees with the table."""
     if facts["received"] == 0 and facts["carried_over"] == 0:
@@ -182,18 +288,23 @@ def generate(
     agency: Agency | None = None,
     year: int | None = None,
     draw_tables: TableDrawer | None = None,
+    title_shape: str | None = None,
 ) -> GeneratedReport:
     """A report drawn from ``seed``. ``defects=None`` draws them (half the reports are clean),
     never one of ``invisible`` (those the document's format cannot show); ``defects=()``
     gives a consistent report. ``agency``, ``year`` and ``draw_tables`` fix who reports, for
-    which year, and how its tables are drawn (a series of one agency's years)."""
+    which year, and how its tables are drawn (a series of one agency's years); ``title_shape``
+    how the document names its agency (``TITLE_SHAPES``; drawn unless given)."""
     rng = random.Random(seed)
+    # variants added after the corpus was first drawn come from their own generator: ``rng``'s
+    # draws (tables, defects, prose) stay as they were
+    vrng = random.Random(f"{seed}:variants")
     t = TEMPLATES[template] if template else rng.choice((V2019, V2021))
     if agency is not None:
         level = agency.level
     level = level or rng.choices(list(_LEVEL_WEIGHTS), weights=list(_LEVEL_WEIGHTS.values()))[0]
     assert level in LEVELS
-    agency = agency or make_agency(rng, level)
+    agency = agency or vary_department(vrng, make_agency(rng, level))
     planted = _pick_defects(rng, t, agency, defects, invisible)
     if year is None:
         wrong = "template_mismatch" in planted
@@ -214,11 +325,12 @@ def generate(
     said = _lie(rng, facts) if "narrative_mismatch" in planted else facts
 
     items = rng.randint(20, 3000)
+    v = _variants(vrng, tables, facts, said)
     sections: dict[str, str | None] = {
-        "overview": prose.overview(rng, agency, year, said, items),
+        "overview": prose.overview(rng, agency, year, said, items, v),
         "active_disclosure": prose.active(rng, said),
-        "applications": prose.applications(rng, said, year, force="narrative_mismatch" in planted),
-        "appeals": prose.appeals(rng, said),
+        "applications": prose.applications(rng, said, year, force="narrative_mismatch" in planted, v=v),
+        "appeals": prose.appeals(rng, said, v),
         "problems": prose.problems(rng, empty="problems_empty" in planted),
         "other_matters": prose.other_matters(
             rng,
@@ -230,22 +342,31 @@ def generate(
     if "section_missing" in planted:
         sections[rng.choice(("overview", "problems", "other_matters"))] = None
     period = _period_year(rng, year, "statistics_period" in planted)
+    year_word, words = _title(rng, agency, year, "title_form" in planted)
+    naming = _naming(vrng, agency, year_word, words, year, title_shape)
+    notes = [_named(n, agency, naming) or "" for n in _intro(rng, agency, period)]
+    if naming.preamble:
+        notes[0] = naming.preamble
+    sections = {k: _named(v, agency, naming) for k, v in sections.items()}
     report = Report(
         SourceFile(f"generated/{seed}", "", "model"),
         agency=agency.name,
         year=year,
         template=t.version,
-        title=_title(rng, agency, year, "title_form" in planted),
+        title=naming.title,
         signed_on=_signed_on(rng, year, agency.is_government, "signed_before_period_end" in planted),
         published_on=_published_on(rng, year, agency.is_government, "published_late" in planted),
         sections=sections,
         section_titles=_section_titles(rng, "section_title" in planted),
         tables=tables,
-        notes=_intro(rng, agency, period),
+        notes=notes,
         statistics_period=(dt.date(period, 1, 1), dt.date(period, 12, 31)) if period else None,
         is_government=agency.is_government,
+        signature_name=naming.signature,
     )
     assert set(report.sections) == set(SECTION_KEYS)
     expected = frozenset().union(*(EXPECTED[d] for d in planted)) if planted else frozenset()
     allowed = frozenset().union(*(ALLOWED.get(d, frozenset()) for d in planted)) if planted else frozenset()
-    return GeneratedReport(report, seed, level, planted, expected, allowed - expected, said, tuple(blanks))
+    return GeneratedReport(
+        report, seed, level, planted, expected, allowed - expected, said, tuple(blanks), naming.shape
+    )

@@ -10,6 +10,8 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
+from gongkai.model.agency import SHORT_FORMS, regions
+
 Level = Literal["township", "county_dept", "county_gov", "city_dept", "city_gov", "province_dept", "province_gov"]
 LEVELS: tuple[Level, ...] = (
     "township",
@@ -102,3 +104,42 @@ def department_of(government: Agency, department: str) -> Agency:
     if level == "province_dept":
         department = department.replace("局", "厅", 1)
     return Agency(government.place + department, level, government.place)
+
+
+OTHER_DEPARTMENTS: tuple[str, ...] = ("科学技术委员会", "发展和改革委员会", "人民政府办公室")
+"""Departments reports often name in a short form (市科委, 市发改委, 区府办), drawn for a share
+of departments from a generator of their own (so the other draws of a seed stay as they were)."""
+OTHER_DEPARTMENT_SHARE = 0.2
+
+
+def vary_department(rng: random.Random, agency: Agency) -> Agency:
+    """For a share of departments, one of ``OTHER_DEPARTMENTS`` of the same area and level
+    (a province's office is a 办公厅)."""
+    if not agency.level.endswith("_dept") or rng.random() >= OTHER_DEPARTMENT_SHARE:
+        return agency
+    department = rng.choice(OTHER_DEPARTMENTS)
+    if agency.level == "province_dept" and department.endswith("办公室"):
+        department = department.replace("办公室", "办公厅")
+    return Agency(agency.place + department, agency.level, agency.place)
+
+
+def short_names(name: str) -> list[str]:
+    """The short forms a name may be printed in (``清河区人民政府办公室`` → 清河区政府办公室,
+    清河区政府办, 清河区府办), from the declared ``SHORT_FORMS``."""
+    out = []
+    for short, full in SHORT_FORMS:
+        if name.endswith(full) and len(name) > len(full):
+            out.append(name[: -len(full)] + short)
+    return out
+
+
+def partial_name(name: str) -> str | None:
+    """The name without its place but the place's unit (``清河区统计局`` → ``区统计局``), as a
+    preamble may print it (``现公布区统计局2023年…``); None for a government's own name."""
+    units = regions(name)
+    if not units or units[-1].endswith("街道"):
+        return None
+    rest = name[len("".join(units)) :]
+    if not rest or rest.endswith("人民政府"):
+        return None
+    return units[-1][-1] + rest

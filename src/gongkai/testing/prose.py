@@ -7,6 +7,8 @@ passes ``lies`` whose values replace the table's number in the sentence.
 from __future__ import annotations
 
 import random
+import re
+from dataclasses import dataclass
 
 from gongkai.model.report import TableCells
 from gongkai.model.template import Template, outcome_rows
@@ -101,7 +103,26 @@ def spoken(rng: random.Random, f: Facts) -> dict[str, str]:
     return {k: chinese_numeral(v) if chinese and 0 < v < 100 else str(v) for k, v in f.items()}
 
 
-def _applications_sentence(rng: random.Random, f: Facts) -> str:
+@dataclass(frozen=True)
+class Variants:
+    """Ways of stating the numbers that real reports use, drawn apart from the sentence
+    templates (so the reports drawn before they existed stay as they were)."""
+
+    outcomes_summed: bool = False
+    """``予以公开及部分公开N件``: one number for the two rows."""
+    received_with_carried: bool = False
+    """``共受理申请N件（其中上年结转M件）``: N counts last year's carried-over ones too."""
+    denial: bool = False
+    """``未发生…被行政复议纠错或行政诉讼败诉的情况``: no corrected case, which is no count of all
+    cases (true only where no review or suit was corrected)."""
+
+
+_BOTH_OUTCOMES = re.compile(r"予以公开\{disclosed\}件[，、]部分公开\{partly_disclosed\}件")
+RECEIVED_WITH_CARRIED = "本年度共受理政府信息公开申请{received_and_carried}件（其中上年结转{carried_over}件）。"
+DENIAL = "本年度未发生因政府信息公开被行政复议纠错或行政诉讼败诉的情况。"
+
+
+def _applications_sentence(rng: random.Random, f: Facts, v: Variants = Variants()) -> str:
     if f["received"] == 0 and f["carried_over"] == 0:
         return rng.choice(
             ("本年度未收到政府信息公开申请。", "全年没有收到政府信息公开申请。", "本年度共收到政府信息公开申请0件。")
@@ -124,10 +145,26 @@ def _applications_sentence(rng: random.Random, f: Facts) -> str:
             "无法提供{unavailable}件、不予处理{not_processed}件），另有{carried_forward}件结转下年度继续办理。",
         )
     )
+    if v.received_with_carried:
+        head = RECEIVED_WITH_CARRIED
+    if v.outcomes_summed:
+        body = _BOTH_OUTCOMES.sub("予以公开及部分公开{disclosed_and_partly}件", body)
     return head + body
 
 
-def overview(rng: random.Random, agency: Agency, year: int, f: Facts, items: int) -> str:
+def _stated(rng: random.Random, f: Facts) -> dict[str, str]:
+    """The facts as the text writes them, with the sums some sentences state."""
+    return spoken(
+        rng,
+        {
+            **f,
+            "received_and_carried": f["received"] + f["carried_over"],
+            "disclosed_and_partly": f["disclosed"] + f["partly_disclosed"],
+        },
+    )
+
+
+def overview(rng: random.Random, agency: Agency, year: int, f: Facts, items: int, v: Variants = Variants()) -> str:
     style = rng.randrange(2)
     parts = [
         rng.choice(
@@ -140,7 +177,7 @@ def overview(rng: random.Random, agency: Agency, year: int, f: Facts, items: int
         _PARTS[0][style],
         f"全年通过政府网站主动公开政府信息{items}条，{rng.choice(_MEASURES)}。",
         _PARTS[1][style],
-        _applications_sentence(rng, f).format(year=year, **spoken(rng, f)),
+        _applications_sentence(rng, f, v).format(year=year, **_stated(rng, f)),
         _PARTS[2][style],
         "，".join(rng.sample(_MEASURES, 2)) + "。",
         _PARTS[3][style],
@@ -160,28 +197,30 @@ def active(rng: random.Random, f: Facts) -> str:
     ).format(**f)
 
 
-def applications(rng: random.Random, f: Facts, year: int, force: bool = False) -> str:
+def applications(rng: random.Random, f: Facts, year: int, force: bool = False, v: Variants = Variants()) -> str:
     if rng.random() < 0.5 and not force:
         return ""
-    return _applications_sentence(rng, f).format(year=year, **spoken(rng, f))
+    return _applications_sentence(rng, f, v).format(year=year, **_stated(rng, f))
 
 
-def appeals(rng: random.Random, f: Facts) -> str:
+def appeals(rng: random.Random, f: Facts, v: Variants = Variants()) -> str:
     if rng.random() < 0.4:
-        return ""
+        return DENIAL if v.denial else ""
     if f["review"] == 0 and f["litigation"] == 0:
-        return rng.choice(
+        none = rng.choice(
             (
                 "本年度未发生政府信息公开行政复议、行政诉讼案件。",
                 "全年无因政府信息公开被申请行政复议或提起行政诉讼的情况。",
             )
         )
-    return rng.choice(
+        return DENIAL if v.denial else none
+    counts = rng.choice(
         (
             "本年度因政府信息公开被申请行政复议{review}件，被提起行政诉讼{litigation}件。",
             "全年共发生政府信息公开行政复议案件{review}件、行政诉讼案件{litigation}件。",
         )
     ).format(**f)
+    return counts + DENIAL if v.denial else counts
 
 
 def problems(rng: random.Random, empty: bool = False) -> str:

@@ -1,0 +1,288 @@
+"""Web speed: a national year written straight into the store (generated reports, not parsed),
+served by ``gongkai serve``, and the list, report, compare, findings and dashboard pages and
+their API calls timed under concurrent clients on loopback. Prints p50/p95/max per endpoint.
+
+    python bench/web_speed.py [--sqlite 20000] [--pg 200000] [--clients 20] [--requests 200] [--workers 2]
+
+``--pg 0`` skips PostgreSQL (a throwaway server is started here). The goal of issue 12 is
+p95 under 300 ms for every endpoint with 20 clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from gongkai.store import Store  # noqa: E402
+from gongkai.store.accounts import add_user  # noqa: E402
+from gongkai.store.pgtemp import create_database, pg_bindir, temporary_postgres  # noqa: E402
+from gongkai.store.records import AgencyResolver, Prepared, save_report  # noqa: E402
+
+GOAL_MS = 300
+PASSWORD = "bench-password-1"
+CHUNK = 250
+PREVIOUS_SHARE = 10
+"""One agency in this many also has last year's report (for the comparisons)."""
+YEAR = 2024
+
+
+PROVINCES = ("东川省", "西平省", "南安省", "北宁省", "中原省", "海阳省", "山岭省", "江河省", "云台省", "青林省")
+CITIES_PER_PROVINCE = 10
+COUNTIES_PER_CITY = 10
+_PLACE = "清河安平宁远云山兴隆华阳泉林石桥新丰永和长乐白金玉龙凤松柏桃梅兰竹湖溪岭峰"
+
+
+def bench_agency(seed: int) -> Any:
+    """Agencies nested like a country's: 10 provinces, 10 cities each, 10 counties each; in a
+    county its government, departments and townships (seed decides which)."""
+    from gongkai.model.template import SECTION_KEYS  # noqa: F401  (imports the model first)
+    from gongkai.testing.names import DEPARTMENTS, Agency
+
+    county_no, within = divmod(seed, 20)
+    n_counties = len(PROVINCES) * CITIES_PER_PROVINCE * COUNTIES_PER_CITY
+    county_no %= n_counties
+    p, rest = divmod(county_no, CITIES_PER_PROVINCE * COUNTIES_PER_CITY)
+    c, k = divmod(rest, COUNTIES_PER_CITY)
+    city = _PLACE[(p * 7 + c) % len(_PLACE)] + _PLACE[(c * 3 + 1) % len(_PLACE)] + "市"
+    county = _PLACE[(c * 5 + k) % len(_PLACE)] + _PLACE[(k * 11 + p) % len(_PLACE)] + "县"
+    place = PROVINCES[p] + city + county
+    if within == 0:
+        return Agency(place + "人民政府", "county_gov", county)
+    if within < 4:
+        town = _PLACE[(within * 13 + k) % len(_PLACE)] + _PLACE[(within + c) % len(_PLACE)] + "镇"
+        return Agency(place + town + "人民政府", "township", town)
+    return Agency(place + DEPARTMENTS[within % len(DEPARTMENTS)], "county_dept", county)
+
+
+def _make(seeds: list[int]) -> list[Prepared]:
+    import hashlib
+
+    from gongkai.checks import run_checks
+    from gongkai.store.records import prepare
+    from gongkai.testing.generate import generate
+
+    out = []
+    for seed in seeds:
+        agency = bench_agency(seed)
+        years = [YEAR, YEAR - 1] if seed % PREVIOUS_SHARE == 0 else [YEAR]
+        for year in years:
+            g = generate(seed * 10 + year % 10, template="v2021", agency=agency, year=year)
+            r = g.report
+            r.findings = run_checks(r)
+            r.source.sha256 = hashlib.sha256(f"bench/{seed}/{year}".encode()).hexdigest()
+            r.source.path = f"bench/{seed}-{year}.txt"
+            out.append(prepare(r))
+    return out
+
+
+def build(url: str, n: int, jobs: int) -> None:
+    """``n`` agencies' reports of one year (a tenth with last year's too), straight into the store."""
+    store = Store(url)
+    res = AgencyResolver()
+    t0 = time.monotonic()
+    done = 0
+    chunks = [list(range(i, min(i + CHUNK, n))) for i in range(0, n, CHUNK)]
+    with ProcessPoolExecutor(jobs) as pool:
+        for prepared in pool.map(_make, chunks):
+            with store.session() as s:
+                for p in prepared:
+                    save_report(s, p, parser_version="bench", resolver=res)
+            done += len(prepared)
+            print(f"\r  写入 {done} 份报告（{done / (time.monotonic() - t0):.0f} 份/秒）", end="", flush=True)
+    with store.session() as s:
+        add_user(s, "bench", PASSWORD, "admin")
+    store.close()
+    print()
+
+
+def targets(url: str) -> dict[str, list[str]]:
+    """The URLs each endpoint is timed on: a busy region, reports, pairs of years."""
+    from sqlalchemy import func, select
+
+    from gongkai.store.schema import Agency, ReportVersion
+
+    store = Store(url)
+    with store.session() as s:
+        regions = s.execute(
+            select(Agency.region, func.count(ReportVersion.id))
+            .join(ReportVersion, ReportVersion.agency_id == Agency.id)
+            .where(Agency.region.is_not(None))
+            .group_by(Agency.region)
+            .order_by(func.count(ReportVersion.id).desc())
+            .limit(20)
+        ).all()
+        ids = list(s.scalars(select(ReportVersion.id).where(ReportVersion.year == YEAR).limit(200)))
+        prev = dict(
+            s.execute(
+                select(ReportVersion.agency_id, ReportVersion.id).where(ReportVersion.year == YEAR - 1).limit(200)
+            ).all()
+        )
+        cur = dict(
+            s.execute(
+                select(ReportVersion.agency_id, ReportVersion.id).where(
+                    ReportVersion.year == YEAR, ReportVersion.agency_id.in_(list(prev))
+                )
+            ).all()
+        )
+    store.close()
+    comp = [(prev[a], cur[a]) for a in cur]
+    from gongkai.store.agencies import regions as units_of
+
+    counties = [r for r, _ in regions]
+    units = units_of(counties[0]) if counties else []
+    wider = ["".join(units[:1]), "".join(units[:2])] if len(units) >= 2 else []
+    # busy counties, and a city and a province (their aggregates cover ten and a hundred counties)
+    regs = [urllib.parse.quote(r) for r in counties[:8] + wider]
+    return {
+        "列表页 /reports": [f"/reports?region={r}&year={YEAR}" for r in regs] + [f"/reports?page={i}" for i in (1, 50)],
+        "列表 API": [f"/api/reports?region={r}&year={YEAR}" for r in regs] + ["/api/reports?has_errors=true"],
+        "报告页": [f"/reports/{i}" for i in ids],
+        "报告 API": [f"/api/reports/{i}" for i in ids],
+        "比较页": [f"/compare?old={a}&new={b}" for a, b in comp],
+        "比较 API": [f"/api/compare?old={a}&new={b}" for a, b in comp],
+        "问题清单页": [f"/findings?region={r}&year={YEAR}" for r in regs],
+        "问题清单 API": [f"/api/findings?region={r}&year={YEAR}" for r in regs],
+        "统计页": [f"/dashboard?region={r}&year={YEAR}" for r in regs],
+        "统计 API": [f"/api/dashboard?region={r}&year={YEAR}" for r in regs],
+    }
+
+
+def measure(base: str, urls: list[str], clients: int, requests: int) -> list[float]:
+    import httpx
+
+    def login() -> httpx.Client:
+        c = httpx.Client(base_url=base, timeout=60)
+        c.get("/login")
+        c.post("/login", data={"username": "bench", "password": PASSWORD, "csrf_token": c.cookies["gk_csrf"]})
+        return c
+
+    sessions = [login() for _ in range(clients)]
+    times: list[float] = []
+    lock = threading.Lock()
+    codes: Counter[int | str] = Counter()
+
+    def run(k: int) -> None:
+        c = sessions[k]
+        for i in range(k, requests, clients):
+            url = urls[i % len(urls)]
+            t0 = time.perf_counter()
+            try:
+                code = c.get(url).status_code
+            except httpx.HTTPError as e:  # counted, and the server's log is shown at the end
+                code = type(e).__name__
+            dt = (time.perf_counter() - t0) * 1000
+            with lock:
+                times.append(dt)
+                codes[code] += 1
+
+    threads = [threading.Thread(target=run, args=(k,)) for k in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for c in sessions:
+        c.close()
+    if set(codes) != {200}:
+        print(f"    ！状态码：{dict(codes)}")
+    return times
+
+
+def bench(url: str, label: str, clients: int, requests: int, workers: int, tmp: Path) -> list[tuple[str, float]]:
+    from web_support import free_port
+
+    port = free_port()
+    gk = str(Path(sys.executable).with_name("gongkai"))
+    cmd = [gk, "serve", "--db", url, "--port", str(port), "--no-worker", "--workers", str(workers), "--files", str(tmp)]
+    log = open(tmp / "serve.log", "wb")  # noqa: SIM115  (closed with the server)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    import httpx
+
+    for _ in range(300):
+        try:
+            if httpx.get(base + "/healthz").status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    results = []
+    try:
+        print(f"\n{label}：{clients} 个并发客户端，每项 {requests} 次请求，{workers} 个服务进程")
+        print(f"  {'接口':<14}{'p50 ms':>9}{'p95 ms':>9}{'最大 ms':>9}")
+        for name, urls in targets(url).items():
+            if not urls:
+                print(f"  {name:<14} （库中没有可用的对象）")
+                continue
+            measure(base, urls[:3], 2, 6)  # warm up
+            t = sorted(measure(base, urls, clients, requests))
+            p95 = t[int(len(t) * 0.95) - 1]
+            flag = "✓" if p95 < GOAL_MS else "✗"
+            print(f"  {name:<14}{statistics.median(t):>9.0f}{p95:>9.0f}{t[-1]:>9.0f}  {flag}")
+            results.append((name, p95))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        log.close()
+    errors = [line for line in (tmp / "serve.log").read_text(errors="replace").splitlines() if "Error" in line]
+    if errors:
+        print("  服务进程报告的错误：\n    " + "\n    ".join(errors[-10:]))
+    return results
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument(
+        "--sqlite", type=int, default=20000, help="SQLite 中的机关数（每个一份本年报告，十分之一另有上年报告）"
+    )
+    ap.add_argument("--pg", type=int, default=200000, help="PostgreSQL 中的机关数（0 不测）")
+    ap.add_argument("--clients", type=int, default=20)
+    ap.add_argument("--requests", type=int, default=200, help="每个接口的请求数")
+    ap.add_argument("--workers", type=int, default=2, help="gongkai serve 的服务进程数")
+    ap.add_argument("--jobs", type=int, default=2, help="生成报告的进程数")
+    ap.add_argument("--sqlite-db", default=None, help="用已生成的 SQLite 库（本脚本以前写的），不再生成")
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        all_results: dict[str, Any] = {}
+        if a.sqlite_db:
+            url = f"sqlite:///{Path(a.sqlite_db).resolve()}"
+            all_results["SQLite"] = bench(url, f"SQLite（{a.sqlite_db}）", a.clients, a.requests, a.workers, Path(tmp))
+        elif a.sqlite:
+            url = f"sqlite:///{Path(tmp) / 'web.db'}"
+            print(f"SQLite：生成并写入 {a.sqlite} 个机关的报告")
+            build(url, a.sqlite, a.jobs)
+            all_results["SQLite"] = bench(
+                url, f"SQLite（{a.sqlite} 个机关）", a.clients, a.requests, a.workers, Path(tmp)
+            )
+        if a.pg:
+            if pg_bindir() is None:
+                print("PostgreSQL 未安装，跳过")
+            else:
+                with temporary_postgres(durable=False) as server:
+                    url = create_database(server, "webspeed")
+                    print(f"PostgreSQL：生成并写入 {a.pg} 个机关的报告")
+                    build(url, a.pg, a.jobs)
+                    label = f"PostgreSQL（{a.pg} 个机关）"
+                    all_results["PostgreSQL"] = bench(url, label, a.clients, a.requests, a.workers, Path(tmp))
+        slow = [(db, n, p) for db, rs in all_results.items() for n, p in rs if p >= GOAL_MS]
+        print()
+        if slow:
+            print(f"未达到 p95 < {GOAL_MS} ms：" + "；".join(f"{db} {n} {p:.0f} ms" for db, n, p in slow))
+        else:
+            print(f"全部接口 p95 < {GOAL_MS} ms")
+
+
+if __name__ == "__main__":
+    main()

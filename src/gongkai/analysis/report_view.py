@@ -1,0 +1,409 @@
+"""One stored report as a reviewer reads it: the official layout (from ``render.layout``), each
+cell with its reading (raw text, uncertain candidates, where it came from), and each finding
+placed where it belongs (its cell, its section, its table, or the report as a whole) with the
+reviewer's verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from gongkai.analysis.labels import (
+    SEVERITY_NAMES,
+    TABLE_NAMES,
+    VERDICT_NAMES,
+    cell_label,
+    location_label,
+    rule_title,
+)
+from gongkai.model.report import Cell, Report
+from gongkai.model.template import SECTIONS, TABLE_KEYS
+from gongkai.render.layout import (
+    TABLE_OF_SECTION,
+    Layout,
+    LCell,
+    applications_layout,
+    cell_text,
+    column_widths,
+    expand,
+    table_layout,
+)
+from gongkai.store.records import load_report
+from gongkai.store.schema import Agency, FindingRow, ReportVersion, SourceFileRow, Verdict
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+DISPLAY_CHARS = 14
+MAX_CANDIDATES = 5
+
+
+@dataclass
+class FindingView:
+    id: int
+    number: int
+    rule: str
+    severity: str
+    location: str
+    message: str
+    expected: Any
+    found: Any
+    scope: str
+    uncertain: bool
+    cells: list[str]
+    anchor: str
+    """``cell:<key>``, ``section:<key>``, ``table:<key>`` or ``report``."""
+    other_report_id: int | None = None
+    detail: Any = None
+    verdict: str | None = None
+    comment: str | None = None
+    rule_title: str = ""
+    where: str = ""
+
+    @property
+    def severity_name(self) -> str:
+        return SEVERITY_NAMES.get(self.severity, self.severity)
+
+    @property
+    def verdict_name(self) -> str:
+        return VERDICT_NAMES.get(self.verdict or "", "待复核")
+
+    @property
+    def open(self) -> bool:
+        return self.verdict != "dismissed"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "rule": self.rule,
+            "rule_title": self.rule_title,
+            "severity": self.severity,
+            "where": self.location,
+            "where_label": self.where,
+            "message": self.message,
+            "expected": self.expected,
+            "found": self.found,
+            "scope": self.scope,
+            "uncertain": self.uncertain,
+            "cells": self.cells,
+            "anchor": self.anchor,
+            "other_report_id": self.other_report_id,
+            "detail": self.detail,
+            "verdict": self.verdict,
+            "comment": self.comment,
+        }
+
+
+@dataclass
+class CellView:
+    key: str
+    text: str
+    cell: Cell | None
+    findings: list[FindingView] = field(default_factory=list)
+    """Findings anchored at this cell."""
+    involved: list[int] = field(default_factory=list)
+    """Numbers of findings whose arithmetic uses this cell (not anchored here)."""
+
+    @property
+    def label(self) -> str:
+        return cell_label(self.key)
+
+    @property
+    def display(self) -> str:
+        """What the cell shows: its text, cut short when a reading swallowed a long run."""
+        return self.text if len(self.text) <= DISPLAY_CHARS else self.text[: DISPLAY_CHARS - 2] + "…"
+
+    @property
+    def uncertain(self) -> str | None:
+        c = self.cell
+        return (c.uncertain or c.unconfirmed) if c is not None else None
+
+    @property
+    def candidates(self) -> list[str]:
+        c = self.cell
+        if c is None:
+            return []
+        out = ["空白" if v is None else str(v) for v in c.candidates]
+        return out if len(out) <= MAX_CANDIDATES else [*out[:MAX_CANDIDATES], f"等 {len(out)} 种"]
+
+    @property
+    def severity(self) -> str | None:
+        open_ = [f for f in self.findings if f.open]
+        return min((f.severity for f in open_), key=lambda s: SEVERITY_ORDER.get(s, 9)) if open_ else None
+
+
+@dataclass
+class TableView:
+    key: str
+    title: str
+    rows: list[list[tuple[LCell, CellView | None]]]
+    widths: list[float]
+    findings: list[FindingView] = field(default_factory=list)
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+    extra_rows: list[tuple[str, list[CellView]]] = field(default_factory=list)
+
+
+@dataclass
+class SectionView:
+    key: str
+    heading: str | None
+    paragraphs: list[str]
+    findings: list[FindingView] = field(default_factory=list)
+    table: TableView | None = None
+
+
+@dataclass
+class ReportView:
+    id: int
+    meta: dict[str, Any]
+    report: Report
+    sections: list[SectionView]
+    findings: list[FindingView]
+    general: list[FindingView]
+    """Findings about the report as a whole (title, dates, missing parts)."""
+    cells: dict[str, CellView]
+    neighbours: dict[str, int | None]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"error": 0, "warning": 0, "info": 0, "dismissed": 0}
+        for f in self.findings:
+            if f.open:
+                out[f.severity] = out.get(f.severity, 0) + 1
+            else:
+                out["dismissed"] += 1
+        return out
+
+    @property
+    def uncertain(self) -> list[CellView]:
+        return [c for c in self.cells.values() if c.uncertain]
+
+
+def report_meta(s: Session, report_id: int) -> dict[str, Any] | None:
+    row = s.execute(
+        select(ReportVersion, SourceFileRow, Agency)
+        .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
+        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
+        .where(ReportVersion.id == report_id)
+    ).first()
+    if row is None:
+        return None
+    rv, src, agency = row
+    return {
+        "id": rv.id,
+        "agency_id": rv.agency_id,
+        "agency": agency.name if agency else rv.agency_name,
+        "agency_as_printed": rv.agency_name,
+        "region": agency.region if agency else None,
+        "level": agency.level if agency else None,
+        "is_government": rv.is_government,
+        "year": rv.year,
+        "template": rv.template,
+        "title": rv.title,
+        "signed_on": rv.signed_on.isoformat() if rv.signed_on else None,
+        "published_on": rv.published_on.isoformat() if rv.published_on else None,
+        "parser_version": rv.parser_version,
+        "current": rv.current,
+        "source_file_id": src.id,
+        "location": src.location,
+        "sha256": src.sha256,
+        "format": src.format,
+        "size": src.size,
+        "ingested_at": src.ingested_at.isoformat(timespec="seconds") if src.ingested_at else None,
+    }
+
+
+def report_findings(s: Session, report_id: int) -> list[FindingView]:
+    """Findings of a report (its own and those across reports) with the reviewer's verdicts,
+    errors first."""
+    q = (
+        select(FindingRow, Verdict.verdict, Verdict.comment)
+        .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
+        .outerjoin(
+            Verdict,
+            and_(
+                Verdict.source_file_id == ReportVersion.source_file_id,
+                Verdict.rule == FindingRow.rule,
+                Verdict.location == FindingRow.location,
+            ),
+        )
+        .where(FindingRow.report_id == report_id)
+        .order_by(FindingRow.id)
+    )
+    out = []
+    for f, verdict, comment in s.execute(q):
+        out.append(
+            FindingView(
+                id=f.id,
+                number=0,
+                rule=f.rule,
+                severity=f.severity,
+                location=f.location,
+                message=f.message,
+                expected=f.expected,
+                found=f.found,
+                scope=f.scope,
+                uncertain=bool(f.uncertain),
+                cells=list(f.cells or []),
+                anchor="report",
+                other_report_id=f.other_report_id,
+                detail=f.detail,
+                verdict=verdict,
+                comment=comment,
+                rule_title=rule_title(f.rule),
+            )
+        )
+    out.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.id))
+    return out
+
+
+def _anchor(f: FindingView, cells: dict[str, CellView]) -> str:
+    if f.cells and f.cells[0] in cells:
+        return f"cell:{f.cells[0]}"
+    if f.location in cells:
+        return f"cell:{f.location}"
+    parts = f.location.split(".")
+    if parts[0] == "sections" and len(parts) == 2:
+        return f"section:{parts[1]}"
+    if parts[0] == "tables" and len(parts) == 2:
+        return f"table:{parts[1]}"
+    if parts[0] in TABLE_KEYS:
+        return f"table:{parts[0]}"
+    return "report"
+
+
+def _table_view(report: Report, key: str, cells: dict[str, CellView]) -> TableView | None:
+    tpl = report.spec
+    table = report.tables.get(key)
+    if tpl is None or table is None:
+        return None
+    if key == "applications":
+        present = {k for k, v in table.items() if v is not None}
+        layout: Layout = applications_layout(tpl.table(key).effective(present), table)
+    else:
+        layout = table_layout(tpl, key, table)
+    rows: list[list[tuple[LCell, CellView | None]]] = []
+    for row in layout:
+        out: list[tuple[LCell, CellView | None]] = []
+        for lc in row:
+            cv = None
+            if lc.kind == "value" and lc.path:
+                t, r, c = lc.path.split(".")
+                cell = report.cell(t, r, c)
+                cv = CellView(lc.path, cell_text(cell), cell)
+                cells[lc.path] = cv
+            out.append((lc, cv))
+        rows.append(out)
+    width = len(expand(layout)[0]) if layout else 0
+    tv = TableView(key, f"{TABLE_NAMES[key]}　{tpl.table(key).title}", rows, column_widths(key, width))
+    for where, readings in report.alternatives.items():
+        if where.startswith(f"{key}."):
+            label = location_label(where, report.template)
+            tv.alternatives.append({"where": where, "label": label, "readings": readings})
+    for extra_label, ecells in (report.extra_rows.get(key) or {}).items():
+        views = []
+        for i, ec in enumerate(ecells):
+            path = f"{key}.+{extra_label}.{i}"
+            cv = CellView(path, cell_text(ec), ec)
+            cells[path] = cv
+            views.append(cv)
+        tv.extra_rows.append((extra_label, views))
+    return tv
+
+
+def report_view(s: Session, report_id: int) -> ReportView | None:
+    meta = report_meta(s, report_id)
+    if meta is None:
+        return None
+    report = load_report(s, report_id)
+    assert report is not None
+    cells: dict[str, CellView] = {}
+    tables = {k: _table_view(report, k, cells) for k in TABLE_KEYS}
+    sections: list[SectionView] = []
+    placed: set[str] = set()
+    for spec in SECTIONS:
+        text = report.sections.get(spec.key)
+        tkey = TABLE_OF_SECTION.get(spec.key)
+        table = tables.get(tkey) if tkey else None
+        if text is None and table is None:
+            sections.append(SectionView(spec.key, None, []))
+            continue
+        heading = report.section_titles.get(spec.key, spec.canonical) if text is not None else None
+        paras = [p for p in (text or "").split("\n") if p.strip()]
+        sections.append(SectionView(spec.key, heading, paras, table=table))
+        if tkey and table is not None:
+            placed.add(tkey)
+    findings = report_findings(s, report_id)
+    by_section = {sv.key: sv for sv in sections}
+    general: list[FindingView] = []
+    for n, f in enumerate(findings, 1):
+        f.number = n
+        f.anchor = _anchor(f, cells)
+        f.where = location_label(f.location, report.template)
+        kind, _, what = f.anchor.partition(":")
+        if kind == "cell":
+            cells[what].findings.append(f)
+            for other in f.cells[1:]:
+                if other in cells:
+                    cells[other].involved.append(n)
+            tkey = what.split(".")[0]
+            t = tables.get(tkey)
+            if t is not None:
+                t.findings.append(f)
+                continue
+        elif kind == "table" and tables.get(what) is not None:
+            tables[what].findings.append(f)  # type: ignore[union-attr]
+            continue
+        elif kind == "section" and by_section.get(what) and by_section[what].heading is not None:
+            by_section[what].findings.append(f)
+            continue
+        general.append(f)
+    return ReportView(report_id, meta, report, sections, findings, general, cells, neighbours(s, report_id, meta))
+
+
+def neighbours(s: Session, report_id: int, meta: dict[str, Any]) -> dict[str, int | None]:
+    """The same agency's current reports of the year before and after."""
+    out: dict[str, int | None] = {"previous": None, "next": None}
+    if meta.get("agency_id") is None or meta.get("year") is None:
+        return out
+    for name, year in (("previous", meta["year"] - 1), ("next", meta["year"] + 1)):
+        out[name] = s.scalar(
+            select(ReportVersion.id)
+            .where(
+                ReportVersion.agency_id == meta["agency_id"],
+                ReportVersion.year == year,
+                ReportVersion.current.is_(True),
+            )
+            .order_by(ReportVersion.id)
+            .limit(1)
+        )
+    return out
+
+
+def cell_json(key: str, c: Cell | None, template: str | None = None) -> dict[str, Any]:
+    if c is None:
+        return {"key": key, "label": cell_label(key, template), "value": None, "read": False}
+    return {
+        "key": key,
+        "label": cell_label(key, template),
+        "value": c.value,
+        "raw": c.raw,
+        "blank": c.blank,
+        "unit": c.unit,
+        "source": c.source.to_json() if c.source else None,
+        "confidence": c.confidence,
+        "uncertain": c.uncertain or c.unconfirmed,
+        "candidates": list(c.candidates),
+    }
+
+
+def report_json(view: ReportView) -> dict[str, Any]:
+    """The report in the ``gongkai.report/1`` contract, plus the store's ids, findings with
+    verdicts, and every cell's provenance."""
+    out = view.report.to_json(provenance=True)
+    out["id"] = view.id
+    out["store"] = view.meta
+    out["findings"] = [f.to_json() for f in view.findings]
+    out["neighbours"] = view.neighbours
+    return out

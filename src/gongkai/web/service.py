@@ -1,0 +1,228 @@
+"""What pages and API both do, with the user's rights applied: a report outside the user's
+region is not found, a viewer changes nothing. Route handlers only translate HTTP."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from gongkai.analysis.compare import Comparison, compare
+from gongkai.analysis.dashboard import Dashboard, dashboard
+from gongkai.analysis.issues import IssueFilter, open_findings
+from gongkai.analysis.listing import ReportPage, ReportQuery, list_reports
+from gongkai.analysis.report_view import ReportView, report_meta, report_view
+from gongkai.store import Store
+from gongkai.store.accounts import Principal, in_scope
+from gongkai.store.files import FileStore
+from gongkai.store.jobs import JobRow, create_job, job_results
+from gongkai.store.queries import set_verdict
+from gongkai.store.records import load_report
+from gongkai.store.schema import VERDICTS, Agency, FindingRow, ReportVersion, Verdict
+from gongkai.web.security import HTTPError, check_scope
+from gongkai.web.sources import SourceView, cell_source, crop_image
+
+NOT_FOUND = "没有找到（或不在您负责的地区范围内）"
+CACHE_SECONDS = 60.0
+CACHE_ENTRIES = 256
+_cache: OrderedDict[tuple[Any, ...], tuple[float, tuple[Any, ...], Any]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def stamp(s: Any) -> tuple[Any, ...]:
+    """What changes when the store's content does: newest report, finding, verdict, agency."""
+    row = s.execute(
+        select(
+            select(func.max(ReportVersion.id)).scalar_subquery(),
+            select(func.max(FindingRow.id)).scalar_subquery(),
+            select(func.count(Verdict.id)).scalar_subquery(),
+            select(func.max(Verdict.decided_at)).scalar_subquery(),
+            select(func.count(Agency.id)).scalar_subquery(),
+        )
+    ).one()
+    return tuple(row)
+
+
+_computing: dict[tuple[Any, ...], threading.Lock] = {}
+
+
+def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any]) -> Any:
+    """``compute(session)``, remembered while the store does not change (and at most a minute:
+    corrections to agencies change no stamp). Aggregates over a whole region are the slow part
+    of the list, dashboard and findings pages; reviewers ask for the same ones again and again.
+    Requests that miss together wait for one computation instead of each doing it."""
+    full = (store.url, *key)
+    with store.session() as s:
+        st = stamp(s)
+    hit = _lookup(full, st)
+    if hit is not None:
+        return hit[0]
+    with _cache_lock:
+        lock = _computing.setdefault(full, threading.Lock())
+    with lock:
+        hit = _lookup(full, st)
+        if hit is not None:
+            return hit[0]
+        with store.session() as s:
+            value = compute(s)
+        with _cache_lock:
+            _cache[full] = (time.monotonic(), st, value)
+            _cache.move_to_end(full)
+            while len(_cache) > CACHE_ENTRIES:
+                old = _cache.popitem(last=False)[0]
+                _computing.pop(old, None)
+    return value
+
+
+def _lookup(full: tuple[Any, ...], st: tuple[Any, ...]) -> tuple[Any] | None:
+    with _cache_lock:
+        hit = _cache.get(full)
+    if hit is not None and hit[1] == st and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return (hit[2],)
+    return None
+
+
+def _region_of_report(s: Any, rid: int) -> tuple[bool, str | None]:
+    row = s.execute(
+        select(Agency.region)
+        .select_from(ReportVersion)
+        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
+        .where(ReportVersion.id == rid)
+    ).first()
+    return (row is not None, row[0] if row else None)
+
+
+def visible_report(s: Any, p: Principal, rid: int) -> None:
+    exists, region = _region_of_report(s, rid)
+    if not exists:
+        raise HTTPError(404, NOT_FOUND)
+    check_scope(p, region)
+
+
+def get_view(store: Store, p: Principal, rid: int) -> ReportView:
+    with store.session() as s:
+        visible_report(s, p, rid)
+        v = report_view(s, rid)
+    if v is None:
+        raise HTTPError(404, NOT_FOUND)
+    return v
+
+
+def get_list(store: Store, p: Principal, rq: ReportQuery) -> ReportPage:
+    return cached(store, ("list", rq, p.region), lambda s: list_reports(s, rq, p.region))  # type: ignore[no-any-return]
+
+
+def get_sidebar(store: Store, p: Principal) -> tuple[list[Any], list[int], list[str]]:
+    """The region tree, the years and the rules seen (for filters), within the user's scope."""
+    from gongkai.analysis.listing import region_tree, rules_seen, years
+
+    return cached(  # type: ignore[no-any-return]
+        store, ("sidebar", p.region), lambda s: (region_tree(s, p.region), years(s), rules_seen(s))
+    )
+
+
+def record_verdict(store: Store, p: Principal, finding_id: int, verdict: str, comment: str | None) -> int:
+    """Returns the report id of the finding."""
+    if not p.can_write:
+        raise HTTPError(403, "只读用户不能记录复核结论")
+    if verdict not in VERDICTS:
+        raise HTTPError(400, "复核结论只能是“确认”（confirmed）或“排除”（dismissed）")
+    comment = (comment or "").strip()[:2000] or None
+    if verdict == "dismissed" and not comment:
+        raise HTTPError(400, "排除问题时请填写复核意见（说明为什么不是问题）")
+    with store.session() as s:
+        rid = s.scalar(select(FindingRow.report_id).where(FindingRow.id == finding_id))
+        if rid is None:
+            raise HTTPError(404, NOT_FOUND)
+        visible_report(s, p, rid)
+        set_verdict(s, finding_id, verdict, comment)
+    return int(rid)
+
+
+def get_source(store: Store, files: FileStore, p: Principal, rid: int, key: str) -> SourceView:
+    with store.session() as s:
+        visible_report(s, p, rid)
+        meta = report_meta(s, rid)
+        report = load_report(s, rid)
+    assert meta is not None and report is not None
+    parts = key.split(".")
+    if len(parts) != 3:
+        raise HTTPError(404, "没有这个单元格")
+    cell = _cell(report, parts)
+    return cell_source(files, rid, key, cell, meta["location"], meta["sha256"], meta["format"], meta["template"])
+
+
+def _cell(report: Any, parts: list[str]) -> Any:
+    t, r, c = parts
+    if r.startswith("+"):
+        cells = (report.extra_rows.get(t) or {}).get(r[1:]) or []
+        return cells[int(c)] if c.isdigit() and int(c) < len(cells) else None
+    return report.cell(t, r, c)
+
+
+def get_crop(store: Store, files: FileStore, p: Principal, rid: int, key: str, whole: bool) -> bytes:
+    with store.session() as s:
+        visible_report(s, p, rid)
+        meta = report_meta(s, rid)
+        report = load_report(s, rid)
+    assert meta is not None and report is not None
+    parts = key.split(".")
+    cell = _cell(report, parts) if len(parts) == 3 else None
+    if cell is None or cell.source is None or cell.source.bbox is None or cell.source.page is None:
+        raise HTTPError(404, "这个单元格没有记录页面位置")
+    data = files.read(meta["location"], meta["sha256"])
+    if data is None:
+        raise HTTPError(404, "服务器上找不到原文件（或文件已改变）")
+    try:
+        return crop_image(data, meta["format"], cell.source.page, cell.source.bbox, whole)
+    except ValueError as e:
+        raise HTTPError(404, str(e)) from None
+
+
+def get_compare(store: Store, p: Principal, old: int, new: int) -> Comparison:
+    with store.session() as s:
+        visible_report(s, p, old)
+        visible_report(s, p, new)
+        c = compare(s, old, new)
+    if c is None:
+        raise HTTPError(404, NOT_FOUND)
+    return c
+
+
+def get_dashboard(store: Store, p: Principal, region: str | None, year: int | None) -> Dashboard:
+    key = ("dashboard", region or None, year, p.region)
+    return cached(store, key, lambda s: dashboard(s, region or None, year, p.region))  # type: ignore[no-any-return]
+
+
+def get_issues(store: Store, p: Principal, f: IssueFilter) -> list[dict[str, Any]]:
+    with store.session() as s:
+        if f.agency_id is not None:
+            region = s.scalar(select(Agency.region).where(Agency.id == f.agency_id))
+            if not in_scope(region, p.region) or s.get(Agency, f.agency_id) is None:
+                raise HTTPError(404, NOT_FOUND)
+    return cached(store, ("issues", f, p.region), lambda s: open_findings(s, f, p.region))  # type: ignore[no-any-return]
+
+
+def start_reparse(store: Store, p: Principal, rid: int) -> int:
+    if not p.can_write:
+        raise HTTPError(403, "只读用户不能重新解析报告")
+    with store.session() as s:
+        visible_report(s, p, rid)
+        return create_job(s, "reparse", [rid], p.user_id, p.region)
+
+
+def get_job(store: Store, p: Principal, jid: int) -> tuple[JobRow, list[dict[str, Any]]]:
+    """A job (its submitter's or, for an admin, anyone's) with the results the user may see."""
+    with store.session() as s:
+        job = s.get(JobRow, jid)
+        if job is None or (not p.is_admin and job.user_id != p.user_id):
+            raise HTTPError(404, "没有这个任务")
+        results = job_results(s, jid)
+    for r in results:
+        if r["status"] == "stored" and not in_scope(r.get("region"), p.region):
+            r.update(status="elsewhere", report_id=None, agency=None)
+    return job, results

@@ -1,0 +1,234 @@
+"""Agency names: what is a name, short forms, cross-checking title, preamble and signature."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.model.agency import (
+    SENTENCE_WORDS,
+    canonical_agency,
+    is_agency_name,
+    is_partial_name,
+    related_bodies,
+    same_body,
+    trim_lead_in,
+)
+from gongkai.model.text import fold
+from gongkai.parse.meta import decide_agency, find_signature, find_title, preamble_agencies
+from gongkai.testing.generate import TITLE_SHAPES, generate
+from gongkai.testing.names import LEVELS, make_agency, partial_name, short_names, vary_department
+from gongkai.testing.strategies import SEEDS
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "沂源县行政审批服务局",
+        "平潭综合实验区",
+        "淮安市洪泽区人民政府",
+        "沂源县",
+        "清河区府办",
+        "北京市科委",
+        "本溪市人民政府",
+        "和平区人民政府",
+        "市中区统计局",
+        "中国(上海)自由贸易试验区管理委员会",
+        "生态环境部",
+        "安平街道办事处",
+    ],
+)
+def test_names_are_names(name: str) -> None:
+    assert is_agency_name(name), name
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "单位坚持以人民为中心",  # ``2019年，我单位坚持…`` read as ``我`` + a name
+        "局坚持以习近平新时代中国特色社会",
+        "在省政府办公厅",
+        "现公布县行政审批服务局",
+        "根据条例规定现公布",
+        "本机关",
+        "本局",
+        "沂源县行政审批服务局2020年",
+        "清河市统计局,安平县民政局",
+        "清河市统计局深入贯彻落实条例",
+        "政务公开工作取得新进展",
+        "清河市统计局关于印发政府信息公开工作年度报告的通知的附件所列的全部单位",
+    ],
+)
+def test_fragments_are_not_names(fragment: str) -> None:
+    assert not is_agency_name(fragment), fragment
+
+
+def _agency(seed: int):
+    rng = random.Random(seed)
+    return vary_department(rng, make_agency(rng, rng.choice(LEVELS)))
+
+
+@given(SEEDS)
+def test_every_generated_name_and_its_short_forms_are_names(seed: int) -> None:
+    agency = _agency(seed)
+    assert is_agency_name(agency.name)
+    assert not is_partial_name(agency.name)
+    for short in short_names(agency.name):
+        assert is_agency_name(short)
+        assert canonical_agency(short) == canonical_agency(agency.name), short
+        assert same_body(short, agency.name)
+
+
+@given(SEEDS, st.sampled_from(SENTENCE_WORDS), st.booleans())
+def test_a_name_with_words_of_a_sentence_is_a_fragment(seed: int, word: str, before: bool) -> None:
+    name = _agency(seed).name
+    assert not is_agency_name(word + name if before else name + word)
+
+
+@given(SEEDS)
+def test_a_partial_name_is_the_same_body_and_said_partial(seed: int) -> None:
+    agency = _agency(seed)
+    partial = partial_name(agency.name)
+    if partial is None:
+        return
+    assert is_agency_name(partial) and is_partial_name(partial)
+    assert same_body(partial, agency.name)
+
+
+def test_short_forms_expand_to_the_full_name() -> None:
+    assert canonical_agency("清河区府办") == "清河区人民政府办公室"
+    assert canonical_agency("清河县政府办") == "清河县人民政府办公室"
+    assert canonical_agency("清河市科委") == "清河市科学技术委员会"
+    assert canonical_agency("清河市发改委") == "清河市发展和改革委员会"
+    assert canonical_agency("清 河 市 人 民 政 府") == "清河市人民政府"
+    assert canonical_agency("蘭谿市人民政府") == canonical_agency("兰溪市人民政府")
+    assert canonical_agency("清河市人民政府") != canonical_agency("清河市人民政府办公室")
+
+
+def test_bodies_and_their_offices_are_related_but_not_the_same() -> None:
+    assert same_body("洪泽区人民政府", "淮安市洪泽区人民政府")
+    assert not same_body("洪泽区人民政府", "淮安市洪泽区人民政府办公室")
+    assert related_bodies("洪泽区人民政府", "淮安市洪泽区人民政府办公室")
+    assert not related_bodies("清河市统计局", "安平县民政局")
+    assert not same_body("泽区人民政府", "淮安市洪泽区人民政府")
+
+
+@pytest.mark.parametrize(
+    ("text", "agency", "year"),
+    [
+        ("2019年清河市人民政府办公厅政府信息公开工作年度报告根据…", "清河市人民政府办公厅", 2019),
+        ("清河市统计局2023年度政府信息公开工作年度报告", "清河市统计局", 2023),
+        ("2024 年清河市科委政府信息公开工作\n年度报告", "清河市科委", 2024),
+        ("2023年度政府信息公开工作年度报告本报告由清河市统计局编制", None, 2023),
+        ("当前位置:首页政务公开政府信息公开年报平潭综合实验区2021年度政府信息公开工作年度报告", "平潭综合实验区", 2021),
+        ("清河市统计局2023年政府信息公开工作报告", "清河市统计局", 2023),
+        ("清河市统计局关于2023年政府信息公开工作年度报告", "清河市统计局", 2023),
+        ("清河市统计局政府信息公开工作年度报告（2023年度）", "清河市统计局", 2023),
+        ("标题: 平潭综合实验区2019年度政府信息公开工作年度报告", "平潭综合实验区", 2019),
+    ],
+)
+def test_title_in_either_order(text: str, agency: str | None, year: int) -> None:
+    hit = find_title(fold(text))
+    assert hit is not None
+    assert hit.agency == agency and hit.year == year
+    assert "报告" in hit.title and (agency is None or hit.title.startswith(agency) or hit.title.startswith(str(year)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "根据条例规定，现公布县行政审批服务局2020年政府信息公开工作年度报告",
+        "根据《条例》要求,现向社会公布沭阳县发展和改革局2023年度政府信息公开年度报告。",
+        "根据《条例》规定,现公布2023年政府信息公开工作年度报告。",
+    ],
+)
+def test_a_sentence_naming_the_report_is_not_its_title(text: str) -> None:
+    assert find_title(fold(text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("2023年度政府信息公开工作年度报告清河市统计局根据《条例》要求,编制了本报告。", ["清河市统计局"]),
+        ("本报告由淮安市洪泽区人民政府办公室根据《条例》要求编制此报告。", ["淮安市洪泽区人民政府办公室"]),
+        ("根据《条例》规定,现公布区统计局2023年政府信息公开工作年度报告。", ["区统计局"]),
+        ("本报告根据《条例》和《格式》要求编制。", []),
+    ],
+)
+def test_preamble_names_its_author(text: str, names: list[str]) -> None:
+    assert preamble_agencies(fold(text)) == names
+
+
+def test_decide_agency_cross_checks() -> None:
+    # agreeing, in the fullest form printed
+    r = decide_agency([("title", "清河市科委"), ("signature", "清河市科学技术委员会")])
+    assert (r.agency, r.uncertain) == ("清河市科学技术委员会", None)
+    r = decide_agency([("title", None), ("signature", "清河区统计局"), ("preamble", "区统计局")])
+    assert (r.agency, r.uncertain) == ("清河区统计局", None)
+    r = decide_agency([("title", "洪泽区人民政府"), ("preamble", "淮安市洪泽区人民政府办公室")])
+    assert (r.agency, r.uncertain) == ("洪泽区人民政府", None)
+    # disagreeing: the title's, said uncertain with the other
+    r = decide_agency([("title", "清河市统计局"), ("signature", "安平县民政局")])
+    assert r.agency == "清河市统计局" and r.uncertain and "安平县民政局" in r.uncertain
+    # the contact point and the first sentence are no witnesses against the title
+    r = decide_agency([("title", "平潭综合实验区"), ("contact", "平潭综合实验区管委会办公室保密与电子政务处")])
+    assert r.uncertain is None
+    # only a partial name: kept, said uncertain
+    r = decide_agency([("preamble", "区统计局")])
+    assert r.agency == "区统计局" and r.uncertain
+    # only fragments: none, said why
+    r = decide_agency([("title", "根据条例规定现公布"), ("text", "单位坚持以人民为中心")])
+    assert r.agency is None and r.uncertain
+
+
+def test_lead_in_is_trimmed() -> None:
+    assert trim_lead_in("现公布县行政审批服务局") == "县行政审批服务局"
+    assert trim_lead_in("清河市统计局") == "清河市统计局"
+
+
+def test_signature_broken_across_the_last_lines() -> None:
+    date, agency = find_signature(["……责任追究情况。竹石省人", "民政府2024年1月7日"])
+    assert date is not None and agency == "竹石省人民政府"
+    date, agency = find_signature(["无。", "蘭谿市人民政府", "2025年3月29日"])
+    assert agency == "兰谿市人民政府" and canonical_agency(agency) == canonical_agency("兰溪市人民政府")
+
+
+@settings(max_examples=40)
+@given(SEEDS, st.sampled_from(("markdown", "pdftext", "flat", "tsv")))
+def test_generated_agency_reads_back_in_every_title_shape(seed: int, fmt: str) -> None:
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+    from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
+
+    gen = generate(seed)
+    name = f"doc{FILE_SUFFIX[fmt]}"
+    got = parse_document(read_bytes(name, TEXT_RENDERERS[fmt](gen.report).encode()))
+    assert got.agency is not None, gen.title_shape
+    assert canonical_agency(got.agency) == canonical_agency(gen.report.agency), gen.title_shape
+    assert got.agency_uncertain is None
+
+
+def test_every_title_shape_is_drawn() -> None:
+    shapes = {generate(seed).title_shape for seed in range(200)}
+    assert shapes == set(TITLE_SHAPES)
+
+
+@pytest.mark.parametrize(
+    ("name", "government"),
+    [
+        ("清河县人民政府", True),
+        ("清河县湖金乡政府", True),
+        ("平潭综合实验区管委会", True),
+        ("平潭综合实验区", True),
+        ("清河县人民政府办公室", False),
+        ("清河区府办", False),
+        ("清河市统计局", False),
+    ],
+)
+def test_a_government_in_any_form_reports_by_31_march(name: str, government: bool) -> None:
+    from gongkai.parse.meta import is_government
+
+    assert is_government(name) is government

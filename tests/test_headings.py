@@ -1,0 +1,105 @@
+"""Section headings in other words: declared wordings, held-out ones, other numbering."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.checks import run_checks
+from gongkai.model.template import SECTIONS
+from gongkai.model.text import fold
+from gongkai.parse import parse_document
+from gongkai.readers import read_bytes
+from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
+from gongkai.testing.damage import HELD_OUT_HEADINGS, heading_rewording, headings_reworded
+from gongkai.testing.generate import generate
+from gongkai.testing.strategies import SEEDS
+
+FORMATS = ("tsv", "cells", "markdown", "flat", "pdftext")
+
+
+def _rules(text: str, fmt: str) -> tuple[dict[str, str], set[str]]:
+    report = parse_document(read_bytes(f"doc{FILE_SUFFIX[fmt]}", text.encode()))
+    missing = {f.where.removeprefix("sections.") for f in run_checks(report) if f.rule == "section_missing"}
+    return report.section_titles, missing
+
+
+def test_held_out_wordings_are_not_declared() -> None:
+    """The held-out wordings test what the parser was not told: none is a declared wording."""
+    for s in SECTIONS:
+        declared = {fold(t) for t in s.titles}
+        assert not declared & {fold(h) for h in HELD_OUT_HEADINGS[s.key]}, s.key
+        # and each still holds a keyword of its section (what a heading keeps)
+        assert all(any(k in h for k in s.keywords) for h in HELD_OUT_HEADINGS[s.key]), s.key
+
+
+@settings(max_examples=40)
+@given(SEEDS, st.sampled_from(FORMATS))
+def test_reworded_headings_are_their_sections(seed: int, fmt: str) -> None:
+    gen = generate(seed, defects=())
+    text = headings_reworded(TEXT_RENDERERS[fmt](gen.report), seed)
+    titles, missing = _rules(text, fmt)
+    assert not missing, (missing, heading_rewording(seed))
+    assert set(titles) == {s.key for s in SECTIONS}
+
+
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda s: s.key)
+@pytest.mark.parametrize("fmt", ["markdown", "flat"])
+def test_every_declared_and_held_out_wording(section, fmt: str) -> None:
+    gen = generate(5, "v2021", defects=())
+    base = TEXT_RENDERERS[fmt](gen.report)
+    for words in (*section.variants, *HELD_OUT_HEADINGS[section.key]):
+        text = base.replace(section.canonical, f"{section.number}、{words}", 1)
+        titles, missing = _rules(text, fmt)
+        assert not missing, words
+        assert fold(titles[section.key]).startswith(fold(f"{section.number}、{words}")[:6]), (words, titles)
+
+
+def test_unnumbered_and_renumbered_declared_wordings() -> None:
+    gen = generate(5, "v2021", defects=())
+    base = TEXT_RENDERERS["markdown"](gen.report)
+    six = SECTIONS[-1]
+    for heading in (
+        "七、其他需要报告的事项",
+        "6、其他需要报告的事项",
+        "其他需要报告的事项",
+        "收到和处理政府信息公开申请情况",
+    ):
+        target = six if "其他" in heading else SECTIONS[2]
+        _, missing = _rules(base.replace(target.canonical, heading, 1), "markdown")
+        assert not missing, heading
+
+
+def test_a_keyword_in_a_table_row_is_no_heading() -> None:
+    """With the headings of 四 and 五 (or 六) gone, the search for 五 (六) runs over table 3,
+    whose rows are numbered like sections (``5.属于三类内部事务信息``, ``（六）其他处理``) and
+    hold keywords (``其他``) but carry numbers: none is taken for a heading."""
+    for template in ("v2019", "v2021"):
+        gen = generate(5, template, defects=())
+        for fmt in ("tsv", "cells", "pdftext"):
+            base = TEXT_RENDERERS[fmt](gen.report).replace(SECTIONS[3].canonical + "\n", "", 1)
+            for s in (SECTIONS[4], SECTIONS[5]):
+                titles, missing = _rules(base.replace(s.canonical + "\n", "", 1), fmt)
+                assert s.key in missing and s.key not in titles, (template, fmt, titles.get(s.key))
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "heading"),
+    [
+        ("存在的不足及改进方向\n一是", "problems", "存在的不足及改进方向"),
+        ("存在的不足及改进方向一是部分信息更新不够及时,二是", "problems", "存在的不足及改进方向"),
+        ("其他需要说明的事项本年度无", "other_matters", "其他需要说明的事项"),
+        ("其他处理情况000000", "other_matters", None),  # a table row: numbers follow its words
+        ("其他处理\n0\n0", "other_matters", "其他处理"),  # alone on its line: as a heading would be
+        ("推进政务公开工作,全年", "problems", None),  # no keyword of 五
+    ],
+)
+def test_keyword_heading(text: str, key: str, heading: str | None) -> None:
+    from gongkai.parse.sections import keyword_heading
+
+    spec = next(s for s in SECTIONS if s.key == key)
+    line = text.find("\n")
+    # no line break: flat text, whose line runs on far beyond the heading
+    end = keyword_heading(text.replace("\n", "") + "。" * 100, 0, spec, line if line >= 0 else len(text) + 100)
+    assert (text[:end] if end is not None else None) == heading

@@ -1,0 +1,130 @@
+"""Numbers in the text against the tables: sums of rows, received with carried over, denials
+that are no count, blank totals."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+from gongkai.checks import run_checks
+from gongkai.model.report import Cell, Fact, Report
+from gongkai.parse.facts import extract_facts
+from gongkai.testing.generate import generate
+from gongkai.testing.strategies import SEEDS
+
+
+@pytest.fixture
+def report() -> Report:
+    rep = generate(5, "v2021", defects=()).report
+    rep.facts = []
+    return rep
+
+
+def _total(rep: Report, row: str) -> int:
+    cell = rep.cell("applications", row, "total")
+    assert cell is not None and cell.value is not None
+    return int(cell.value)
+
+
+def _narrative(rep: Report) -> list[str]:
+    return [f.message for f in run_checks(rep, ["narrative_mismatch"]) if f.rule == "narrative_mismatch"]
+
+
+def facts_of(text: str) -> dict[str, int | float]:
+    return {f.key: f.value for f in extract_facts(text)}
+
+
+def test_disclosed_and_partly_disclosed_is_one_number_for_two_rows() -> None:
+    facts = facts_of("办结28件，其中予以公开及部分公开12件，不予公开3件。")
+    assert facts == {"applications.disclosed_and_partly.total": 12, "applications.withheld.total": 3}
+    # the two rows stated apart are still each their own
+    assert facts_of("予以公开5件，部分公开2件。") == {
+        "applications.disclosed.total": 5,
+        "applications.partly_disclosed.total": 2,
+    }
+
+
+def test_the_sum_is_compared_with_the_sum_once(report: Report) -> None:
+    both = _total(report, "disclosed") + _total(report, "partly_disclosed")
+    report.facts = [Fact("applications.disclosed_and_partly.total", both, f"予以公开及部分公开{both}件")]
+    assert _narrative(report) == []
+    report.facts = [Fact("applications.disclosed_and_partly.total", both + 1, f"予以公开及部分公开{both + 1}件")]
+    assert len(_narrative(report)) == 1
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "本年度未发生因依申请公开被行政复议纠错或行政诉讼败诉的情况。",
+        "未发生因政府信息公开被行政复议纠错或行政诉讼的情况。",
+        "全年被行政复议纠错0件。",
+    ],
+)
+def test_a_denial_of_corrected_cases_is_no_count_of_cases(sentence: str) -> None:
+    facts = facts_of(sentence)
+    assert "appeals.review.total" not in facts and "appeals.litigation.total" not in facts
+
+
+def test_a_denial_of_any_case_is_a_count_of_zero() -> None:
+    facts = facts_of("本年度未发生政府信息公开行政复议、行政诉讼案件。")
+    assert facts == {"appeals.review.total": 0, "appeals.litigation.total": 0}
+
+
+def test_received_may_count_the_carried_over_ones(report: Report) -> None:
+    n = _total(report, "received") + _total(report, "carried_over")
+    report.facts = extract_facts(
+        f"本年度共受理政府信息公开申请{n}件（其中上年结转{_total(report, 'carried_over')}件）。"
+    )
+    assert _narrative(report) == []
+
+
+def test_a_blank_total_is_compared_with_the_row_s_sum(report: Report) -> None:
+    row = (report.tables["applications"] or {})["disclosed"]
+    assert row is not None
+    row["natural_person"] = Cell(6, "6")
+    for col in row:
+        if col not in ("natural_person", "total"):
+            row[col] = Cell(None, "", blank=True)
+    row["total"] = Cell(None, "", blank=True)
+    report.facts = [Fact("applications.disclosed.total", 6, "予以公开6件")]
+    assert _narrative(report) == []  # not "0 in the table"
+    report.facts = [Fact("applications.disclosed.total", 7, "予以公开7件")]
+    (msg,) = _narrative(report)
+    assert "6" in msg and "空白" in msg
+    # every cell blank: nothing happened (or not filled in), not the text's 6
+    row["natural_person"] = Cell(None, "", blank=True)
+    report.facts = [Fact("applications.disclosed.total", 6, "予以公开6件")]
+    assert len(_narrative(report)) == 1
+
+
+def test_an_unread_cell_makes_the_text_not_checkable(report: Report) -> None:
+    row = (report.tables["applications"] or {})["disclosed"]
+    assert row is not None
+    row["total"] = Cell(None, "1213", uncertain="单元格边界丢失", candidates=(12, 13))
+    report.facts = [Fact("applications.disclosed.total", 5, "予以公开5件")]
+    found = run_checks(report, ["narrative_mismatch"])
+    assert [f.rule for f in found] == ["not_checkable"] and found[0].severity == "info"
+
+
+@settings(max_examples=150)
+@given(SEEDS)
+def test_the_generated_text_agrees_with_its_tables_unless_it_lies(seed: int) -> None:
+    """Every way the generator states a number (sums, received with carried over, denials) is
+    read and compared so that a true text draws no finding and a planted lie does."""
+    gen = generate(seed)
+    rep = gen.report
+    rep.facts = extract_facts("\n".join(v for v in rep.sections.values() if v))
+    found = _narrative(rep)
+    if "narrative_mismatch" in gen.defects:
+        assert found
+    elif not {"table_missing", "table_incomplete"} & set(gen.defects):
+        assert found == [], found
+
+
+def test_one_outcome_among_the_processed_is_not_the_processed_total() -> None:
+    """``办结的信息公开申请中同意公开答复9件`` (a real report): 9 were disclosed, not processed."""
+    assert facts_of("办结的信息公开申请中同意公开答复9件，部分公开答复0件。") == {
+        "applications.disclosed.total": 9,
+        "applications.partly_disclosed.total": 0,
+    }
+    assert facts_of("共办结政府信息公开申请35件。") == {"applications.processed_total.total": 35}
