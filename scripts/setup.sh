@@ -30,6 +30,8 @@ echo "== 安装 gongkai 及其依赖"
 .venv/bin/python -m pip install -q -e '.[dev]'
 echo "== 获取网页资源（npm，固定版本）"
 bash scripts/web_assets.sh
+# bytecode written once: a command starts fast even where PYTHONDONTWRITEBYTECODE is set
+.venv/bin/python -m compileall -q src >/dev/null
 
 if [ "${GONGKAI_SETUP_ONLY:-}" = 1 ]; then exit 0; fi
 echo "== gongkai check（随包附带的样例报告）"

@@ -21,7 +21,7 @@ def db(tmp_path, monkeypatch):
     _register()
     from gongkai.cli import store_cmds
 
-    monkeypatch.setattr(store_cmds.console, "width", 300)  # no wrapping inside table cells
+    monkeypatch.setattr(store_cmds._out(), "width", 300)  # no wrapping inside table cells
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     st = Store(url)
     res = AgencyResolver()

@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from gongkai.cli import app
-from gongkai.store.schema import LEVELS
+from gongkai.cli import LimitOpt, app, limits_from
+from gongkai.store.levels import LEVELS
 
-console = Console()
-err = Console(stderr=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 DbOpt = Annotated[
     str | None,
@@ -30,13 +29,34 @@ RuleOpt = Annotated[str | None, typer.Option("--rule", help="规则编号，如 
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
+@functools.cache
+def _consoles() -> tuple[Console, Console]:
+    from rich.console import Console
+
+    return Console(), Console(stderr=True)
+
+
+def _out() -> Console:
+    return _consoles()[0]
+
+
+def _err() -> Console:
+    return _consoles()[1]
+
+
+def Table(*columns: Any, **kw: Any) -> Any:  # rich's Table, loaded when a table is drawn
+    from rich.table import Table as RichTable
+
+    return RichTable(*columns, **kw)
+
+
 def _store(db: str | None) -> Any:
     from gongkai.store import Store
 
     try:
         return Store(db)
     except Exception as e:  # a wrong URL or an unreachable server: say so plainly
-        err.print(f"[red]无法打开数据库[/red] {db or ''}：{e}")
+        _err().print(f"[red]无法打开数据库[/red] {db or ''}：{e}")
         raise typer.Exit(2) from None
 
 
@@ -80,11 +100,31 @@ def ingest_cmd(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="并行进程数（默认为 CPU 核数）")] = None,
     delay: Annotated[float, typer.Option("--delay", help="抓取网页时两次请求的最小间隔（秒）")] = 1.0,
     no_across: Annotated[bool, typer.Option("--no-across", help="不运行跨报告核查")] = False,
+    limit: LimitOpt = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="local（本机进程，默认）或 dask（集群；需 pip install 'gongkai[cluster]'）")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="dask 调度器地址，如 tcp://10.0.0.5:8786（不给则在本机启动一个临时集群）"),
+    ] = None,
 ) -> None:
     """把报告批量入库：可重复运行，中断后重跑会接着做，已入库的文件不会重复。"""
-    from gongkai.store.ingest import ingest
+    import signal
 
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from gongkai.store.ingest import Interrupted, ingest
+
+    lim = limits_from(limit)
+    if engine not in ("local", "dask"):
+        _err().print(f"[red]--engine 只能是 local 或 dask：{engine}[/red]")
+        raise typer.Exit(2)
     store = _store(db)
+    runner = None
+    closer: Any = None
+    if engine == "dask":
+        runner, closer = _dask_runner(scheduler, jobs, lim)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -94,29 +134,68 @@ def ingest_cmd(
         ),
         TimeElapsedColumn(),
     )
+
+    def stop(_sig: int, _frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # kill (not -9) stops like Ctrl-C: what was parsed is written
     try:
-        with Progress(*columns, console=err, transient=False) as p:
+        with Progress(*columns, console=_err(), transient=False) as p:
             summary = ingest(
-                store, paths, workers=jobs, reparse=reparse, delay=delay, progress=_Bar(p), across=not no_across
+                store,
+                paths,
+                workers=jobs,
+                reparse=reparse,
+                delay=delay,
+                progress=_Bar(p),
+                across=not no_across,
+                limits=lim,
+                runner=runner,
             )
-    except KeyboardInterrupt:
-        err.print("[yellow]已中断。[/yellow]已写入的报告都是完整的；再次运行同一命令即可继续。")
+    except Interrupted as e:
+        done = e.summary
+        _err().print(
+            f"[yellow]已中断。[/yellow]本次已写入新增 {done.new} 份、失败 {len(done.failed)} 个；"
+            "已写入的报告都是完整的，再次运行同一命令即可继续。"
+        )
         raise typer.Exit(130) from None
+    except KeyboardInterrupt:
+        _err().print("[yellow]已中断。[/yellow]已写入的报告都是完整的；再次运行同一命令即可继续。")
+        raise typer.Exit(130) from None
+    finally:
+        if closer is not None:
+            closer()
     rate = summary.total / summary.seconds if summary.seconds else 0.0
-    console.print(
+    _out().print(
         f"共 {summary.total} 个文件：新增 [green]{summary.new}[/green]，未变 {summary.unchanged}，"
         f"失败 [red]{len(summary.failed)}[/red]；用时 {summary.seconds:.1f} 秒（{rate:.1f} 份/秒）"
     )
     if summary.findings:
-        console.print(
+        _out().print(
             "发现问题：" + "，".join(f"{SEVERITY_CN.get(k, k)} {v}" for k, v in sorted(summary.findings.items()))
         )
     if summary.failed:
-        t = Table("失败的文件", "原因", title="未能入库")
+        from rich.table import Column
+
+        # folded, never cut: the file name is what the user needs to find
+        t = Table(Column("失败的文件", overflow="fold"), Column("原因", overflow="fold"), title="未能入库")
         for f in summary.failed:
             t.add_row(f.location, f.reason)
-        console.print(t)
+        _out().print(t)
     raise typer.Exit(1 if summary.failed else 0)
+
+
+def _dask_runner(scheduler: str | None, jobs: int | None, lim: Any) -> tuple[Any, Any]:
+    try:
+        from gongkai.cluster import dask_runner
+    except ImportError:
+        _err().print("[red]未安装集群组件：请先运行 pip install 'gongkai[cluster]'[/red]")
+        raise typer.Exit(2) from None
+    try:
+        return dask_runner(scheduler, workers=jobs, limits=lim)
+    except (OSError, TimeoutError) as e:
+        _err().print(f"[red]无法连接 dask 调度器 {scheduler}：{type(e).__name__}[/red]")
+        raise typer.Exit(2) from None
 
 
 @app.command("recheck")
@@ -130,7 +209,7 @@ def recheck_cmd(
     store = _store(db)
     result = run_across(store, everything=True, workers=jobs or os.cpu_count() or 1)
     counts = "，".join(f"{SEVERITY_CN.get(k, k)} {v}" for k, v in sorted(result.findings.items())) or "无"
-    console.print(f"已核查 {result.checked} 份报告；跨报告问题：{counts}")
+    _out().print(f"已核查 {result.checked} 份报告；跨报告问题：{counts}")
 
 
 @app.command("reports")
@@ -166,7 +245,7 @@ def reports_cmd(
             str(r["infos"] or 0),
             r["location"],
         )
-    console.print(t)
+    _out().print(t)
 
 
 @app.command("findings")
@@ -186,7 +265,7 @@ def findings_cmd(
     from gongkai.store.queries import GROUPS, Filters, finding_groups, findings
 
     if by not in GROUPS:
-        err.print(f"[red]--by 只能是 {' / '.join(GROUPS)}[/red]")
+        _err().print(f"[red]--by 只能是 {' / '.join(GROUPS)}[/red]")
         raise typer.Exit(2)
     store = _store(db)
     f = Filters(region, level, year, agency, False, rule, severity)
@@ -208,7 +287,7 @@ def findings_cmd(
                     r["message"],
                     verdict,
                 )
-            console.print(t)
+            _out().print(t)
             return
         groups = finding_groups(s, by, f)
     head = {"rule": "规则", "agency": "机关", "severity": "程度"}[by]
@@ -219,7 +298,7 @@ def findings_cmd(
             name,
             *(str(g[k] or 0) for k in ("errors", "warnings", "infos", "total", "reports", "confirmed", "dismissed")),
         )
-    console.print(t)
+    _out().print(t)
 
 
 @app.command("review")
@@ -238,9 +317,9 @@ def review_cmd(
         with store.session() as s:
             set_verdict(s, finding_id, verdict, comment)
     except (KeyError, ValueError) as e:
-        err.print(f"[red]{e.args[0]}[/red]")
+        _err().print(f"[red]{e.args[0]}[/red]")
         raise typer.Exit(2) from None
-    console.print("已记录。")
+    _out().print("已记录。")
 
 
 @app.command("agencies")
@@ -262,11 +341,11 @@ def agencies_cmd(
         try:
             rows = load_corrections(corrections)
         except (OSError, ValueError) as e:
-            err.print(f"[red]无法读取机关表：{e}[/red]")
+            _err().print(f"[red]无法读取机关表：{e}[/red]")
             raise typer.Exit(2) from None
         with store.session() as s:
             n = apply_corrections(s, rows)
-        console.print(f"已更正 {n} 个机关；运行 gongkai recheck 以更新跨报告核查。")
+        _out().print(f"已更正 {n} 个机关；运行 gongkai recheck 以更新跨报告核查。")
         return
     with store.session() as s:
         rows2 = agencies(s)
@@ -286,7 +365,7 @@ def agencies_cmd(
             str(a["reports"] or 0),
             years,
         )
-    console.print(t)
+    _out().print(t)
 
 
 @app.command("export")
@@ -311,9 +390,9 @@ def export_cmd(
 
     fmt = fmt or output.suffix.lstrip(".").lower()
     if fmt not in FORMATS:
-        err.print(f"[red]不支持的导出格式：{fmt}（可选 {'、'.join(FORMATS)}）[/red]")
+        _err().print(f"[red]不支持的导出格式：{fmt}（可选 {'、'.join(FORMATS)}）[/red]")
         raise typer.Exit(2)
     store = _store(db)
     with store.session() as s:
         n = export(s, fmt, output, "long" if long else shape, Filters(region, level, year, agency, has_errors, rule))
-    console.print(f"已导出 {n} 行到 {output}")
+    _out().print(f"已导出 {n} 行到 {output}")

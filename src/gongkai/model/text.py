@@ -69,12 +69,26 @@ def fold_char(ch: str) -> str:
 
 @lru_cache(maxsize=8192)
 def _simplified(ch: str) -> str:
-    try:
-        import zhconv  # type: ignore[import-untyped]
-    except ImportError:  # pragma: no cover - zhconv is a declared dependency
-        return ch
-    s: str = zhconv.convert(ch, "zh-cn")
+    s = _simplified_chars().get(ch, ch)
     return s if len(s) == 1 else ch
+
+
+@lru_cache(maxsize=1)
+def _simplified_chars() -> dict[str, str]:
+    """zhconv's zh-cn table (zh2Hans, then zh2CN over it): what ``zhconv.convert(ch, "zh-cn")``
+    looks up for one character. Read from zhconv's own data file without importing zhconv, whose
+    import loads pkg_resources and whose first conversion indexes every phrase (half a second)."""
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("zhconv")
+    if spec is None or spec.origin is None:  # pragma: no cover - zhconv is a declared dependency
+        return {}
+    data = json.loads((Path(spec.origin).parent / "zhcdict.json").read_bytes())
+    table: dict[str, str] = dict(data["zh2Hans"])
+    table.update(data["zh2CN"])
+    return {k: v for k, v in table.items() if len(k) == 1}
 
 
 class _Table(dict[int, str | None]):

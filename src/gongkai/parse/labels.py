@@ -108,7 +108,7 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
                 continue
             r = sm.ratio()
             if r >= ROW_SIMILARITY and (best is None or r > best[0]):
-                best = (r, i, i + len(v))
+                best = (r, i, i + len(window))  # a window at the text's end is shorter than the label
     if best is None:
         return None
     s = best[1]

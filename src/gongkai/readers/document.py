@@ -70,6 +70,15 @@ class Document:
         return out
 
 
+MAX_GRID_CELLS = 100_000
+"""Positions (rows × columns, merged cells expanded) of one table: a report's largest table has a
+few hundred; spans can otherwise make a small file describe a table of billions of cells."""
+
+
+class GridTooLarge(Exception):
+    """A table larger than ``MAX_GRID_CELLS``: the reader turns it into a ``ReadError``."""
+
+
 class ReadError(Exception):
     """A file that cannot be read as a report. The message is Chinese and names the problem."""
 
@@ -78,3 +87,7 @@ class ReadError(Exception):
         self.path = path
         self.reason = reason
         self.code = code
+
+    def __reduce__(self) -> tuple[type[ReadError], tuple[str, str, str]]:
+        # pickled across worker processes: rebuilt from its fields, not from the joined message
+        return (ReadError, (self.path, self.reason, self.code))

@@ -4,39 +4,121 @@ merges expanded by walking ``w:tc`` directly (``row.cells`` repeats merged cells
 from __future__ import annotations
 
 import io
+import posixpath
 import zipfile
+import zlib
+
+from lxml import etree
 
 from gongkai.model.report import Source
-from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
+from gongkai.readers import limits
+from gongkai.readers.document import MAX_GRID_CELLS, Block, Document, Grid, GridCell, GridTooLarge, ReadError, TextLine
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_OFFICE_DOCUMENT = "/officeDocument"
+MAIN_PART = "word/document.xml"
+MAX_PARTS = 10_000
+"""A package with more parts than this is not a Word report (Word writes a few dozen)."""
+_DTD_MARKS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+def _parser() -> etree.XMLParser:
+    # no DTD, no entities, no network, the default depth and text-size limits (no huge_tree):
+    # Word never writes a DTD, so nothing of value is lost
+    return etree.XMLParser(
+        remove_blank_text=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+    )
 
 
 def read_docx(path: str, data: bytes) -> Document:
+    """Read the main document part straight from the package (only it: images, styles and
+    the rest are never decompressed), under the size limits of ``readers.limits``."""
     try:
-        import docx  # type: ignore[import-untyped]
-
-        d = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, EOFError) as e:
-        raise ReadError(path, f"DOCX 文件已损坏或不完整（{type(e).__name__}）", "corrupt") from None
-    except Exception as e:  # python-docx raises several package errors for broken files
-        raise ReadError(path, f"DOCX 文件无法打开：{e}", "corrupt") from None
+        z = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise ReadError(path, "DOCX/ZIP 文件已损坏或不完整", "corrupt") from None
+    with z:
+        infos = z.infolist()
+        if len(infos) > MAX_PARTS:
+            raise ReadError(path, f"压缩包内有 {len(infos):,} 个文件，不像是一份 Word 文档", "unsupported")
+        by_name = {i.filename: i for i in infos}
+        name = _main_part(path, z, by_name)
+        if name is None:
+            raise ReadError(path, "这是一个 ZIP 压缩包，不是 Word 文档（.docx）", "unsupported")
+        xml = _member(path, z, by_name[name], "DOCX 正文")
+    head = xml[:65536]
+    if any(m in head for m in _DTD_MARKS):
+        raise ReadError(path, "DOCX 正文含有 DTD 或实体定义（Word 从不写入），疑似恶意构造，拒绝读取", "unsafe")
+    try:
+        root = etree.fromstring(xml, _parser())
+    except etree.XMLSyntaxError as e:
+        raise ReadError(path, f"DOCX 正文的 XML 已损坏（第 {e.lineno or '?'} 行），无法读取", "corrupt") from None
+    body = root.find(_W + "body")
+    if root.tag != _W + "document" or body is None:
+        raise ReadError(path, "DOCX 正文不是 Word 文档的格式（缺少 w:body）", "corrupt")
     doc = Document(path, "docx")
     blocks: list[Block] = []
-    _walk(d.element.body, blocks)
+    try:
+        _walk(body, blocks)
+    except GridTooLarge:
+        raise ReadError(
+            path, f"DOCX 中的表格过大（超过 {MAX_GRID_CELLS:,} 个单元格），不像是报告中的表格", "too_large"
+        ) from None
     doc.blocks = blocks
     return doc
 
 
+def _main_part(path: str, z: zipfile.ZipFile, by_name: dict[str, zipfile.ZipInfo]) -> str | None:
+    """The part the package's relationships name as the office document (Word's own files:
+    ``word/document.xml``)."""
+    rels = by_name.get("_rels/.rels")
+    if rels is not None:
+        try:
+            root = etree.fromstring(_member(path, z, rels, "DOCX 关系表", 1 << 20), _parser())
+        except etree.XMLSyntaxError:
+            root = None
+        if root is not None:
+            for rel in root.iter(_REL):
+                if (rel.get("Type") or "").endswith(_OFFICE_DOCUMENT) and rel.get("TargetMode") != "External":
+                    target = posixpath.normpath((rel.get("Target") or "").lstrip("/"))
+                    if target in by_name:
+                        return target
+    return MAIN_PART if MAIN_PART in by_name else None
+
+
+def _member(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, limit: int | None = None) -> bytes:
+    """A member's bytes, refused from its declared size (zipfile never yields more than that)."""
+    lim = limits.current()
+    cap = limit if limit is not None else lim.xml_bytes
+    if info.file_size > cap:
+        mb = info.file_size / limits.MB
+        raise limits.too_large(path, f"{what}解压后过大", mb, cap / limits.MB, "MB", "xml_mb")
+    try:
+        return z.read(info)
+    except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, zlib.error):
+        raise ReadError(path, f"DOCX/ZIP 文件已损坏或不完整（{what}无法解压）", "corrupt") from None
+    except RuntimeError:  # an encrypted member
+        raise ReadError(path, "DOCX 文件已加密，无法读取", "encrypted") from None
+
+
+_TEXT_TAGS = (_W + "t", _W + "tab", _W + "br", _W + "cr")
+_TC, _TCPR, _GRIDSPAN, _VMERGE, _VAL, _P = (_W + n for n in ("tc", "tcPr", "gridSpan", "vMerge", "val", "p"))
+MAX_SPAN = 64
+"""Word tables have at most 63 columns: a wider gridSpan is damage (or an attack on memory)."""
+
+
 def _para_text(p: object) -> str:
     parts: list[str] = []
-    for el in p.iter():  # type: ignore[attr-defined]
+    t = _W + "t"
+    for el in p.iter(*_TEXT_TAGS):  # type: ignore[attr-defined]  # filtered in C, in document order
         tag = el.tag
-        if tag == _W + "t" and el.text:
-            parts.append(el.text)
+        if tag == t:
+            if el.text:
+                parts.append(el.text)
         elif tag == _W + "tab":
             parts.append("\t")
-        elif tag in (_W + "br", _W + "cr"):
+        else:
             parts.append("\n")
     return "".join(parts)
 
@@ -59,26 +141,23 @@ def _walk(body: object, blocks: list[Block]) -> None:
 def _grid(tbl: object, block: int) -> Grid:
     rows: list[list[GridCell | None]] = []
     origin_of_col: dict[int, GridCell] = {}
+    size = 0
     for r, tr in enumerate(tbl.iter(_W + "tr")):  # type: ignore[attr-defined]
         row: list[GridCell | None] = []
         c = 0
-        for tc in tr.iter(_W + "tc"):
-            if tc.getparent() is not tr:
-                continue
-            pr = tc.find(_W + "tcPr")
+        for tc in tr.iterchildren(_TC):
             span = 1
             vmerge: str | None = None
-            if pr is not None:
-                gs = pr.find(_W + "gridSpan")
-                if gs is not None:
-                    try:
-                        span = max(1, int(gs.get(_W + "val", "1")))
-                    except ValueError:
-                        span = 1
-                vm = pr.find(_W + "vMerge")
-                if vm is not None:
-                    vmerge = vm.get(_W + "val", "continue")
-            text = "\n".join(_para_text(p) for p in tc.iter(_W + "p")).strip()
+            for pr in tc.iterchildren(_TCPR):  # at most one, the cell's first child
+                for prop in pr:
+                    if prop.tag == _GRIDSPAN:
+                        try:
+                            span = min(max(1, int(prop.get(_VAL, "1"))), MAX_SPAN)
+                        except ValueError:
+                            span = 1
+                    elif prop.tag == _VMERGE:
+                        vmerge = prop.get(_VAL, "continue")
+            text = "\n".join([_para_text(p) for p in tc.iter(_P)]).strip()
             if vmerge == "continue" and c in origin_of_col:
                 origin_of_col[c].rowspan += 1
                 row.extend([None] * span)
@@ -91,5 +170,8 @@ def _grid(tbl: object, block: int) -> Grid:
                 row.append(cell)
                 row.extend([None] * (span - 1))
             c += span
+        size += c
+        if size > MAX_GRID_CELLS:
+            raise GridTooLarge
         rows.append(row)
     return Grid(rows, Source(block=block))

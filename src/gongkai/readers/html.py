@@ -8,7 +8,7 @@ from lxml import etree, html
 
 from gongkai.model.report import Source
 from gongkai.model.text import publication_date
-from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
+from gongkai.readers.document import MAX_GRID_CELLS, Block, Document, Grid, GridCell, GridTooLarge, ReadError, TextLine
 from gongkai.readers.text import MAX_TEXT_BYTES, check_text, decode_bytes
 
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head", "button", "select", "form")
@@ -49,12 +49,10 @@ _BLOCK = frozenset(
     ]
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+MAX_DEPTH = 256
+"""libxml2's nesting limit without huge_tree; deeper pages are cut off, so they are refused."""
 _REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
-
-
-def looks_like_html(data: bytes) -> bool:
-    head = data[:2048].lower()
-    return any(t in head for t in (b"<html", b"<!doctype html", b"<body", b"<table", b"<div", b"<p>", b"<meta"))
 
 
 def read_html(path: str, data: bytes) -> Document:
@@ -63,10 +61,15 @@ def read_html(path: str, data: bytes) -> Document:
     m = _META_CHARSET.search(data[:4096])
     text = decode_bytes(data, path, m.group(1).decode("ascii") if m else None)
     check_text(text, path)
+    text = _NOT_XML.sub("", text)  # control characters lxml cannot hold in a text node
+    # never fetches anything: no network, no DTD, no entities (the HTML parser's defaults, stated)
+    parser = html.HTMLParser(no_network=True, huge_tree=False)
     try:
-        tree = html.document_fromstring(text)
-    except (etree.ParserError, ValueError) as e:
-        raise ReadError(path, f"HTML 无法解析：{e}", "unreadable") from None
+        tree = html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        raise ReadError(path, "网页无法解析（不是有效的 HTML）", "unreadable") from None
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        raise ReadError(path, f"网页嵌套层数超过解析器上限（{MAX_DEPTH} 层），无法完整读取", "too_large")
     doc = Document(path, "html")
     title = tree.findtext(".//title")
     doc.title = title.strip() if title else None
@@ -81,7 +84,12 @@ def read_html(path: str, data: bytes) -> Document:
         if el.tag in ("nav", "header", "footer") or (_CHROME.search(attrs) and not _has_report(el)):
             _remove(el)
     root = _report_root(tree)
-    doc.blocks = _blocks(root)
+    try:
+        doc.blocks = _blocks(root)
+    except GridTooLarge:
+        raise ReadError(
+            path, f"网页中的表格过大（超过 {MAX_GRID_CELLS:,} 个单元格），不像是报告中的表格", "too_large"
+        ) from None
     return doc
 
 
@@ -169,7 +177,12 @@ def _blocks(root: etree._Element) -> list[Block]:
     return out
 
 
+_CELL_SPACE = re.compile(r"[ \t\xa0\u3000]+")
+
+
 def _cell_text(td: etree._Element) -> str:
+    if not len(td):  # no child elements: most cells
+        return _CELL_SPACE.sub(" ", td.text or "").strip()
     parts: list[str] = []
 
     def walk(el: etree._Element) -> None:
@@ -184,40 +197,48 @@ def _cell_text(td: etree._Element) -> str:
             parts.append(el.tail)
 
     walk(td)
-    return re.sub(r"[ \t\xa0\u3000]+", " ", "".join(parts)).strip()
+    return _CELL_SPACE.sub(" ", "".join(parts)).strip()
 
 
 def _span(el: etree._Element, name: str) -> int:
+    value = el.get(name)
+    if value is None:
+        return 1
     try:
-        return max(1, min(int(str(el.get(name, "1")).strip() or 1), 200))
+        return max(1, min(int(value.strip() or 1), 200))
     except ValueError:
         return 1
 
 
 def _grid(table: etree._Element, block: int) -> Grid:
     rows: list[list[GridCell | None]] = []
-    occupied: dict[tuple[int, int], bool] = {}
-    trs = [tr for tr in table.iter("tr")]
-    for r, tr in enumerate(trs):
+    occupied: set[tuple[int, int]] = set()
+    size = 0
+    for r, tr in enumerate(table.iter("tr")):
         row: list[GridCell | None] = []
         c = 0
         for td in tr:
-            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+            tag = td.tag
+            if tag != "td" and tag != "th":
                 continue
-            while occupied.get((r, c)):
+            while (r, c) in occupied:
                 _put(row, c, None)
                 c += 1
             rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            size += rs * cs
+            if size > MAX_GRID_CELLS:
+                raise GridTooLarge
             cell = GridCell(_cell_text(td), Source(block=block, row=r, col=c), rs, cs)
             _put(row, c, cell)
-            for dr in range(rs):
-                for dc in range(cs):
-                    if dr or dc:
-                        occupied[(r + dr, c + dc)] = True
-                        if dr == 0:
-                            _put(row, c + dc, None)
+            if rs > 1 or cs > 1:
+                for dr in range(rs):
+                    for dc in range(cs):
+                        if dr or dc:
+                            occupied.add((r + dr, c + dc))
+                            if dr == 0:
+                                _put(row, c + dc, None)
             c += cs
-        while occupied.get((r, c)):
+        while (r, c) in occupied:
             _put(row, c, None)
             c += 1
         rows.append(row)

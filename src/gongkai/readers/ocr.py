@@ -19,6 +19,9 @@ import numpy as np
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
 REC_BATCH = 8
 """Crops per inference call (crops are sorted by width, so a batch pads little)."""
+TIME_CHECK_CROPS = 64
+"""Crops recognised between two checks of the time limit (a few seconds of work at most);
+a multiple of ``REC_BATCH``, so the batches are the same as in one call."""
 REC_HEIGHT = 48
 REC_MIN_WIDTH = 48
 """rapidocr pads every crop to at least this width; its default (320) makes a one-digit
@@ -88,9 +91,18 @@ def recognize(crops: list[np.ndarray]) -> list[Recognized]:
     engine = _load()
     from rapidocr.ch_ppocr_rec import TextRecInput  # type: ignore[import-untyped]
 
-    imgs = [c if c.ndim == 3 else np.repeat(c[:, :, None], 3, axis=2) for c in crops]
+    from gongkai.readers import limits
+
     rec = engine._load_rec_model()  # type: ignore[attr-defined]
-    out = rec(TextRecInput(img=imgs))
-    texts = out.txts or ()
-    scores = list(out.scores or ())
-    return [Recognized(unicodedata.normalize("NFKC", t), float(s)) for t, s in zip(texts, scores, strict=False)]
+    # in the recogniser's own order (by width, as it sorts each call), so that the parts are
+    # the batches one call would make
+    order = np.argsort(np.array([c.shape[1] / float(c.shape[0]) for c in crops]))
+    found: list[Recognized | None] = [None] * len(crops)
+    for i in range(0, len(crops), TIME_CHECK_CROPS):
+        limits.check_time("")  # a page of many crops takes seconds: the time limit is checked between parts
+        part = [int(k) for k in order[i : i + TIME_CHECK_CROPS]]
+        imgs = [crops[k] if crops[k].ndim == 3 else np.repeat(crops[k][:, :, None], 3, axis=2) for k in part]
+        out = rec(TextRecInput(img=imgs))
+        for k, t, s in zip(part, out.txts or (), out.scores or (), strict=True):
+            found[k] = Recognized(unicodedata.normalize("NFKC", t), float(s))
+    return [r if r is not None else Recognized("", 0.0) for r in found]

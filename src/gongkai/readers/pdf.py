@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 
-import numpy as np
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
 import pypdfium2.raw as R  # type: ignore[import-untyped]
 
 from gongkai.model.report import Source
+from gongkai.readers import limits
 from gongkai.readers.document import Block, Document, Grid, ReadError, TextLine
 from gongkai.readers.grid_lines import PDF_TOLERANCE, build_tables
 from gongkai.readers.layout import fill_grid, inside, is_page_furniture, join_continued, to_lines
-from gongkai.readers.pdf_page import PageContent, read_page
+from gongkai.readers.pdf_page import PageContent, PageTooComplex, read_page
 
 MIN_TEXT_CHARS = 20
 """A page with fewer real characters than this has no usable text layer."""
@@ -35,15 +35,25 @@ def read_pdf(path: str, data: bytes) -> Document:
         n_pages = len(pdf)
         if n_pages == 0:
             raise ReadError(path, "PDF 文件没有任何页面", "empty")
+        limits.check_pages(path, n_pages)
         ocr_pages = 0
         for i in range(n_pages):
-            page = pdf[i]
+            limits.check_time(path)
+            page = _page(path, pdf, i)
             try:
-                content = read_page(page, i)
+                try:
+                    content = read_page(page, i)
+                except PageTooComplex as e:
+                    raise ReadError(
+                        path,
+                        f"PDF 第 {i + 1} 页内容异常（{e.count:,} {e.what}），不像是报告页面，已停止读取",
+                        "too_large",
+                    ) from None
                 if has_text_layer(content):
                     blocks += page_blocks(content)
                 elif content.images:
-                    blocks += _ocr_page(page, i + 1)
+                    _check_ocr_page(path, content)
+                    blocks += _ocr_page(path, page, i + 1)
                     ocr_pages += 1
                 elif has_text_layer(content, min_chars=1):
                     # a short page with nothing to OCR: the signature alone on the last page
@@ -58,6 +68,21 @@ def read_pdf(path: str, data: bytes) -> Document:
         doc.warnings.append(f"{ocr_pages} 页没有文字层，已用 OCR 识别")
     doc.blocks = number_blocks(join_continued(blocks))
     return doc
+
+
+def _page(path: str, pdf: pdfium.PdfDocument, i: int) -> pdfium.PdfPage:
+    try:
+        return pdf[i]
+    except pdfium.PdfiumError:
+        raise ReadError(path, f"PDF 第 {i + 1} 页已损坏，无法打开", "corrupt") from None
+
+
+def _check_ocr_page(path: str, content: PageContent) -> None:
+    """A page read by OCR is rendered, and its images decoded: both measured first."""
+    s = OCR_DPI / POINTS_PER_INCH
+    page = f"PDF 第 {content.index + 1} 页"
+    limits.check_pixels(path, round(content.width * s), round(content.height * s), f"{page}（按 {OCR_DPI} dpi 渲染）")
+    limits.check_pixels(path, *content.image_size, f"{page}中的图像")
 
 
 def _open(path: str, data: bytes) -> pdfium.PdfDocument:
@@ -103,10 +128,15 @@ def _source(page: int, bbox: tuple[float, ...]) -> Source:
     return Source(page=page, bbox=bbox)  # type: ignore[arg-type]
 
 
-def _ocr_page(page: pdfium.PdfPage, page_no: int) -> list[Block]:
+def _ocr_page(path: str, page: pdfium.PdfPage, page_no: int) -> list[Block]:
+    import numpy as np  # only scans need it: text-layer PDFs start without numpy
+
     from gongkai.readers.scan import image_blocks
 
-    bitmap = page.render(scale=OCR_DPI / POINTS_PER_INCH, grayscale=True)
+    try:
+        bitmap = page.render(scale=OCR_DPI / POINTS_PER_INCH, grayscale=True)
+    except (pdfium.PdfiumError, MemoryError):
+        raise ReadError(path, f"PDF 第 {page_no} 页无法渲染（页面异常或内存不足）", "corrupt") from None
     image = bitmap.to_numpy()
     if image.ndim == 3:
         image = image[:, :, 0]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import math
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]
@@ -25,6 +26,10 @@ WHITE = 235
 """Colour components all above this are paper-coloured: not a visible rule."""
 LOOSE_LIMIT = 3.0
 """A loose character box this many times larger than the glyph's ink is a pdfium artefact."""
+MAX_CHARS = 50_000
+"""Characters on one page: a dense A4 page holds about 3,000."""
+MAX_OBJECTS = 100_000
+"""Drawing objects walked on one page (rules, images, forms): a report page draws a few hundred."""
 _SEG_LINETO, _SEG_MOVETO = 0, 2
 _CTRL = frozenset("\r\n\x00\ufffe\uffff")
 
@@ -62,6 +67,18 @@ class PageContent:
     hsegs: list[HSeg] = field(default_factory=list)
     vsegs: list[VSeg] = field(default_factory=list)
     images: int = 0
+    image_size: tuple[int, int] = (0, 0)
+    """Width and height in pixels of the largest image the page draws (as stored)."""
+    objects: int = 0
+
+
+class PageTooComplex(Exception):
+    """A page with far more characters or drawing objects than any report page."""
+
+    def __init__(self, what: str, count: int) -> None:
+        super().__init__(what)
+        self.what = what
+        self.count = count
 
 
 def read_page(page: pdfium.PdfPage, index: int) -> PageContent:
@@ -82,6 +99,8 @@ def read_page(page: pdfium.PdfPage, index: int) -> PageContent:
 def _chars(textpage: pdfium.PdfTextPage, page_h: float) -> list[Char]:
     raw = textpage.raw
     n = R.FPDFText_CountChars(raw)
+    if n > MAX_CHARS:
+        raise PageTooComplex("个字符", n)
     rect = R.FS_RECTF()
     left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     chars: list[Char] = []
@@ -119,6 +138,9 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
 
 def _walk(parent: object, count: object, get: object, ctm: Matrix, out: PageContent, depth: int) -> None:
     n = count(parent)  # type: ignore[operator]
+    out.objects += max(n, 0)
+    if out.objects > MAX_OBJECTS:
+        raise PageTooComplex("个图形对象", out.objects)
     for i in range(max(n, 0)):
         obj = get(parent, i)  # type: ignore[operator]
         if not obj:
@@ -128,6 +150,9 @@ def _walk(parent: object, count: object, get: object, ctm: Matrix, out: PageCont
             _path(obj, _compose(_matrix(obj), ctm), out)
         elif kind == R.FPDF_PAGEOBJ_IMAGE:
             out.images += 1
+            w, h = ctypes.c_uint(), ctypes.c_uint()
+            if R.FPDFImageObj_GetImagePixelSize(obj, w, h) and w.value * h.value > math.prod(out.image_size):
+                out.image_size = (w.value, h.value)
         elif kind == R.FPDF_PAGEOBJ_FORM and depth < 8:
             _walk(obj, R.FPDFFormObj_CountObjects, R.FPDFFormObj_GetObject, _compose(_matrix(obj), ctm), out, depth + 1)
 

@@ -61,11 +61,15 @@ def _canonical_encoding(name: str) -> str:
     return name
 
 
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+"""Replacement characters and control characters other than tab, newline, form feed, return."""
+
+
 def _looks_textual(text: str) -> bool:
     if not text:
         return False
-    bad = sum(1 for ch in text[:20000] if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\r\n\f"))
-    return bad / min(len(text), 20000) < 0.02
+    sample = text[:20000]
+    return len(_BAD_CHARS.findall(sample)) / len(sample) < 0.02
 
 
 def check_text(text: str, path: str) -> None:

@@ -10,6 +10,7 @@ halfway, the next run picks up what is still waiting.
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -286,7 +287,8 @@ def run_across(
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    init = (_worker_init, (os.getpid(),))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=init[0], initargs=init[1]) as pool:
         futures = [pool.submit(_chunk_rows_in_worker, store.url, c, p, depts_of) for c, p in jobs]
         # written in order, so that the result does not depend on which worker finished first
         for (chunk, _), fut in zip(jobs, futures, strict=True):
@@ -316,6 +318,16 @@ def _chunk_rows(
 
 
 _WORKER_STORE: dict[str, Store] = {}
+
+
+def _worker_init(parent: int) -> None:
+    """Workers end with the ingest that started them (even after kill -9) and leave Ctrl-C to it."""
+    import signal
+
+    from gongkai.sandbox import die_with_parent
+
+    die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _chunk_rows_in_worker(

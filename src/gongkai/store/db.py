@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_DB = "sqlite:///gongkai.db"
@@ -60,21 +60,37 @@ def alembic_config(engine: Engine | None = None) -> Any:
     return cfg
 
 
+MIGRATION_LOCK = 0x67_6F_6E_67_6B_61_69  # "gongkai": the advisory lock key on PostgreSQL
+
+
 def upgrade(engine: Engine) -> None:
-    """Create or migrate the schema to the newest revision."""
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
+    """Create or migrate the schema to the newest revision. Safe when several processes open a
+    new database at once: the first takes a lock (PostgreSQL: an advisory lock; SQLite: an
+    exclusive transaction) and migrates; the others wait for it, then find the schema current."""
     from alembic.script import ScriptDirectory
 
     cfg = alembic_config(engine)
     heads = set(ScriptDirectory.from_config(cfg).get_heads())
     with engine.connect() as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
-    if current == heads:
-        return
+        if _heads(conn) == heads:
+            return
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+        elif conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("BEGIN EXCLUSIVE")  # waits (busy timeout) while another process migrates
+        if _heads(conn) == heads:
+            return
+        from alembic import command
+
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def _heads(conn: Connection) -> set[str]:
+    from alembic.runtime.migration import MigrationContext
+
+    return set(MigrationContext.configure(conn).get_current_heads())
 
 
 class Store:

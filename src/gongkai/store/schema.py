@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from gongkai.store.levels import LEVELS as LEVELS  # the CLI reads them without loading SQLAlchemy
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -37,7 +39,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-LEVELS: tuple[str, ...] = ("省", "市", "县", "乡镇街道", "部门")
 VERDICTS: tuple[str, ...] = ("confirmed", "dismissed")
 
 
