@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from gongkai.parse.cells import Unit, region_units, trailing_empties
 from gongkai.parse.decode import CELL_UNITS
@@ -83,7 +84,7 @@ class ValueLine:
         """Cells a delimited line has room for (its fields), or None."""
         return len(self.fields) - self.trailing if self.fields else None
 
-    @property
+    @cached_property
     def numbers(self) -> list[float]:
         """The line's numbers as values (blank markers and empty cells left out)."""
         out: list[float] = []
@@ -95,7 +96,7 @@ class ValueLine:
                     out.append(math.nan)
         return out
 
-    @property
+    @cached_property
     def cells(self) -> int:
         """Cells the line fills: its numbers and blank markers, and the empty cells between
         them. (Runs of digits that hold several cells are the label-region reader's.)"""
@@ -296,6 +297,10 @@ def _line_units(text: str, offset: int) -> list[Unit]:
     if units:
         # the line's end is a hard boundary: the next line's first number is not this one's
         units[-1] = replace(units[-1], soft_next=False)
+    if "\t" in text:
+        # an empty cell between two values of a grid row is there: blank (perhaps two blank
+        # cells a converter put in one), never nothing
+        units = [Unit("blank", "", offset=u.offset) if u.kind == "empty" and not u.edge else u for u in units]
     return units
 
 
@@ -331,6 +336,9 @@ class CostModel:
     sorted_slots: list[int] = field(default_factory=list)
     run_before: dict[str, int] = field(default_factory=dict)
     run_after: dict[str, int] = field(default_factory=dict)
+    sums_prefix: list[float] = field(default_factory=list)
+    nonzero: list[int] = field(default_factory=list)
+    _memo: dict[tuple[str, int, int, int], float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.one_cell = one_cell_per_line(self.lines)
@@ -340,6 +348,11 @@ class CostModel:
         self.inline_at = {i: ln.inline for i, ln in enumerate(self.lines) if ln.inline}
         self.cells = [0]
         self.skips = [0.0]
+        self.sums_prefix = [0.0]
+        self.nonzero = [0]
+        for ln in self.lines:
+            self.sums_prefix.append(self.sums_prefix[-1] + sum(x for x in ln.numbers if x == x))
+            self.nonzero.append(self.nonzero[-1] + sum(1 for x in ln.numbers if x != 0))
         skip = COST_SKIP_CELL_LINE if self.one_cell else COST_SKIP_LINE
         for ln in self.lines:
             self.cells.append(self.cells[-1] + ln.cells)
@@ -352,7 +365,14 @@ class CostModel:
         return self.skips[b] - self.skips[a]
 
     def row(self, key: str, width: int, a: int, t: int) -> float:
-        """Row ``key`` taking lines a..a+t-1."""
+        """Row ``key`` taking lines a..a+t-1 (memoised: the search asks again and again)."""
+        memo = (key, width, a, t)
+        cost = self._memo.get(memo)
+        if cost is None:
+            cost = self._memo[memo] = self._row(key, width, a, t)
+        return cost
+
+    def _row(self, key: str, width: int, a: int, t: int) -> float:
         if t:
             if self.inline_at.get(a) not in (None, key):
                 return math.inf
@@ -387,10 +407,12 @@ class CostModel:
     def _adds_up(self, a: int, t: int) -> bool:
         """The numbers of lines a..a+t-1 can be a row whose last cell is the sum of the
         others: the last number is the sum of the rest, or all are 0 (the total left blank)."""
-        nums = [x for ln in self.lines[a : a + t] for x in ln.numbers]
-        if not nums or all(x == 0 for x in nums):
+        b = a + t
+        if self.nonzero[b] == self.nonzero[a]:
             return True
-        return abs(sum(nums[:-1]) - nums[-1]) < 1e-6
+        last = next((self.lines[i].numbers[-1] for i in range(b - 1, a - 1, -1) if self.lines[i].numbers), 0.0)
+        total = self.sums_prefix[b] - self.sums_prefix[a]
+        return abs(total - 2 * last) < 1e-6
 
     def _runs(self) -> tuple[dict[str, int], dict[str, int]]:
         """For each labelled row, how many rows just before / after it (in template order)
@@ -493,6 +515,9 @@ def align(
                     if total < best[r + 1][a + t]:
                         best[r + 1][a + t] = total
                         back[r + 1][a + t] = (j, a)
+        # states far costlier than the row's best are never part of a near-best alignment
+        floor = min(best[r + 1]) + BEAM
+        best[r + 1] = [c if c <= floor else inf for c in best[r + 1]]
     end_cost = [best[n][j] + model.skip(j, m) for j in range(m + 1)]
     j = min(range(m + 1), key=lambda x: end_cost[x])
     if end_cost[j] == inf:
@@ -508,6 +533,9 @@ def align(
     return Alignment(out, total, style)
 
 
+BEAM = 15.0
+"""Partial alignments costing this much more than the best one after the same row are
+dropped (far beyond any margin within which two readings are weighed against each other)."""
 MAX_SHIFT = 2
 """Lines a boundary between two rows is moved, at most, to find readings almost as good."""
 MAX_RIVALS = 8

@@ -95,6 +95,9 @@ class TableRead:
     not): see ``Report.unreliable``."""
     alignment: Alignment | None = None
     """The assignment of value lines to rows, for a reading by alignment."""
+    delimited: bool = False
+    """Every row with values was read from the document's own cells (a grid, tabs, a cell a
+    line): where each number stands is the document's, not an inference."""
     rows_inferred: bool = False
     """Which numbers belong to which row was inferred (labels apart from their numbers), not
     read off the page."""
@@ -349,6 +352,8 @@ def read_table(
     spec, found = _use_alternates(stream, spec, found, start, end)
     identities = tpl.identities_of(key, {k for k, _ in found})
     by_labels = _read_by_labels(stream, spec, found, end, identities, hints, glued)
+    if by_labels.delimited and by_labels.rows_found == len(spec.rows):
+        return by_labels  # every row found, each read from its own cells
     labels = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
     lines = value_lines(stream, stream.to_text(start), stream.to_text(end), list(labels.values()))
     if spec.key == "applications" and any(ln.xs for ln in lines):
@@ -565,6 +570,7 @@ def _read_by_labels(
         raws[rkey] = (raw, units)
     tr = _finish(stream, spec, [k for k, _ in found], raws, readings, identities, hints)
     tr.glued = style
+    tr.delimited = all(d or not v for d, v in zip(delimited, has_values, strict=True))
     return tr
 
 
@@ -608,7 +614,13 @@ def _read_by_alignment(
         earlier = bool(with_lines) and with_lines[0] < i
         if idx:
             one = lines[idx[0]] if len(idx) == 1 else None
-            positional = positional_units(list(one.fields), len(kinds), one.trailing) if one and one.fields else None
+            # read by position only where the fields are surely the row's cells: an empty first
+            # field of a line without its label may be the label's column (a converter that
+            # shares cells then leaves exactly as many fields as the row has cells)
+            by_position = (
+                one is not None and bool(one.fields) and (one.inline is not None or bool(one.fields[0][0].strip()))
+            )
+            positional = positional_units(list(one.fields), len(kinds), one.trailing) if one and by_position else None
             units = positional or units_of_lines(lines, idx)
             rds = readings_for_row(units, kinds, (len(kinds),) if spec.key == "applications" else (), False)
             readings[r.key] = rds if positional else placements_alike(rds, units)
@@ -626,6 +638,7 @@ def _read_by_alignment(
     tr.rows_found = len(found)
     tr.cost = al.cost
     tr.alignment = al
+    tr.glued = False  # value lines: numbers stand apart
     widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
     plain, counted = plainly_aligned(al, lines, labels_at, widths)
     if counted and tr.cells is not None:
@@ -760,9 +773,7 @@ def _finish(
     offsets = {k: [u.offset for u in raws[k][1] if u.kind in CELL_UNITS] for k in raws}
     numbers = {k: frozenset(u.offset for u in raws[k][1] if u.kind == "number") for k in raws}
     inferred = [
-        k
-        for k, ch in choice.rows.items()
-        if raws[k][1] and any(c.blank and c.offset is None for c in ch.reading.cells)
+        k for k, ch in choice.rows.items() if raws[k][1] and any(c.blank and c.offset is None for c in ch.reading.cells)
     ]
     return TableRead(
         cells,
@@ -809,6 +820,12 @@ def _appeals_line(raw: str, offset: int) -> list[Unit] | None:
             return units if sum(1 for u in units if u.kind in ("number", "blank")) == T4_CELLS else None
         pos += len(line) + 1
     return None
+
+
+def _positional(units: list[Unit]) -> bool:
+    """Units read by position from delimited cells: one per cell, none empty (an empty
+    delimited cell is read as a blank unit)."""
+    return len(units) == T4_CELLS and all(u.kind != "empty" for u in units)
 
 
 def _appeals_lines(stream: Stream, start: int, end: int) -> tuple[int, list[Unit]] | None:
@@ -868,6 +885,7 @@ def read_appeals(
             return TableRead(None, [], 0)
         text_start, units = found
         raw = stream.text[text_start : stream.to_text(end)]
+        glued = False  # value lines: numbers apart
     else:
         text_start = stream.index[last - 1] + 1
         raw = stream.text[text_start : stream.to_text(end)]
@@ -882,6 +900,7 @@ def read_appeals(
         if pieces is not None:
             text_start, units = pieces
             raw = stream.text[text_start : stream.to_text(end)]
+            glued = False  # value lines: numbers apart
         else:
             units = delimited or _appeals_line(raw, text_start) or region_units(raw, text_start)
     if not any(u.kind in CELL_UNITS for u in units):
@@ -890,6 +909,8 @@ def read_appeals(
     flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
     kinds: list[CellKind] = ["count"] * len(flat_cols)
     rds = readings_for_row(units, kinds, tuple(len(APPEALS.row_columns(g)) for g in APPEALS.rows), glued)
+    if rds and not row_runs_together(units, T4_CELLS, glued) and not _positional(units):
+        rds = placements_alike(rds, units)  # numbers apart and too few: blanks where nobody says
     flat_ids = tuple(
         Identity(
             i.rule, i.name, tuple((T4_ROW, f"{r}.{c}") for r, c in i.lhs), tuple((T4_ROW, f"{r}.{c}") for r, c in i.rhs)
