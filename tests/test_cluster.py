@@ -51,7 +51,7 @@ def test_a_local_cluster_stores_what_the_local_pool_stores(tmp_path: Path) -> No
 
 def test_killing_a_worker_mid_run_still_stores_every_report_once(tmp_path: Path) -> None:
     folder = tmp_path / "docs"
-    good = _collection(folder, 10)
+    good = _collection(folder, 20)
     ref = f"sqlite:///{tmp_path / 'ref.db'}"
     ingest(Store(ref), [str(folder)], workers=2)
     url = f"sqlite:///{tmp_path / 'killed.db'}"
@@ -72,7 +72,7 @@ def test_killing_a_worker_mid_run_still_stores_every_report_once(tmp_path: Path)
             text=True,
         )
         deadline = time.monotonic() + 180
-        while _count(url) < good // 4:
+        while _count(url) < 1:  # the first report written: most of the run is still to come
             assert proc.poll() is None, proc.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.05)

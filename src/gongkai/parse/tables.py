@@ -385,9 +385,10 @@ def read_table(
             candidates.append(_read_by_alignment(stream, spec, found, lines, al, identities, hints))
             for alt in rivals(al, model, widths, ORDER_MARGIN):
                 candidates.append(_read_by_alignment(stream, spec, found, lines, alt, identities, hints))
-    if off_lines:
-        # in a table of value lines, numbers read from elsewhere (a sentence, a heading): the
-        # labels' reading stands only if no alignment reads the table as well
+    if off_lines or not math.isfinite(by_labels.cost):
+        # in a table of value lines, numbers read from elsewhere (a sentence, a heading), or
+        # rows the cost model cannot follow: the labels' reading, pinned by the labels, stands
+        # where the alignments break more identities, not where they only cost less
         by_labels.cost = min((c.cost for c in candidates[1:]), default=0.0) + COST_OFF_LINES
     best = min(candidates, key=_score)
     if best.violations and best.alignment is not None:
@@ -842,6 +843,17 @@ def _appeals_lines(stream: Stream, start: int, end: int) -> tuple[int, list[Unit
     return None
 
 
+def _words_between(stream: Stream, start: int, end: int) -> bool:
+    """Headings printed among table 4's numbers (``72`` / ``结果`` / ``64``, a plain dump of
+    a page that prints the table column by column): the order of the numbers is then the
+    converter's, which only the table's sums can vouch for."""
+    lines = value_lines(stream, start, end, [])
+    if len(lines) < 2:
+        return False
+    between = stream.text[lines[0].end : lines[-1].start]
+    return bool(re.search(r"[\u4e00-\u9fff]", between))
+
+
 def _appeals_laid_out(stream: Stream, head: int, start: int, end: int) -> tuple[int, list[Unit]] | None:
     """Table 4's row in text laid out by columns, fewer than fifteen numbers: each number in
     the column of the heading it stands under, the others blank."""
@@ -869,6 +881,7 @@ def read_appeals(
     start, end = region
     folded = stream.folded
     last, first = -1, end
+    scattered = False
     seen = 0
     for w in T4_HEADER_WORDS:
         i = folded.rfind(fold(w), start, end)
@@ -886,6 +899,7 @@ def read_appeals(
         text_start, units = found
         raw = stream.text[text_start : stream.to_text(end)]
         glued = False  # value lines: numbers apart
+        scattered = _words_between(stream, text_start, stream.to_text(end))
     else:
         text_start = stream.index[last - 1] + 1
         raw = stream.text[text_start : stream.to_text(end)]
@@ -901,6 +915,7 @@ def read_appeals(
             text_start, units = pieces
             raw = stream.text[text_start : stream.to_text(end)]
             glued = False  # value lines: numbers apart
+            scattered = _words_between(stream, text_start, stream.to_text(end))
         else:
             units = delimited or _appeals_line(raw, text_start) or region_units(raw, text_start)
     if not any(u.kind in CELL_UNITS for u in units):
@@ -930,4 +945,10 @@ def read_appeals(
         cells[g.key] = {c.key: flat[f"{g.key}.{c.key}"] for c in APPEALS.row_columns(g)}
     inferred = ch is not None and any(c.blank and c.offset is None for c in ch.reading.cells)
     why = "表四的空白单元格在文档中不留位置，其位置由推断得出" if inferred else None
-    return TableRead(cells, decisions, 3, {}, choice.unbalanced, choice.broken_rules, unreliable=why)
+    unbalanced, broken = choice.unbalanced, choice.broken_rules
+    if scattered and (choice.violations or unbalanced or broken):
+        why = "表四的数字与栏目名称交错排列（转换工具逐栏输出），数字的次序无法确认"
+        for row in cells.values():
+            _doubt_row(row, f"表格未能可靠读取：{why}，且读出的数字不满足表内勾稽关系")
+        unbalanced, broken = [], []
+    return TableRead(cells, decisions, 3, {}, unbalanced, broken, unreliable=why)
