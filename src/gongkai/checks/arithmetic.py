@@ -100,7 +100,9 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
         reported.add(table)
     for table in list(dict.fromkeys(pending_tables)):
         if table not in reported and rule_id in report.broken_rules.get(table, ()):
-            unreliable = report.unreliable.get(table)
+            if table == "applications" and covered:
+                continue  # blank 总计 cells, said once: blank is no 0, so no reading is broken
+            unreliable = report.unreliable.get(table) or _blank_note(report, table)
             head = f"{TABLE_TITLES[table]}的单元格边界丢失，各种划分方式中最好的读法也都不满足“{RULE_TITLES[rule_id]}”"
             if unreliable:
                 yield Finding(rule_id, "warning", table, head + _unreliable_note(unreliable), uncertain=True)
@@ -119,6 +121,14 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
             cells=tuple(pending[:20]),
             uncertain=True,
         )
+
+
+def _blank_note(report: Report, table: str) -> str | None:
+    """A table with blank cells, whose readings were all weighed with blanks as 0."""
+    rows = report.tables.get(table) or {}
+    if any(c.blank for row in rows.values() for c in (row or {}).values()):
+        return "表中有空白单元格，各种读法都把空白当作 0 计算"
+    return None
 
 
 def _unreliable_note(why: str) -> str:

@@ -119,7 +119,9 @@ class Alignment:
     style: str
 
 
-def value_lines(stream: Stream, start: int, end: int, labels: Sequence[LabelAt]) -> list[ValueLine]:
+def value_lines(
+    stream: Stream, start: int, end: int, labels: Sequence[LabelAt], widest: int | None = None
+) -> list[ValueLine]:
     """The lines of ``stream.text[start:end]`` that hold values, each with the units after
     any row label on it. Page numbers and heading rows are not value lines."""
     out: list[ValueLine] = []
@@ -153,7 +155,24 @@ def value_lines(stream: Stream, start: int, end: int, labels: Sequence[LabelAt])
             continue  # several labels on a line: a run of text, for the label-region reader
         out.append(ValueLine(tuple(units), a, b, inline, fields, xs=_positions(stream, a, units)))
     habit = _trailing_habit(out)
-    return [replace(ln, trailing=min(habit, trailing_empties(list(ln.fields)))) for ln in out]
+    out = [replace(ln, trailing=min(habit, trailing_empties(list(ln.fields)))) for ln in out]
+    return [_trailing_blanks(ln, habit, widest) for ln in out] if widest else out
+
+
+def _trailing_blanks(ln: ValueLine, habit: int, widest: int) -> ValueLine:
+    """Empty fields a grid row ends with beyond the table's habit are its last cells, blank
+    (``| 5 | 0 | 5 | |``: the 总计 left empty), not a layout artefact, as far as the row has
+    cells left for them."""
+    extra = trailing_empties(list(ln.fields)) - habit if ln.fields else 0
+    extra = min(extra, widest - ln.cells)
+    if extra <= 0:
+        return ln
+    units = list(ln.units)
+    ends = [i for i in range(len(units)) if units[i].kind == "empty" and units[i].edge]
+    tail = [i for i in ends if i > max((j for j, u in enumerate(units) if u.kind != "empty"), default=-1)]
+    for i in tail[:extra]:
+        units[i] = Unit("blank", "", offset=units[i].offset)
+    return replace(ln, units=tuple(units))
 
 
 _RAW_NUMBER = re.compile(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?")

@@ -42,6 +42,7 @@ from gongkai.parse.decode import (
     CellReading,
     RowChoice,
     RowReading,
+    TableChoice,
     Values,
     decode_table,
     holds,
@@ -355,7 +356,8 @@ def read_table(
     if by_labels.delimited and by_labels.rows_found == len(spec.rows):
         return by_labels  # every row found, each read from its own cells
     labels = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
-    lines = value_lines(stream, stream.to_text(start), stream.to_text(end), list(labels.values()))
+    widest = max(len(spec.row_columns(r)) for r in spec.rows)
+    lines = value_lines(stream, stream.to_text(start), stream.to_text(end), list(labels.values()), widest)
     if spec.key == "applications" and any(ln.xs for ln in lines):
         # text laid out by columns: a gap in a column is a blank cell
         heads = _heading_anchors(
@@ -742,6 +744,31 @@ def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
         )
 
 
+def _hard_violations(choice: TableChoice, cols: dict[str, tuple[str, ...]], identities: tuple[Identity, ...]) -> int:
+    """Identities the chosen reading breaks that no blank cell could mend: a blank on the
+    smaller side may hide the difference (a blank is no 0), so only the others contradict."""
+    values: Values = {}
+    blanks: set[tuple[str, str]] = set()
+    for r, ch in choice.rows.items():
+        for c, cell in zip(cols[r], ch.reading.cells, strict=True):
+            if cell.unread:
+                continue
+            values[(r, c)] = cell.value
+            if cell.blank:
+                blanks.add((r, c))
+    n = 0
+    for ident in identities:
+        ok = holds(ident, values)
+        if ok is not False:
+            continue
+        lhs = sum((values.get(ref) or 0) for ref in ident.lhs)
+        rhs = sum((values.get(ref) or 0) for ref in ident.rhs)
+        smaller = ident.lhs if lhs < rhs else ident.rhs
+        if not any(ref in blanks for ref in smaller):
+            n += 1
+    return n
+
+
 def _finish(
     stream: Stream,
     spec: TableSpec,
@@ -771,6 +798,7 @@ def _finish(
             decisions.append(decision)
         if ch is not None and ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
+    hard = _hard_violations(choice, cols, identities)
     offsets = {k: [u.offset for u in raws[k][1] if u.kind in CELL_UNITS] for k in raws}
     numbers = {k: frozenset(u.offset for u in raws[k][1] if u.kind == "number") for k in raws}
     inferred = [
@@ -784,7 +812,7 @@ def _finish(
         choice.unbalanced,
         choice.broken_rules,
         None,
-        choice.violations,
+        hard,
         offsets=offsets,
         numbers=numbers,
         unreliable=f"{len(inferred)} 行的空白单元格在文档中不留位置，其位置由推断得出" if inferred else None,

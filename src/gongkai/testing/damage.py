@@ -213,6 +213,29 @@ def blank_zeros(gen: GeneratedReport, seed: int) -> GeneratedReport:
     return out
 
 
+def blank_totals(gen: GeneratedReport, seed: int) -> GeneratedReport:
+    """The 总计 column of table 3's outcome rows left blank while their applicant cells are
+    filled (a real report does so): the totals are not 0, and nothing contradicts anything."""
+    from gongkai.model.template import outcome_rows
+
+    out = copy.deepcopy(gen)
+    table = out.report.tables.get("applications")
+    spec = out.report.spec
+    if not table or spec is None:
+        return out
+    blanks = list(out.blanks)
+    for rkey in outcome_rows(spec.table("applications")):
+        row = table.get(rkey)
+        if row and "total" in row and any(c.value for k, c in row.items() if k != "total"):
+            row["total"] = Cell(None, "", blank=True)
+            blanks.append(f"applications.{rkey}.total")
+    if len(blanks) > len(out.blanks):
+        # one warning naming the blank totals (t3_row_total), and the blank cells themselves
+        out.expected = out.expected | {"blank_cells", "t3_row_total"}
+    out.blanks = tuple(blanks)
+    return out
+
+
 _TD = re.compile(r"<td([^>]*)>(.*?)</td>", re.S)
 _P = re.compile(r"<(p|h1|h2)([^>]*)>(.*?)</\1>", re.S)
 _WORD_CELL = (
@@ -319,7 +342,7 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
 }
 CONVERTED = ("pdftotext", "pdftotext_layout", "markitdown", "pymupdf4llm")
 """The PDF passed through a converter (``converters.py``): the document is the converter's text."""
-DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "gbk", "scanned_noise", *CONVERTED)
+DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "blank_totals", "gbk", "scanned_noise", *CONVERTED)
 
 APPLIES: dict[str, frozenset[str]] = {
     "none": frozenset(
@@ -356,6 +379,7 @@ APPLIES: dict[str, frozenset[str]] = {
     "gbk": frozenset({"html", "tsv", "flat", "pdftext"}),
     "word_html": frozenset({"html"}),
     "scanned_noise": frozenset({"pdf", "image"}),
+    "blank_totals": frozenset({"html", "tsv", "cells", "markdown", "docx", "md_layout", "layout"}),
     "pdftotext": frozenset({"pdf"}),
     "pdftotext_layout": frozenset({"pdf"}),
     "markitdown": frozenset({"pdf"}),
