@@ -745,8 +745,9 @@ def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
 
 
 def _hard_violations(choice: TableChoice, cols: dict[str, tuple[str, ...]], identities: tuple[Identity, ...]) -> int:
-    """Identities the chosen reading breaks that no blank cell could mend: a blank on the
-    smaller side may hide the difference (a blank is no 0), so only the others contradict."""
+    """Identities the chosen reading breaks that no blank 总计 could mend: a total the
+    document prints empty on the smaller side may hide the difference (a blank is no 0);
+    other blanks are weighed as the decoder weighs them."""
     values: Values = {}
     blanks: set[tuple[str, str]] = set()
     for r, ch in choice.rows.items():
@@ -754,8 +755,8 @@ def _hard_violations(choice: TableChoice, cols: dict[str, tuple[str, ...]], iden
             if cell.unread:
                 continue
             values[(r, c)] = cell.value
-            if cell.blank:
-                blanks.add((r, c))
+            if cell.blank and cell.offset is not None and c.split(".")[-1] == "total":
+                blanks.add((r, c))  # a 总计 the document prints empty (a report that leaves totals out)
     n = 0
     for ident in identities:
         ok = holds(ident, values)
