@@ -18,6 +18,11 @@ _GAP = r"[^。；;，,\d件“”\"]{0,16}?"
 """Words between the subject and its number; never across another count (``一件、部分公开…``)."""
 
 
+_GAP_NOT_RECEIVED = r"(?:(?!新收|收到|受理|接收)[^。；;，,\d件“”\"]){0,16}?"
+"""As ``_GAP``, not across the words of another count (a heading ``…办理情况`` run into the
+sentence ``全年新收…申请45件`` does not make 45 the number processed)."""
+
+
 @dataclass(frozen=True)
 class FactPattern:
     key: str
@@ -60,7 +65,7 @@ PATTERNS: tuple[FactPattern, ...] = (
     _p(
         "applications.processed_total.total",
         # ``办结的申请中同意公开9件`` counts one outcome among them, not all
-        rf"(?:办结|办理完毕|已办结|答复|办理){_GAP}(?:政府信息公开|依申请公开)?(?:申请)(?!中){_GAP}{_N}(?:件|个|份|条)",
+        rf"(?:办结|办理完毕|已办结|答复|办理){_GAP_NOT_RECEIVED}(?:政府信息公开|依申请公开)?(?:申请)(?!中){_GAP}{_N}(?:件|个|份|条)",
     ),
     _p("applications.disclosed.total", rf"(?<!部分)(?<!不)(?:予以|同意)公开{_GAP}{_N}(?:件|个|份|条)"),
     _p("applications.partly_disclosed.total", rf"部分公开{_GAP}{_N}(?:件|个|份|条)"),

@@ -504,6 +504,11 @@ identities wins unless it moves the numbers away from their labels for it (a rep
 table is wrong in itself must not be read into a different table that adds up)."""
 
 
+UNKNOWN_WEIGHT = 0.3
+"""A cell a reading leaves unknown weighs this much: an identity through it cannot be
+judged, and a reading must not look better for reading less."""
+
+
 def _score(tr: TableRead) -> tuple[float, int, int]:
     """Broken identities and distance from the document's order and labels together, then
     fewer cells left unknown. (Filling more of the template is no reason to move a label off
@@ -515,7 +520,8 @@ def _score(tr: TableRead) -> tuple[float, int, int]:
         for row in tr.cells.values()
     )
     absent = sum(1 for row in tr.cells.values() if row is None)
-    return (round(VIOLATION_WEIGHT * tr.violations + tr.cost, 6), unknown + absent * 7, len(tr.decisions))
+    weighed = VIOLATION_WEIGHT * tr.violations + UNKNOWN_WEIGHT * unknown + tr.cost
+    return (round(weighed, 6), unknown + absent * 7, len(tr.decisions))
 
 
 def _read_by_labels(
