@@ -551,6 +551,6 @@ BLANK_MARKERS: frozenset[str] = frozenset({"", "/", "-", "—", "–", "－", "�
 DEPARTMENT_DEADLINE = (1, 31)
 GOVERNMENT_DEADLINE = (3, 31)
 
-HEADING_PLACEHOLDERS: tuple[str, ...] = ("数据", "列", "栏", "字段", "Col", "Column", "col", "column")
+HEADING_PLACEHOLDERS: tuple[str, ...] = ("数据", "數據", "列", "栏", "欄", "字段", "Col", "Column", "col", "column")
 """Words that converters put in place of a table's column headings (``数据1 … 数据6``,
 ``Col2``): a cell holding one followed by its number is a heading, not a value."""
