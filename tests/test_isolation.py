@@ -4,10 +4,12 @@ being read; Ctrl-C stores what was parsed; workers die with their parent; two in
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -109,6 +111,36 @@ def test_pool_fails_each_bad_job_alone_and_goes_on() -> None:
     }
     assert "超时" in got["sleep"].reason and "内存" in got["hog"].reason and "SIGSEGV" in got["segv"].reason
     assert time.monotonic() - t0 < 20  # the sleeper was killed, not waited for
+
+
+class _HeldByAThread:
+    """Garbage whose destructor takes a lock that a thread of the parent holds."""
+
+    def __init__(self, lock: threading.Lock) -> None:
+        self.lock = lock
+        self.cycle = self
+
+    def __del__(self) -> None:
+        with self.lock:
+            pass
+
+
+def _collect(n: object) -> object:
+    return gc.collect()
+
+
+def test_a_worker_never_runs_the_parents_garbage_destructors() -> None:
+    lock = threading.Lock()
+    lock.acquire()  # as a native library's thread holds its lock at the moment of the fork
+    gc.disable()  # the parent must not collect it first (it would wait on its own lock)
+    try:
+        _HeldByAThread(lock)  # unreachable, waiting for a collection
+        with Pool(_collect, 1, Limits(seconds=2)) as pool:
+            got = [item[1] for item in pool.imap([1, 2]) if item is not None]
+    finally:
+        gc.enable()
+        lock.release()
+    assert [o.code for o in got] == [None, None]
 
 
 _ORPHANS = """

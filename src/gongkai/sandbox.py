@@ -19,6 +19,7 @@ for any result, and:
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing as mp
 import os
 import re
@@ -140,7 +141,14 @@ class _Worker:
     def __init__(self, ctx: Any, fn: Callable[[Any], Any], lim: Limits) -> None:
         parent_end, child_end = ctx.Pipe()
         self.proc = ctx.Process(target=_serve, args=(child_end, fn, lim, os.getpid()), daemon=True)
-        self.proc.start()
+        # a forked worker must never collect the parent's garbage: a native object's destructor
+        # (onnxruntime's, say) may wait on a lock held by one of the parent's threads, which do
+        # not exist in the child, and the worker then hangs until the hard kill, job after job
+        gc.freeze()
+        try:
+            self.proc.start()
+        finally:
+            gc.unfreeze()
         child_end.close()
         self.conn: Connection = parent_end
         self.job: Any = None
