@@ -16,4 +16,8 @@ grep -v "could not be audited" "$audit_log" || true
 echo "($(grep -c "could not be audited" "$audit_log" || true) packages could not be audited from this network)"
 rm -f "$audit_log"
 echo "== pytest"; pytest -n 2 -q "$@"
-echo "== evaluate (quick)"; python bench/evaluate.py --quick --failures 5
+# about a minute; a hang (a worker stuck in a native library, say) must fail CI, not use up its time
+echo "== evaluate (quick)"
+rc=0; timeout 900 python bench/evaluate.py --quick --failures 5 || rc=$?
+if [ "$rc" -eq 124 ]; then echo "evaluate --quick 超过 15 分钟未结束（正常约 1 分钟）：已终止"; fi
+exit "$rc"
