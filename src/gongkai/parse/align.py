@@ -408,6 +408,8 @@ class CostModel:
                 got = width  # a delimited row with a field for every cell: its empty ones are blank
             if t > 1 and any((ln.span or 0) >= width for ln in self.lines[a : a + t]):
                 return math.inf  # a grid row with a field for every cell is a row by itself
+            if t > 1 and len({bool(ln.fields) for ln in self.lines[a : a + t]}) > 1:
+                return math.inf  # a bare number beside a grid's row is a page number or a stray
             if self.one_cell:
                 missing = COST_MISSING_CELL_DUMP
             elif room is not None:
@@ -602,6 +604,8 @@ def plainly_aligned(
     model = CostModel(lines, labels, al.style, False, [k for k, _ in rows])
     used = {i for idx in al.rows.values() for i in idx}
     counted: list[str] = []
+    if len(lines) == len(rows) and all(al.rows.get(k) == [i] for i, (k, _) in enumerate(rows)):
+        return True, counted  # a line for every row, in the template's order: the page's own order
     if any(i not in used and lines[i].cells > 1 for i in range(len(lines))):
         return False, counted  # a lone number passed over is a page number; more is a row dropped
     near = COST_LABEL_NEAR if al.style == "before" else COST_LABEL_NEAR_AFTER
@@ -618,6 +622,8 @@ def plainly_aligned(
             return False, counted  # named by a block of labels and short of cells: a guess
         if not adjacent:
             counted.append(key)
+        if len(idx) == 1 and model.inline_at.get(idx[0]) == key:
+            continue  # a line that prints its own label is that row's, whichever cells it leaves blank
         if adjacent and model.row(key, width, idx[0], len(idx)) > near + 1e-9 and not full:
             return False, counted
     return True, counted

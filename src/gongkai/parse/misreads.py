@@ -18,6 +18,10 @@ from dataclasses import replace
 from gongkai.model.report import Cell, Number, Report
 from gongkai.model.template import Identity
 
+PLACED_BY_IDENTITIES = "这个数字在文档中单独成行（转换时错位），只有放在此格表内勾稽关系才全部成立：请对照原件核实"
+"""Why a number found on a line of its own stands in a blank cell (``tables._place_strays``):
+the identities chose the cell, so their holding does not confirm it."""
+
 CellRef = tuple[str, str, str]
 """(table, row, column)."""
 
@@ -129,6 +133,6 @@ def doubt_misreads(report: Report) -> int:
         )
     for table, row, col in held:  # a misread is in no identity that holds
         cells = (report.tables[table] or {}).get(row)
-        if cells is not None and col in cells and cells[col].unconfirmed:
+        if cells is not None and col in cells and cells[col].unconfirmed not in (None, PLACED_BY_IDENTITIES):
             cells[col] = replace(cells[col], unconfirmed=None)
     return len(found)

@@ -51,6 +51,7 @@ from gongkai.parse.decode import (
     violations,
 )
 from gongkai.parse.labels import Match, find_row, fuzzy_row
+from gongkai.parse.misreads import PLACED_BY_IDENTITIES
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
 
@@ -393,8 +394,11 @@ def read_table(
         # where the alignments break more identities, not where they only cost less
         by_labels.cost = min((c.cost for c in candidates[1:]), default=0.0) + COST_OFF_LINES
     best = min(candidates, key=_score)
-    if best.violations and best.alignment is not None:
-        _place_strays(stream, best, lines, best.alignment, identities)
+    if best.alignment is not None:
+        taken = {i for idx in best.alignment.rows.values() for i in idx}
+    else:
+        taken = {i for idx in assignment.values() if idx for i in idx}
+    _place_strays(stream, best, lines, taken, identities)
     if best.rows_inferred and (best.violations or not identities):
         # inferred, and neither the identities nor (table 2) anything else confirms it
         for row in (best.cells or {}).values():
@@ -688,16 +692,17 @@ def unpinned_rows(
 
 
 def _place_strays(
-    stream: Stream, tr: TableRead, lines: list[ValueLine], al: Alignment, identities: tuple[Identity, ...]
+    stream: Stream, tr: TableRead, lines: list[ValueLine], taken: set[int], identities: tuple[Identity, ...]
 ) -> None:
     """A number a converter moved to a line of its own (no row took it) belongs in a blank
-    cell when putting it there, and nowhere else, makes every identity of the table hold.
+    cell when putting it there, and nowhere else, makes every identity of the table hold
+    (where the identities already hold, read with blanks unknown, only when the table has one
+    blank cell: with more, a page number may fit one of them by chance).
     It is placed, listed under ``uncertain`` with its value, and the table's count of broken
     identities drops to 0. Anything less certain leaves the table as it was read."""
     if tr.cells is None:
         return
-    used = {i for idx in al.rows.values() for i in idx}
-    strays = [ln for i, ln in enumerate(lines) if i not in used and len(ln.numbers) == 1 and ln.cells == 1]
+    strays = [ln for i, ln in enumerate(lines) if i not in taken and len(ln.numbers) == 1 and ln.cells == 1]
     if len(strays) != 1:
         return
     stray = strays[0]
@@ -713,6 +718,8 @@ def _place_strays(
             values[(rkey, ckey)] = cell.value
             if cell.blank:
                 blanks.append((rkey, ckey))
+    if not tr.violations and len(blanks) != 1:
+        return  # the identities hold as read: only a table's one blank cell may take a lone number
     fits = [ref for ref in blanks if violations(identities, {**values, ref: int(value)}) == 0]
     if len(fits) != 1:
         return
@@ -725,7 +732,7 @@ def _place_strays(
         unit.text,
         source=stream.source_at(unit.offset),
         confidence=0.9,
-        unconfirmed="这个数字在文档中单独成行（转换时错位），只有放在此格表内勾稽关系才全部成立：请对照原件核实",
+        unconfirmed=PLACED_BY_IDENTITIES,
     )
     tr.violations = 0
     tr.broken_rules = []
