@@ -34,9 +34,15 @@ def _blank_total_cells(report: Report) -> set[str]:
     return {f"applications.{row}.total" for row, _ in blank_totals(report)}
 
 
-def _side_blank(report: Report, table: str, refs: tuple[tuple[str, str], ...]) -> bool:
+def _side_text(report: Report, table: str, refs: tuple[tuple[str, str], ...], value: float) -> str:
+    """A side's sum as the reviewer should read it: a blank is never called 0."""
     cells = [report.cell(table, r, c) for r, c in refs]
-    return bool(cells) and all(c is not None and c.blank for c in cells)
+    if cells and all(c is not None and c.blank for c in cells):
+        return "空白"
+    # cells the document leaves as blank or 0 (it does not show which) and nothing else
+    if value == 0 and cells and all(c is not None and (c.blank or c.uncertain) for c in cells):
+        return "空白或 0"
+    return fmt(value)
 
 
 def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
@@ -76,8 +82,8 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
             continue  # blank 总计 cells: said once, by the blank-totals finding
         where = ident.name
         place = _place(report, table, ident)
-        lhs = "空白" if _side_blank(report, table, ident.lhs) else fmt(ev.lhs)
-        rhs = "空白" if _side_blank(report, table, ident.rhs) else fmt(ev.rhs)
+        lhs = _side_text(report, table, ident.lhs, ev.lhs)
+        rhs = _side_text(report, table, ident.rhs, ev.rhs)
         msg = place + describe.format(lhs=lhs, rhs=rhs, diff=fmt(ev.lhs - ev.rhs))
         severity = "error"
         uncertain = False

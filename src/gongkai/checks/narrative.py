@@ -74,7 +74,9 @@ def _row_totals(report: Report, table: str, row: str, out: TableValue) -> list[N
         return None
     total = cells.get("total")
     parts = [c for k, c in cells.items() if k != "total"]
-    if total is not None and total.blank and any(not c.blank for c in parts):
+    # a total printed blank, or left as blank or 0 (the document does not show which)
+    blank_total = total is not None and (total.blank or (total.uncertain and total.settled_value() == 0))
+    if blank_total and any(not c.blank and not c.uncertain for c in parts):
         values = [_as_number(c) for c in parts]
         if any(v is None for v in values):
             return None
