@@ -404,15 +404,24 @@ def read_table(
         for row in (best.cells or {}).values():
             _doubt_row(row, f"表格未能可靠读取：{best.unreliable}，且没有勾稽关系能证实读法")
         best.unbalanced, best.broken_rules = [], []  # the reading's, not the report's
+    # one cell a line, and many blank cells left no line: neither how far apart two orders
+    # cost nor the identities settle the order (rows of zeros and gaps fit many ways)
+    deficit = sum(w for k, w in widths if k in labels) - sum(ln.cells for ln in lines)
+    gaps = one_cell_per_line(lines) and deficit > FEW_GAPS
+    margin = math.inf if gaps else ORDER_MARGIN
     for rival in candidates:
-        # the identities settle the order only when the best reading satisfies them all
-        settled = rival.violations > best.violations == 0
+        # the identities settle the order only when the best reading satisfies them all (and
+        # not where blanks left no line: rows of zeros and gaps satisfy them in many orders)
+        settled = not gaps and rival.violations > best.violations == 0
         same_rows = {k: v for k, v in rival.numbers.items() if v} == {k: v for k, v in best.numbers.items() if v}
-        if rival is not best and not settled and not same_rows and rival.cost - best.cost < ORDER_MARGIN:
+        if rival is not best and not settled and not same_rows and rival.cost - best.cost < margin:
             _doubt_differences(best, rival)
     return best
 
 
+FEW_GAPS = 3
+"""Blank cells (leaving no line in a one-cell-per-line dump) that the identities can still
+locate: with more, readings in other orders are weighed as rivals however much they cost."""
 COST_OFF_LINES = 5.0
 """What the labels' reading of a table laid out in value lines costs beyond the best
 alignment when it takes some numbers from outside those lines."""
@@ -673,21 +682,33 @@ def _read_by_alignment(
 def unpinned_rows(
     al: Alignment, lines: list[ValueLine], labels: dict[str, LabelAt], widths: list[tuple[str, int]]
 ) -> list[str]:
-    """Rows of a one-cell-per-line dump whose numbers are fewer than their cells and whose
-    lines no label bounds on both sides: with blank cells leaving no line, where such a row
-    ends and the next begins is a guess (the identities may still hold either way)."""
-    slots = {k: label_slot(lines, lb) for k, lb in labels.items()}
-    keys = [k for k, _ in widths]
+    """Rows of a one-cell-per-line dump whose numbers could belong to a neighbour: rows run
+    from one pinned place (a label between lines, the start or end) to the next; where such a
+    run holds fewer numbers than its rows have cells, blank cells left no line and where one row
+    ends and the next begins is a guess (the identities may hold either way, and a row that
+    looks full may have taken its neighbour's numbers)."""
+    bounds = {0, len(lines)} | {label_slot(lines, lb) for lb in labels.values()}
     out: list[str] = []
-    for i, (key, width) in enumerate(widths):
+    run: list[str] = []
+    have = need = 0
+
+    def close() -> None:
+        nonlocal have, need
+        if have < need:
+            out.extend(k for k in run if al.rows.get(k))
+        run.clear()
+        have = need = 0
+
+    for key, width in widths:
         idx = al.rows.get(key, [])
-        if not idx or sum(lines[j].cells for j in idx) >= width:
-            continue
-        start_pinned = slots.get(key) == idx[0] or idx[0] == 0
-        nxt = next((k for k in keys[i + 1 :] if al.rows.get(k)), None)
-        end_pinned = idx[-1] + 1 == len(lines) or (nxt is not None and slots.get(nxt) == idx[-1] + 1)
-        if not (start_pinned and end_pinned):
-            out.append(key)
+        if idx and idx[0] in bounds:
+            close()
+        run.append(key)
+        need += width
+        have += sum(lines[j].cells for j in idx)
+        if idx and idx[-1] + 1 in bounds:
+            close()
+    close()
     return out
 
 
