@@ -379,3 +379,65 @@ def test_the_app_on_postgresql(tmp_path):
         assert d["figures"]["reports"] == 1  # 沂源县司法局 2022; 平潭 is outside the scope
         assert c.get("/findings/export.xlsx").status_code == 200
         app.state.store.close()
+
+
+# --- drafting -------------------------------------------------------------------------------------
+
+REGISTER_CSV = (
+    "申请编号,收到申请日期,申请人类型,办理结果,答复日期\n"
+    "A1,2023-03-01,自然人,予以公开,2023-03-15\n"
+    "A2,2023-05-10,商业企业,部分公开,2023-05-22\n"
+    "A3,2023-12-20,自然人,,\n"
+    "A4,2023-06-01,外星人,予以公开,2023-06-10\n"
+)
+
+
+def _draft(c: TestClient, agency: str, **params: str):
+    data = {"agency": agency, "year": "2023", "section_overview": "本机关认真贯彻落实《条例》。"}
+    files = {"register": ("台账.csv", REGISTER_CSV.encode("utf-8"), "text/csv")}
+    return api_post(c, "/api/compose", data=data, files=files, params=params)
+
+
+def test_a_draft_counts_the_register_names_bad_rows_and_prefills_only_within_scope(env):
+    c = client(env, "viewer")  # drafting changes nothing in the store: any user may draft
+    r = _draft(c, "沂源县司法局")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    received = body["report"]["tables"]["applications"]["received"]
+    assert received["natural_person"] == 2 and received["business"] == 1 and received["total"] == 3
+    assert body["report"]["tables"]["applications"]["carried_forward"]["total"] == 1
+    assert any("第 5 行" in p and "外星人" in p for p in body["problems"])  # never guessed
+    assert "2022 年报告，已用于预填" in body["notes"][0]  # last year's report of the same agency
+    # a reviewer of 沂源县 does not learn of 平潭's report through the prefill
+    other = _draft(client(env, "yiyuan"), "平潭综合实验区管委会").json()
+    assert "数据库中没有" in other["notes"][0]
+    assert "数据库中没有" not in _draft(client(env, "admin"), "平潭综合实验区管委会").json()["notes"][0]
+
+
+def test_a_draft_downloads_as_docx_that_reads_back_to_its_numbers(env):
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    r = _draft(client(env, "viewer"), "沂源县司法局", format="docx")
+    assert r.status_code == 200 and r.content.startswith(b"PK")
+    assert "wordprocessingml" in r.headers["content-type"]
+    back = parse_document(read_bytes("draft.docx", r.content))
+    assert back.agency == "沂源县司法局" and back.year == 2023
+    assert back.tables["applications"]["received"]["total"].value == 3  # type: ignore[index]
+
+
+def test_the_drafting_form_checks_live_and_refuses_a_post_without_csrf(env):
+    c = client(env, "viewer")
+    page = c.get("/compose")
+    assert page.status_code == 200 and "撰写年度报告" in page.text and 'name="register"' in page.text
+    data = {"agency": "沂源县司法局", "year": "2023"}
+    files = {"register": ("台账.csv", REGISTER_CSV.encode("utf-8"), "text/csv")}
+    r = c.post("/compose/check", data=data, files=files, headers={"hx-request": "true"})
+    assert r.status_code == 403  # no CSRF token
+    r = form(c, "/compose/check", data, files=files, headers={"hx-request": "true"})
+    assert r.status_code == 200 and "核查结果" in r.text and "<html" not in r.text
+    assert "外星人" in r.text and "缺少第二部分的正文" in r.text
+    bad = form(c, "/compose/check", {"agency": "沂源县司法局", "year": "二〇二三"})
+    assert bad.status_code == 400 and "年度应为数字" in bad.text
+    t = c.get("/api/register/template")
+    assert t.status_code == 200 and t.content.startswith(b"PK")

@@ -230,3 +230,52 @@ def read_without_javascript(browser, base: str, rid: int) -> None:
     assert page.locator(".group").count() >= 3
     shot(page, "14-nojs-findings")
     ctx.close()
+
+
+REGISTER = (
+    "申请编号,收到申请日期,申请人类型,办理结果,答复日期\n"
+    "B1,2024-02-20,自然人,予以公开,2024-03-05\n"
+    "B2,2024-04-08,自然人,本机关不掌握相关政府信息,2024-04-19\n"
+    "B3,2024-09-02,科研机构,部分公开,2024-09-20\n"
+    "B4,2024-12-26,社会公益组织,,\n"
+    "B5,2024-07-01,机器人,予以公开,2024-07-03\n"
+)
+
+
+def test_drafting_a_report_with_live_checks(browser, server, tmp_path):
+    """An agency drafts its report: the register becomes table 3 as it is chosen, a row the
+    register cannot count is named, the checks follow the typing, and the DOCX reads back."""
+    from gongkai.parse import parse_document
+    from gongkai.readers import read
+
+    base = server
+    register = tmp_path / "台账.csv"
+    register.write_text(REGISTER, encoding="utf-8-sig")
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    page = ctx.new_page()
+    login(page, base)
+    page.click("nav a:has-text('撰写')")
+    page.wait_for_url(re.compile(r"/compose$"))
+    page.fill("input[name=agency]", "某县统计局")
+    page.fill("input[name=year]", "2024")
+    page.set_input_files("input[name=register]", str(register))
+    page.wait_for_selector("#compose-result .compose-t3")  # checked without pressing anything
+    result = page.locator("#compose-result")
+    assert "机器人" in result.inner_text() and "第 6 行" in result.inner_text()
+    received = page.locator(".compose-t3 tr", has_text="本年新收").locator("td").inner_text()
+    assert received.strip() == "4"
+    assert "缺少第一部分的正文" in result.inner_text()
+    page.fill("textarea[name=section_overview]", "2024年，本局认真贯彻落实《中华人民共和国政府信息公开条例》。")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api.expect(result).not_to_contain_text("缺少第一部分的正文", timeout=10_000)
+    shot(page, "15-compose")
+    page.select_option("select[name=format]", "docx")
+    with page.expect_download() as dl:
+        page.click("#compose-download")
+    path = tmp_path / "草稿.docx"
+    Path(dl.value.path()).replace(path)
+    back = parse_document(read(str(path)))
+    assert back.agency == "某县统计局" and back.year == 2024
+    t3 = back.tables["applications"] or {}
+    assert (t3["received"] or {})["total"].value == 4 and (t3["carried_forward"] or {})["total"].value == 1
+    ctx.close()

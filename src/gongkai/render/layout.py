@@ -318,7 +318,8 @@ def signature_name(report: Report) -> str | None:
 
 def document(report: Report) -> list[Block]:
     """The report as an ordered list of blocks: title, intro, sections with their tables,
-    signature. A section whose text is None is absent (heading and table)."""
+    signature. A section whose text is None is absent (heading and table), unless it has a
+    table (a draft whose text is still to be written keeps its numbers)."""
     template = report.spec
     blocks: list[Block] = []
     if report.title:
@@ -326,12 +327,12 @@ def document(report: Report) -> list[Block]:
     blocks.extend(Block("para", p) for p in report.notes)
     for s in SECTIONS:
         text = report.sections.get(s.key)
-        if text is None:
-            continue
-        blocks.append(Block("heading", report.section_titles.get(s.key, s.canonical), s.key))
-        blocks.extend(Block("para", p) for p in text.split("\n") if p.strip())
         tkey = TABLE_OF_SECTION.get(s.key)
         table = report.tables.get(tkey) if tkey else None
+        if text is None and table is None:
+            continue
+        blocks.append(Block("heading", report.section_titles.get(s.key, s.canonical), s.key))
+        blocks.extend(Block("para", p) for p in (text or "").split("\n") if p.strip())
         if tkey and table is not None and template is not None:
             blocks.append(Block("table", key=tkey, layout=table_layout(template, tkey, table)))
     lines = signature_lines(report)

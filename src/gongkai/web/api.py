@@ -317,3 +317,111 @@ def token_revoke(request: Request, p: User, token_id: int) -> dict[str, Any]:
         if not revoke_token(s, p.user_id, token_id):
             raise HTTPError(404, "没有这个令牌")
     return {"ok": True}
+
+
+# --- drafting -------------------------------------------------------------------------------------
+
+
+async def compose_form_of(request: Request) -> Any:
+    """The drafting form's fields (the page and the API send the same multipart form)."""
+    import datetime as dt
+
+    from gongkai.model.template import SECTION_KEYS
+    from gongkai.web.composing import ComposeForm, Upload
+
+    form = await request.form()
+
+    def text(name: str) -> str:
+        v = form.get(name)
+        return v.strip() if isinstance(v, str) else ""
+
+    async def upload(name: str) -> Upload | None:
+        v = form.get(name)
+        if v is None or isinstance(v, str) or not v.filename:
+            return None
+        data = await v.read()
+        return Upload(v.filename, data) if data else None
+
+    year_text = text("year")
+    if not year_text.isdigit():
+        raise HTTPError(400, f"年度应为数字，如 {dt.date.today().year - 1}")
+    try:
+        signed_on = dt.date.fromisoformat(text("signed_on")) if text("signed_on") else None
+    except ValueError:
+        raise HTTPError(400, f"无法识别的落款日期：{text('signed_on')}（应为 2025-01-20）") from None
+    return ComposeForm(
+        agency=text("agency"),
+        year=int(year_text),
+        template=text("template") or None,
+        signed_on=signed_on,
+        register=await upload("register"),
+        table2=await upload("table2"),
+        table4=await upload("table4"),
+        sections={k: text(f"section_{k}") for k in SECTION_KEYS},
+    )
+
+
+ComposeFormIn = Annotated[Any, Depends(compose_form_of)]
+
+
+@router.post(
+    "/compose",
+    summary="撰写年度报告：台账、表二表四、六部分正文 → 报告草稿（核查结果，或 format 指定的文件）",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["agency", "year"],
+                        "properties": {
+                            "agency": {"type": "string", "description": "机关名称"},
+                            "year": {"type": "integer"},
+                            "template": {"type": "string", "enum": ["v2019", "v2021"]},
+                            "signed_on": {"type": "string", "format": "date"},
+                            "register": {"type": "string", "format": "binary", "description": "依申请公开台账"},
+                            "table2": {"type": "string", "format": "binary"},
+                            "table4": {"type": "string", "format": "binary"},
+                            "section_overview": {"type": "string", "description": "各部分正文 section_<key>"},
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
+def compose_draft(
+    request: Request,
+    p: User,
+    form: ComposeFormIn,
+    format: Annotated[Literal["json", "docx", "html", "md"] | None, Query(description="写出的文件格式")] = None,
+) -> Any:
+    from gongkai.web.composing import DRAFT_FORMATS, compose, written
+
+    c = compose(_store(request), p, form)
+    if format is not None:
+        if c.report is None:
+            raise HTTPError(400, "；".join(c.problems))
+        media, suffix = DRAFT_FORMATS[format]
+        return download(written(c.report, format), f"{c.report.title or '年度报告'}.{suffix}", media)
+    return {
+        "report": c.report.to_json(provenance=False) if c.report else None,
+        "notes": c.notes,
+        "problems": c.problems,
+        "findings": [
+            {"rule": f.rule, "severity": f.severity, "where": f.where, "message": f.message} for f in c.findings
+        ],
+    }
+
+
+@router.get("/register/template", summary="依申请公开台账模板（XLSX，含下拉选项和填写说明）")
+def register_template(p: User) -> Response:
+    import tempfile
+    from pathlib import Path
+
+    from gongkai.compose.register_template import write_template
+
+    with tempfile.TemporaryDirectory(prefix="gongkai-register-") as d:
+        path = Path(d) / "台账.xlsx"
+        write_template(path)
+        return download(path.read_bytes(), "依申请公开台账模板.xlsx", XLSX)

@@ -470,3 +470,48 @@ def users_add(
     with _store(request).session() as s:
         rows = users(s)
     return render(request, "users.html", status=400, users=rows, roles=ROLES, error=error)
+
+
+# --- drafting ----------------------------------------------------------------------------------
+
+
+def _compose_context(c: Any = None, form: Any = None) -> dict[str, Any]:
+    import datetime as dt
+
+    from gongkai.model.template import SECTION_KEYS
+    from gongkai.web.composing import SECTION_NAMES
+
+    return {
+        "c": c,
+        "form": form,
+        "sections": [(k, SECTION_NAMES[k]) for k in SECTION_KEYS],
+        "default_year": dt.date.today().year - 1,
+        "rule_title": rule_title,
+    }
+
+
+@router.get("/compose")
+def compose_page(request: Request, p: User) -> HTMLResponse:
+    return render(request, "compose.html", **_compose_context())
+
+
+@router.post("/compose/check")
+def compose_check(request: Request, p: User, form: api.ComposeFormIn) -> HTMLResponse:
+    from gongkai.web.composing import compose
+
+    c = compose(_store(request), p, form)
+    name = "_compose_result.html" if request.headers.get("hx-request") == "true" else "compose.html"
+    return render(request, name, **_compose_context(c, form))
+
+
+@router.post("/compose/file")
+def compose_file(
+    request: Request, p: User, form: api.ComposeFormIn, format: Annotated[str, Form()] = "docx"
+) -> Response:
+    from gongkai.web.composing import DRAFT_FORMATS, compose, written
+
+    c = compose(_store(request), p, form)
+    if c.report is None or format not in DRAFT_FORMATS:
+        return render(request, "compose.html", status=400, **_compose_context(c, form))
+    media, suffix = DRAFT_FORMATS[format]
+    return api.download(written(c.report, format), f"{c.report.title or '年度报告'}.{suffix}", media)
