@@ -19,6 +19,9 @@ from gongkai.parse.cells import Unit, parse_number
 from gongkai.parse.joint import Equation, Option, solve
 
 MAX_READINGS_PER_ROW = 20_000
+MAX_STEPS_PER_ROW = 400_000
+"""Steps of the search for a row's readings: a row whose blanks and cuts could fall in too
+many places (most of them dead ends) is left unread rather than searched for minutes."""
 """Enumeration bound per row; a run longer than this allows is left uncertain."""
 MAX_JOINT_COMBINATIONS = 2_000
 """Products of row readings up to this size are enumerated; larger ones go to the solver."""
@@ -112,13 +115,21 @@ def row_readings(
     k = len(kinds)
     seq = list(units)
     glued = row_runs_together(seq, k, glued)
+    steps = 0
     cut_cost = COST_SPLIT if glued else COST_CUT_APART
     # in a reading that keeps every token whole, a token the document sets apart is read as
     # written (a negative count is its error, for bad_number); cuts must respect the kinds
     as_written = not glued
     bounds = tuple(itertools.accumulate(groups))
-    out: list[RowReading] = []
+    out = Readings()
     dropped = CellReading(None, "", True)
+
+    def spent() -> bool:
+        nonlocal steps
+        steps += 1
+        if steps > MAX_STEPS_PER_ROW:
+            out.exhausted = True
+        return out.exhausted
 
     def doubt(cells: list[CellReading]) -> int:
         return sum(1 for c in cells if c is dropped) if glued else 0
@@ -143,7 +154,7 @@ def row_readings(
     ) -> None:
         """``whole``: no token cut or joined so far; ``odd``: a cell read as written against
         its kind (allowed only in a reading that stays whole)."""
-        if len(out) >= MAX_READINGS_PER_ROW or len(cells) > k or not within_bound(cells):
+        if spent() or len(out) >= MAX_READINGS_PER_ROW or len(cells) > k or not within_bound(cells):
             return
         if allow_repair and carry is None and len(cells) + need_from(i) < k:
             rec(i, [*cells, dropped], cost + COST_INSERT, None, whole, odd)  # a blank the document dropped
@@ -194,7 +205,9 @@ def row_readings(
             return CellReading(value, raw, False, u.unit if last else None, u.offset), not valid
 
         def take(rest: str, j: int, cells: list[CellReading], cost: float) -> None:
-            if len(out) >= MAX_READINGS_PER_ROW or len(cells) + 1 + need_after > k or not within_bound(cells):
+            if spent() or len(out) >= MAX_READINGS_PER_ROW or len(cells) + 1 + need_after > k:
+                return
+            if not within_bound(cells):
                 return
             if allow_repair and j > 0:
                 take(rest, j, [*cells, dropped], cost + COST_INSERT)  # a dropped blank inside the run
@@ -216,6 +229,17 @@ def row_readings(
 
     rec(0, [], 0.0)
     return out
+
+
+class Readings(list[RowReading]):
+    """A row's readings; ``exhausted``: the search stopped at ``MAX_STEPS_PER_ROW``."""
+
+    exhausted: bool = False
+
+
+def too_many(readings: list[RowReading]) -> bool:
+    """Whether a search gave up (too many readings, or too long a search) to trust any."""
+    return len(readings) >= MAX_READINGS_PER_ROW or getattr(readings, "exhausted", False)
 
 
 CELL_UNITS = ("number", "blank", "unread")
@@ -308,7 +332,7 @@ def readings_for_row(
         if fast:
             return fast
     plain = row_readings(units, kinds, glued=glued)
-    if len(plain) >= MAX_READINGS_PER_ROW:
+    if too_many(plain):
         return []  # too many readings to trust any of them: leave the row unread
     run = row_runs_together(units, len(kinds), glued)
     # numbers set apart but fewer than the cells: a dump that dropped blank cells, which
@@ -331,9 +355,9 @@ def readings_for_row(
     repaired: list[RowReading] = []
     for most in range(bound + 1) if bound is not None else (None,):
         repaired = row_readings(units, kinds, allow_repair=True, groups=groups, max_broken=most, glued=glued)
-        if repaired:
+        if repaired or too_many(repaired):
             break
-    if len(repaired) >= MAX_READINGS_PER_ROW:
+    if too_many(repaired):
         # repairs too many to weigh: cells the document itself separates stand (and do not
         # balance); cells that only our cuts separate could be mended by a repair not weighed
         return [rd for rd in plain if rd.direct]
@@ -453,6 +477,8 @@ def decode_table(
     overflow: dict[str, list[RowReading]] = {}
     unbalanced: list[str] = []
     surely_blank: dict[str, int] = {}
+    tied_best: dict[str, list[RowReading]] = {}
+    """Per row, every reading as good as the best by the row's own identities (before pruning)."""
     for r in rows:
         reps = list(classes[r])
         for ident in local[r]:
@@ -464,6 +490,7 @@ def decode_table(
             scored.append((rd, violations(local[r], vals) + rd.doubt, _hint_misses(vals, hints)))
         best_v = min(s[1] for s in scored)
         kept = [s for s in scored if s[1] == best_v]
+        tied_best[r] = [s[0] for s in kept]
         kept.sort(key=lambda s: (s[2], s[0].cost))
         surely_blank[r] = min(sum(c.blank for c in m.cells) for s in kept for m in classes[r][s[0]])
         pruned[r] = kept[:KEEP_PER_ROW]
@@ -480,15 +507,38 @@ def decode_table(
         search = _Search(component, pruned, columns, comp_ids, local, classes)
         v, winners, exhaustive, always = _choose(search)
         total_violations += v
+        # a rule only the row's own identities carry is not broken by every best reading when
+        # a reading pruned for its cost, as good by those identities, keeps them all
+        for r in component:
+            for rule_id in list(always):
+                own = [i for i in local[r] if i.rule == rule_id]
+                if own and not any(i.rule == rule_id for i in comp_ids) and any(
+                    all(holds(i, _row_values(r, columns[r], rd)) for i in own) for rd in tied_best[r]
+                ):
+                    always.discard(rule_id)
         broken_rules.extend(x for x in sorted(always) if x not in broken_rules)
         for r in component:
             if exhaustive:
                 # an identity of the row broken by every best reading is broken however it is read
                 for ident in local[r]:
-                    broken = all(holds(ident, _row_values(r, columns[r], rd)) is False for rd in winners[r])
+                    # a reading pruned for its cost that holds the identity is as good a reading
+                    candidates = winners[r] + tied_best[r]
+                    broken = all(holds(ident, _row_values(r, columns[r], rd)) is False for rd in candidates)
                     if broken and ident.name not in unbalanced:
                         unbalanced.append(ident.name)
             tied = winners[r] + [rd for rd in overflow.get(r, []) if all(rd is not w for w in winners[r])]
+            if len(component) == 1 and exhaustive and local[r]:
+                # a row alone: a reading that keeps an identity with a doubtful blank is as good
+                # as one that breaks it with none; their cost does not tell the document's numbers
+                def breaks(rd: RowReading, r: str = r) -> int:
+                    return violations(local[r], _row_values(r, columns[r], rd))
+
+                least = min(breaks(w) for w in winners[r])
+                tied += [
+                    rd
+                    for rd in tied_best[r]
+                    if breaks(rd) < least and all(rd is not w for w in tied) and rd in classes[r]
+                ]
             choice[r] = _row_choice(
                 len(classes[r]),
                 [m for rd in tied for m in classes[r][rd]],
