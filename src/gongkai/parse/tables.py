@@ -741,7 +741,14 @@ def _place_strays(
                 blanks.append((rkey, ckey))
     if not tr.violations and len(blanks) != 1:
         return  # the identities hold as read: only a table's one blank cell may take a lone number
-    fits = [ref for ref in blanks if violations(identities, {**values, ref: int(value)}) == 0]
+    def fits_at(ref: tuple[str, str]) -> bool:
+        # every identity holds, and one that sums this cell is known to hold (not merely
+        # unknown because other cells of it are open)
+        placed = {**values, ref: int(value)}
+        own = [i for i in identities if ref in (*i.lhs, *i.rhs)]
+        return violations(identities, placed) == 0 and any(holds(i, placed) is True for i in own)
+
+    fits = [ref for ref in blanks if fits_at(ref)]
     if len(fits) != 1:
         return
     rkey, ckey = fits[0]
