@@ -43,8 +43,10 @@ def _read(name: str, data: bytes) -> tuple[Report, dict[str, Any]]:
     return report, report.to_json(provenance=False)
 
 
+# the same examples on every run (CI must not turn red by chance); wider random sweeps of these
+# kinds run in bench/evaluate.py (the per-kind table) and found the classes fixed here
 @pytest.mark.parametrize(("fmt", "damage"), CASES)
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(seed=st.integers(min_value=0, max_value=10**6))
 def test_a_converter_shape_reads_no_wrong_number_and_accuses_no_consistent_table(
     fmt: str, damage: str, seed: int
