@@ -41,7 +41,7 @@ from gongkai.testing.compare import (  # noqa: E402
 from gongkai.testing.converters import CONVERTERS, HELD_OUT, PDF_CACHE_ENV, converter_available  # noqa: E402
 from gongkai.testing.corpus import SLOW_FORMATS, formats, make_document  # noqa: E402
 from gongkai.testing.damage import APPLIES, EXCUSED, heading_rewording, scan  # noqa: E402
-from gongkai.testing.defects import ARITHMETIC_DEFECTS  # noqa: E402
+from gongkai.testing.defects import ARITHMETIC_DEFECTS, ARITHMETIC_RULES  # noqa: E402
 from gongkai.testing.determined import undetermined_cells  # noqa: E402
 from gongkai.testing.golden import (  # noqa: E402
     REAL_SET,
@@ -82,7 +82,6 @@ STRESS_MARK = "（压力测试，不计入验收）"
 QUICK_CONVERTED = 2
 FULL_CONVERTED = 24
 """Synthetic PDFs per converter (the same PDFs for every converter: LibreOffice takes seconds)."""
-ARITHMETIC_RULES = frozenset({"t3_balance", "t3_row_total", "t3_outcome_total", "t4_total"})
 OCR_DAMAGES = frozenset({"scanned_noise"})
 OCR_FORMATS = frozenset({"image"})
 """Documents read through OCR, not a text layer (the exactness target is for text layers)."""

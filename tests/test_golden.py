@@ -20,12 +20,12 @@ from gongkai.checks import run_checks
 from gongkai.model.template import TABLE_KEYS, TEMPLATES, Identity, TableSpec
 from gongkai.parse import parse_document
 from gongkai.readers import read
+from gongkai.testing.defects import ARITHMETIC_RULES
 from gongkai.testing.golden import GOLDEN_DIR, REAL_SET, REPO_PREFIX, document_path, golden_set, judge, load_goldens
 
 ALL_GOLDENS = load_goldens(GOLDEN_DIR)
 GOLDENS = [g for g in ALL_GOLDENS if golden_set(g) != REAL_SET]
 REAL = [g for g in ALL_GOLDENS if golden_set(g) == REAL_SET]
-ARITHMETIC_RULES = frozenset({"t3_balance", "t3_row_total", "t3_outcome_total", "t4_total"})
 
 
 def _read(golden: dict[str, Any]) -> dict[str, Any]:

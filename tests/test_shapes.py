@@ -18,11 +18,10 @@ from gongkai.readers import read_bytes
 from gongkai.testing.compare import compare_tables
 from gongkai.testing.corpus import make_document, render_text
 from gongkai.testing.damage import APPLIES
-from gongkai.testing.defects import ARITHMETIC_DEFECTS
+from gongkai.testing.defects import ARITHMETIC_DEFECTS, ARITHMETIC_RULES
 from gongkai.testing.determined import undetermined_cells
 from gongkai.testing.generate import GeneratedReport, generate
 
-ARITHMETIC_RULES = frozenset({"t3_balance", "t3_row_total", "t3_outcome_total", "t4_total"})
 SHAPES = ("md_layout", "onecell", "layout")
 DAMAGES = ("none", "blank_zeros", "blank_totals", "headings_renumbered")
 STRESS = {("onecell", "blank_zeros")}

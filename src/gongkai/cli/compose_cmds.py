@@ -325,7 +325,7 @@ def compose_cmd(
 ) -> None:
     """由台账、表二表四数据和正文撰写年度报告；上年报告（数据库中）预填结转数；写出前先核查。"""
     from gongkai.analysis.compile import last_year_report
-    from gongkai.compose.draft import draft
+    from gongkai.compose.draft import draft, last_year_note
     from gongkai.compose.inputs import InputError, read_sections, read_table
     from gongkai.model.template import TEMPLATES, template_for_year
 
@@ -344,9 +344,7 @@ def compose_cmd(
     if store is not None:
         with store.session() as s:
             last = last_year_report(s, agency, year - 1)
-        out.print(
-            f"上年报告：{'数据库中有 ' + str(year - 1) + ' 年报告，用于预填' if last else '数据库中没有，未预填'}"
-        )
+        out.print(escape(last_year_note(year, last)))
     d = draft(
         agency=agency,
         year=year,

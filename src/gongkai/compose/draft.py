@@ -95,6 +95,12 @@ def carry_over(t3: TableCells, register_has_earlier: bool, last: Report | None, 
                 )
 
 
+def last_year_note(year: int, last: Report | None) -> str:
+    """What the drafter is told about last year's report in the store (the command line and
+    the web form say the same)."""
+    return f"上年报告：数据库中有 {year - 1} 年报告，已用于预填" if last else "上年报告：数据库中没有，未预填"
+
+
 def draft(
     *,
     agency: str,

@@ -19,10 +19,10 @@ from gongkai.parse.cells import Unit, parse_number
 from gongkai.parse.joint import Equation, Option, solve
 
 MAX_READINGS_PER_ROW = 20_000
+"""Enumeration bound per row; a run longer than this allows is left uncertain."""
 MAX_STEPS_PER_ROW = 400_000
 """Steps of the search for a row's readings: a row whose blanks and cuts could fall in too
 many places (most of them dead ends) is left unread rather than searched for minutes."""
-"""Enumeration bound per row; a run longer than this allows is left uncertain."""
 MAX_JOINT_COMBINATIONS = 2_000
 """Products of row readings up to this size are enumerated; larger ones go to the solver."""
 KEEP_PER_ROW = 64

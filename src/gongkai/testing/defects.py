@@ -14,6 +14,8 @@ from gongkai.model.template import APPLICANT_PARTS, BLANK_MARKERS, Template, out
 from gongkai.testing.tables import count_cell
 
 ARITHMETIC_DEFECTS: tuple[str, ...] = ("t3_balance", "t3_row_total", "t3_outcome_total", "t4_total")
+ARITHMETIC_RULES = frozenset(ARITHMETIC_DEFECTS)
+"""The rules that find them (each arithmetic defect is named after its rule)."""
 TABLE_DEFECTS: tuple[str, ...] = (
     *ARITHMETIC_DEFECTS,
     "blank_cells",

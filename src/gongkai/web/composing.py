@@ -15,7 +15,7 @@ from typing import Any
 
 from gongkai.analysis.compile import CompileError, find_agency, last_year_report
 from gongkai.checks import run_checks
-from gongkai.compose.draft import draft
+from gongkai.compose.draft import draft, last_year_note
 from gongkai.compose.inputs import InputError, read_table
 from gongkai.compose.register import Register, RegisterError, read_register
 from gongkai.model.report import Finding, Report
@@ -144,7 +144,7 @@ def compose(store: Store, p: Principal, form: ComposeForm) -> Composed:
         template=tpl.version,
         signed_on=form.signed_on or dt.date.today(),
     )
-    notes = [f"上年报告：数据库中有 {form.year - 1} 年报告，已用于预填" if last else "上年报告：数据库中没有，未预填"]
+    notes = [last_year_note(form.year, last)]
     d.report.findings = run_checks(d.report)
     return Composed(d.report, notes + d.notes, problems, d.report.findings)
 
