@@ -74,25 +74,31 @@ def parse_value(value: Any, kind: str) -> Cell:
 
 def read_table(path: str | Path, template: Template, key: str) -> TableCells:
     """Table ``key`` of ``template`` from a file. Raises ``InputError`` naming the problem."""
-    spec = template.table(key)
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as e:
         raise InputError(f"{path}：无法读取（{e.strerror or e}）") from None
-    if p.suffix.lower() == ".json":
-        return _from_json(data, spec, str(path))
+    return table_from_bytes(data, str(path), template, key)
+
+
+def table_from_bytes(data: bytes, name: str, template: Template, key: str) -> TableCells:
+    """``read_table`` of a file's content (an upload); ``name`` tells JSON by its suffix and
+    names the file in messages."""
+    spec = template.table(key)
+    if Path(name).suffix.lower() == ".json":
+        return _from_json(data, spec, name)
     try:
         rows = list(_rows_xlsx(data) if data.startswith(b"PK\x03\x04") else _rows_csv(data))
     except RegisterError as e:
-        raise InputError(f"{path}：{e}") from None
+        raise InputError(f"{name}：{e}") from None
     rows = [r for r in rows if any(v not in (None, "") for v in r)]
     if not rows:
-        raise InputError(f"{path}：文件是空的")
+        raise InputError(f"{name}：文件是空的")
     head = [str(v or "").strip().lower() for v in rows[0]]
     if len(head) >= 3 and all(h in names for h, names in zip(head, _LONG_HEADS, strict=False)):
-        return _from_long(rows, spec, str(path))
-    return _from_wide(rows, spec, str(path))
+        return _from_long(rows, spec, name)
+    return _from_wide(rows, spec, name)
 
 
 def _cell(spec: TableSpec, row: str, col: str, value: Any, where: str) -> Cell:

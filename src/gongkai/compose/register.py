@@ -208,11 +208,16 @@ def read_register(path: str | Path) -> Register:
         data = p.read_bytes()
     except OSError as e:
         raise RegisterError(f"{path}：无法读取（{e.strerror or e}）") from None
+    return register_from_bytes(data, str(path))
+
+
+def register_from_bytes(data: bytes, name: str) -> Register:
+    """``read_register`` of a file's content (an upload); messages name ``name``."""
     try:
         rows = list(_rows_xlsx(data) if data.startswith(b"PK\x03\x04") else _rows_csv(data))
     except RegisterError as e:
-        raise RegisterError(f"{path}：{e}") from None
-    return parse_rows(rows, str(path))
+        raise RegisterError(f"{name}：{e}") from None
+    return parse_rows(rows, name)
 
 
 def parse_rows(rows: list[list[Any]], path: str = "") -> Register:

@@ -239,7 +239,7 @@ class Readings(list[RowReading]):
 
 def too_many(readings: list[RowReading]) -> bool:
     """Whether a search gave up (too many readings, or too long a search) to trust any."""
-    return len(readings) >= MAX_READINGS_PER_ROW or getattr(readings, "exhausted", False)
+    return len(readings) >= MAX_READINGS_PER_ROW or (isinstance(readings, Readings) and readings.exhausted)
 
 
 CELL_UNITS = ("number", "blank", "unread")

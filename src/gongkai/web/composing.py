@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +15,8 @@ from typing import Any
 from gongkai.analysis.compile import CompileError, find_agency, last_year_report
 from gongkai.checks import run_checks
 from gongkai.compose.draft import draft, last_year_note
-from gongkai.compose.inputs import InputError, read_table
-from gongkai.compose.register import Register, RegisterError, read_register
+from gongkai.compose.inputs import InputError, table_from_bytes
+from gongkai.compose.register import Register, RegisterError, register_from_bytes
 from gongkai.model.report import Finding, Report
 from gongkai.model.template import SECTION_KEYS, SECTIONS, TEMPLATES, template_for_year
 from gongkai.store import Store
@@ -67,45 +66,34 @@ class Composed:
 
 
 def _safe_name(name: str, fallback: str) -> str:
-    base = os.path.basename(name.replace("\\", "/")) or fallback
-    return re.sub(r"[^\w.\-]+", "_", base)[:80] or fallback
+    """The uploaded file's own name, without any folder part (it only names the file)."""
+    return os.path.basename(name.replace("\\", "/")) or fallback
 
 
 def _read_inputs(form: ComposeForm, template: str) -> tuple[Register | None, Any, Any, list[str]]:
-    """The uploaded files, read by the command line's readers from a private folder; messages
-    name the uploaded file, not the folder."""
+    """The uploads, read by the command line's readers; messages name the uploaded file."""
     problems: list[str] = []
     reg = t2 = t4 = None
     tpl = TEMPLATES[template]
-    with tempfile.TemporaryDirectory(prefix="gongkai-compose-") as d:
-
-        def saved(up: Upload, fallback: str) -> str:
-            path = os.path.join(d, _safe_name(up.name, fallback))
-            with open(path, "wb") as f:
-                f.write(up.data)
-            return path
-
-        def clean(msg: str) -> str:
-            return msg.replace(d + os.sep, "")
-
-        if form.register is not None:
-            try:
-                reg = read_register(saved(form.register, "台账.xlsx"))
-                problems += [clean(p.describe(os.path.basename(reg.path))) for p in reg.problems]
-            except RegisterError as e:
-                problems.append(clean(str(e)))
-        for key, up in (("active_disclosure", form.table2), ("appeals", form.table4)):
-            if up is None:
-                continue
-            try:
-                cells = read_table(saved(up, f"{key}.csv"), tpl, key)
-            except InputError as e:
-                problems.append(clean(str(e)))
-                continue
-            if key == "active_disclosure":
-                t2 = cells
-            else:
-                t4 = cells
+    if form.register is not None:
+        name = _safe_name(form.register.name, "台账.xlsx")
+        try:
+            reg = register_from_bytes(form.register.data, name)
+            problems += [p.describe(name) for p in reg.problems]
+        except RegisterError as e:
+            problems.append(str(e))
+    for key, up in (("active_disclosure", form.table2), ("appeals", form.table4)):
+        if up is None:
+            continue
+        try:
+            cells = table_from_bytes(up.data, _safe_name(up.name, f"{key}.csv"), tpl, key)
+        except InputError as e:
+            problems.append(str(e))
+            continue
+        if key == "active_disclosure":
+            t2 = cells
+        else:
+            t4 = cells
     return reg, t2, t4, problems
 
 
