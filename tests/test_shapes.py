@@ -171,3 +171,65 @@ def test_a_blank_that_explains_table_4_as_well_as_any_cut_is_no_accusation(gen: 
     that cut the digits otherwise), table 4 is not called wrong."""
     _, got = _read("flat.txt", text.encode())
     assert not [f for f in got["findings"] if f["rule"] == "t4_total" and f["severity"] == "error"]
+
+
+def _blanked(n: int) -> list[GeneratedReport]:
+    """Generated reports without planted defects, their zero cells of tables 3 and 4 blank."""
+    from gongkai.testing.damage import blank_zeros
+
+    out: list[GeneratedReport] = []
+    seed = 0
+    while len(out) < n:
+        gen = generate(seed)
+        seed += 1
+        if not gen.defects:
+            out.append(blank_zeros(gen, seed))
+    return out
+
+
+@pytest.mark.parametrize("by_chars", [True, False], ids=["characters", "display"])
+@pytest.mark.parametrize("gen", _blanked(8), ids=lambda g: str(g.seed))
+def test_a_page_laid_out_by_columns_places_blank_cells_in_its_own_measure(gen: GeneratedReport, by_chars: bool) -> None:
+    """``pdftotext -layout`` counts columns in characters, a monospace page in display width (a
+    Chinese character two columns): a row's label before its numbers shifts them in the wrong
+    measure, so a blank cell's gap would be put in the wrong column. Whichever the page uses,
+    every number stands in its own column."""
+    from gongkai.testing.shapes import render_layout
+
+    text = render_layout(gen.report, gen.seed, by_chars=by_chars)
+    _, got = _read("layout.txt", text.encode())
+    skip = undetermined_cells(gen.report, "layout", "blank_zeros")
+    cells = compare_tables(gen.report.to_json(provenance=False)["tables"], got, skip)
+    assert cells.wrong == 0, [m for m in cells.mismatches if m["kind"] == "wrong"]
+    assert cells.exact == cells.total, cells.mismatches[:5]
+
+
+def _with_empty_rows(n: int) -> list[Any]:
+    """Converter Markdown whose all-blank rows of table 3 print as rows of empty cells
+    (``|||||||``), from generated reports with blank zeros and no planted defect."""
+    out: list[Any] = []
+    seed = 0
+    while len(out) < n:
+        doc = make_document(seed, "md_layout", "blank_zeros")
+        seed += 1
+        t3 = doc.truth.report.tables.get("applications") or {}
+        blank_row = any(row and all(c.blank for c in row.values()) for row in t3.values())
+        if blank_row and not set(doc.truth.defects) & set(ARITHMETIC_DEFECTS) and re.search(rb"\n\|+\n", doc.data):
+            out.append(doc)
+    return out
+
+
+@pytest.mark.parametrize("doc", _with_empty_rows(6), ids=lambda d: d.name)
+def test_a_row_of_empty_cells_is_a_blank_row_and_an_empty_header_is_nothing(doc: Any) -> None:
+    """A row printed as empty cells holds its row's place (its label before or after it then
+    says which row it is); an empty header row a converter writes above a table piece does not."""
+    truth = doc.truth.report
+    _, got = _read(doc.name, doc.data)
+    t3 = truth.tables["applications"] or {}
+    blank_rows = [k for k, row in t3.items() if row and all(c.blank for c in row.values())]
+    assert blank_rows
+    read = got["tables"]["applications"]
+    uncertain = {u["where"] for u in got["uncertain"]}
+    for key in blank_rows:
+        assert all(v is None for v in read[key].values())
+        assert not [w for w in uncertain if w.startswith(f"applications.{key}.")], key

@@ -19,7 +19,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -78,6 +78,9 @@ class ValueLine:
     xs: tuple[float, ...] = ()
     """Where each of the line's numbers stands on the page (display columns of its middle),
     in text laid out by columns; empty when the document does not say."""
+    xs_chars: tuple[float, ...] = ()
+    """The same counted in characters: ``pdftotext -layout`` aligns columns by character
+    count, a monospace page by display width (a Chinese character two columns)."""
 
     @property
     def span(self) -> int | None:
@@ -101,6 +104,12 @@ class ValueLine:
         """Cells the line fills: its numbers and blank markers, and the empty cells between
         them. (Runs of digits that hold several cells are the label-region reader's.)"""
         return sum(1 for u in self.units if u.kind in CELL_UNITS or (u.kind == "empty" and not u.edge))
+
+    @property
+    def empty_row(self) -> bool:
+        """A grid row whose every field is empty: a row of blank cells, however many it has
+        (a converter that puts two cells in one leaves fewer fields than cells)."""
+        return len(self.fields) > 1 and not _has_text(self.fields)
 
 
 @dataclass(frozen=True)
@@ -129,14 +138,18 @@ def value_lines(
     raw_lines = text[start:end].split("\n")
     vertical = _vertical_text(raw_lines)
     pos = start
+    in_header = False
+    """Whether the lines since the last value line or text line are a grid's header rows."""
     for n, line in enumerate(raw_lines):
         a, b = pos, pos + len(line)
         pos = b + 1
+        if "\t" not in line and line.strip():
+            in_header = False
         if line == "\t":
             # a DOCX dumped a cell a line, each indented by a tab: a lone tab is an empty cell
             out.append(ValueLine((Unit("blank", "", offset=a),), a, b))
             continue
-        if not line.strip() or PAGE_NUMBER.match(line.replace("\t", " ")) or n in vertical:
+        if not line.strip(" ") or PAGE_NUMBER.match(line.replace("\t", " ")) or n in vertical:
             continue
         on_line = [lb for lb in labels if a <= lb.start < b]
         inline = None
@@ -149,11 +162,18 @@ def value_lines(
             continue
         units = _line_units(text[value_from:b], value_from)
         fields = _fields(text[value_from:b], value_from, inline is not None)
-        if not any(u.kind in CELL_UNITS for u in units) and not (inline and len(fields) > 1):
-            continue  # no values (a labelled grid row of empty cells is a blank row: kept)
+        if not any(u.kind in CELL_UNITS for u in units):
+            if inline is None and fields and _has_text(fields):
+                in_header = True  # a grid row of words that names no row: a header row
+            # a grid row of empty cells is a blank row (kept), unless it is among a header's
+            # rows (a converter writes the empty tails of wrapped headings as rows too)
+            if not (len(fields) > 1 and not _has_text(fields)) or (inline is None and in_header):
+                continue
         if inline is not None and len(on_line) > 1:
             continue  # several labels on a line: a run of text, for the label-region reader
-        out.append(ValueLine(tuple(units), a, b, inline, fields, xs=_positions(stream, a, units)))
+        in_header = False
+        xs, xs_chars = _positions(stream, a, units, display_width), _positions(stream, a, units, len)
+        out.append(ValueLine(tuple(units), a, b, inline, fields, xs=xs, xs_chars=xs_chars))
     habit = _trailing_habit(out)
     out = [replace(ln, trailing=min(habit, trailing_empties(list(ln.fields)))) for ln in out]
     return [_trailing_blanks(ln, habit, widest) for ln in out] if widest else out
@@ -182,9 +202,9 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _positions(stream: Stream, start: int, units: Sequence[Unit]) -> tuple[float, ...]:
-    """Display columns (middles) of the line's numbers as the document lays them out, when
-    it keeps its spacing (text from ``pdftotext -layout``): matched to the units by order
+def _positions(stream: Stream, start: int, units: Sequence[Unit], measure: Callable[[str], int]) -> tuple[float, ...]:
+    """Columns (middles, by ``measure``) of the line's numbers as the document lays them out,
+    when it keeps its spacing (text from ``pdftotext -layout``): matched to the units by order
     and digits, the label's own digits (``1.属于…``) skipped from the left."""
     source = stream.source_at(start)
     raw = stream.raw_lines.get(source.line) if source is not None and source.line is not None else None
@@ -197,7 +217,7 @@ def _positions(stream: Stream, start: int, units: Sequence[Unit]) -> tuple[float
     found = found[len(found) - len(numbers) :]
     if [f[0] for f in found] != [u.digits for u in numbers]:
         return ()
-    return tuple((display_width(raw[:a]) + display_width(raw[:b])) / 2 for _, a, b in found)
+    return tuple((measure(raw[:a]) + measure(raw[:b])) / 2 for _, a, b in found)
 
 
 LAYOUT_TOLERANCE = 0.5
@@ -205,13 +225,25 @@ LAYOUT_TOLERANCE = 0.5
 of the distance to the next column's."""
 
 
-def layout_cells(lines: Sequence[ValueLine], width: int, heads: Sequence[float] = ()) -> list[ValueLine]:
+Measure = Callable[[str], int]
+MEASURES: tuple[Measure, Measure] = (display_width, len)
+"""How a page laid out by columns counts them: display width (a monospace page, a Chinese
+character two columns) or characters (``pdftotext -layout``)."""
+
+
+def layout_cells(
+    lines: Sequence[ValueLine], width: int, heads_by: Mapping[Measure, Sequence[float]] | None = None
+) -> list[ValueLine]:
     """Lines laid out by columns that show fewer numbers than ``width`` cells get a field per
     column, empty where the column has a gap (a blank cell). A number stands in the column
     whose middle (from the lines that show every cell) is nearest; without such lines, in the
     column whose heading starts at or before it and before the next heading (``heads``: where
-    each heading starts): headings stand inside their columns, however numbers align."""
-    full = [ln.xs for ln in lines if len(ln.xs) == width and not ln.fields]
+    each heading starts, by each measure): headings stand inside their columns, however
+    numbers align."""
+    chars = _by_characters(lines, width, heads_by or {})
+    xs_of: Callable[[ValueLine], tuple[float, ...]] = (lambda ln: ln.xs_chars) if chars else (lambda ln: ln.xs)
+    heads = (heads_by or {}).get(len if chars else display_width, ())
+    full = [xs_of(ln) for ln in lines if len(xs_of(ln)) == width and not ln.fields]
     column: Callable[[float], int | None]
     if full:
         centres = [sorted(xs[j] for xs in full)[len(full) // 2] for j in range(width)]
@@ -234,10 +266,11 @@ def layout_cells(lines: Sequence[ValueLine], width: int, heads: Sequence[float] 
         return list(lines)
     out: list[ValueLine] = []
     for ln in lines:
-        if not ln.xs or ln.fields or len(ln.xs) >= width or any(u.kind == "blank" for u in ln.units):
+        xs = xs_of(ln)
+        if not xs or ln.fields or len(xs) >= width or any(u.kind == "blank" for u in ln.units):
             out.append(ln)
             continue
-        found = [column(x) for x in ln.xs]
+        found = [column(x) for x in xs]
         cols = [c for c in found if c is not None]
         ok = len(cols) == len(found) and all(a < b for a, b in itertools.pairwise(cols))
         if not ok:
@@ -251,6 +284,43 @@ def layout_cells(lines: Sequence[ValueLine], width: int, heads: Sequence[float] 
         )
         out.append(replace(ln, fields=fields))
     return out
+
+
+def _by_characters(lines: Sequence[ValueLine], width: int, heads_by: Mapping[Measure, Sequence[float]]) -> bool:
+    """Whether the page counts its columns in characters rather than display width. A Chinese
+    label before a row's numbers shifts them by its length in the wrong measure, so the page's
+    own measure puts the numbers at fewer places; where no line says (numbers alone on their
+    lines) and no line shows every cell, the headings do: in the page's measure each number
+    stands the same distance from the start of its column's heading."""
+    by_chars, by_display = _columns(ln.xs_chars for ln in lines), _columns(ln.xs for ln in lines)
+    if by_chars != by_display or any(len(ln.xs) == width and not ln.fields for ln in lines):
+        return by_chars < by_display
+    return _offset_spread([ln.xs_chars for ln in lines], heads_by.get(len, ()), width) < _offset_spread(
+        [ln.xs for ln in lines], heads_by.get(display_width, ()), width
+    )
+
+
+def _offset_spread(rows: Sequence[tuple[float, ...]], heads: Sequence[float], width: int) -> float:
+    """How far the numbers' distances from their columns' heading starts differ (inf when
+    the headings do not mark every column or a number stands before the first)."""
+    if len(heads) != width or any(a >= b for a, b in itertools.pairwise(heads)):
+        return math.inf
+    offsets = []
+    for row in rows:
+        for x in row:
+            j = bisect.bisect_right(heads, x) - 1
+            if j < 0:
+                return math.inf
+            offsets.append(x - heads[j])
+    if not offsets:
+        return math.inf
+    mid = sorted(offsets)[len(offsets) // 2]
+    return sum(abs(o - mid) for o in offsets)
+
+
+def _columns(rows: Iterable[tuple[float, ...]]) -> int:
+    """Distinct positions the numbers stand at (to the column): few where columns are straight."""
+    return len({round(x) for row in rows for x in row})
 
 
 VERTICAL_RUN = 3
@@ -287,6 +357,10 @@ def _fields(text: str, offset: int, after_label: bool) -> tuple[tuple[str, int],
         out.append((f, offset + pos))
         pos += len(f) + 1
     return tuple(out)
+
+
+def _has_text(fields: Sequence[tuple[str, int]]) -> bool:
+    return any(f.strip() for f, _ in fields)
 
 
 def _trailing_habit(lines: Sequence[ValueLine]) -> int:
@@ -404,9 +478,9 @@ class CostModel:
             if got > width:
                 return math.inf
             room = self.lines[a].span if t == 1 else None
-            if room is not None and room >= width:
+            if (room is not None and room >= width) or (t == 1 and self.lines[a].empty_row):
                 got = width  # a delimited row with a field for every cell: its empty ones are blank
-            if t > 1 and any((ln.span or 0) >= width for ln in self.lines[a : a + t]):
+            if t > 1 and any((ln.span or 0) >= width or ln.empty_row for ln in self.lines[a : a + t]):
                 return math.inf  # a grid row with a field for every cell is a row by itself
             if t > 1 and len({bool(ln.fields) for ln in self.lines[a : a + t]}) > 1:
                 return math.inf  # a bare number beside a grid's row is a page number or a stray
@@ -624,6 +698,8 @@ def plainly_aligned(
             counted.append(key)
         if len(idx) == 1 and model.inline_at.get(idx[0]) == key:
             continue  # a line that prints its own label is that row's, whichever cells it leaves blank
+        if len(idx) == 1 and adjacent and lines[idx[0]].fields:
+            continue  # a grid row right beside its label: a row by itself, whichever cells it merges
         if adjacent and model.row(key, width, idx[0], len(idx)) > near + 1e-9 and not full:
             return False, counted
     return True, counted

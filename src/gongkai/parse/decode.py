@@ -512,8 +512,10 @@ def decode_table(
         for r in component:
             for rule_id in list(always):
                 own = [i for i in local[r] if i.rule == rule_id]
-                if own and not any(i.rule == rule_id for i in comp_ids) and any(
-                    all(holds(i, _row_values(r, columns[r], rd)) for i in own) for rd in tied_best[r]
+                if (
+                    own
+                    and not any(i.rule == rule_id for i in comp_ids)
+                    and any(all(holds(i, _row_values(r, columns[r], rd)) for i in own) for rd in tied_best[r])
                 ):
                     always.discard(rule_id)
         broken_rules.extend(x for x in sorted(always) if x not in broken_rules)

@@ -12,12 +12,13 @@ from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Templ
 from gongkai.model.text import fold
 from gongkai.parse.align import (
     LABEL_STYLES,
+    MEASURES,
     Alignment,
     CostModel,
     LabelAt,
+    Measure,
     ValueLine,
     align,
-    display_width,
     label_slot,
     layout_cells,
     lines_of_units,
@@ -409,12 +410,20 @@ def read_table(
     deficit = sum(w for k, w in widths if k in labels) - sum(ln.cells for ln in lines)
     gaps = one_cell_per_line(lines) and deficit > FEW_GAPS
     margin = math.inf if gaps else ORDER_MARGIN
+
+    def rows_lines(tr: TableRead) -> dict[str, list[int] | None]:
+        rows = tr.alignment.rows if tr.alignment is not None else assignment
+        return {k: v for k, v in rows.items() if v is None or v}
+
     for rival in candidates:
         # the identities settle the order only when the best reading satisfies them all (and
         # not where blanks left no line: rows of zeros and gaps satisfy them in many orders)
         settled = not gaps and rival.violations > best.violations == 0
         same_rows = {k: v for k, v in rival.numbers.items() if v} == {k: v for k, v in best.numbers.items() if v}
-        if rival is not best and not settled and not same_rows and rival.cost - best.cost < margin:
+        # the same lines for every row is the same order: the rival only read a row less
+        # well (without the columns' positions, say), which is no other reading of the page
+        same_order = rows_lines(rival) == rows_lines(best)
+        if rival is not best and not settled and not same_rows and not same_order and rival.cost - best.cost < margin:
             _doubt_differences(best, rival)
     return best
 
@@ -476,10 +485,14 @@ HEADING_KEY_CHARS = 2
 them in a narrow column: ``社会公益`` / ``组织``)."""
 
 
-def _heading_anchors(stream: Stream, start: int, end: int, headings: Sequence[str]) -> list[float]:
-    """Display columns where each of the table's column headings starts, in a header laid
-    out by columns (between ``start`` and ``end`` of the stream text), left to right; empty
-    unless every heading is found in that order."""
+def _heading_anchors(stream: Stream, start: int, end: int, headings: Sequence[str]) -> dict[Measure, list[float]]:
+    """Columns (by each measure) where each of the table's column headings starts, in a
+    header laid out by columns (between ``start`` and ``end`` of the stream text), left to
+    right; empty unless every heading is found in that order."""
+    return {measure: _anchors(stream, start, end, headings, measure) for measure in MEASURES}
+
+
+def _anchors(stream: Stream, start: int, end: int, headings: Sequence[str], measure: Measure) -> list[float]:
     first = stream.source_at(start)
     last = stream.source_at(max(start, end - 1))
     if first is None or last is None or first.line is None or last.line is None:
@@ -492,7 +505,7 @@ def _heading_anchors(stream: Stream, start: int, end: int, headings: Sequence[st
         for line in raw:
             for m in re.finditer(re.escape(key), line):
                 if m.start() == 0 or line[m.start() - 1] == " ":
-                    spots.append(float(display_width(line[: m.start()])))
+                    spots.append(float(measure(line[: m.start()])))
         later = [x for x in spots if not found or x > found[-1]]
         if not later:
             return []
@@ -634,7 +647,12 @@ def _read_by_alignment(
         kinds = [c.kind for c in spec.row_columns(r)]
         later = bool(with_lines) and with_lines[-1] > i
         earlier = bool(with_lines) and with_lines[0] < i
-        if idx:
+        if idx and all(lines[j].empty_row for j in idx):
+            # a grid row of empty cells: the row printed blank
+            units = []
+            readings[r.key] = [RowReading(tuple(CellReading(None, "", True) for _ in kinds))]
+            raw = "\n".join(stream.text[lines[j].start : lines[j].end] for j in idx)
+        elif idx:
             one = lines[idx[0]] if len(idx) == 1 else None
             # read by position only where the fields are surely the row's cells: an empty first
             # field of a line without its label may be the label's column (a converter that
@@ -741,6 +759,7 @@ def _place_strays(
                 blanks.append((rkey, ckey))
     if not tr.violations and len(blanks) != 1:
         return  # the identities hold as read: only a table's one blank cell may take a lone number
+
     def fits_at(ref: tuple[str, str]) -> bool:
         # every identity holds, and one that sums this cell is known to hold (not merely
         # unknown because other cells of it are open)
@@ -904,12 +923,46 @@ def _appeals_lines(stream: Stream, start: int, end: int) -> tuple[int, list[Unit
     (one row, three pieces of five, one cell a line), when they hold exactly fifteen."""
     lines = value_lines(stream, start, end, [])
     if not lines:
-        return None
+        return _blank_grid_row(stream.text, start, end)
     if sum(ln.cells for ln in lines) == T4_CELLS:
         return lines[0].start, units_of_lines(lines, range(len(lines)))
     if len(lines) == 1 and lines[0].fields and lines[0].cells < T4_CELLS:
         # one grid row under the section: the table's row, some cells shared or blank
+        fields = list(lines[0].fields)
+        cells = _one_field_a_cell(fields)
+        if cells is not None:
+            units = positional_units(cells, T4_CELLS, 0)
+            if units is not None:
+                return lines[0].start, units
         return lines[0].start, list(lines[0].units)
+    return None
+
+
+def _blank_grid_row(text: str, start: int, end: int) -> tuple[int, list[Unit]] | None:
+    """Table 4 printed with nothing in it: the last grid row under its header is a row of
+    fifteen empty cells (a converter may add a label column or an empty one at the end), and
+    no number stands anywhere."""
+    pos = start
+    found = None
+    for line in text[start:end].split("\n"):
+        if "\t" in line and not line.strip("\t") and T4_CELLS <= line.count("\t") + 1 <= T4_CELLS + 2:
+            found = pos
+        pos += len(line) + 1
+    if found is None:
+        return None
+    return found, [Unit("blank", "", offset=found) for _ in range(T4_CELLS)]
+
+
+def _one_field_a_cell(fields: list[tuple[str, int]]) -> list[tuple[str, int]] | None:
+    """Table 4's fields when each is surely one cell: fifteen, or sixteen with exactly one
+    empty end (a label column before the row, or an empty column after it); else None (cells
+    shared or split: where the blanks are is a question for the identities)."""
+    if len(fields) == T4_CELLS:
+        return fields
+    if len(fields) == T4_CELLS + 1:
+        first, last = not fields[0][0].strip(), not fields[-1][0].strip()
+        if first != last:
+            return fields[1:] if first else fields[:-1]
     return None
 
 

@@ -99,6 +99,9 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
             while i < len(lines) and _MD_ROW.match(lines[i]):
                 if not _MD_RULE.match(lines[i]):
                     cells = _split_md_row(lines[i])
+                    if _empty_header(cells, lines, i):
+                        i += 1
+                        continue
                     rows.append(
                         [GridCell(c.strip(), Source(line=i + 1, row=len(rows), col=j)) for j, c in enumerate(cells)]
                     )
@@ -109,6 +112,13 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
         blocks.append(TextLine(line, Source(line=i + 1)))
         i += 1
     return blocks
+
+
+def _empty_header(cells: list[str], lines: list[str], i: int) -> bool:
+    """A header row of empty cells (the line above a rule row) says nothing: Markdown wants a
+    header, so converters write an empty one above a table, or above each piece of one cut by a
+    page break; kept, it would read as a row of blank cells."""
+    return not any(c.strip() for c in cells) and i + 1 < len(lines) and bool(_MD_RULE.match(lines[i + 1]))
 
 
 def _split_md_row(line: str) -> list[str]:

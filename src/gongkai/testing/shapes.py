@@ -251,8 +251,12 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _pad(text: str, width: int, align: str) -> str:
-    gap = max(0, width - display_width(text))
+def char_width(text: str) -> int:
+    return len(text)
+
+
+def _pad(text: str, width: int, align: str, measure: Callable[[str], int] = display_width) -> str:
+    gap = max(0, width - measure(text))
     if align == "right":
         return " " * gap + text
     if align == "center":
@@ -260,24 +264,27 @@ def _pad(text: str, width: int, align: str) -> str:
     return text + " " * gap
 
 
-def _place(line: list[str], x: int, text: str) -> None:
-    """Write ``text`` into a line of display columns from column ``x`` (a wide character takes
-    two columns: the second holds an empty string)."""
+def _place(line: list[str], x: int, text: str, measure: Callable[[str], int] = display_width) -> None:
+    """Write ``text`` into a line of columns from column ``x`` (by display width a wide
+    character takes two columns, the second holding an empty string; counted in characters,
+    as ``pdftotext -layout`` does, one)."""
     for ch in text:
         if x >= len(line):
             line.extend(" " * (x - len(line) + 2))
         line[x] = ch
-        if display_width(ch) == 2:
+        if measure(ch) == 2:
             line[x + 1] = ""
             x += 2
         else:
             x += 1
 
 
-def _layout_table(b: Block, rng: random.Random) -> list[str]:
+def _layout_table(b: Block, rng: random.Random, measure: Callable[[str], int] = display_width) -> list[str]:
     """The table's grid drawn in a fixed-width font: each cell's text wrapped in its column,
     numbers centred or right-aligned on the row's first line, a spanning label on the middle
-    row of its span."""
+    row of its span. Columns are counted by ``measure``: display width (a monospace page) or
+    characters (``pdftotext -layout``, where a Chinese label before the numbers is half as wide
+    as it looks)."""
     assert b.layout is not None
     grid = expand(b.layout)
     n = max((len(r) for r in grid), default=0)
@@ -303,11 +310,11 @@ def _layout_table(b: Block, rng: random.Random) -> list[str]:
                 continue
             span = xs[j + c.colspan - 1] + widths[j + c.colspan - 1] - xs[j]
             if c.kind == "value":
-                lines = [_pad(c.text, span, align)]
+                lines = [_pad(c.text, span, align, measure)]
             else:
                 lines = wrap(c.text, max(1, span // 2))
                 if c.kind == "head" and len(lines) == 1:
-                    lines = [_pad(lines[0], span, "center")]
+                    lines = [_pad(lines[0], span, "center", measure)]
             at = i + (c.rowspan - 1) // 2 if c.rowspan > 1 and rng.random() < 0.7 else i
             placed.setdefault(at, []).append((xs[j], lines))
     out: list[str] = []
@@ -318,17 +325,26 @@ def _layout_table(b: Block, rng: random.Random) -> list[str]:
             line = [" "] * total
             for x, lines in items:
                 if d < len(lines):
-                    _place(line, x, lines[d])
+                    _place(line, x, lines[d], measure)
             out.append("".join(line).rstrip())
     return out
 
 
-def render_layout(report: Report, seed: int = 0) -> str:
+LAYOUT_BY_CHARACTERS_SHARE = 0.5
+"""Documents whose columns are counted in characters (``pdftotext -layout``), not display width."""
+
+
+def render_layout(report: Report, seed: int = 0, by_chars: bool | None = None) -> str:
+    """``by_chars``: count columns in characters (None: as the seed draws it)."""
     rng = random.Random(seed)
+    if by_chars is None:
+        # drawn apart from ``rng`` so that the rest of each document stays as it was
+        by_chars = random.Random(f"layout-measure-{seed}").random() < LAYOUT_BY_CHARACTERS_SHARE
+    measure = char_width if by_chars else display_width
     out: list[str] = []
     for b in document(report):
         if b.kind == "table":
-            out.extend(_layout_table(b, rng))
+            out.extend(_layout_table(b, rng, measure))
         else:
             out.extend("    " + x if b.kind == "para" else x for x in _prose_lines(b, rng))
         out.append("")
