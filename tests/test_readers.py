@@ -120,3 +120,45 @@ def test_huge_text_is_refused_without_loading(tmp_path: Path) -> None:
     with pytest.raises(ReadError) as e:
         read(str(p))
     assert e.value.code == "too_large"
+
+
+def _grids(md: str) -> list[Grid]:
+    return [b for b in read_bytes("t.md", md.encode()).blocks if isinstance(b, Grid)]
+
+
+def _row_texts(grid: Grid) -> list[list[str | None]]:
+    return [[c.text if c is not None else None for c in row] for row in grid.rows]
+
+
+def test_a_converters_repeated_merged_cell_is_one_cell_again() -> None:
+    """pymupdf4llm writes a merged cell's text into every column it spans, the heading and the
+    number under it: where the heading repeats over two columns and every row under it repeats
+    a number (not only zeros), the two are one cell."""
+    md = "|信息内容|上一年项目数量|本年增/减|本年增/减|\n|---|---|---|---|\n|行政事业性收费|30|**减 1**|减 1|\n"
+    (grid,) = _grids(md)
+    assert _row_texts(grid)[1] == ["行政事业性收费", "30", "减 1", None]
+    assert grid.rows[1][2] is not None and grid.rows[1][2].colspan == 2
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        "|申请|3|0|0|\n|其他|2|0|0|",  # only zeros repeat: chance as likely as a span
+        "|申请|3|4|4|\n|其他|2|1|3|",  # a row that differs: two columns under one repeated heading
+    ],
+)
+def test_equal_numbers_under_a_repeated_heading_stay_apart_unless_every_row_says_span(rows: str) -> None:
+    md = "|内容|数量|其他|其他|\n|---|---|---|---|\n" + rows + "\n"
+    (grid,) = _grids(md)
+    assert all(None not in row for row in _row_texts(grid))
+
+
+def test_markdown_bold_and_empty_headers_are_markup() -> None:
+    """``**…**`` around a title and an empty header row above a table piece carry no text; an
+    empty row among the numbers is a row of blank cells."""
+    md = "# **某市某局2024年度政府信息公开工作年度** **报告**\n\n|||\n|---|---|\n|一、本年新收|3|\n|||\n"
+    doc = read_bytes("t.md", md.encode())
+    title = next(b for b in doc.blocks if isinstance(b, TextLine) and b.text.strip())
+    assert "*" not in title.text and title.text.startswith("某市某局2024")
+    (grid,) = [b for b in doc.blocks if isinstance(b, Grid)]
+    assert _row_texts(grid) == [["一、本年新收", "3"], ["", ""]]

@@ -29,10 +29,7 @@ STRESS = {("onecell", "blank_zeros")}
 leaves most of table 3 and 4 undetermined, and where a report's own defect meets a blank that
 left no trace, a consistent reading of other cells can be preferred (about 4 documents in 100)."""
 CASES = [
-    (fmt, dmg)
-    for fmt in SHAPES
-    for dmg in DAMAGES
-    if fmt in APPLIES.get(dmg, frozenset()) and (fmt, dmg) not in STRESS
+    (fmt, dmg) for fmt in SHAPES for dmg in DAMAGES if fmt in APPLIES.get(dmg, frozenset()) and (fmt, dmg) not in STRESS
 ]
 
 
@@ -57,9 +54,7 @@ def test_a_converter_shape_reads_no_wrong_number_and_accuses_no_consistent_table
     cells = compare_tables(truth.to_json(provenance=False)["tables"], got, skip)
     assert cells.wrong == 0, [m for m in cells.mismatches if m["kind"] == "wrong"]
     if not set(doc.truth.defects) & set(ARITHMETIC_DEFECTS):
-        accusations = [
-            f for f in got["findings"] if f["rule"] in ARITHMETIC_RULES and f["severity"] == "error"
-        ]
+        accusations = [f for f in got["findings"] if f["rule"] in ARITHMETIC_RULES and f["severity"] == "error"]
         assert accusations == []
     # a 总计 the document leaves blank is never called 0 in what the reviewer reads
     t3 = truth.tables["applications"] or {}
@@ -233,3 +228,33 @@ def test_a_row_of_empty_cells_is_a_blank_row_and_an_empty_header_is_nothing(doc:
     for key in blank_rows:
         assert all(v is None for v in read[key].values())
         assert not [w for w in uncertain if w.startswith(f"applications.{key}.")], key
+
+
+def _v2021(n: int) -> list[GeneratedReport]:
+    out: list[GeneratedReport] = []
+    seed = 0
+    while len(out) < n:
+        gen = generate(seed)
+        seed += 1
+        if gen.report.template == "v2021" and not gen.defects:
+            out.append(gen)
+    return out
+
+
+@pytest.mark.parametrize("gen", _v2021(8), ids=lambda g: str(g.seed))
+def test_table_2_rows_printed_as_lines_above_the_table_are_read_there(gen: GeneratedReport) -> None:
+    """A converter turned table 2's one-value rows (行政许可 …) into text lines above the rest
+    of the table (as in a real Shanghai report): they are read from those lines, and the rest
+    of the table as it stands below them."""
+    from gongkai.testing.shapes import render_md_layout
+
+    text = render_md_layout(gen.report, gen.seed, loose=True)
+    assert re.search(r"^行政许可 \d+$", text, re.M)
+    _, got = _read("loose.md", text.encode())
+    want = gen.report.to_json(provenance=False)["tables"]
+    cells = compare_tables(
+        {"active_disclosure": want["active_disclosure"]},
+        {"tables": {"active_disclosure": got["tables"]["active_disclosure"]}},
+    )
+    assert cells.exact == cells.total, cells.mismatches[:5]
+    assert not [f for f in got["findings"] if f["rule"] == "table_incomplete" and "active_disclosure" in f["where"]]

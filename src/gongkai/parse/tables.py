@@ -200,6 +200,75 @@ def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int, check_foll
     return _fuzzy_missing(stream, spec, found, start, end) if len(found) < len(spec.rows) else found
 
 
+_NUMBERS_ONLY = re.compile(r"[ \t]*\d[\d,. \t]*$")
+
+
+def _with_loose_rows(
+    stream: Stream,
+    tpl: Template,
+    key: str,
+    region: tuple[int, int],
+    hints: Values,
+    glued: bool | None,
+    found: list[tuple[str, Match]],
+    loose: list[tuple[str, Match]],
+) -> TableRead:
+    """A table some of whose rows a converter printed as lines of their own above the rest:
+    those rows read from their lines, the rest as a table of its own from below them (where
+    it may well need aligning). Loose rows among the others: all read in the page's order."""
+    _, end = region
+    spec = tpl.table(key)
+    last = max(m.end for _, m in loose)
+    if found and last > found[0][1].start:
+        rows = sorted(found + loose, key=lambda km: km[1].start)
+        identities = tpl.identities_of(key, {k for k, _ in rows})
+        tr = _read_by_labels(stream, spec, rows, end, identities, hints, glued)
+        tr.rows_inferred = True
+        return tr
+    line_end = stream.text.find("\n", stream.index[last - 1])
+    cut = stream.to_folded(line_end if line_end >= 0 else len(stream.text))
+    rest = read_table(stream, tpl, key, (cut, end), hints, glued)
+    alone = _read_by_labels(stream, spec, loose, cut, (), hints, glued)
+    if alone.cells is None:
+        return rest
+    if rest.cells is None:
+        alone.rows_found = len(loose)
+        return alone
+    for k, row in alone.cells.items():
+        if row is not None and rest.cells.get(k) is None:
+            rest.cells[k] = row
+    rest.decisions.extend(alone.decisions)
+    rest.rows_found += len(loose)
+    return rest
+
+
+def _rows_out_of_order(
+    stream: Stream, spec: TableSpec, found: list[tuple[str, Match]], start: int, end: int
+) -> list[tuple[str, Match]]:
+    """Rows a converter printed away from the table, before its other rows (small tables
+    of one row turned into text above the grid: ``行政许可 0``): a missing row's label that
+    starts a line holding nothing but its numbers is that row, wherever it stands."""
+    taken = [(m.start, m.end) for _, m in found]
+    added: list[tuple[str, Match]] = []
+    have = {k for k, _ in found}
+    for row in spec.rows:
+        if row.key in have:
+            continue
+        p = start
+        while (m := find_row(stream.folded, row, p, end)) is not None:
+            p = m.start + 1
+            if any(a < m.end and m.start < b for a, b in taken):
+                continue
+            first, after = stream.index[m.start], stream.index[m.end - 1] + 1
+            line_end = stream.text.find("\n", after)
+            rest = stream.text[after : line_end if line_end >= 0 else len(stream.text)]
+            if (first == 0 or stream.text[first - 1] == "\n") and _NUMBERS_ONLY.match(rest):
+                added.append((row.key, m))
+                taken.append((m.start, m.end))
+                break
+    return added
+
+
 def _fuzzy_missing(
     stream: Stream, spec: TableSpec, found: list[tuple[str, Match]], start: int, end: int
 ) -> list[tuple[str, Match]]:
@@ -350,6 +419,9 @@ def read_table(
     start, end = region
     spec = tpl.table(key)
     found = _find_rows(stream, spec, start, end, check_follow=spec.key == "active_disclosure")
+    loose = _rows_out_of_order(stream, spec, found, start, end) if len(found) < len(spec.rows) else []
+    if loose:
+        return _with_loose_rows(stream, tpl, key, region, hints, glued, found, loose)
     if not found:
         return TableRead(None, [], 0)
     spec, found = _use_alternates(stream, spec, found, start, end)

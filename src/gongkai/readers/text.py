@@ -84,6 +84,8 @@ _ARTEFACTS = re.compile(r"\[bookmark:[^\]\n]*\]")
 _MD_ROW = re.compile(r"^\s*\|(.*)\|\s*$")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 """``## 一、总体情况``: the marks are markup, not the heading's text."""
+_MD_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+"""``**报告**``: bold marks a converter puts around a page's bold text are markup too."""
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -103,15 +105,66 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
                         i += 1
                         continue
                     rows.append(
-                        [GridCell(c.strip(), Source(line=i + 1, row=len(rows), col=j)) for j, c in enumerate(cells)]
+                        [
+                            GridCell(_MD_STRONG.sub(r"\1", c.strip()), Source(line=i + 1, row=len(rows), col=j))
+                            for j, c in enumerate(cells)
+                        ]
                     )
                 i += 1
-            blocks.append(Grid(rows, Source(line=start + 1)))
+            blocks.append(Grid(_spanned_values(rows), Source(line=start + 1)))
             continue
-        line = _MD_HEADING.sub("", lines[i]) if markdown else lines[i]
+        line = _MD_STRONG.sub(r"\1", _MD_HEADING.sub("", lines[i])) if markdown else lines[i]
         blocks.append(TextLine(line, Source(line=i + 1)))
         i += 1
     return blocks
+
+
+_NUMBER_CELL = re.compile(r"^[\s*]*(?:[+\-增减]\s*)?\d[\d,.\s]*[\s*]*$")
+_MARKUP = re.compile(r"[*\s]")
+
+
+def _spanned_values(rows: list[list[GridCell | None]]) -> list[list[GridCell | None]]:
+    """A converter writes a merged cell's text into every column it spans (pymupdf4llm:
+    ``|本年增/减|本年增/减|`` over ``|减 1|减 1|``). Where the heading row repeats one heading
+    over two neighbouring columns and every row of numbers under it repeats its number there
+    too (not only zeros), the two are one cell spanning both, as the page has it. (A converter
+    also repeats a heading where the page has two columns, ``|其他|其他|`` over 其他 and 总计:
+    rows that differ there say so, and a table of zeros leaves it as it is.)"""
+    groups: list[tuple[list[str], list[list[GridCell | None]]]] = []
+    for row in rows:
+        texts = [_MARKUP.sub("", c.text) if c is not None else "" for c in row]
+        if not any(_NUMBER_CELL.match(t) for t in texts):
+            if any(texts):
+                groups.append((texts, []))
+        elif groups:
+            groups[-1][1].append(row)
+    for heads, under in groups:
+        for j in range(len(heads) - 1, 0, -1):
+            if not heads[j] or heads[j - 1] != heads[j] or not under:
+                continue
+            # zeros repeat by chance (a table of zeros under a heading repeated by mistake)
+            if all(_repeated(row, j) for row in under) and any(_nonzero(row[j]) for row in under):
+                for row in under:
+                    a, b = row[j - 1], row[j]
+                    if a is not None and b is not None:
+                        a.colspan += b.colspan
+                        row[j] = None
+    return rows
+
+
+def _nonzero(cell: GridCell | None) -> bool:
+    return cell is not None and any(ch in "123456789" for ch in cell.text)
+
+
+def _repeated(row: list[GridCell | None], j: int) -> bool:
+    """Cells j-1 and j of the row hold the same number."""
+    if j >= len(row):
+        return False
+    a, b = row[j - 1], row[j]
+    if a is None or b is None:
+        return False
+    ta, tb = _MARKUP.sub("", a.text), _MARKUP.sub("", b.text)
+    return ta == tb and bool(_NUMBER_CELL.match(ta))
 
 
 def _empty_header(cells: list[str], lines: list[str], i: int) -> bool:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 from gongkai.model.report import Report
 from gongkai.render.layout import Block, Layout, LCell, document, expand
@@ -165,8 +166,32 @@ def _headings(b: Block) -> list[str]:
     return [c.text for row, vals in _rows(b.layout or []) if not vals for c in row if c.kind == "head"][:6]
 
 
-def render_md_layout(report: Report, seed: int = 0) -> str:
+LOOSE_ONE_VALUE_ROWS_SHARE = 0.25
+"""Documents whose table 2 rows of one value (行政许可, 行政处罚 …) a converter printed as text
+lines above the table (``行政许可 0``), as a real Shanghai report's converter did."""
+
+
+def _loose_one_value_rows(b: Block) -> tuple[list[str], Block]:
+    """Table 2's one-value rows as text lines (label, value) and the table without them."""
+    assert b.layout is not None
+    lines: list[str] = []
+    kept = []
+    for row in b.layout:
+        labels = [c.text for c in row if c.kind != "value" and c.text]
+        values = [c.text for c in row if c.kind == "value"]
+        if len(values) == 1 and labels:
+            lines.append(f"{labels[-1]} {values[0]}".rstrip())
+        else:
+            kept.append(row)
+    return lines, replace(b, layout=kept)
+
+
+def render_md_layout(report: Report, seed: int = 0, loose: bool | None = None) -> str:
+    """``loose``: table 2's one-value rows as text lines above it (None: as the seed draws it)."""
     rng = random.Random(seed)
+    if loose is None:
+        # drawn apart from ``rng`` so that the rest of each document stays as it was
+        loose = random.Random(f"md-loose-{seed}").random() < LOOSE_ONE_VALUE_ROWS_SHARE
     page = [1]
     out: list[str] = []
     blocks = document(report)
@@ -180,6 +205,9 @@ def render_md_layout(report: Report, seed: int = 0) -> str:
         elif b.kind == "table":
             # a header row may carry another table's headings (of the same report)
             other = next((h for k, h in heads.items() if k != b.key and h), [])
+            if loose and b.key == "active_disclosure":
+                lines, b = _loose_one_value_rows(b)
+                out.extend(lines)
             out.extend([*_md_table(b, rng, page, other), ""])
         else:
             lines = _prose_lines(b, rng) if rng.random() < 0.5 else [b.text]
