@@ -375,3 +375,23 @@ def test_other_years_settle_an_ambiguous_table_2_row(store):
     assert not settled.alternatives
     with store.session() as s:
         assert not [f for f in findings(s) if f["rule"] == "in_force_continuity"]
+
+
+def test_a_dismissed_finding_hides_only_its_own_report_from_the_error_filter(store):
+    """Dismissing a finding in one report says nothing of the same rule at the same place in
+    another report: that one still has an open error (the dismissal is matched by source file,
+    rule and place, inside the report being filtered)."""
+    from gongkai.model.report import Finding
+
+    res = AgencyResolver()
+    with store.session() as s:
+        for agency in ("甲县人民政府", "乙县人民政府"):
+            r = make_report(agency, 2023)
+            r.findings = [Finding("t3_row_total", "error", "applications.received", "表三合计不符")]
+            save_report(s, r, parser_version="1", resolver=res)
+    with store.session() as s:
+        first = next(f for f in findings(s) if f["agency"] == "甲县人民政府")
+        set_verdict(s, first["id"], "dismissed", "原件如此")
+    with store.session() as s:
+        with_errors = {r["agency"] for r in reports(s, Filters(has_errors=True))}
+    assert with_errors == {"乙县人民政府"}

@@ -93,6 +93,11 @@ def _heads(conn: Connection) -> set[str]:
     return set(MigrationContext.configure(conn).get_current_heads())
 
 
+SQLITE_ANALYSIS_LIMIT = 400
+"""Index entries ANALYZE samples (a few milliseconds on a national store); enough for the
+planner to tell a selective index from one that is not."""
+
+
 class Store:
     """An open database: ``with store.session() as s: ...`` commits on success."""
 
@@ -111,6 +116,18 @@ class Store:
     def session(self) -> Iterator[Session]:
         with self._sessions() as s, s.begin():
             yield s
+
+    def refresh_statistics(self) -> None:
+        """Let the query planner know the tables' sizes (SQLite's ANALYZE, sampled). Without
+        them SQLite picks an index by its name's order, not its use: a region's report count
+        then walks every current report instead of the region's agencies (20 ms against 0.2
+        ms at 22,000 reports, and far worse where a finding filter is nested in it). Run after
+        ingest and when the web app starts; PostgreSQL's autovacuum analyses by itself."""
+        if self.dialect != "sqlite":
+            return
+        with self.engine.begin() as c:
+            c.exec_driver_sql(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
+            c.exec_driver_sql("ANALYZE")
 
     def tables(self) -> list[str]:
         return sorted(inspect(self.engine).get_table_names())

@@ -450,6 +450,7 @@ def ingest(
         summary.seconds = time.monotonic() - t0
         raise Interrupted(summary) from None
     writer.flush()
+    store.refresh_statistics()
     if across:
         summary.across = run_across(store, progress=progress.across, workers=workers)
         summary.findings.update(summary.across.findings)

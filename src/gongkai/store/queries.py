@@ -50,11 +50,18 @@ def _apply(q: Any, f: Filters | None) -> Any:
 
 
 def _dismissed() -> Any:
-    return exists().where(
-        Verdict.source_file_id == ReportVersion.source_file_id,
-        Verdict.rule == FindingRow.rule,
-        Verdict.location == FindingRow.location,
-        Verdict.verdict == "dismissed",
+    """The finding (of the report) at hand has been dismissed. Correlated by hand: nested in
+    another EXISTS, SQLAlchemy would otherwise take ``report_versions`` as a table of its own
+    (any report's dismissal would count, and every finding would scan every report)."""
+    return (
+        exists()
+        .where(
+            Verdict.source_file_id == ReportVersion.source_file_id,
+            Verdict.rule == FindingRow.rule,
+            Verdict.location == FindingRow.location,
+            Verdict.verdict == "dismissed",
+        )
+        .correlate_except(Verdict)
     )
 
 

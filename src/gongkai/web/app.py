@@ -88,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.store = Store(settings.db)
+    app.state.store.refresh_statistics()  # a store filled by other processes since it was analysed
     app.state.files = FileStore.at(settings.files_root)
     app.state.templates = make_templates()
     app.add_middleware(Guard, max_body=settings.max_request_bytes, secure=settings.secure_cookies)
