@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import and_, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from gongkai.analysis.labels import LEVEL_ORDER, rule_title
-from gongkai.store.accounts import scope_clause
+from gongkai.store.accounts import reports_in, scope_clause
 from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, Verdict
 
 RANK_MIN_APPLICATIONS = 30
@@ -264,13 +264,16 @@ def dashboard(s: Session, region: str | None = None, year: int | None = None, sc
 
 def missing_reports(s: Session, region: str | None, scope: str | None, year: int) -> int:
     """Agencies of the region with a report of another year in the store but none of ``year``."""
-    has_year = select(ReportVersion.agency_id).where(ReportVersion.current.is_(True), ReportVersion.year == year)
-    q = (
-        select(func.count(func.distinct(Agency.id)))
-        .join(ReportVersion, ReportVersion.agency_id == Agency.id)
-        .where(ReportVersion.current.is_(True), Agency.id.not_in(has_year))
+    same = aliased(ReportVersion)
+    has_year = (
+        select(same.id)
+        .where(same.agency_id == ReportVersion.agency_id, same.current.is_(True), same.year == year)
+        .exists()
     )
-    for clause in (scope_clause(scope), scope_clause(region)):
+    q = select(func.count(func.distinct(ReportVersion.agency_id))).where(
+        ReportVersion.current.is_(True), ReportVersion.agency_id.is_not(None), ~has_year
+    )
+    for clause in (reports_in(scope), reports_in(region)):
         if clause is not None:
             q = q.where(clause)
     return int(s.scalar(q) or 0)

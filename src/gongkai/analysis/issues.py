@@ -15,7 +15,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from gongkai.analysis.labels import SEVERITY_NAMES, VERDICT_NAMES, location_label, rule_title
-from gongkai.store.accounts import scope_clause
+from gongkai.store.accounts import reports_in
 from gongkai.store.schema import Agency, FindingRow, ReportVersion, SourceFileRow, Verdict
 
 GROUP_BY = ("agency", "rule")
@@ -70,7 +70,7 @@ def open_findings(s: Session, f: IssueFilter, scope: str | None = None) -> list[
         )
         .where(ReportVersion.current.is_(True), FindingRow.severity.in_(f.severities))
     )
-    for clause in (scope_clause(scope), scope_clause(f.region)):
+    for clause in (reports_in(scope), reports_in(f.region)):
         if clause is not None:
             q = q.where(clause)
     if f.year is not None:

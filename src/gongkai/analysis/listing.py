@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from gongkai.store.accounts import scope_clause
+from gongkai.store.accounts import reports_in, scope_clause
 from gongkai.store.agencies import regions
 from gongkai.store.queries import Filters, _apply, reports_with_counts
 from gongkai.store.schema import Agency, FindingRow, ReportVersion, SourceFileRow
@@ -58,7 +58,7 @@ class ReportPage:
 
 def _scoped(q: Any, scope: str | None, rq: ReportQuery) -> Any:
     q = _apply(q, rq.filters())
-    clause = scope_clause(scope)
+    clause = reports_in(scope)
     if clause is not None:
         q = q.where(clause)
     if rq.template:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, case, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from gongkai.store.accounts import reports_in
 from gongkai.store.agencies import Correction, infer
 from gongkai.store.records import utcnow
 from gongkai.store.schema import VERDICTS, Agency, AgencyName, FindingRow, ReportVersion, SourceFileRow, Verdict
@@ -33,7 +34,7 @@ def _apply(q: Any, f: Filters | None) -> Any:
     f = f or Filters()
     q = q.where(ReportVersion.current.is_(True))
     if f.region:
-        q = q.where(Agency.region.like(f"%{f.region}%"))
+        q = q.where(reports_in(f.region))
     if f.level:
         q = q.where(Agency.level == f.level)
     if f.year is not None:
