@@ -283,9 +283,14 @@ def _like_escape(text: str) -> str:
 def scope_clause(region: str | None) -> Any:
     """SQL condition on ``Agency.region`` for a scope: the agency's region contains it (scope
     沂源县 takes 淄博市沂源县 and 沂源县, and the towns under them). None: no condition."""
+    return region_contains(Agency.region, region)
+
+
+def region_contains(column: Any, region: str | None) -> Any:
+    """The same condition on any column holding a region (None: no condition)."""
     if not region:
         return None
-    return Agency.region.like(f"%{_like_escape(region)}%", escape="\\")
+    return column.like(f"%{_like_escape(region)}%", escape="\\")
 
 
 def reports_in(region: str | None) -> Any:

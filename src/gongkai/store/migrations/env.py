@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from gongkai.store import accounts, jobs  # noqa: F401  (their tables belong to the metadata)
+from gongkai.store import accounts, cases, jobs  # noqa: F401  (their tables belong to the metadata)
 from gongkai.store.db import make_engine
 from gongkai.store.schema import Base
 

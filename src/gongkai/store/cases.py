@@ -1,0 +1,232 @@
+"""Cases: disclosure applications an office registers and works on all year (issue 15).
+
+A case row holds what the application said when it arrived; everything done afterwards is a
+``case_events`` row, dated and attributed to a user, never changed or deleted. The rules of
+which event may follow which are ``compose.cases``; this module keeps them and answers the
+office's questions (what is due, table 3 on a given day) with the register's own functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from gongkai.compose.calendar import WorkCalendar
+from gongkai.compose.cases import (
+    EVENT_LABELS,
+    STATE_LABELS,
+    Case,
+    CaseError,
+    Event,
+    add_event,
+    applications,
+    check_case,
+    state_of,
+)
+from gongkai.compose.deadlines import DueStatus, due_status
+from gongkai.compose.table3 import Table3, table3
+from gongkai.store.accounts import in_scope, region_contains
+from gongkai.store.agencies import infer
+from gongkai.store.records import utcnow
+from gongkai.store.schema import Base
+
+CHANNELS = ("当面", "信函", "网络", "传真", "电子邮件", "其他")
+
+
+class CaseRow(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency: Mapped[str] = mapped_column(Text)
+    """The agency that handles the application (its name)."""
+    region: Mapped[str | None] = mapped_column(String(100), index=True)
+    """The agency's region (from its name): whose users may see the case."""
+    received: Mapped[dt.date] = mapped_column(Date, index=True)
+    applicant: Mapped[str] = mapped_column(String(24))
+    """Table 3 column of the applicant (``natural_person`` …)."""
+    applicant_name: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(12))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CaseEventRow(Base):
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    on: Mapped[dt.date] = mapped_column(Date)
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    days: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class CaseNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class NewCase:
+    agency: str
+    received: dt.date
+    applicant: str
+    applicant_name: str | None = None
+    channel: str | None = None
+    subject: str = ""
+
+
+def register_case(s: Session, new: NewCase, user_id: int | None, scope: str | None = None) -> int:
+    """A new case; ``scope``: the registering user's region, which the agency must be within."""
+    check_case(new.received, new.applicant)
+    if not new.agency.strip():
+        raise CaseError("请填写办理机关")
+    if new.channel is not None and new.channel not in CHANNELS:
+        raise CaseError(f"申请方式应为{'、'.join(CHANNELS)}之一")
+    region = infer(new.agency).region
+    if not in_scope(region, scope):
+        raise CaseError(f"{new.agency} 不在您负责的地区（{scope}）范围内")
+    row = CaseRow(
+        agency=new.agency.strip(),
+        region=region,
+        received=new.received,
+        applicant=new.applicant,
+        applicant_name=new.applicant_name,
+        channel=new.channel,
+        subject=new.subject,
+        created_by=user_id,
+        created_at=utcnow(),
+    )
+    s.add(row)
+    s.flush()
+    return row.id
+
+
+def _case(row: CaseRow, events: list[CaseEventRow]) -> Case:
+    return Case(
+        row.id,
+        row.received,
+        row.applicant,
+        tuple(Event(e.kind, e.on, e.outcome, e.days) for e in events),
+        row.subject,
+    )
+
+
+def _events(s: Session, case_id: int) -> list[CaseEventRow]:
+    q = select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.id)
+    return list(s.scalars(q))
+
+
+def _row(s: Session, case_id: int, scope: str | None) -> CaseRow:
+    row = s.get(CaseRow, case_id)
+    if row is None or not in_scope(row.region, scope):
+        raise CaseNotFound(case_id)
+    return row
+
+
+def record_event(
+    s: Session,
+    case_id: int,
+    ev: Event,
+    user_id: int | None,
+    cal: WorkCalendar,
+    scope: str | None = None,
+    note: str | None = None,
+) -> int:
+    """Add ``ev`` to the case after checking it may follow (``CaseError`` says why not)."""
+    row = _row(s, case_id, scope)
+    case = add_event(_case(row, _events(s, case_id)), ev, cal)
+    stored = case.events[-1]
+    e = CaseEventRow(
+        case_id=case_id,
+        kind=stored.kind,
+        on=stored.on,
+        outcome=stored.outcome,
+        days=stored.days,
+        note=note,
+        user_id=user_id,
+        recorded_at=utcnow(),
+    )
+    s.add(e)
+    s.flush()
+    return e.id
+
+
+def case_json(s: Session, case_id: int, cal: WorkCalendar, today: dt.date, scope: str | None = None) -> dict[str, Any]:
+    row = _row(s, case_id, scope)
+    events = _events(s, case_id)
+    case = _case(row, events)
+    state = state_of(case)
+    st = due_status(applications([case], max(today, row.received))[0], cal, today)
+    return {
+        "id": row.id,
+        "agency": row.agency,
+        "region": row.region,
+        "received": row.received.isoformat(),
+        "applicant": row.applicant,
+        "applicant_name": row.applicant_name,
+        "channel": row.channel,
+        "subject": row.subject,
+        "state": state,
+        "state_label": STATE_LABELS[state],
+        "due": st.deadline.due.isoformat() if st.deadline.due else None,
+        "due_status": st.status,
+        "events": [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "label": EVENT_LABELS[e.kind],
+                "on": e.on.isoformat(),
+                "outcome": e.outcome,
+                "days": e.days,
+                "note": e.note,
+                "user_id": e.user_id,
+            }
+            for e in events
+        ],
+    }
+
+
+def cases_of(s: Session, scope: str | None = None, agency: str | None = None) -> list[Case]:
+    """Every case within ``scope`` (of ``agency`` when given), with its events."""
+    q = select(CaseRow).order_by(CaseRow.id)
+    clause = region_contains(CaseRow.region, scope)
+    if clause is not None:
+        q = q.where(clause)
+    if agency:
+        q = q.where(CaseRow.agency == agency)
+    rows = list(s.scalars(q))
+    ids = [r.id for r in rows]
+    by_case: dict[int, list[CaseEventRow]] = {i: [] for i in ids}
+    if ids:
+        for e in s.scalars(select(CaseEventRow).where(CaseEventRow.case_id.in_(ids)).order_by(CaseEventRow.id)):
+            by_case[e.case_id].append(e)
+    return [_case(r, by_case[r.id]) for r in rows]
+
+
+def table3_on(
+    s: Session, on: dt.date, scope: str | None = None, agency: str | None = None, template: str | None = None
+) -> Table3:
+    """Table 3 of ``on``'s year as the cases stood at the end of ``on`` (on 31 December: the
+    annual report's table)."""
+    return table3(applications(cases_of(s, scope, agency), on), on.year, template)
+
+
+def due_list(
+    s: Session, cal: WorkCalendar, today: dt.date, scope: str | None = None, agency: str | None = None
+) -> list[DueStatus]:
+    """Open cases that are overdue or near due on ``today``, most urgent first."""
+    out = [
+        due_status(a, cal, today)
+        for a in applications(cases_of(s, scope, agency), today)
+        if a.replied is None
+    ]
+    urgent = [d for d in out if d.status in ("overdue", "near_due")]
+    return sorted(urgent, key=lambda d: (d.workdays_left if d.workdays_left is not None else 0, d.app.row))

@@ -1,0 +1,131 @@
+"""The case register under ``/api/cases`` (issue 15): register applications, record what is
+done with them, and ask what is due and what table 3 says on any day. A viewer reads; a
+reviewer or admin registers and records, within their region."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
+
+from gongkai.compose.calendar import CalendarMissing, WorkCalendar
+from gongkai.compose.cases import EVENT_LABELS, CaseError, Event
+from gongkai.store.accounts import Principal
+from gongkai.store.cases import (
+    CaseNotFound,
+    NewCase,
+    case_json,
+    due_list,
+    record_event,
+    register_case,
+    table3_on,
+)
+from gongkai.web.security import HTTPError, require_user, require_writer
+
+router = APIRouter(prefix="/api/cases", tags=["cases"])
+User = Annotated[Principal, Depends(require_user)]
+Writer = Annotated[Principal, Depends(require_writer)]
+NOT_FOUND = "没有找到该案件（或不在您负责的地区范围内）"
+
+
+class CaseIn(BaseModel):
+    agency: str = Field(description="办理机关")
+    received: dt.date = Field(description="收到申请之日")
+    applicant: str = Field(description="申请人类型（表三栏目：natural_person、business …）")
+    applicant_name: str | None = Field(None, description="申请人")
+    channel: str | None = Field(None, description="申请方式")
+    subject: str = Field("", description="申请内容")
+
+
+class EventIn(BaseModel):
+    kind: str = Field(description="办理环节：" + "、".join(f"{k}（{v}）" for k, v in EVENT_LABELS.items()))
+    on: dt.date = Field(description="日期")
+    outcome: str | None = Field(None, description="答复的办理结果（表三行，如 disclosed）")
+    days: int | None = Field(None, description="延期的工作日数（1–20）")
+    note: str | None = Field(None, description="备注")
+
+
+def _store(request: Request) -> Any:
+    return request.app.state.store
+
+
+def calendar(request: Request) -> WorkCalendar:
+    cal = getattr(request.app.state, "calendar", None)
+    if cal is None:
+        cal = request.app.state.calendar = WorkCalendar.load()
+    return cal  # type: ignore[no-any-return]
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or dt.date.today()
+
+
+@router.post("", summary="登记一件政府信息公开申请", status_code=201)
+def create(request: Request, p: Writer, body: CaseIn) -> dict[str, Any]:
+    new = NewCase(body.agency, body.received, body.applicant, body.applicant_name, body.channel, body.subject)
+    try:
+        with _store(request).session() as s:
+            cid = register_case(s, new, p.user_id, p.region)
+            return case_json(s, cid, calendar(request), _today(None), p.region)
+    except CaseError as e:
+        raise HTTPError(400, str(e)) from None
+
+
+@router.get("/due", summary="逾期和临近期限的案件")
+def due(request: Request, p: User, today: dt.date | None = None, agency: str | None = None) -> dict[str, Any]:
+    day = _today(today)
+    with _store(request).session() as s:
+        rows = due_list(s, calendar(request), day, p.region, agency)
+    return {
+        "today": day.isoformat(),
+        "cases": [
+            {
+                "id": d.app.row,
+                "status": d.status,
+                "due": d.deadline.due.isoformat() if d.deadline.due else None,
+                "workdays_left": d.workdays_left,
+            }
+            for d in rows
+        ],
+    }
+
+
+@router.get("/table3", summary="某日的表三（由案件汇总；12 月 31 日即年度报告的表三）")
+def table_3(
+    request: Request, p: User, on: dt.date, agency: str | None = None, template: str | None = None
+) -> dict[str, Any]:
+    with _store(request).session() as s:
+        t = table3_on(s, on, p.region, agency, template)
+    return {
+        "on": on.isoformat(),
+        "year": t.year,
+        "template": t.template,
+        "cells": {r: {c: len(apps) for c, apps in cols.items()} for r, cols in t.rows.items()},
+        "cases": {r: {c: [a.row for a in apps] for c, apps in cols.items() if apps} for r, cols in t.rows.items()},
+    }
+
+
+@router.get("/{case_id}", summary="案件及其办理记录")
+def get_case(request: Request, p: User, case_id: int, today: dt.date | None = None) -> dict[str, Any]:
+    try:
+        with _store(request).session() as s:
+            return case_json(s, case_id, calendar(request), _today(today), p.region)
+    except CaseNotFound:
+        raise HTTPError(404, NOT_FOUND) from None
+
+
+@router.post("/{case_id}/events", summary="记录一个办理环节（补正、征求意见、延期、收费、答复、撤回）", status_code=201)
+def add(request: Request, p: Writer, case_id: int, body: EventIn) -> dict[str, Any]:
+    ev = Event(body.kind, body.on, body.outcome, body.days)
+    try:
+        with _store(request).session() as s:
+            record_event(s, case_id, ev, p.user_id, calendar(request), p.region, body.note)
+            return case_json(s, case_id, calendar(request), _today(None), p.region)
+    except CaseNotFound:
+        raise HTTPError(404, NOT_FOUND) from None
+    except CalendarMissing as e:
+        raise HTTPError(400, str(e)) from None
+    except CaseError as e:
+        raise HTTPError(400, str(e)) from None

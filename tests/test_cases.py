@@ -1,0 +1,293 @@
+"""The case register (issue 15) through the web API: a year and more of generated applications,
+each registered and worked event by event as an office would, and table 3, the carry-over and
+the overdue list checked against a computation of their own (the notices' working days of
+``test_register``, not the package calendar)."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+
+import pytest
+from fastapi.testclient import TestClient
+
+from gongkai.compose.cases import LAPSED, OUTCOMES
+from gongkai.compose.deadlines import NEAR_DUE_DAYS, REPLY_DAYS
+from gongkai.compose.register import Application
+from gongkai.model.template import APPLICANT_PARTS
+from gongkai.web import Settings, create_app
+from gongkai.web.security import CSRF_COOKIE
+from test_register import WORKDAYS, _span, independent_table3
+from web_support import PASSWORD, seed_store
+
+D = dt.date
+AGENCY = "淄博市沂源县人民政府办公室"
+END = D(2024, 12, 31)
+REPLIES = [o for o in OUTCOMES if o not in LAPSED]
+
+
+@dataclass
+class Planned:
+    received: dt.date
+    applicant: str
+    events: list[dict[str, object]] = field(default_factory=list)
+
+
+def _after(day: dt.date, rng: random.Random, lo: int, hi: int) -> dt.date:
+    return day + dt.timedelta(days=rng.randint(lo, hi))
+
+
+def _due(received: dt.date, events: list[dict[str, object]], today: dt.date) -> dt.date | None:
+    """The reply deadline from the notices' working days (None while a correction is awaited)."""
+    kinds = {str(e["kind"]): e for e in events}
+    start = received
+    if "correction_requested" in kinds:
+        if "correction_received" not in kinds:
+            return None
+        start = kinds["correction_received"]["on"]  # type: ignore[assignment]
+    paused: set[dt.date] = set()
+    for a, b in (("consultation_started", "consultation_replied"), ("fee_notice", "fee_paid")):
+        if a in kinds:
+            first = kinds[a]["on"] + dt.timedelta(days=1)  # type: ignore[operator]
+            last = kinds[b]["on"] if b in kinds else max(today, first)
+            paused |= set(_span(first, last))  # type: ignore[arg-type]
+    extension = int(kinds["extended"]["days"]) if "extended" in kinds else 0  # type: ignore[call-overload]
+    days = [d for d in WORKDAYS if d not in paused]
+    return days[bisect.bisect_right(days, start) + REPLY_DAYS + extension - 1]
+
+
+def plan_cases(seed: int, n: int) -> list[Planned]:
+    """Applications of 2023–2024, more of them around the Spring Festival and National Day,
+    with corrections (answered or lapsed), consultations, fees (paid or lapsed), extensions
+    decided within the period, replies of every outcome and withdrawals; what would fall after
+    the end of 2024 is left undone (open cases carried forward)."""
+    rng = random.Random(seed)
+    hot = [D(2023, 1, 18), D(2023, 9, 26), D(2024, 2, 6), D(2024, 9, 25), D(2024, 12, 20)]
+    out: list[Planned] = []
+    for _ in range(n):
+        if rng.random() < 0.35:
+            received = _after(rng.choice(hot), rng, 0, 8)
+        else:
+            received = _after(D(2023, 1, 3), rng, 0, 715)
+        applicant = rng.choices(list(APPLICANT_PARTS), weights=(80, 8, 2, 2, 5, 3))[0]
+        p = Planned(received, applicant)
+        last = received
+        closed = False
+
+        def add(kind: str, on: dt.date, events: list[dict[str, object]] = p.events, **kw: object) -> None:
+            nonlocal last
+            events.append({"kind": kind, "on": on, **kw})
+            last = on
+
+        if rng.random() < 0.12:
+            add("correction_requested", _after(last, rng, 1, 7))
+            r = rng.random()
+            if r < 0.75:
+                add("correction_received", _after(last, rng, 1, 20))
+            elif r < 0.9:
+                add("correction_lapsed", _after(last, rng, 15, 30))
+                closed = True
+            else:
+                closed = True  # still waiting for the correction
+        if not closed and rng.random() < 0.1:
+            add("consultation_started", _after(last, rng, 1, 5))
+            add("consultation_replied", _after(last, rng, 3, 15))
+        if not closed and rng.random() < 0.08:
+            add("fee_notice", _after(last, rng, 1, 5))
+            r = rng.random()
+            if r < 0.7:
+                add("fee_paid", _after(last, rng, 1, 10))
+            elif r < 0.9:
+                add("fee_lapsed", _after(last, rng, 10, 20))
+                closed = True
+            else:
+                closed = True  # the fee is still unpaid
+        if not closed and rng.random() < 0.15:
+            due = _due(received, p.events, last)
+            if due is not None and last <= due:
+                add("extended", last, days=rng.choice((5, 10, 20)))
+        if not closed:
+            r = rng.random()
+            if r < 0.85:
+                add("replied", _after(last, rng, 0, 40), outcome=rng.choice(REPLIES))
+            elif r < 0.93:
+                add("withdrawn", _after(last, rng, 0, 20))
+        p.events = [e for e in p.events if e["on"] <= END]  # type: ignore[operator]
+        out.append(p)
+    return out
+
+
+def as_of(p: Planned, on: dt.date) -> Application:
+    """The application as the plan says it stood at the end of ``on`` (computed here)."""
+    app = Application(0, "", p.received, p.applicant)
+    for e in p.events:
+        if e["on"] > on:  # type: ignore[operator]
+            break
+        k, day = str(e["kind"]), e["on"]
+        if k == "replied":
+            app.replied, app.outcome = day, str(e["outcome"])  # type: ignore[assignment]
+        elif k in ("correction_lapsed", "fee_lapsed", "withdrawn"):
+            app.replied = day  # type: ignore[assignment]
+            app.outcome = {"correction_lapsed": "other_no_correction", "fee_lapsed": "other_unpaid_fee"}.get(
+                k, "other_other"
+            )
+    return app
+
+
+@pytest.fixture(scope="module")
+def driven(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, list[Planned], dict[int, Planned]]:
+    path = tmp_path_factory.mktemp("cases") / "cases.db"
+    seed_store(f"sqlite:///{path}")
+    app = create_app(Settings(db=f"sqlite:///{path}", files=str(path.parent / "files")))
+    c = TestClient(app)
+    c.get("/login")
+    c.post("/login", data={"username": "yiyuan", "password": PASSWORD, "csrf_token": c.cookies[CSRF_COOKIE]})
+    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    plans = plan_cases(20241001, 260)
+    ids: dict[int, Planned] = {}
+    for p in plans:
+        r = c.post(
+            "/api/cases",
+            headers=head,
+            json={"agency": AGENCY, "received": p.received.isoformat(), "applicant": p.applicant},
+        )
+        assert r.status_code == 201, r.text
+        cid = r.json()["id"]
+        ids[cid] = p
+        for e in p.events:
+            body = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
+            r = c.post(f"/api/cases/{cid}/events", headers=head, json=body)
+            assert r.status_code == 201, (body, r.text)
+    return c, plans, ids
+
+
+@pytest.mark.parametrize("on", [D(2023, 12, 31), D(2024, 6, 30), D(2024, 12, 31), D(2024, 2, 18)])
+def test_table_3_on_any_day_is_the_cases_sum(driven, on: dt.date) -> None:
+    c, plans, _ = driven
+    got = c.get("/api/cases/table3", params={"on": on.isoformat()}).json()
+    want = independent_table3([as_of(p, on) for p in plans if p.received <= on], on.year, "v2021")
+    assert got["cells"] == want
+    # last year's carry-forward is this year's carry-over
+    if on.month == 12:
+        nxt = c.get("/api/cases/table3", params={"on": D(on.year + 1, 1, 1).isoformat()}).json()
+        assert nxt["cells"]["carried_over"] == got["cells"]["carried_forward"]
+
+
+def test_each_cell_lists_its_cases(driven) -> None:
+    c, _, ids = driven
+    got = c.get("/api/cases/table3", params={"on": "2024-12-31"}).json()
+    disclosed = got["cases"].get("disclosed", {}).get("total", [])
+    assert len(disclosed) == got["cells"]["disclosed"]["total"] > 0
+    assert all(ids[i].events[-1]["outcome"] == "disclosed" for i in disclosed)
+
+
+@pytest.mark.parametrize("today", [D(2024, 2, 26), D(2024, 10, 14), D(2023, 10, 30)])
+def test_overdue_and_near_due_lists_match_the_notices(driven, today: dt.date) -> None:
+    """Around the Spring Festival and National Day (make-up working days inside the periods)."""
+    c, _, ids = driven
+    got = {d["id"]: d["status"] for d in c.get("/api/cases/due", params={"today": today.isoformat()}).json()["cases"]}
+    want: dict[int, str] = {}
+    for cid, p in ids.items():
+        app = as_of(p, today)
+        if p.received > today or app.replied is not None:
+            continue
+        due = _due(p.received, [e for e in p.events if e["on"] <= today], today)  # type: ignore[operator]
+        if due is None:
+            continue
+        if today > due:
+            want[cid] = "overdue"
+        elif sum(1 for d in WORKDAYS if today < d <= due) <= NEAR_DUE_DAYS:
+            want[cid] = "near_due"
+    assert got == want
+    assert "overdue" in want.values()
+
+
+def test_a_case_tells_its_deadline_across_the_spring_festival(driven) -> None:
+    c, _, _ = driven
+    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    r = c.post("/api/cases", headers=head, json={"agency": AGENCY, "received": "2024-02-08", "applicant": "business"})
+    case = r.json()
+    assert case["due"] == "2024-03-13" and case["state"] == "open"  # 9 Feb off, Sunday 18 Feb worked
+    r = c.post(
+        f"/api/cases/{case['id']}/events", headers=head, json={"kind": "extended", "on": "2024-03-01", "days": 20}
+    )
+    assert (
+        r.json()["due"]
+        == _due(D(2024, 2, 8), [{"kind": "extended", "on": D(2024, 3, 1), "days": 20}], D(2024, 3, 1)).isoformat()
+    )
+
+
+@pytest.mark.parametrize(
+    ("events", "message"),
+    [
+        (
+            [
+                {"kind": "withdrawn", "on": "2024-05-10"},
+                {"kind": "replied", "on": "2024-05-11", "outcome": "disclosed"},
+            ],
+            "已办结",
+        ),
+        (
+            [{"kind": "extended", "on": "2024-05-07", "days": 5}, {"kind": "extended", "on": "2024-05-08", "days": 5}],
+            "只能延长一次",
+        ),
+        ([{"kind": "replied", "on": "2024-05-01", "outcome": "disclosed"}], "早于收到申请之日"),
+        ([{"kind": "extended", "on": "2024-07-01", "days": 5}], "已于"),
+        ([{"kind": "replied", "on": "2024-05-10", "outcome": "other_unpaid_fee"}], "不是表三的一种答复结果"),
+        ([{"kind": "fee_paid", "on": "2024-05-10"}], "不能「缴纳费用」"),
+        (
+            [
+                {"kind": "replied", "on": "2024-05-20", "outcome": "disclosed"},
+                {"kind": "fee_notice", "on": "2024-05-10"},
+            ],
+            "按时间顺序",
+        ),
+    ],
+)
+def test_an_event_the_case_cannot_take_is_refused_and_says_why(driven, events, message) -> None:
+    c, _, _ = driven
+    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    cid = c.post(
+        "/api/cases", headers=head, json={"agency": AGENCY, "received": "2024-05-06", "applicant": "natural_person"}
+    ).json()["id"]
+    codes = [c.post(f"/api/cases/{cid}/events", headers=head, json=e) for e in events]
+    assert [r.status_code for r in codes[:-1]] == [201] * (len(events) - 1)
+    assert codes[-1].status_code == 400 and message in codes[-1].json()["detail"], codes[-1].text
+    history = c.get(f"/api/cases/{cid}").json()["events"]
+    assert len(history) == len(events) - 1  # nothing half-written
+
+
+def test_other_regions_and_viewers_cannot_touch_a_case(driven, tmp_path) -> None:
+    c, _, ids = driven
+    cid = next(iter(ids))
+    app = c.app  # type: ignore[attr-defined]
+    for user, code in (("viewer", 403),):
+        o = TestClient(app)
+        o.get("/login")
+        o.post("/login", data={"username": user, "password": PASSWORD, "csrf_token": o.cookies[CSRF_COOKIE]})
+        head = {"X-CSRF-Token": o.cookies[CSRF_COOKIE]}
+        r = o.post(f"/api/cases/{cid}/events", headers=head, json={"kind": "withdrawn", "on": "2024-12-31"})
+        assert r.status_code == code
+        r = o.post(
+            "/api/cases", headers=head, json={"agency": AGENCY, "received": "2024-05-06", "applicant": "business"}
+        )
+        assert r.status_code == code
+    # a reviewer of 沂源县 registers nothing for another county, and another county's case is not there for them
+    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    r = c.post(
+        "/api/cases",
+        headers=head,
+        json={"agency": "平潭综合实验区管委会", "received": "2024-05-06", "applicant": "business"},
+    )
+    assert r.status_code == 400 and "不在您负责的地区" in r.json()["detail"]
+    from gongkai.store.cases import NewCase, register_case
+
+    with app.state.store.session() as s:
+        other = register_case(s, NewCase("平潭综合实验区管委会", D(2024, 5, 6), "business"), None)
+    assert c.get(f"/api/cases/{other}").status_code == 404
+    r = c.post(f"/api/cases/{other}/events", headers=head, json={"kind": "withdrawn", "on": "2024-05-07"})
+    assert r.status_code == 404
+    table = c.get("/api/cases/table3", params={"on": "2024-12-31"}).json()
+    assert other not in {i for cols in table["cases"].values() for ids_ in cols.values() for i in ids_}
