@@ -291,3 +291,57 @@ def test_other_regions_and_viewers_cannot_touch_a_case(driven, tmp_path) -> None
     assert r.status_code == 404
     table = c.get("/api/cases/table3", params={"on": "2024-12-31"}).json()
     assert other not in {i for cols in table["cases"].values() for ids_ in cols.values() for i in ids_}
+
+
+def _docx_text(data: bytes) -> str:
+    import io
+
+    from docx import Document
+
+    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+
+
+def test_letters_are_filled_from_the_case_and_the_office_edits_their_text(driven) -> None:
+    c, _, _ = driven
+    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    case = c.post(
+        "/api/cases",
+        headers=head,
+        json={
+            "agency": AGENCY,
+            "received": "2024-03-04",
+            "applicant": "natural_person",
+            "applicant_name": "王某",
+            "subject": "2023年道路维修资金使用情况",
+        },
+    ).json()
+    cid = case["id"]
+    c.post(f"/api/cases/{cid}/events", headers=head, json={"kind": "correction_requested", "on": "2024-03-06"})
+    notice = _docx_text(c.get(f"/api/cases/{cid}/letter.docx").content)
+    assert "补正申请告知书" in notice and "王某：" in notice and "2024年3月4日" in notice
+    c.post(f"/api/cases/{cid}/events", headers=head, json={"kind": "correction_received", "on": "2024-03-11"})
+    c.post(
+        f"/api/cases/{cid}/events",
+        headers=head,
+        json={"kind": "replied", "on": "2024-03-29", "outcome": "withheld_process_info"},
+    )
+    reply = _docx_text(c.get(f"/api/cases/{cid}/letter.docx").content)
+    assert "不予公开" in reply and "过程性信息" in reply and "2023年道路维修资金使用情况" in reply
+    assert "淄博市沂源县人民政府办公室" in reply and "2024年3月29日" in reply
+    # the office rewrites the text; a field it names is filled, one the case lacks stays visible
+    text = "{申请人}：\n您于{收到日期}的申请涉及内部研究过程，{某字段}，不予公开。"
+    r = c.put("/api/cases/letters/withheld_process_info", headers=head, json={"text": text})
+    assert r.status_code == 200
+    reply = _docx_text(c.get(f"/api/cases/{cid}/letter.docx").content)
+    assert "王某：" in reply and "您于2024年3月4日的申请涉及内部研究过程，{某字段}" in reply
+    kinds = {k["kind"] for k in c.get("/api/cases/letters").json()}
+    assert set(REPLIES) <= kinds and {"correction_requested", "extended", "fee_notice"} <= kinds
+
+
+def test_a_viewer_cannot_edit_letters(driven) -> None:
+    c, _, _ = driven
+    o = TestClient(c.app)  # type: ignore[attr-defined]
+    o.get("/login")
+    o.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": o.cookies[CSRF_COOKIE]})
+    r = o.put("/api/cases/letters/disclosed", headers={"X-CSRF-Token": o.cookies[CSRF_COOKIE]}, json={"text": "x"})
+    assert r.status_code == 403

@@ -23,11 +23,14 @@ from gongkai.compose.cases import (
     CaseError,
     Event,
     add_event,
+    application,
     applications,
     check_case,
+    due_on,
     state_of,
 )
 from gongkai.compose.deadlines import DueStatus, due_status
+from gongkai.compose.letters import LETTER_KINDS, chinese_date, fill
 from gongkai.compose.table3 import Table3, table3
 from gongkai.store.accounts import in_scope, region_contains
 from gongkai.store.agencies import infer
@@ -67,6 +70,15 @@ class CaseEventRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class LetterTemplate(Base):
+    __tablename__ = "letter_templates"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
 class CaseNotFound(LookupError):
@@ -223,10 +235,62 @@ def due_list(
     s: Session, cal: WorkCalendar, today: dt.date, scope: str | None = None, agency: str | None = None
 ) -> list[DueStatus]:
     """Open cases that are overdue or near due on ``today``, most urgent first."""
-    out = [
-        due_status(a, cal, today)
-        for a in applications(cases_of(s, scope, agency), today)
-        if a.replied is None
-    ]
+    out = [due_status(a, cal, today) for a in applications(cases_of(s, scope, agency), today) if a.replied is None]
     urgent = [d for d in out if d.status in ("overdue", "near_due")]
     return sorted(urgent, key=lambda d: (d.workdays_left if d.workdays_left is not None else 0, d.app.row))
+
+
+def letter_texts(s: Session) -> dict[str, str]:
+    """Each letter's text: the office's own where it wrote one, else the default."""
+    own = {t.kind: t.text for t in s.scalars(select(LetterTemplate))}
+    return {k: own.get(k, kind.default) for k, kind in LETTER_KINDS.items()}
+
+
+def set_letter_text(s: Session, kind: str, text: str, user_id: int | None) -> None:
+    if kind not in LETTER_KINDS:
+        raise CaseError(f"没有「{kind}」这种文书")
+    if not text.strip():
+        raise CaseError("文书内容不能为空")
+    row = s.get(LetterTemplate, kind)
+    if row is None:
+        s.add(LetterTemplate(kind=kind, text=text, updated_by=user_id, updated_at=utcnow()))
+    else:
+        row.text, row.updated_by, row.updated_at = text, user_id, utcnow()
+
+
+def case_letter(s: Session, case_id: int, kind: str | None, cal: WorkCalendar, scope: str | None = None) -> Letter:
+    """The letter for the case: ``kind`` (default: the reply its outcome calls for, or the
+    notice of its last event), filled from the case."""
+    row = _row(s, case_id, scope)
+    case = _case(row, _events(s, case_id))
+    last = case.events[-1] if case.events else None
+    if kind is None:
+        if last is None:
+            raise CaseError("案件还没有办理环节，无文书可生成")
+        kind = last.outcome if last.kind in ("replied", "withdrawn") else last.kind
+    if kind not in LETTER_KINDS:
+        raise CaseError(f"没有「{kind}」这种文书")
+    app = application(case)
+    on = last.on if last is not None else row.received
+    due = due_on(case, cal, on)
+    ext = next((e.days for e in case.events if e.kind == "extended"), None)
+    fields = {
+        "申请人": row.applicant_name or "申请人",
+        "收到日期": chinese_date(row.received),
+        "申请内容": row.subject or "见申请书",
+        "机关": row.agency,
+        "答复日期": chinese_date(app.replied or on),
+        "答复期限": chinese_date(due),
+        "延长天数": str(ext or ""),
+    }
+    text = fill(letter_texts(s)[kind], fields)
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    return Letter(LETTER_KINDS[kind].title, lines, [row.agency, chinese_date(app.replied or on)], kind)
+
+
+@dataclass(frozen=True)
+class Letter:
+    title: str
+    paragraphs: list[str]
+    signature: list[str]
+    kind: str

@@ -8,20 +8,27 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from gongkai.compose.calendar import CalendarMissing, WorkCalendar
 from gongkai.compose.cases import EVENT_LABELS, CaseError, Event
+from gongkai.compose.letters import LETTER_KINDS
+from gongkai.render.letter import letter_docx
 from gongkai.store.accounts import Principal
 from gongkai.store.cases import (
     CaseNotFound,
     NewCase,
     case_json,
+    case_letter,
     due_list,
+    letter_texts,
     record_event,
     register_case,
+    set_letter_text,
     table3_on,
 )
+from gongkai.web.api import DOCX, download
 from gongkai.web.security import HTTPError, require_user, require_writer
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -105,6 +112,40 @@ def table_3(
         "cells": {r: {c: len(apps) for c, apps in cols.items()} for r, cols in t.rows.items()},
         "cases": {r: {c: [a.row for a in apps] for c, apps in cols.items() if apps} for r, cols in t.rows.items()},
     }
+
+
+class LetterIn(BaseModel):
+    text: str = Field(description="文书内容；花括号中的字段（如 {申请人}）由案件填写")
+
+
+@router.get("/letters", summary="文书模板（答复书、告知书）")
+def letters(request: Request, p: User) -> list[dict[str, Any]]:
+    with _store(request).session() as s:
+        texts = letter_texts(s)
+    return [{"kind": k, "title": LETTER_KINDS[k].title, "text": t} for k, t in texts.items()]
+
+
+@router.put("/letters/{kind}", summary="修改文书模板")
+def letter_set(request: Request, p: Writer, kind: str, body: LetterIn) -> dict[str, Any]:
+    try:
+        with _store(request).session() as s:
+            set_letter_text(s, kind, body.text, p.user_id)
+    except CaseError as e:
+        raise HTTPError(400, str(e)) from None
+    return {"kind": kind, "title": LETTER_KINDS[kind].title, "text": body.text}
+
+
+@router.get("/{case_id}/letter.docx", summary="生成案件的答复书或告知书（DOCX）")
+def letter(request: Request, p: User, case_id: int, kind: str | None = None) -> Response:
+    try:
+        with _store(request).session() as s:
+            lt = case_letter(s, case_id, kind, calendar(request), p.region)
+    except CaseNotFound:
+        raise HTTPError(404, NOT_FOUND) from None
+    except CaseError as e:
+        raise HTTPError(400, str(e)) from None
+    data = letter_docx(lt.title, lt.paragraphs, lt.signature)
+    return download(data, f"{lt.title}-{case_id}.docx", DOCX)
 
 
 @router.get("/{case_id}", summary="案件及其办理记录")

@@ -1,4 +1,4 @@
-"""cases: disclosure applications registered and worked on in the app, and their events
+"""cases: disclosure applications registered and worked on in the app, their events, letter texts
 
 Revision ID: 0003
 Revises: 0002
@@ -56,9 +56,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_case_events")),
     )
     op.create_index(op.f("ix_case_events_case_id"), "case_events", ["case_id"], unique=False)
+    op.create_table(
+        "letter_templates",
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("updated_by", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["updated_by"], ["users.id"], name=op.f("fk_letter_templates_updated_by_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("kind", name=op.f("pk_letter_templates")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("letter_templates")
     op.drop_index(op.f("ix_case_events_case_id"), table_name="case_events")
     op.drop_table("case_events")
     op.drop_index(op.f("ix_cases_received"), table_name="cases")
