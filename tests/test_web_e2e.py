@@ -279,3 +279,66 @@ def test_drafting_a_report_with_live_checks(browser, server, tmp_path):
     t3 = back.tables["applications"] or {}
     assert (t3["received"] or {})["total"].value == 4 and (t3["carried_forward"] or {})["total"].value == 1
     ctx.close()
+
+
+def _t3_total(page, base: str, row: str) -> int:
+    page.goto(f"{base}/cases/table3?on=2024-12-31")
+    return int(page.locator(f"#cases-t3 tr:has(th:text-is('{row}'))").locator("td").last.inner_text())
+
+
+def test_a_case_registered_worked_and_answered_moves_table_3(browser, server, tmp_path):
+    """An office registers an application, asks for a correction, receives it, extends the
+    period, replies with the generated letter, and table 3 follows."""
+    from docx import Document
+
+    base = server
+    ctx = browser.new_context(viewport=VIEWPORT, accept_downloads=True, locale="zh-CN")
+    page = ctx.new_page()
+    login(page, base)
+    disclosed, forward = _t3_total(page, base, "予以公开"), _t3_total(page, base, "结转下年度继续办理")
+    page.click("nav a:has-text('依申请')")
+    page.wait_for_url(re.compile(r"/cases$"))
+    form = page.locator("#register-case")
+    form.locator("input[name=agency]").fill("沂源县人民政府办公室")
+    form.locator("input[name=received]").fill("2024-03-04")
+    form.locator("select[name=applicant]").select_option("natural_person")
+    form.locator("input[name=applicant_name]").fill("王某")
+    form.locator("input[name=subject]").fill("2023年道路维修资金使用情况")
+    shot(page, "16-cases")
+    form.locator("button").click()
+    page.wait_for_url(re.compile(r"/cases/\d+$"))
+    assert page.locator("#case-due").inner_text() == "2024-04-01"
+    assert _t3_total(page, base, "结转下年度继续办理") == forward + 1
+    page.go_back()
+
+    def step(kind: str, on: str, **extra: str) -> None:
+        ev = page.locator("#case-event")
+        ev.locator("select[name=kind]").select_option(kind)
+        ev.locator("input[name=on]").fill(on)
+        for name, value in extra.items():
+            if name == "outcome":
+                ev.locator("select[name=outcome]").select_option(value)
+            else:
+                ev.locator(f"input[name={name}]").fill(value)
+        ev.locator("button").click()
+        page.wait_for_load_state()
+
+    case_url = page.url
+    page.goto(case_url)
+    step("correction_requested", "2024-03-06")
+    assert page.locator("#case-state").inner_text() == "待补正"
+    step("correction_received", "2024-03-11")
+    step("extended", "2024-03-20", days="10")
+    # 20 working days from 11 March, then 10 more
+    assert page.locator("#case-due").inner_text() == "2024-04-23"
+    step("replied", "2024-04-10", outcome="disclosed")
+    assert page.locator("#case-state").inner_text() == "已办结"
+    shot(page, "17-case")
+    with page.expect_download() as dl:
+        page.click("#letters a:has-text('答复书')")
+    letter = "\n".join(p.text for p in Document(dl.value.path()).paragraphs)
+    assert "王某：" in letter and "予以公开" in letter and "2024年4月10日" in letter
+    assert _t3_total(page, base, "予以公开") == disclosed + 1
+    assert _t3_total(page, base, "结转下年度继续办理") == forward
+    shot(page, "18-cases-table3")
+    ctx.close()

@@ -294,3 +294,29 @@ class Letter:
     paragraphs: list[str]
     signature: list[str]
     kind: str
+
+
+def case_list(s: Session, cal: WorkCalendar, today: dt.date, scope: str | None = None) -> list[dict[str, Any]]:
+    """Every case within ``scope``, newest first: its state and, while open, its deadline."""
+    rows = {r.id: r for r in s.scalars(select(CaseRow))}
+    out = []
+    for case in reversed(cases_of(s, scope)):
+        row = rows[case.id]
+        state = state_of(case)
+        st = due_status(applications([case], max(today, case.received))[0], cal, today)
+        out.append(
+            {
+                "id": case.id,
+                "agency": row.agency,
+                "received": case.received,
+                "applicant": case.applicant,
+                "applicant_name": row.applicant_name,
+                "subject": row.subject,
+                "state": state,
+                "state_label": STATE_LABELS[state],
+                "due": st.deadline.due,
+                "due_status": st.status,
+                "workdays_left": st.workdays_left,
+            }
+        )
+    return out

@@ -151,9 +151,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def healthz() -> dict[str, Any]:
         return {"ok": True, "version": gongkai.__version__, "assets": vendor_versions()}
 
-    from gongkai.web import api, cases_api, pages
+    from gongkai.web import api, cases_api, cases_pages, pages
 
     app.include_router(api.router)
     app.include_router(cases_api.router)
+    app.include_router(cases_pages.router)
     app.include_router(pages.router)
     return app

@@ -1,0 +1,148 @@
+"""The case register's pages (「依申请」): the office's cases with their deadlines, a form to
+register one, each case with its history, the next steps it may take and its letters, and
+table 3 as the cases make it on any day. Plain forms; the same store functions as the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from gongkai.compose.calendar import CalendarMissing
+from gongkai.compose.cases import EVENT_LABELS, OUTCOMES, TRANSITIONS, CaseError, Event
+from gongkai.compose.letters import LETTER_KINDS, row_label
+from gongkai.compose.vocabulary import APPLICANT_CHOICES
+from gongkai.model.template import V2021
+from gongkai.store.accounts import Principal
+from gongkai.store.cases import (
+    CHANNELS,
+    CaseNotFound,
+    NewCase,
+    case_json,
+    case_list,
+    due_list,
+    record_event,
+    register_case,
+    table3_on,
+)
+from gongkai.web.cases_api import calendar
+from gongkai.web.pages import render
+from gongkai.web.security import HTTPError, require_user, require_writer
+
+router = APIRouter(include_in_schema=False)
+User = Annotated[Principal, Depends(require_user)]
+Writer = Annotated[Principal, Depends(require_writer)]
+REPLY_OUTCOMES = [(o, row_label(o)) for o in OUTCOMES if o not in ("other_no_correction", "other_unpaid_fee")]
+ROW_LABELS = {r.key: r.label for r in V2021.table("applications").rows}
+
+
+def _store(request: Request) -> Any:
+    return request.app.state.store
+
+
+def _date(v: str, what: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(v)
+    except ValueError:
+        raise HTTPError(400, f"{what}应为日期，如 2024-03-01") from None
+
+
+@router.get("/cases")
+def cases_page(request: Request, p: User, error: str = "") -> HTMLResponse:
+    today = dt.date.today()
+    with _store(request).session() as s:
+        rows = case_list(s, calendar(request), today, p.region)
+        urgent = due_list(s, calendar(request), today, p.region)
+    return render(
+        request,
+        "cases.html",
+        cases=rows,
+        urgent=urgent,
+        today=today,
+        applicants=APPLICANT_CHOICES,
+        channels=CHANNELS,
+        error=error,
+    )
+
+
+@router.post("/cases")
+def register_form(
+    request: Request,
+    p: Writer,
+    agency: Annotated[str, Form()],
+    received: Annotated[str, Form()],
+    applicant: Annotated[str, Form()],
+    applicant_name: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form()] = "",
+    subject: Annotated[str, Form()] = "",
+) -> Response:
+    new = NewCase(agency, _date(received, "收到日期"), applicant, applicant_name or None, channel or None, subject)
+    try:
+        with _store(request).session() as s:
+            cid = register_case(s, new, p.user_id, p.region)
+    except CaseError as e:
+        return cases_page(request, p, error=str(e))
+    return RedirectResponse(f"/cases/{cid}", status_code=303)
+
+
+@router.get("/cases/table3")
+def table3_page(request: Request, p: User, on: str = "", agency: str = "") -> HTMLResponse:
+    day = _date(on, "日期") if on else dt.date.today()
+    with _store(request).session() as s:
+        t = table3_on(s, day, p.region, agency or None)
+    labels = {r.key: r.label for r in V2021.table("applications").rows}
+    return render(request, "cases_table3.html", t=t, on=day, agency=agency, labels=labels, columns=t_columns())
+
+
+def t_columns() -> list[tuple[str, str]]:
+    return [(c.key, c.label) for c in V2021.table("applications").columns]
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, p: User, case_id: int, error: str = "") -> HTMLResponse:
+    try:
+        with _store(request).session() as s:
+            case = case_json(s, case_id, calendar(request), dt.date.today(), p.region)
+    except CaseNotFound:
+        raise HTTPError(404, "没有找到该案件（或不在您负责的地区范围内）") from None
+    steps = [k for k, (before, _) in TRANSITIONS.items() if case["state"] in before]
+    letters = [(e["kind"], LETTER_KINDS[e["kind"]].title) for e in case["events"] if e["kind"] in LETTER_KINDS]
+    if case["events"] and case["events"][-1]["outcome"] in LETTER_KINDS:
+        o = case["events"][-1]["outcome"]
+        letters.append((o, LETTER_KINDS[o].title))
+    return render(
+        request,
+        "case.html",
+        case=case,
+        steps=[(k, EVENT_LABELS[k]) for k in steps],
+        outcomes=REPLY_OUTCOMES,
+        letters=letters,
+        applicants=APPLICANT_CHOICES,
+        rows=ROW_LABELS,
+        error=error,
+        today=dt.date.today(),
+    )
+
+
+@router.post("/cases/{case_id}/events")
+def event_form(
+    request: Request,
+    p: Writer,
+    case_id: int,
+    kind: Annotated[str, Form()],
+    on: Annotated[str, Form()],
+    outcome: Annotated[str, Form()] = "",
+    days: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    ev = Event(kind, _date(on, "日期"), outcome or None, int(days) if days.strip().isdigit() else None)
+    try:
+        with _store(request).session() as s:
+            record_event(s, case_id, ev, p.user_id, calendar(request), p.region, note or None)
+    except CaseNotFound:
+        raise HTTPError(404, "没有找到该案件（或不在您负责的地区范围内）") from None
+    except (CaseError, CalendarMissing) as e:
+        return case_page(request, p, case_id, error=str(e))
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
