@@ -345,3 +345,40 @@ def test_a_viewer_cannot_edit_letters(driven) -> None:
     o.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": o.cookies[CSRF_COOKIE]})
     r = o.put("/api/cases/letters/disclosed", headers={"X-CSRF-Token": o.cookies[CSRF_COOKIE]}, json={"text": "x"})
     assert r.status_code == 403
+
+
+def test_a_register_imports_as_cases_and_exports_back(tmp_path) -> None:
+    """An office's existing register (the compose issue's format, generated with planted bad
+    rows) becomes cases; table 3 of the cases is the register's, the rows that cannot be read
+    are named, and the exported register reads back to the same applications."""
+    from gongkai.compose.register import read_register
+    from test_register import _write_xlsx, make_register
+
+    rows, truth, bad = make_register(20240613, n=200)
+    _write_xlsx(rows, tmp_path / "台账.xlsx")
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    seed_store(url)
+    c = TestClient(create_app(Settings(db=url, files=str(tmp_path / "files"))))
+    c.get("/login")
+    c.post("/login", data={"username": "yiyuan", "password": PASSWORD, "csrf_token": c.cookies[CSRF_COOKIE]})
+    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    with open(tmp_path / "台账.xlsx", "rb") as f:
+        r = c.post("/api/cases/import", headers=head, data={"agency": AGENCY}, files={"file": ("台账.xlsx", f)})
+    assert r.status_code == 201, r.text
+    got = r.json()
+    named = {int(p.split("第 ")[1].split(" 行")[0]) for p in got["problems"]}
+    assert named == bad  # every planted bad row is named, with its row number, and only those
+    imported = [a for a in truth if a.row not in named]
+    assert got["imported"] == len(imported) == len(truth)
+    for year in (2023, 2024):
+        t3 = c.get("/api/cases/table3", params={"on": f"{year}-12-31"}).json()["cells"]
+        assert t3 == independent_table3(imported, year, "v2021")
+    r = c.get("/api/cases/export.xlsx")
+    (tmp_path / "导出.xlsx").write_bytes(r.content)
+    back = read_register(tmp_path / "导出.xlsx")
+    assert back.problems == []
+
+    def key(a: Application) -> tuple[object, ...]:
+        return (a.received, a.applicant, a.outcome, a.replied, a.extension, a.correction_sent, a.consulted)
+
+    assert sorted(map(key, back.applications), key=repr) == sorted(map(key, imported), key=repr)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gongkai.compose.calendar import CalendarMissing, WorkCalendar
 from gongkai.compose.deadlines import REPLY_DAYS, deadline
@@ -187,3 +187,61 @@ def due_on(case: Case, cal: WorkCalendar, today: dt.date) -> dt.date | None:
         return deadline(application(case, today), cal, today).due
     except CalendarMissing:
         return None
+
+
+# --- registers in and out -------------------------------------------------------------------
+
+
+def events_of(app: Application, cal: WorkCalendar) -> list[Event]:
+    """A register row's events in the order they happened. The register does not date an
+    extension: it is taken as decided on the last day of the period (or the reply's day)."""
+    dated: list[tuple[dt.date, int, Event]] = []
+
+    def add(day: dt.date | None, order: int, ev: Event) -> None:
+        if day is not None:
+            dated.append((day, order, ev))
+
+    add(app.correction_sent, 1, Event("correction_requested", app.correction_sent or app.received))
+    add(app.correction_received, 2, Event("correction_received", app.correction_received or app.received))
+    add(app.consulted, 3, Event("consultation_started", app.consulted or app.received))
+    add(app.consult_replied, 4, Event("consultation_replied", app.consult_replied or app.received))
+    add(app.fee_notice, 5, Event("fee_notice", app.fee_notice or app.received))
+    add(app.fee_paid, 6, Event("fee_paid", app.fee_paid or app.received))
+    if app.extension:
+        base = replace(app, extension=0, replied=None, outcome=None)
+        due = deadline(base, cal, app.replied or app.received).due
+        on = min(due, app.replied) if due and app.replied else (due or app.replied or app.received)
+        add(on, 7, Event("extended", on, days=app.extension))
+    if app.replied is not None:
+        closing = {v: k for k, v in CLOSING_OUTCOME.items()}
+        if app.withdrawn:
+            add(app.replied, 9, Event("withdrawn", app.replied))
+        elif app.outcome in LAPSED:
+            add(app.replied, 9, Event(closing[app.outcome or ""], app.replied))
+        else:
+            add(app.replied, 9, Event("replied", app.replied, app.outcome))
+    return [ev for _, _, ev in sorted(dated, key=lambda x: (x[0], x[1]))]
+
+
+def register_row(case: Case, applicant_name: str | None = None) -> dict[str, object]:
+    """The case as a row of the register template (by column key; labels as the lists say)."""
+    from gongkai.compose.vocabulary import APPLICANT_CHOICES, OUTCOME_CHOICES
+
+    app = application(case)
+    return {
+        "id": str(case.id),
+        "received": app.received,
+        "applicant": APPLICANT_CHOICES.get(app.applicant, app.applicant),
+        "applicant_name": applicant_name,
+        "subject": case.subject,
+        "outcome": OUTCOME_CHOICES.get(app.outcome or "", "") if not app.withdrawn else "",
+        "replied": app.replied,
+        "extended": app.extension or "否",
+        "correction_sent": app.correction_sent,
+        "correction_received": app.correction_received,
+        "consulted": app.consulted,
+        "consult_replied": app.consult_replied,
+        "fee_notice": app.fee_notice,
+        "fee_paid": app.fee_paid,
+        "withdrawn": "是" if app.withdrawn else "否",
+    }

@@ -5,8 +5,9 @@ and a sheet of instructions."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from gongkai.compose.register import COLUMNS, MAX_EXTENSION
 from gongkai.compose.vocabulary import APPLICANT_CHOICES, OUTCOME_CHOICES
@@ -45,7 +46,9 @@ INSTRUCTIONS = (
 )
 
 
-def write_template(path: str | Path) -> None:
+def write_template(path: str | Path | IO[bytes], rows: Sequence[dict[str, Any]] = ()) -> None:
+    """The register template at ``path`` (a path or a binary file); ``rows``: applications to
+    fill it with, each a dict by column key (an exported register)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -68,6 +71,11 @@ def write_template(path: str | Path) -> None:
             for r in range(2, ROWS + 2):
                 ws.cell(row=r, column=j).number_format = "yyyy-mm-dd"
     ws.freeze_panes = "B2"
+    for i, values in enumerate(rows, start=2):
+        for j, col in enumerate(COLUMNS, start=1):
+            value = values.get(col.key)
+            if value not in (None, ""):
+                ws.cell(row=i, column=j, value=value)
 
     lists = wb.create_sheet(LISTS)
     for i, label in enumerate(APPLICANT_CHOICES.values(), start=1):
@@ -114,7 +122,7 @@ def write_template(path: str | Path) -> None:
         text = f"{col.title}{'（必填）' if col.required else ''}：{col.note or ''}"
         text += f"　也可写作：{alias}" if alias else ""
         notes.cell(row=i, column=1, value=text)
-    wb.save(str(path))
+    wb.save(str(path) if isinstance(path, (str, Path)) else path)
 
 
 def _list(formula: str, title: str, prompt: str) -> Any:

@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import Date, DateTime, ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from gongkai.compose.calendar import WorkCalendar
+from gongkai.compose.calendar import CalendarMissing, WorkCalendar
 from gongkai.compose.cases import (
+    CLOSING_OUTCOME,
     EVENT_LABELS,
     STATE_LABELS,
     Case,
@@ -27,10 +28,14 @@ from gongkai.compose.cases import (
     applications,
     check_case,
     due_on,
+    events_of,
+    register_row,
     state_of,
 )
 from gongkai.compose.deadlines import DueStatus, due_status
 from gongkai.compose.letters import LETTER_KINDS, chinese_date, fill
+from gongkai.compose.register import Register
+from gongkai.compose.register_template import write_template
 from gongkai.compose.table3 import Table3, table3
 from gongkai.store.accounts import in_scope, region_contains
 from gongkai.store.agencies import infer
@@ -320,3 +325,57 @@ def case_list(s: Session, cal: WorkCalendar, today: dt.date, scope: str | None =
             }
         )
     return out
+
+
+@dataclass
+class Imported:
+    ids: list[int]
+    problems: list[str]
+    """Rows not imported, each with its row number and why (in Chinese)."""
+
+
+def import_register(
+    s: Session, register: Register, agency: str, user_id: int | None, cal: WorkCalendar, scope: str | None = None
+) -> Imported:
+    """The register's applications as cases of ``agency``, their history as the register
+    records it (rows it could not read are listed with the reason and left out)."""
+    out = Imported([], [p.describe(register.path) for p in register.problems])
+    for app in register.applications:
+        try:
+            events = events_of(app, cal)
+        except CalendarMissing as e:
+            out.problems.append(f"第 {app.row} 行：{e}")
+            continue
+        cid = register_case(s, NewCase(agency, app.received, app.applicant, None, None, app.subject), user_id, scope)
+        # what the register says happened is kept as it says it (a reply before the third
+        # party answered, a fee lapse with no notice dated): the live rules are for new work
+        for ev in events:
+            s.add(
+                CaseEventRow(
+                    case_id=cid,
+                    kind=ev.kind,
+                    on=ev.on,
+                    outcome=CLOSING_OUTCOME.get(ev.kind, ev.outcome),
+                    days=ev.days,
+                    note=IMPORTED_NOTE.format(row=app.row, path=register.path),
+                    user_id=user_id,
+                    recorded_at=utcnow(),
+                )
+            )
+        out.ids.append(cid)
+    s.flush()
+    return out
+
+
+IMPORTED_NOTE = "自台账 {path} 第 {row} 行导入"
+
+
+def export_register(s: Session, scope: str | None = None, agency: str | None = None) -> bytes:
+    """The cases as a register in the template's form (XLSX), readable by ``read_register``."""
+    import io
+
+    names = {r.id: r.applicant_name for r in s.scalars(select(CaseRow))}
+    rows = [register_row(c, names.get(c.id)) for c in cases_of(s, scope, agency)]
+    buf = io.BytesIO()
+    write_template(buf, rows)
+    return buf.getvalue()

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from gongkai.compose.calendar import CalendarMissing, WorkCalendar
 from gongkai.compose.cases import EVENT_LABELS, CaseError, Event
 from gongkai.compose.letters import LETTER_KINDS
+from gongkai.compose.register import RegisterError, register_from_bytes
 from gongkai.render.letter import letter_docx
 from gongkai.store.accounts import Principal
 from gongkai.store.cases import (
@@ -22,19 +23,23 @@ from gongkai.store.cases import (
     case_json,
     case_letter,
     due_list,
+    export_register,
+    import_register,
     letter_texts,
     record_event,
     register_case,
     set_letter_text,
     table3_on,
 )
-from gongkai.web.api import DOCX, download
+from gongkai.web.api import DOCX, XLSX, download
 from gongkai.web.security import HTTPError, require_user, require_writer
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
 User = Annotated[Principal, Depends(require_user)]
 Writer = Annotated[Principal, Depends(require_writer)]
 NOT_FOUND = "没有找到该案件（或不在您负责的地区范围内）"
+MAX_REGISTER_BYTES = 20 * 2**20
+"""A register of a busy office for a year is well under a megabyte."""
 
 
 class CaseIn(BaseModel):
@@ -133,6 +138,35 @@ def letter_set(request: Request, p: Writer, kind: str, body: LetterIn) -> dict[s
     except CaseError as e:
         raise HTTPError(400, str(e)) from None
     return {"kind": kind, "title": LETTER_KINDS[kind].title, "text": body.text}
+
+
+@router.post("/import", summary="导入依申请公开台账（XLSX/CSV，撰写所用的台账格式）为案件", status_code=201)
+def import_cases(
+    request: Request,
+    p: Writer,
+    agency: Annotated[str, Form(description="这些申请的办理机关")],
+    file: Annotated[UploadFile, File(description="台账文件")],
+) -> dict[str, Any]:
+    data = file.file.read(MAX_REGISTER_BYTES + 1)
+    if len(data) > MAX_REGISTER_BYTES:
+        raise HTTPError(413, f"台账文件超过 {MAX_REGISTER_BYTES // 2**20} MB")
+    try:
+        reg = register_from_bytes(data, file.filename or "台账.xlsx")
+    except RegisterError as e:
+        raise HTTPError(400, f"{file.filename}：{e}") from None
+    try:
+        with _store(request).session() as s:
+            got = import_register(s, reg, agency, p.user_id, calendar(request), p.region)
+    except CaseError as e:
+        raise HTTPError(400, str(e)) from None
+    return {"imported": len(got.ids), "ids": got.ids, "problems": got.problems}
+
+
+@router.get("/export.xlsx", summary="导出案件为依申请公开台账（XLSX）")
+def export_cases(request: Request, p: User, agency: str | None = None) -> Response:
+    with _store(request).session() as s:
+        data = export_register(s, p.region, agency)
+    return download(data, "依申请公开台账.xlsx", XLSX)
 
 
 @router.get("/{case_id}/letter.docx", summary="生成案件的答复书或告知书（DOCX）")
