@@ -183,7 +183,7 @@ def _blanked(n: int) -> list[GeneratedReport]:
 
 
 @pytest.mark.parametrize("by_chars", [True, False], ids=["characters", "display"])
-@pytest.mark.parametrize("gen", _blanked(8), ids=lambda g: str(g.seed))
+@pytest.mark.parametrize("gen", _blanked(12), ids=lambda g: str(g.seed))
 def test_a_page_laid_out_by_columns_places_blank_cells_in_its_own_measure(gen: GeneratedReport, by_chars: bool) -> None:
     """``pdftotext -layout`` counts columns in characters, a monospace page in display width (a
     Chinese character two columns): a row's label before its numbers shifts them in the wrong
@@ -258,3 +258,36 @@ def test_table_2_rows_printed_as_lines_above_the_table_are_read_there(gen: Gener
     )
     assert cells.exact == cells.total, cells.mismatches[:5]
     assert not [f for f in got["findings"] if f["rule"] == "table_incomplete" and "active_disclosure" in f["where"]]
+
+
+def _sparse_table_4(n: int) -> list[GeneratedReport]:
+    """Reports whose table 4 shows one group's case and its total, every other cell blank: a
+    line of two numbers under the headings, with no label before them to tell the measure."""
+    import copy
+
+    out: list[GeneratedReport] = []
+    groups = ("review", "litigation_direct", "litigation_after_review")
+    for k, gen in enumerate(_blanked(n)):
+        gen = copy.deepcopy(gen)
+        t4 = gen.report.tables.get("appeals") or {}
+        if not t4:
+            continue
+        group, col = groups[k % 3], ("upheld", "corrected", "other", "pending")[k % 4]
+        for g, row in t4.items():
+            for c in list(row or {}):
+                v = 1 if g == group and c in (col, "total") else None
+                (t4[g] or {})[c] = Cell(v, str(v) if v else "", blank=v is None)
+        out.append(gen)
+    return out
+
+
+@pytest.mark.parametrize("by_chars", [True, False], ids=["characters", "display"])
+@pytest.mark.parametrize("gen", _sparse_table_4(12), ids=lambda g: str(g.seed))
+def test_table_4_with_few_numbers_takes_the_measure_of_the_tables_above(gen: GeneratedReport, by_chars: bool) -> None:
+    from gongkai.testing.shapes import render_layout
+
+    text = render_layout(gen.report, gen.seed, by_chars=by_chars)
+    _, got = _read("layout.txt", text.encode())
+    want = gen.report.to_json(provenance=False)["tables"]["appeals"]
+    cells = compare_tables({"appeals": want}, {"tables": {"appeals": got["tables"]["appeals"]}})
+    assert cells.wrong == 0 and cells.exact == cells.total, cells.mismatches

@@ -232,15 +232,19 @@ character two columns) or characters (``pdftotext -layout``)."""
 
 
 def layout_cells(
-    lines: Sequence[ValueLine], width: int, heads_by: Mapping[Measure, Sequence[float]] | None = None
+    lines: Sequence[ValueLine],
+    width: int,
+    heads_by: Mapping[Measure, Sequence[float]] | None = None,
+    page: Sequence[ValueLine] = (),
 ) -> list[ValueLine]:
     """Lines laid out by columns that show fewer numbers than ``width`` cells get a field per
     column, empty where the column has a gap (a blank cell). A number stands in the column
     whose middle (from the lines that show every cell) is nearest; without such lines, in the
     column whose heading starts at or before it and before the next heading (``heads``: where
     each heading starts, by each measure): headings stand inside their columns, however
-    numbers align."""
-    chars = _by_characters(lines, width, heads_by or {})
+    numbers align. ``page``: the document's other lines laid out by columns, which tell its
+    measure where these lines alone cannot (numbers with no label before them)."""
+    chars = _by_characters(lines, width, heads_by or {}, page)
     xs_of: Callable[[ValueLine], tuple[float, ...]] = (lambda ln: ln.xs_chars) if chars else (lambda ln: ln.xs)
     heads = (heads_by or {}).get(len if chars else display_width, ())
     full = [xs_of(ln) for ln in lines if len(xs_of(ln)) == width and not ln.fields]
@@ -286,13 +290,19 @@ def layout_cells(
     return out
 
 
-def _by_characters(lines: Sequence[ValueLine], width: int, heads_by: Mapping[Measure, Sequence[float]]) -> bool:
+def _by_characters(
+    lines: Sequence[ValueLine],
+    width: int,
+    heads_by: Mapping[Measure, Sequence[float]],
+    page: Sequence[ValueLine] = (),
+) -> bool:
     """Whether the page counts its columns in characters rather than display width. A Chinese
     label before a row's numbers shifts them by its length in the wrong measure, so the page's
     own measure puts the numbers at fewer places; where no line says (numbers alone on their
     lines) and no line shows every cell, the headings do: in the page's measure each number
     stands the same distance from the start of its column's heading."""
-    by_chars, by_display = _columns(ln.xs_chars for ln in lines), _columns(ln.xs for ln in lines)
+    sample = [*lines, *page]
+    by_chars, by_display = _columns(ln.xs_chars for ln in sample), _columns(ln.xs for ln in sample)
     if by_chars != by_display or any(len(ln.xs) == width and not ln.fields for ln in lines):
         return by_chars < by_display
     return _offset_spread([ln.xs_chars for ln in lines], heads_by.get(len, ()), width) < _offset_spread(

@@ -1057,7 +1057,9 @@ def _appeals_laid_out(stream: Stream, head: int, start: int, end: int) -> tuple[
         return None
     headings = [c.label for _ in APPEALS.rows for c in APPEALS.columns]
     heads = _heading_anchors(stream, head, start, headings)
-    placed = layout_cells(lines, T4_CELLS, heads)[0]
+    # the tables above, whose rows print labels before their numbers, tell the page's measure
+    page = [ln for ln in value_lines(stream, 0, head, []) if ln.xs]
+    placed = layout_cells(lines, T4_CELLS, heads, page)[0]
     if not placed.fields:
         return None
     units = positional_units(list(placed.fields), T4_CELLS, 0)
