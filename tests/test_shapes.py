@@ -291,3 +291,15 @@ def test_table_4_with_few_numbers_takes_the_measure_of_the_tables_above(gen: Gen
     want = gen.report.to_json(provenance=False)["tables"]["appeals"]
     cells = compare_tables({"appeals": want}, {"tables": {"appeals": got["tables"]["appeals"]}})
     assert cells.wrong == 0 and cells.exact == cells.total, cells.mismatches
+
+
+@pytest.mark.parametrize("seed", range(40, 64))
+def test_table_4_under_wrapped_headings_reads_its_own_row(seed: int) -> None:
+    """Converter Markdown of table 4: header rows of heading fragments as wide as the data row
+    (words, not numbers), and a data row with an empty field at each end (a label column
+    before, or an empty column after: the table's sums say which)."""
+    doc = make_document(32000 + seed, "md_layout", "none")
+    _, got = _read(doc.name, doc.data)
+    want = doc.truth.report.to_json(provenance=False)["tables"]["appeals"]
+    cells = compare_tables({"appeals": want}, {"tables": {"appeals": got["tables"]["appeals"]}})
+    assert cells.wrong == 0 and cells.exact == cells.total, cells.mismatches[:3]

@@ -427,7 +427,8 @@ def read_table(
     spec, found = _use_alternates(stream, spec, found, start, end)
     identities = tpl.identities_of(key, {k for k, _ in found})
     by_labels = _read_by_labels(stream, spec, found, end, identities, hints, glued)
-    if by_labels.delimited and by_labels.rows_found == len(spec.rows):
+    every_row = by_labels.delimited and by_labels.rows_found == len(spec.rows)
+    if every_row and all(by_labels.offsets.get(r.key) for r in spec.rows):
         return by_labels  # every row found, each read from its own cells
     labels = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
     widest = max(len(spec.row_columns(r)) for r in spec.rows)
@@ -442,6 +443,8 @@ def read_table(
     orphans = any(not any(u.offset in used for u in ln.units if u.kind in CELL_UNITS) for ln in lines)
     """Value lines that no row's label reaches (numbers before the first label, a label
     standing after its numbers): then which numbers a label names is a question of order."""
+    if every_row and not orphans:
+        return by_labels  # every row found, those with numbers read from their own cells
     if (_clean(by_labels, spec) and not orphans) or by_labels.glued:
         # a clean reading, or numbers that run together (text taken from a web page): the
         # labels stand right before their numbers, and there are no value lines to align
@@ -955,21 +958,34 @@ def _finish(
 T4_CELLS = 15
 
 
-def _appeals_positional(raw: str, offset: int) -> list[Unit] | None:
-    """Table 4's data row as a tab-separated line: 15 fields, empty ones blank cells."""
+_WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+
+
+def _appeals_positional(raw: str, offset: int) -> list[list[Unit]]:
+    """Table 4's data row as a tab-separated line: 15 fields, empty ones blank cells (a row
+    of words is a header row's wrapped tails, not the data row). One field too many with
+    both ends empty (a label column before, or an empty column after?) gives both readings,
+    for the identities to choose between; none: no such line."""
     pos = 0
     for line in raw.split("\n"):
-        if any(ch.isdigit() for ch in line) or line.count("\t") >= T4_CELLS - 1:
+        words = _WORDS.search(line) is not None
+        if any(ch.isdigit() for ch in line) or (line.count("\t") >= T4_CELLS - 1 and not words):
             if line.count("\t") < T4_CELLS - 1:
-                return None
+                return []
             fields, p = [], pos
             for f in line.split("\t"):
                 fields.append((f, offset + p))
                 p += len(f) + 1
             extra = max(0, len(fields) - T4_CELLS)
-            return positional_units(fields, T4_CELLS, min(trailing_empties(fields), extra))
+            first = positional_units(fields, T4_CELLS, min(trailing_empties(fields), extra))
+            alts = [first] if first is not None else []
+            if extra == 1 and not fields[0][0].strip() and not fields[-1][0].strip():
+                other = positional_units(fields[1:], T4_CELLS, 0)
+                if other is not None and first is not None:
+                    alts.append(other)
+            return alts
         pos += len(line) + 1
-    return None
+    return []
 
 
 def _appeals_line(raw: str, offset: int) -> list[Unit] | None:
@@ -1090,6 +1106,7 @@ def read_appeals(
         # a sentence (``行政复议案件0件、行政诉讼案件4件``) names the table's words, but is no
         # table; a converter may have replaced the headings, but then the fifteen numbers
         # stand as a table's rows of their own
+        alts: list[list[Unit]] = []
         found = _appeals_lines(stream, stream.to_text(start), stream.to_text(end))
         if found is None:
             return TableRead(None, [], 0)
@@ -1101,9 +1118,8 @@ def read_appeals(
         text_start = stream.index[last - 1] + 1
         raw = stream.text[text_start : stream.to_text(end)]
         one_per_line = cell_lines(raw, text_start, skip_blank_lines=True)
-        delimited = _appeals_positional(raw, text_start) or (
-            positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None
-        )
+        alts = _appeals_positional(raw, text_start)
+        delimited = alts[0] if alts else (positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None)
         # the table split in pieces, each under its own header (one group of five each)
         pieces = None if delimited else _appeals_lines(stream, stream.to_text(first), stream.to_text(end))
         if pieces is None and not delimited:
@@ -1120,9 +1136,18 @@ def read_appeals(
         units = [Unit("empty", "", offset=text_start) for _ in range(T4_CELLS)]
     flat_cols = tuple(f"{g.key}.{c.key}" for g in APPEALS.rows for c in APPEALS.row_columns(g))
     kinds: list[CellKind] = ["count"] * len(flat_cols)
-    rds = readings_for_row(units, kinds, tuple(len(APPEALS.row_columns(g)) for g in APPEALS.rows), glued)
+    groups = tuple(len(APPEALS.row_columns(g)) for g in APPEALS.rows)
+    rds = readings_for_row(units, kinds, groups, glued)
     if rds and not row_runs_together(units, T4_CELLS, glued) and not _positional(units):
         rds = placements_alike(rds, units)  # numbers apart and too few: blanks where nobody says
+    if alts and units is alts[0]:
+        read = {tuple((c.value, c.blank) for c in r.cells) for r in rds}
+        for other in alts[1:]:
+            rds = rds + [
+                r
+                for r in readings_for_row(other, kinds, groups, glued)
+                if tuple((c.value, c.blank) for c in r.cells) not in read
+            ]
     flat_ids = tuple(
         Identity(
             i.rule, i.name, tuple((T4_ROW, f"{r}.{c}") for r, c in i.lhs), tuple((T4_ROW, f"{r}.{c}") for r, c in i.rhs)
