@@ -382,3 +382,18 @@ def test_a_register_imports_as_cases_and_exports_back(tmp_path) -> None:
         return (a.received, a.applicant, a.outcome, a.replied, a.extension, a.correction_sent, a.consulted)
 
     assert sorted(map(key, back.applications), key=repr) == sorted(map(key, imported), key=repr)
+
+
+def test_the_annual_report_drafts_table_3_from_the_cases(driven) -> None:
+    """Drafting (撰写) takes table 3 from the cases when no register is uploaded: the draft's
+    table 3 is the cases' table 3 on 31 December."""
+    c, _, _ = driven
+    want = c.get("/api/cases/table3", params={"on": "2024-12-31", "agency": AGENCY}).json()["cells"]
+    r = c.post(
+        "/api/compose?format=json",
+        headers={"X-CSRF-Token": c.cookies[CSRF_COOKIE]},
+        files={"agency": (None, AGENCY), "year": (None, "2024"), "from_cases": (None, "1")},
+    )
+    assert r.status_code == 200, r.text
+    t3 = r.json()["tables"]["applications"]
+    assert {k: {c_: v for c_, v in row.items()} for k, row in t3.items()} == want

@@ -331,13 +331,21 @@ def test_a_case_registered_worked_and_answered_moves_table_3(browser, server, tm
     step("extended", "2024-03-20", days="10")
     # 20 working days from 11 March, then 10 more
     assert page.locator("#case-due").inner_text() == "2024-04-23"
+    # the office words its reply letter its own way, in the app
+    page.goto(f"{base}/cases/letters")
+    box = page.locator("form#disclosed textarea")
+    box.fill(box.input_value().replace("现予以公开", "现予以公开（本办公室用语）"))
+    page.locator("form#disclosed button").click()
+    page.wait_for_url(re.compile(r"saved=disclosed"))
+    shot(page, "19-case-letters", full=False)
+    page.goto(case_url)
     step("replied", "2024-04-10", outcome="disclosed")
     assert page.locator("#case-state").inner_text() == "已办结"
     shot(page, "17-case")
     with page.expect_download() as dl:
         page.click("#letters a:has-text('答复书')")
     letter = "\n".join(p.text for p in Document(dl.value.path()).paragraphs)
-    assert "王某：" in letter and "予以公开" in letter and "2024年4月10日" in letter
+    assert "王某：" in letter and "现予以公开（本办公室用语）" in letter and "2024年4月10日" in letter
     assert _t3_total(page, base, "予以公开") == disclosed + 1
     assert _t3_total(page, base, "结转下年度继续办理") == forward
     shot(page, "18-cases-table3")

@@ -23,8 +23,10 @@ from gongkai.store.cases import (
     case_json,
     case_list,
     due_list,
+    letter_texts,
     record_event,
     register_case,
+    set_letter_text,
     table3_on,
 )
 from gongkai.web.cases_api import calendar
@@ -55,9 +57,15 @@ def cases_page(request: Request, p: User, error: str = "") -> HTMLResponse:
     with _store(request).session() as s:
         rows = case_list(s, calendar(request), today, p.region)
         urgent = due_list(s, calendar(request), today, p.region)
+    by_state: dict[str, int] = {}
+    for r in rows:
+        by_state[r["state_label"]] = by_state.get(r["state_label"], 0) + 1
+    this_year = sum(1 for r in rows if r["received"].year == today.year)
     return render(
         request,
         "cases.html",
+        by_state=by_state,
+        this_year=this_year,
         cases=rows,
         urgent=urgent,
         today=today,
@@ -98,6 +106,24 @@ def table3_page(request: Request, p: User, on: str = "", agency: str = "") -> HT
 
 def t_columns() -> list[tuple[str, str]]:
     return [(c.key, c.label) for c in V2021.table("applications").columns]
+
+
+@router.get("/cases/letters")
+def letters_page(request: Request, p: User, saved: str = "", error: str = "") -> HTMLResponse:
+    with _store(request).session() as s:
+        texts = letter_texts(s)
+    kinds = [(k, LETTER_KINDS[k].title, t) for k, t in texts.items()]
+    return render(request, "case_letters.html", kinds=kinds, saved=saved, error=error)
+
+
+@router.post("/cases/letters/{kind}")
+def letter_form(request: Request, p: Writer, kind: str, text: Annotated[str, Form()]) -> Response:
+    try:
+        with _store(request).session() as s:
+            set_letter_text(s, kind, text, p.user_id)
+    except CaseError as e:
+        return letters_page(request, p, error=str(e))
+    return RedirectResponse(f"/cases/letters?saved={kind}#{kind}", status_code=303)
 
 
 @router.get("/cases/{case_id}")

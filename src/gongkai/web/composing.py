@@ -49,6 +49,8 @@ class ComposeForm:
     table2: Upload | None = None
     table4: Upload | None = None
     sections: dict[str, str] = field(default_factory=dict)
+    from_cases: bool = False
+    """Table 3 from the agency's cases in the app (when no register is uploaded)."""
 
 
 @dataclass
@@ -110,6 +112,16 @@ def _last_year(store: Store, p: Principal, agency: str, year: int) -> Report | N
         return last_year_report(s, agency, year - 1)
 
 
+def _register_of_cases(store: Store, p: Principal, agency: str, year: int) -> Register:
+    """The agency's cases (within the user's region) as the register stood at the year's end."""
+    from gongkai.compose.cases import applications
+    from gongkai.store.cases import cases_of
+
+    with store.session() as s:
+        cases = cases_of(s, p.region, agency)
+    return Register("依申请案件", applications(cases, dt.date(year, 12, 31)), [], len(cases))
+
+
 def compose(store: Store, p: Principal, form: ComposeForm) -> Composed:
     """The draft of ``form``, checked. Inputs that cannot be read are listed, never guessed."""
     agency = form.agency.strip()
@@ -119,6 +131,10 @@ def compose(store: Store, p: Principal, form: ComposeForm) -> Composed:
     if tpl is None:
         return Composed(None, problems=[f"{form.year} 年没有统一的报告格式（2019 年起才有）"])
     reg, t2, t4, problems = _read_inputs(form, tpl.version)
+    cases_note = None
+    if reg is None and form.from_cases:
+        reg = _register_of_cases(store, p, agency, form.year)
+        cases_note = f"表三由「依申请」中登记的 {len(reg.applications)} 件申请生成（截至 {form.year} 年 12 月 31 日）"
     last = _last_year(store, p, agency, form.year)
     sections = {k: v.strip() for k, v in form.sections.items() if k in SECTION_KEYS and v.strip()}
     d = draft(
@@ -132,7 +148,7 @@ def compose(store: Store, p: Principal, form: ComposeForm) -> Composed:
         template=tpl.version,
         signed_on=form.signed_on or dt.date.today(),
     )
-    notes = [last_year_note(form.year, last)]
+    notes = [last_year_note(form.year, last), *([cases_note] if cases_note else [])]
     d.report.findings = run_checks(d.report)
     return Composed(d.report, notes + d.notes, problems, d.report.findings)
 
