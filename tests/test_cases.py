@@ -397,3 +397,29 @@ def test_the_annual_report_drafts_table_3_from_the_cases(driven) -> None:
     assert r.status_code == 200, r.text
     t3 = r.json()["tables"]["applications"]
     assert {k: {c_: v for c_, v in row.items()} for k, row in t3.items()} == want
+
+
+def test_cases_on_postgresql(tmp_path) -> None:
+    """The same register on a real PostgreSQL server: 60 generated cases, table 3 and the due list."""
+    from gongkai.store.pgtemp import create_database, pg_bindir, temporary_postgres
+
+    if pg_bindir() is None:
+        pytest.skip("PostgreSQL 未安装（找不到 initdb/pg_ctl；scripts/setup.sh 会安装 postgresql）")
+    with temporary_postgres(durable=False) as server:
+        url = create_database(server, "cases")
+        seed_store(url)
+        c = TestClient(create_app(Settings(db=url, files=str(tmp_path / "files"))))
+        c.get("/login")
+        c.post("/login", data={"username": "yiyuan", "password": PASSWORD, "csrf_token": c.cookies[CSRF_COOKIE]})
+        head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+        plans = plan_cases(7, 60)
+        for p in plans:
+            body = {"agency": AGENCY, "received": p.received.isoformat(), "applicant": p.applicant}
+            cid = c.post("/api/cases", headers=head, json=body).json()["id"]
+            for e in p.events:
+                ev = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
+                assert c.post(f"/api/cases/{cid}/events", headers=head, json=ev).status_code == 201
+        got = c.get("/api/cases/table3", params={"on": "2024-12-31"}).json()["cells"]
+        assert got == independent_table3([as_of(p, END) for p in plans], 2024, "v2021")
+        assert c.get("/api/cases/due", params={"today": "2024-02-26"}).status_code == 200
+        assert c.get("/cases").status_code == 200
