@@ -303,3 +303,20 @@ def test_table_4_under_wrapped_headings_reads_its_own_row(seed: int) -> None:
     want = doc.truth.report.to_json(provenance=False)["tables"]["appeals"]
     cells = compare_tables({"appeals": want}, {"tables": {"appeals": got["tables"]["appeals"]}})
     assert cells.wrong == 0 and cells.exact == cells.total, cells.mismatches[:3]
+
+
+@pytest.mark.parametrize(("gen", "text"), _displaced_reports(4), ids=lambda x: str(getattr(x, "seed", "")))
+def test_a_lone_number_that_continues_the_page_footers_is_a_page_number(gen: GeneratedReport, text: str) -> None:
+    """The same loose number, but the page footers around it run 1 … 3: it is page 2's number,
+    and the blank total stays blank (left for the reviewer), never filled with it."""
+    lines = text.split("\n")
+    t3 = gen.report.tables["applications"] or {}
+    loose = str((t3["carried_forward"] or {})["total"].value)
+    at = lines.index(loose)
+    page = int(loose)
+    lines[at + 1 : at + 1] = ["", f"— {page + 1} —", ""]
+    if page > 1:
+        lines[at:at] = ["", f"— {page - 1} —", ""]
+    report, _ = _read("paged.md", "\n".join(lines).encode())
+    cell = (report.tables["applications"] or {})["carried_forward"]["total"]  # type: ignore[index]
+    assert cell.value is None

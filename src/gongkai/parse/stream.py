@@ -29,6 +29,9 @@ class Stream:
     cells: list[GridCell | None] = field(default_factory=list)
     """The grid cell each part is the text of (None for text lines and separators): its
     reader's confidence (below 1 when OCR'd) and any reading it left open."""
+    page_numbers: list[tuple[int, int]] = field(default_factory=list)
+    """(offset in ``text``, number) of each page footer left out of the text (``- 3 -``): a
+    lone number that continues their sequence is a page number too."""
     raw_lines: dict[int, str] = field(default_factory=dict)
     """Text lines as the document has them (before spaces are squeezed), by line number: in
     text laid out by columns (``pdftotext -layout``) a blank cell is a gap, seen only here."""
@@ -40,6 +43,13 @@ class Stream:
     def source_at(self, offset: int) -> Source | None:
         i = bisect.bisect_right(self.starts, offset) - 1
         return self.sources[i] if i >= 0 else None
+
+    def continues_pages(self, offset: int, value: float) -> bool:
+        """Whether ``value`` at ``offset`` continues the page footers around it (the footer
+        before it is one less, or the one after it one more)."""
+        before = [n for at, n in self.page_numbers if at <= offset]
+        after = [n for at, n in self.page_numbers if at > offset]
+        return bool((before and before[-1] == value - 1) or (after and after[0] == value + 1))
 
     def to_text(self, folded_pos: int) -> int:
         """Offset in ``text`` of folded position ``folded_pos`` (end → len(text))."""
@@ -67,6 +77,7 @@ def build_stream(doc: Document) -> Stream:
     cells: list[GridCell | None] = []
     grid_spans: list[tuple[int, int]] = []
     raw_lines: dict[int, str] = {}
+    page_numbers: list[tuple[int, int]] = []
     pos = 0
 
     def add(text: str, source: Source, cell: GridCell | None = None) -> None:
@@ -80,6 +91,7 @@ def build_stream(doc: Document) -> Stream:
     for block in doc.blocks:
         if isinstance(block, TextLine):
             if PAGE_NUMBER.match(block.text):
+                page_numbers.append((pos, int(re.findall(r"\d+", block.text)[0])))
                 continue  # a page footer inside a table would read as a value
             add(despace(INLINE_PAGE_NUMBER.sub("", block.text)) + "\n", block.source)
             if block.source.line is not None and "  " in block.text:
@@ -99,4 +111,4 @@ def build_stream(doc: Document) -> Stream:
             grid_spans.append((g0, pos))
     text = "".join(parts)
     folded, index = squeeze(text)
-    return Stream(text, starts, sources, folded, index, grid_spans, cells, raw_lines)
+    return Stream(text, starts, sources, folded, index, grid_spans, cells, page_numbers, raw_lines)

@@ -821,8 +821,8 @@ def _place_strays(
         return
     stray = strays[0]
     value = stray.numbers[0]
-    if not float(value).is_integer():
-        return
+    if not float(value).is_integer() or stream.continues_pages(stray.start, value):
+        return  # a page number between footers of the pages around it
     values: Values = {}
     blanks: list[tuple[str, str]] = []
     for rkey, row in tr.cells.items():
@@ -963,9 +963,9 @@ _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 def _appeals_positional(raw: str, offset: int) -> list[list[Unit]]:
     """Table 4's data row as a tab-separated line: 15 fields, empty ones blank cells (a row
-    of words is a header row's wrapped tails, not the data row). One field too many with
-    both ends empty (a label column before, or an empty column after?) gives both readings,
-    for the identities to choose between; none: no such line."""
+    of words is a header row's wrapped tails, not the data row). Empty fields too many at
+    both ends (a label column before, or empty columns after?) give every such reading, for
+    the identities to choose between; none: no such line."""
     pos = 0
     for line in raw.split("\n"):
         words = _WORDS.search(line) is not None
@@ -978,11 +978,16 @@ def _appeals_positional(raw: str, offset: int) -> list[list[Unit]]:
                 p += len(f) + 1
             extra = max(0, len(fields) - T4_CELLS)
             first = positional_units(fields, T4_CELLS, min(trailing_empties(fields), extra))
-            alts = [first] if first is not None else []
-            if extra == 1 and not fields[0][0].strip() and not fields[-1][0].strip():
-                other = positional_units(fields[1:], T4_CELLS, 0)
-                if other is not None and first is not None:
-                    alts.append(other)
+            if first is None:
+                return []
+            alts = [first]
+            for lead in range(1, extra + 1):
+                # the extra empty fields may stand before the row as well as after it
+                cut = fields[lead : len(fields) - (extra - lead)]
+                if all(not f.strip() for f, _ in fields[:lead] + fields[len(fields) - (extra - lead) :]):
+                    other = positional_units(cut, T4_CELLS, 0)
+                    if other is not None:
+                        alts.append(other)
             return alts
         pos += len(line) + 1
     return []
