@@ -423,3 +423,28 @@ def test_cases_on_postgresql(tmp_path) -> None:
         assert got == independent_table3([as_of(p, END) for p in plans], 2024, "v2021")
         assert c.get("/api/cases/due", params={"today": "2024-02-26"}).status_code == 200
         assert c.get("/cases").status_code == 200
+
+
+def test_attachments_are_kept_with_the_case_and_only_its_region_sees_them(driven, tmp_path) -> None:
+    c, _, ids = driven
+    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    cid = next(iter(ids))
+    body = "申请书：请公开2023年道路维修资金使用情况。".encode()
+    r = c.post(f"/api/cases/{cid}/attachments", headers=head, files={"file": ("../申请书.txt", body)})
+    assert r.status_code == 201, r.text
+    att = r.json()
+    assert att["name"] == "申请书.txt"  # no folder part is kept
+    listed = c.get(f"/api/cases/{cid}").json()["attachments"]
+    assert [a["name"] for a in listed] == ["申请书.txt"]
+    assert c.get(f"/api/cases/{cid}/attachments/{att['id']}").content == body
+    empty = c.post(f"/api/cases/{cid}/attachments", headers=head, files={"file": ("空.txt", b"")})
+    assert empty.status_code == 400 and "空文件" in empty.json()["detail"]
+    # another region: the case and its files are not there
+    from gongkai.store.cases import NewCase, register_case
+
+    app = c.app  # type: ignore[attr-defined]
+    with app.state.store.session() as s:
+        other = register_case(s, NewCase("平潭综合实验区管委会", D(2024, 5, 6), "business"), None)
+    r = c.post(f"/api/cases/{other}/attachments", headers=head, files={"file": ("x.txt", b"x")})
+    assert r.status_code == 404
+    assert c.get(f"/api/cases/{other}/attachments/{att['id']}").status_code == 404

@@ -325,6 +325,12 @@ def test_a_case_registered_worked_and_answered_moves_table_3(browser, server, tm
 
     case_url = page.url
     page.goto(case_url)
+    form_file = tmp_path / "申请书.txt"
+    form_file.write_text("请公开2023年道路维修资金使用情况。", encoding="utf-8")
+    page.set_input_files("#case-attach input[name=file]", str(form_file))
+    page.locator("#case-attach button").click()
+    page.wait_for_load_state()
+    assert "申请书.txt" in page.locator("#attachments").inner_text()
     step("correction_requested", "2024-03-06")
     assert page.locator("#case-state").inner_text() == "待补正"
     step("correction_received", "2024-03-11")

@@ -77,6 +77,19 @@ class CaseEventRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class CaseAttachment(Base):
+    __tablename__ = "case_attachments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    """The file is kept by its SHA-256 in the web app's file store (``FileStore.keep``)."""
+    size: Mapped[int] = mapped_column(Integer)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    added_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class LetterTemplate(Base):
     __tablename__ = "letter_templates"
 
@@ -141,7 +154,8 @@ def _events(s: Session, case_id: int) -> list[CaseEventRow]:
     return list(s.scalars(q))
 
 
-def _row(s: Session, case_id: int, scope: str | None) -> CaseRow:
+def case_row(s: Session, case_id: int, scope: str | None) -> CaseRow:
+    """The case, if it is within ``scope`` (``CaseNotFound`` otherwise: out of scope is absent)."""
     row = s.get(CaseRow, case_id)
     if row is None or not in_scope(row.region, scope):
         raise CaseNotFound(case_id)
@@ -158,7 +172,7 @@ def record_event(
     note: str | None = None,
 ) -> int:
     """Add ``ev`` to the case after checking it may follow (``CaseError`` says why not)."""
-    row = _row(s, case_id, scope)
+    row = case_row(s, case_id, scope)
     case = add_event(_case(row, _events(s, case_id)), ev, cal)
     stored = case.events[-1]
     e = CaseEventRow(
@@ -177,12 +191,13 @@ def record_event(
 
 
 def case_json(s: Session, case_id: int, cal: WorkCalendar, today: dt.date, scope: str | None = None) -> dict[str, Any]:
-    row = _row(s, case_id, scope)
+    row = case_row(s, case_id, scope)
     events = _events(s, case_id)
     case = _case(row, events)
     state = state_of(case)
     st = due_status(applications([case], max(today, row.received))[0], cal, today)
     return {
+        "attachments": attachments_of(s, case_id),
         "id": row.id,
         "agency": row.agency,
         "region": row.region,
@@ -266,7 +281,7 @@ def set_letter_text(s: Session, kind: str, text: str, user_id: int | None) -> No
 def case_letter(s: Session, case_id: int, kind: str | None, cal: WorkCalendar, scope: str | None = None) -> Letter:
     """The letter for the case: ``kind`` (default: the reply its outcome calls for, or the
     notice of its last event), filled from the case."""
-    row = _row(s, case_id, scope)
+    row = case_row(s, case_id, scope)
     case = _case(row, _events(s, case_id))
     last = case.events[-1] if case.events else None
     if kind is None:
@@ -379,3 +394,27 @@ def export_register(s: Session, scope: str | None = None, agency: str | None = N
     buf = io.BytesIO()
     write_template(buf, rows)
     return buf.getvalue()
+
+
+def add_attachment(
+    s: Session, case_id: int, name: str, sha256: str, size: int, user_id: int | None, scope: str | None = None
+) -> int:
+    """Record a file kept for the case (the application form, an ID, a letter received)."""
+    case_row(s, case_id, scope)
+    a = CaseAttachment(case_id=case_id, name=name, sha256=sha256, size=size, user_id=user_id, added_at=utcnow())
+    s.add(a)
+    s.flush()
+    return a.id
+
+
+def attachment(s: Session, case_id: int, attachment_id: int, scope: str | None = None) -> CaseAttachment:
+    case_row(s, case_id, scope)
+    a = s.get(CaseAttachment, attachment_id)
+    if a is None or a.case_id != case_id:
+        raise CaseNotFound(attachment_id)
+    return a
+
+
+def attachments_of(s: Session, case_id: int) -> list[dict[str, Any]]:
+    q = select(CaseAttachment).where(CaseAttachment.case_id == case_id).order_by(CaseAttachment.id)
+    return [{"id": a.id, "name": a.name, "size": a.size, "added_at": a.added_at.isoformat()} for a in s.scalars(q)]

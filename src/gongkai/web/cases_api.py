@@ -20,8 +20,11 @@ from gongkai.store.accounts import Principal
 from gongkai.store.cases import (
     CaseNotFound,
     NewCase,
+    add_attachment,
+    attachment,
     case_json,
     case_letter,
+    case_row,
     due_list,
     export_register,
     import_register,
@@ -31,6 +34,7 @@ from gongkai.store.cases import (
     set_letter_text,
     table3_on,
 )
+from gongkai.store.files import safe_name
 from gongkai.web.api import DOCX, XLSX, download
 from gongkai.web.security import HTTPError, require_user, require_writer
 
@@ -167,6 +171,38 @@ def export_cases(request: Request, p: User, agency: str | None = None) -> Respon
     with _store(request).session() as s:
         data = export_register(s, p.region, agency)
     return download(data, "依申请公开台账.xlsx", XLSX)
+
+
+@router.post("/{case_id}/attachments", summary="为案件上传附件（申请书、身份证明、补正材料等）", status_code=201)
+def attach(request: Request, p: Writer, case_id: int, file: Annotated[UploadFile, File(description="附件")]) -> Any:
+    limit = request.app.state.settings.max_file_mb * 2**20
+    data = file.file.read(limit + 1)
+    if len(data) > limit:
+        raise HTTPError(413, f"附件「{file.filename}」超过 {limit // 2**20} MB")
+    if not data:
+        raise HTTPError(400, f"附件「{file.filename}」是空文件")
+    name = safe_name(file.filename or "附件")
+    try:
+        with _store(request).session() as s:
+            case_row(s, case_id, p.region)  # out of scope: nothing is kept
+            aid = add_attachment(s, case_id, name, request.app.state.files.keep(data), len(data), p.user_id, p.region)
+    except CaseNotFound:
+        raise HTTPError(404, NOT_FOUND) from None
+    return {"id": aid, "name": name, "size": len(data)}
+
+
+@router.get("/{case_id}/attachments/{attachment_id}", summary="下载案件附件")
+def attachment_file(request: Request, p: User, case_id: int, attachment_id: int) -> Response:
+    try:
+        with _store(request).session() as s:
+            a = attachment(s, case_id, attachment_id, p.region)
+            name, sha = a.name, a.sha256
+    except CaseNotFound:
+        raise HTTPError(404, NOT_FOUND) from None
+    path = request.app.state.files.blob(sha)
+    if not path.is_file():
+        raise HTTPError(404, f"附件「{name}」的文件已不在文件目录中")
+    return download(path.read_bytes(), name, "application/octet-stream")
 
 
 @router.get("/{case_id}/letter.docx", summary="生成案件的答复书或告知书（DOCX）")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongkai.compose.calendar import CalendarMissing
@@ -29,7 +29,7 @@ from gongkai.store.cases import (
     set_letter_text,
     table3_on,
 )
-from gongkai.web.cases_api import calendar
+from gongkai.web.cases_api import attach, calendar
 from gongkai.web.pages import render
 from gongkai.web.security import HTTPError, require_user, require_writer
 
@@ -150,6 +150,17 @@ def case_page(request: Request, p: User, case_id: int, error: str = "") -> HTMLR
         error=error,
         today=dt.date.today(),
     )
+
+
+@router.post("/cases/{case_id}/attachments")
+def attach_form(request: Request, p: Writer, case_id: int, file: Annotated[UploadFile, File()]) -> Response:
+    try:
+        attach(request, p, case_id, file)
+    except HTTPError as e:
+        if e.status == 404:
+            raise
+        return case_page(request, p, case_id, error=e.message)
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
 @router.post("/cases/{case_id}/events")

@@ -57,6 +57,24 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_case_events_case_id"), "case_events", ["case_id"], unique=False)
     op.create_table(
+        "case_attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("added_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=op.f("fk_case_attachments_case_id_cases"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_case_attachments_user_id_users"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_case_attachments")),
+    )
+    op.create_index(op.f("ix_case_attachments_case_id"), "case_attachments", ["case_id"], unique=False)
+    op.create_table(
         "letter_templates",
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
@@ -71,6 +89,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("letter_templates")
+    op.drop_index(op.f("ix_case_attachments_case_id"), table_name="case_attachments")
+    op.drop_table("case_attachments")
     op.drop_index(op.f("ix_case_events_case_id"), table_name="case_events")
     op.drop_table("case_events")
     op.drop_index(op.f("ix_cases_received"), table_name="cases")
