@@ -355,4 +355,9 @@ def test_a_case_registered_worked_and_answered_moves_table_3(browser, server, tm
     assert _t3_total(page, base, "予以公开") == disclosed + 1
     assert _t3_total(page, base, "结转下年度继续办理") == forward
     shot(page, "18-cases-table3")
+    # the cell names its cases: ours among them
+    page.goto(f"{base}/cases/table3?on=2024-12-31")
+    page.locator("#cases-t3 tr:has(th:text-is('予以公开'))").locator("td a").last.click()
+    page.wait_for_url(re.compile(r"/cases/table3/cell"))
+    assert "2023年道路维修资金使用情况" in page.locator("#cell-cases").inner_text()
     ctx.close()

@@ -104,6 +104,18 @@ def table3_page(request: Request, p: User, on: str = "", agency: str = "") -> HT
     return render(request, "cases_table3.html", t=t, on=day, agency=agency, labels=labels, columns=t_columns())
 
 
+@router.get("/cases/table3/cell")
+def table3_cell_page(request: Request, p: User, on: str, row: str, col: str, agency: str = "") -> HTMLResponse:
+    """The cases one cell of table 3 counts."""
+    day = _date(on, "日期")
+    with _store(request).session() as s:
+        t = table3_on(s, day, p.region, agency or None)
+        ids = {a.row for a in t.rows.get(row, {}).get(col, [])}
+        rows = [r for r in case_list(s, calendar(request), day, p.region) if r["id"] in ids]
+    title = f"{ROW_LABELS.get(row, row)} · {dict(t_columns()).get(col, col)}（截至 {day}）"
+    return render(request, "cases_cell.html", cases=rows, title=title, applicants=APPLICANT_CHOICES)
+
+
 def t_columns() -> list[tuple[str, str]]:
     return [(c.key, c.label) for c in V2021.table("applications").columns]
 
