@@ -448,3 +448,43 @@ def test_attachments_are_kept_with_the_case_and_only_its_region_sees_them(driven
     r = c.post(f"/api/cases/{other}/attachments", headers=head, files={"file": ("x.txt", b"x")})
     assert r.status_code == 404
     assert c.get(f"/api/cases/{other}/attachments/{att['id']}").status_code == 404
+
+
+def test_the_office_year_counts_its_cases(tmp_path) -> None:
+    """The cases page's figures for the year so far, against the plan's own dates and the
+    notices' working days: received, closed, closed within the period or after it, overdue."""
+    url = f"sqlite:///{tmp_path / 'y.db'}"
+    seed_store(url)
+    c = TestClient(create_app(Settings(db=url, files=str(tmp_path / "files"))))
+    c.get("/login")
+    c.post("/login", data={"username": "yiyuan", "password": PASSWORD, "csrf_token": c.cookies[CSRF_COOKIE]})
+    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    plans = plan_cases(99, 90)
+    for p in plans:
+        body = {"agency": AGENCY, "received": p.received.isoformat(), "applicant": p.applicant}
+        cid = c.post("/api/cases", headers=head, json=body).json()["id"]
+        for e in p.events:
+            ev = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
+            c.post(f"/api/cases/{cid}/events", headers=head, json=ev)
+    from gongkai.compose.calendar import WorkCalendar
+    from gongkai.store.cases import office_year
+
+    today = D(2024, 10, 14)
+    with c.app.state.store.session() as s:  # type: ignore[attr-defined]
+        got = office_year(s, WorkCalendar.load(), today, "沂源县")
+    want = {"received": 0, "closed": 0, "on_time": 0, "late": 0}
+    for p in plans:
+        if p.received > today:
+            continue
+        want["received"] += p.received.year == 2024
+        app = as_of(p, today)
+        if app.replied is None or app.replied.year != 2024:
+            continue
+        want["closed"] += 1
+        due = _due(p.received, [e for e in p.events if e["on"] <= app.replied], app.replied)  # type: ignore[operator]
+        want["late" if due is not None and app.replied > due else "on_time"] += 1
+    assert {k: got[k] for k in want} == want and want["late"] > 0
+    due_now = c.get("/api/cases/due", params={"today": today.isoformat()}).json()["cases"]
+    assert got["overdue"] == sum(1 for d in due_now if d["status"] == "overdue")
+    page = c.get("/cases").text
+    assert "超过法定期限" in page and "临近期限" in page

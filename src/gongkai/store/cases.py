@@ -418,3 +418,20 @@ def attachment(s: Session, case_id: int, attachment_id: int, scope: str | None =
 def attachments_of(s: Session, case_id: int) -> list[dict[str, Any]]:
     q = select(CaseAttachment).where(CaseAttachment.case_id == case_id).order_by(CaseAttachment.id)
     return [{"id": a.id, "name": a.name, "size": a.size, "added_at": a.added_at.isoformat()} for a in s.scalars(q)]
+
+
+def office_year(s: Session, cal: WorkCalendar, today: dt.date, scope: str | None = None) -> dict[str, int]:
+    """The office's year so far: cases received and closed this year, closed within the legal
+    period and after it, and open ones now overdue or near due."""
+    apps = applications(cases_of(s, scope), today)
+    year = [a for a in apps if a.replied is not None and a.replied.year == today.year]
+    closed = [due_status(a, cal, today).status for a in year]
+    now = [due_status(a, cal, today).status for a in apps if a.replied is None]
+    return {
+        "received": sum(1 for a in apps if a.received.year == today.year),
+        "closed": len(year),
+        "on_time": closed.count("on_time"),
+        "late": closed.count("late"),
+        "overdue": now.count("overdue"),
+        "near_due": now.count("near_due"),
+    }

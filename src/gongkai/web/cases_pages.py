@@ -24,6 +24,7 @@ from gongkai.store.cases import (
     case_list,
     due_list,
     letter_texts,
+    office_year,
     record_event,
     register_case,
     set_letter_text,
@@ -61,11 +62,14 @@ def cases_page(request: Request, p: User, error: str = "") -> HTMLResponse:
     for r in rows:
         by_state[r["state_label"]] = by_state.get(r["state_label"], 0) + 1
     this_year = sum(1 for r in rows if r["received"].year == today.year)
+    with _store(request).session() as s:
+        year = office_year(s, calendar(request), today, p.region)
     return render(
         request,
         "cases.html",
         by_state=by_state,
         this_year=this_year,
+        year=year,
         cases=rows,
         urgent=urgent,
         today=today,
