@@ -320,3 +320,17 @@ def test_a_lone_number_that_continues_the_page_footers_is_a_page_number(gen: Gen
     report, _ = _read("paged.md", "\n".join(lines).encode())
     cell = (report.tables["applications"] or {})["carried_forward"]["total"]  # type: ignore[index]
     assert cell.value is None
+
+
+def test_a_blank_marker_between_two_numbers_of_a_grid_row_is_no_page_number() -> None:
+    """``| 1 | / | 1 |`` reads like the footer ``1/1``; in a grid row it is 1, a blank, 1."""
+    from gongkai.parse.align import value_lines
+    from gongkai.parse.stream import build_stream
+    from gongkai.readers.document import Document
+    from gongkai.readers.text import lines_to_blocks
+
+    md = ["5.要求行政机关确认或重新出具已获取信息", "|| 1 || / | 1 |", "", "- 5 -", "", "1/6"]
+    doc = Document("t.md", "markdown", lines_to_blocks(md, markdown=True))
+    st = build_stream(doc)
+    lines = value_lines(st, 0, len(st.text), [])
+    assert [ln.numbers for ln in lines] == [[1.0, 1.0]]

@@ -149,7 +149,7 @@ def value_lines(
             # a DOCX dumped a cell a line, each indented by a tab: a lone tab is an empty cell
             out.append(ValueLine((Unit("blank", "", offset=a),), a, b))
             continue
-        if not line.strip(" ") or PAGE_NUMBER.match(line.replace("\t", " ")) or n in vertical:
+        if not line.strip(" ") or _page_number(line) or n in vertical:
             continue
         on_line = [lb for lb in labels if a <= lb.start < b]
         inline = None
@@ -367,6 +367,13 @@ def _fields(text: str, offset: int, after_label: bool) -> tuple[tuple[str, int],
         out.append((f, offset + pos))
         pos += len(f) + 1
     return tuple(out)
+
+
+def _page_number(line: str) -> bool:
+    """A page footer (``- 3 -``, ``3/6``), alone on its line or alone in a grid row; a grid
+    row's cells are never read as one (``| 1 | / | 1 |`` is 1, a blank, 1, not page 1 of 1)."""
+    texts = [f for f in line.split("\t") if f.strip()]
+    return len(texts) == 1 and PAGE_NUMBER.match(texts[0]) is not None
 
 
 def _has_text(fields: Sequence[tuple[str, int]]) -> bool:
