@@ -15,6 +15,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from gongkai.analysis.labels import SEVERITY_NAMES, VERDICT_NAMES, location_label, rule_title
+from gongkai.model.text import chinese_date
 from gongkai.store.accounts import reports_in
 from gongkai.store.schema import Agency, FindingRow, ReportVersion, SourceFileRow, Verdict
 
@@ -206,10 +207,6 @@ def issues_xlsx(rows: list[dict[str, Any]], by: str = "agency", title: str = "�
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def chinese_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _cn(n: int) -> str:

@@ -188,3 +188,8 @@ def publication_date(text: str, window: int | None = PUBLISHED_WINDOW) -> dt.dat
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+
+
+def chinese_date(d: dt.date) -> str:
+    """A date as Chinese documents write it: ``2024年3月1日``."""
+    return f"{d.year}年{d.month}月{d.day}日"

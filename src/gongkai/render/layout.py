@@ -6,12 +6,12 @@ with row and column spans); ``expand`` gives the full rectangular grid.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
 from gongkai.model.report import Cell, Report, TableCells
 from gongkai.model.template import SECTION_KEYS, SECTIONS, Row, TableSpec, Template, outcome_rows
+from gongkai.model.text import chinese_date
 
 CellKind = Literal["caption", "head", "label", "value"]
 
@@ -305,10 +305,6 @@ class Block:
 
 
 TABLE_OF_SECTION = {"active_disclosure": "active_disclosure", "applications": "applications", "appeals": "appeals"}
-
-
-def chinese_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def signature_name(report: Report) -> str | None:
