@@ -467,11 +467,11 @@ def test_the_office_year_counts_its_cases(tmp_path) -> None:
             ev = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
             c.post(f"/api/cases/{cid}/events", headers=head, json=ev)
     from gongkai.compose.calendar import WorkCalendar
-    from gongkai.store.cases import office_year
+    from gongkai.store.cases import cases_of, office_year
 
     today = D(2024, 10, 14)
     with c.app.state.store.session() as s:  # type: ignore[attr-defined]
-        got = office_year(s, WorkCalendar.load(), today, "沂源县")
+        got = office_year(cases_of(s, "沂源县"), WorkCalendar.load(), today)
     want = {"received": 0, "closed": 0, "on_time": 0, "late": 0}
     for p in plans:
         if p.received > today:

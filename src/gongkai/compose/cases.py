@@ -14,12 +14,13 @@ table 3, or with a withdrawal. From the events the case is an ``Application`` of
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from gongkai.compose.calendar import CalendarMissing, WorkCalendar
+from gongkai.compose.calendar import WorkCalendar
 from gongkai.compose.deadlines import REPLY_DAYS, deadline
 from gongkai.compose.register import Application
+from gongkai.compose.vocabulary import APPLICANT_CHOICES, OUTCOME_CHOICES
 from gongkai.model.template import APPLICANT_PARTS, V2021, outcome_rows
 
 EVENT_LABELS: dict[str, str] = {
@@ -92,18 +93,19 @@ class Case:
     """Table 3 column (``natural_person`` …)."""
     events: tuple[Event, ...] = field(default_factory=tuple)
     subject: str = ""
+    agency: str = ""
+    applicant_name: str | None = None
 
 
-def check_case(received: dt.date, applicant: str) -> None:
+def check_applicant(applicant: str) -> None:
     if applicant not in APPLICANT_PARTS:
         raise CaseError(f"申请人类型「{applicant}」不在表三的申请人栏目中（{'、'.join(APPLICANT_PARTS)}）")
 
 
-def state_of(case: Case, events: Sequence[Event] | None = None) -> str:
+def state_of(case: Case) -> str:
     state = "open"
-    for ev in case.events if events is None else events:
-        after = TRANSITIONS[ev.kind][1]
-        state = after or state
+    for ev in case.events:
+        state = TRANSITIONS[ev.kind][1] or state
     return state
 
 
@@ -137,11 +139,16 @@ def check_event(case: Case, ev: Event, cal: WorkCalendar | None = None) -> None:
                 raise CaseError(f"答复期限已于 {due} 届满，不能再延期（延期须在期限内决定）")
 
 
+def stored(ev: Event) -> Event:
+    """The event as kept: a closing event with the outcome it implies, and only the fields
+    its kind has (an outcome for a reply, days for an extension)."""
+    outcome = CLOSING_OUTCOME.get(ev.kind, ev.outcome if ev.kind == "replied" else None)
+    return Event(ev.kind, ev.on, outcome, ev.days if ev.kind == "extended" else None)
+
+
 def add_event(case: Case, ev: Event, cal: WorkCalendar | None = None) -> Case:
     check_event(case, ev, cal)
-    outcome = CLOSING_OUTCOME.get(ev.kind, ev.outcome if ev.kind == "replied" else None)
-    stored = Event(ev.kind, ev.on, outcome, ev.days if ev.kind == "extended" else None)
-    return Case(case.id, case.received, case.applicant, (*case.events, stored), case.subject)
+    return replace(case, events=(*case.events, stored(ev)))
 
 
 def application(case: Case, on: dt.date | None = None) -> Application:
@@ -183,10 +190,7 @@ def applications(cases: Iterable[Case], on: dt.date) -> list[Application]:
 
 def due_on(case: Case, cal: WorkCalendar, today: dt.date) -> dt.date | None:
     """The reply deadline of an open case (None: none runs, or the calendar lacks a year)."""
-    try:
-        return deadline(application(case, today), cal, today).due
-    except CalendarMissing:
-        return None
+    return deadline(application(case, today), cal, today).due
 
 
 # --- registers in and out -------------------------------------------------------------------
@@ -195,44 +199,46 @@ def due_on(case: Case, cal: WorkCalendar, today: dt.date) -> dt.date | None:
 def events_of(app: Application, cal: WorkCalendar) -> list[Event]:
     """A register row's events in the order they happened. The register does not date an
     extension: it is taken as decided on the last day of the period (or the reply's day)."""
-    dated: list[tuple[dt.date, int, Event]] = []
-
-    def add(day: dt.date | None, order: int, ev: Event) -> None:
-        if day is not None:
-            dated.append((day, order, ev))
-
-    add(app.correction_sent, 1, Event("correction_requested", app.correction_sent or app.received))
-    add(app.correction_received, 2, Event("correction_received", app.correction_received or app.received))
-    add(app.consulted, 3, Event("consultation_started", app.consulted or app.received))
-    add(app.consult_replied, 4, Event("consultation_replied", app.consult_replied or app.received))
-    add(app.fee_notice, 5, Event("fee_notice", app.fee_notice or app.received))
-    add(app.fee_paid, 6, Event("fee_paid", app.fee_paid or app.received))
+    # (day, order on the same day, event): a letter before its answer, the reply last
+    dated: list[tuple[dt.date, int, Event]] = [
+        (day, order, Event(kind, day))
+        for order, (day, kind) in enumerate(
+            (
+                (app.correction_sent, "correction_requested"),
+                (app.correction_received, "correction_received"),
+                (app.consulted, "consultation_started"),
+                (app.consult_replied, "consultation_replied"),
+                (app.fee_notice, "fee_notice"),
+                (app.fee_paid, "fee_paid"),
+            )
+        )
+        if day is not None
+    ]
     if app.extension:
         base = replace(app, extension=0, replied=None, outcome=None)
         due = deadline(base, cal, app.replied or app.received).due
         on = min(due, app.replied) if due and app.replied else (due or app.replied or app.received)
-        add(on, 7, Event("extended", on, days=app.extension))
+        dated.append((on, 7, Event("extended", on, days=app.extension)))
     if app.replied is not None:
         closing = {v: k for k, v in CLOSING_OUTCOME.items()}
         if app.withdrawn:
-            add(app.replied, 9, Event("withdrawn", app.replied))
+            last = Event("withdrawn", app.replied)
         elif app.outcome in LAPSED:
-            add(app.replied, 9, Event(closing[app.outcome or ""], app.replied))
+            last = Event(closing[app.outcome or ""], app.replied)
         else:
-            add(app.replied, 9, Event("replied", app.replied, app.outcome))
-    return [ev for _, _, ev in sorted(dated, key=lambda x: (x[0], x[1]))]
+            last = Event("replied", app.replied, app.outcome)
+        dated.append((app.replied, 9, last))
+    return [stored(ev) for _, _, ev in sorted(dated, key=lambda x: (x[0], x[1]))]
 
 
-def register_row(case: Case, applicant_name: str | None = None) -> dict[str, object]:
+def register_row(case: Case) -> dict[str, object]:
     """The case as a row of the register template (by column key; labels as the lists say)."""
-    from gongkai.compose.vocabulary import APPLICANT_CHOICES, OUTCOME_CHOICES
-
     app = application(case)
     return {
         "id": str(case.id),
         "received": app.received,
         "applicant": APPLICANT_CHOICES.get(app.applicant, app.applicant),
-        "applicant_name": applicant_name,
+        "applicant_name": case.applicant_name,
         "subject": case.subject,
         "outcome": OUTCOME_CHOICES.get(app.outcome or "", "") if not app.withdrawn else "",
         "replied": app.replied,

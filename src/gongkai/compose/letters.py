@@ -5,19 +5,18 @@ filled from the case, an unknown field is left as written so that the office see
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass
 
 from gongkai.model.template import V2021
 
-_ROWS = {r.key: r.label for r in V2021.table("applications").rows}
-_STRIP_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十]+[)）]|\d+\s*[.．、])\s*")
+ROW_LABELS = {r.key: r.label for r in V2021.table("applications").rows}
+"""Table 3's row labels as the template declares them (no numbering), by row key."""
 
 
 def row_label(outcome: str) -> str:
-    """The outcome's label without its numbering (``3.危及“三安全一稳定”`` → ``危及“三安全一稳定”``)."""
-    return _STRIP_NUMBER.sub("", _ROWS.get(outcome, outcome)).split("（")[0]
+    """The outcome's label without its note (``部分公开（区分处理的，…）`` → ``部分公开``)."""
+    return ROW_LABELS.get(outcome, outcome).split("（")[0]
 
 
 OPENING = "{申请人}：\n本机关于{收到日期}收到您提出的政府信息公开申请（{申请内容}）。"
@@ -102,7 +101,3 @@ _FIELD = re.compile(r"\{([^{}\n]+)\}")
 def fill(text: str, fields: dict[str, str]) -> str:
     """``text`` with its ``{字段}`` filled from ``fields``; others kept as written."""
     return _FIELD.sub(lambda m: fields.get(m.group(1), m.group(0)), text)
-
-
-def chinese_date(d: dt.date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""

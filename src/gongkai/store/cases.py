@@ -17,7 +17,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from gongkai.compose.calendar import CalendarMissing, WorkCalendar
 from gongkai.compose.cases import (
-    CLOSING_OUTCOME,
     EVENT_LABELS,
     STATE_LABELS,
     Case,
@@ -26,17 +25,18 @@ from gongkai.compose.cases import (
     add_event,
     application,
     applications,
-    check_case,
+    check_applicant,
     due_on,
     events_of,
     register_row,
     state_of,
 )
 from gongkai.compose.deadlines import DueStatus, due_status
-from gongkai.compose.letters import LETTER_KINDS, chinese_date, fill
+from gongkai.compose.letters import LETTER_KINDS, fill
 from gongkai.compose.register import Register
 from gongkai.compose.register_template import write_template
 from gongkai.compose.table3 import Table3, table3
+from gongkai.model.text import chinese_date
 from gongkai.store.accounts import in_scope, region_contains
 from gongkai.store.agencies import infer
 from gongkai.store.records import utcnow
@@ -115,7 +115,7 @@ class NewCase:
 
 def register_case(s: Session, new: NewCase, user_id: int | None, scope: str | None = None) -> int:
     """A new case; ``scope``: the registering user's region, which the agency must be within."""
-    check_case(new.received, new.applicant)
+    check_applicant(new.applicant)
     if not new.agency.strip():
         raise CaseError("请填写办理机关")
     if new.channel is not None and new.channel not in CHANNELS:
@@ -146,7 +146,28 @@ def _case(row: CaseRow, events: list[CaseEventRow]) -> Case:
         row.applicant,
         tuple(Event(e.kind, e.on, e.outcome, e.days) for e in events),
         row.subject,
+        row.agency,
+        row.applicant_name,
     )
+
+
+def _event_row(case_id: int, ev: Event, user_id: int | None, note: str | None) -> CaseEventRow:
+    """An event as stored (``ev`` as ``compose.cases.stored`` keeps it)."""
+    return CaseEventRow(
+        case_id=case_id,
+        kind=ev.kind,
+        on=ev.on,
+        outcome=ev.outcome,
+        days=ev.days,
+        note=note,
+        user_id=user_id,
+        recorded_at=utcnow(),
+    )
+
+
+def _standing(case: Case, cal: WorkCalendar, today: dt.date) -> tuple[str, DueStatus]:
+    """The case's state and, on ``today``, where it stands against its deadline."""
+    return state_of(case), due_status(application(case, max(today, case.received)), cal, today)
 
 
 def _events(s: Session, case_id: int) -> list[CaseEventRow]:
@@ -174,17 +195,7 @@ def record_event(
     """Add ``ev`` to the case after checking it may follow (``CaseError`` says why not)."""
     row = case_row(s, case_id, scope)
     case = add_event(_case(row, _events(s, case_id)), ev, cal)
-    stored = case.events[-1]
-    e = CaseEventRow(
-        case_id=case_id,
-        kind=stored.kind,
-        on=stored.on,
-        outcome=stored.outcome,
-        days=stored.days,
-        note=note,
-        user_id=user_id,
-        recorded_at=utcnow(),
-    )
+    e = _event_row(case_id, case.events[-1], user_id, note)
     s.add(e)
     s.flush()
     return e.id
@@ -193,9 +204,7 @@ def record_event(
 def case_json(s: Session, case_id: int, cal: WorkCalendar, today: dt.date, scope: str | None = None) -> dict[str, Any]:
     row = case_row(s, case_id, scope)
     events = _events(s, case_id)
-    case = _case(row, events)
-    state = state_of(case)
-    st = due_status(applications([case], max(today, row.received))[0], cal, today)
+    state, st = _standing(_case(row, events), cal, today)
     return {
         "attachments": attachments_of(s, case_id),
         "id": row.id,
@@ -251,11 +260,9 @@ def table3_on(
     return table3(applications(cases_of(s, scope, agency), on), on.year, template)
 
 
-def due_list(
-    s: Session, cal: WorkCalendar, today: dt.date, scope: str | None = None, agency: str | None = None
-) -> list[DueStatus]:
-    """Open cases that are overdue or near due on ``today``, most urgent first."""
-    out = [due_status(a, cal, today) for a in applications(cases_of(s, scope, agency), today) if a.replied is None]
+def due_list(cases: list[Case], cal: WorkCalendar, today: dt.date) -> list[DueStatus]:
+    """Of the cases (``cases_of``), the open ones overdue or near due on ``today``, most urgent first."""
+    out = [due_status(a, cal, today) for a in applications(cases, today) if a.replied is None]
     urgent = [d for d in out if d.status in ("overdue", "near_due")]
     return sorted(urgent, key=lambda d: (d.workdays_left if d.workdays_left is not None else 0, d.app.row))
 
@@ -278,6 +285,13 @@ def set_letter_text(s: Session, kind: str, text: str, user_id: int | None) -> No
         row.text, row.updated_by, row.updated_at = text, user_id, utcnow()
 
 
+@dataclass(frozen=True)
+class Letter:
+    title: str
+    paragraphs: list[str]
+    signature: list[str]
+
+
 def case_letter(s: Session, case_id: int, kind: str | None, cal: WorkCalendar, scope: str | None = None) -> Letter:
     """The letter for the case: ``kind`` (default: the reply its outcome calls for, or the
     notice of its last event), filled from the case."""
@@ -293,45 +307,33 @@ def case_letter(s: Session, case_id: int, kind: str | None, cal: WorkCalendar, s
     app = application(case)
     on = last.on if last is not None else row.received
     due = due_on(case, cal, on)
-    ext = next((e.days for e in case.events if e.kind == "extended"), None)
     fields = {
         "申请人": row.applicant_name or "申请人",
         "收到日期": chinese_date(row.received),
         "申请内容": row.subject or "见申请书",
         "机关": row.agency,
         "答复日期": chinese_date(app.replied or on),
-        "答复期限": chinese_date(due),
-        "延长天数": str(ext or ""),
+        "答复期限": chinese_date(due) if due else "",
+        "延长天数": str(app.extension or ""),
     }
     text = fill(letter_texts(s)[kind], fields)
     lines = [ln for ln in text.split("\n") if ln.strip()]
-    return Letter(LETTER_KINDS[kind].title, lines, [row.agency, chinese_date(app.replied or on)], kind)
+    return Letter(LETTER_KINDS[kind].title, lines, [row.agency, chinese_date(app.replied or on)])
 
 
-@dataclass(frozen=True)
-class Letter:
-    title: str
-    paragraphs: list[str]
-    signature: list[str]
-    kind: str
-
-
-def case_list(s: Session, cal: WorkCalendar, today: dt.date, scope: str | None = None) -> list[dict[str, Any]]:
-    """Every case within ``scope``, newest first: its state and, while open, its deadline."""
-    rows = {r.id: r for r in s.scalars(select(CaseRow))}
+def case_list(cases: list[Case], cal: WorkCalendar, today: dt.date) -> list[dict[str, Any]]:
+    """The cases (``cases_of``), newest first: each one's state and, while open, its deadline."""
     out = []
-    for case in reversed(cases_of(s, scope)):
-        row = rows[case.id]
-        state = state_of(case)
-        st = due_status(applications([case], max(today, case.received))[0], cal, today)
+    for case in reversed(cases):
+        state, st = _standing(case, cal, today)
         out.append(
             {
                 "id": case.id,
-                "agency": row.agency,
+                "agency": case.agency,
                 "received": case.received,
                 "applicant": case.applicant,
-                "applicant_name": row.applicant_name,
-                "subject": row.subject,
+                "applicant_name": case.applicant_name,
+                "subject": case.subject,
                 "state": state,
                 "state_label": STATE_LABELS[state],
                 "due": st.deadline.due,
@@ -364,19 +366,8 @@ def import_register(
         cid = register_case(s, NewCase(agency, app.received, app.applicant, None, None, app.subject), user_id, scope)
         # what the register says happened is kept as it says it (a reply before the third
         # party answered, a fee lapse with no notice dated): the live rules are for new work
-        for ev in events:
-            s.add(
-                CaseEventRow(
-                    case_id=cid,
-                    kind=ev.kind,
-                    on=ev.on,
-                    outcome=CLOSING_OUTCOME.get(ev.kind, ev.outcome),
-                    days=ev.days,
-                    note=IMPORTED_NOTE.format(row=app.row, path=register.path),
-                    user_id=user_id,
-                    recorded_at=utcnow(),
-                )
-            )
+        note = IMPORTED_NOTE.format(row=app.row, path=register.path)
+        s.add_all(_event_row(cid, ev, user_id, note) for ev in events)
         out.ids.append(cid)
     s.flush()
     return out
@@ -389,8 +380,7 @@ def export_register(s: Session, scope: str | None = None, agency: str | None = N
     """The cases as a register in the template's form (XLSX), readable by ``read_register``."""
     import io
 
-    names = {r.id: r.applicant_name for r in s.scalars(select(CaseRow))}
-    rows = [register_row(c, names.get(c.id)) for c in cases_of(s, scope, agency)]
+    rows = [register_row(c) for c in cases_of(s, scope, agency)]
     buf = io.BytesIO()
     write_template(buf, rows)
     return buf.getvalue()
@@ -420,10 +410,10 @@ def attachments_of(s: Session, case_id: int) -> list[dict[str, Any]]:
     return [{"id": a.id, "name": a.name, "size": a.size, "added_at": a.added_at.isoformat()} for a in s.scalars(q)]
 
 
-def office_year(s: Session, cal: WorkCalendar, today: dt.date, scope: str | None = None) -> dict[str, int]:
-    """The office's year so far: cases received and closed this year, closed within the legal
-    period and after it, and open ones now overdue or near due."""
-    apps = applications(cases_of(s, scope), today)
+def office_year(cases: list[Case], cal: WorkCalendar, today: dt.date) -> dict[str, int]:
+    """The office's year so far, of the cases (``cases_of``): received and closed this year,
+    closed within the legal period and after it, and open ones now overdue or near due."""
+    apps = applications(cases, today)
     year = [a for a in apps if a.replied is not None and a.replied.year == today.year]
     closed = [due_status(a, cal, today).status for a in year]
     now = [due_status(a, cal, today).status for a in apps if a.replied is None]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -16,7 +16,6 @@ from gongkai.compose.cases import EVENT_LABELS, CaseError, Event
 from gongkai.compose.letters import LETTER_KINDS
 from gongkai.compose.register import RegisterError, register_from_bytes
 from gongkai.render.letter import letter_docx
-from gongkai.store.accounts import Principal
 from gongkai.store.cases import (
     CaseNotFound,
     NewCase,
@@ -25,6 +24,7 @@ from gongkai.store.cases import (
     case_json,
     case_letter,
     case_row,
+    cases_of,
     due_list,
     export_register,
     import_register,
@@ -35,12 +35,10 @@ from gongkai.store.cases import (
     table3_on,
 )
 from gongkai.store.files import safe_name
-from gongkai.web.api import DOCX, XLSX, download
-from gongkai.web.security import HTTPError, require_user, require_writer
+from gongkai.web.api import DOCX, XLSX, User, Writer, download
+from gongkai.web.security import HTTPError
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
-User = Annotated[Principal, Depends(require_user)]
-Writer = Annotated[Principal, Depends(require_writer)]
 NOT_FOUND = "没有找到该案件（或不在您负责的地区范围内）"
 MAX_REGISTER_BYTES = 20 * 2**20
 """A register of a busy office for a year is well under a megabyte."""
@@ -93,7 +91,7 @@ def create(request: Request, p: Writer, body: CaseIn) -> dict[str, Any]:
 def due(request: Request, p: User, today: dt.date | None = None, agency: str | None = None) -> dict[str, Any]:
     day = _today(today)
     with _store(request).session() as s:
-        rows = due_list(s, calendar(request), day, p.region, agency)
+        rows = due_list(cases_of(s, p.region, agency), calendar(request), day)
     return {
         "today": day.isoformat(),
         "cases": [

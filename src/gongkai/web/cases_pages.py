@@ -7,21 +7,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from gongkai.compose.calendar import CalendarMissing
-from gongkai.compose.cases import EVENT_LABELS, OUTCOMES, TRANSITIONS, CaseError, Event
-from gongkai.compose.letters import LETTER_KINDS, row_label
+from gongkai.compose.cases import EVENT_LABELS, LAPSED, OUTCOMES, TRANSITIONS, CaseError, Event
+from gongkai.compose.letters import LETTER_KINDS, ROW_LABELS, row_label
 from gongkai.compose.vocabulary import APPLICANT_CHOICES
 from gongkai.model.template import V2021
-from gongkai.store.accounts import Principal
 from gongkai.store.cases import (
     CHANNELS,
     CaseNotFound,
     NewCase,
     case_json,
     case_list,
+    cases_of,
     due_list,
     letter_texts,
     office_year,
@@ -30,15 +30,12 @@ from gongkai.store.cases import (
     set_letter_text,
     table3_on,
 )
-from gongkai.web.cases_api import attach, calendar
-from gongkai.web.pages import render
-from gongkai.web.security import HTTPError, require_user, require_writer
+from gongkai.web.cases_api import NOT_FOUND, attach, calendar
+from gongkai.web.pages import User, Writer, render
+from gongkai.web.security import HTTPError
 
 router = APIRouter(include_in_schema=False)
-User = Annotated[Principal, Depends(require_user)]
-Writer = Annotated[Principal, Depends(require_writer)]
-REPLY_OUTCOMES = [(o, row_label(o)) for o in OUTCOMES if o not in ("other_no_correction", "other_unpaid_fee")]
-ROW_LABELS = {r.key: r.label for r in V2021.table("applications").rows}
+REPLY_OUTCOMES = [(o, row_label(o)) for o in OUTCOMES if o not in LAPSED]
 
 
 def _store(request: Request) -> Any:
@@ -55,23 +52,22 @@ def _date(v: str, what: str) -> dt.date:
 @router.get("/cases")
 def cases_page(request: Request, p: User, error: str = "") -> HTMLResponse:
     today = dt.date.today()
+    cal = calendar(request)
     with _store(request).session() as s:
-        rows = case_list(s, calendar(request), today, p.region)
-        urgent = due_list(s, calendar(request), today, p.region)
+        cases = cases_of(s, p.region)  # read once: the list, the urgent ones and the year's figures
+    rows = case_list(cases, cal, today)
     by_state: dict[str, int] = {}
     for r in rows:
         by_state[r["state_label"]] = by_state.get(r["state_label"], 0) + 1
     this_year = sum(1 for r in rows if r["received"].year == today.year)
-    with _store(request).session() as s:
-        year = office_year(s, calendar(request), today, p.region)
     return render(
         request,
         "cases.html",
         by_state=by_state,
         this_year=this_year,
-        year=year,
+        year=office_year(cases, cal, today),
         cases=rows,
-        urgent=urgent,
+        urgent=due_list(cases, cal, today),
         today=today,
         applicants=APPLICANT_CHOICES,
         channels=CHANNELS,
@@ -104,8 +100,7 @@ def table3_page(request: Request, p: User, on: str = "", agency: str = "") -> HT
     day = _date(on, "日期") if on else dt.date.today()
     with _store(request).session() as s:
         t = table3_on(s, day, p.region, agency or None)
-    labels = {r.key: r.label for r in V2021.table("applications").rows}
-    return render(request, "cases_table3.html", t=t, on=day, agency=agency, labels=labels, columns=t_columns())
+    return render(request, "cases_table3.html", t=t, on=day, agency=agency, labels=ROW_LABELS, columns=t_columns())
 
 
 @router.get("/cases/table3/cell")
@@ -115,7 +110,7 @@ def table3_cell_page(request: Request, p: User, on: str, row: str, col: str, age
     with _store(request).session() as s:
         t = table3_on(s, day, p.region, agency or None)
         ids = {a.row for a in t.rows.get(row, {}).get(col, [])}
-        rows = [r for r in case_list(s, calendar(request), day, p.region) if r["id"] in ids]
+        rows = [r for r in case_list(cases_of(s, p.region, agency or None), calendar(request), day) if r["id"] in ids]
     title = f"{ROW_LABELS.get(row, row)} · {dict(t_columns()).get(col, col)}（截至 {day}）"
     return render(request, "cases_cell.html", cases=rows, title=title, applicants=APPLICANT_CHOICES)
 
@@ -148,7 +143,7 @@ def case_page(request: Request, p: User, case_id: int, error: str = "") -> HTMLR
         with _store(request).session() as s:
             case = case_json(s, case_id, calendar(request), dt.date.today(), p.region)
     except CaseNotFound:
-        raise HTTPError(404, "没有找到该案件（或不在您负责的地区范围内）") from None
+        raise HTTPError(404, NOT_FOUND) from None
     steps = [k for k, (before, _) in TRANSITIONS.items() if case["state"] in before]
     letters = [(e["kind"], LETTER_KINDS[e["kind"]].title) for e in case["events"] if e["kind"] in LETTER_KINDS]
     if case["events"] and case["events"][-1]["outcome"] in LETTER_KINDS:
@@ -195,7 +190,7 @@ def event_form(
         with _store(request).session() as s:
             record_event(s, case_id, ev, p.user_id, calendar(request), p.region, note or None)
     except CaseNotFound:
-        raise HTTPError(404, "没有找到该案件（或不在您负责的地区范围内）") from None
+        raise HTTPError(404, NOT_FOUND) from None
     except (CaseError, CalendarMissing) as e:
         return case_page(request, p, case_id, error=str(e))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
