@@ -976,21 +976,29 @@ def _appeals_positional(raw: str, offset: int) -> list[list[Unit]]:
             for f in line.split("\t"):
                 fields.append((f, offset + p))
                 p += len(f) + 1
-            extra = max(0, len(fields) - T4_CELLS)
-            first = positional_units(fields, T4_CELLS, min(trailing_empties(fields), extra))
-            if first is None:
-                return []
-            alts = [first]
-            for lead in range(1, extra + 1):
-                # the extra empty fields may stand before the row as well as after it
-                cut = fields[lead : len(fields) - (extra - lead)]
-                if all(not f.strip() for f, _ in fields[:lead] + fields[len(fields) - (extra - lead) :]):
-                    other = positional_units(cut, T4_CELLS, 0)
-                    if other is not None:
-                        alts.append(other)
-            return alts
+            return _field_splits(fields)
         pos += len(line) + 1
     return []
+
+
+def _field_splits(fields: list[tuple[str, int]]) -> list[list[Unit]]:
+    """Table 4's row read by position, one reading for each way of leaving out the fields it
+    has too many, where those are empty ends (a label column before the row, empty columns
+    after it). The first drops trailing empty fields first (the table's habit); none when
+    that reading does not fit."""
+    extra = max(0, len(fields) - T4_CELLS)
+    first = positional_units(fields, T4_CELLS, min(trailing_empties(fields), extra))
+    if first is None:
+        return []
+    splits = [first]
+    for lead in range(1, extra + 1):
+        tail = extra - lead
+        dropped = fields[:lead] + fields[len(fields) - tail :]
+        if all(not f.strip() for f, _ in dropped):
+            other = positional_units(fields[lead : len(fields) - tail], T4_CELLS, 0)
+            if other is not None:
+                splits.append(other)
+    return splits
 
 
 def _appeals_line(raw: str, offset: int) -> list[Unit] | None:
@@ -1022,11 +1030,9 @@ def _appeals_lines(stream: Stream, start: int, end: int) -> tuple[int, list[Unit
     if len(lines) == 1 and lines[0].fields and lines[0].cells < T4_CELLS:
         # one grid row under the section: the table's row, some cells shared or blank
         fields = list(lines[0].fields)
-        cells = _one_field_a_cell(fields)
-        if cells is not None:
-            units = positional_units(cells, T4_CELLS, 0)
-            if units is not None:
-                return lines[0].start, units
+        splits = _field_splits(fields) if len(fields) <= T4_CELLS + 1 else []
+        if len({tuple(u.offset for u in sp) for sp in splits}) == 1:
+            return lines[0].start, splits[0]  # each field surely one cell
         return lines[0].start, list(lines[0].units)
     return None
 
@@ -1044,19 +1050,6 @@ def _blank_grid_row(text: str, start: int, end: int) -> tuple[int, list[Unit]] |
     if found is None:
         return None
     return found, [Unit("blank", "", offset=found) for _ in range(T4_CELLS)]
-
-
-def _one_field_a_cell(fields: list[tuple[str, int]]) -> list[tuple[str, int]] | None:
-    """Table 4's fields when each is surely one cell: fifteen, or sixteen with exactly one
-    empty end (a label column before the row, or an empty column after it); else None (cells
-    shared or split: where the blanks are is a question for the identities)."""
-    if len(fields) == T4_CELLS:
-        return fields
-    if len(fields) == T4_CELLS + 1:
-        first, last = not fields[0][0].strip(), not fields[-1][0].strip()
-        if first != last:
-            return fields[1:] if first else fields[:-1]
-    return None
 
 
 def _words_between(stream: Stream, start: int, end: int) -> bool:
