@@ -9,6 +9,7 @@ import bisect
 import datetime as dt
 import random
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -136,31 +137,45 @@ def as_of(p: Planned, on: dt.date) -> Application:
     return app
 
 
-@pytest.fixture(scope="module")
-def driven(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, list[Planned], dict[int, Planned]]:
-    path = tmp_path_factory.mktemp("cases") / "cases.db"
-    seed_store(f"sqlite:///{path}")
-    app = create_app(Settings(db=f"sqlite:///{path}", files=str(path.parent / "files")))
-    c = TestClient(app)
+def _login(app: object, user: str = "yiyuan") -> TestClient:
+    c = TestClient(app)  # type: ignore[arg-type]
     c.get("/login")
-    c.post("/login", data={"username": "yiyuan", "password": PASSWORD, "csrf_token": c.cookies[CSRF_COOKIE]})
-    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
-    plans = plan_cases(20241001, 260)
+    c.post("/login", data={"username": user, "password": PASSWORD, "csrf_token": c.cookies[CSRF_COOKIE]})
+    return c
+
+
+def _head(c: TestClient) -> dict[str, str]:
+    return {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+
+
+def _fresh(url: str, files: Path) -> TestClient:
+    """A reviewer of 沂源县 logged in to a new store at ``url``."""
+    seed_store(url)
+    return _login(create_app(Settings(db=url, files=str(files))))
+
+
+def _drive(c: TestClient, plans: list[Planned]) -> dict[int, Planned]:
+    """Each planned application registered and worked through the API, event by event."""
     ids: dict[int, Planned] = {}
     for p in plans:
-        r = c.post(
-            "/api/cases",
-            headers=head,
-            json={"agency": AGENCY, "received": p.received.isoformat(), "applicant": p.applicant},
-        )
+        body = {"agency": AGENCY, "received": p.received.isoformat(), "applicant": p.applicant}
+        r = c.post("/api/cases", headers=_head(c), json=body)
         assert r.status_code == 201, r.text
         cid = r.json()["id"]
         ids[cid] = p
         for e in p.events:
-            body = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
-            r = c.post(f"/api/cases/{cid}/events", headers=head, json=body)
-            assert r.status_code == 201, (body, r.text)
-    return c, plans, ids
+            ev = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
+            r = c.post(f"/api/cases/{cid}/events", headers=_head(c), json=ev)
+            assert r.status_code == 201, (ev, r.text)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def driven(tmp_path_factory: pytest.TempPathFactory) -> tuple[TestClient, list[Planned], dict[int, Planned]]:
+    path = tmp_path_factory.mktemp("cases") / "cases.db"
+    c = _fresh(f"sqlite:///{path}", path.parent / "files")
+    plans = plan_cases(20241001, 260)
+    return c, plans, _drive(c, plans)
 
 
 @pytest.mark.parametrize("on", [D(2023, 12, 31), D(2024, 6, 30), D(2024, 12, 31), D(2024, 2, 18)])
@@ -206,7 +221,7 @@ def test_overdue_and_near_due_lists_match_the_notices(driven, today: dt.date) ->
 
 def test_a_case_tells_its_deadline_across_the_spring_festival(driven) -> None:
     c, _, _ = driven
-    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    head = _head(c)
     r = c.post("/api/cases", headers=head, json={"agency": AGENCY, "received": "2024-02-08", "applicant": "business"})
     case = r.json()
     assert case["due"] == "2024-03-13" and case["state"] == "open"  # 9 Feb off, Sunday 18 Feb worked
@@ -248,7 +263,7 @@ def test_a_case_tells_its_deadline_across_the_spring_festival(driven) -> None:
 )
 def test_an_event_the_case_cannot_take_is_refused_and_says_why(driven, events, message) -> None:
     c, _, _ = driven
-    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    head = _head(c)
     cid = c.post(
         "/api/cases", headers=head, json={"agency": AGENCY, "received": "2024-05-06", "applicant": "natural_person"}
     ).json()["id"]
@@ -264,10 +279,8 @@ def test_other_regions_and_viewers_cannot_touch_a_case(driven, tmp_path) -> None
     cid = next(iter(ids))
     app = c.app  # type: ignore[attr-defined]
     for user, code in (("viewer", 403),):
-        o = TestClient(app)
-        o.get("/login")
-        o.post("/login", data={"username": user, "password": PASSWORD, "csrf_token": o.cookies[CSRF_COOKIE]})
-        head = {"X-CSRF-Token": o.cookies[CSRF_COOKIE]}
+        o = _login(app, user)
+        head = _head(o)
         r = o.post(f"/api/cases/{cid}/events", headers=head, json={"kind": "withdrawn", "on": "2024-12-31"})
         assert r.status_code == code
         r = o.post(
@@ -275,7 +288,7 @@ def test_other_regions_and_viewers_cannot_touch_a_case(driven, tmp_path) -> None
         )
         assert r.status_code == code
     # a reviewer of 沂源县 registers nothing for another county, and another county's case is not there for them
-    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    head = _head(c)
     r = c.post(
         "/api/cases",
         headers=head,
@@ -303,7 +316,7 @@ def _docx_text(data: bytes) -> str:
 
 def test_letters_are_filled_from_the_case_and_the_office_edits_their_text(driven) -> None:
     c, _, _ = driven
-    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    head = _head(c)
     case = c.post(
         "/api/cases",
         headers=head,
@@ -340,9 +353,7 @@ def test_letters_are_filled_from_the_case_and_the_office_edits_their_text(driven
 
 def test_a_viewer_cannot_edit_letters(driven) -> None:
     c, _, _ = driven
-    o = TestClient(c.app)  # type: ignore[attr-defined]
-    o.get("/login")
-    o.post("/login", data={"username": "viewer", "password": PASSWORD, "csrf_token": o.cookies[CSRF_COOKIE]})
+    o = _login(c.app, "viewer")  # type: ignore[attr-defined]
     r = o.put("/api/cases/letters/disclosed", headers={"X-CSRF-Token": o.cookies[CSRF_COOKIE]}, json={"text": "x"})
     assert r.status_code == 403
 
@@ -356,12 +367,8 @@ def test_a_register_imports_as_cases_and_exports_back(tmp_path) -> None:
 
     rows, truth, bad = make_register(20240613, n=200)
     _write_xlsx(rows, tmp_path / "台账.xlsx")
-    url = f"sqlite:///{tmp_path / 'c.db'}"
-    seed_store(url)
-    c = TestClient(create_app(Settings(db=url, files=str(tmp_path / "files"))))
-    c.get("/login")
-    c.post("/login", data={"username": "yiyuan", "password": PASSWORD, "csrf_token": c.cookies[CSRF_COOKIE]})
-    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    c = _fresh(f"sqlite:///{tmp_path / 'c.db'}", tmp_path / "files")
+    head = _head(c)
     with open(tmp_path / "台账.xlsx", "rb") as f:
         r = c.post("/api/cases/import", headers=head, data={"agency": AGENCY}, files={"file": ("台账.xlsx", f)})
     assert r.status_code == 201, r.text
@@ -406,19 +413,9 @@ def test_cases_on_postgresql(tmp_path) -> None:
     if pg_bindir() is None:
         pytest.skip("PostgreSQL 未安装（找不到 initdb/pg_ctl；scripts/setup.sh 会安装 postgresql）")
     with temporary_postgres(durable=False) as server:
-        url = create_database(server, "cases")
-        seed_store(url)
-        c = TestClient(create_app(Settings(db=url, files=str(tmp_path / "files"))))
-        c.get("/login")
-        c.post("/login", data={"username": "yiyuan", "password": PASSWORD, "csrf_token": c.cookies[CSRF_COOKIE]})
-        head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+        c = _fresh(create_database(server, "cases"), tmp_path / "files")
         plans = plan_cases(7, 60)
-        for p in plans:
-            body = {"agency": AGENCY, "received": p.received.isoformat(), "applicant": p.applicant}
-            cid = c.post("/api/cases", headers=head, json=body).json()["id"]
-            for e in p.events:
-                ev = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
-                assert c.post(f"/api/cases/{cid}/events", headers=head, json=ev).status_code == 201
+        _drive(c, plans)
         got = c.get("/api/cases/table3", params={"on": "2024-12-31"}).json()["cells"]
         assert got == independent_table3([as_of(p, END) for p in plans], 2024, "v2021")
         assert c.get("/api/cases/due", params={"today": "2024-02-26"}).status_code == 200
@@ -427,7 +424,7 @@ def test_cases_on_postgresql(tmp_path) -> None:
 
 def test_attachments_are_kept_with_the_case_and_only_its_region_sees_them(driven, tmp_path) -> None:
     c, _, ids = driven
-    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    head = _head(c)
     cid = next(iter(ids))
     body = "申请书：请公开2023年道路维修资金使用情况。".encode()
     r = c.post(f"/api/cases/{cid}/attachments", headers=head, files={"file": ("../申请书.txt", body)})
@@ -453,19 +450,9 @@ def test_attachments_are_kept_with_the_case_and_only_its_region_sees_them(driven
 def test_the_office_year_counts_its_cases(tmp_path) -> None:
     """The cases page's figures for the year so far, against the plan's own dates and the
     notices' working days: received, closed, closed within the period or after it, overdue."""
-    url = f"sqlite:///{tmp_path / 'y.db'}"
-    seed_store(url)
-    c = TestClient(create_app(Settings(db=url, files=str(tmp_path / "files"))))
-    c.get("/login")
-    c.post("/login", data={"username": "yiyuan", "password": PASSWORD, "csrf_token": c.cookies[CSRF_COOKIE]})
-    head = {"X-CSRF-Token": c.cookies[CSRF_COOKIE]}
+    c = _fresh(f"sqlite:///{tmp_path / 'y.db'}", tmp_path / "files")
     plans = plan_cases(99, 90)
-    for p in plans:
-        body = {"agency": AGENCY, "received": p.received.isoformat(), "applicant": p.applicant}
-        cid = c.post("/api/cases", headers=head, json=body).json()["id"]
-        for e in p.events:
-            ev = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in e.items()}
-            c.post(f"/api/cases/{cid}/events", headers=head, json=ev)
+    _drive(c, plans)
     from gongkai.compose.calendar import WorkCalendar
     from gongkai.store.cases import cases_of, office_year
 
