@@ -36,7 +36,7 @@ from gongkai.store.records import AgencyResolver, Prepared, save_report  # noqa:
 
 GOAL_MS = 300
 PASSWORD = "bench-password-1"
-CHUNK = 250
+CHUNK = 200  # ten counties
 PREVIOUS_SHARE = 10
 """One agency in this many also has last year's report (for the comparisons)."""
 YEAR = 2024
@@ -48,29 +48,40 @@ COUNTIES_PER_CITY = 10
 _PLACE = "清河安平宁远云山兴隆华阳泉林石桥新丰永和长乐白金玉龙凤松柏桃梅兰竹湖溪岭峰"
 
 
-def bench_agency(seed: int) -> Any:
-    """Agencies nested like a country's: 10 provinces, 10 cities each, 10 counties each; in a
-    county its government, departments and townships (seed decides which)."""
+AGENCIES_PER_COUNTY = 20
+
+
+def counties_per_city(n: int) -> int:
+    """Enough counties that ``n`` agencies each have a name of their own (200,000 agencies: 100
+    counties a city, 10,000 counties, about three times China's; 20,000: 10 a city)."""
+    return max(COUNTIES_PER_CITY, -(-n // (len(PROVINCES) * CITIES_PER_PROVINCE * AGENCIES_PER_COUNTY)))
+
+
+def bench_agency(seed: int, per_city: int = COUNTIES_PER_CITY) -> Any:
+    """Agencies nested like a country's: 10 provinces, 10 cities each, ``per_city`` counties each;
+    in a county its government, departments and townships (seed decides which)."""
     from gongkai.model.template import SECTION_KEYS  # noqa: F401  (imports the model first)
     from gongkai.testing.names import DEPARTMENTS, Agency
 
-    county_no, within = divmod(seed, 20)
-    n_counties = len(PROVINCES) * CITIES_PER_PROVINCE * COUNTIES_PER_CITY
+    county_no, within = divmod(seed, AGENCIES_PER_COUNTY)
+    n_counties = len(PROVINCES) * CITIES_PER_PROVINCE * per_city
     county_no %= n_counties
-    p, rest = divmod(county_no, CITIES_PER_PROVINCE * COUNTIES_PER_CITY)
-    c, k = divmod(rest, COUNTIES_PER_CITY)
-    city = _PLACE[(p * 7 + c) % len(_PLACE)] + _PLACE[(c * 3 + 1) % len(_PLACE)] + "市"
-    county = _PLACE[(c * 5 + k) % len(_PLACE)] + _PLACE[(k * 11 + p) % len(_PLACE)] + "县"
+    p, rest = divmod(county_no, CITIES_PER_PROVINCE * per_city)
+    c, k = divmod(rest, per_city)
+    n_place = len(_PLACE)
+    city = _PLACE[(p * 7 + c) % n_place] + _PLACE[(c * 3 + 1) % n_place] + "市"
+    # two characters that differ for every county of a city (up to len(_PLACE)² of them)
+    county = _PLACE[(k // n_place + c) % n_place] + _PLACE[(k + p) % n_place] + "县"
     place = PROVINCES[p] + city + county
     if within == 0:
         return Agency(place + "人民政府", "county_gov", county)
     if within < 4:
-        town = _PLACE[(within * 13 + k) % len(_PLACE)] + _PLACE[(within + c) % len(_PLACE)] + "镇"
+        town = _PLACE[(within * 13 + k) % n_place] + _PLACE[(within + c) % n_place] + "镇"
         return Agency(place + town + "人民政府", "township", town)
     return Agency(place + DEPARTMENTS[within % len(DEPARTMENTS)], "county_dept", county)
 
 
-def _make(seeds: list[int]) -> list[Prepared]:
+def _make(seeds: list[int], per_city: int) -> list[Prepared]:
     import hashlib
 
     from gongkai.checks import run_checks
@@ -79,7 +90,7 @@ def _make(seeds: list[int]) -> list[Prepared]:
 
     out = []
     for seed in seeds:
-        agency = bench_agency(seed)
+        agency = bench_agency(seed, per_city)
         years = [YEAR, YEAR - 1] if seed % PREVIOUS_SHARE == 0 else [YEAR]
         for year in years:
             g = generate(seed * 10 + year % 10, template="v2021", agency=agency, year=year)
@@ -91,24 +102,62 @@ def _make(seeds: list[int]) -> list[Prepared]:
     return out
 
 
-def build(url: str, n: int, jobs: int) -> None:
-    """``n`` agencies' reports of one year (a tenth with last year's too), straight into the store."""
-    store = Store(url)
+_stores: dict[str, Store] = {}
+
+
+def _write(url: str, seeds: list[int], per_city: int) -> int:
+    """Make and store one chunk of agencies' reports (in a worker: the workers write side by
+    side; a chunk is one transaction, so a stopped build resumes from the chunks it lacks)."""
+    store = _stores.get(url) or _stores.setdefault(url, Store(url, migrate=False))
+    prepared = _make(seeds, per_city)
     res = AgencyResolver()
+    with store.session() as s:
+        for p in prepared:
+            save_report(s, p, parser_version="bench", resolver=res)
+    return len(prepared)
+
+
+def _stored_seeds(url: str) -> set[int]:
+    from sqlalchemy import select
+
+    from gongkai.store.schema import SourceFileRow
+
+    store = Store(url)
+    with store.session() as s:
+        locations = s.scalars(select(SourceFileRow.location).where(SourceFileRow.location.like("bench/%")))
+        seeds = {int(loc.split("/")[1].split("-")[0]) for loc in locations}
+    store.close()
+    return seeds
+
+
+def build(url: str, n: int, jobs: int) -> None:
+    """``n`` agencies' reports of one year (a tenth with last year's too), straight into the store.
+    Chunks follow the counties (a county's departments find their government in the same chunk)."""
+    per_city = counties_per_city(n)
+    stored = _stored_seeds(url)
+    chunks = [
+        list(range(i, min(i + CHUNK, n))) for i in range(0, n, CHUNK) if not set(range(i, min(i + CHUNK, n))) <= stored
+    ]
     t0 = time.monotonic()
     done = 0
-    chunks = [list(range(i, min(i + CHUNK, n))) for i in range(0, n, CHUNK)]
     with ProcessPoolExecutor(jobs) as pool:
-        for prepared in pool.map(_make, chunks):
-            with store.session() as s:
-                for p in prepared:
-                    save_report(s, p, parser_version="bench", resolver=res)
-            done += len(prepared)
+        for written in pool.map(_write, [url] * len(chunks), chunks, [per_city] * len(chunks)):
+            done += written
             print(f"\r  写入 {done} 份报告（{done / (time.monotonic() - t0):.0f} 份/秒）", end="", flush=True)
+    store = Store(url)
     with store.session() as s:
-        add_user(s, "bench", PASSWORD, "admin")
+        if s.scalar(select_user("bench")) is None:
+            add_user(s, "bench", PASSWORD, "admin")
     store.close()
     print()
+
+
+def select_user(name: str) -> Any:
+    from sqlalchemy import select
+
+    from gongkai.store.accounts import User
+
+    return select(User.id).where(User.username == name)
 
 
 def _count_reports(url: str) -> int:

@@ -395,3 +395,26 @@ def test_a_dismissed_finding_hides_only_its_own_report_from_the_error_filter(sto
     with store.session() as s:
         with_errors = {r["agency"] for r in reports(s, Filters(has_errors=True))}
     assert with_errors == {"乙县人民政府"}
+
+
+def test_region_sums_read_the_aggregate_index(tmp_path):
+    """The partial index over the cells that aggregates read is frozen in its migration with the
+    keys the template declares, and the dashboard's sums reach it (SQLite compares the index's
+    condition with the query's, term by term: a key list out of step would silently lose it)."""
+    import importlib
+
+    from sqlalchemy import select
+
+    from gongkai.analysis.dashboard import _cell_sums
+    from gongkai.store.schema import AGGREGATE_KEYS, CellRow, aggregate_cells
+
+    migration = importlib.import_module("gongkai.store.migrations.versions.0004_cells_aggregate_index")
+    assert tuple(migration.KEYS) == AGGREGATE_KEYS
+    st = Store(f"sqlite:///{tmp_path / 'm.db'}")
+    with st.session() as s:
+        q = select(CellRow.key).where(CellRow.report_id.in_([1, 2]), aggregate_cells())
+        sql = str(q.compile(compile_kwargs={"literal_binds": True}))
+        plan = " ".join(str(r) for r in s.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        assert "ix_cells_aggregate" in plan
+        assert _cell_sums(s, [1, 2], ["applications.received.total"]) == {}
+    st.close()

@@ -13,12 +13,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gongkai.analysis.labels import LEVEL_ORDER, rule_title
 from gongkai.store.accounts import reports_in, scope_clause
-from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, Verdict
+from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, Verdict, aggregate_cells
 
 RANK_MIN_APPLICATIONS = 30
 """An agency is ranked by its disclosure rate only with at least this many applications answered."""
@@ -119,7 +119,7 @@ def _cell_sums(s: Session, ids: Any, keys: list[str]) -> dict[str, tuple[float, 
     """key → (sum of the stated values, number of reports stating one)."""
     q = (
         select(CellRow.key, func.sum(CellRow.value), func.count(CellRow.value))
-        .where(CellRow.report_id.in_(ids), CellRow.key.in_(keys), CellRow.extra.is_(False))
+        .where(CellRow.report_id.in_(ids), CellRow.key.in_(keys), aggregate_cells())
         .group_by(CellRow.key)
     )
     return {k: (float(v or 0), int(n)) for k, v, n in s.execute(q)}
@@ -258,7 +258,7 @@ def dashboard(s: Session, region: str | None = None, year: int | None = None, sc
         )
     )
     charts.append(trend(s, region, scope))
-    charts.extend(rankings(s, region, scope, year))
+    charts.extend(rankings(s, region, scope, year, ids))
     return Dashboard(region, year, figures, charts)
 
 
@@ -293,7 +293,7 @@ def trend(s: Session, region: str | None, scope: str | None) -> Chart:
     cell_rows = s.execute(
         select(sub.c.year, CellRow.key, func.sum(CellRow.value))
         .join(CellRow, CellRow.report_id == sub.c.id)
-        .where(CellRow.key.in_(keys))
+        .where(CellRow.key.in_(keys), aggregate_cells())
         .group_by(sub.c.year, CellRow.key)
     ).all()
     sums: dict[int, dict[str, float]] = defaultdict(dict)
@@ -330,34 +330,69 @@ def trend(s: Session, region: str | None, scope: str | None) -> Chart:
     )
 
 
-def rankings(s: Session, region: str | None, scope: str | None, year: int | None) -> list[Chart]:
-    """Agencies ranked by disclosure rate and by correction rate, each only among agencies whose
-    numbers pass the stated minimum; and the reports with the most open errors."""
-    ids = _ids(s, region, scope, year)
+def _rank_figures(s: Session, ids: Any) -> list[tuple[str, int | None, float | None, float, float, float]]:
+    """(agency, year, processed, disclosed + partly disclosed, corrected, concluded appeals) of each
+    report that passes a ranking's minimum. The database pivots the cells per report and keeps
+    only those (a province's 2,000 reports give a few dozen rows, not 24,000 cells)."""
+
+    def stated(*keys: str) -> Any:
+        return func.sum(case((CellRow.key.in_(keys), CellRow.value)))
+
+    totals = [f"appeals.{g}.total" for g, _ in APPEAL_GROUPS]
+    pendings = [f"appeals.{g}.pending" for g, _ in APPEAL_GROUPS]
+    processed = stated("applications.processed_total.total")
+    concluded = func.coalesce(stated(*totals), 0) - func.coalesce(stated(*pendings), 0)
     keys = [
         "applications.processed_total.total",
         "applications.disclosed.total",
         "applications.partly_disclosed.total",
         *(f"appeals.{g}.{c}" for g, _ in APPEAL_GROUPS for c in ("corrected", "total", "pending")),
     ]
-    q = (
-        select(Agency.name, ReportVersion.year, CellRow.key, CellRow.value)
-        .join(ReportVersion, ReportVersion.id == CellRow.report_id)
-        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .where(CellRow.report_id.in_(ids), CellRow.key.in_(keys), CellRow.value.is_not(None))
+    per_report = (
+        select(
+            CellRow.report_id,
+            processed,
+            stated("applications.disclosed.total", "applications.partly_disclosed.total"),
+            stated(*(f"appeals.{g}.corrected" for g, _ in APPEAL_GROUPS)),
+            concluded,
+        )
+        .where(CellRow.report_id.in_(ids), CellRow.key.in_(keys), aggregate_cells())
+        .group_by(CellRow.report_id)
+        .having(or_(processed >= RANK_MIN_APPLICATIONS, concluded >= RANK_MIN_CASES))
     )
-    per: dict[tuple[str, int | None], dict[str, float]] = defaultdict(dict)
-    for name, y, k, v in s.execute(q):
-        per[(name or "（未识别）", y)][k] = float(v or 0)
+    figures = {rid: rest for rid, *rest in s.execute(per_report)}
+    names = s.execute(
+        select(ReportVersion.id, Agency.name, ReportVersion.year)
+        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
+        .where(ReportVersion.id.in_(list(figures)))
+    ).all()
+    out = []
+    for rid, name, y in names:
+        p, opened, corrected, done = figures[rid]
+        out.append(
+            (
+                name or "（未识别）",
+                y,
+                None if p is None else float(p),
+                float(opened or 0),
+                float(corrected or 0),
+                float(done or 0),
+            )
+        )
+    return out
+
+
+def rankings(s: Session, region: str | None, scope: str | None, year: int | None, ids: Any = None) -> list[Chart]:
+    """Agencies ranked by disclosure rate and by correction rate, each only among agencies whose
+    numbers pass the stated minimum; and the reports with the most open errors. ``ids``: the
+    region's reports, when the caller has them already."""
+    if ids is None:
+        ids = _ids(s, region, scope, year)
     disclosure: list[list[Any]] = []
     correction: list[list[Any]] = []
-    for (name, y), d in per.items():
-        processed = d.get("applications.processed_total.total")
+    for name, y, processed, opened, corrected, concluded in _rank_figures(s, ids):
         if processed is not None and processed >= RANK_MIN_APPLICATIONS:
-            opened = d.get("applications.disclosed.total", 0) + d.get("applications.partly_disclosed.total", 0)
             disclosure.append([name, y, _num(processed), _num(opened), _share(opened, processed)])
-        corrected = sum(d.get(f"appeals.{g}.corrected", 0) for g, _ in APPEAL_GROUPS)
-        concluded = sum(d.get(f"appeals.{g}.total", 0) - d.get(f"appeals.{g}.pending", 0) for g, _ in APPEAL_GROUPS)
         if concluded >= RANK_MIN_CASES:
             correction.append([name, y, _num(concluded), _num(corrected), _share(corrected, concluded)])
     disclosure.sort(key=lambda r: (-(r[4] or 0), -r[2], r[0]))

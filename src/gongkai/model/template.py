@@ -554,3 +554,22 @@ GOVERNMENT_DEADLINE = (3, 31)
 HEADING_PLACEHOLDERS: tuple[str, ...] = ("数据", "數據", "列", "栏", "欄", "字段", "Col", "Column", "col", "column")
 """Words that converters put in place of a table's column headings (``数据1 … 数据6``,
 ``Col2``): a cell holding one followed by its number is a heading, not a value."""
+
+
+AGGREGATE_ROWS = ("received", "carried_over", "processed_total")
+"""Table 3 rows (besides the outcome rows) whose totals region aggregates add up."""
+
+
+def aggregate_cell_keys() -> tuple[str, ...]:
+    """The cells that aggregates over a region read (dashboard figures, trends, rankings): the
+    totals of table 3's received, carried-over, processed and outcome rows, and every cell of
+    table 4, in both templates. The store indexes exactly these (a partial index), so that a
+    province's sums read ~40 index entries a report instead of its ~200 cells."""
+    keys: set[str] = set()
+    for t in TEMPLATES.values():
+        t3 = t.table("applications")
+        keys |= {f"applications.{r}.total" for r in (*AGGREGATE_ROWS, *outcome_rows(t3))}
+        for alt in t3.alternates:
+            keys.add(f"applications.{alt.key}.total")
+        keys |= {f"appeals.{r}.{c}" for r, c in t.table("appeals").cells()}
+    return tuple(sorted(keys))
