@@ -107,7 +107,7 @@ class _Table(dict[int, str | None]):
 
 _SIMPLIFY = _Table(lambda ch: _simplified(ch) if "\u3400" <= ch <= "\u9fff" else ch)
 _FOLD = _Table(lambda ch: None if ch in _WS or ch.isspace() else fold_char(ch))
-_NOT_SPACE = re.compile(r"[^\s\u200b\ufeff]")
+_SPACE_RUN = re.compile(r"[\s\u200b\ufeff]+")
 
 
 def to_simplified(text: str) -> str:
@@ -119,7 +119,13 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     """Fold ``text`` and drop whitespace; return the folded text and, for each of its
     characters, the offset of the character it came from in ``text``."""
     folded = text.translate(_FOLD)
-    index = [m.start() for m in _NOT_SPACE.finditer(text)]
+    # the offsets between runs of whitespace, a range at a time (a match per run, not per character)
+    index: list[int] = []
+    start = 0
+    for m in _SPACE_RUN.finditer(text):
+        index.extend(range(start, m.start()))
+        start = m.end()
+    index.extend(range(start, len(text)))
     if len(index) != len(folded):  # a character the two views disagree on: slow, exact path
         index = [i for i, ch in enumerate(text) if not (ch in _WS or ch.isspace())]
         folded = "".join(fold_char(text[i]) for i in index)
