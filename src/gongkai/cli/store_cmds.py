@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import os
 import time
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gongkai.cli import LimitOpt, app, limits_from
+from gongkai.cli.console import LazyConsole, Table
 from gongkai.store.levels import LEVELS
 
 if TYPE_CHECKING:
@@ -29,25 +29,15 @@ RuleOpt = Annotated[str | None, typer.Option("--rule", help="规则编号，如 
 SEVERITY_CN = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
-@functools.cache
-def _consoles() -> tuple[Console, Console]:
-    from rich.console import Console
-
-    return Console(), Console(stderr=True)
+_OUT, _ERR = LazyConsole(), LazyConsole(stderr=True)
 
 
 def _out() -> Console:
-    return _consoles()[0]
+    return _OUT.console  # type: ignore[no-any-return]
 
 
 def _err() -> Console:
-    return _consoles()[1]
-
-
-def Table(*columns: Any, **kw: Any) -> Any:  # rich's Table, loaded when a table is drawn
-    from rich.table import Table as RichTable
-
-    return RichTable(*columns, **kw)
+    return _ERR.console  # type: ignore[no-any-return]
 
 
 def _store(db: str | None) -> Any:

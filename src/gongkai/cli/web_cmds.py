@@ -13,13 +13,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from gongkai.cli import app
+from gongkai.cli.console import LazyConsole, Table
 
-console = Console()
-err = Console(stderr=True)
+console = LazyConsole()
+err = LazyConsole(stderr=True)
 DbOpt = Annotated[
     str | None,
     typer.Option("--db", help="数据库地址（SQLAlchemy URL 或 SQLite 文件路径；默认 GONGKAI_DB 或 ./gongkai.db）"),
