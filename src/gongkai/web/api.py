@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from gongkai.analysis.issues import GROUP_BY, IssueFilter, group_findings, issues_xlsx, rectification_notice
 from gongkai.analysis.listing import ReportQuery, publication_grid, region_tree
 from gongkai.analysis.report_view import cell_json, report_json
+from gongkai.store import Store
 from gongkai.store.accounts import ROLES, Principal, add_user, api_tokens, new_api_token, revoke_token, users
 from gongkai.store.jobs import STATUS_NAMES, JobRow, jobs
 from gongkai.web import service
@@ -38,8 +39,9 @@ def download(data: bytes, name: str, media: str) -> Response:
     )
 
 
-def _store(request: Request) -> Any:
-    return request.app.state.store
+def store_of(request: Request) -> Store:
+    """The app's store (opened once by ``create_app``)."""
+    return request.app.state.store  # type: ignore[no-any-return]
 
 
 def _files(request: Request) -> Any:
@@ -88,58 +90,58 @@ def reports(
     per_page: int = Query(50, ge=1, le=500),
 ) -> dict[str, Any]:
     rq = ReportQuery(region, level, year, template, agency, has_errors, rule, sort, desc, page, per_page)
-    res = service.get_list(_store(request), p, rq)
+    res = service.get_list(store_of(request), p, rq)
     return {"total": res.total, "page": res.page, "pages": res.pages, "counts": res.counts, "reports": res.rows}
 
 
 @router.get("/regions", summary="地区树（含报告数）")
 def regions(request: Request, p: User, year: int | None = None) -> list[dict[str, Any]]:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         return [n.to_json() for n in region_tree(s, p.region, year)]
 
 
 @router.get("/publication", summary="年度 × 机关：谁没有发布报告")
 def publication(request: Request, p: User, region: str | None = None, level: str | None = None) -> dict[str, Any]:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         g = publication_grid(s, p.region, region, level)
     return {"years": g.years, "missing": g.missing, "agencies": g.total_agencies, "rows": g.rows}
 
 
 @router.get("/reports/{report_id}", summary="一份报告：表格、章节、问题（含复核结论）和每个单元格的出处")
 def report(request: Request, p: User, report_id: int) -> dict[str, Any]:
-    return report_json(service.get_view(_store(request), p, report_id))
+    return report_json(service.get_view(store_of(request), p, report_id))
 
 
 @router.get("/reports/{report_id}/cells", summary="报告的全部单元格（数值、原文、不确定原因、候选读法、出处）")
 def cells(request: Request, p: User, report_id: int) -> list[dict[str, Any]]:
-    v = service.get_view(_store(request), p, report_id)
+    v = service.get_view(store_of(request), p, report_id)
     return [cell_json(k, cv.cell, v.meta["template"]) for k, cv in v.cells.items()]
 
 
 @router.get("/reports/{report_id}/cells/{key}", summary="一个单元格的出处（原文行、网页表格单元格或 PDF 页面截图）")
 def cell_source(request: Request, p: User, report_id: int, key: str) -> dict[str, Any]:
-    return service.get_source(_store(request), _files(request), p, report_id, key).to_json()
+    return service.get_source(store_of(request), _files(request), p, report_id, key).to_json()
 
 
 @router.get("/reports/{report_id}/findings", summary="报告的核查问题（含复核结论）")
 def report_findings(request: Request, p: User, report_id: int) -> list[dict[str, Any]]:
-    return [f.to_json() for f in service.get_view(_store(request), p, report_id).findings]
+    return [f.to_json() for f in service.get_view(store_of(request), p, report_id).findings]
 
 
 @router.post("/findings/{finding_id}/verdict", summary="记录复核结论（重新解析后仍保留）")
 def verdict(request: Request, p: Writer, finding_id: int, body: VerdictIn) -> dict[str, Any]:
-    rid = service.record_verdict(_store(request), p, finding_id, body.verdict, body.comment)
+    rid = service.record_verdict(store_of(request), p, finding_id, body.verdict, body.comment)
     return {"ok": True, "report_id": rid}
 
 
 @router.post("/reports/{report_id}/reparse", summary="重新解析报告（后台任务）", status_code=202)
 def reparse(request: Request, p: Writer, report_id: int) -> dict[str, Any]:
-    return {"job_id": service.start_reparse(_store(request), p, report_id)}
+    return {"job_id": service.start_reparse(store_of(request), p, report_id)}
 
 
 @router.get("/reports/{report_id}/export.{fmt}", summary="下载解析结果（json / xlsx）")
 def export_report(request: Request, p: User, report_id: int, fmt: Literal["json", "xlsx"]) -> Response:
-    v = service.get_view(_store(request), p, report_id)
+    v = service.get_view(store_of(request), p, report_id)
     name = f"{v.meta['agency'] or '报告'}-{v.meta['year'] or ''}-{report_id}"
     if fmt == "json":
         data = json.dumps(report_json(v), ensure_ascii=False, indent=2, default=str).encode()
@@ -149,19 +151,19 @@ def export_report(request: Request, p: User, report_id: int, fmt: Literal["json"
 
 @router.get("/compare", summary="比较两份报告（单元格、正文相似度、跨年度问题）")
 def compare(request: Request, p: User, old: int, new: int) -> dict[str, Any]:
-    return service.get_compare(_store(request), p, old, new).to_json()
+    return service.get_compare(store_of(request), p, old, new).to_json()
 
 
 @router.get("/dashboard", summary="地区 × 年度统计（图表数据）")
 def dashboard(request: Request, p: User, region: str | None = None, year: int | None = None) -> dict[str, Any]:
-    return service.get_dashboard(_store(request), p, region, year).to_json()
+    return service.get_dashboard(store_of(request), p, region, year).to_json()
 
 
 @router.get("/dashboard/{chart}.csv", summary="图表数据（CSV）")
 def dashboard_csv(
     request: Request, p: User, chart: str, region: str | None = None, year: int | None = None
 ) -> Response:
-    d = service.get_dashboard(_store(request), p, region, year)
+    d = service.get_dashboard(store_of(request), p, region, year)
     c = d.chart(chart)
     if c is None:
         raise HTTPError(404, "没有这个图表")
@@ -190,7 +192,7 @@ def findings(
     agency_id: int | None = None,
     by: Literal["agency", "rule"] | None = None,
 ) -> dict[str, Any]:
-    rows = service.get_issues(_store(request), p, _issue_filter(region, year, rule, agency_id))
+    rows = service.get_issues(store_of(request), p, _issue_filter(region, year, rule, agency_id))
     out: dict[str, Any] = {"total": len(rows), "findings": rows}
     if by:
         out["groups"] = [{"group": g, "count": len(items)} for g, items in group_findings(rows, by)]
@@ -208,7 +210,7 @@ def findings_xlsx(
 ) -> Response:
     if by not in GROUP_BY:
         raise HTTPError(400, "分组只能是 agency 或 rule")
-    rows = service.get_issues(_store(request), p, _issue_filter(region, year, rule))
+    rows = service.get_issues(store_of(request), p, _issue_filter(region, year, rule))
     title = f"问题清单（{region or p.region or '全部地区'}，{year or '全部年度'}）"
     return download(issues_xlsx(rows, by, title), f"问题清单-{region or '全部'}-{year or '全部'}.xlsx", XLSX)
 
@@ -217,7 +219,7 @@ def findings_xlsx(
 def notice(
     request: Request, p: User, agency_id: int, year: int | None = None, issuer: str = "政务公开办公室"
 ) -> Response:
-    rows = service.get_issues(_store(request), p, IssueFilter(agency_id=agency_id, year=year))
+    rows = service.get_issues(store_of(request), p, IssueFilter(agency_id=agency_id, year=year))
     if not rows:
         raise HTTPError(404, "该机关没有待整改的问题")
     name = f"整改通知-{rows[0]['agency']}-{year or '全部年度'}.docx"
@@ -232,7 +234,7 @@ def upload(
     urls: Annotated[str, Form(description="网址，每行一个")] = "",
 ) -> dict[str, Any]:
     incoming = [Incoming(f.filename or "未命名", f.file, f.size) for f in (files or []) if f.filename]
-    ids = submit(_store(request), _files(request), request.app.state.settings, p, incoming, urls.splitlines())
+    ids = submit(store_of(request), _files(request), request.app.state.settings, p, incoming, urls.splitlines())
     return {"jobs": ids}
 
 
@@ -258,19 +260,19 @@ def job_json(job: JobRow, results: list[dict[str, Any]] | None = None) -> dict[s
 
 @router.get("/jobs", summary="我的任务")
 def job_list(request: Request, p: User) -> list[dict[str, Any]]:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         return [job_json(j) for j in jobs(s, None if p.is_admin else p.user_id)]
 
 
 @router.get("/jobs/{job_id}", summary="任务进度和每个文件的结果")
 def job_detail(request: Request, p: User, job_id: int) -> dict[str, Any]:
-    job, results = service.get_job(_store(request), p, job_id)
+    job, results = service.get_job(store_of(request), p, job_id)
     return job_json(job, results)
 
 
 @router.get("/users", summary="用户列表（管理员）")
 def user_list(request: Request, p: Admin) -> list[dict[str, Any]]:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         return [
             {"id": u.id, "username": u.username, "role": u.role, "region": u.region, "active": u.active}
             for u in users(s)
@@ -282,7 +284,7 @@ def user_add(request: Request, p: Admin, body: UserIn) -> dict[str, Any]:
     if body.role not in ROLES:
         raise HTTPError(400, "角色无效")
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             u = add_user(s, body.username, body.password, body.role, body.region)
             return {"id": u.id, "username": u.username, "role": u.role, "region": u.region}
     except ValueError as e:
@@ -293,7 +295,7 @@ def user_add(request: Request, p: Admin, body: UserIn) -> dict[str, Any]:
 def token_list(request: Request, p: User) -> list[dict[str, Any]]:
     if p.user_id is None:
         raise HTTPError(403, "请先登录")
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         return [
             {"id": t.id, "name": t.name, "created_at": t.created_at.isoformat(timespec="seconds"), "revoked": t.revoked}
             for t in api_tokens(s, p.user_id)
@@ -304,7 +306,7 @@ def token_list(request: Request, p: User) -> list[dict[str, Any]]:
 def token_add(request: Request, p: User, body: TokenIn) -> dict[str, Any]:
     if p.user_id is None:
         raise HTTPError(403, "请先登录")
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         tid, token = new_api_token(s, p.user_id, body.name)
     return {"id": tid, "token": token}
 
@@ -313,7 +315,7 @@ def token_add(request: Request, p: User, body: TokenIn) -> dict[str, Any]:
 def token_revoke(request: Request, p: User, token_id: int) -> dict[str, Any]:
     if p.user_id is None:
         raise HTTPError(403, "请先登录")
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         if not revoke_token(s, p.user_id, token_id):
             raise HTTPError(404, "没有这个令牌")
     return {"ok": True}
@@ -400,7 +402,7 @@ def compose_draft(
 ) -> Any:
     from gongkai.web.composing import DRAFT_FORMATS, compose, written
 
-    c = compose(_store(request), p, form)
+    c = compose(store_of(request), p, form)
     if format is not None:
         if c.report is None:
             raise HTTPError(400, "；".join(c.problems))

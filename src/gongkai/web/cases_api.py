@@ -35,7 +35,7 @@ from gongkai.store.cases import (
     table3_on,
 )
 from gongkai.store.files import safe_name
-from gongkai.web.api import DOCX, XLSX, User, Writer, download
+from gongkai.web.api import DOCX, XLSX, User, Writer, download, store_of
 from gongkai.web.security import HTTPError
 
 router = APIRouter(prefix="/api/cases", tags=["cases"])
@@ -61,10 +61,6 @@ class EventIn(BaseModel):
     note: str | None = Field(None, description="备注")
 
 
-def _store(request: Request) -> Any:
-    return request.app.state.store
-
-
 def calendar(request: Request) -> WorkCalendar:
     cal = getattr(request.app.state, "calendar", None)
     if cal is None:
@@ -80,7 +76,7 @@ def _today(today: dt.date | None) -> dt.date:
 def create(request: Request, p: Writer, body: CaseIn) -> dict[str, Any]:
     new = NewCase(body.agency, body.received, body.applicant, body.applicant_name, body.channel, body.subject)
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             cid = register_case(s, new, p.user_id, p.region)
             return case_json(s, cid, calendar(request), _today(None), p.region)
     except CaseError as e:
@@ -90,7 +86,7 @@ def create(request: Request, p: Writer, body: CaseIn) -> dict[str, Any]:
 @router.get("/due", summary="逾期和临近期限的案件")
 def due(request: Request, p: User, today: dt.date | None = None, agency: str | None = None) -> dict[str, Any]:
     day = _today(today)
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         rows = due_list(cases_of(s, p.region, agency), calendar(request), day)
     return {
         "today": day.isoformat(),
@@ -110,7 +106,7 @@ def due(request: Request, p: User, today: dt.date | None = None, agency: str | N
 def table_3(
     request: Request, p: User, on: dt.date, agency: str | None = None, template: str | None = None
 ) -> dict[str, Any]:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         t = table3_on(s, on, p.region, agency, template)
     return {
         "on": on.isoformat(),
@@ -127,7 +123,7 @@ class LetterIn(BaseModel):
 
 @router.get("/letters", summary="文书模板（答复书、告知书）")
 def letters(request: Request, p: User) -> list[dict[str, Any]]:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         texts = letter_texts(s)
     return [{"kind": k, "title": LETTER_KINDS[k].title, "text": t} for k, t in texts.items()]
 
@@ -135,7 +131,7 @@ def letters(request: Request, p: User) -> list[dict[str, Any]]:
 @router.put("/letters/{kind}", summary="修改文书模板")
 def letter_set(request: Request, p: Writer, kind: str, body: LetterIn) -> dict[str, Any]:
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             set_letter_text(s, kind, body.text, p.user_id)
     except CaseError as e:
         raise HTTPError(400, str(e)) from None
@@ -157,7 +153,7 @@ def import_cases(
     except RegisterError as e:
         raise HTTPError(400, f"{file.filename}：{e}") from None
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             got = import_register(s, reg, agency, p.user_id, calendar(request), p.region)
     except CaseError as e:
         raise HTTPError(400, str(e)) from None
@@ -166,7 +162,7 @@ def import_cases(
 
 @router.get("/export.xlsx", summary="导出案件为依申请公开台账（XLSX）")
 def export_cases(request: Request, p: User, agency: str | None = None) -> Response:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         data = export_register(s, p.region, agency)
     return download(data, "依申请公开台账.xlsx", XLSX)
 
@@ -181,7 +177,7 @@ def attach(request: Request, p: Writer, case_id: int, file: Annotated[UploadFile
         raise HTTPError(400, f"附件「{file.filename}」是空文件")
     name = safe_name(file.filename or "附件")
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             case_row(s, case_id, p.region)  # out of scope: nothing is kept
             aid = add_attachment(s, case_id, name, request.app.state.files.keep(data), len(data), p.user_id, p.region)
     except CaseNotFound:
@@ -192,7 +188,7 @@ def attach(request: Request, p: Writer, case_id: int, file: Annotated[UploadFile
 @router.get("/{case_id}/attachments/{attachment_id}", summary="下载案件附件")
 def attachment_file(request: Request, p: User, case_id: int, attachment_id: int) -> Response:
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             a = attachment(s, case_id, attachment_id, p.region)
             name, sha = a.name, a.sha256
     except CaseNotFound:
@@ -206,7 +202,7 @@ def attachment_file(request: Request, p: User, case_id: int, attachment_id: int)
 @router.get("/{case_id}/letter.docx", summary="生成案件的答复书或告知书（DOCX）")
 def letter(request: Request, p: User, case_id: int, kind: str | None = None) -> Response:
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             lt = case_letter(s, case_id, kind, calendar(request), p.region)
     except CaseNotFound:
         raise HTTPError(404, NOT_FOUND) from None
@@ -219,7 +215,7 @@ def letter(request: Request, p: User, case_id: int, kind: str | None = None) -> 
 @router.get("/{case_id}", summary="案件及其办理记录")
 def get_case(request: Request, p: User, case_id: int, today: dt.date | None = None) -> dict[str, Any]:
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             return case_json(s, case_id, calendar(request), _today(today), p.region)
     except CaseNotFound:
         raise HTTPError(404, NOT_FOUND) from None
@@ -229,7 +225,7 @@ def get_case(request: Request, p: User, case_id: int, today: dt.date | None = No
 def add(request: Request, p: Writer, case_id: int, body: EventIn) -> dict[str, Any]:
     ev = Event(body.kind, body.on, body.outcome, body.days)
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             record_event(s, case_id, ev, p.user_id, calendar(request), p.region, body.note)
             return case_json(s, case_id, calendar(request), _today(None), p.region)
     except CaseNotFound:

@@ -5,7 +5,7 @@ table 3 as the cases make it on any day. Plain forms; the same store functions a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -30,16 +30,13 @@ from gongkai.store.cases import (
     set_letter_text,
     table3_on,
 )
+from gongkai.web.api import store_of
 from gongkai.web.cases_api import NOT_FOUND, attach, calendar
 from gongkai.web.pages import User, Writer, render
 from gongkai.web.security import HTTPError
 
 router = APIRouter(include_in_schema=False)
 REPLY_OUTCOMES = [(o, row_label(o)) for o in OUTCOMES if o not in LAPSED]
-
-
-def _store(request: Request) -> Any:
-    return request.app.state.store
 
 
 def _date(v: str, what: str) -> dt.date:
@@ -53,7 +50,7 @@ def _date(v: str, what: str) -> dt.date:
 def cases_page(request: Request, p: User, error: str = "") -> HTMLResponse:
     today = dt.date.today()
     cal = calendar(request)
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         cases = cases_of(s, p.region)  # read once: the list, the urgent ones and the year's figures
     rows = case_list(cases, cal, today)
     by_state: dict[str, int] = {}
@@ -88,7 +85,7 @@ def register_form(
 ) -> Response:
     new = NewCase(agency, _date(received, "收到日期"), applicant, applicant_name or None, channel or None, subject)
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             cid = register_case(s, new, p.user_id, p.region)
     except CaseError as e:
         return cases_page(request, p, error=str(e))
@@ -98,7 +95,7 @@ def register_form(
 @router.get("/cases/table3")
 def table3_page(request: Request, p: User, on: str = "", agency: str = "") -> HTMLResponse:
     day = _date(on, "日期") if on else dt.date.today()
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         t = table3_on(s, day, p.region, agency or None)
     return render(request, "cases_table3.html", t=t, on=day, agency=agency, labels=ROW_LABELS, columns=t_columns())
 
@@ -107,7 +104,7 @@ def table3_page(request: Request, p: User, on: str = "", agency: str = "") -> HT
 def table3_cell_page(request: Request, p: User, on: str, row: str, col: str, agency: str = "") -> HTMLResponse:
     """The cases one cell of table 3 counts."""
     day = _date(on, "日期")
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         t = table3_on(s, day, p.region, agency or None)
         ids = {a.row for a in t.rows.get(row, {}).get(col, [])}
         rows = [r for r in case_list(cases_of(s, p.region, agency or None), calendar(request), day) if r["id"] in ids]
@@ -121,7 +118,7 @@ def t_columns() -> list[tuple[str, str]]:
 
 @router.get("/cases/letters")
 def letters_page(request: Request, p: User, saved: str = "", error: str = "") -> HTMLResponse:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         texts = letter_texts(s)
     kinds = [(k, LETTER_KINDS[k].title, t) for k, t in texts.items()]
     return render(request, "case_letters.html", kinds=kinds, saved=saved, error=error)
@@ -130,7 +127,7 @@ def letters_page(request: Request, p: User, saved: str = "", error: str = "") ->
 @router.post("/cases/letters/{kind}")
 def letter_form(request: Request, p: Writer, kind: str, text: Annotated[str, Form()]) -> Response:
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             set_letter_text(s, kind, text, p.user_id)
     except CaseError as e:
         return letters_page(request, p, error=str(e))
@@ -140,7 +137,7 @@ def letter_form(request: Request, p: Writer, kind: str, text: Annotated[str, For
 @router.get("/cases/{case_id}")
 def case_page(request: Request, p: User, case_id: int, error: str = "") -> HTMLResponse:
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             case = case_json(s, case_id, calendar(request), dt.date.today(), p.region)
     except CaseNotFound:
         raise HTTPError(404, NOT_FOUND) from None
@@ -187,7 +184,7 @@ def event_form(
 ) -> Response:
     ev = Event(kind, _date(on, "日期"), outcome or None, int(days) if days.strip().isdigit() else None)
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             record_event(s, case_id, ev, p.user_id, calendar(request), p.region, note or None)
     except CaseNotFound:
         raise HTTPError(404, NOT_FOUND) from None

@@ -31,6 +31,7 @@ from gongkai.store.accounts import (
 )
 from gongkai.store.jobs import ITEM_NAMES, STATUS_NAMES, jobs
 from gongkai.web import api, service
+from gongkai.web.api import store_of
 from gongkai.web.charts import draw
 from gongkai.web.security import (
     SESSION_COOKIE,
@@ -72,10 +73,6 @@ def _int(v: str | None) -> int | None:
         return None
 
 
-def _store(request: Request) -> Any:
-    return request.app.state.store
-
-
 # --- login ----------------------------------------------------------------------------------
 
 
@@ -97,7 +94,7 @@ def login(
 ) -> Response:
     ip = request.client.host if request.client else "?"
     keys = [f"user:{username.strip()}", f"ip:{ip}"]
-    store = _store(request)
+    store = store_of(request)
     with store.session() as s:
         blocked = login_blocked(s, keys[:1]) or _ip_blocked(s, keys[1])
     if blocked:
@@ -143,7 +140,7 @@ def _ip_blocked(s: Any, key: str) -> bool:
 def logout(request: Request) -> Response:
     sid = request.cookies.get(SESSION_COOKIE)
     if sid:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             end_session(s, sid)
     resp = RedirectResponse("/login", status_code=303)
     resp.delete_cookie(SESSION_COOKIE, path="/")
@@ -185,8 +182,8 @@ def reports_page(
         bool(desc),
         max(1, page),
     )
-    res = service.get_list(_store(request), p, rq)
-    tree, all_years, rules = service.get_sidebar(_store(request), p)
+    res = service.get_list(store_of(request), p, rq)
+    tree, all_years, rules = service.get_sidebar(store_of(request), p)
     params = {
         k: v
         for k, v in dict(
@@ -215,27 +212,27 @@ def reports_page(
 
 @router.get("/reports/missing")
 def missing_page(request: Request, p: User, region: str = "", level: str = "") -> HTMLResponse:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         grid = publication_grid(s, p.region, region or None, level or None)
-    tree = service.get_sidebar(_store(request), p)[0]
+    tree = service.get_sidebar(store_of(request), p)[0]
     return render(request, "missing.html", grid=grid, region=region, level=level, levels=LEVEL_ORDER, tree=tree)
 
 
 @router.get("/reports/{report_id}")
 def report_page(request: Request, p: User, report_id: int) -> HTMLResponse:
-    v = service.get_view(_store(request), p, report_id)
+    v = service.get_view(store_of(request), p, report_id)
     return render(request, "report.html", v=v)
 
 
 @router.get("/reports/{report_id}/cells/{key}")
 def source_page(request: Request, p: User, report_id: int, key: str) -> HTMLResponse:
-    src = service.get_source(_store(request), request.app.state.files, p, report_id, key)
+    src = service.get_source(store_of(request), request.app.state.files, p, report_id, key)
     return render(request, "source.html", src=src, report_id=report_id)
 
 
 @router.get("/reports/{report_id}/cells/{key}/image.png")
 def source_image(request: Request, p: User, report_id: int, key: str, page: int = 0) -> Response:
-    png = service.get_crop(_store(request), request.app.state.files, p, report_id, key, whole=bool(page))
+    png = service.get_crop(store_of(request), request.app.state.files, p, report_id, key, whole=bool(page))
     return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=600"})
 
 
@@ -247,9 +244,9 @@ def verdict_form(
     verdict: Annotated[str, Form()],
     comment: Annotated[str, Form()] = "",
 ) -> Response:
-    rid = service.record_verdict(_store(request), p, finding_id, verdict, comment)
+    rid = service.record_verdict(store_of(request), p, finding_id, verdict, comment)
     if request.headers.get("hx-request") == "true":
-        v = service.get_view(_store(request), p, rid)
+        v = service.get_view(store_of(request), p, rid)
         f = next(x for x in v.findings if x.id == finding_id)
         return render(request, "_finding.html", f=f, v=v)
     return RedirectResponse(f"/reports/{rid}#f{finding_id}", status_code=303)
@@ -257,7 +254,7 @@ def verdict_form(
 
 @router.post("/reports/{report_id}/reparse")
 def reparse_form(request: Request, p: Writer, report_id: int) -> Response:
-    jid = service.start_reparse(_store(request), p, report_id)
+    jid = service.start_reparse(store_of(request), p, report_id)
     return RedirectResponse(f"/jobs/{jid}", status_code=303)
 
 
@@ -275,21 +272,21 @@ def export_page(request: Request, p: User, report_id: int, fmt: str) -> Response
 def compare_page(request: Request, p: User, old: str = "", new: str = "") -> Response:
     new_id, old_id = _int(new), _int(old)
     if new_id is not None and old_id is None:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             old_id = previous_of(s, new_id)
         if old_id is None:
             raise HTTPError(404, "库中没有这个机关上一年度的报告，无法比较")
     if new_id is None or old_id is None:
         raise HTTPError(400, "请指定要比较的两份报告")
-    c = service.get_compare(_store(request), p, old_id, new_id)
+    c = service.get_compare(store_of(request), p, old_id, new_id)
     return render(request, "compare.html", c=c, titles=TABLE_TITLES)
 
 
 @router.get("/dashboard")
 def dashboard_page(request: Request, p: User, region: str = "", year: str = "") -> HTMLResponse:
-    tree, all_years, _ = service.get_sidebar(_store(request), p)
+    tree, all_years, _ = service.get_sidebar(store_of(request), p)
     y = _int(year) if year else (all_years[0] if all_years else None)
-    d = service.get_dashboard(_store(request), p, region or None, y)
+    d = service.get_dashboard(store_of(request), p, region or None, y)
     svgs = {c.key: draw(c) for c in d.charts}
     q = urlencode({k: v for k, v in {"region": region, "year": y}.items() if v})
     return render(
@@ -317,8 +314,8 @@ def findings_page(
 ) -> HTMLResponse:
     by = by if by in ("agency", "rule") else "agency"
     f = IssueFilter(region=region or None, year=_int(year), rule=rule or None)
-    rows = service.get_issues(_store(request), p, f)
-    tree, all_years, rules = service.get_sidebar(_store(request), p)
+    rows = service.get_issues(store_of(request), p, f)
+    tree, all_years, rules = service.get_sidebar(store_of(request), p)
     shown = rows[:FINDINGS_SHOWN]
     q = urlencode({k: v for k, v in {"region": region, "year": year, "rule": rule, "by": by}.items() if v})
     return render(
@@ -369,7 +366,7 @@ def upload_form(
     incoming = [Incoming(f.filename or "未命名", f.file, f.size) for f in (files or []) if f.filename]
     try:
         ids = submit(
-            _store(request), request.app.state.files, request.app.state.settings, p, incoming, urls.splitlines()
+            store_of(request), request.app.state.files, request.app.state.settings, p, incoming, urls.splitlines()
         )
     except HTTPError as e:
         return render(request, "upload.html", status=e.status, settings=request.app.state.settings, error=e.message)
@@ -378,14 +375,14 @@ def upload_form(
 
 @router.get("/jobs")
 def jobs_page(request: Request, p: User) -> HTMLResponse:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         rows = jobs(s, None if p.is_admin else p.user_id)
     return render(request, "jobs.html", jobs=rows, STATUS_NAMES=STATUS_NAMES)
 
 
 @router.get("/jobs/{job_id}")
 def job_page(request: Request, p: User, job_id: int) -> HTMLResponse:
-    job, results = service.get_job(_store(request), p, job_id)
+    job, results = service.get_job(store_of(request), p, job_id)
     name = "_job.html" if request.headers.get("hx-request") == "true" else "job.html"
     return render(request, name, job=job, results=results, STATUS_NAMES=STATUS_NAMES, ITEM_NAMES=ITEM_NAMES)
 
@@ -397,7 +394,7 @@ def job_page(request: Request, p: User, job_id: int) -> HTMLResponse:
 def account_page(request: Request, p: User, new_token: str = "") -> HTMLResponse:
     tokens = []
     if p.user_id is not None:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             tokens = api_tokens(s, p.user_id)
     return render(request, "account.html", tokens=tokens, new_token=None, message=None)
 
@@ -406,7 +403,7 @@ def account_page(request: Request, p: User, new_token: str = "") -> HTMLResponse
 def account_token(request: Request, p: User, name: Annotated[str, Form()] = "脚本") -> HTMLResponse:
     if p.user_id is None:
         raise HTTPError(403, "请先登录")
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         _, token = new_api_token(s, p.user_id, name)
         tokens = api_tokens(s, p.user_id)
     return render(request, "account.html", tokens=tokens, new_token=token, message=None)
@@ -416,7 +413,7 @@ def account_token(request: Request, p: User, name: Annotated[str, Form()] = "脚
 def account_revoke(request: Request, p: User, token_id: int) -> Response:
     if p.user_id is None:
         raise HTTPError(403, "请先登录")
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         revoke_token(s, p.user_id, token_id)
     return RedirectResponse("/account", status_code=303)
 
@@ -427,7 +424,7 @@ def account_password(
 ) -> HTMLResponse:
     if p.user_id is None:
         raise HTTPError(403, "请先登录")
-    store = _store(request)
+    store = store_of(request)
     with store.session() as s:
         ok = authenticate(s, p.username, old, [f"user:{p.username}"]) is not None
     message = "原密码不正确"
@@ -445,7 +442,7 @@ def account_password(
 
 @router.get("/users")
 def users_page(request: Request, p: Admin) -> HTMLResponse:
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         rows = users(s)
     return render(request, "users.html", users=rows, roles=ROLES, error=None)
 
@@ -461,13 +458,13 @@ def users_add(
 ) -> Response:
     error = None
     try:
-        with _store(request).session() as s:
+        with store_of(request).session() as s:
             add_user(s, username, password, role, region or None)
     except ValueError as e:
         error = str(e)
     if error is None:
         return RedirectResponse("/users", status_code=303)
-    with _store(request).session() as s:
+    with store_of(request).session() as s:
         rows = users(s)
     return render(request, "users.html", status=400, users=rows, roles=ROLES, error=error)
 
@@ -499,7 +496,7 @@ def compose_page(request: Request, p: User) -> HTMLResponse:
 def compose_check(request: Request, p: User, form: api.ComposeFormIn) -> HTMLResponse:
     from gongkai.web.composing import compose
 
-    c = compose(_store(request), p, form)
+    c = compose(store_of(request), p, form)
     name = "_compose_result.html" if request.headers.get("hx-request") == "true" else "compose.html"
     return render(request, name, **_compose_context(c, form))
 
@@ -510,7 +507,7 @@ def compose_file(
 ) -> Response:
     from gongkai.web.composing import DRAFT_FORMATS, compose, written
 
-    c = compose(_store(request), p, form)
+    c = compose(store_of(request), p, form)
     if c.report is None or format not in DRAFT_FORMATS:
         return render(request, "compose.html", status=400, **_compose_context(c, form))
     media, suffix = DRAFT_FORMATS[format]
