@@ -205,3 +205,36 @@ def test_render_cli(tmp_path: Path) -> None:
     bad.write_text("{}", encoding="utf-8")
     res = runner.invoke(app, ["render", str(bad), "-o", str(tmp_path / "x.md")])
     assert res.exit_code == 2 and "gongkai.report/1" in res.output and not (tmp_path / "x.md").exists()
+
+
+def test_rectification_notice_is_set_as_an_official_document():
+    """The notice: title in 小标宋 at 二号, parts numbered 一、二、 in 黑体 with their items
+    numbered （一）（二）, the requirements last, issuer and date right-aligned."""
+    import datetime as dt
+    import io
+
+    import docx
+
+    from gongkai.analysis.issues import notice_paragraphs
+    from gongkai.render.letter import notice_docx
+
+    def row(severity: str, message: str) -> dict[str, object]:
+        return {
+            "agency": "沂源县司法局",
+            "year": 2023,
+            "title": "沂源县司法局2023年政府信息公开工作年度报告",
+            "severity": severity,
+            "message": message,
+            "where": "表三",
+            "comment": None,
+        }
+
+    rows = [row("error", f"表三第{i}行总计与各列之和不符") for i in range(1, 12)] + [row("warning", "正文未说明收费")]
+    text = notice_paragraphs(rows, today=dt.date(2024, 3, 1))
+    paras = docx.Document(io.BytesIO(notice_docx(text))).paragraphs
+    lines = [p.text for p in paras]
+    assert lines[0] == text["title"] and paras[0].runs[0].font.size.pt == 22
+    headings = [p.text for p in paras if p.runs and p.runs[0].font.name == "黑体"]
+    assert headings == ["一、需要更正的问题", "二、需要核实说明的问题", "三、整改要求"]
+    assert any(t.startswith("（十一）2023年度报告：表三第11行") for t in lines)
+    assert lines[-2:] == ["政务公开办公室", "2024年3月1日"] and paras[-1].alignment == 2  # right

@@ -22,7 +22,6 @@ from gongkai.store.schema import Agency, FindingRow, ReportVersion, SourceFileRo
 GROUP_BY = ("agency", "rule")
 OPEN_SEVERITIES = ("error", "warning")
 RECTIFY_DAYS = 15
-CN_NUMBERS = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -209,15 +208,6 @@ def issues_xlsx(rows: list[dict[str, Any]], by: str = "agency", title: str = "�
     return buf.getvalue()
 
 
-def _cn(n: int) -> str:
-    if n <= 10:
-        return CN_NUMBERS[n - 1]
-    if n < 20:
-        return "十" + CN_NUMBERS[n - 11]
-    tens, ones = divmod(n, 10)
-    return CN_NUMBERS[tens - 1] + "十" + (CN_NUMBERS[ones - 1] if ones else "")
-
-
 def notice_paragraphs(
     rows: list[dict[str, Any]], issuer: str = "政务公开办公室", today: dt.date | None = None, days: int = RECTIFY_DAYS
 ) -> dict[str, Any]:
@@ -267,55 +257,3 @@ def _item(r: dict[str, Any]) -> str:
     if r.get("comment"):
         text += f"审核意见：{r['comment'].rstrip('。')}。"
     return text
-
-
-def rectification_notice(
-    rows: list[dict[str, Any]], issuer: str = "政务公开办公室", today: dt.date | None = None
-) -> bytes:
-    """The notice as DOCX (A4, 仿宋 body, 小标宋 title, as official letters are set)."""
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
-    from docx.shared import Cm, Pt
-
-    text = notice_paragraphs(rows, issuer, today)
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
-    sec.top_margin, sec.bottom_margin = Cm(3.7), Cm(3.5)
-    sec.left_margin, sec.right_margin = Cm(2.8), Cm(2.6)
-
-    def font(run: Any, name: str, size: float, bold: bool = False) -> None:
-        run.font.name = name
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        rpr = run._element.get_or_add_rPr()
-        rpr.get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-    def para(t: str, indent: bool = True, align: Any = None, name: str = "仿宋_GB2312", bold: bool = False) -> None:
-        p = doc.add_paragraph()
-        pf = p.paragraph_format
-        pf.line_spacing = Pt(28)
-        if indent:
-            pf.first_line_indent = Pt(32)
-        if align is not None:
-            p.alignment = align
-        font(p.add_run(t), name, 16, bold)
-
-    para(text["title"], indent=False, align=WD_ALIGN_PARAGRAPH.CENTER, name="方正小标宋简体")
-    para("", indent=False)
-    para(text["addressee"], indent=False)
-    for t in text["intro"]:
-        para(t)
-    for i, (heading, items) in enumerate(text["parts"], 1):
-        para(f"{_cn(i)}、{heading}", name="黑体")
-        for j, item in enumerate(items, 1):
-            para(f"（{_cn(j)}）{item}")
-    para(f"{_cn(len(text['parts']) + 1)}、整改要求", name="黑体")
-    para(text["requirements"])
-    para("", indent=False)
-    para(text["issuer"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    para(text["date"], indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    buf = io.BytesIO()
-    doc.save(buf)
-    return buf.getvalue()

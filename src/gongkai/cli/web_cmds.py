@@ -342,7 +342,8 @@ def notice_cmd(
     """给一个机关的整改通知（DOCX），列出它未排除的问题。"""
     from sqlalchemy import select
 
-    from gongkai.analysis.issues import IssueFilter, open_findings, rectification_notice
+    from gongkai.analysis.issues import IssueFilter, notice_paragraphs, open_findings
+    from gongkai.render.letter import notice_docx
     from gongkai.store.schema import Agency
 
     store = _store(db)
@@ -356,5 +357,5 @@ def notice_cmd(
     if not rows:
         err.print("该机关没有待整改的问题")
         raise typer.Exit(1)
-    output.write_bytes(rectification_notice(rows, issuer=issuer))
+    output.write_bytes(notice_docx(notice_paragraphs(rows, issuer=issuer)))
     console.print(f"已写出整改通知（{len(rows)} 项问题）：{output}")

@@ -196,6 +196,20 @@ def publication_date(text: str, window: int | None = PUBLISHED_WINDOW) -> dt.dat
         return None
 
 
+_NUMERALS = "零一二三四五六七八九"
+
+
+def chinese_numeral(n: int) -> str:
+    """0–99 in Chinese numerals, as documents number their parts and write counts: 12 → 十二,
+    40 → 四十."""
+    if not 0 <= n < 100:
+        raise ValueError(f"{n} is outside 0–99")
+    if n < 10:
+        return _NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _NUMERALS[tens]) + "十" + (_NUMERALS[ones] if ones else "")
+
+
 def chinese_date(d: dt.date) -> str:
     """A date as Chinese documents write it: ``2024年3月1日``."""
     return f"{d.year}年{d.month}月{d.day}日"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from gongkai.model.report import TableCells
 from gongkai.model.template import Template, outcome_rows
+from gongkai.model.text import chinese_numeral
 from gongkai.testing.names import Agency
 
 Facts = dict[str, int]
@@ -85,15 +86,6 @@ _IMPROVEMENTS = (
 
 CHINESE_NUMERAL_SHARE = 0.1
 """Share of reports that write small counts in Chinese numerals (``收到申请十二件``)."""
-_CN = "零一二三四五六七八九"
-
-
-def chinese_numeral(n: int) -> str:
-    """0–99 in Chinese numerals: 12 → 十二, 40 → 四十."""
-    if n < 10:
-        return _CN[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN[tens]) + "十" + (_CN[ones] if ones else "")
 
 
 def spoken(rng: random.Random, f: Facts) -> dict[str, str]:

@@ -14,9 +14,10 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from gongkai.analysis.issues import GROUP_BY, IssueFilter, group_findings, issues_xlsx, rectification_notice
+from gongkai.analysis.issues import GROUP_BY, IssueFilter, group_findings, issues_xlsx, notice_paragraphs
 from gongkai.analysis.listing import ReportQuery, publication_grid, region_tree
 from gongkai.analysis.report_view import cell_json, report_json
+from gongkai.render.letter import notice_docx
 from gongkai.store import Store
 from gongkai.store.accounts import ROLES, Principal, add_user, api_tokens, new_api_token, revoke_token, users
 from gongkai.store.jobs import STATUS_NAMES, JobRow, jobs
@@ -223,7 +224,7 @@ def notice(
     if not rows:
         raise HTTPError(404, "该机关没有待整改的问题")
     name = f"整改通知-{rows[0]['agency']}-{year or '全部年度'}.docx"
-    return download(rectification_notice(rows, issuer=issuer[:60]), name, DOCX)
+    return download(notice_docx(notice_paragraphs(rows, issuer=issuer[:60])), name, DOCX)
 
 
 @router.post("/uploads", summary="上传报告文件（可多个、可为 ZIP）或网址；后台解析", status_code=202)
