@@ -81,6 +81,9 @@ PATTERNS: tuple[FactPattern, ...] = (
 )
 _NONE_RECEIVED = re.compile(r"(?:未|没有|无)(?:收到|受理|接到)[^。；;]{0,14}?(?:政府信息公开|依申请公开|公开)?申请")
 _NONE_APPEALS = re.compile(r"(?:未|没有|无)(?:发生|出现|收到)?[^。；;]{0,10}?行政复议[^。；;]{0,6}?(?:行政诉讼|诉讼)")
+_A_COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千万](?:件|个|份|条|起|宗)")
+"""What every pattern above ends in (a number and its measure word): a sentence without one
+states no count, and is not searched with each pattern."""
 NEGATION_TAIL = 8
 """Characters after a denial of reviews and suits in which a qualifier (败诉) may still come."""
 FEE_WORDS = re.compile(r"信息处理费|处理费|(?:信息公开|依申请)[^。；]{0,20}(?:收费|收取费用)|未收取(?:任何)?费用")
@@ -102,7 +105,8 @@ def extract_facts(text: str) -> list[Fact]:
         if not sentence.strip():
             continue
         seen: set[str] = set()
-        for fp in SUM_PATTERNS:
+        counted = _A_COUNT.search(sentence) is not None
+        for fp in SUM_PATTERNS if counted else ():
             for m in fp.pattern.finditer(sentence):
                 value = _number(m.group(1))
                 if value is not None and fp.key not in seen:
@@ -110,7 +114,7 @@ def extract_facts(text: str) -> list[Fact]:
                     seen.add(fp.key)
                 # the rows' own patterns must not read the sum as theirs
                 sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
-        for fp in PATTERNS:
+        for fp in PATTERNS if counted else ():
             for m in fp.pattern.finditer(sentence):
                 if fp.key in seen:
                     break

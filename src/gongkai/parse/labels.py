@@ -158,6 +158,30 @@ def _matcher(title: str) -> SequenceMatcher[str]:
     return SequenceMatcher(None, "", title, autojunk=False)
 
 
+@lru_cache(maxsize=256)
+def _char_counts(title: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ch in title:
+        counts[ch] = counts.get(ch, 0) + 1
+    return counts
+
+
+def _may_match(longest: str, title: str) -> bool:
+    """Whether some window of ``longest`` (from ``len(title) - 1`` characters on) could reach
+    HEADING_SIMILARITY: the characters it shares with the title bound every window's ratio
+    (a window of n characters shares at most min(shared, n)). One count instead of a
+    ``quick_ratio`` per window, for the many places that are no heading."""
+    want = dict(_char_counts(title))
+    shared = 0
+    for ch in longest:
+        if want.get(ch, 0) > 0:
+            want[ch] -= 1
+            shared += 1
+    return any(
+        2 * min(shared, n) / (n + len(title)) >= HEADING_SIMILARITY for n in range(len(title) - 1, len(longest) + 1)
+    )
+
+
 def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, int]:
     """Similarity of the text at ``pos`` to the section's titles, and the end of the match."""
     best, best_end = 0.0, pos
@@ -168,6 +192,8 @@ def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, i
         head = folded[pos : pos + 2]
         if not head or (head[0] not in t and head[1:2] not in t):
             continue  # cheap pre-filter: a heading starts with the title's own characters
+        if not _may_match(folded[pos : pos + len(t) + HEADING_SLACK], t):
+            continue
         sm = _matcher(t)
         # a typo may add or drop a character (``行政法复议``): the heading ends where it
         # matches best, not at the title's length
