@@ -245,8 +245,8 @@ def measure(base: str, urls: list[str], clients: int, requests: int) -> list[flo
 
     def run(k: int) -> None:
         c = sessions[k]
-        for i in range(k, requests, clients):
-            url = urls[i % len(urls)]
+        for n, _ in enumerate(range(k, requests, clients)):
+            url = urls[(k + n) % len(urls)]  # each client goes through every URL, from its own
             t0 = time.perf_counter()
             try:
                 code = c.get(url).status_code
