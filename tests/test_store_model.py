@@ -397,6 +397,36 @@ def test_a_dismissed_finding_hides_only_its_own_report_from_the_error_filter(sto
     assert with_errors == {"乙县人民政府"}
 
 
+def test_the_dashboard_counts_only_open_findings(store):
+    """A dismissed finding leaves the dashboard's findings by rule, its count of reports with
+    errors and its ranking of the reports with the most errors; the same rule at the same place
+    in another report stays."""
+    from gongkai.analysis.dashboard import dashboard
+    from gongkai.model.report import Finding
+
+    res = AgencyResolver()
+    with store.session() as s:
+        for agency, n in (("甲县人民政府", 1), ("乙县人民政府", 2)):
+            r = make_report(agency, 2023)
+            r.findings = [Finding("t3_row_total", "error", f"applications.row{i}", "表三合计不符") for i in range(n)]
+            save_report(s, r, parser_version="1", resolver=res)
+
+    def seen() -> tuple[list[list[object]], int, list[tuple[str, int]]]:
+        with store.session() as s:
+            d = dashboard(s, None, 2023)
+        by_rule = d.chart("findings_by_rule")
+        worst = d.chart("rank_errors")
+        assert by_rule is not None and worst is not None
+        rows = [r[2:] for r in by_rule.rows if r[0] == "t3_row_total"]
+        return rows, d.figures["reports_with_errors"], [(r[0], r[3]) for r in worst.rows]
+
+    assert seen() == ([["错误", 3, 2]], 2, [("乙县人民政府", 2), ("甲县人民政府", 1)])
+    with store.session() as s:
+        first = next(f for f in findings(s) if f["agency"] == "甲县人民政府")
+        set_verdict(s, first["id"], "dismissed", "原件如此")
+    assert seen() == ([["错误", 2, 1]], 1, [("乙县人民政府", 2)])
+
+
 def test_region_sums_read_the_aggregate_index(tmp_path):
     """The partial index over the cells that aggregates read is frozen in its migration with the
     keys the template declares, and the dashboard's sums reach it (SQLite compares the index's

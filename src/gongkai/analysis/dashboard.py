@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, aliased
 
 from gongkai.analysis.labels import LEVEL_ORDER, rule_title
 from gongkai.store.accounts import reports_in, scope_clause
-from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, Verdict, aggregate_cells
+from gongkai.store.queries import dismissed_finding_ids
+from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, aggregate_cells
 
 RANK_MIN_APPLICATIONS = 30
 """An agency is ranked by its disclosure rate only with at least this many applications answered."""
@@ -164,17 +165,7 @@ def dashboard(s: Session, region: str | None = None, year: int | None = None, sc
             ).group_by(Agency.level)
         ).all()
     )
-    open_ = and_(
-        FindingRow.report_id.in_(ids),
-        ~select(Verdict.id)
-        .where(
-            Verdict.source_file_id == ReportVersion.source_file_id,
-            Verdict.rule == FindingRow.rule,
-            Verdict.location == FindingRow.location,
-            Verdict.verdict == "dismissed",
-        )
-        .exists(),
-    )
+    open_ = and_(FindingRow.report_id.in_(ids), FindingRow.id.not_in(dismissed_finding_ids()))
     rule_rows = s.execute(
         select(
             FindingRow.rule,
@@ -182,16 +173,11 @@ def dashboard(s: Session, region: str | None = None, year: int | None = None, sc
             func.count(FindingRow.id),
             func.count(func.distinct(FindingRow.report_id)),
         )
-        .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
         .where(open_, FindingRow.severity.in_(("error", "warning")))
         .group_by(FindingRow.rule, FindingRow.severity)
     ).all()
     with_errors = int(
-        s.scalar(
-            select(func.count(func.distinct(FindingRow.report_id)))
-            .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
-            .where(open_, FindingRow.severity == "error")
-        )
+        s.scalar(select(func.count(func.distinct(FindingRow.report_id))).where(open_, FindingRow.severity == "error"))
         or 0
     )
     groups = outcome_keys()
@@ -397,13 +383,21 @@ def rankings(s: Session, region: str | None, scope: str | None, year: int | None
             correction.append([name, y, _num(concluded), _num(corrected), _share(corrected, concluded)])
     disclosure.sort(key=lambda r: (-(r[4] or 0), -r[2], r[0]))
     correction.sort(key=lambda r: (-(r[4] or 0), -r[2], r[0]))
+    errors = (
+        select(FindingRow.report_id, func.count(FindingRow.id).label("n"))
+        .where(
+            FindingRow.report_id.in_(ids),
+            FindingRow.severity == "error",
+            FindingRow.id.not_in(dismissed_finding_ids()),
+        )
+        .group_by(FindingRow.report_id)
+        .subquery()
+    )
     worst = s.execute(
-        select(Agency.name, ReportVersion.year, ReportVersion.id, func.count(FindingRow.id))
-        .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
+        select(Agency.name, ReportVersion.year, ReportVersion.id, errors.c.n)
+        .join(ReportVersion, ReportVersion.id == errors.c.report_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .where(FindingRow.report_id.in_(ids), FindingRow.severity == "error")
-        .group_by(Agency.name, ReportVersion.year, ReportVersion.id)
-        .order_by(func.count(FindingRow.id).desc(), Agency.name)
+        .order_by(errors.c.n.desc(), Agency.name)
         .limit(RANK_SIZE)
     ).all()
     return [

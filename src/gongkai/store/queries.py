@@ -66,6 +66,27 @@ def _dismissed() -> Any:
     )
 
 
+def dismissed_finding_ids() -> Any:
+    """The ids of current findings a reviewer has dismissed, found from the verdicts (few) to
+    their findings, for ``FindingRow.id.not_in(...)``: a region's findings are then counted
+    without joining each to its report for the verdict test (a province's 130,000 findings
+    joined every report of the store, 300 ms on PostgreSQL)."""
+    return (
+        select(FindingRow.id)
+        .select_from(Verdict)
+        .join(ReportVersion, ReportVersion.source_file_id == Verdict.source_file_id)
+        .join(
+            FindingRow,
+            and_(
+                FindingRow.report_id == ReportVersion.id,
+                FindingRow.rule == Verdict.rule,
+                FindingRow.location == Verdict.location,
+            ),
+        )
+        .where(Verdict.verdict == "dismissed", ReportVersion.current.is_(True))
+    )
+
+
 def reports_with_counts(*columns: Any) -> Any:
     """``columns`` of each report (with its source file and agency joined), followed by its
     error, warning and info finding counts."""
