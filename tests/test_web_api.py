@@ -263,6 +263,11 @@ def test_outputs_compare_dashboard_findings_notice(env):
     assert page.count("<svg") >= 3
     listing = c.get("/api/findings?by=agency").json()
     assert listing["total"] == sum(g["count"] for g in listing["groups"]) > 0
+    # pages of the same list: two findings at a time, then the rest; the groups count them all
+    first, rest = (c.get(f"/api/findings?by=agency&offset={o}&limit={n}").json() for o, n in ((0, 2), (2, 10000)))
+    assert [f["id"] for f in first["findings"] + rest["findings"]] == [f["id"] for f in listing["findings"]]
+    assert len(first["findings"]) == 2 and first["total"] == listing["total"] and first["groups"] == listing["groups"]
+    assert c.get("/api/findings?limit=0").status_code == 422
     text = _xlsx_text(c.get("/findings/export.xlsx?by=rule").content)
     assert "问题清单" in text and "沂源县司法局" in text
     agency_id = c.get(f"/api/reports/{new}").json()["store"]["agency_id"]

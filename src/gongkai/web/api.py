@@ -32,6 +32,9 @@ Writer = Annotated[Principal, Depends(require_writer)]
 Admin = Annotated[Principal, Depends(require_admin)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FINDINGS_PAGE = 1000
+"""Findings one ``/api/findings`` answer holds unless asked otherwise (the export has them all)."""
+FINDINGS_MAX_PAGE = 10000
 
 
 def download(data: bytes, name: str, media: str) -> Response:
@@ -192,9 +195,18 @@ def findings(
     rule: str | None = None,
     agency_id: int | None = None,
     by: Literal["agency", "rule"] | None = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=FINDINGS_MAX_PAGE)] = FINDINGS_PAGE,
 ) -> dict[str, Any]:
+    """A page of the findings (``offset``, ``limit``) with their total; ``groups`` count every
+    finding of the region, not only the page's (a province has a hundred thousand)."""
     rows = service.get_issues(store_of(request), p, _issue_filter(region, year, rule, agency_id))
-    out: dict[str, Any] = {"total": len(rows), "findings": rows}
+    out: dict[str, Any] = {
+        "total": len(rows),
+        "offset": offset,
+        "limit": limit,
+        "findings": rows[offset : offset + limit],
+    }
     if by:
         out["groups"] = [{"group": g, "count": len(items)} for g, items in group_findings(rows, by)]
     return out
