@@ -232,3 +232,31 @@ def test_a_government_in_any_form_reports_by_31_march(name: str, government: boo
     from gongkai.parse.meta import is_government
 
     assert is_government(name) is government
+
+
+_UNITS = ("江苏省", "淮安市", "洪泽区", "清河县", "高良涧镇", "山东省", "淄博市", "沂源县")
+_BODIES = ("司法局", "教育局", "人民政府", "人民政府办公室", "卫生健康委员会")
+
+
+@given(
+    st.lists(
+        st.tuples(st.lists(st.sampled_from(_UNITS), max_size=3), st.sampled_from(_BODIES)), min_size=1, max_size=30
+    ),
+    st.lists(st.sampled_from(_UNITS), max_size=3),
+    st.sampled_from(_BODIES),
+)
+def test_norm_index_finds_the_variants_a_scan_finds(stored, units, body):
+    """The resolver's index of identity keys gives the agencies that comparing with every
+    stored key gives (``same_agency``), also after keys are renamed."""
+    from gongkai.store.agencies import NormIndex, same_agency
+
+    keys = {"".join(u) + b: i for i, (u, b) in enumerate(stored)}
+    index = NormIndex(keys)
+    renamed = sorted(keys)[: len(keys) // 3]
+    for k in renamed:  # a variant merged under its fuller key: old key out, new one in
+        index.remove(k)
+        index.add("江苏省" + k, keys.pop(k))
+        keys["江苏省" + k] = index.get("江苏省" + k)  # type: ignore[assignment]
+    key = "".join(units) + body
+    scan = sorted(a for n, a in keys.items() if n != key and same_agency(n, key))
+    assert sorted(index.variants(key)) == scan

@@ -8,6 +8,7 @@ name. Both are heuristics; a CSV of agencies (``load_corrections``) overrides th
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 from dataclasses import dataclass
@@ -127,6 +128,49 @@ def same_agency(a: str, b: str) -> bool:
     prefix = long[: -len(short)]
     # the extra prefix must be a whole chain of admin units, not part of a name
     return "".join(regions(prefix)) == prefix
+
+
+class NormIndex:
+    """Agencies by identity key, with ``variants``: the agencies whose key names the same body
+    with more or less of its region (``same_agency``), found by the key's suffixes and a sorted
+    list of reversed keys instead of comparing with every agency (a national store has 200,000:
+    a scan per new agency made ingest quadratic)."""
+
+    def __init__(self, keys: dict[str, int] | None = None) -> None:
+        self.ids: dict[str, int] = dict(keys or {})
+        self._reversed = sorted(k[::-1] for k in self.ids)
+
+    def get(self, key: str) -> int | None:
+        return self.ids.get(key)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.ids
+
+    def add(self, key: str, agency_id: int) -> None:
+        if key not in self.ids:
+            bisect.insort(self._reversed, key[::-1])
+        self.ids[key] = agency_id
+
+    def remove(self, key: str) -> None:
+        if self.ids.pop(key, None) is not None:
+            rev = key[::-1]
+            self._reversed.pop(bisect.bisect_left(self._reversed, rev))
+
+    def variants(self, key: str) -> list[int]:
+        """Agencies of another key that ``same_agency`` takes for ``key``'s."""
+        hits = [
+            self.ids[key[i:]]
+            for i in range(1, len(key) - 1)  # shorter keys that ``key`` ends with
+            if key[i:] in self.ids and same_agency(key[i:], key)
+        ]
+        rev = key[::-1]
+        for r in self._reversed[bisect.bisect_left(self._reversed, rev) :]:  # longer keys ending with it
+            if not r.startswith(rev):
+                break
+            other = r[::-1]
+            if other != key and same_agency(other, key):
+                hits.append(self.ids[other])
+        return hits
 
 
 def display_name(names: list[str]) -> str:

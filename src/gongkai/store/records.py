@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from gongkai.model.report import Cell, Decision, Fact, Finding, Report, Source, SourceFile
 from gongkai.model.template import SECTION_KEYS, TABLE_KEYS
-from gongkai.store.agencies import clean, display_name, infer, name_from_title, same_agency
+from gongkai.store.agencies import NormIndex, clean, display_name, infer, name_from_title
 from gongkai.store.schema import (
     Agency,
     AgencyName,
@@ -42,16 +42,16 @@ class AgencyResolver:
 
     def __init__(self) -> None:
         self._by_name: dict[str, int] | None = None
-        self._by_norm: dict[str, int] = {}
+        self._by_norm = NormIndex()
 
     def reset(self) -> None:
         self._by_name = None
-        self._by_norm = {}
+        self._by_norm = NormIndex()
 
     def _load(self, s: Session) -> dict[str, int]:
         if self._by_name is None:
             self._by_name = {n: a for n, a in s.execute(select(AgencyName.name, AgencyName.agency_id))}
-            self._by_norm = {n: a for n, a in s.execute(select(Agency.norm_name, Agency.id))}
+            self._by_norm = NormIndex({n: a for n, a in s.execute(select(Agency.norm_name, Agency.id))})
         return self._by_name
 
     def resolve(self, s: Session, name: str | None, is_government: bool = False) -> int | None:
@@ -66,7 +66,7 @@ class AgencyResolver:
         info = infer(key)
         agency_id = self._by_norm.get(info.norm_name)
         if agency_id is None:
-            hits = [a for n, a in self._by_norm.items() if same_agency(n, info.norm_name)]
+            hits = self._by_norm.variants(info.norm_name)
             if len(set(hits)) == 1:
                 agency_id = hits[0]
         if agency_id is None:
@@ -81,7 +81,7 @@ class AgencyResolver:
             s.add(agency)
             s.flush()
             agency_id = agency.id
-            self._by_norm[info.norm_name] = agency_id
+            self._by_norm.add(info.norm_name, agency_id)
         else:
             self._merge_variant(s, agency_id, key, info.norm_name, info.region)
         s.add(AgencyName(agency_id=agency_id, name=key))
@@ -95,10 +95,10 @@ class AgencyResolver:
         agency.name = display_name([agency.name, name])
         # the fuller key wins, so the result does not depend on which file came first
         if len(norm) > len(agency.norm_name) and norm not in self._by_norm:
-            del self._by_norm[agency.norm_name]
+            self._by_norm.remove(agency.norm_name)
             agency.norm_name = norm
             agency.region = region or agency.region
-            self._by_norm[norm] = agency_id
+            self._by_norm.add(norm, agency_id)
 
 
 # --- writing ---------------------------------------------------------------------------------
