@@ -7,7 +7,9 @@ their API calls timed under concurrent clients on loopback. Prints p50/p95/max p
 ``--pg 0`` skips PostgreSQL (a throwaway server is started here). ``--pg-url URL`` uses a
 PostgreSQL database of one's own instead, written once (only when it holds no reports yet) and kept,
 so that a store of 200,000 reports is built once and measured again after each change. The goal
-of issue 12 is p95 under 300 ms for every endpoint with 20 clients.
+of issue 12 is p95 under 300 ms for every endpoint with 20 clients. Each URL is first asked once
+(its time printed as 首次: a region's aggregates computed for the first time in that server
+process, as after every change to the store), then the clients run.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from gongkai.store import Store  # noqa: E402
-from gongkai.store.accounts import add_user  # noqa: E402
+from gongkai.store.accounts import LoginFailure, add_user  # noqa: E402
 from gongkai.store.pgtemp import create_database, pg_bindir, temporary_postgres  # noqa: E402
 from gongkai.store.records import AgencyResolver, Prepared, save_report  # noqa: E402
 
@@ -144,10 +146,14 @@ def build(url: str, n: int, jobs: int) -> None:
         for written in pool.map(_write, [url] * len(chunks), chunks, [per_city] * len(chunks)):
             done += written
             print(f"\r  写入 {done} 份报告（{done / (time.monotonic() - t0):.0f} 份/秒）", end="", flush=True)
+    from sqlalchemy import delete as sql_delete
+
     store = Store(url)
     with store.session() as s:
         if s.scalar(select_user("bench")) is None:
             add_user(s, "bench", PASSWORD, "admin")
+        # an earlier run that measured before the user existed has the login paused (rate limit)
+        s.execute(sql_delete(LoginFailure))
     store.close()
     print()
 
@@ -286,16 +292,17 @@ def bench(url: str, label: str, clients: int, requests: int, workers: int, tmp: 
     results = []
     try:
         print(f"\n{label}：{clients} 个并发客户端，每项 {requests} 次请求，{workers} 个服务进程")
-        print(f"  {'接口':<14}{'p50 ms':>9}{'p95 ms':>9}{'最大 ms':>9}")
+        print("  首次：每个地址第一次请求（一个客户端依次请求；地区的汇总在该服务进程中第一次计算）")
+        print(f"  {'接口':<14}{'首次最大 ms':>11}{'p50 ms':>9}{'p95 ms':>9}{'最大 ms':>9}")
         for name, urls in targets(url).items():
             if not urls:
                 print(f"  {name:<14} （库中没有可用的对象）")
                 continue
-            measure(base, urls[:3], 2, 6)  # warm up
+            first = measure(base, list(dict.fromkeys(urls)), 1, len(set(urls)))
             t = sorted(measure(base, urls, clients, requests))
             p95 = t[int(len(t) * 0.95) - 1]
             flag = "✓" if p95 < GOAL_MS else "✗"
-            print(f"  {name:<14}{statistics.median(t):>9.0f}{p95:>9.0f}{t[-1]:>9.0f}  {flag}")
+            print(f"  {name:<14}{max(first):>11.0f}{statistics.median(t):>9.0f}{p95:>9.0f}{t[-1]:>9.0f}  {flag}")
             results.append((name, p95))
     finally:
         proc.terminate()

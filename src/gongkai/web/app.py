@@ -19,6 +19,7 @@ from gongkai.analysis.labels import SEVERITY_NAMES, VERDICT_NAMES
 from gongkai.store import Store
 from gongkai.store.accounts import ROLE_NAMES
 from gongkai.store.files import FileStore
+from gongkai.web import service
 from gongkai.web.config import Settings
 from gongkai.web.security import CSRF_FIELD, Guard, HTTPError, NotLoggedIn, csrf_protect, csrf_token
 
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.store = Store(settings.db)
     app.state.store.refresh_statistics()  # a store filled by other processes since it was analysed
+    service.warm(app.state.store)
     app.state.files = FileStore.at(settings.files_root)
     app.state.templates = make_templates()
     app.add_middleware(Guard, max_body=settings.max_request_bytes, secure=settings.secure_cookies)
