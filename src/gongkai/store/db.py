@@ -40,13 +40,20 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+PG_POOL_SIZE = 20
+"""Connections a process keeps open to PostgreSQL: as many as the web server's threads serve
+requests at once. With SQLAlchemy's default (5) the rest were opened and closed for every
+request, each a new server process on PostgreSQL's side."""
+PG_POOL_OVERFLOW = 20
+
+
 def make_engine(url: str | None = None) -> Engine:
     url = resolve_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
-        engine = create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_OVERFLOW)
     return engine
 
 
