@@ -282,6 +282,25 @@ def test_outputs_compare_dashboard_findings_notice(env):
     assert "收到和处理政府信息公开申请情况" in sheets
 
 
+def test_the_findings_page_goes_page_by_page(env, monkeypatch):
+    """The findings list shows a page at a time; the pages together are the whole list."""
+    import re
+
+    from gongkai.web import pages
+
+    c = client(env, "admin")
+    everything = [f["id"] for f in c.get("/api/findings?limit=10000").json()["findings"]]
+    assert len(everything) > 2
+    monkeypatch.setattr(pages, "FINDINGS_PER_PAGE", 2)
+    seen: list[int] = []
+    n_pages = -(-len(everything) // 2)
+    for page in range(1, n_pages + 1):
+        html = c.get(f"/findings?page={page}").text
+        assert f"第 {page} / {n_pages} 页" in html and ("下一页" in html) == (page < n_pages)
+        seen += [int(i) for i in re.findall(r'href="/reports/\d+#f(\d+)"', html)]
+    assert seen == everything
+
+
 def test_verdict_survives_reparse_through_the_worker(env, tmp_path):
     """Upload a real report, let the worker parse it, dismiss a finding, parse the file again:
     the finding is there again and still dismissed."""

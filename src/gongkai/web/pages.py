@@ -48,7 +48,8 @@ router = APIRouter(include_in_schema=False)
 User = Annotated[Principal, Depends(require_user)]
 Writer = Annotated[Principal, Depends(require_writer)]
 Admin = Annotated[Principal, Depends(require_admin)]
-FINDINGS_SHOWN = 1000
+FINDINGS_PER_PAGE = 200
+"""Findings one page of the list shows (a province's hundred thousand are exported as XLSX)."""
 """Findings listed on the page (all of them are in the XLSX export)."""
 LOGIN_IP_MAX = 50
 """Failed logins allowed from one address in the window (many users may share an office's)."""
@@ -310,13 +311,15 @@ def dashboard_data(request: Request, p: User, chart: str, region: str = "", year
 
 @router.get("/findings")
 def findings_page(
-    request: Request, p: User, region: str = "", year: str = "", rule: str = "", by: str = "agency"
+    request: Request, p: User, region: str = "", year: str = "", rule: str = "", by: str = "agency", page: int = 1
 ) -> HTMLResponse:
     by = by if by in ("agency", "rule") else "agency"
     f = IssueFilter(region=region or None, year=_int(year), rule=rule or None)
     rows = service.get_issues(store_of(request), p, f)
     tree, all_years, rules = service.get_sidebar(store_of(request), p)
-    shown = rows[:FINDINGS_SHOWN]
+    pages = max(1, -(-len(rows) // FINDINGS_PER_PAGE))
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * FINDINGS_PER_PAGE : page * FINDINGS_PER_PAGE]
     q = urlencode({k: v for k, v in {"region": region, "year": year, "rule": rule, "by": by}.items() if v})
     return render(
         request,
@@ -324,6 +327,9 @@ def findings_page(
         groups=group_findings(shown, by),
         total=len(rows),
         shown=len(shown),
+        first=(page - 1) * FINDINGS_PER_PAGE + 1,
+        page=page,
+        pages=pages,
         by=by,
         region=region,
         year=year,
