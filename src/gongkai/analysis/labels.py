@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 
 from gongkai.model.template import SECTIONS, TEMPLATES, V2019, V2021
 
@@ -60,6 +60,7 @@ def cell_label(key: str, template: str | None = None) -> str:
     return location_label(key, template)
 
 
+@lru_cache(maxsize=1 << 14)
 def location_label(location: str, template: str | None = None) -> str:
     """Where a finding is, in words: a cell, a column or row of a table, a section, the title."""
     parts = location.split(".")
