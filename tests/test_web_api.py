@@ -301,6 +301,30 @@ def test_the_findings_page_goes_page_by_page(env, monkeypatch):
     assert seen == everything
 
 
+def test_region_aggregates_are_computed_once_for_every_server_process(env, monkeypatch):
+    """A dashboard and a page of the report list computed by one server process are found in
+    the store by another (its own memory empty), the same as computed; after a change to the
+    store they are computed again."""
+    from gongkai.web import service
+
+    c = client(env, "admin")
+    dash, listing = c.get("/api/dashboard?year=2022").json(), c.get("/api/reports?year=2022").json()
+    service._cache.clear()  # another process: nothing in memory
+
+    def no_computing(*args: object, **kwargs: object) -> None:
+        raise AssertionError("computed again")
+
+    monkeypatch.setattr(service, "dashboard", no_computing)
+    monkeypatch.setattr(service, "list_reports", no_computing)
+    assert c.get("/api/dashboard?year=2022").json() == dash
+    assert c.get("/api/reports?year=2022").json() == listing
+    service._cache.clear()
+    fid = a_finding(c, env["ids"]["yiyuan22"])
+    api_post(c, f"/api/findings/{fid}/verdict", json={"verdict": "dismissed", "comment": "原表如此"})
+    with pytest.raises(AssertionError, match="computed again"):
+        c.get("/api/dashboard?year=2022")
+
+
 def test_verdict_survives_reparse_through_the_worker(env, tmp_path):
     """Upload a real report, let the worker parse it, dismiss a finding, parse the file again:
     the finding is there again and still dismissed."""

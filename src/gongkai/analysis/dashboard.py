@@ -85,6 +85,10 @@ class Dashboard:
             "rank_minimums": {"applications": RANK_MIN_APPLICATIONS, "cases": RANK_MIN_CASES},
         }
 
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Dashboard:
+        return cls(d["region"], d["year"], d["figures"], [Chart(**c) for c in d["charts"]])
+
 
 MAX_ID_LIST = 30000
 """Report ids passed as a list (more are selected by a subquery)."""

@@ -55,6 +55,19 @@ class ReportPage:
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rows": self.rows,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "counts": self.counts,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ReportPage:
+        return cls(d["rows"], d["total"], d["page"], d["per_page"], d["counts"])
+
 
 def _scoped(q: Any, scope: str | None, rq: ReportQuery) -> Any:
     q = _apply(q, rq.filters())

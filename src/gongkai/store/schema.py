@@ -225,6 +225,20 @@ class Failure(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class ComputedResult(Base):
+    """An aggregate over a region (a dashboard, a page of the report list) as JSON, with the
+    store's change stamp it was computed at: shared by the web server's processes, so that
+    a province's figures are computed once after each change, not once in each process."""
+
+    __tablename__ = "computed_results"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    """SHA-256 of what was computed and for whom (its cache key)."""
+    stamp: Mapped[str] = mapped_column(Text)
+    value: Mapped[str] = mapped_column(Text)
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 def table_of(model: type[Base]) -> Table:
     """The Core table of a model (for fast multi-row inserts)."""
     t = model.__table__

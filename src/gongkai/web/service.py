@@ -4,10 +4,12 @@ region is not found, a viewer changes nothing. Route handlers only translate HTT
 from __future__ import annotations
 
 import gc
+import json
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -19,6 +21,7 @@ from gongkai.analysis.listing import ReportPage, ReportQuery, list_reports
 from gongkai.analysis.report_view import ReportView, report_meta, report_view
 from gongkai.store import Store
 from gongkai.store.accounts import Principal, in_scope
+from gongkai.store.computed import load_computed, result_key, save_computed
 from gongkai.store.files import FileStore
 from gongkai.store.jobs import JobRow, create_job, job_results
 from gongkai.store.queries import set_verdict
@@ -53,11 +56,22 @@ def stamp(s: Any) -> tuple[Any, ...]:
 _computing: dict[tuple[Any, ...], threading.Lock] = {}
 
 
-def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any]) -> Any:
+@dataclass(frozen=True)
+class Shared:
+    """How a cached value goes into the store for the other server processes, and back."""
+
+    encode: Callable[[Any], Any]
+    """The value as JSON data."""
+    decode: Callable[[Any], Any]
+
+
+def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any], shared: Shared | None = None) -> Any:
     """``compute(session)``, remembered while the store does not change (and at most a minute:
     corrections to agencies change no stamp). Aggregates over a whole region are the slow part
     of the list, dashboard and findings pages; reviewers ask for the same ones again and again.
-    Requests that miss together wait for one computation instead of each doing it."""
+    Requests that miss together wait for one computation instead of each doing it; with
+    ``shared``, the value is also kept in the store, where another server process finds it
+    (a province's dashboard takes seconds at a national store: once, not once a process)."""
     full = (store.url, *key)
     with store.session() as s:
         st = stamp(s)
@@ -70,8 +84,12 @@ def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any]) ->
         hit = _lookup(full, st)
         if hit is not None:
             return hit[0]
-        with store.session() as s:
-            value = compute(s)
+        value = _computed_elsewhere(store, full, st, shared) if shared is not None else _NOTHING
+        if value is _NOTHING:
+            with store.session() as s:
+                value = compute(s)
+            if shared is not None:
+                save_computed(store, result_key(*full), repr(st), json.dumps(shared.encode(value), ensure_ascii=False))
         with _cache_lock:
             _cache[full] = (time.monotonic(), st, value)
             _cache.move_to_end(full)
@@ -80,6 +98,15 @@ def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any]) ->
                 _computing.pop(old, None)
         _out_of_collectors_sight()
     return value
+
+
+_NOTHING = object()
+
+
+def _computed_elsewhere(store: Store, full: tuple[Any, ...], st: tuple[Any, ...], shared: Shared) -> Any:
+    with store.session() as s:
+        text = load_computed(s, result_key(*full), repr(st), CACHE_SECONDS)
+    return _NOTHING if text is None else shared.decode(json.loads(text))
 
 
 _fills = 0
@@ -133,8 +160,14 @@ def get_view(store: Store, p: Principal, rid: int) -> ReportView:
     return v
 
 
+LIST_SHARED = Shared(lambda page: page.to_json(), ReportPage.from_json)
+DASHBOARD_SHARED = Shared(lambda d: d.to_json(), Dashboard.from_json)
+
+
 def get_list(store: Store, p: Principal, rq: ReportQuery) -> ReportPage:
-    return cached(store, ("list", rq, p.region), lambda s: list_reports(s, rq, p.region))  # type: ignore[no-any-return]
+    return cached(  # type: ignore[no-any-return]
+        store, ("list", rq, p.region), lambda s: list_reports(s, rq, p.region), LIST_SHARED
+    )
 
 
 def get_sidebar(store: Store, p: Principal) -> tuple[list[Any], list[int], list[str]]:
@@ -226,7 +259,9 @@ def get_compare(store: Store, p: Principal, old: int, new: int) -> Comparison:
 
 def get_dashboard(store: Store, p: Principal, region: str | None, year: int | None) -> Dashboard:
     key = ("dashboard", region or None, year, p.region)
-    return cached(store, key, lambda s: dashboard(s, region or None, year, p.region))  # type: ignore[no-any-return]
+    return cached(  # type: ignore[no-any-return]
+        store, key, lambda s: dashboard(s, region or None, year, p.region), DASHBOARD_SHARED
+    )
 
 
 def get_issues(store: Store, p: Principal, f: IssueFilter) -> list[dict[str, Any]]:
