@@ -302,13 +302,14 @@ def test_the_findings_page_goes_page_by_page(env, monkeypatch):
 
 
 def test_region_aggregates_are_computed_once_for_every_server_process(env, monkeypatch):
-    """A dashboard and a page of the report list computed by one server process are found in
-    the store by another (its own memory empty), the same as computed; after a change to the
+    """A dashboard, a page of the report list and a page of the findings computed by one server
+    process are found in the store by another (its own memory empty), the same as computed; after a change to the
     store they are computed again."""
     from gongkai.web import service
 
     c = client(env, "admin")
     dash, listing = c.get("/api/dashboard?year=2022").json(), c.get("/api/reports?year=2022").json()
+    issues = c.get("/api/findings?by=rule&limit=3").json()
     service._cache.clear()  # another process: nothing in memory
 
     def no_computing(*args: object, **kwargs: object) -> None:
@@ -316,8 +317,10 @@ def test_region_aggregates_are_computed_once_for_every_server_process(env, monke
 
     monkeypatch.setattr(service, "dashboard", no_computing)
     monkeypatch.setattr(service, "list_reports", no_computing)
+    monkeypatch.setattr(service, "open_findings", no_computing)
     assert c.get("/api/dashboard?year=2022").json() == dash
     assert c.get("/api/reports?year=2022").json() == listing
+    assert c.get("/api/findings?by=rule&limit=3").json() == issues
     service._cache.clear()
     fid = a_finding(c, env["ids"]["yiyuan22"])
     api_post(c, f"/api/findings/{fid}/verdict", json={"verdict": "dismissed", "comment": "原表如此"})

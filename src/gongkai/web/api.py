@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from gongkai.analysis.issues import GROUP_BY, IssueFilter, group_findings, issues_xlsx, notice_paragraphs
+from gongkai.analysis.issues import GROUP_BY, IssueFilter, issues_xlsx, notice_paragraphs
 from gongkai.analysis.listing import ReportQuery, publication_grid, region_tree
 from gongkai.analysis.report_view import cell_json, report_json
 from gongkai.render.letter import notice_docx
@@ -200,15 +200,11 @@ def findings(
 ) -> dict[str, Any]:
     """A page of the findings (``offset``, ``limit``) with their total; ``groups`` count every
     finding of the region, not only the page's (a province has a hundred thousand)."""
-    rows = service.get_issues(store_of(request), p, _issue_filter(region, year, rule, agency_id))
-    out: dict[str, Any] = {
-        "total": len(rows),
-        "offset": offset,
-        "limit": limit,
-        "findings": rows[offset : offset + limit],
-    }
+    f = _issue_filter(region, year, rule, agency_id)
+    page = service.get_issue_page(store_of(request), p, f, offset, limit, by)
+    out: dict[str, Any] = {"total": page.total, "offset": offset, "limit": limit, "findings": page.rows}
     if by:
-        out["groups"] = [{"group": g, "count": len(items)} for g, items in group_findings(rows, by)]
+        out["groups"] = [{"group": g, "count": n} for g, n in page.groups]
     return out
 
 

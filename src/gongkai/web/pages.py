@@ -315,17 +315,18 @@ def findings_page(
 ) -> HTMLResponse:
     by = by if by in ("agency", "rule") else "agency"
     f = IssueFilter(region=region or None, year=_int(year), rule=rule or None)
-    rows = service.get_issues(store_of(request), p, f)
-    tree, all_years, rules = service.get_sidebar(store_of(request), p)
-    pages = max(1, -(-len(rows) // FINDINGS_PER_PAGE))
+    store = store_of(request)
+    total = service.get_issue_page(store, p, f, 0, 1, None).total
+    pages = max(1, -(-total // FINDINGS_PER_PAGE))
     page = min(max(1, page), pages)
-    shown = rows[(page - 1) * FINDINGS_PER_PAGE : page * FINDINGS_PER_PAGE]
+    shown = service.get_issue_page(store, p, f, (page - 1) * FINDINGS_PER_PAGE, FINDINGS_PER_PAGE, None).rows
+    tree, all_years, rules = service.get_sidebar(store, p)
     q = urlencode({k: v for k, v in {"region": region, "year": year, "rule": rule, "by": by}.items() if v})
     return render(
         request,
         "findings.html",
         groups=group_findings(shown, by),
-        total=len(rows),
+        total=total,
         shown=len(shown),
         first=(page - 1) * FINDINGS_PER_PAGE + 1,
         page=page,

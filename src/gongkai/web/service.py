@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from gongkai.analysis.compare import Comparison, compare
 from gongkai.analysis.dashboard import Dashboard, dashboard
-from gongkai.analysis.issues import IssueFilter, open_findings
+from gongkai.analysis.issues import IssueFilter, group_findings, open_findings
 from gongkai.analysis.listing import ReportPage, ReportQuery, list_reports
 from gongkai.analysis.report_view import ReportView, report_meta, report_view
 from gongkai.store import Store
@@ -265,12 +265,46 @@ def get_dashboard(store: Store, p: Principal, region: str | None, year: int | No
 
 
 def get_issues(store: Store, p: Principal, f: IssueFilter) -> list[dict[str, Any]]:
+    """Every open finding of ``f`` within the user's region (for exports and notices)."""
     with store.session() as s:
         if f.agency_id is not None:
             region = s.scalar(select(Agency.region).where(Agency.id == f.agency_id))
             if not in_scope(region, p.region) or s.get(Agency, f.agency_id) is None:
                 raise HTTPError(404, NOT_FOUND)
     return cached(store, ("issues", f, p.region), lambda s: open_findings(s, f, p.region))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class IssuePage:
+    """``rows[offset:offset + limit]`` of the open findings, their total, and (grouped ``by``
+    agency or rule) each group's count over all of them."""
+
+    rows: list[dict[str, Any]]
+    total: int
+    groups: list[tuple[str, int]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"rows": self.rows, "total": self.total, "groups": self.groups}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> IssuePage:
+        return cls(d["rows"], d["total"], [(g, n) for g, n in d["groups"]])
+
+
+ISSUE_PAGE_SHARED = Shared(lambda page: page.to_json(), IssuePage.from_json)
+
+
+def get_issue_page(store: Store, p: Principal, f: IssueFilter, offset: int, limit: int, by: str | None) -> IssuePage:
+    """A page of the open findings, kept in the store for the server's other processes (a
+    province's whole list, 130,000 findings at a national store, is computed in one of them)."""
+
+    def compute(_s: Any) -> IssuePage:
+        rows = get_issues(store, p, f)
+        groups = [(g, len(items)) for g, items in group_findings(rows, by)] if by else []
+        return IssuePage(rows[offset : offset + limit], len(rows), groups)
+
+    key = ("issue_page", f, p.region, offset, limit, by)
+    return cached(store, key, compute, ISSUE_PAGE_SHARED)  # type: ignore[no-any-return]
 
 
 def start_reparse(store: Store, p: Principal, rid: int) -> int:
