@@ -112,17 +112,12 @@ def _keys(a: Report, b: Report) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     tpls = [TEMPLATES.get(b.template or "") or V2021, TEMPLATES.get(a.template or "") or V2021]
     for tkey in TABLE_KEYS:
-        keys: list[str] = []
+        keys: dict[str, None] = {}  # ordered, and a membership test that does not scan
         for tpl in tpls:
-            for r, c in tpl.table(tkey).cells():
-                k = f"{tkey}.{r}.{c}"
-                if k not in keys:
-                    keys.append(k)
+            keys.update((f"{tkey}.{r}.{c}", None) for r, c in tpl.table(tkey).cells())
         for rep in (b, a):
-            for k, _ in rep.iter_cells():
-                if k.startswith(f"{tkey}.") and k not in keys:
-                    keys.append(k)
-        out[tkey] = keys
+            keys.update((k, None) for k, _ in rep.iter_cells() if k.startswith(f"{tkey}."))
+        out[tkey] = list(keys)
     return out
 
 
