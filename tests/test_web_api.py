@@ -328,6 +328,39 @@ def test_region_aggregates_are_computed_once_for_every_server_process(env, monke
         c.get("/api/dashboard?year=2022")
 
 
+def test_an_old_cached_value_is_answered_while_it_is_computed_again(env, monkeypatch):
+    """Past CACHE_SECONDS (the store unchanged) the remembered value is answered at once and
+    computed again in the background; after a change to the store the caller waits for the new."""
+    import threading
+
+    from gongkai.web import service
+
+    store = env["app"].state.store
+    values = iter(range(100))
+    started, release = threading.Event(), threading.Event()
+
+    def compute(_s: object) -> int:
+        n = next(values)
+        if n == 1:  # the background computation: hold it until the stale answer is seen
+            started.set()
+            release.wait(10)
+        return n
+
+    assert service.cached(store, ("test",), compute) == 0
+    monkeypatch.setattr(service, "CACHE_SECONDS", 0.0)
+    assert service.cached(store, ("test",), compute) == 0  # stale, answered at once
+    assert started.wait(10)
+    release.set()
+    for _ in range(200):  # the background computation stores its value
+        if service._cache[(store.url, "test")][2] == 1:
+            break
+        threading.Event().wait(0.05)
+    assert service._cache[(store.url, "test")][2] == 1
+    fid = a_finding(client(env, "admin"), env["ids"]["yiyuan22"])
+    api_post(client(env, "admin"), f"/api/findings/{fid}/verdict", json={"verdict": "confirmed"})
+    assert service.cached(store, ("test",), compute) == 2  # the store changed: computed before answering
+
+
 def test_verdict_survives_reparse_through_the_worker(env, tmp_path):
     """Upload a real report, let the worker parse it, dismiss a finding, parse the file again:
     the finding is there again and still dismissed."""

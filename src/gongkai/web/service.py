@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -66,38 +67,68 @@ class Shared:
 
 
 def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any], shared: Shared | None = None) -> Any:
-    """``compute(session)``, remembered while the store does not change (and at most a minute:
-    corrections to agencies change no stamp). Aggregates over a whole region are the slow part
-    of the list, dashboard and findings pages; reviewers ask for the same ones again and again.
-    Requests that miss together wait for one computation instead of each doing it; with
-    ``shared``, the value is also kept in the store, where another server process finds it
-    (a province's dashboard takes seconds at a national store: once, not once a process)."""
+    """``compute(session)``, remembered while the store does not change. Aggregates over a whole
+    region are the slow part of the list, dashboard and findings pages; reviewers ask for the
+    same ones again and again. Requests that miss together wait for one computation instead of
+    each doing it; with ``shared``, the value is also kept in the store, where another server
+    process finds it (a province's dashboard takes seconds at a national store: once, not once
+    a process). Corrections to agencies change no stamp: a value older than CACHE_SECONDS is
+    still answered while it is computed again in the background (a national region tree takes
+    a second: no request waits for it)."""
     full = (store.url, *key)
     with store.session() as s:
         st = stamp(s)
     hit = _lookup(full, st)
     if hit is not None:
-        return hit[0]
+        value, fresh = hit
+        if not fresh:
+            _refresh_in_background(store, full, st, compute, shared)
+        return value
     with _cache_lock:
         lock = _computing.setdefault(full, threading.Lock())
     with lock:
         hit = _lookup(full, st)
         if hit is not None:
             return hit[0]
-        value = _computed_elsewhere(store, full, st, shared) if shared is not None else _NOTHING
-        if value is _NOTHING:
-            with store.session() as s:
-                value = compute(s)
-            if shared is not None:
-                save_computed(store, result_key(*full), repr(st), json.dumps(shared.encode(value), ensure_ascii=False))
-        with _cache_lock:
-            _cache[full] = (time.monotonic(), st, value)
-            _cache.move_to_end(full)
-            while len(_cache) > CACHE_ENTRIES:
-                old = _cache.popitem(last=False)[0]
-                _computing.pop(old, None)
-        _out_of_collectors_sight()
+        return _fill(store, full, st, compute, shared)
+
+
+def _fill(
+    store: Store, full: tuple[Any, ...], st: tuple[Any, ...], compute: Callable[[Any], Any], shared: Shared | None
+) -> Any:
+    value = _computed_elsewhere(store, full, st, shared) if shared is not None else _NOTHING
+    if value is _NOTHING:
+        with store.session() as s:
+            value = compute(s)
+        if shared is not None:
+            save_computed(store, result_key(*full), repr(st), json.dumps(shared.encode(value), ensure_ascii=False))
+    with _cache_lock:
+        _cache[full] = (time.monotonic(), st, value)
+        _cache.move_to_end(full)
+        while len(_cache) > CACHE_ENTRIES:
+            old = _cache.popitem(last=False)[0]
+            _computing.pop(old, None)
+    _out_of_collectors_sight()
     return value
+
+
+def _refresh_in_background(
+    store: Store, full: tuple[Any, ...], st: tuple[Any, ...], compute: Callable[[Any], Any], shared: Shared | None
+) -> None:
+    with _cache_lock:
+        lock = _computing.setdefault(full, threading.Lock())
+    if not lock.acquire(blocking=False):
+        return  # being computed already
+
+    def run() -> None:
+        try:
+            _fill(store, full, st, compute, shared)
+        except Exception:  # the next request computes it again, and says what went wrong
+            logging.getLogger(__name__).exception("后台刷新缓存失败")
+        finally:
+            lock.release()
+
+    threading.Thread(target=run, name="gongkai-cache-refresh", daemon=True).start()
 
 
 _NOTHING = object()
@@ -126,11 +157,12 @@ def _out_of_collectors_sight() -> None:
         gc.freeze()
 
 
-def _lookup(full: tuple[Any, ...], st: tuple[Any, ...]) -> tuple[Any] | None:
+def _lookup(full: tuple[Any, ...], st: tuple[Any, ...]) -> tuple[Any, bool] | None:
+    """The value remembered for the store as it is (``st``), and whether it is still fresh."""
     with _cache_lock:
         hit = _cache.get(full)
-    if hit is not None and hit[1] == st and time.monotonic() - hit[0] < CACHE_SECONDS:
-        return (hit[2],)
+    if hit is not None and hit[1] == st:
+        return hit[2], time.monotonic() - hit[0] < CACHE_SECONDS
     return None
 
 
