@@ -32,7 +32,10 @@ from gongkai.web.security import HTTPError, check_scope
 from gongkai.web.sources import SourceView, cell_source, crop_image
 
 NOT_FOUND = "没有找到（或不在您负责的地区范围内）"
-CACHE_SECONDS = 60.0
+CACHE_SECONDS = 600.0
+"""How long a remembered aggregate is taken as it is while the store's stamp stays the same: what
+the stamp does not see (a correction of agencies from the command line) shows within this time,
+computed again in the background. A new report, finding or verdict shows at once."""
 CACHE_ENTRIES = 256
 _cache: OrderedDict[tuple[Any, ...], tuple[float, tuple[Any, ...], Any]] = OrderedDict()
 _cache_lock = threading.Lock()
