@@ -258,6 +258,10 @@ def test_a_document_past_its_time_fails_alone(tmp_path: Path) -> None:
 # --- stopping ----------------------------------------------------------------------------------
 
 
+STOP_SECONDS = 45
+"""How soon an interrupted ingest must have ended."""
+
+
 def _slow_batch(tmp_path: Path) -> tuple[Path, int]:
     folder = tmp_path / "docs"
     good = good_reports(folder, copies=3)
@@ -277,7 +281,9 @@ def test_reports_are_written_while_a_slow_file_is_read_and_ctrl_c_keeps_them(tmp
     workers = _children(proc.pid)
     assert workers
     proc.send_signal(signal.SIGINT)  # Ctrl-C
-    _, err = proc.communicate(timeout=15)
+    # seconds, not minutes (the slow file alone takes more than a minute); 15 s was exceeded in 2
+    # of 5 full parallel runs on a 2-core machine, the cause not found (see the session note)
+    _, err = proc.communicate(timeout=STOP_SECONDS)
     assert proc.returncode == 130
     assert "已中断" in err.decode()
     assert _count(url) == good
