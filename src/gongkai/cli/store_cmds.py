@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import time
 from pathlib import Path
@@ -129,6 +130,8 @@ def ingest_cmd(
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)  # kill (not -9) stops like Ctrl-C: what was parsed is written
+    if hasattr(signal, "SIGUSR1"):  # kill -USR1 prints where every thread is (a batch that seems stuck)
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     try:
         with Progress(*columns, console=_err(), transient=False) as p:
             summary = ingest(
