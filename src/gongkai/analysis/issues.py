@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gongkai.analysis.labels import SEVERITY_NAMES, VERDICT_NAMES, location_label, rule_title
 from gongkai.model.text import chinese_date
 from gongkai.store.accounts import reports_in
+from gongkai.store.queries import verdict_matches
 from gongkai.store.schema import Agency, FindingRow, ReportVersion, SourceFileRow, Verdict
 
 GROUP_BY = ("agency", "rule")
@@ -60,14 +61,7 @@ def open_findings(s: Session, f: IssueFilter, scope: str | None = None) -> list[
         .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
         .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .outerjoin(
-            Verdict,
-            and_(
-                Verdict.source_file_id == ReportVersion.source_file_id,
-                Verdict.rule == FindingRow.rule,
-                Verdict.location == FindingRow.location,
-            ),
-        )
+        .outerjoin(Verdict, verdict_matches())
         .where(ReportVersion.current.is_(True), FindingRow.severity.in_(f.severities))
     )
     for clause in (reports_in(scope), reports_in(f.region)):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gongkai.analysis.labels import (
@@ -31,6 +31,7 @@ from gongkai.render.layout import (
     expand,
     table_layout,
 )
+from gongkai.store.queries import verdict_matches
 from gongkai.store.records import load_report
 from gongkai.store.schema import Agency, FindingRow, ReportVersion, SourceFileRow, Verdict
 
@@ -220,14 +221,7 @@ def report_findings(s: Session, report_id: int) -> list[FindingView]:
     q = (
         select(FindingRow, Verdict.verdict, Verdict.comment)
         .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
-        .outerjoin(
-            Verdict,
-            and_(
-                Verdict.source_file_id == ReportVersion.source_file_id,
-                Verdict.rule == FindingRow.rule,
-                Verdict.location == FindingRow.location,
-            ),
-        )
+        .outerjoin(Verdict, verdict_matches())
         .where(FindingRow.report_id == report_id)
         .order_by(FindingRow.id)
     )

@@ -50,20 +50,21 @@ def _apply(q: Any, f: Filters | None) -> Any:
     return q
 
 
+def verdict_matches(verdict: Any = Verdict) -> Any:
+    """``verdict`` is on the finding (of the report) at hand: the same source file, rule and
+    place — how a verdict outlives re-parses, which make new finding rows."""
+    return and_(
+        verdict.source_file_id == ReportVersion.source_file_id,
+        verdict.rule == FindingRow.rule,
+        verdict.location == FindingRow.location,
+    )
+
+
 def _dismissed() -> Any:
     """The finding (of the report) at hand has been dismissed. Correlated by hand: nested in
     another EXISTS, SQLAlchemy would otherwise take ``report_versions`` as a table of its own
     (any report's dismissal would count, and every finding would scan every report)."""
-    return (
-        exists()
-        .where(
-            Verdict.source_file_id == ReportVersion.source_file_id,
-            Verdict.rule == FindingRow.rule,
-            Verdict.location == FindingRow.location,
-            Verdict.verdict == "dismissed",
-        )
-        .correlate_except(Verdict)
-    )
+    return exists().where(verdict_matches(), Verdict.verdict == "dismissed").correlate_except(Verdict)
 
 
 def dismissed_finding_ids() -> Any:
@@ -75,14 +76,7 @@ def dismissed_finding_ids() -> Any:
         select(FindingRow.id)
         .select_from(Verdict)
         .join(ReportVersion, ReportVersion.source_file_id == Verdict.source_file_id)
-        .join(
-            FindingRow,
-            and_(
-                FindingRow.report_id == ReportVersion.id,
-                FindingRow.rule == Verdict.rule,
-                FindingRow.location == Verdict.location,
-            ),
-        )
+        .join(FindingRow, and_(FindingRow.report_id == ReportVersion.id, verdict_matches()))
         .where(Verdict.verdict == "dismissed", ReportVersion.current.is_(True))
     )
 
@@ -137,14 +131,7 @@ def _filtered_findings(f: Filters, verdict: Any, *columns: Any) -> Any:
         .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
         .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .outerjoin(
-            verdict,
-            and_(
-                verdict.source_file_id == ReportVersion.source_file_id,
-                verdict.rule == FindingRow.rule,
-                verdict.location == FindingRow.location,
-            ),
-        )
+        .outerjoin(verdict, verdict_matches(verdict))
     )
     q = _apply(q, Filters(f.region, f.level, f.year, f.agency))
     if f.rule:
