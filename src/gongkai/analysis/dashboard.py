@@ -169,7 +169,7 @@ def dashboard(s: Session, region: str | None = None, year: int | None = None, sc
             ).group_by(Agency.level)
         ).all()
     )
-    open_ = and_(FindingRow.report_id.in_(ids), FindingRow.id.not_in(dismissed_finding_ids()))
+    open_ = _open_findings(ids)
     rule_rows = s.execute(
         select(
             FindingRow.rule,
@@ -252,6 +252,11 @@ def dashboard(s: Session, region: str | None = None, year: int | None = None, sc
     return Dashboard(region, year, figures, charts)
 
 
+def _open_findings(ids: Any) -> Any:
+    """The findings of reports ``ids`` that no reviewer has dismissed."""
+    return and_(FindingRow.report_id.in_(ids), FindingRow.id.not_in(dismissed_finding_ids()))
+
+
 def missing_reports(s: Session, region: str | None, scope: str | None, year: int) -> int:
     """Agencies of the region with a report of another year in the store but none of ``year``."""
     same = aliased(ReportVersion)
@@ -328,24 +333,16 @@ def _rank_figures(s: Session, ids: Any) -> list[tuple[str, int | None, float | N
     def stated(*keys: str) -> Any:
         return func.sum(case((CellRow.key.in_(keys), CellRow.value)))
 
-    totals = [f"appeals.{g}.total" for g, _ in APPEAL_GROUPS]
-    pendings = [f"appeals.{g}.pending" for g, _ in APPEAL_GROUPS]
-    processed = stated("applications.processed_total.total")
-    concluded = func.coalesce(stated(*totals), 0) - func.coalesce(stated(*pendings), 0)
-    keys = [
-        "applications.processed_total.total",
-        "applications.disclosed.total",
-        "applications.partly_disclosed.total",
-        *(f"appeals.{g}.{c}" for g, _ in APPEAL_GROUPS for c in ("corrected", "total", "pending")),
-    ]
+    def appeals(col: str) -> list[str]:
+        return [f"appeals.{g}.{col}" for g, _ in APPEAL_GROUPS]
+
+    processed_key = "applications.processed_total.total"
+    opened = ["applications.disclosed.total", "applications.partly_disclosed.total"]
+    processed = stated(processed_key)
+    concluded = func.coalesce(stated(*appeals("total")), 0) - func.coalesce(stated(*appeals("pending")), 0)
+    keys = [processed_key, *opened, *appeals("corrected"), *appeals("total"), *appeals("pending")]
     per_report = (
-        select(
-            CellRow.report_id,
-            processed,
-            stated("applications.disclosed.total", "applications.partly_disclosed.total"),
-            stated(*(f"appeals.{g}.corrected" for g, _ in APPEAL_GROUPS)),
-            concluded,
-        )
+        select(CellRow.report_id, processed, stated(*opened), stated(*appeals("corrected")), concluded)
         .where(CellRow.report_id.in_(ids), CellRow.key.in_(keys), aggregate_cells())
         .group_by(CellRow.report_id)
         .having(or_(processed >= RANK_MIN_APPLICATIONS, concluded >= RANK_MIN_CASES))
@@ -389,11 +386,7 @@ def rankings(s: Session, region: str | None, scope: str | None, year: int | None
     correction.sort(key=lambda r: (-(r[4] or 0), -r[2], r[0]))
     errors = (
         select(FindingRow.report_id, func.count(FindingRow.id).label("n"))
-        .where(
-            FindingRow.report_id.in_(ids),
-            FindingRow.severity == "error",
-            FindingRow.id.not_in(dismissed_finding_ids()),
-        )
+        .where(_open_findings(ids), FindingRow.severity == "error")
         .group_by(FindingRow.report_id)
         .subquery()
     )
