@@ -316,10 +316,17 @@ def findings_page(
     by = by if by in ("agency", "rule") else "agency"
     f = IssueFilter(region=region or None, year=_int(year), rule=rule or None)
     store = store_of(request)
-    total = service.get_issue_page(store, p, f, 0, 1, None).total
-    pages = max(1, -(-total // FINDINGS_PER_PAGE))
-    page = min(max(1, page), pages)
-    shown = service.get_issue_page(store, p, f, (page - 1) * FINDINGS_PER_PAGE, FINDINGS_PER_PAGE, None).rows
+
+    def page_of(n: int) -> service.IssuePage:
+        return service.get_issue_page(store, p, f, (n - 1) * FINDINGS_PER_PAGE, FINDINGS_PER_PAGE, None)
+
+    page = max(1, page)
+    res = page_of(page)
+    pages = max(1, -(-res.total // FINDINGS_PER_PAGE))
+    if page > pages:  # past the end (the list got shorter): its last page
+        page = pages
+        res = page_of(page)
+    shown, total = res.rows, res.total
     tree, all_years, rules = service.get_sidebar(store, p)
     q = urlencode({k: v for k, v in {"region": region, "year": year, "rule": rule, "by": by}.items() if v})
     return render(

@@ -301,12 +301,19 @@ def get_dashboard(store: Store, p: Principal, region: str | None, year: int | No
 
 def get_issues(store: Store, p: Principal, f: IssueFilter) -> list[dict[str, Any]]:
     """Every open finding of ``f`` within the user's region (for exports and notices)."""
-    with store.session() as s:
-        if f.agency_id is not None:
-            region = s.scalar(select(Agency.region).where(Agency.id == f.agency_id))
-            if not in_scope(region, p.region) or s.get(Agency, f.agency_id) is None:
-                raise HTTPError(404, NOT_FOUND)
+    _check_agency(store, p, f)
     return cached(store, ("issues", f, p.region), lambda s: open_findings(s, f, p.region))  # type: ignore[no-any-return]
+
+
+def _check_agency(store: Store, p: Principal, f: IssueFilter) -> None:
+    """An agency asked for by id must be one the user may see (checked on every request, not only
+    when the answer is computed)."""
+    if f.agency_id is None:
+        return
+    with store.session() as s:
+        region = s.scalar(select(Agency.region).where(Agency.id == f.agency_id))
+        if not in_scope(region, p.region) or s.get(Agency, f.agency_id) is None:
+            raise HTTPError(404, NOT_FOUND)
 
 
 @dataclass(frozen=True)
@@ -332,6 +339,8 @@ ISSUE_PAGE_SHARED = Shared(lambda page: page.to_json(), IssuePage.from_json)
 def get_issue_page(store: Store, p: Principal, f: IssueFilter, offset: int, limit: int, by: str | None) -> IssuePage:
     """A page of the open findings, kept in the store for the server's other processes (a
     province's whole list, 130,000 findings at a national store, is computed in one of them)."""
+
+    _check_agency(store, p, f)
 
     def compute(_s: Any) -> IssuePage:
         rows = get_issues(store, p, f)
