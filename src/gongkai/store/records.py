@@ -269,20 +269,20 @@ def insert_rows(s: Session, table: str, columns: tuple[str, ...], rows: list[tup
     if not rows:
         return
     conn = s.connection()
+    cols = ", ".join(f'"{c}"' for c in columns)
     if conn.dialect.name == "postgresql":
-        _copy_rows(conn, table, columns, rows)
+        _copy_rows(conn, table, cols, rows)
         return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    cols = ", ".join(f'"{c}"' for c in columns)
     # table and column names are this module's constants; every value is a bound parameter
     sql = f"INSERT INTO {table} ({cols}) VALUES ({', '.join([mark] * len(columns))})"  # nosec B608
     conn.exec_driver_sql(sql, rows)
 
 
-def _copy_rows(conn: Any, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+def _copy_rows(conn: Any, table: str, cols: str, rows: list[tuple[Any, ...]]) -> None:
     """PostgreSQL's COPY: one round trip for a report's rows, where executemany sends a statement
-    per row (a report's cells took 7-10 ms; the store of a national corpus is written this way)."""
-    cols = ", ".join(f'"{c}"' for c in columns)
+    per row (a report's cells took 7-10 ms; the store of a national corpus is written this way).
+    ``cols``: the quoted column list."""
     raw = conn.connection.driver_connection
     with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
         for row in rows:
