@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 from typer.testing import CliRunner
 
@@ -238,3 +240,12 @@ def test_rectification_notice_is_set_as_an_official_document():
     assert headings == ["一、需要更正的问题", "二、需要核实说明的问题", "三、整改要求"]
     assert any(t.startswith("（十一）2023年度报告：表三第11行") for t in lines)
     assert lines[-2:] == ["政务公开办公室", "2024年3月1日"] and paras[-1].alignment == 2  # right
+
+
+@given(st.integers(min_value=0, max_value=9999))
+def test_chinese_numerals_read_back(n):
+    """What the notice and the generator write as a Chinese numeral (a notice's hundred-and-first
+    item among them) is the number the reader takes it for."""
+    from gongkai.model.text import chinese_number, chinese_numeral
+
+    assert chinese_number(chinese_numeral(n)) == n

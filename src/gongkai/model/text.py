@@ -200,14 +200,24 @@ _NUMERALS = "零一二三四五六七八九"
 
 
 def chinese_numeral(n: int) -> str:
-    """0–99 in Chinese numerals, as documents number their parts and write counts: 12 → 十二,
-    40 → 四十."""
-    if not 0 <= n < 100:
-        raise ValueError(f"{n} is outside 0–99")
+    """0–9999 in Chinese numerals, as documents number their parts and write counts: 12 → 十二,
+    40 → 四十, 105 → 一百零五, 110 → 一百一十 (``chinese_number`` reads them back); a notice may
+    number a hundred items and more."""
+    if not 0 <= n < 10000:
+        raise ValueError(f"{n} is outside 0–9999")
     if n < 10:
         return _NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _NUMERALS[tens]) + "十" + (_NUMERALS[ones] if ones else "")
+    if n < 20:
+        return "十" + (_NUMERALS[n - 10] if n > 10 else "")
+    out, gap = "", False
+    for unit, size in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
+        digit, n = divmod(n, size)
+        if digit:
+            out += ("零" if gap and out else "") + _NUMERALS[digit] + unit
+            gap = False
+        else:
+            gap = True
+    return out
 
 
 def chinese_date(d: dt.date) -> str:
