@@ -13,11 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gongkai.analysis.labels import TABLE_NAMES, cell_label
-from gongkai.analysis.report_view import FindingView, report_findings, report_meta
+from gongkai.analysis.report_view import FindingView, Loaded, load_with_meta, report_findings
 from gongkai.checks.across import similarity
 from gongkai.model.report import Cell, Report
 from gongkai.model.template import SECTIONS, TABLE_KEYS, TEMPLATES, V2021
-from gongkai.store.records import load_reports
 from gongkai.store.schema import ReportVersion
 
 MIN_SHARED_CHARS = 12
@@ -189,11 +188,17 @@ def section_diffs(old: Report, new: Report) -> list[SectionDiff]:
 
 def compare(s: Session, old_id: int, new_id: int) -> Comparison | None:
     """Compare report ``old_id`` with ``new_id``; None if either is not in the store."""
-    old_meta, new_meta = report_meta(s, old_id), report_meta(s, new_id)
-    if old_meta is None or new_meta is None:
+    loaded = load_with_meta(s, [old_id, new_id])
+    if old_id not in loaded or new_id not in loaded:
         return None
-    reps = load_reports(s, [old_id, new_id])
-    old, new = reps[old_id], reps[new_id]
+    return compare_loaded(s, loaded[old_id], loaded[new_id])
+
+
+def compare_loaded(s: Session, old_loaded: Loaded, new_loaded: Loaded) -> Comparison:
+    """``compare`` of two reports read by ``load_with_meta``."""
+    old_id, new_id = old_loaded.id, new_loaded.id
+    old, new = old_loaded.report, new_loaded.report
+    old_meta, new_meta = old_loaded.meta, new_loaded.meta
     findings = [f for f in report_findings(s, new_id) if f.scope == "across" and f.other_report_id in (old_id, None)]
     for n, f in enumerate(findings, 1):
         f.number = n

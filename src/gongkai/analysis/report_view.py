@@ -32,8 +32,8 @@ from gongkai.render.layout import (
     table_layout,
 )
 from gongkai.store.queries import verdict_matches
-from gongkai.store.records import load_report
-from gongkai.store.schema import Agency, FindingRow, ReportVersion, SourceFileRow, Verdict
+from gongkai.store.records import VersionRow, load_reports, version_rows
+from gongkai.store.schema import FindingRow, ReportVersion, Verdict
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 DISPLAY_CHARS = 14
@@ -182,14 +182,28 @@ class ReportView:
 
 
 def report_meta(s: Session, report_id: int) -> dict[str, Any] | None:
-    row = s.execute(
-        select(ReportVersion, SourceFileRow, Agency)
-        .join(SourceFileRow, SourceFileRow.id == ReportVersion.source_file_id)
-        .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .where(ReportVersion.id == report_id)
-    ).first()
-    if row is None:
-        return None
+    row = version_rows(s, [report_id]).get(report_id)
+    return None if row is None else meta_of(row)
+
+
+@dataclass
+class Loaded:
+    """A stored report and its store facts (``meta``), read together."""
+
+    id: int
+    meta: dict[str, Any]
+    report: Report
+
+
+def load_with_meta(s: Session, ids: list[int], provenance: bool = True) -> dict[int, Loaded]:
+    """Reports ``ids`` and their store facts in four queries (absent ids left out); without
+    their findings, which the pages read with their verdicts (``report_findings``)."""
+    rows = version_rows(s, ids)
+    reports = load_reports(s, ids, provenance=provenance, findings=False, rows=rows)
+    return {i: Loaded(i, meta_of(rows[i]), reports[i]) for i in ids if i in rows}
+
+
+def meta_of(row: VersionRow) -> dict[str, Any]:
     rv, src, agency = row
     return {
         "id": rv.id,
@@ -307,11 +321,13 @@ def _table_view(report: Report, key: str, cells: dict[str, CellView]) -> TableVi
 
 
 def report_view(s: Session, report_id: int) -> ReportView | None:
-    meta = report_meta(s, report_id)
-    if meta is None:
-        return None
-    report = load_report(s, report_id)
-    assert report is not None
+    loaded = load_with_meta(s, [report_id]).get(report_id)
+    return None if loaded is None else build_view(s, loaded)
+
+
+def build_view(s: Session, loaded: Loaded) -> ReportView:
+    """The report page's view of a report read by ``load_with_meta``."""
+    report_id, meta, report = loaded.id, loaded.meta, loaded.report
     cells: dict[str, CellView] = {}
     tables = {k: _table_view(report, k, cells) for k in TABLE_KEYS}
     sections: list[SectionView] = []
@@ -361,17 +377,20 @@ def neighbours(s: Session, report_id: int, meta: dict[str, Any]) -> dict[str, in
     out: dict[str, int | None] = {"previous": None, "next": None}
     if meta.get("agency_id") is None or meta.get("year") is None:
         return out
-    for name, year in (("previous", meta["year"] - 1), ("next", meta["year"] + 1)):
-        out[name] = s.scalar(
-            select(ReportVersion.id)
-            .where(
-                ReportVersion.agency_id == meta["agency_id"],
-                ReportVersion.year == year,
-                ReportVersion.current.is_(True),
-            )
-            .order_by(ReportVersion.id)
-            .limit(1)
+    year = meta["year"]
+    rows = s.execute(
+        select(ReportVersion.year, ReportVersion.id)
+        .where(
+            ReportVersion.agency_id == meta["agency_id"],
+            ReportVersion.year.in_((year - 1, year + 1)),
+            ReportVersion.current.is_(True),
         )
+        .order_by(ReportVersion.id)
+    )
+    for y, rid in rows:
+        name = "previous" if y == year - 1 else "next"
+        if out[name] is None:  # the first stored, as before
+            out[name] = rid
     return out
 
 

@@ -389,10 +389,11 @@ def _value(v: float | None, is_int: bool) -> int | float | None:
     return int(v) if is_int else v
 
 
-def load_reports(s: Session, ids: Sequence[int], provenance: bool = True) -> dict[int, Report]:
-    """Rebuild the ``Report`` objects of report versions ``ids`` (with their single-report findings).
-    Without ``provenance`` cells lack source and candidates, and findings are left out: what the
-    across rules need, several times faster."""
+VersionRow = tuple[ReportVersion, SourceFileRow, "Agency | None"]
+
+
+def version_rows(s: Session, ids: Sequence[int]) -> dict[int, VersionRow]:
+    """Report versions ``ids`` with their source file and agency, by id (absent ids left out)."""
     if not ids:
         return {}
     rows = s.execute(
@@ -401,8 +402,27 @@ def load_reports(s: Session, ids: Sequence[int], provenance: bool = True) -> dic
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
         .where(ReportVersion.id.in_(ids))
     ).all()
+    return {rv.id: (rv, src, agency) for rv, src, agency in rows}
+
+
+def load_reports(
+    s: Session,
+    ids: Sequence[int],
+    provenance: bool = True,
+    findings: bool = True,
+    rows: dict[int, VersionRow] | None = None,
+) -> dict[int, Report]:
+    """Rebuild the ``Report`` objects of report versions ``ids`` (with their single-report findings).
+    Without ``provenance`` cells lack source and candidates, and findings are left out: what the
+    across rules need, several times faster. Without ``findings`` the findings are left out (a
+    page that lists them with their verdicts reads them itself); ``rows`` are the versions'
+    rows when the caller has read them already (``version_rows``)."""
+    if not ids:
+        return {}
+    if rows is None:
+        rows = version_rows(s, ids)
     out: dict[int, Report] = {}
-    for rv, src, agency in rows:
+    for rv, src, agency in (rows[i] for i in ids if i in rows):
         extras = rv.extras or {}
         shape = extras.get("shape") or {}
         tables: dict[str, Any] = {}
@@ -474,7 +494,7 @@ def load_reports(s: Session, ids: Sequence[int], provenance: bool = True) -> dic
         out[rid].sections[key] = text
     for f in (
         []
-        if not provenance
+        if not (provenance and findings)
         else s.scalars(
             select(FindingRow)
             .where(FindingRow.report_id.in_(ids), FindingRow.scope == "report")

@@ -15,18 +15,17 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from gongkai.analysis.compare import Comparison, compare
+from gongkai.analysis.compare import Comparison, compare_loaded
 from gongkai.analysis.dashboard import Dashboard, dashboard
 from gongkai.analysis.issues import IssueFilter, group_findings, open_findings
 from gongkai.analysis.listing import ReportPage, ReportQuery, list_reports
-from gongkai.analysis.report_view import ReportView, report_meta, report_view
+from gongkai.analysis.report_view import Loaded, ReportView, build_view, load_with_meta
 from gongkai.store import Store
 from gongkai.store.accounts import Principal, in_scope
 from gongkai.store.computed import load_computed, result_key, save_computed
 from gongkai.store.files import FileStore
 from gongkai.store.jobs import JobRow, create_job, job_results
 from gongkai.store.queries import set_verdict
-from gongkai.store.records import load_report
 from gongkai.store.schema import VERDICTS, Agency, FindingRow, ReportVersion, Verdict
 from gongkai.web.security import HTTPError, check_scope
 from gongkai.web.sources import SourceView, cell_source, crop_image
@@ -186,13 +185,21 @@ def visible_report(s: Any, p: Principal, rid: int) -> None:
     check_scope(p, region)
 
 
+def _load_visible(s: Any, p: Principal, ids: list[int], provenance: bool = True) -> list[Loaded]:
+    """Reports ``ids`` with their store facts, each checked against the user's scope (404 for an
+    absent report) before anything is computed from it."""
+    loaded = load_with_meta(s, ids, provenance=provenance)
+    for rid in ids:
+        if rid not in loaded:
+            raise HTTPError(404, NOT_FOUND)
+        check_scope(p, loaded[rid].meta["region"])
+    return [loaded[rid] for rid in ids]
+
+
 def get_view(store: Store, p: Principal, rid: int) -> ReportView:
     with store.session() as s:
-        visible_report(s, p, rid)
-        v = report_view(s, rid)
-    if v is None:
-        raise HTTPError(404, NOT_FOUND)
-    return v
+        (loaded,) = _load_visible(s, p, [rid])
+        return build_view(s, loaded)
 
 
 LIST_SHARED = Shared(lambda page: page.to_json(), ReportPage.from_json)
@@ -244,10 +251,8 @@ def record_verdict(store: Store, p: Principal, finding_id: int, verdict: str, co
 
 def get_source(store: Store, files: FileStore, p: Principal, rid: int, key: str) -> SourceView:
     with store.session() as s:
-        visible_report(s, p, rid)
-        meta = report_meta(s, rid)
-        report = load_report(s, rid)
-    assert meta is not None and report is not None
+        (loaded,) = _load_visible(s, p, [rid])
+    meta, report = loaded.meta, loaded.report
     parts = key.split(".")
     if len(parts) != 3:
         raise HTTPError(404, "没有这个单元格")
@@ -265,10 +270,8 @@ def _cell(report: Any, parts: list[str]) -> Any:
 
 def get_crop(store: Store, files: FileStore, p: Principal, rid: int, key: str, whole: bool) -> bytes:
     with store.session() as s:
-        visible_report(s, p, rid)
-        meta = report_meta(s, rid)
-        report = load_report(s, rid)
-    assert meta is not None and report is not None
+        (loaded,) = _load_visible(s, p, [rid])
+    meta, report = loaded.meta, loaded.report
     parts = key.split(".")
     cell = _cell(report, parts) if len(parts) == 3 else None
     if cell is None or cell.source is None or cell.source.bbox is None or cell.source.page is None:
@@ -284,12 +287,8 @@ def get_crop(store: Store, files: FileStore, p: Principal, rid: int, key: str, w
 
 def get_compare(store: Store, p: Principal, old: int, new: int) -> Comparison:
     with store.session() as s:
-        visible_report(s, p, old)
-        visible_report(s, p, new)
-        c = compare(s, old, new)
-    if c is None:
-        raise HTTPError(404, NOT_FOUND)
-    return c
+        a, b = _load_visible(s, p, [old, new])
+        return compare_loaded(s, a, b)
 
 
 def get_dashboard(store: Store, p: Principal, region: str | None, year: int | None) -> Dashboard:
