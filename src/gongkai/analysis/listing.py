@@ -215,8 +215,24 @@ class RegionNode:
     reports: int = 0
     children: dict[str, RegionNode] = field(default_factory=dict)
 
+    _below: frozenset[str] | None = field(default=None, repr=False, compare=False)
+
     def sorted_children(self) -> list[RegionNode]:
         return sorted(self.children.values(), key=lambda n: n.path)
+
+    def leads_to(self, selected: str | None) -> bool:
+        """Whether the tree is drawn open at this node for the selected region: the node is it,
+        holds it below, or is named in it (福建省 for 福建省福州市)."""
+        if not selected or not self.children:
+            return False
+        if self.path == selected or self.name in selected:
+            return True
+        return selected in self.paths_below()
+
+    def paths_below(self) -> frozenset[str]:
+        if self._below is None:  # once per node of a cached tree
+            self._below = frozenset(p for c in self.children.values() for p in (c.path, *c.paths_below()))
+        return self._below
 
     def to_json(self) -> dict[str, Any]:
         return {
