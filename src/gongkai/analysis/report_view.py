@@ -233,33 +233,48 @@ def report_findings(s: Session, report_id: int) -> list[FindingView]:
     """Findings of a report (its own and those across reports) with the reviewer's verdicts,
     errors first."""
     q = (
-        select(FindingRow, Verdict.verdict, Verdict.comment)
+        select(
+            FindingRow.id,
+            FindingRow.rule,
+            FindingRow.severity,
+            FindingRow.location,
+            FindingRow.message,
+            FindingRow.expected,
+            FindingRow.found,
+            FindingRow.scope,
+            FindingRow.uncertain,
+            FindingRow.cells,
+            FindingRow.other_report_id,
+            FindingRow.detail,
+            Verdict.verdict,
+            Verdict.comment,
+        )  # columns, not ORM objects: a report may have hundreds of findings
         .join(ReportVersion, ReportVersion.id == FindingRow.report_id)
         .outerjoin(Verdict, verdict_matches())
         .where(FindingRow.report_id == report_id)
         .order_by(FindingRow.id)
     )
     out = []
-    for f, verdict, comment in s.execute(q):
+    for fid, rule, sev, loc, msg, expected, found, scope, unc, cells, other, detail, verdict, comment in s.execute(q):
         out.append(
             FindingView(
-                id=f.id,
+                id=fid,
                 number=0,
-                rule=f.rule,
-                severity=f.severity,
-                location=f.location,
-                message=f.message,
-                expected=f.expected,
-                found=f.found,
-                scope=f.scope,
-                uncertain=bool(f.uncertain),
-                cells=list(f.cells or []),
+                rule=rule,
+                severity=sev,
+                location=loc,
+                message=msg,
+                expected=expected,
+                found=found,
+                scope=scope,
+                uncertain=bool(unc),
+                cells=list(cells or []),
                 anchor="report",
-                other_report_id=f.other_report_id,
-                detail=f.detail,
+                other_report_id=other,
+                detail=detail,
                 verdict=verdict,
                 comment=comment,
-                rule_title=rule_title(f.rule),
+                rule_title=rule_title(rule),
             )
         )
     out.sort(key=lambda f: (SEVERITY_ORDER.get(f.severity, 9), f.id))

@@ -50,6 +50,8 @@ def _percent(v: Any) -> str:
 
 def make_templates() -> Jinja2Templates:
     t = Jinja2Templates(directory=str(HERE / "templates"))
+    # templates are part of the installed package: not stat()ed again on every render
+    t.env.auto_reload = False
     t.env.globals.update(
         SEVERITY_NAMES=SEVERITY_NAMES,
         VERDICT_NAMES=VERDICT_NAMES,
