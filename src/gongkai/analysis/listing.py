@@ -215,24 +215,8 @@ class RegionNode:
     reports: int = 0
     children: dict[str, RegionNode] = field(default_factory=dict)
 
-    _below: frozenset[str] | None = field(default=None, repr=False, compare=False)
-
     def sorted_children(self) -> list[RegionNode]:
         return sorted(self.children.values(), key=lambda n: n.path)
-
-    def leads_to(self, selected: str | None) -> bool:
-        """Whether the tree is drawn open at this node for the selected region: the node is it,
-        holds it below, or is named in it (福建省 for 福建省福州市)."""
-        if not selected or not self.children:
-            return False
-        if self.path == selected or self.name in selected:
-            return True
-        return selected in self.paths_below()
-
-    def paths_below(self) -> frozenset[str]:
-        if self._below is None:  # once per node of a cached tree
-            self._below = frozenset(p for c in self.children.values() for p in (c.path, *c.paths_below()))
-        return self._below
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -243,7 +227,32 @@ class RegionNode:
         }
 
 
-def region_tree(s: Session, scope: str | None = None, year: int | None = None) -> list[RegionNode]:
+class RegionTree(list[RegionNode]):
+    """The top regions (a list), with each node's parent by path: which nodes to draw open for a
+    selected region is then a walk up from it, not a search of the tree (a national tree has
+    tens of thousands of nodes)."""
+
+    def __init__(self, roots: list[RegionNode]) -> None:
+        super().__init__(roots)
+        self.parents: dict[str, str] = {}
+        stack = list(roots)
+        while stack:
+            node = stack.pop()
+            for c in node.children.values():
+                self.parents[c.path] = node.path
+                stack.append(c)
+
+    def open_for(self, selected: str | None) -> set[str]:
+        """Paths of the nodes on the way to the selected region, and its own."""
+        out: set[str] = set()
+        path = selected or None
+        while path is not None and path not in out:
+            out.add(path)
+            path = self.parents.get(path)
+        return out
+
+
+def region_tree(s: Session, scope: str | None = None, year: int | None = None) -> RegionTree:
     """Regions as a tree of admin units (淮安市 › 洪泽区), each with its count of current reports;
     regions that name their lower unit alone (洪泽区) are placed under the higher unit when the
     store knows a region that names both (淮安市洪泽区)."""
@@ -287,7 +296,7 @@ def region_tree(s: Session, scope: str | None = None, year: int | None = None) -
                 node = level[u] = RegionNode(u, u if len(occurrences[u]) == 1 else chain)
             node.reports += counts[r]
             level = node.children
-    return sorted(roots.values(), key=lambda n: n.path)
+    return RegionTree(sorted(roots.values(), key=lambda n: n.path))
 
 
 @dataclass
