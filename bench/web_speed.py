@@ -272,6 +272,24 @@ def measure(base: str, urls: list[str], clients: int, requests: int) -> list[flo
     return times
 
 
+def wait_for_processes(base: str, workers: int, seconds: float = 180.0) -> int:
+    """Wait until every server process answers (each says which it is): a process still
+    starting takes no requests but its start-up takes CPU from those that do, which the
+    first endpoint measured would otherwise pay. Returns the number of processes seen."""
+    import httpx
+
+    seen: set[str] = set()
+    deadline = time.monotonic() + seconds
+    while len(seen) < workers and time.monotonic() < deadline:
+        try:  # a new connection each time: the processes share the listening socket
+            seen.add(httpx.get(base + "/healthz", headers={"connection": "close"}).json()["instance"])
+        except httpx.HTTPError:
+            time.sleep(0.2)
+            continue
+        time.sleep(0.05)
+    return len(seen)
+
+
 def bench(url: str, label: str, clients: int, requests: int, workers: int, tmp: Path) -> list[tuple[str, float]]:
     from web_support import free_port
 
@@ -281,14 +299,9 @@ def bench(url: str, label: str, clients: int, requests: int, workers: int, tmp: 
     log = open(tmp / "serve.log", "wb")  # noqa: SIM115  (closed with the server)
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    import httpx
 
-    for _ in range(300):
-        try:
-            if httpx.get(base + "/healthz").status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    started = wait_for_processes(base, workers)
+    print(f"\n  {started} 个服务进程已就绪")
     results = []
     try:
         print(f"\n{label}：{clients} 个并发客户端，每项 {requests} 次请求，{workers} 个服务进程")

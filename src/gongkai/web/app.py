@@ -4,6 +4,7 @@ assets), error pages in Chinese, the security middleware, the pages and the API.
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -151,9 +152,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return app.state.templates.TemplateResponse(request, "docs.html", {})
 
+    instance = secrets.token_hex(4)
+
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, Any]:
-        return {"ok": True, "version": gongkai.__version__, "assets": vendor_versions()}
+        # ``instance``: which server process answered (an opaque id, not its pid): a client can
+        # tell when every process of ``serve --workers N`` has started
+        return {"ok": True, "version": gongkai.__version__, "assets": vendor_versions(), "instance": instance}
 
     from gongkai.web import api, cases_api, cases_pages, pages
 
