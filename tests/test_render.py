@@ -249,3 +249,18 @@ def test_chinese_numerals_read_back(n):
     from gongkai.model.text import chinese_number, chinese_numeral
 
     assert chinese_number(chinese_numeral(n)) == n
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_layout_width_is_the_expanded_grids(seed: int) -> None:
+    from gongkai.model.template import TABLE_KEYS
+    from gongkai.render.layout import expand, layout_width, table_layout
+
+    report = generate(seed).report
+    for key in TABLE_KEYS:
+        table = report.tables.get(key)
+        if table is None or report.spec is None:
+            continue
+        layout = table_layout(report.spec, key, table)
+        assert layout_width(layout) == len(expand(layout)[0]) > 1
+        assert all(lc.cell is report.cell(*lc.path.split(".")) for row in layout for lc in row if lc.path)

@@ -49,6 +49,7 @@ def column_label(table: str, col: str, template: str | None = None) -> str:
     return col
 
 
+@lru_cache(maxsize=1 << 14)  # every cell of every report page and comparison asks
 def cell_label(key: str, template: str | None = None) -> str:
     """``applications.received.total`` → ``表三 一、本年新收政府信息公开申请数量 · 总计``."""
     parts = key.split(".")

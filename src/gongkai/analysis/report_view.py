@@ -28,7 +28,7 @@ from gongkai.render.layout import (
     applications_layout,
     cell_text,
     column_widths,
-    expand,
+    layout_width,
     table_layout,
 )
 from gongkai.store.queries import verdict_matches
@@ -312,13 +312,11 @@ def _table_view(report: Report, key: str, cells: dict[str, CellView]) -> TableVi
         for lc in row:
             cv = None
             if lc.kind == "value" and lc.path:
-                t, r, c = lc.path.split(".")
-                cell = report.cell(t, r, c)
-                cv = CellView(lc.path, cell_text(cell), cell)
+                cv = CellView(lc.path, cell_text(lc.cell), lc.cell)
                 cells[lc.path] = cv
             out.append((lc, cv))
         rows.append(out)
-    width = len(expand(layout)[0]) if layout else 0
+    width = layout_width(layout)
     tv = TableView(key, f"{TABLE_NAMES[key]}　{tpl.table(key).title}", rows, column_widths(key, width))
     for where, readings in report.alternatives.items():
         if where.startswith(f"{key}."):

@@ -6,7 +6,7 @@ import random
 from html import escape
 
 from gongkai.model.report import Report
-from gongkai.render.layout import PAGE, Block, Layout, document, expand, table_style
+from gongkai.render.layout import PAGE, Block, Layout, document, layout_width, table_style
 
 _STYLE = (
     "body{font-family:'Noto Serif CJK SC',serif;max-width:50em;margin:2em auto;line-height:1.8}"
@@ -30,7 +30,7 @@ def _table(layout: Layout, key: str | None = None) -> str:
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cols = ""
     if key:
-        widths = table_style(key, len(expand(layout)[0])).widths_cm
+        widths = table_style(key, layout_width(layout)).widths_cm
         cols = "<colgroup>" + "".join(f'<col style="width:{w:.2f}cm">' for w in widths) + "</colgroup>\n"
     return '<table border="1">\n' + cols + "\n".join(rows) + "\n</table>"
 

@@ -6,7 +6,7 @@ with row and column spans); ``expand`` gives the full rectangular grid.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from gongkai.model.report import Cell, Report, TableCells
@@ -31,6 +31,8 @@ class LCell:
     kind: CellKind = "label"
     path: str | None = None
     """``table.row.column`` for value cells."""
+    cell: Cell | None = field(default=None, compare=False, repr=False)
+    """The report's cell shown (value cells)."""
 
 
 Layout = list[list[LCell]]
@@ -59,7 +61,7 @@ def _value(table: TableCells, key: str, row: str, col: str, colspan: int = 1) ->
         i = keys.index(col)
         if i > 0 and cells[keys[i - 1]].uncertain and cells[keys[i - 1]].raw == cell.raw:
             text = ""
-    return LCell(text, colspan=colspan, kind="value", path=f"{key}.{row}.{col}")
+    return LCell(text, colspan=colspan, kind="value", path=f"{key}.{row}.{col}", cell=cell)
 
 
 def _present_rows(spec: TableSpec, table: TableCells) -> list[Row]:
@@ -170,6 +172,12 @@ def table_layout(template: Template, key: str, table: TableCells) -> Layout:
     if key == "appeals":
         return appeals_layout(spec, table)
     return active_layout(spec, table)
+
+
+def layout_width(layout: Layout) -> int:
+    """Columns of the grid (what ``expand`` gives, without building it): the first row has no
+    cell covered from above, so its spans fill the width."""
+    return sum(c.colspan for c in layout[0]) if layout else 0
 
 
 def expand(layout: Layout) -> list[list[LCell | None]]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from gongkai.analysis.labels import SEVERITY_NAMES, TABLE_NAMES, cell_label
 from gongkai.analysis.report_view import ReportView
-from gongkai.render.layout import expand, placed
+from gongkai.render.layout import layout_width, placed
 
 META_ROWS = (
     ("机关", "agency"),
@@ -53,7 +53,7 @@ def report_xlsx(view: ReportView) -> bytes:
         sh.cell(1, 1).font = Font(bold=True, size=12)
         layout = [[lc for lc, _ in row] for row in t.rows]
         views = {lc.path: cv for row in t.rows for lc, cv in row if cv is not None}
-        width = len(expand(layout)[0]) if layout else 0
+        width = layout_width(layout)
         for pc in placed(layout):
             r, c = pc.row + 3, pc.col + 1
             cell = sh.cell(r, c)
