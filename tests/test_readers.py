@@ -141,6 +141,24 @@ def test_a_converters_repeated_merged_cell_is_one_cell_again() -> None:
 
 
 @pytest.mark.parametrize(
+    ("heading", "row", "span"),
+    [
+        ("|上一年项目数量|本年增/减|本年增/减|", "|行政事业性收费|21|0|0|", 2),
+        ("|本年处理决定数量|本年处理决定数量|本年处理决定数量|", "|行政许可|0|0|0|", 3),
+    ],
+)
+def test_zeros_repeated_under_a_table_2_heading_are_one_spanned_cell(heading: str, row: str, span: int) -> None:
+    """Table 2 has no column whose heading stands over two: a repeated one is a merged cell,
+    zeros under it included (a short row's last cell spans the rest of the row)."""
+    md = f"|信息内容{heading}\n|---|---|---|---|\n{row}\n"
+    (grid,) = _grids(md)
+    texts = _row_texts(grid)[1]
+    assert texts[4 - span + 1 :] == [None] * (span - 1)
+    cell = grid.rows[1][4 - span]
+    assert cell is not None and cell.text == "0" and cell.colspan == span
+
+
+@pytest.mark.parametrize(
     "rows",
     [
         "|申请|3|0|0|\n|其他|2|0|0|",  # only zeros repeat: chance as likely as a span

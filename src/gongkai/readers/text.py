@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from functools import lru_cache
 
 from gongkai.model.report import Source
 from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
@@ -123,13 +124,29 @@ _NUMBER_CELL = re.compile(r"^[\s*]*(?:[+\-增减]\s*)?\d[\d,.\s]*[\s*]*$")
 _MARKUP = re.compile(r"[*\s]")
 
 
+@lru_cache(maxsize=1)
+def _one_column_headings() -> frozenset[str]:
+    """Headings that stand over one column only, in every template: table 2's (no two of its
+    neighbouring columns share a heading; its short rows' last cell spans the rest)."""
+    from gongkai.model.template import TEMPLATES
+
+    return frozenset(
+        _MARKUP.sub("", text)
+        for tpl in TEMPLATES.values()
+        for c in tpl.table("active_disclosure").columns
+        for text in (c.label, *c.variants)
+    )
+
+
 def _spanned_values(rows: list[list[GridCell | None]]) -> list[list[GridCell | None]]:
     """A converter writes a merged cell's text into every column it spans (pymupdf4llm:
     ``|本年增/减|本年增/减|`` over ``|减 1|减 1|``). Where the heading row repeats one heading
     over two neighbouring columns and every row of numbers under it repeats its number there
-    too (not only zeros), the two are one cell spanning both, as the page has it. (A converter
-    also repeats a heading where the page has two columns, ``|其他|其他|`` over 其他 and 总计:
-    rows that differ there say so, and a table of zeros leaves it as it is.)"""
+    too, the two are one cell spanning both, as the page has it. A converter also repeats a
+    heading where the page has two columns (``|其他|其他|`` over 其他 and 总计): there rows that
+    differ say so, and under zeros alone only a heading the template has over one column only
+    (table 2's, ``本年处理决定数量`` over ``|0|0|0|``) is taken as spanning."""
+    one_column = _one_column_headings()
     groups: list[tuple[list[str], list[list[GridCell | None]]]] = []
     for row in rows:
         texts = [_MARKUP.sub("", c.text) if c is not None else "" for c in row]
@@ -143,7 +160,9 @@ def _spanned_values(rows: list[list[GridCell | None]]) -> list[list[GridCell | N
             if not heads[j] or heads[j - 1] != heads[j] or not under:
                 continue
             # zeros repeat by chance (a table of zeros under a heading repeated by mistake)
-            if all(_repeated(row, j) for row in under) and any(_nonzero(row[j]) for row in under):
+            if all(_repeated(row, j) for row in under) and (
+                heads[j] in one_column or any(_nonzero(row[j]) for row in under)
+            ):
                 for row in under:
                     a, b = row[j - 1], row[j]
                     if a is not None and b is not None:
