@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from gongkai.analysis.labels import LEVEL_ORDER, rule_title
 from gongkai.store.accounts import reports_in, scope_clause
-from gongkai.store.queries import dismissed_finding_ids
+from gongkai.store.queries import dismissed_finding_ids, id_set
 from gongkai.store.schema import Agency, CellRow, FindingRow, ReportVersion, aggregate_cells
 
 RANK_MIN_APPLICATIONS = 30
@@ -120,6 +120,12 @@ def _ids(s: Session, region: str | None, scope: str | None, year: int | None) ->
     return q if len(ids) > MAX_ID_LIST else ids
 
 
+def _count(s: Session, ids: Any) -> int:
+    if isinstance(ids, list):
+        return len(ids)
+    return int(s.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+
+
 def _cell_sums(s: Session, ids: Any, keys: list[str]) -> dict[str, tuple[float, int]]:
     """key → (sum of the stated values, number of reports stating one)."""
     q = (
@@ -154,9 +160,9 @@ def outcome_keys() -> dict[str, list[str]]:
 
 def dashboard(s: Session, region: str | None = None, year: int | None = None, scope: str | None = None) -> Dashboard:
     ids = _ids(s, region, scope, year)
-    n_reports = (
-        len(ids) if isinstance(ids, list) else int(s.scalar(select(func.count()).select_from(ids.subquery())) or 0)
-    )
+    n_reports = _count(s, ids)
+    if isinstance(ids, list):
+        ids = id_set(s, ids)
     by_level = dict(
         s.execute(
             _base(
@@ -375,6 +381,8 @@ def rankings(s: Session, region: str | None, scope: str | None, year: int | None
     region's reports, when the caller has them already."""
     if ids is None:
         ids = _ids(s, region, scope, year)
+    if isinstance(ids, list):
+        ids = id_set(s, ids)
     disclosure: list[list[Any]] = []
     correction: list[list[Any]] = []
     for name, y, processed, opened, corrected, concluded in _rank_figures(s, ids):
@@ -382,8 +390,9 @@ def rankings(s: Session, region: str | None, scope: str | None, year: int | None
             disclosure.append([name, y, _num(processed), _num(opened), _share(opened, processed)])
         if concluded >= RANK_MIN_CASES:
             correction.append([name, y, _num(concluded), _num(corrected), _share(corrected, concluded)])
-    disclosure.sort(key=lambda r: (-(r[4] or 0), -r[2], r[0]))
-    correction.sort(key=lambda r: (-(r[4] or 0), -r[2], r[0]))
+    # ties in an order of their own, the same on every database (and so the same rows kept)
+    disclosure.sort(key=lambda r: (-(r[4] or 0), -r[2], r[0], r[1]))
+    correction.sort(key=lambda r: (-(r[4] or 0), -r[2], r[0], r[1]))
     errors = (
         select(FindingRow.report_id, func.count(FindingRow.id).label("n"))
         .where(_open_findings(ids), FindingRow.severity == "error")
@@ -394,7 +403,7 @@ def rankings(s: Session, region: str | None, scope: str | None, year: int | None
         select(Agency.name, ReportVersion.year, ReportVersion.id, errors.c.n)
         .join(ReportVersion, ReportVersion.id == errors.c.report_id)
         .outerjoin(Agency, Agency.id == ReportVersion.agency_id)
-        .order_by(errors.c.n.desc(), Agency.name)
+        .order_by(errors.c.n.desc(), Agency.name, ReportVersion.year, ReportVersion.id)
         .limit(RANK_SIZE)
     ).all()
     return [

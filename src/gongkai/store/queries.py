@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select, update
+from sqlalchemy import ARRAY, Integer, and_, bindparam, case, exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 
 from gongkai.store.accounts import reports_in
@@ -65,6 +65,15 @@ def _dismissed() -> Any:
     another EXISTS, SQLAlchemy would otherwise take ``report_versions`` as a table of its own
     (any report's dismissal would count, and every finding would scan every report)."""
     return exists().where(verdict_matches(), Verdict.verdict == "dismissed").correlate_except(Verdict)
+
+
+def id_set(s: Session, ids: list[int]) -> Any:
+    """``ids`` for ``column.in_(...)``: on PostgreSQL one array parameter, unnested (a list of
+    thousands binds a parameter each: compiling and sending a province's 10,000 ids took over
+    a second of the dashboard's two); elsewhere the list."""
+    if s.get_bind().dialect.name != "postgresql":
+        return ids
+    return select(func.unnest(bindparam(None, ids, type_=ARRAY(Integer))))
 
 
 def dismissed_finding_ids() -> Any:
