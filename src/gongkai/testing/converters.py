@@ -78,9 +78,12 @@ CONVERTERS: dict[str, Callable[[bytes], str]] = {
     "pymupdf4llm": pymupdf4llm,
 }
 CONVERTED_SUFFIX = {"pdftotext": ".txt", "pdftotext_layout": ".txt", "markitdown": ".md", "pymupdf4llm": ".md"}
-HELD_OUT = frozenset({"pymupdf4llm"})
+HELD_OUT = frozenset({"pdftotext"})
 """Converters kept out of tuning: their figures say how gongkai does on a shape it was not
-shaped to."""
+shaped to. Plain ``pdftotext`` prints a ruled table in blocks of columns; gongkai leaves what it
+cannot place uncertain. (pymupdf4llm was held out until one class found on it was fixed, its
+repeated zeros under table-2 headings, confirmed on 40 of its documents not used while fixing;
+it is now a kind like the others.)"""
 
 
 def converter_available(name: str) -> bool:
