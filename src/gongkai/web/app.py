@@ -23,6 +23,7 @@ from gongkai.store.files import FileStore
 from gongkai.web import service
 from gongkai.web.config import Settings
 from gongkai.web.security import CSRF_FIELD, Guard, HTTPError, NotLoggedIn, csrf_protect, csrf_token
+from gongkai.web.table_html import table_grid
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -60,6 +61,7 @@ def make_templates() -> Jinja2Templates:
         CSRF_FIELD=CSRF_FIELD,
         version=gongkai.__version__,
         has_htmx=(VENDOR / "htmx" / "htmx.min.js").is_file(),
+        table_grid=table_grid,
     )
     t.env.filters["number"] = _number
     t.env.filters["percent"] = _percent
