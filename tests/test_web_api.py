@@ -541,3 +541,13 @@ def test_serve_with_several_processes_answers_from_each(tmp_path):
             time.sleep(0.05)
         assert len(seen) == 2
         assert all(re.fullmatch(r"[0-9a-f]{8}", i) for i in seen)
+
+
+def test_a_server_process_works_on_as_many_requests_at_once_as_its_threads(tmp_path):
+    import anyio.to_thread
+
+    app = create_app(Settings(db=f"sqlite:///{tmp_path / 't.db'}", files=str(tmp_path / "f"), threads=3))
+    with TestClient(app) as c:
+        assert c.portal is not None
+        assert c.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens) == 3
+        assert c.get("/healthz").status_code == 200

@@ -55,6 +55,9 @@ def serve_cmd(
     ] = False,
     max_file_mb: Annotated[int, typer.Option("--max-file-mb", help="单个上传文件的大小上限（MB）")] = 50,
     workers: Annotated[int, typer.Option("--workers", help="网页服务进程数（多核机器上可设为核数）")] = 1,
+    threads: Annotated[
+        int | None, typer.Option("--threads", help="每个服务进程同时处理的请求数（默认 4；多用核请加 --workers）")
+    ] = None,
 ) -> None:
     """启动网页服务（含 /api 和 /docs），并启动一个后台任务进程解析上传的报告。"""
     import uvicorn
@@ -64,6 +67,8 @@ def serve_cmd(
 
     url = resolve_url(db)
     settings = Settings(db=url, files=files, max_file_mb=max_file_mb)
+    if threads is not None:
+        settings.threads = threads
     settings.public = settings.public or public
     settings.secure_cookies = settings.secure_cookies or secure_cookies
     web = create_app(settings)
@@ -98,6 +103,7 @@ def serve_cmd(
                 GONGKAI_PUBLIC="1" if settings.public else "",
                 GONGKAI_SECURE_COOKIES="1" if settings.secure_cookies else "",
                 GONGKAI_MAX_FILE_MB=str(max_file_mb),
+                GONGKAI_THREADS=str(settings.threads),
             )
             web.state.store.close()
             uvicorn.run(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +84,17 @@ def create_app_from_env() -> FastAPI:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        import anyio.to_thread
+
+        # the pool that runs the (synchronous) page and API functions: see DEFAULT_THREADS
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, settings.threads)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="gongkai 政府信息公开工作年度报告 API",
         version=gongkai.__version__,
         description="报告、单元格出处、核查问题、复核结论、比较、统计、导出与上传任务。脚本请使用 API 令牌："

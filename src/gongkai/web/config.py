@@ -26,6 +26,14 @@ UPLOAD_TYPES: tuple[str, ...] = (
 )
 
 
+DEFAULT_THREADS = 4
+"""Requests a server process works on at once; the others wait their turn. Pages are computed in
+Python, which runs one thread at a time: with the ASGI stack's 40 threads, 20 clients had the
+threads fight over the interpreter — the report page's p95 ranged 150-490 ms from run to run,
+against 115-155 ms with 4 (``bench/web_speed.py``, 2 cores). More cores are used by more
+processes (``serve --workers``), not by more threads."""
+
+
 def _env_bool(name: str) -> bool:
     return os.environ.get(name, "").lower() in ("1", "true", "yes", "on")
 
@@ -40,6 +48,8 @@ class Settings:
     """Read-only public mode: visitors who are not logged in may read everything."""
     secure_cookies: bool = field(default_factory=lambda: _env_bool("GONGKAI_SECURE_COOKIES"))
     """Mark cookies Secure (behind HTTPS)."""
+    threads: int = field(default_factory=lambda: int(os.environ.get("GONGKAI_THREADS") or DEFAULT_THREADS))
+    """See DEFAULT_THREADS (``--threads``, ``GONGKAI_THREADS``)."""
     max_file_mb: int = 50
     max_request_mb: int = 300
     max_files: int = 500
