@@ -67,4 +67,5 @@ def table_grid(t: TableView, report_id: int) -> Markup:
                 out.append(_value_cell(lc, cv, report_id))
         out.append("</tr>\n")
     out.append("</table>")
-    return Markup("".join(out))
+    # every text from the report or the store went through escape() above; the rest is ours
+    return Markup("".join(out))  # nosec B704
