@@ -181,11 +181,6 @@ class ReportView:
         return [c for c in self.cells.values() if c.uncertain]
 
 
-def report_meta(s: Session, report_id: int) -> dict[str, Any] | None:
-    row = version_rows(s, [report_id]).get(report_id)
-    return None if row is None else meta_of(row)
-
-
 @dataclass
 class Loaded:
     """A stored report and its store facts (``meta``), read together."""
@@ -331,11 +326,6 @@ def _table_view(report: Report, key: str, cells: dict[str, CellView]) -> TableVi
             views.append(cv)
         tv.extra_rows.append((extra_label, views))
     return tv
-
-
-def report_view(s: Session, report_id: int) -> ReportView | None:
-    loaded = load_with_meta(s, [report_id]).get(report_id)
-    return None if loaded is None else build_view(s, loaded)
 
 
 def build_view(s: Session, loaded: Loaded) -> ReportView:
