@@ -191,7 +191,7 @@ class Loaded:
 
 
 def load_with_meta(s: Session, ids: list[int], provenance: bool = True) -> dict[int, Loaded]:
-    """Reports ``ids`` and their store facts in four queries (absent ids left out); without
+    """Reports ``ids`` and their store facts in three queries (absent ids left out); without
     their findings, which the pages read with their verdicts (``report_findings``)."""
     rows = version_rows(s, ids)
     reports = load_reports(s, ids, provenance=provenance, findings=False, rows=rows)

@@ -185,10 +185,10 @@ def visible_report(s: Any, p: Principal, rid: int) -> None:
     check_scope(p, region)
 
 
-def _load_visible(s: Any, p: Principal, ids: list[int], provenance: bool = True) -> list[Loaded]:
+def _load_visible(s: Any, p: Principal, ids: list[int]) -> list[Loaded]:
     """Reports ``ids`` with their store facts, each checked against the user's scope (404 for an
     absent report) before anything is computed from it."""
-    loaded = load_with_meta(s, ids, provenance=provenance)
+    loaded = load_with_meta(s, ids)
     for rid in ids:
         if rid not in loaded:
             raise HTTPError(404, NOT_FOUND)
