@@ -29,3 +29,13 @@ def test_nothing_selected_or_a_region_the_tree_lacks() -> None:
     assert tree.open_for(None) == set() and tree.open_for("") == set()
     assert tree.open_for("上海市") == {"上海市"}
     assert [n.name for n in tree] == ["福建省", "江苏省"]  # still the list of top regions
+
+
+def test_a_region_named_in_full_finds_the_node_that_goes_by_its_own_name() -> None:
+    """A report's page links to its agency's region in full (江苏省淮安市洪泽区); the tree's node
+    for it is selected by 洪泽区 alone: it is found, opened and marked."""
+    tree = _tree()
+    assert tree.resolve("江苏省淮安市洪泽区") == "洪泽区"
+    assert tree.open_for("江苏省淮安市洪泽区") == {"洪泽区", "江苏省淮安市", "江苏省"}
+    assert tree.resolve("福建省福州市") == "福建省福州市" and tree.resolve("福建省") == "福建省"
+    assert tree.resolve(None) is None and tree.resolve("上海市") == "上海市"

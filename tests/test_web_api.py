@@ -551,3 +551,25 @@ def test_a_server_process_works_on_as_many_requests_at_once_as_its_threads(tmp_p
         assert c.portal is not None
         assert c.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens) == 3
         assert c.get("/healthz").status_code == 200
+
+
+def test_the_region_tree_marks_a_region_named_in_full(env):
+    """The report page's breadcrumb links to the agency's region in full (淮安市洪泽区); the tree
+    opens the way to that region's node and marks it."""
+    from gongkai.store import Store
+    from gongkai.store.records import AgencyResolver, save_report
+    from store_factory import make_report
+
+    st = Store(env["url"])
+    with st.session() as s:
+        res = AgencyResolver()
+        for agency in ("淮安市人民政府", "淮安市洪泽区人民政府"):
+            save_report(s, make_report(agency, 2022, is_government=True), parser_version="1", resolver=res)
+    st.close()
+    c = client(env, "admin")
+    region = c.get("/api/reports?agency=洪泽区").json()["reports"][0]["region"]
+    assert region.endswith("洪泽区") and region != "洪泽区"
+    html = c.get("/reports", params={"region": region}).text
+    tree = html[html.index('<ul class="tree">') :]
+    marked = re.findall(r'<a [^>]*class="on"[^>]*>([^<]+)</a>', tree)
+    assert marked == ["洪泽区"]

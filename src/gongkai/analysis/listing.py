@@ -235,17 +235,27 @@ class RegionTree(list[RegionNode]):
     def __init__(self, roots: list[RegionNode]) -> None:
         super().__init__(roots)
         self.parents: dict[str, str] = {}
-        stack = list(roots)
+        self.by_chain: dict[str, str] = {}
+        """A node's units joined from the top (福建省福州市平潭县) → its path, which may be its own
+        name alone (平潭县): a region named in full, as a report's agency has it, finds its node."""
+        stack = [(n, n.name) for n in roots]
         while stack:
-            node = stack.pop()
+            node, chain = stack.pop()
+            self.by_chain.setdefault(chain, node.path)
             for c in node.children.values():
                 self.parents[c.path] = node.path
-                stack.append(c)
+                stack.append((c, chain + c.name))
+
+    def resolve(self, selected: str | None) -> str | None:
+        """The path of the node the selected region names (itself when it is a path or unknown)."""
+        if not selected or selected in self.parents:
+            return selected or None
+        return self.by_chain.get(selected, selected)
 
     def open_for(self, selected: str | None) -> set[str]:
         """Paths of the nodes on the way to the selected region, and its own."""
         out: set[str] = set()
-        path = selected or None
+        path = self.resolve(selected)
         while path is not None and path not in out:
             out.add(path)
             path = self.parents.get(path)
