@@ -110,20 +110,15 @@ def _report_ids(region: str | None, scope: str | None, year: int | None) -> Any:
     return _base(q, region, scope, year)
 
 
-def _ids(s: Session, region: str | None, scope: str | None, year: int | None) -> Any:
-    """The reports of a region as a list of ids (read once, used by every query of the
-    dashboard), or as a subquery when there are very many."""
+def _ids(s: Session, region: str | None, scope: str | None, year: int | None) -> tuple[Any, int]:
+    """The reports of a region for ``column.in_(...)`` (read once, used by every query of the
+    dashboard: their ids, or a subquery when there are very many), and how many they are."""
     q = _report_ids(region, scope, year)
-    if region is None and scope is None:
-        return q
-    ids = list(s.scalars(q.limit(MAX_ID_LIST + 1)))
-    return q if len(ids) > MAX_ID_LIST else ids
-
-
-def _count(s: Session, ids: Any) -> int:
-    if isinstance(ids, list):
-        return len(ids)
-    return int(s.scalar(select(func.count()).select_from(ids.subquery())) or 0)
+    if region is not None or scope is not None:
+        ids = list(s.scalars(q.limit(MAX_ID_LIST + 1)))
+        if len(ids) <= MAX_ID_LIST:
+            return id_set(s, ids), len(ids)
+    return q, int(s.scalar(select(func.count()).select_from(q.subquery())) or 0)
 
 
 def _cell_sums(s: Session, ids: Any, keys: list[str]) -> dict[str, tuple[float, int]]:
@@ -159,10 +154,7 @@ def outcome_keys() -> dict[str, list[str]]:
 
 
 def dashboard(s: Session, region: str | None = None, year: int | None = None, scope: str | None = None) -> Dashboard:
-    ids = _ids(s, region, scope, year)
-    n_reports = _count(s, ids)
-    if isinstance(ids, list):
-        ids = id_set(s, ids)
+    ids, n_reports = _ids(s, region, scope, year)
     by_level = dict(
         s.execute(
             _base(
@@ -254,7 +246,7 @@ def dashboard(s: Session, region: str | None = None, year: int | None = None, sc
         )
     )
     charts.append(trend(s, region, scope))
-    charts.extend(rankings(s, region, scope, year, ids))
+    charts.extend(rankings(s, ids))
     return Dashboard(region, year, figures, charts)
 
 
@@ -375,14 +367,10 @@ def _rank_figures(s: Session, ids: Any) -> list[tuple[str, int | None, float | N
     return out
 
 
-def rankings(s: Session, region: str | None, scope: str | None, year: int | None, ids: Any = None) -> list[Chart]:
+def rankings(s: Session, ids: Any) -> list[Chart]:
     """Agencies ranked by disclosure rate and by correction rate, each only among agencies whose
-    numbers pass the stated minimum; and the reports with the most open errors. ``ids``: the
-    region's reports, when the caller has them already."""
-    if ids is None:
-        ids = _ids(s, region, scope, year)
-    if isinstance(ids, list):
-        ids = id_set(s, ids)
+    numbers pass the stated minimum; and the reports with the most open errors, among the
+    region's reports ``ids`` (``_ids``)."""
     disclosure: list[list[Any]] = []
     correction: list[list[Any]] = []
     for name, y, processed, opened, corrected, concluded in _rank_figures(s, ids):
