@@ -6,13 +6,18 @@ import random
 from html import escape
 
 from gongkai.model.report import Report
-from gongkai.render.layout import PAGE, Block, Layout, document, layout_width, table_style
+from gongkai.render.layout import PAGE, Block, Layout, LCell, document, layout_width, table_style
 
 _STYLE = (
     "body{font-family:'Noto Serif CJK SC',serif;max-width:50em;margin:2em auto;line-height:1.8}"
     "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #000;padding:2px 6px;text-align:center}"
     ".sign{text-align:right}"
 )
+
+
+def span_attrs(c: LCell) -> str:
+    """A cell's ``rowspan``/``colspan`` attributes (none when it spans one)."""
+    return (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (f' colspan="{c.colspan}"' if c.colspan > 1 else "")
 
 
 def _table(layout: Layout, key: str | None = None) -> str:
@@ -22,11 +27,8 @@ def _table(layout: Layout, key: str | None = None) -> str:
     for row in layout:
         cells = []
         for c in row:
-            span = (f' rowspan="{c.rowspan}"' if c.rowspan > 1 else "") + (
-                f' colspan="{c.colspan}"' if c.colspan > 1 else ""
-            )
             cls = f' class="{c.kind}"' if key else ""
-            cells.append(f"<td{span}{cls}>{escape(c.text)}</td>")
+            cells.append(f"<td{span_attrs(c)}{cls}>{escape(c.text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     cols = ""
     if key:

@@ -7,16 +7,8 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from gongkai.analysis.report_view import CellView, TableView
+from gongkai.render.html import span_attrs
 from gongkai.render.layout import LCell
-
-
-def _span(lc: LCell) -> str:
-    out = ""
-    if lc.rowspan > 1:
-        out += f' rowspan="{lc.rowspan}"'
-    if lc.colspan > 1:
-        out += f' colspan="{lc.colspan}"'
-    return out
 
 
 def _value_cell(lc: LCell, cv: CellView, report_id: int) -> str:
@@ -41,7 +33,7 @@ def _value_cell(lc: LCell, cv: CellView, report_id: int) -> str:
         shown = Markup('<span class="missing">空</span>')
     href = f"/reports/{report_id}/cells/{key}"
     parts = [
-        f'<td id="cell-{key}" class="{cls}"{_span(lc)} title="{title}">',
+        f'<td id="cell-{key}" class="{cls}"{span_attrs(lc)} title="{title}">',
         f'<a class="num" href="{href}" hx-get="{href}" hx-target="#source-panel" hx-push-url="false">{shown}</a>',
     ]
     if unc and cv.candidates:
@@ -62,7 +54,7 @@ def table_grid(t: TableView, report_id: int) -> Markup:
         out.append("<tr>")
         for lc, cv in row:
             if cv is None:
-                out.append(f'<td class="{escape(lc.kind)}"{_span(lc)}>{escape(lc.text)}</td>')
+                out.append(f'<td class="{escape(lc.kind)}"{span_attrs(lc)}>{escape(lc.text)}</td>')
             else:
                 out.append(_value_cell(lc, cv, report_id))
         out.append("</tr>\n")
