@@ -43,6 +43,11 @@ class ReportQuery:
         return Filters(self.region, self.level, self.year, self.agency, self.has_errors, self.rule)
 
 
+def page_count(total: int, per_page: int) -> int:
+    """Pages that ``total`` rows fill, ``per_page`` a page (one, when there are none)."""
+    return max(1, -(-total // per_page))
+
+
 @dataclass
 class ReportPage:
     rows: list[dict[str, Any]]
@@ -53,7 +58,7 @@ class ReportPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
     def to_json(self) -> dict[str, Any]:
         return {

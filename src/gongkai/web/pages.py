@@ -13,7 +13,7 @@ from gongkai.analysis.compare import TABLE_TITLES, previous_of
 from gongkai.analysis.dashboard import RANK_MIN_APPLICATIONS, RANK_MIN_CASES
 from gongkai.analysis.issues import IssueFilter, group_findings
 from gongkai.analysis.labels import LEVEL_ORDER, rule_title
-from gongkai.analysis.listing import ReportQuery, publication_grid
+from gongkai.analysis.listing import ReportQuery, page_count, publication_grid
 from gongkai.store.accounts import (
     LOGIN_MAX_FAILURES,
     ROLES,
@@ -50,7 +50,6 @@ Writer = Annotated[Principal, Depends(require_writer)]
 Admin = Annotated[Principal, Depends(require_admin)]
 FINDINGS_PER_PAGE = 200
 """Findings one page of the list shows (a province's hundred thousand are exported as XLSX)."""
-"""Findings listed on the page (all of them are in the XLSX export)."""
 LOGIN_IP_MAX = 50
 """Failed logins allowed from one address in the window (many users may share an office's)."""
 
@@ -322,7 +321,7 @@ def findings_page(
 
     page = max(1, page)
     res = page_of(page)
-    pages = max(1, -(-res.total // FINDINGS_PER_PAGE))
+    pages = page_count(res.total, FINDINGS_PER_PAGE)
     if page > pages:  # past the end (the list got shorter): its last page
         page = pages
         res = page_of(page)
