@@ -67,6 +67,11 @@ class Shared:
     """The value as JSON data."""
     decode: Callable[[Any], Any]
 
+    @classmethod
+    def of(cls, kind: Any) -> Shared:
+        """For values of a class with ``to_json`` and ``from_json``."""
+        return cls(lambda value: value.to_json(), kind.from_json)
+
 
 def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any], shared: Shared | None = None) -> Any:
     """``compute(session)``, remembered while the store does not change. Aggregates over a whole
@@ -86,13 +91,17 @@ def cached(store: Store, key: tuple[Any, ...], compute: Callable[[Any], Any], sh
         if not fresh:
             _refresh_in_background(store, full, st, compute, shared)
         return value
-    with _cache_lock:
-        lock = _computing.setdefault(full, threading.Lock())
-    with lock:
+    with _lock_of(full):
         hit = _lookup(full, st)
         if hit is not None:
             return hit[0]
         return _fill(store, full, st, compute, shared)
+
+
+def _lock_of(full: tuple[Any, ...]) -> threading.Lock:
+    """The lock held while ``full`` is computed (one computation for requests that miss together)."""
+    with _cache_lock:
+        return _computing.setdefault(full, threading.Lock())
 
 
 def _fill(
@@ -117,8 +126,7 @@ def _fill(
 def _refresh_in_background(
     store: Store, full: tuple[Any, ...], st: tuple[Any, ...], compute: Callable[[Any], Any], shared: Shared | None
 ) -> None:
-    with _cache_lock:
-        lock = _computing.setdefault(full, threading.Lock())
+    lock = _lock_of(full)
     if not lock.acquire(blocking=False):
         return  # being computed already
 
@@ -202,8 +210,8 @@ def get_view(store: Store, p: Principal, rid: int) -> ReportView:
         return build_view(s, loaded)
 
 
-LIST_SHARED = Shared(lambda page: page.to_json(), ReportPage.from_json)
-DASHBOARD_SHARED = Shared(lambda d: d.to_json(), Dashboard.from_json)
+LIST_SHARED = Shared.of(ReportPage)
+DASHBOARD_SHARED = Shared.of(Dashboard)
 
 
 def get_list(store: Store, p: Principal, rq: ReportQuery) -> ReportPage:
@@ -301,6 +309,10 @@ def get_dashboard(store: Store, p: Principal, region: str | None, year: int | No
 def get_issues(store: Store, p: Principal, f: IssueFilter) -> list[dict[str, Any]]:
     """Every open finding of ``f`` within the user's region (for exports and notices)."""
     _check_agency(store, p, f)
+    return _open_issues(store, p, f)
+
+
+def _open_issues(store: Store, p: Principal, f: IssueFilter) -> list[dict[str, Any]]:
     return cached(store, ("issues", f, p.region), lambda s: open_findings(s, f, p.region))  # type: ignore[no-any-return]
 
 
@@ -332,7 +344,7 @@ class IssuePage:
         return cls(d["rows"], d["total"], [(g, n) for g, n in d["groups"]])
 
 
-ISSUE_PAGE_SHARED = Shared(lambda page: page.to_json(), IssuePage.from_json)
+ISSUE_PAGE_SHARED = Shared.of(IssuePage)
 
 
 def get_issue_page(store: Store, p: Principal, f: IssueFilter, offset: int, limit: int, by: str | None) -> IssuePage:
@@ -342,7 +354,7 @@ def get_issue_page(store: Store, p: Principal, f: IssueFilter, offset: int, limi
     _check_agency(store, p, f)
 
     def compute(_s: Any) -> IssuePage:
-        rows = get_issues(store, p, f)
+        rows = _open_issues(store, p, f)  # the agency checked above
         groups = [(g, len(items)) for g, items in group_findings(rows, by)] if by else []
         return IssuePage(rows[offset : offset + limit], len(rows), groups)
 
