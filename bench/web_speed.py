@@ -272,26 +272,8 @@ def measure(base: str, urls: list[str], clients: int, requests: int) -> list[flo
     return times
 
 
-def wait_for_processes(base: str, workers: int, seconds: float = 180.0) -> int:
-    """Wait until every server process answers (each says which it is): a process still
-    starting takes no requests but its start-up takes CPU from those that do, which the
-    first endpoint measured would otherwise pay. Returns the number of processes seen."""
-    import httpx
-
-    seen: set[str] = set()
-    deadline = time.monotonic() + seconds
-    while len(seen) < workers and time.monotonic() < deadline:
-        try:  # a new connection each time: the processes share the listening socket
-            seen.add(httpx.get(base + "/healthz", headers={"connection": "close"}).json()["instance"])
-        except httpx.HTTPError:
-            time.sleep(0.2)
-            continue
-        time.sleep(0.05)
-    return len(seen)
-
-
 def bench(url: str, label: str, clients: int, requests: int, workers: int, tmp: Path) -> list[tuple[str, float]]:
-    from web_support import free_port
+    from web_support import free_port, server_processes
 
     port = free_port()
     gk = str(Path(sys.executable).with_name("gongkai"))
@@ -300,7 +282,8 @@ def bench(url: str, label: str, clients: int, requests: int, workers: int, tmp: 
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
 
-    started = wait_for_processes(base, workers)
+    # a process still starting takes no requests but takes CPU from those that do: wait for all
+    started = len(server_processes(base, workers))
     print(f"\n  {started} 个服务进程已就绪")
     results = []
     try:

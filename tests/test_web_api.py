@@ -4,10 +4,7 @@ change what, CSRF, upload limits, login rate limit, security headers, and the ou
 from __future__ import annotations
 
 import io
-import json
 import re
-import time
-import urllib.request
 import zipfile
 
 import pytest
@@ -19,7 +16,7 @@ from gongkai.store.accounts import User
 from gongkai.web import Settings, create_app
 from gongkai.web.security import CSRF_COOKIE
 from gongkai.web.worker import run_worker
-from web_support import PASSWORD, seed_store, serve
+from web_support import PASSWORD, seed_store, serve, server_processes
 
 
 @pytest.fixture(scope="module")
@@ -532,13 +529,7 @@ def test_the_drafting_form_checks_live_and_refuses_a_post_without_csrf(env):
 
 def test_serve_with_several_processes_answers_from_each(tmp_path):
     with serve(tmp_path, "--workers", "2", "--no-worker") as base:
-        seen: set[str] = set()
-        deadline = time.monotonic() + 60
-        while len(seen) < 2 and time.monotonic() < deadline:
-            req = urllib.request.Request(base + "/healthz", headers={"Connection": "close"})
-            with urllib.request.urlopen(req, timeout=5) as r:  # nosec B310 (loopback)
-                seen.add(json.loads(r.read())["instance"])
-            time.sleep(0.05)
+        seen = server_processes(base, 2, seconds=60)
         assert len(seen) == 2
         assert all(re.fullmatch(r"[0-9a-f]{8}", i) for i in seen)
 

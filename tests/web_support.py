@@ -3,6 +3,7 @@ a real ``gongkai serve`` subprocess on a temporary database."""
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -99,3 +100,21 @@ def serve(tmp: Path, *extra: str) -> Iterator[str]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+def server_processes(base: str, workers: int, seconds: float = 180.0) -> set[str]:
+    """Ask ``/healthz`` until ``workers`` server processes have answered (each says which it is,
+    an opaque id), or ``seconds`` pass; the ids seen. A new connection each time: the processes
+    share the listening socket."""
+    seen: set[str] = set()
+    deadline = time.monotonic() + seconds
+    while len(seen) < workers and time.monotonic() < deadline:
+        req = urllib.request.Request(base + "/healthz", headers={"Connection": "close"})
+        try:
+            with urllib.request.urlopen(req, timeout=5) as r:  # nosec B310 (a loopback test server)
+                seen.add(json.loads(r.read())["instance"])
+        except OSError:
+            time.sleep(0.2)
+            continue
+        time.sleep(0.05)
+    return seen
