@@ -190,11 +190,11 @@ class Loaded:
     report: Report
 
 
-def load_with_meta(s: Session, ids: list[int], provenance: bool = True) -> dict[int, Loaded]:
+def load_with_meta(s: Session, ids: list[int]) -> dict[int, Loaded]:
     """Reports ``ids`` and their store facts in three queries (absent ids left out); without
     their findings, which the pages read with their verdicts (``report_findings``)."""
     rows = version_rows(s, ids)
-    reports = load_reports(s, ids, provenance=provenance, findings=False, rows=rows)
+    reports = load_reports(s, ids, findings=False, rows=rows)
     return {i: Loaded(i, meta_of(rows[i]), reports[i]) for i in ids if i in rows}
 
 
