@@ -102,3 +102,14 @@ def test_a_speck_on_a_zero_read_as_a_tail_or_an_accent_is_a_zero_with_lower_conf
 
 def test_accents_are_kept_off_numbers_only() -> None:
     assert _clean("é") == ("é", pytest.approx(0.99))
+
+
+def test_a_line_of_words_is_given_to_the_recogniser_squeezed_a_number_cell_as_it_is() -> None:
+    import numpy as np
+
+    from gongkai.readers.ocr import WIDE_ASPECT, WIDE_SQUEEZE, _prepared
+
+    line = np.zeros((30, int(30 * WIDE_ASPECT) + 60), np.uint8)
+    cell = np.zeros((30, int(30 * WIDE_ASPECT)), np.uint8)
+    assert _prepared(line).shape == (30, round(line.shape[1] * WIDE_SQUEEZE), 3)
+    assert _prepared(cell).shape == (30, cell.shape[1], 3)

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 REC_MODEL = "PP-OCRv6_rec_small.onnx"
@@ -26,6 +27,13 @@ REC_HEIGHT = 48
 REC_MIN_WIDTH = 48
 """rapidocr pads every crop to at least this width; its default (320) makes a one-digit
 cell cost as much as a line of text."""
+WIDE_ASPECT = 4.0
+"""A crop wider than this many times its height is a line of words (a number cell is
+narrower) and is read squeezed: the recogniser's time grows with the width it is given."""
+WIDE_SQUEEZE = 0.6
+"""Width kept of a wide crop: a square character is still ~25 px wide at the model's 48 px
+height. Measured on the scans of bench/pdf_speed.py (447 wide crops): 0.6 gives the same
+text apart from one comma and the same digits, in 58 % of the time; 0.4 misreads words."""
 _lock = threading.Lock()
 _engine: object | None = None
 
@@ -84,6 +92,14 @@ def _load() -> object:
         return engine
 
 
+def _prepared(crop: np.ndarray) -> np.ndarray:
+    """A crop as the recogniser takes it: three channels, a wide one squeezed."""
+    h, w = crop.shape[:2]
+    if w > WIDE_ASPECT * h:
+        crop = cv2.resize(crop, (round(w * WIDE_SQUEEZE), h), interpolation=cv2.INTER_AREA)
+    return crop if crop.ndim == 3 else np.repeat(crop[:, :, None], 3, axis=2)
+
+
 def recognize(crops: list[np.ndarray]) -> list[Recognized]:
     """Text and confidence of each single-line crop (grey or BGR), in order."""
     if not crops:
@@ -96,12 +112,13 @@ def recognize(crops: list[np.ndarray]) -> list[Recognized]:
     rec = engine._load_rec_model()  # type: ignore[attr-defined]
     # in the recogniser's own order (by width, as it sorts each call), so that the parts are
     # the batches one call would make
-    order = np.argsort(np.array([c.shape[1] / float(c.shape[0]) for c in crops]))
+    ready = [_prepared(c) for c in crops]
+    order = np.argsort(np.array([c.shape[1] / float(c.shape[0]) for c in ready]))
     found: list[Recognized | None] = [None] * len(crops)
     for i in range(0, len(crops), TIME_CHECK_CROPS):
         limits.check_time("")  # a page of many crops takes seconds: the time limit is checked between parts
         part = [int(k) for k in order[i : i + TIME_CHECK_CROPS]]
-        imgs = [crops[k] if crops[k].ndim == 3 else np.repeat(crops[k][:, :, None], 3, axis=2) for k in part]
+        imgs = [ready[k] for k in part]
         out = rec(TextRecInput(img=imgs))
         for k, t, s in zip(part, out.txts or (), out.scores or (), strict=True):
             found[k] = Recognized(unicodedata.normalize("NFKC", t), float(s))
