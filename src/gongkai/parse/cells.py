@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from gongkai.model.template import BLANK_MARKERS, HEADING_PLACEHOLDERS
@@ -52,9 +53,27 @@ class Unit:
         return self.text.replace(",", "")
 
 
-def _field_units(field: str, offset: int, last: bool = True) -> tuple[list[Unit], bool]:
+FIELD_CACHE = 8192
+"""Fields remembered: a document's tables have a few hundred."""
+
+
+@lru_cache(maxsize=FIELD_CACHE)
+def _field_units(field: str, offset: int, last: bool = True) -> tuple[tuple[Unit, ...], bool]:
     """Units of one hard-bounded field. Returns (units, saw_text). ``last``: no number follows
-    in the region (so a trailing dash is a blank cell, not the sign of a number cut off)."""
+    in the region (so a trailing dash is a blank cell, not the sign of a number cut off).
+    Remembered: a table's fields are tokenised again by each reading of it (by labels, by
+    lines, the row-shape tests)."""
+    units, saw_text = _tokenise(field, offset, last)
+    return tuple(units), saw_text
+
+
+def forget_fields() -> None:
+    """Drop the remembered fields (offsets are one document's; ``parse_document`` starts here,
+    so that no document's reading is paid by another's)."""
+    _field_units.cache_clear()
+
+
+def _tokenise(field: str, offset: int, last: bool) -> tuple[list[Unit], bool]:
     s = field.strip()
     if not s:
         return [Unit("empty", "", offset=offset)], False

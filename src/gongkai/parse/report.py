@@ -9,6 +9,7 @@ from gongkai.model.report import Report, SourceFile
 from gongkai.model.template import SECTIONS, TEMPLATES, Template, template_for_year
 from gongkai.model.text import fold, publication_date
 from gongkai.parse import meta
+from gongkai.parse.cells import forget_fields
 from gongkai.parse.decode import Values
 from gongkai.parse.facts import extract_facts
 from gongkai.parse.misreads import doubt_misreads
@@ -73,6 +74,7 @@ def _hints(facts_by_key: dict[str, float | int], table: str) -> Values:
 
 
 def parse_document(doc: Document) -> Report:
+    forget_fields()
     stream = build_stream(doc)
     report = Report(SourceFile(doc.path, doc.sha256, doc.format, doc.size))
     folded = stream.folded
