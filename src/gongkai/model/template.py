@@ -120,6 +120,20 @@ class TableSpec:
     def cell_count(self) -> int:
         return sum(len(self.row_columns(r)) for r in self.rows)
 
+    @property
+    def printed_words(self) -> tuple[str, ...]:
+        """Every text the table prints besides its numbers: headings, captions, group and
+        row labels (with their numbering) and their variants."""
+        words: list[str] = [self.title, *self.anchors, *TABLE_HEADINGS.get(self.key, ())]
+        words.extend(f"表{n}" for n in (str(self.number), "一二三四"[self.number - 1]))
+        for c in (*self.columns,):
+            words.extend((c.label, *c.variants))
+        for r in (*self.rows, *self.alternates):
+            words.extend(x for x in (r.group, r.caption) if x)
+            words.extend(r.labels)
+            words.extend(r.numbering + x for x in r.labels if r.numbering)
+        return tuple(dict.fromkeys(w for w in words if w))
+
     def cells(self) -> list[tuple[str, str]]:
         return [(r.key, c.key) for r in self.rows for c in self.row_columns(r)]
 
@@ -321,7 +335,10 @@ _T3_TAIL: tuple[Row, ...] = (
     Row("processed_total", "总计", "（七）"),
     Row("carried_forward", "结转下年度继续办理", "四、", ("结转下年度继续", "结转下年度")),
 )
-T3_ANCHORS = ("本列数据的勾稽关系", "申请人情况")
+T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+T3_APPLICANTS = "申请人情况"
+T3_ORGANISATIONS = "法人或其他组织"
+T3_ANCHORS = ("本列数据的勾稽关系", T3_APPLICANTS)
 
 
 def _applications(other_rows: tuple[Row, ...], alternates: tuple[Row, ...] = ()) -> TableSpec:
@@ -377,7 +394,8 @@ _CAP5 = "第二十条第（五）项"
 _CAP6 = "第二十条第（六）项"
 _CAP8 = "第二十条第（八）项"
 _CAP9 = "第二十条第（九）项"
-T2_ANCHORS = ("第二十条第（一）项", "信息内容")
+T2_CONTENT = "信息内容"
+T2_ANCHORS = ("第二十条第（一）项", T2_CONTENT)
 
 ACTIVE_V2021 = TableSpec(
     "active_disclosure",
@@ -545,6 +563,12 @@ def template_for_year(year: int | None) -> Template | None:
     return None
 
 
+TABLE_HEADINGS: dict[str, tuple[str, ...]] = {
+    "active_disclosure": (T2_CONTENT,),
+    "applications": (T3_CORNER, T3_APPLICANTS, T3_ORGANISATIONS),
+    "appeals": ("行政复议", "行政诉讼"),
+}
+"""Headings a table prints over its columns besides the columns' own labels."""
 BLANK_MARKERS: frozenset[str] = frozenset({"", "/", "-", "—", "–", "－", "无", "無", "——", "／", "空"})
 """Cell texts that mean 'nothing written here'. Kept apart from 0."""
 

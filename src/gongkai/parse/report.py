@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from gongkai.model.report import Report, SourceFile
-from gongkai.model.template import SECTIONS, TEMPLATES, Template, template_for_year
+from gongkai.model.template import SECTIONS, TEMPLATES, TableSpec, Template, template_for_year
 from gongkai.model.text import fold, publication_date
 from gongkai.parse import meta
 from gongkai.parse.cells import forget_fields
@@ -15,7 +16,8 @@ from gongkai.parse.facts import extract_facts
 from gongkai.parse.misreads import doubt_misreads
 from gongkai.parse.sections import SectionHit, clean_text, find_sections
 from gongkai.parse.stream import Stream, build_stream
-from gongkai.parse.tables import read_appeals, read_table, table_regions
+from gongkai.parse.table_text import TableWords, table_line_spans
+from gongkai.parse.tables import TableRead, read_appeals, read_table, table_regions
 from gongkai.readers.document import Document
 
 _V2019_OTHER_ROW = re.compile(r"\(六\)其他处理[\d/-]")
@@ -45,22 +47,37 @@ def _prose(stream: Stream) -> str:
     return "\n".join(out)
 
 
-def _section_texts(stream: Stream, hits: dict[str, SectionHit]) -> dict[str, str | None]:
+def _section_texts(
+    stream: Stream, hits: dict[str, SectionHit], tables: Sequence[tuple[int, int]] = ()
+) -> dict[str, str | None]:
+    """Each section's text: from its heading to the next, without the text of grids and of
+    ``tables`` (spans of table lines read from text)."""
     ordered = sorted(hits.values(), key=lambda h: h.start)
     out: dict[str, str | None] = {s.key: None for s in SECTIONS}
+    cut = sorted((*stream.grid_spans, *tables))
     for i, h in enumerate(ordered):
         end = ordered[i + 1].start if i + 1 < len(ordered) else len(stream.folded)
         a = stream.index[h.end - 1] + 1 if h.end > 0 else 0
         b = stream.to_text(end)
         span = stream.text[a:b]
-        grids = [(max(x, a) - a, min(y, b) - a) for x, y in stream.grid_spans if x < b and y > a]
         parts, pos = [], 0
-        for x, y in grids:
-            parts.append(span[pos:x])
-            pos = y
+        for x, y in cut:
+            if x < b and y > a:
+                parts.append(span[pos : max(pos, x - a)])
+                pos = max(pos, min(y, b) - a)
         parts.append(span[pos:])
         out[h.key] = clean_text("\n".join(parts))
     return out
+
+
+def _table_lines(stream: Stream, spec: TableSpec, region: tuple[int, int], tr: TableRead) -> list[tuple[int, int]]:
+    """The lines of a table read from text (its numbers' lines and the headings and labels
+    around them), to be left out of its section's text."""
+    offsets = [o for offs in tr.offsets.values() for o in offs]
+    if tr.cells is None or not offsets:
+        return []
+    text_region = (stream.to_text(region[0]), stream.to_text(region[1]))
+    return table_line_spans(stream.text, text_region, (min(offsets), max(offsets)), TableWords(spec.printed_words))
 
 
 def _hints(facts_by_key: dict[str, float | int], table: str) -> Values:
@@ -112,9 +129,9 @@ def parse_document(doc: Document) -> Report:
     version, _how = detect_template(folded, report.year)
     report.template = version
     tpl: Template | None = TEMPLATES.get(version) if version else None
-    report.sections = _section_texts(stream, hits)
     report.section_titles = {k: h.heading for k, h in hits.items()}
     if tpl is None:
+        report.sections = _section_texts(stream, hits)
         return report
 
     regions = table_regions(stream, hits, tpl)
@@ -126,11 +143,13 @@ def parse_document(doc: Document) -> Report:
 
     # table 3 first: its rows show whether the document's numbers run together
     glued: bool | None = None
+    table_lines: list[tuple[int, int]] = []
     for key in ("applications", "active_disclosure"):
         region = regions.get(key)
         if region is None:
             continue
         tr = read_table(stream, tpl, key, region, _hints(facts_by_key, key), glued)
+        table_lines.extend(_table_lines(stream, tpl.table(key), region, tr))
         glued = tr.glued if glued is None else glued
         report.tables[key] = tr.cells
         report.decisions.extend(tr.decisions)
@@ -144,11 +163,13 @@ def parse_document(doc: Document) -> Report:
     if region4 is not None:
         tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"), glued)
         report.tables["appeals"] = tr.cells
+        table_lines.extend(_table_lines(stream, tpl.table("appeals"), region4, tr))
         report.unbalanced.extend(tr.unbalanced)
         if tr.broken_rules:
             report.broken_rules["appeals"] = tr.broken_rules
         if tr.unreliable:
             report.unreliable["appeals"] = tr.unreliable
         report.decisions.extend(tr.decisions)
+    report.sections = _section_texts(stream, hits, table_lines)
     doubt_misreads(report)
     return report

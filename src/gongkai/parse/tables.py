@@ -1171,4 +1171,5 @@ def read_appeals(
         for row in cells.values():
             _doubt_row(row, f"表格未能可靠读取：{why}，且读出的数字不满足表内勾稽关系")
         unbalanced, broken = [], []
-    return TableRead(cells, decisions, 3, {}, unbalanced, broken, unreliable=why)
+    offsets = {T4_ROW: [u.offset for u in units if u.kind in CELL_UNITS]}
+    return TableRead(cells, decisions, 3, {}, unbalanced, broken, unreliable=why, offsets=offsets)

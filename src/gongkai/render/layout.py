@@ -6,19 +6,27 @@ with row and column spans); ``expand`` gives the full rectangular grid.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from gongkai.model.report import Cell, Report, TableCells
-from gongkai.model.template import SECTION_KEYS, SECTIONS, Row, TableSpec, Template, outcome_rows
+from gongkai.model.template import (
+    SECTION_KEYS,
+    SECTIONS,
+    T2_CONTENT,
+    T3_APPLICANTS,
+    T3_CORNER,
+    T3_ORGANISATIONS,
+    Row,
+    TableSpec,
+    Template,
+    outcome_rows,
+)
 from gongkai.model.text import chinese_date
 
 CellKind = Literal["caption", "head", "label", "value"]
 
-T3_CORNER = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-T3_APPLICANTS = "申请人情况"
-T3_ORGANISATIONS = "法人或其他组织"
-T2_CONTENT = "信息内容"
 T2_DATA_COLUMNS = 3
 T3_LABEL_COLUMNS = 3
 
@@ -50,6 +58,11 @@ def cell_text(cell: Cell | None) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+UNSETTLED = "？"
+"""Printed in a cell the reading left open (no value): neither a number nor a blank."""
+_RUN = re.compile(r"^\s*[-+]?[\d,.]+(?:万元|元|%)?")
+
+
 def _value(table: TableCells, key: str, row: str, col: str, colspan: int = 1) -> LCell:
     cells = table.get(row) or {}
     cell = cells.get(col)
@@ -59,19 +72,21 @@ def _value(table: TableCells, key: str, row: str, col: str, colspan: int = 1) ->
         # document printed it: in the first cell of the run
         keys = list(cells)
         i = keys.index(col)
-        if i > 0 and cells[keys[i - 1]].uncertain and cells[keys[i - 1]].raw == cell.raw:
+        later = i > 0 and cells[keys[i - 1]].uncertain and cells[keys[i - 1]].raw == cell.raw
+        if cell.value is None:
+            # the run's number and a mark, so that no reader (gongkai included) takes an
+            # open cell for a number or a blank; words run into it are the next label's
+            run = _RUN.match(cell.raw)
+            text = ("" if later or run is None else run.group().strip()) + UNSETTLED
+        elif later:
             text = ""
     return LCell(text, colspan=colspan, kind="value", path=f"{key}.{row}.{col}", cell=cell)
 
 
 def _present_rows(spec: TableSpec, table: TableCells) -> list[Row]:
-    """Rows up to the first missing one: a cut-off table ends there."""
-    out = []
-    for r in spec.rows:
-        if table.get(r.key) is None:
-            break
-        out.append(r)
-    return out
+    """The rows the report has, in the template's order (a cut-off table ends early; a table
+    whose beginning was lost starts late)."""
+    return [r for r in spec.rows if table.get(r.key) is not None]
 
 
 def applications_layout(spec: TableSpec, table: TableCells) -> Layout:
@@ -97,7 +112,7 @@ def applications_layout(spec: TableSpec, table: TableCells) -> Layout:
         if r.key not in inside:
             out.append(LCell(r.numbering + r.label, colspan=T3_LABEL_COLUMNS))
         else:
-            if r.key == inside[0] and outer:
+            if outer and not any(x.key in inside for x in rows[:i]):
                 span = sum(1 for x in rows if x.key in inside)
                 out.append(LCell(outer, rowspan=span))
             group = r.group if r.group != outer else None

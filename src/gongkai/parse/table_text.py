@@ -1,0 +1,137 @@
+"""Which lines of a section are its table's own text, so that the section keeps its prose.
+
+In a document without cell grids (a text dump, a web page's text) a table is lines of labels,
+headings and numbers inside its section; the section's text should not carry them (a report
+rendered again would print the table twice, once as a paragraph of run-together words). A
+line is the table's when, its numbers and separators aside, every run of words in it is a
+word the table prints or a piece of one (a label broken over lines: ``（三）不`` / ``予公开``).
+Lines are taken from the table's first number to its last, and beyond them while they stay
+the table's (headings above, labels a dump prints after their numbers; a line with only
+pieces of words goes only with a whole word or a number beyond it, so that a lone ``无``
+after a table stays). Prose is never dropped: a line with any other words stays, table
+fragments and all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from gongkai.model.text import fold, squeeze
+
+_NOT_WORDS = re.compile(r"[\d\s.,%|\-—–=+:/／()（）、．，：;；!！?？*#\"“”'‘’「」『』\[\]【】<>《》·]+")
+"""Numbers, separators, brackets and punctuation: what stands between the words of a table line."""
+MIN_PIECE = 2
+"""Characters of a piece of a word, where a run is cut into pieces."""
+MAX_TAILS = 12
+"""A run this short may be single characters of words (the wrapped tails of headings)."""
+TYPO_EVERY = 30
+"""Characters of a line per misprinted one allowed (a label's typo in a long run of labels);
+prose is mostly characters of no printed word."""
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_UNIT_AFTER_NUMBER = re.compile(r"(?<=\d)(?:万元|元|件|条|个|项|次)")
+_CELL_EDGE = re.compile(r"\t| {2,}|\u3000")
+MIN_WORD = 2
+"""A whole printed word of at least this many characters, or a number, makes a line beyond
+the numbers the table's: a lone ``无`` after a table is the section's text."""
+
+
+class TableWords:
+    """The words a table prints (folded), and the test of a line against them."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        folded = sorted({fold(w) for w in words if w}, key=len, reverse=True)
+        self.words = [w for w in folded if w]
+        self.joined = "\x00".join(self.words)
+
+    def runs(self, line: str) -> list[str]:
+        """The line's runs of words with the table's whole words taken out (the pieces left);
+        a tab or a wide space is a cell's edge."""
+        out: list[str] = []
+        for cell in _CELL_EDGE.split(line):
+            text = _UNIT_AFTER_NUMBER.sub(" ", squeeze(cell)[0])
+            for w in self.words:
+                if w in text:
+                    text = text.replace(w, "\x00")
+            out.extend(r for r in _NOT_WORDS.split(text.replace("\x00", " ")) if r)
+        return out
+
+    def unknown(self, run: str) -> int:
+        """Characters of ``run`` that are no piece of a printed word, at the fewest: a run may
+        be pieces side by side (headings wrapped in narrow columns: ``件数件数件数``; ``持正果结``,
+        the tails of 结果维持, 结果纠正, 其他结果, 尚未审结). Pieces of one character only in a
+        short run: any long sentence is single characters of some word."""
+        if run in self.joined:
+            return 0
+        shortest = 1 if len(run) <= MAX_TAILS else MIN_PIECE
+        best = [0] + [len(run)] * len(run)
+        for i in range(1, len(run) + 1):
+            best[i] = best[i - 1] + 1
+            for j in range(0, i - shortest + 1):
+                if best[j] < best[i] and run[j:i] in self.joined:
+                    best[i] = best[j]
+        return best[len(run)]
+
+    def is_table_line(self, line: str) -> bool:
+        """Nothing in the line but the table's words, pieces of them, numbers and separators,
+        give or take a misprinted character in a long line (``钩稽``, ``废纸件数``)."""
+        runs = self.runs(line)
+        budget = len(_CJK.findall(line)) // TYPO_EVERY
+        return sum(self.unknown(r) for r in runs) <= budget
+
+    def has_substance(self, line: str) -> bool:
+        """A whole printed word or a number: the line is the table's, not a short sentence."""
+        text = squeeze(line)[0]
+        return any(ch.isdigit() for ch in text) or any(w in text for w in self.words if len(w) >= MIN_WORD)
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each line of ``text[start:end]`` (newline excluded), cut after each
+    sentence's end too: text taken from a web page runs a sentence and a table together
+    (``…均已按规定公开。第二十条第（一）项信息内容…``)."""
+    out: list[tuple[int, int]] = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        a = pos
+        for m in _SENTENCE_END.finditer(text, pos, stop):
+            out.append((a, m.end()))
+            a = m.end()
+        if a < stop or a == pos:
+            out.append((a, stop))
+        pos = stop + 1
+    return out
+
+
+def table_line_spans(
+    text: str, region: tuple[int, int], extent: tuple[int, int], words: TableWords
+) -> list[tuple[int, int]]:
+    """Spans of ``text`` (within ``region``) that are the table's lines (or the parts of lines
+    after a sentence's end), given the offsets of its first and last number (``extent``)."""
+    lines = _lines(text, *region)
+    inside = [i for i, (a, b) in enumerate(lines) if b >= extent[0] and a <= extent[1]]
+    if not inside:
+        return []
+    drop = {i for i in inside if words.is_table_line(text[slice(*lines[i])])}
+
+    def extend(indices: Iterable[int]) -> None:
+        pending: list[int] = []
+        for i in indices:
+            line = text[slice(*lines[i])]
+            if not line.strip():
+                continue
+            if not words.is_table_line(line):
+                return
+            pending.append(i)
+            if words.has_substance(line):
+                # pieces of words between whole ones (``社会公`` / ``益组织``) go with them
+                drop.update(pending)
+                pending = []
+
+    extend(range(inside[0] - 1, -1, -1))
+    extend(range(inside[-1] + 1, len(lines)))
+    return [lines[i] for i in sorted(drop)]
