@@ -128,3 +128,19 @@ def test_one_outcome_among_the_processed_is_not_the_processed_total() -> None:
         "applications.partly_disclosed.total": 0,
     }
     assert facts_of("共办结政府信息公开申请35件。") == {"applications.processed_total.total": 35}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "全年制发公文类政府信息383条，其中主动公开54条、依申请公开316条、不予公开13条。",
+        "本年度共制发文件120件，主动公开80件，依申请公开30件，不予公开10件。",
+    ],
+)
+def test_documents_counted_by_disclosure_attribute_are_no_application_outcomes(sentence: str) -> None:
+    assert not [f for f in extract_facts(sentence) if f.key.startswith("applications.")]
+
+
+def test_an_outcome_stated_beside_the_attributes_sentence_is_still_read() -> None:
+    text = "其中主动公开54条、依申请公开316条、不予公开13条。办结申请6件，其中不予公开2件。"
+    assert [f.value for f in extract_facts(text) if f.key == "applications.withheld.total"] == [2]

@@ -79,6 +79,12 @@ PATTERNS: tuple[FactPattern, ...] = (
     _p("active_disclosure.normative_documents.repealed", rf"废止{_GAP}规范性文件{_GAP}{_N}件"),
     _p("active_disclosure.regulations.issued", rf"(?:制发|制定|出台){_GAP}规章{_GAP}{_N}件"),
 )
+_ATTRIBUTES = re.compile(rf"主动公开{_N}(?:件|个|份|条)[、，,]?(?:其中)?依申请公开{_N}(?:件|个|份|条)")
+"""Documents counted by how each is to be disclosed (``制发公文383条，其中主动公开54条、依申请公开
+316条、不予公开13条``): its 不予公开 counts documents, not applications."""
+_OUTCOME_KEYS = frozenset(
+    {"applications.disclosed.total", "applications.partly_disclosed.total", "applications.withheld.total"}
+)
 _NONE_RECEIVED = re.compile(r"(?:未|没有|无)(?:收到|受理|接到)[^。；;]{0,14}?(?:政府信息公开|依申请公开|公开)?申请")
 _NONE_APPEALS = re.compile(r"(?:未|没有|无)(?:发生|出现|收到)?[^。；;]{0,10}?行政复议[^。；;]{0,6}?(?:行政诉讼|诉讼)")
 _A_COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千万](?:件|个|份|条|起|宗)")
@@ -114,7 +120,10 @@ def extract_facts(text: str) -> list[Fact]:
                     seen.add(fp.key)
                 # the rows' own patterns must not read the sum as theirs
                 sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
+        attributes = _ATTRIBUTES.search(sentence) is not None
         for fp in PATTERNS if counted else ():
+            if attributes and fp.key in _OUTCOME_KEYS:
+                continue
             for m in fp.pattern.finditer(sentence):
                 if fp.key in seen:
                     break

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from gongkai.model.report import Report, SourceFile, TableCells
 from gongkai.model.template import (
@@ -326,6 +326,8 @@ def generate(
 
     items = rng.randint(20, 3000)
     v = _variants(vrng, tables, facts, said)
+    # a generator of its own again: ``vrng`` draws the title's shape after this
+    v = replace(v, attributes=random.Random(f"{seed}:attributes").random() < VARIANT_SHARE)
     sections: dict[str, str | None] = {
         "overview": prose.overview(rng, agency, year, said, items, v),
         "active_disclosure": prose.active(rng, said),

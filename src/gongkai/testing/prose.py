@@ -107,6 +107,9 @@ class Variants:
     denial: bool = False
     """``未发生…被行政复议纠错或行政诉讼败诉的情况``: no corrected case, which is no count of all
     cases (true only where no review or suit was corrected)."""
+    attributes: bool = False
+    """``制发公文N条，其中主动公开A条、依申请公开B条、不予公开C条``: documents by how each is to be
+    disclosed, in section 一's part on managing information; its 不予公开 is no application."""
 
 
 _BOTH_OUTCOMES = re.compile(r"予以公开\{disclosed\}件[，、]部分公开\{partly_disclosed\}件")
@@ -156,6 +159,15 @@ def _stated(rng: random.Random, f: Facts) -> dict[str, str]:
     )
 
 
+def _attributes(items: int, f: Facts) -> str:
+    """Documents by disclosure attribute; numbers from the report's own (no draw of the
+    sentence generator, so that other reports stay as they were), the 不予公开 one never the
+    table's withheld total."""
+    public, on_request, withheld = items // 4 + 3, items % 9 + 2, f["withheld"] + items % 5 + 1
+    total = public + on_request + withheld
+    return f"全年制发公文类政府信息{total}条，其中主动公开{public}条、依申请公开{on_request}条、不予公开{withheld}条。"
+
+
 def overview(rng: random.Random, agency: Agency, year: int, f: Facts, items: int, v: Variants = Variants()) -> str:
     style = rng.randrange(2)
     parts = [
@@ -171,7 +183,7 @@ def overview(rng: random.Random, agency: Agency, year: int, f: Facts, items: int
         _PARTS[1][style],
         _applications_sentence(rng, f, v).format(year=year, **_stated(rng, f)),
         _PARTS[2][style],
-        "，".join(rng.sample(_MEASURES, 2)) + "。",
+        "，".join(rng.sample(_MEASURES, 2)) + "。" + (_attributes(items, f) if v.attributes else ""),
         _PARTS[3][style],
         f"依托{agency.place}政府门户网站和政务新媒体发布信息，{rng.choice(_MEASURES)}。",
         _PARTS[4][style],
