@@ -144,3 +144,13 @@ def test_documents_counted_by_disclosure_attribute_are_no_application_outcomes(s
 def test_an_outcome_stated_beside_the_attributes_sentence_is_still_read() -> None:
     text = "其中主动公开54条、依申请公开316条、不予公开13条。办结申请6件，其中不予公开2件。"
     assert [f.value for f in extract_facts(text) if f.key == "applications.withheld.total"] == [2]
+
+
+def test_a_fee_statement_without_the_fee_s_name_is_a_fee_statement() -> None:
+    report = generate(5).report
+    report.template = "v2021"
+    report.section_titles["other_matters"] = "六、其他需要报告的事项"
+    report.sections["other_matters"] = "2025年度我局无向申请人收取政府信息公开费用的情况，无被追责问责的情况。"
+    assert not [f for f in run_checks(report) if f.rule == "fee_statement_missing"]
+    report.sections["other_matters"] = "本年度承办人大代表建议12件、政协提案24件，均已按时办结。"
+    assert [f for f in run_checks(report) if f.rule == "fee_statement_missing"]

@@ -92,8 +92,11 @@ _A_COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千万](?:�
 states no count, and is not searched with each pattern."""
 NEGATION_TAIL = 8
 """Characters after a denial of reviews and suits in which a qualifier (败诉) may still come."""
-FEE_WORDS = re.compile(r"信息处理费|处理费|(?:信息公开|依申请)[^。；]{0,20}(?:收费|收取费用)|未收取(?:任何)?费用")
-"""A statement on the 信息处理费: by its name, or as ``政府信息公开未发生收费情况``."""
+FEE_WORDS = re.compile(
+    r"信息处理费|处理费|(?:信息公开|依申请|申请人)[^。；]{0,20}(?:收费|收取费用|费用)|未收取(?:任何)?费用"
+)
+"""A statement on the 信息处理费: by its name, or as ``政府信息公开未发生收费情况``,
+``无向申请人收取政府信息公开费用的情况``."""
 
 
 def _number(raw: str) -> int | float | None:

@@ -327,7 +327,8 @@ def generate(
     items = rng.randint(20, 3000)
     v = _variants(vrng, tables, facts, said)
     # a generator of its own again: ``vrng`` draws the title's shape after this
-    v = replace(v, attributes=random.Random(f"{seed}:attributes").random() < VARIANT_SHARE)
+    late = random.Random(f"{seed}:late-variants")
+    v = replace(v, attributes=late.random() < VARIANT_SHARE, fee_in_words=late.random() < VARIANT_SHARE)
     sections: dict[str, str | None] = {
         "overview": prose.overview(rng, agency, year, said, items, v),
         "active_disclosure": prose.active(rng, said),
@@ -339,6 +340,7 @@ def generate(
             t.version == "v2021",
             "fee_statement_missing" not in planted,
             agency.is_government and "government_assessment_missing" not in planted,
+            v,
         ),
     }
     if "section_missing" in planted:

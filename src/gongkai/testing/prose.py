@@ -107,6 +107,8 @@ class Variants:
     denial: bool = False
     """``未发生…被行政复议纠错或行政诉讼败诉的情况``: no corrected case, which is no count of all
     cases (true only where no review or suit was corrected)."""
+    fee_in_words: bool = False
+    """The fee statement without the fee's name: ``无向申请人收取政府信息公开费用的情况``."""
     attributes: bool = False
     """``制发公文N条，其中主动公开A条、依申请公开B条、不予公开C条``: documents by how each is to be
     disclosed, in section 一's part on managing information; its 不予公开 is no application."""
@@ -242,18 +244,22 @@ def problems(rng: random.Random, empty: bool = False) -> str:
     )
 
 
-def other_matters(rng: random.Random, v2021: bool, fee_statement: bool, assessment: bool) -> str:
+FEE_IN_WORDS = "（一）本年度无向申请人收取政府信息公开费用的情况。"
+
+
+def other_matters(
+    rng: random.Random, v2021: bool, fee_statement: bool, assessment: bool, v: Variants = Variants()
+) -> str:
     """Section 六; ``assessment``: a government's 考核、社会评议和责任追究 results."""
     lines: list[str] = []
     if v2021 and fee_statement:
-        lines.append(
-            rng.choice(
-                (
-                    "（一）收取信息处理费情况。本年度未收取政府信息公开信息处理费。",
-                    "1.依申请公开信息处理费收费情况。本年度没有因政府信息公开申请收取信息处理费。",
-                )
+        said = rng.choice(
+            (
+                "（一）收取信息处理费情况。本年度未收取政府信息公开信息处理费。",
+                "1.依申请公开信息处理费收费情况。本年度没有因政府信息公开申请收取信息处理费。",
             )
         )
+        lines.append(FEE_IN_WORDS if v.fee_in_words else said)
     proposals = f"本年度承办人大代表建议{rng.randint(0, 80)}件、政协提案{rng.randint(0, 90)}件，均已按时办结。"
     lines.append("（二）人大代表建议和政协提案办理结果公开情况。" + proposals)
     if v2021:
