@@ -289,12 +289,15 @@ def generate(
     year: int | None = None,
     draw_tables: TableDrawer | None = None,
     title_shape: str | None = None,
+    late_variants: bool = True,
 ) -> GeneratedReport:
     """A report drawn from ``seed``. ``defects=None`` draws them (half the reports are clean),
     never one of ``invisible`` (those the document's format cannot show); ``defects=()``
     gives a consistent report. ``agency``, ``year`` and ``draw_tables`` fix who reports, for
     which year, and how its tables are drawn (a series of one agency's years); ``title_shape``
-    how the document names its agency (``TITLE_SHAPES``; drawn unless given)."""
+    how the document names its agency (``TITLE_SHAPES``; drawn unless given). ``late_variants``:
+    the ways of stating numbers added last (a series, whose texts are compared year with year,
+    keeps the texts it was built with)."""
     rng = random.Random(seed)
     # variants added after the corpus was first drawn come from their own generator: ``rng``'s
     # draws (tables, defects, prose) stay as they were
@@ -327,8 +330,9 @@ def generate(
     items = rng.randint(20, 3000)
     v = _variants(vrng, tables, facts, said)
     # a generator of its own again: ``vrng`` draws the title's shape after this
-    late = random.Random(f"{seed}:late-variants")
-    v = replace(v, attributes=late.random() < VARIANT_SHARE, fee_in_words=late.random() < VARIANT_SHARE)
+    if late_variants:
+        late = random.Random(f"{seed}:late-variants")
+        v = replace(v, attributes=late.random() < VARIANT_SHARE, fee_in_words=late.random() < VARIANT_SHARE)
     sections: dict[str, str | None] = {
         "overview": prose.overview(rng, agency, year, said, items, v),
         "active_disclosure": prose.active(rng, said),

@@ -515,7 +515,13 @@ def _one(
     for attempt in range(REDRAWS):
         draw = _Drawer(unit, year, prev, kind)
         gen = generate(
-            _seed(seed, unit, year, attempt), t.version, defects=(), agency=unit.agency, year=year, draw_tables=draw
+            _seed(seed, unit, year, attempt),
+            t.version,
+            defects=(),
+            agency=unit.agency,
+            year=year,
+            draw_tables=draw,
+            late_variants=False,
         )
         if kind in (REUSE_ERROR_DEFECT, REUSE_WARNING_DEFECT):
             draw.planted.append(kind)
