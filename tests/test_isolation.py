@@ -281,20 +281,30 @@ def _slow_batch(tmp_path: Path) -> tuple[Path, int]:
     return folder, good
 
 
+def _as_from_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it: a test run started in the background (``cmd &`` in a
+    script, as CI may) ignores SIGINT, the ingest would inherit that and rightly keep ignoring
+    it (the cause of this test's rare failures: /proc showed SIGINT in the ingest's SigIgn)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.slow
 def test_reports_are_written_while_a_slow_file_is_read_and_ctrl_c_keeps_them(tmp_path: Path) -> None:
     folder, good = _slow_batch(tmp_path)
     url = f"sqlite:///{tmp_path / 'c.db'}"
     proc = subprocess.Popen(
-        _cli("ingest", "--db", url, "-j", "2", str(folder)), env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        _cli("ingest", "--db", url, "-j", "2", str(folder)),
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=_as_from_a_terminal,
     )
     # every good report is stored while the slow file is still being read (no head-of-line blocking)
     _wait_for(lambda: _count(url) == good, 90, proc)
     workers = _children(proc.pid)
     assert workers
     proc.send_signal(signal.SIGINT)  # Ctrl-C
-    # seconds, not minutes (the slow file alone takes more than a minute); 15 s was exceeded in 2
-    # of 5 full parallel runs on a 2-core machine, the cause not found (see the session note)
+    # seconds, not minutes (the slow file alone takes more than a minute)
     try:
         _, err = proc.communicate(timeout=STOP_SECONDS)
     except subprocess.TimeoutExpired:  # say where it is stuck: ingest prints its threads on SIGUSR1
@@ -383,3 +393,26 @@ def test_two_ingests_into_a_new_postgres_database(tmp_path: Path) -> None:
         ref = create_database(server, "one")
         ingest(Store(ref), [str(folder)], workers=1, across=False)
         assert _store_snapshot(url) == _store_snapshot(ref)
+
+
+def test_the_service_s_worker_stops_on_sigint_even_when_started_in_the_background(tmp_path: Path) -> None:
+    """``serve`` stops its worker with SIGINT; a service started with ``&`` in a script hands
+    its children an ignored SIGINT."""
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    Store(url).close()
+    cmd = [sys.executable, "-m", "gongkai.web.worker", "--db", url, "--files", str(tmp_path / "files")]
+    proc = subprocess.Popen(
+        [*cmd, "--parent", str(os.getpid())],
+        env=ENV,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    time.sleep(3)  # started and polling for jobs
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("后台任务进程忽略了 SIGINT") from None
+    assert proc.returncode == 0

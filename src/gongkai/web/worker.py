@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import signal
 import time
 import zipfile
 from pathlib import Path
@@ -210,6 +211,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--once", action="store_true", help="做完排队的任务就退出")
     ap.add_argument("--parent", type=int, default=None, help="启动本进程的服务进程号：它退出时本进程也退出")
     a = ap.parse_args(argv)
+    if a.parent is not None:
+        # the service stops its worker with SIGINT: a service started in the background (``&``
+        # in a script) hands down an ignored SIGINT, which would leave the worker to be killed
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     with contextlib.suppress(KeyboardInterrupt):
         run_worker(a.db, a.files, a.jobs, a.once, parent=a.parent)
 
