@@ -154,3 +154,19 @@ def test_a_fee_statement_without_the_fee_s_name_is_a_fee_statement() -> None:
     assert not [f for f in run_checks(report) if f.rule == "fee_statement_missing"]
     report.sections["other_matters"] = "本年度承办人大代表建议12件、政协提案24件，均已按时办结。"
     assert [f for f in run_checks(report) if f.rule == "fee_statement_missing"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "全年共制发政府信息437条，其中，主动公开政府信息55条（涵盖政策及规范性文件类6条、其他30条）、依申请公开341条、不予公开41条。",
+        "2020年，共制作政府信息（文件）617份，其中主动公开138份、依申请公开及不予公开431份。",
+    ],
+)
+def test_documents_by_attribute_in_the_words_real_reports_use(sentence: str) -> None:
+    assert not [f for f in extract_facts(sentence) if f.key.startswith("applications.")]
+
+
+def test_applications_beside_the_words_of_disclosure_are_still_applications() -> None:
+    text = "全年主动公开信息1432条，依申请公开办理申请10件，其中不予公开2件。"
+    assert [f.value for f in extract_facts(text) if f.key == "applications.withheld.total"] == [2]

@@ -79,9 +79,14 @@ PATTERNS: tuple[FactPattern, ...] = (
     _p("active_disclosure.normative_documents.repealed", rf"废止{_GAP}规范性文件{_GAP}{_N}件"),
     _p("active_disclosure.regulations.issued", rf"(?:制发|制定|出台){_GAP}规章{_GAP}{_N}件"),
 )
-_ATTRIBUTES = re.compile(rf"主动公开{_N}(?:件|个|份|条)[、，,]?(?:其中)?依申请公开{_N}(?:件|个|份|条)")
+_ATTRIBUTES = (
+    re.compile(rf"主动公开(?:政府信息|信息)?{_N}(?:件|个|份|条)"),
+    re.compile(rf"依申请公开(?:政府信息|信息|及不予公开)?{_N}(?:件|个|份|条)"),
+)
 """Documents counted by how each is to be disclosed (``制发公文383条，其中主动公开54条、依申请公开
-316条、不予公开13条``): its 不予公开 counts documents, not applications."""
+316条、不予公开13条``; ``主动公开政府信息55条（…）、依申请公开341条``; ``主动公开138份、依申请公开
+及不予公开431份``): both attributes with a count right after them. Its 不予公开 counts documents,
+not applications (``依申请公开办理10件`` is applications: no count right after the words)."""
 _OUTCOME_KEYS = frozenset(
     {"applications.disclosed.total", "applications.partly_disclosed.total", "applications.withheld.total"}
 )
@@ -123,7 +128,7 @@ def extract_facts(text: str) -> list[Fact]:
                     seen.add(fp.key)
                 # the rows' own patterns must not read the sum as theirs
                 sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
-        attributes = _ATTRIBUTES.search(sentence) is not None
+        attributes = all(p.search(sentence) for p in _ATTRIBUTES)
         for fp in PATTERNS if counted else ():
             if attributes and fp.key in _OUTCOME_KEYS:
                 continue

@@ -167,7 +167,13 @@ def _attributes(items: int, f: Facts) -> str:
     table's withheld total."""
     public, on_request, withheld = items // 4 + 3, items % 9 + 2, f["withheld"] + items % 5 + 1
     total = public + on_request + withheld
-    return f"全年制发公文类政府信息{total}条，其中主动公开{public}条、依申请公开{on_request}条、不予公开{withheld}条。"
+    return (
+        f"全年制发公文类政府信息{total}条，其中主动公开{public}条、依申请公开{on_request}条、不予公开{withheld}条。",
+        f"全年共制发政府信息{total}条，其中，主动公开政府信息{public}条"
+        f"（涵盖政策文件类{public // 2}条、其他{public - public // 2}条）、"
+        f"依申请公开{on_request}条、不予公开{withheld}条。",
+        f"全年共制作政府信息（文件）{total}份，其中主动公开{public}份、依申请公开及不予公开{on_request + withheld}份。",
+    )[items % 3]
 
 
 def overview(rng: random.Random, agency: Agency, year: int, f: Facts, items: int, v: Variants = Variants()) -> str:
