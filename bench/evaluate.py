@@ -302,7 +302,7 @@ def summarise_synthetic(results: list[dict[str, Any]]) -> dict[str, Any]:
             kinds[f"{r['damage'] if r['damage'] in CONVERTERS else r['fmt'] + '+' + r['damage']}{STRESS_MARK}"].add(r)
         elif r["fmt"] in ISSUE11_FORMATS:
             kinds[r["fmt"]].add(r)
-        elif r["damage"] in CONVERTERS or r["damage"] in ("headings_reworded", "blank_totals"):
+        elif r["damage"] in CONVERTERS or r["damage"] in ("headings_reworded", "blank_totals", "cell_units"):
             kinds[r["damage"]].add(r)
     headings = {"declared": [0, 0], "held_out": [0, 0]}
     for r in results:

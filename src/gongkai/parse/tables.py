@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
@@ -57,7 +58,15 @@ from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
-_PROSE_COUNT = re.compile(r"\s*(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*[件条个项次份余]")
+_PROSE_COUNT = re.compile(
+    r"[ \u3000]*(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)[ \u3000]*[件条个项次份余]"
+    r"(?![ \u3000]*(?:[增减+\-−]?\s*\d|[\t\n|]|$))"
+)
+"""A count in a sentence (``规范性文件3件，``). A number with its measure word in a cell of its
+own (after a tab or a line break, before the next cell or number: ``行政许可\t0件\t``,
+``政府集中采购1个246900元``) is a row's cell."""
+_UNIT_AFTER_LABEL = re.compile(r"\s*[（(](?:单位[:：]\s*)?(?:万元|元|个|件|项|条)[)）]")
+"""A unit printed after a row's label (``政府集中采购（元）6675809``): part of the label."""
 T4_HEADER_WORDS = (
     "总计",
     "尚未审结",
@@ -173,25 +182,38 @@ def table_regions(stream: Stream, sections: dict[str, SectionHit], tpl: Template
     }
 
 
-def _value_follows(stream: Stream, m: Match, strict: bool) -> bool:
+def _value_follows(stream: Stream, m: Match, spec: TableSpec) -> bool:
     """A label in a sentence is not a row: ``制发行政规范性文件3件`` or ``新收申请143件`` is
-    prose. Table 2 labels are common words, so there (``strict``) a value or a cell edge must
-    follow the label."""
+    prose. Table 2 labels are common words, so there a value or a cell edge must follow the
+    label. A count followed by the table's own words is a cell of text that runs the table
+    together (``行政许可0件第二十条第（六）项…``)."""
     after = stream.index[m.end - 1] + 1
+    unit = _UNIT_AFTER_LABEL.match(stream.text, after)
+    if unit:
+        after = unit.end()
     nxt = stream.text[after : after + 1]
-    if strict and nxt and not _VALUE_START.match(nxt):
+    if spec.key == "active_disclosure" and nxt and not _VALUE_START.match(nxt):
         return False
-    return not _PROSE_COUNT.match(stream.text, after)
+    count = _PROSE_COUNT.match(stream.text, after)
+    if count is None:
+        return True
+    at = stream.to_folded(count.end())
+    return any(stream.folded.startswith(w, at) for w in _folded_words(spec))
 
 
-def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int, check_follow: bool) -> list[tuple[str, Match]]:
+@lru_cache(maxsize=16)
+def _folded_words(spec: TableSpec) -> tuple[str, ...]:
+    return tuple(fold(w) for w in spec.printed_words if len(fold(w)) >= 2)
+
+
+def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int) -> list[tuple[str, Match]]:
     found: list[tuple[str, Match]] = []
     pos = start
     for row in spec.rows:
         p = pos
         while True:
             m = find_row(stream.folded, row, p, end)
-            if m is None or _value_follows(stream, m, check_follow):
+            if m is None or _value_follows(stream, m, spec):
                 break
             p = m.start + 1
         if m is not None:
@@ -284,7 +306,7 @@ def _fuzzy_missing(
         lo = before[-1] if before else start
         hi = after[0] if after else end
         m = fuzzy_row(stream.folded, row, lo, hi)
-        if m is not None and _value_follows(stream, m, spec.key == "active_disclosure"):
+        if m is not None and _value_follows(stream, m, spec):
             at[row.key] = m
     return [(k, at[k]) for k in order if k in at]
 
@@ -418,7 +440,7 @@ def read_table(
     aligned to the template's rows (``align.py``) and the reading the identities favour wins."""
     start, end = region
     spec = tpl.table(key)
-    found = _find_rows(stream, spec, start, end, check_follow=spec.key == "active_disclosure")
+    found = _find_rows(stream, spec, start, end)
     loose = _rows_out_of_order(stream, spec, found, start, end) if len(found) < len(spec.rows) else []
     if loose:
         return _with_loose_rows(stream, tpl, key, region, hints, glued, found, loose)

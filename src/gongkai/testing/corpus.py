@@ -15,7 +15,16 @@ from gongkai.render.html import render_html
 from gongkai.render.pdf import docx_to_pdf
 from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
 from gongkai.testing.converters import CONVERTED_SUFFIX, CONVERTERS, cached_pdf
-from gongkai.testing.damage import APPLIES, TEXT_DAMAGES, blank_totals, blank_zeros, gbk, headings_missing_key, scan
+from gongkai.testing.damage import (
+    APPLIES,
+    TEXT_DAMAGES,
+    blank_totals,
+    blank_zeros,
+    cell_units,
+    gbk,
+    headings_missing_key,
+    scan,
+)
 from gongkai.testing.determined import RUN_DAMAGES, RUN_FORMATS, undetermined_cells
 from gongkai.testing.generate import GeneratedReport, generate
 from gongkai.testing.shapes import SHAPE_RENDERERS, SHAPE_SUFFIX
@@ -120,6 +129,8 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         gen = blank_zeros(gen, seed)
     if damage == "blank_totals":
         gen = blank_totals(gen, seed)
+    if damage == "cell_units":
+        gen = cell_units(gen, seed)
     if fmt == "image":
         # the pages as a scanner's multi-page TIFF; clean unless scanned with noise
         data = scan(render_bytes(gen, "pdf"), seed, noisy=damage == "scanned_noise", container="tiff")

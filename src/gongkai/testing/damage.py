@@ -236,6 +236,32 @@ def blank_totals(gen: GeneratedReport, seed: int) -> GeneratedReport:
     return out
 
 
+CELL_MEASURES: dict[str, str] = {"count": "件", "signed": "件", "amount": "万元"}
+"""The measure word a report prints after a table-2 number, by the column's kind; the
+procurement row counts projects (``个``) and its money in 元."""
+PROCUREMENT_MEASURES = {"projects": "个", "amount": "元"}
+
+
+def cell_units(gen: GeneratedReport, seed: int) -> GeneratedReport:
+    """Table 2's numbers printed with their measure words (``政府集中采购1个246900元``, a real
+    report): in text that runs cells together the words are the only edges between them."""
+    out = copy.deepcopy(gen)
+    table = out.report.tables.get("active_disclosure")
+    spec = out.report.spec
+    if not table or spec is None:
+        return out
+    t2 = spec.table("active_disclosure")
+    for rkey, row in table.items():
+        for ckey, cell in (row or {}).items():
+            if cell.value is None:
+                continue
+            unit = PROCUREMENT_MEASURES.get(ckey) if rkey == "procurement" else None
+            unit = unit or CELL_MEASURES.get(t2.column(ckey).kind, "件")
+            number = cell.raw if cell.raw is not None else str(cell.value)
+            row[ckey] = Cell(cell.value, f"{number}{unit}", cell.blank)  # type: ignore[index]
+    return out
+
+
 _TD = re.compile(r"<td([^>]*)>(.*?)</td>", re.S)
 _P = re.compile(r"<(p|h1|h2)([^>]*)>(.*?)</\1>", re.S)
 _WORD_CELL = (
@@ -342,7 +368,16 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
 }
 CONVERTED = ("pdftotext", "pdftotext_layout", "markitdown", "pymupdf4llm")
 """The PDF passed through a converter (``converters.py``): the document is the converter's text."""
-DAMAGES: tuple[str, ...] = ("none", *TEXT_DAMAGES, "blank_zeros", "blank_totals", "gbk", "scanned_noise", *CONVERTED)
+DAMAGES: tuple[str, ...] = (
+    "none",
+    *TEXT_DAMAGES,
+    "blank_zeros",
+    "blank_totals",
+    "cell_units",
+    "gbk",
+    "scanned_noise",
+    *CONVERTED,
+)
 
 APPLIES: dict[str, frozenset[str]] = {
     "none": frozenset(
@@ -380,6 +415,7 @@ APPLIES: dict[str, frozenset[str]] = {
     "word_html": frozenset({"html"}),
     "scanned_noise": frozenset({"pdf", "image"}),
     "blank_totals": frozenset({"html", "tsv", "cells", "markdown", "docx", "md_layout", "layout"}),
+    "cell_units": frozenset({"html", "tsv", "cells", "markdown", "flat", "docx"}),
     "pdftotext": frozenset({"pdf"}),
     "pdftotext_layout": frozenset({"pdf"}),
     "markitdown": frozenset({"pdf"}),
