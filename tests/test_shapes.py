@@ -334,3 +334,33 @@ def test_a_blank_marker_between_two_numbers_of_a_grid_row_is_no_page_number() ->
     st = build_stream(doc)
     lines = value_lines(st, 0, len(st.text), [])
     assert [ln.numbers for ln in lines] == [[1.0, 1.0]]
+
+
+@pytest.mark.parametrize("fmt", sorted(APPLIES["cell_units"]))
+def test_table_2_numbers_with_their_measure_words_are_cells_not_sentences(fmt: str) -> None:
+    for seed in (11, 12, 13):
+        doc = make_document(seed, fmt, "cell_units")
+        _, got = _read(doc.name, doc.data)
+        want = doc.truth.report.to_json(provenance=False)["tables"]["active_disclosure"]
+        skip = undetermined_cells(doc.truth.report, fmt, "cell_units")
+        got_t2 = {"tables": {"active_disclosure": got["tables"]["active_disclosure"]}}
+        cells = compare_tables({"active_disclosure": want}, got_t2, skip)
+        assert cells.wrong == 0 and cells.exact == cells.total, (fmt, seed, cells.mismatches[:3])
+
+
+@pytest.mark.parametrize(
+    ("row", "want"),
+    [
+        ("政府集中采购1个246900元", {"projects": 1, "amount": 246900}),
+        ("政府集中采购（元）\t3\t5800", {"projects": 3, "amount": 5800}),
+    ],
+)
+def test_a_row_whose_cells_or_label_carry_units_is_read(row: str, want: dict[str, int]) -> None:
+    text = (
+        "平潭综合实验区某局2019年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+        "第二十条第（九）项\n信息内容\t采购项目数量\t采购总金额\n" + row + "\n三、收到和处理政府信息公开申请情况\n"
+    )
+    report = parse_document(read_bytes("r.txt", text.encode()))
+    t2 = report.tables.get("active_disclosure") or {}
+    row_cells = t2.get("procurement") or {}
+    assert {k: c.value for k, c in row_cells.items()} == want
