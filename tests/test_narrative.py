@@ -170,3 +170,14 @@ def test_documents_by_attribute_in_the_words_real_reports_use(sentence: str) -> 
 def test_applications_beside_the_words_of_disclosure_are_still_applications() -> None:
     text = "全年主动公开信息1432条，依申请公开办理申请10件，其中不予公开2件。"
     assert [f.value for f in extract_facts(text) if f.key == "applications.withheld.total"] == [2]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2022年制作、获取政府信息总数473条，其中主动公开政府信息123条，依申请公开信息数245条，不予公开信息数105条。",
+        "全年印发公文类政府信息共510条，其中主动公开信息数169，依申请公开信息数317条，不予公开24条。",
+    ],
+)
+def test_documents_by_attribute_counted_as_numbers_of_information(sentence: str) -> None:
+    assert not [f for f in extract_facts(sentence) if f.key.startswith("applications.")]

@@ -80,12 +80,13 @@ PATTERNS: tuple[FactPattern, ...] = (
     _p("active_disclosure.regulations.issued", rf"(?:制发|制定|出台){_GAP}规章{_GAP}{_N}件"),
 )
 _ATTRIBUTES = (
-    re.compile(rf"主动公开(?:政府信息|信息)?{_N}(?:件|个|份|条)"),
-    re.compile(rf"依申请公开(?:政府信息|信息|及不予公开)?{_N}(?:件|个|份|条)"),
+    re.compile(rf"主动公开(?:政府信息|信息数?)?{_N}"),
+    re.compile(rf"依申请公开(?:政府信息|信息数?|及不予公开)?{_N}"),
 )
 """Documents counted by how each is to be disclosed (``制发公文383条，其中主动公开54条、依申请公开
 316条、不予公开13条``; ``主动公开政府信息55条（…）、依申请公开341条``; ``主动公开138份、依申请公开
-及不予公开431份``): both attributes with a count right after them. Its 不予公开 counts documents,
+及不予公开431份``; ``主动公开信息数169，依申请公开信息数317条``): both attributes with a count
+right after them. Its 不予公开 counts documents,
 not applications (``依申请公开办理10件`` is applications: no count right after the words)."""
 _OUTCOME_KEYS = frozenset(
     {"applications.disclosed.total", "applications.partly_disclosed.total", "applications.withheld.total"}

@@ -173,7 +173,10 @@ def _attributes(items: int, f: Facts) -> str:
         f"（涵盖政策文件类{public // 2}条、其他{public - public // 2}条）、"
         f"依申请公开{on_request}条、不予公开{withheld}条。",
         f"全年共制作政府信息（文件）{total}份，其中主动公开{public}份、依申请公开及不予公开{on_request + withheld}份。",
-    )[items % 3]
+        f"制作、获取政府信息总数{total}条，其中主动公开政府信息{public}条，依申请公开信息数{on_request}条，"
+        f"不予公开信息数{withheld}条。",
+        f"全年印发公文类政府信息共{total}条，其中主动公开信息数{public}，依申请公开信息数{on_request}条，不予公开{withheld}条。",
+    )[items % 5]
 
 
 def overview(rng: random.Random, agency: Agency, year: int, f: Facts, items: int, v: Variants = Variants()) -> str:
