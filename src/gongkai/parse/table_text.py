@@ -107,12 +107,33 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
+_NUMBER_AT = re.compile(r"[-+增减]?\s*[\d,.]+(?:万元|元|件|条|个|项|%)?")
+
+
+def _number_end(text: str, at: int) -> int:
+    """Where the number that starts at ``at`` (the table's last) ends."""
+    m = _NUMBER_AT.match(text, at)
+    return m.end() if m else at
+
+
+def _cut_after(lines: list[tuple[int, int]], at: int) -> list[tuple[int, int]]:
+    """The line holding offset ``at`` cut there: web text runs the table's last number and the
+    next paragraph together (``…行政事业性收费9116.36 (二)主动公开政府信息的主要类别…``)."""
+    out: list[tuple[int, int]] = []
+    for a, b in lines:
+        if a < at < b:
+            out.extend(((a, at), (at, b)))
+        else:
+            out.append((a, b))
+    return out
+
+
 def table_line_spans(
     text: str, region: tuple[int, int], extent: tuple[int, int], words: TableWords
 ) -> list[tuple[int, int]]:
     """Spans of ``text`` (within ``region``) that are the table's lines (or the parts of lines
     after a sentence's end), given the offsets of its first and last number (``extent``)."""
-    lines = _lines(text, *region)
+    lines = _cut_after(_lines(text, *region), _number_end(text, extent[1]))
     inside = [i for i, (a, b) in enumerate(lines) if b >= extent[0] and a <= extent[1]]
     if not inside:
         return []
