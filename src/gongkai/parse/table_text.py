@@ -31,6 +31,8 @@ prose is mostly characters of no printed word."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _UNIT_AFTER_NUMBER = re.compile(r"(?<=\d)(?:万元|元|件|条|个|项|次)")
 _CELL_EDGE = re.compile(r"\t| {2,}|\u3000")
+"""A tab or a wide space between two pieces of a line: a cell's edge (pieces of headings on
+either side are not one word)."""
 MIN_WORD = 2
 """A whole printed word of at least this many characters, or a number, makes a line beyond
 the numbers the table's: a lone ``无`` after a table is the section's text."""
@@ -75,9 +77,12 @@ class TableWords:
     def is_table_line(self, line: str) -> bool:
         """Nothing in the line but the table's words, pieces of them, numbers and separators,
         give or take a misprinted character in a long line (``钩稽``, ``废纸件数``)."""
-        runs = self.runs(line)
         budget = len(_CJK.findall(line)) // TYPO_EVERY
-        return sum(self.unknown(r) for r in runs) <= budget
+        for run in self.runs(line):
+            budget -= self.unknown(run)
+            if budget < 0:
+                return False
+        return True
 
     def has_substance(self, line: str) -> bool:
         """A whole printed word or a number: the line is the table's, not a short sentence."""
