@@ -364,3 +364,27 @@ def test_a_row_whose_cells_or_label_carry_units_is_read(row: str, want: dict[str
     t2 = report.tables.get("active_disclosure") or {}
     row_cells = t2.get("procurement") or {}
     assert {k: c.value for k, c in row_cells.items()} == want
+
+
+def test_a_table_printed_by_columns_is_not_read_as_blank_rows() -> None:
+    """Plain ``pdftotext`` prints a ruled table as a block of labels, then its numbers column
+    by column: rows whose numbers stand there are not blank, and nothing is said against the
+    text's numbers (the reading cannot vouch for any)."""
+    gen = generate(21, "v2021", defects=())
+    spec = gen.report.spec
+    assert spec is not None
+    t3 = spec.table("applications")
+    table = gen.report.tables["applications"] or {}
+    labels = "\n".join(r.numbering + r.label for r in t3.rows)
+    numbers = "\n".join(str((table[r.key] or {})[c.key].value) for c in t3.columns for r in t3.rows if table.get(r.key))
+    text = (
+        f"{gen.report.title}\n一、总体情况\n本年度新收政府信息公开申请12件。\n"
+        f"三、收到和处理政府信息公开申请情况\n申请人情况\n{labels}\n"
+        + "\n".join(c.label for c in t3.columns)
+        + f"\n{numbers}\n五、存在的主要问题及改进情况\n无。\n"
+    )
+    report = parse_document(read_bytes("columns.txt", text.encode()))
+    findings = run_checks(report)
+    assert not [f for f in findings if f.rule in ("blank_cells", "narrative_mismatch")], findings
+    cells = [c for row in (report.tables.get("applications") or {}).values() for c in (row or {}).values()]
+    assert cells and not [c for c in cells if c.blank]

@@ -340,7 +340,12 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
                 None, row_text(raw_region), source=src, confidence=choice.confidence, uncertain=why, candidates=cands
             )
         elif cr.unread:
-            out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=f"无法识别为数字：“{cr.raw}”")
+            why = (
+                f"无法识别为数字：“{cr.raw}”"
+                if cr.raw
+                else "本行标签后没有数字，表中下文数字多于行数，无法确定本行的值"
+            )
+            out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=why)
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
             grid = stream.cell_at(cr.offset) if cr.offset is not None else None
@@ -497,6 +502,7 @@ def read_table(
     else:
         taken = {i for idx in assignment.values() if idx for i in idx}
     _place_strays(stream, best, lines, taken, identities)
+    _doubt_blanks_beside_unclaimed(best, lines, taken)
     if best.rows_inferred and (best.violations or not identities):
         # inferred, and neither the identities nor (table 2) anything else confirms it
         for row in (best.cells or {}).values():
@@ -683,9 +689,17 @@ def _read_by_labels(
         return TableRead(None, [], 0)
     readings: dict[str, list[RowReading]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
+    widths = [len(spec.row_columns(spec.row(k))) for k, _ in found]
+    crowded = [
+        sum(1 for u in units if u.kind == "number") > CROWDED * w for units, w in zip(row_units, widths, strict=True)
+    ]
     for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
         kinds = [c.kind for c in spec.row_columns(spec.row(rkey))]
-        if has_values[i]:
+        if not has_values[i] and not delimited[i] and any(crowded[i + 1 :]):
+            # labels first, numbers after them all (a table printed by columns): this row's
+            # numbers may be among those of the crowded row below, so it is no blank row
+            readings[rkey] = [RowReading(tuple(CellReading(None, "", unread=True) for _ in kinds))]
+        elif has_values[i]:
             groups = (len(kinds),) if spec.key == "applications" else ()
             rds = readings_for_row(units, kinds, groups, glued)
             # numbers set apart, fewer than the cells, and no cell edges kept: the dump dropped
@@ -881,6 +895,39 @@ def _place_strays(
     tr.violations = 0
     tr.broken_rules = []
     tr.unbalanced = []
+
+
+CROWDED = 2
+"""A row whose text holds more than this many times its cells' numbers has taken the numbers
+of rows above it (their labels printed first, their numbers after the last label)."""
+NUMBERS_ELSEWHERE = "本行标签后没有数字，表中下文数字多于行数，无法确定本行的值"
+UNCLAIMED_NUMBERS = 4
+"""Numbers in a table's value lines that no row took, from which on its blank cells are not
+vouched for: a page number or a stray figure is one or two; a converter that printed the table
+by columns (``pdftotext`` on ruled tables) leaves dozens, and rows whose numbers stand there
+are not blank."""
+
+
+def _doubt_blanks_beside_unclaimed(tr: TableRead, lines: list[ValueLine], taken: set[int]) -> None:
+    """Blank cells of a table whose region holds many numbers no row took: uncertain, the table
+    unreliable (a blank there may be any of those numbers; never a 0, never a blank the
+    document printed)."""
+    if tr.cells is None:
+        return
+    unclaimed = sum(len(ln.numbers) for i, ln in enumerate(lines) if i not in taken)
+    if unclaimed < UNCLAIMED_NUMBERS:
+        return
+    why = f"表格未能可靠读取：表中另有 {unclaimed} 个数字未能归入任何一行，空白单元格可能是其中的数字"
+    doubted = False
+    for row in tr.cells.values():
+        for ckey, cell in (row or {}).items():
+            if cell.blank and not cell.uncertain:
+                # no candidates: any number (``(None,)`` would say blank, which sums as 0)
+                row[ckey] = Cell(None, cell.raw, source=cell.source, uncertain=why)  # type: ignore[index]
+                doubted = True
+    if doubted:
+        tr.unreliable = tr.unreliable or f"表中另有 {unclaimed} 个数字未能归入任何一行"
+        tr.unbalanced, tr.broken_rules = [], []
 
 
 def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
