@@ -340,11 +340,7 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
                 None, row_text(raw_region), source=src, confidence=choice.confidence, uncertain=why, candidates=cands
             )
         elif cr.unread:
-            why = (
-                f"无法识别为数字：“{cr.raw}”"
-                if cr.raw
-                else "本行标签后没有数字，表中下文数字多于行数，无法确定本行的值"
-            )
+            why = f"无法识别为数字：“{cr.raw}”" if cr.raw else NUMBERS_ELSEWHERE
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=why)
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
