@@ -90,8 +90,8 @@ def table_values(report: Report, key: str) -> TableValue:
     """The table value(s) a fact may legitimately equal."""
     out = TableValue(None)
     table, _, rest = key.partition(".")
-    if report.tables.get(table) is None or table in report.unreliable:
-        return out  # a reading the document does not vouch for says nothing against the text
+    if report.tables.get(table) is None:
+        return out
     if key in _GROUPS or key in _SUMS:
         rows = [r for r in (report.tables[table] or {}) if r.startswith(_GROUPS[key])] if key in _GROUPS else _SUMS[key]
         per_row = [_row_totals(report, table, r, out) for r in rows]

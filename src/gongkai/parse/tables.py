@@ -898,8 +898,10 @@ CROWDED = 2
 of rows above it (their labels printed first, their numbers after the last label)."""
 NUMBERS_ELSEWHERE = "本行标签后没有数字，表中下文数字多于行数，无法确定本行的值"
 UNCLAIMED_NUMBERS = 4
-"""Numbers in a table's value lines that no row took, from which on its blank cells are not
-vouched for: a page number or a stray figure is one or two; a converter that printed the table
+UNCLAIMED_SHARE = 0.2
+"""Numbers in a table's value lines that no row took (at least, and at least this share of its
+cells), from which on its blank cells are not vouched for: a page number or a stray figure is
+one or two, a converter's displaced numbers a few; a converter that printed the table
 by columns (``pdftotext`` on ruled tables) leaves dozens, and rows whose numbers stand there
 are not blank."""
 
@@ -911,7 +913,8 @@ def _doubt_blanks_beside_unclaimed(tr: TableRead, lines: list[ValueLine], taken:
     if tr.cells is None:
         return
     unclaimed = sum(len(ln.numbers) for i, ln in enumerate(lines) if i not in taken)
-    if unclaimed < UNCLAIMED_NUMBERS:
+    cells = sum(len(row) for row in tr.cells.values() if row)
+    if unclaimed < max(UNCLAIMED_NUMBERS, UNCLAIMED_SHARE * cells):
         return
     why = f"表格未能可靠读取：表中另有 {unclaimed} 个数字未能归入任何一行，空白单元格可能是其中的数字"
     doubted = False
