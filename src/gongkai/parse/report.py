@@ -16,7 +16,7 @@ from gongkai.parse.facts import extract_facts
 from gongkai.parse.misreads import doubt_misreads
 from gongkai.parse.sections import SectionHit, clean_text, find_sections
 from gongkai.parse.stream import Stream, build_stream
-from gongkai.parse.table_text import TableWords, table_line_spans
+from gongkai.parse.table_text import table_line_spans, table_words
 from gongkai.parse.tables import TableRead, read_appeals, read_table, table_regions
 from gongkai.readers.document import Document
 
@@ -77,7 +77,7 @@ def _table_lines(stream: Stream, spec: TableSpec, region: tuple[int, int], tr: T
     if tr.cells is None or not offsets:
         return []
     text_region = (stream.to_text(region[0]), stream.to_text(region[1]))
-    return table_line_spans(stream.text, text_region, (min(offsets), max(offsets)), TableWords(spec.printed_words))
+    return table_line_spans(stream.text, text_region, (min(offsets), max(offsets)), table_words(spec))
 
 
 def _hints(facts_by_key: dict[str, float | int], table: str) -> Values:

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
+from gongkai.model.template import TableSpec
 from gongkai.model.text import fold, squeeze
 
 _NOT_WORDS = re.compile(r"[\d\s.,%|\-—–=+:/／()（）、．，：;；!！?？*#\"“”'‘’「」『』\[\]【】<>《》·]+")
@@ -88,6 +90,12 @@ class TableWords:
         """A whole printed word or a number: the line is the table's, not a short sentence."""
         text = squeeze(line)[0]
         return any(ch.isdigit() for ch in text) or any(w in text for w in self.words if len(w) >= MIN_WORD)
+
+
+@lru_cache(maxsize=16)
+def table_words(spec: TableSpec) -> TableWords:
+    """The words of a table of the template (folded once, not for every document)."""
+    return TableWords(spec.printed_words)
 
 
 _SENTENCE_END = re.compile(r"[。！？；!?;]")
