@@ -46,6 +46,8 @@ class TableWords:
     def __init__(self, words: Iterable[str]) -> None:
         folded = sorted({fold(w) for w in words if w}, key=len, reverse=True)
         self.words = [w for w in folded if w]
+        self.whole_words = tuple(w for w in self.words if len(w) >= MIN_WORD)
+        """Words long enough to say a line is the table's (a lone ``无`` does not)."""
         self.joined = "\x00".join(self.words)
 
     def runs(self, line: str) -> list[str]:
@@ -89,7 +91,7 @@ class TableWords:
     def has_substance(self, line: str) -> bool:
         """A whole printed word or a number: the line is the table's, not a short sentence."""
         text = squeeze(line)[0]
-        return any(ch.isdigit() for ch in text) or any(w in text for w in self.words if len(w) >= MIN_WORD)
+        return any(ch.isdigit() for ch in text) or any(w in text for w in self.whole_words)
 
 
 @lru_cache(maxsize=16)

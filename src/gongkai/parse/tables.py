@@ -6,7 +6,6 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
@@ -56,6 +55,7 @@ from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.misreads import PLACED_BY_IDENTITIES
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.stream import Stream
+from gongkai.parse.table_text import table_words
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
 _PROSE_COUNT = re.compile(
@@ -198,12 +198,7 @@ def _value_follows(stream: Stream, m: Match, spec: TableSpec) -> bool:
     if count is None:
         return True
     at = stream.to_folded(count.end())
-    return any(stream.folded.startswith(w, at) for w in _folded_words(spec))
-
-
-@lru_cache(maxsize=16)
-def _folded_words(spec: TableSpec) -> tuple[str, ...]:
-    return tuple(fold(w) for w in spec.printed_words if len(fold(w)) >= 2)
+    return any(stream.folded.startswith(w, at) for w in table_words(spec).whole_words)
 
 
 def _find_rows(stream: Stream, spec: TableSpec, start: int, end: int) -> list[tuple[str, Match]]:
