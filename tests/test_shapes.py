@@ -293,6 +293,66 @@ def test_table_4_with_few_numbers_takes_the_measure_of_the_tables_above(gen: Gen
     assert cells.wrong == 0 and cells.exact == cells.total, cells.mismatches
 
 
+def _appeals_read(gen: GeneratedReport, text: str) -> tuple[Any, list[dict[str, Any]]]:
+    _, got = _read("shared.md", text.encode())
+    want = gen.report.to_json(provenance=False)["tables"]["appeals"]
+    skip = undetermined_cells(gen.report, "md_layout", "blank_zeros")
+    cells = compare_tables({"appeals": want}, {"tables": {"appeals": got["tables"]["appeals"]}}, skip)
+    return cells, got["findings"]
+
+
+def _shared_blank_rows(n: int) -> list[tuple[GeneratedReport, str]]:
+    """Reports (no defects, zeros blank) in a layout converter's Markdown whose table 4 row
+    has a label column before it and one blank in a cell it shares with its neighbour —
+    fifteen fields, not the fifteen cells."""
+    from gongkai.testing.shapes import render_md_layout
+
+    out: list[tuple[GeneratedReport, str]] = []
+    for gen in _blanked(60):
+        t4 = gen.report.tables.get("appeals") or {}
+        values = [cell.raw if not cell.blank else "" for row in t4.values() for cell in (row or {}).values()]
+        lines = render_md_layout(gen.report, gen.seed).split("\n")
+        head = next(i for i, ln in enumerate(lines) if "四、政府信息公开行政复议" in ln)
+        end = next(i for i in range(head, len(lines)) if "五、" in lines[i] or "六、" in lines[i])
+        row_at = max(i for i in range(head, end) if lines[i].startswith("|"))
+        for k in range(0, len(values) - 1, 2):
+            if (values[k] == "") != (values[k + 1] == ""):
+                shared = [*values[:k], values[k] or values[k + 1], *values[k + 2 :]]
+                lines[row_at] = "|" + "|".join(f" {c} " if c else "" for c in ["", *shared]) + "|"
+                out.append((gen, "\n".join(lines)))
+                break
+        if len(out) == n:
+            break
+    return out
+
+
+@pytest.mark.parametrize(("gen", "text"), _shared_blank_rows(12), ids=lambda x: str(getattr(x, "seed", "")))
+def test_table_4_whose_converter_shares_cells_is_read_no_wrong_and_not_accused(gen: GeneratedReport, text: str) -> None:
+    """A layout converter adds a label column and puts neighbouring cells in one, so a blank
+    beside a number leaves no trace: its row may have fifteen fields and still not be the
+    fifteen cells. Read by position it may break the sums where another placement keeps
+    them: no number read wrong, and no accusation."""
+    cells, findings = _appeals_read(gen, text)
+    assert cells.wrong == 0, [m for m in cells.mismatches if m["kind"] == "wrong"]
+    assert not [f for f in findings if f["rule"] == "t4_total" and f["severity"] == "error"]
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["shared", "one-a-cell"])
+@pytest.mark.parametrize("gen", _blanked(8), ids=lambda g: str(g.seed))
+def test_table_4_printed_empty_by_a_converter_is_read_all_blank(gen: GeneratedReport, shared: bool) -> None:
+    """Table 4 with nothing in it, in a converter's grid (fewer fields than cells when cells
+    are shared, or header words cut to fragments, or no header at all): every cell blank,
+    and no "未找到表四"."""
+    from gongkai.testing.shapes import render_md_layout
+
+    for row in (gen.report.tables.get("appeals") or {}).values():
+        for c in row or {}:
+            row[c] = Cell(None, "", blank=True)  # type: ignore[index]
+    cells, findings = _appeals_read(gen, render_md_layout(gen.report, gen.seed, shared=shared))
+    assert cells.exact == cells.total == 15, cells.mismatches[:3]
+    assert not [f for f in findings if f["rule"] == "table_missing"]
+
+
 @pytest.mark.parametrize("seed", range(40, 64))
 def test_table_4_under_wrapped_headings_reads_its_own_row(seed: int) -> None:
     """Converter Markdown of table 4: header rows of heading fragments as wide as the data row

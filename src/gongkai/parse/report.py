@@ -143,6 +143,7 @@ def parse_document(doc: Document) -> Report:
 
     # table 3 first: its rows show whether the document's numbers run together
     glued: bool | None = None
+    converted = False  # table 3 was not read from the document's own cells: a converter's grid
     table_lines: list[tuple[int, int]] = []
     for key in ("applications", "active_disclosure"):
         region = regions.get(key)
@@ -151,6 +152,8 @@ def parse_document(doc: Document) -> Report:
         tr = read_table(stream, tpl, key, region, _hints(facts_by_key, key), glued)
         table_lines.extend(_table_lines(stream, tpl.table(key), region, tr))
         glued = tr.glued if glued is None else glued
+        if key == "applications":
+            converted = tr.cells is not None and not tr.delimited
         report.tables[key] = tr.cells
         report.decisions.extend(tr.decisions)
         report.alternatives.update(tr.alternatives)
@@ -161,7 +164,9 @@ def parse_document(doc: Document) -> Report:
             report.unreliable[key] = tr.unreliable
     region4 = regions.get("appeals")
     if region4 is not None:
-        tr = read_appeals(stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"), glued)
+        tr = read_appeals(
+            stream, region4, tpl.identities_of("appeals"), _hints(facts_by_key, "appeals"), glued, converted
+        )
         report.tables["appeals"] = tr.cells
         table_lines.extend(_table_lines(stream, tpl.table("appeals"), region4, tr))
         report.unbalanced.extend(tr.unbalanced)

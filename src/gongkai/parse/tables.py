@@ -54,6 +54,7 @@ from gongkai.parse.decode import (
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.misreads import PLACED_BY_IDENTITIES
 from gongkai.parse.sections import SectionHit
+from gongkai.parse.shared_cells import Value, field_numbers, placements
 from gongkai.parse.stream import Stream
 from gongkai.parse.table_text import table_words
 
@@ -172,7 +173,9 @@ def table_regions(stream: Stream, sections: dict[str, SectionHit], tpl: Template
     def region(start: int | None, ends: list[int]) -> tuple[int, int] | None:
         if start is None:
             return None
-        later = [e for e in ends if e > start]
+        # a table that folds to nothing (an empty grid) ends where the next heading starts,
+        # not at the heading after it
+        later = [e for e in ends if e >= start]
         return (start, min(later) if later else n)
 
     return {
@@ -1020,15 +1023,17 @@ def _finish(
 
 T4_CELLS = 15
 
+Fields = list[tuple[str, int]]
+"""A grid row's fields, each with its stream offset."""
+
 
 _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
-def _appeals_positional(raw: str, offset: int) -> list[list[Unit]]:
-    """Table 4's data row as a tab-separated line: 15 fields, empty ones blank cells (a row
-    of words is a header row's wrapped tails, not the data row). Empty fields too many at
-    both ends (a label column before, or empty columns after?) give every such reading, for
-    the identities to choose between; none: no such line."""
+def _appeals_fields(raw: str, offset: int) -> Fields:
+    """Table 4's data row as a tab-separated line of at least 15 fields, each with its stream
+    offset (a row of words is a header row's wrapped tails, not the data row); none: no such
+    line."""
     pos = 0
     for line in raw.split("\n"):
         words = _WORDS.search(line) is not None
@@ -1039,9 +1044,16 @@ def _appeals_positional(raw: str, offset: int) -> list[list[Unit]]:
             for f in line.split("\t"):
                 fields.append((f, offset + p))
                 p += len(f) + 1
-            return _field_splits(fields)
+            return fields
         pos += len(line) + 1
     return []
+
+
+def _appeals_positional(fields: Fields) -> list[list[Unit]]:
+    """Table 4's row read by position: empty fields are blank cells. Empty fields too many at
+    both ends (a label column before, or empty columns after?) give every such reading, for
+    the identities to choose between."""
+    return _field_splits(fields) if fields else []
 
 
 def _field_splits(fields: list[tuple[str, int]]) -> list[list[Unit]]:
@@ -1064,6 +1076,46 @@ def _field_splits(fields: list[tuple[str, int]]) -> list[list[Unit]]:
     return splits
 
 
+SHIFTED_CELLS = "表四首尾的空白栏可能是转换工具加的标签列、相邻单元格可能被合并，空白单元格的位置无法确认"
+
+
+def _converter_readings(
+    fields: Fields, cols: tuple[str, ...], identities: tuple[Identity, ...]
+) -> list[tuple[Value, ...]]:
+    """The placements of a row that starts with an empty field (the label column a converter
+    adds), read as a converter's (see ``shared_cells``), that keep every identity; none when
+    the row does not start so, or has fields of other things, or too many placements."""
+    if not fields or fields[0][0].strip():
+        return []
+    numbers = [field_numbers(text) for text, _ in fields]
+    if any(n is None for n in numbers):
+        return []
+    found = placements([n for n in numbers if n is not None], len(cols))
+    out = []
+    for values in found or []:
+        if violations(identities, {(T4_ROW, c): v for c, v in zip(cols, values, strict=True)}) == 0:
+            out.append(values)
+    return out
+
+
+def _doubt_placements(flat: dict[str, Cell], cols: tuple[str, ...], readings: list[tuple[Value, ...]]) -> None:
+    """Cells that one of ``readings`` reads otherwise: uncertain, with every reading."""
+    for j, col in enumerate(cols):
+        cell = flat[col]
+        mine = None if cell.blank else cell.value
+        theirs = {r[j] for r in readings}
+        if cell.uncertain or theirs == {mine}:
+            continue
+        flat[col] = Cell(
+            None,
+            cell.raw,
+            source=cell.source,
+            confidence=min(cell.confidence, 0.5),
+            uncertain=f"{SHIFTED_CELLS}（另一种同样满足勾稽关系的排列在此格读作别的数）",
+            candidates=tuple(dict.fromkeys([mine, *theirs])),
+        )
+
+
 def _appeals_line(raw: str, offset: int) -> list[Unit] | None:
     """The first line with digits, when it holds all 15 values by itself: what follows it
     (``无`` of a next section whose heading is lost) is not part of the table."""
@@ -1082,32 +1134,40 @@ def _positional(units: list[Unit]) -> bool:
     return len(units) == T4_CELLS and all(u.kind != "empty" for u in units)
 
 
-def _appeals_lines(stream: Stream, start: int, end: int) -> tuple[int, list[Unit]] | None:
+def _appeals_lines(stream: Stream, start: int, end: int) -> tuple[int, list[Unit], Fields] | None:
     """Table 4's fifteen cells as the value lines of ``stream.text[start:end]`` hold them
-    (one row, three pieces of five, one cell a line), when they hold exactly fifteen."""
+    (one row, three pieces of five, one cell a line), when they hold exactly fifteen; with
+    the grid row's fields when one grid row holds them."""
     lines = value_lines(stream, start, end, [])
     if not lines:
-        return _blank_grid_row(stream.text, start, end)
+        blank = _blank_grid_row(stream.text, start, end)
+        return (*blank, []) if blank else None
     if sum(ln.cells for ln in lines) == T4_CELLS:
-        return lines[0].start, units_of_lines(lines, range(len(lines)))
+        return lines[0].start, units_of_lines(lines, range(len(lines))), []
     if len(lines) == 1 and lines[0].fields and lines[0].cells < T4_CELLS:
         # one grid row under the section: the table's row, some cells shared or blank
         fields = list(lines[0].fields)
         splits = _field_splits(fields) if len(fields) <= T4_CELLS + 1 else []
         if len({tuple(u.offset for u in sp) for sp in splits}) == 1:
-            return lines[0].start, splits[0]  # each field surely one cell
-        return lines[0].start, list(lines[0].units)
+            return lines[0].start, splits[0], fields  # each field surely one cell
+        return lines[0].start, list(lines[0].units), fields
     return None
+
+
+T4_SHARED_MIN = T4_CELLS - T4_CELLS // 2
+"""The fewest fields table 4's row can have in a converter's grid: a layout converter may
+put two neighbouring cells in one (``| 13612 252 |``), never more."""
 
 
 def _blank_grid_row(text: str, start: int, end: int) -> tuple[int, list[Unit]] | None:
     """Table 4 printed with nothing in it: the last grid row under its header is a row of
-    fifteen empty cells (a converter may add a label column or an empty one at the end), and
-    no number stands anywhere."""
+    empty cells (fifteen; a converter may add label columns or an empty one at the end, or
+    share neighbouring cells, leaving as few as eight), and no number stands anywhere: every
+    cell is blank, wherever the converter put its edges."""
     pos = start
     found = None
     for line in text[start:end].split("\n"):
-        if "\t" in line and not line.strip("\t") and T4_CELLS <= line.count("\t") + 1 <= T4_CELLS + 2:
+        if "\t" in line and not line.strip("\t") and T4_SHARED_MIN <= line.count("\t") + 1 <= T4_CELLS + 3:
             found = pos
         pos += len(line) + 1
     if found is None:
@@ -1149,9 +1209,12 @@ def read_appeals(
     identities: tuple[Identity, ...],
     hints: Values,
     glued: bool | None = None,
+    converted: bool = False,
 ) -> TableRead:
     """Table 4: one data row of 15 numbers after the header words, in three groups of five.
-    ``glued``: the document's numbers run together (as table 3 showed)."""
+    ``glued``: the document's numbers run together (as table 3 showed); ``converted``: table 3
+    was not read from the document's own cells (a layout converter's grid, whose empty fields
+    are not surely blank cells)."""
     start, end = region
     folded = stream.folded
     last, first = -1, end
@@ -1168,10 +1231,13 @@ def read_appeals(
         # table; a converter may have replaced the headings, but then the fifteen numbers
         # stand as a table's rows of their own
         alts: list[list[Unit]] = []
-        found = _appeals_lines(stream, stream.to_text(start), stream.to_text(end))
+        fields: Fields = []
+        # from just after the heading: an empty grid folds to nothing, the region's first
+        # folded character is the next heading's
+        found = _appeals_lines(stream, stream.to_text(start - 1) + 1 if start else 0, stream.to_text(end))
         if found is None:
             return TableRead(None, [], 0)
-        text_start, units = found
+        text_start, units, fields = found
         raw = stream.text[text_start : stream.to_text(end)]
         glued = False  # value lines: numbers apart
         scattered = _words_between(stream, text_start, stream.to_text(end))
@@ -1179,14 +1245,16 @@ def read_appeals(
         text_start = stream.index[last - 1] + 1
         raw = stream.text[text_start : stream.to_text(end)]
         one_per_line = cell_lines(raw, text_start, skip_blank_lines=True)
-        alts = _appeals_positional(raw, text_start)
+        fields = _appeals_fields(raw, text_start)
+        alts = _appeals_positional(fields)
         delimited = alts[0] if alts else (positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None)
         # the table split in pieces, each under its own header (one group of five each)
         pieces = None if delimited else _appeals_lines(stream, stream.to_text(first), stream.to_text(end))
         if pieces is None and not delimited:
-            pieces = _appeals_laid_out(stream, stream.to_text(first), text_start, stream.to_text(end))
+            laid = _appeals_laid_out(stream, stream.to_text(first), text_start, stream.to_text(end))
+            pieces = (*laid, []) if laid else None
         if pieces is not None:
-            text_start, units = pieces
+            text_start, units, fields = pieces
             raw = stream.text[text_start : stream.to_text(end)]
             glued = False  # value lines: numbers apart
             scattered = _words_between(stream, text_start, stream.to_text(end))
@@ -1221,6 +1289,16 @@ def read_appeals(
     decisions: list[Decision] = []
     ch = choice.rows.get(T4_ROW)
     flat = _unreadable(flat_cols, raw, stream, units) if ch is None else _cells_from_choice(stream, ch, flat_cols, raw)
+    failing = bool(choice.violations or choice.unbalanced or choice.broken_rules)
+    # a converter's row read by position: its empty ends may be a label column and padding,
+    # its cells shared, so that another placement of the numbers fits the table as well
+    rival = (
+        _converter_readings(fields, flat_cols, flat_ids)
+        if converted and fields and _positional(units) and not scattered
+        else []
+    )
+    if rival and not failing:
+        _doubt_placements(flat, flat_cols, rival)
     decision = _decision("appeals", raw, ch, kinds)
     if decision is not None:
         decisions.append(decision)
@@ -1229,8 +1307,15 @@ def read_appeals(
     inferred = ch is not None and any(c.blank and c.offset is None for c in ch.reading.cells)
     why = "表四的空白单元格在文档中不留位置，其位置由推断得出" if inferred else None
     unbalanced, broken = choice.unbalanced, choice.broken_rules
-    if scattered and (choice.violations or unbalanced or broken):
-        why = "表四的数字与栏目名称交错排列（转换工具逐栏输出），数字的次序无法确认"
+    doubt = None
+    if failing and scattered:
+        doubt = "表四的数字与栏目名称交错排列（转换工具逐栏输出），数字的次序无法确认"
+    elif failing and rival:
+        # read by position the row breaks the sums, read as a converter's row it does not:
+        # which of the two the page is, nothing on it says
+        doubt = SHIFTED_CELLS
+    if doubt is not None:
+        why = doubt
         for row in cells.values():
             _doubt_row(row, f"表格未能可靠读取：{why}，且读出的数字不满足表内勾稽关系")
         unbalanced, broken = [], []

@@ -118,14 +118,17 @@ def _merge_pairs(values: list[str], pairs: frozenset[int]) -> list[str]:
     return out
 
 
-def _md_table(b: Block, rng: random.Random, page: list[int], other: list[str]) -> list[str]:
+def _md_table(
+    b: Block, rng: random.Random, page: list[int], other: list[str], shared: bool | None = None
+) -> list[str]:
+    """``shared``: neighbouring cells share one (None: as the seed draws it)."""
     assert b.layout is not None
     rows = _rows(b.layout)
     heads = [c.text for row, vals in rows if not vals for c in row if c.kind == "head"]
     n_values = max((len(vals) for _, vals in rows), default=1)
     pairs = (
         frozenset(i for i in range(0, n_values - 1, 2) if rng.random() < 0.7)
-        if rng.random() < MERGED_PAIRS_SHARE
+        if (rng.random() < MERGED_PAIRS_SHARE if shared is None else shared)
         else frozenset()
     )
     label_after = rng.random() < LABEL_AFTER_SHARE
@@ -186,8 +189,9 @@ def _loose_one_value_rows(b: Block) -> tuple[list[str], Block]:
     return lines, replace(b, layout=kept)
 
 
-def render_md_layout(report: Report, seed: int = 0, loose: bool | None = None) -> str:
-    """``loose``: table 2's one-value rows as text lines above it (None: as the seed draws it)."""
+def render_md_layout(report: Report, seed: int = 0, loose: bool | None = None, shared: bool | None = None) -> str:
+    """``loose``: table 2's one-value rows as text lines above it; ``shared``: every table's
+    neighbouring cells may share one (None: as the seed draws them)."""
     rng = random.Random(seed)
     if loose is None:
         # drawn apart from ``rng`` so that the rest of each document stays as it was
@@ -208,7 +212,7 @@ def render_md_layout(report: Report, seed: int = 0, loose: bool | None = None) -
             if loose and b.key == "active_disclosure":
                 lines, b = _loose_one_value_rows(b)
                 out.extend(lines)
-            out.extend([*_md_table(b, rng, page, other), ""])
+            out.extend([*_md_table(b, rng, page, other, shared), ""])
         else:
             lines = _prose_lines(b, rng) if rng.random() < 0.5 else [b.text]
             out.extend([*lines, ""])
