@@ -35,3 +35,15 @@ def test_text_that_is_not_mostly_the_label_is_not_taken_for_it(words: str) -> No
     text = fold(f"予以公开0000000{words}0000000属于国家秘密0000000")
     start, end = len("予以公开"), text.find("属于国家秘密")
     assert fuzzy_row(text, TABLE3.row("partly_disclosed"), start, end) is None
+
+
+def test_a_label_in_its_traditional_spelling_is_the_row_exactly() -> None:
+    """``反覆``: the traditional spelling of 反复, which simplification keeps (覆 is also a
+    simplified character): a declared variant, so the row is found exactly."""
+    from gongkai.model.text import to_simplified
+    from gongkai.parse.labels import find_row
+
+    text = fold(to_simplified("3.要求提供公開出版物0000000 4.無正當理由大量反覆申請0000000 5.要求"))
+    m = find_row(text, TABLE3.row("not_processed_excessive"), 0, len(text))
+    assert m is not None and m.exact
+    assert text[m.end : m.end + 7] == "0000000"

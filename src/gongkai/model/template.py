@@ -305,7 +305,13 @@ _T3_HEAD: tuple[Row, ...] = (
     Row("not_processed_complaint", "信访举报投诉类申请", "1.", group="（五）不予处理"),
     Row("not_processed_duplicate", "重复申请", "2.", group="（五）不予处理"),
     Row("not_processed_publication", "要求提供公开出版物", "3.", group="（五）不予处理"),
-    Row("not_processed_excessive", "无正当理由大量反复申请", "4.", group="（五）不予处理"),
+    Row(
+        "not_processed_excessive",
+        "无正当理由大量反复申请",
+        "4.",
+        ("无正当理由大量反覆申请",),  # 反覆: the traditional spelling, which 简体 also writes 覆
+        group="（五）不予处理",
+    ),
     Row(
         "not_processed_confirmation",
         "要求行政机关确认或重新出具已获取信息",
