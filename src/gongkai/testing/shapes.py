@@ -118,9 +118,7 @@ def _merge_pairs(values: list[str], pairs: frozenset[int]) -> list[str]:
     return out
 
 
-def _md_table(
-    b: Block, rng: random.Random, page: list[int], other: list[str], shared: bool | None = None
-) -> list[str]:
+def _md_table(b: Block, rng: random.Random, page: list[int], other: list[str], shared: bool | None = None) -> list[str]:
     """``shared``: neighbouring cells share one (None: as the seed draws it)."""
     assert b.layout is not None
     rows = _rows(b.layout)
