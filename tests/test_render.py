@@ -264,3 +264,19 @@ def test_layout_width_is_the_expanded_grids(seed: int) -> None:
         layout = table_layout(report.spec, key, table)
         assert layout_width(layout) == len(expand(layout)[0]) > 1
         assert all(lc.cell is report.cell(*lc.path.split(".")) for row in layout for lc in row if lc.path)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_signature_run_into_the_last_sentence_is_printed_once(seed: int) -> None:
+    """Web-page text runs the 落款 into the last line (``…隐私。白阳市自然资源局2026年1月7日``);
+    the section keeps it there, so the rendered report must not add it again."""
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+    from gongkai.render.layout import chinese_date
+    from gongkai.render.text import render_markdown
+    from gongkai.testing.corpus import make_document
+
+    doc = make_document(seed, "flat", "none")
+    report = parse_document(read_bytes(doc.name, doc.data))
+    assert report.signed_on is not None
+    assert render_markdown(report).count(chinese_date(report.signed_on)) == 1

@@ -373,4 +373,7 @@ def _signed_in_text(report: Report, lines: list[str]) -> bool:
     if not last:
         return False
     tail = [ln.strip().replace(" ", "") for ln in last.split("\n") if ln.strip()][-len(lines) :]
-    return tail == [ln.replace(" ", "") for ln in lines]
+    if tail == [ln.replace(" ", "") for ln in lines]:
+        return True
+    # web-page text runs the 落款 into the last sentence (``…隐私。白阳市自然资源局2026年1月7日``)
+    return re.sub(r"\s", "", last).endswith("".join(lines).replace(" ", ""))
