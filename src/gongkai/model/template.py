@@ -575,6 +575,13 @@ TABLE_HEADINGS: dict[str, tuple[str, ...]] = {
     "appeals": ("行政复议", "行政诉讼"),
 }
 """Headings a table prints over its columns besides the columns' own labels."""
+MEASURE_WORDS: tuple[str, ...] = ("万元", "元", "件", "条", "个", "项", "次")
+"""Measure words a report prints after a cell's number (``0件``, ``246900元``); longest first,
+for regular expressions."""
+MONEY_UNITS: tuple[str, ...] = ("万元", "元")
+"""The measure words of amounts (table 2's fees and procurement)."""
+PERCENT = "%"
+
 BLANK_MARKERS: frozenset[str] = frozenset({"", "/", "-", "—", "–", "－", "无", "無", "——", "／", "空"})
 """Cell texts that mean 'nothing written here'. Kept apart from 0."""
 

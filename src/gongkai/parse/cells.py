@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
-from gongkai.model.template import BLANK_MARKERS, HEADING_PLACEHOLDERS
+from gongkai.model.template import BLANK_MARKERS, HEADING_PLACEHOLDERS, MEASURE_WORDS, PERCENT
 
 UnitKind = Literal["number", "blank", "empty", "unread"]
 """``unread``: a delimited cell whose content is no number and no blank marker (OCR garbage,
@@ -23,7 +23,9 @@ UnitKind = Literal["number", "blank", "empty", "unread"]
 _NUMBER = re.compile(
     # a sign word may stand apart (``增 69``); a dash is a sign only on the number (``-8``)
     r"(?:(?P<sign>[增减減+]\s*|[\-−](?![ \t])\s*))?"
-    r"(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>万元|元|件|条|个|项|次|%)?"
+    r"(?<![A-Za-z_\d.])(?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<unit>"
+    + "|".join((*MEASURE_WORDS, PERCENT))
+    + ")?"
 )
 _BLANK_TOKEN = re.compile(r"^(?:/|／|-|—|–|－|——|无|無|空)$")
 _PLACEHOLDER = re.compile(r"^(?:" + "|".join(re.escape(w) for w in HEADING_PLACEHOLDERS) + r")\s*\d{1,2}$")

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from gongkai.model.template import TableSpec
+from gongkai.model.template import MEASURE_WORDS, PERCENT, TableSpec
 from gongkai.model.text import fold, squeeze
 
 _NOT_WORDS = re.compile(r"[\d\s.,%|\-—–=+:/／()（）、．，：;；!！?？*#\"“”'‘’「」『』\[\]【】<>《》·]+")
@@ -31,7 +31,7 @@ TYPO_EVERY = 30
 """Characters of a line per misprinted one allowed (a label's typo in a long run of labels);
 prose is mostly characters of no printed word."""
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_UNIT_AFTER_NUMBER = re.compile(r"(?<=\d)(?:万元|元|件|条|个|项|次)")
+_UNIT_AFTER_NUMBER = re.compile(r"(?<=\d)(?:" + "|".join(MEASURE_WORDS) + ")")
 _CELL_EDGE = re.compile(r"\t| {2,}|\u3000")
 """A tab or a wide space between two pieces of a line: a cell's edge (pieces of headings on
 either side are not one word)."""
@@ -122,7 +122,7 @@ def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return out
 
 
-_NUMBER_AT = re.compile(r"[-+增减]?\s*[\d,.]+(?:万元|元|件|条|个|项|%)?")
+_NUMBER_AT = re.compile(r"[-+增减]?\s*[\d,.]+(?:" + "|".join((*MEASURE_WORDS, PERCENT)) + ")?")
 
 
 def _number_end(text: str, at: int) -> int:

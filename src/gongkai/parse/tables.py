@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
-from gongkai.model.template import APPEALS, CellKind, Identity, TableSpec, Template
+from gongkai.model.template import APPEALS, MEASURE_WORDS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
 from gongkai.parse.align import (
     LABEL_STYLES,
@@ -66,7 +66,7 @@ _PROSE_COUNT = re.compile(
 """A count in a sentence (``规范性文件3件，``). A number with its measure word in a cell of its
 own (after a tab or a line break, before the next cell or number: ``行政许可\t0件\t``,
 ``政府集中采购1个246900元``) is a row's cell."""
-_UNIT_AFTER_LABEL = re.compile(r"\s*[（(](?:单位[:：]\s*)?(?:万元|元|个|件|项|条)[)）]")
+_UNIT_AFTER_LABEL = re.compile(r"\s*[（(](?:单位[:：]\s*)?(?:" + "|".join(MEASURE_WORDS) + ")[)）]")
 """A unit printed after a row's label (``政府集中采购（元）6675809``): part of the label."""
 T4_HEADER_WORDS = (
     "总计",

@@ -16,6 +16,7 @@ import cv2
 import numpy as np
 
 from gongkai.model.report import Source
+from gongkai.model.template import MEASURE_WORDS, PERCENT
 from gongkai.model.text import despace
 from gongkai.readers.document import Block, Grid, GridCell, TextLine
 from gongkai.readers.grid_lines import TableLines, build_tables
@@ -64,7 +65,7 @@ CONFUSED_DIGITS = str.maketrans(
 SUBSTITUTION_PENALTY = 0.8
 """Confidence multiplier for a cell whose letters were read as digits."""
 _NUMERIC_ISH = re.compile(r"^[0-9OoDQIl|SB.,\s]+$")
-_UNITS = ("元", "万元", "件", "条", "个", "项", "次", "%")
+_UNITS = (*MEASURE_WORDS, PERCENT)
 _STRAY = re.compile(r"^[^\d\s\-增减+]{0,2}\s*(?P<num>-?[0-9OoIl|][0-9OoIl|.,]*)\s*[^\d\s]{0,2}$")
 _ONE_LIKE = frozenset({"l", "I", "|", "/", "丨", "-", "一", "—"})
 """What the recogniser writes (besides digits) for a lone stroke."""

@@ -12,6 +12,8 @@ from typing import Literal
 
 from gongkai.model.report import Cell, Report, TableCells
 from gongkai.model.template import (
+    MONEY_UNITS,
+    PERCENT,
     SECTION_KEYS,
     SECTIONS,
     T2_CONTENT,
@@ -60,7 +62,7 @@ def cell_text(cell: Cell | None) -> str:
 
 UNSETTLED = "？"
 """Printed in a cell the reading left open (no value): neither a number nor a blank."""
-_RUN = re.compile(r"^\s*[-+]?[\d,.]+(?:万元|元|%)?")
+_RUN = re.compile(r"^\s*[-+]?[\d,.]+(?:" + "|".join((*MONEY_UNITS, PERCENT)) + ")?")
 
 
 def _value(table: TableCells, key: str, row: str, col: str, colspan: int = 1) -> LCell:
