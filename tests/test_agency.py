@@ -39,6 +39,8 @@ from gongkai.testing.strategies import SEEDS
         "中国(上海)自由贸易试验区管理委员会",
         "生态环境部",
         "安平街道办事处",
+        "全州县人民政府",  # 全州 and 全椒 are places, not 全 + a unit
+        "全椒县财政局",
     ],
 )
 def test_names_are_names(name: str) -> None:
@@ -60,6 +62,8 @@ def test_names_are_names(name: str) -> None:
         "清河市统计局深入贯彻落实条例",
         "政务公开工作取得新进展",
         "清河市统计局关于印发政府信息公开工作年度报告的通知的附件所列的全部单位",
+        "全镇政府",  # ``2022年，全镇政府信息公开566条``: the whole town, not a name
+        "全县人民政府",
     ],
 )
 def test_fragments_are_not_names(fragment: str) -> None:
@@ -156,6 +160,15 @@ def test_a_sentence_naming_the_report_is_not_its_title(text: str) -> None:
         ("本报告由淮安市洪泽区人民政府办公室根据《条例》要求编制此报告。", ["淮安市洪泽区人民政府办公室"]),
         ("根据《条例》规定,现公布区统计局2023年政府信息公开工作年度报告。", ["区统计局"]),
         ("本报告根据《条例》和《格式》要求编制。", []),
+        ("由党政办负责人具体抓政务公开,配备2名工作人员。", []),  # staffing, not the author
+        ("本报告由清河市统计局负责编制。", ["清河市统计局"]),
+        # a provincial reporting platform's template (Shandong), and other real wordings
+        ("根据《条例》要求,结合2025年荣成市信访局政府信息公开工作实际,编制发布本报告。", ["荣成市信访局"]),
+        ("现向社会公布2024年深圳市公安局龙华分局政府信息公开工作年度报告。", ["深圳市公安局龙华分局"]),
+        (
+            "现将深圳市市场监督管理局龙华监管局(以下简称龙华局)2023年信息公开年度报告进行公布。",
+            ["深圳市市场监督管理局龙华监管局"],
+        ),
     ],
 )
 def test_preamble_names_its_author(text: str, names: list[str]) -> None:
@@ -260,3 +273,28 @@ def test_norm_index_finds_the_variants_a_scan_finds(stored, units, body):
     key = "".join(units) + body
     scan = sorted(a for n, a in keys.items() if n != key and same_agency(n, key))
     assert sorted(index.variants(key)) == scan
+
+
+BREADCRUMBS = (
+    "当前位置：首页 > 政务公开 > 区县开发区",
+    "您现在的位置：首页 >> 信息公开 >> 市直部门",
+    "首页 > 政府信息公开年报",
+)
+"""Navigation lines of real web pages above a report's title (their last crumb a category)."""
+
+
+@pytest.mark.parametrize("crumb", BREADCRUMBS)
+@pytest.mark.parametrize("seed", range(8))
+def test_a_web_pages_navigation_line_does_not_run_into_the_title(seed: int, crumb: str) -> None:
+    """``当前位置：首页 > … > 区县开发区`` above ``勉县人民政府2023年…报告`` read as the agency
+    ``区县开发区勉县人民政府`` (and a county government taken for a department is late after
+    31 January): the line is the page's, not the report's."""
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+    from gongkai.render.text import render_flat, render_markdown
+
+    gen = generate(seed, title_shape="standard")
+    for name, text in (("doc.txt", render_flat(gen.report)), ("doc.md", render_markdown(gen.report))):
+        got = parse_document(read_bytes(name, f"{crumb}\n{text}".encode()))
+        assert got.agency is not None and canonical_agency(got.agency) == canonical_agency(gen.report.agency), name
+        assert got.is_government == gen.report.is_government

@@ -123,6 +123,9 @@ SENTENCE_WORDS: tuple[str, ...] = (
 """Words of a sentence that no agency's name holds: a candidate holding one is a fragment."""
 _PRONOUN = re.compile(r"^(?:本|该)(?:局|委|厅|办|署|院|部|单位|机关|部门|中心|镇|乡|街道|区|县|市|府)")
 """本局, 本机关: a report speaking of itself, not a name (本溪市 is one)."""
+_COLLECTIVE = re.compile(r"^全(?:镇|乡|县|市|区|省|局|委|旗|盟|街道|系统)")
+"""全镇, 全县: the whole of a place, as a sentence says it (``全镇政府信息公开566条``), not a
+name (全州县 and 全椒县 are places: 州 and 椒 are not listed)."""
 _LEADING_WORD = re.compile(r"^(?:在|被|经过|通过|由|对于|关于)")
 """Words a sentence puts before a name (``在省政府办公厅…``); no place name starts with them."""
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
@@ -225,6 +228,8 @@ def agency_name_problem(name: str | None) -> str | None:
         return f"以“{m.group()}”开头，是句子的一部分"
     if _PRONOUN.match(n):
         return "是代称（本局、本机关）"
+    if _COLLECTIVE.match(n):
+        return "是泛称（全镇、全县），不是名称"
     if not _SUFFIX_END.search(n):
         return "不以机关或地名结尾"
     return None

@@ -32,17 +32,25 @@ _TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WOR
 """``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
 _TITLE_YEAR_AFTER = re.compile(rf"({_NAME}{{2,40}}?){_REPORT_WORDS}\((\d{{4}})年度?\)")
 """``清河市统计局政府信息公开工作年度报告（2023年度）``: the year in brackets after it."""
+_PREAMBLE_REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?报告"
+"""How a preamble may name the report it introduces (``…2023年信息公开年度报告进行公布``)."""
 _AGENCY_SUFFIX = "|".join(AGENCY_SUFFIXES)
 _AGENCY_IN_TEXT = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
 _CONTACT_AGENCY = re.compile(rf"请与({_NAME}{{2,40}}?)联系")
 """The contact point, often a unit inside the agency (its office, a 领导小组办公室)."""
 _PREAMBLE_AGENCY = (
-    re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责|组织|编制)"),
+    # ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing, not the author)
+    re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责(?:编制|组织|起草|撰写)|组织|编制)"),
     re.compile(rf"({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)"),
     re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?{_REPORT_WORDS}"),
+    re.compile(rf"公布\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
+    re.compile(rf"结合\d{{4}}年度?({_NAME}{{2,40}}?)政府信息公开工作实际"),
+    re.compile(rf"现将({_NAME}{{2,40}}?)(?:\(以下简称[^)]{{1,12}}\))?\d{{4}}年度?{_PREAMBLE_REPORT}"),
 )
 """Where a preamble names the agency (folded text): ``本报告由…编制``,
-``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告``."""
+``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告`` (or the year first), the
+reporting platform's ``结合2025年…政府信息公开工作实际，编制发布本报告``, and ``现将…(以下简称…)
+2023年信息公开年度报告进行公布``."""
 _SENTENCE_LEAD_IN = re.compile(r"(?:公布|发布|印发|编制|现将|特此|请与|由)$|(?:公布|发布|印发|编制|现将|特此|请与)")
 LEAD_IN_CHARS = 4
 """Characters before a title-like phrase in which a verb shows it is inside a sentence."""

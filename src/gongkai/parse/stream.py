@@ -66,6 +66,11 @@ PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—－–]\s*\d{1,3}\s*[-—－–]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
 """Page footers and headers: ``- 3 -``, ``第3页 共6页``, ``3/6``."""
+BREADCRUMB = re.compile(r"^\s*(?:(?:您现在的|您的|当前|所在)位置\s*[:：]?\s*)?首页\s*(?:[>＞»›→]|&gt;)")
+"""A web page's navigation line (``当前位置：首页 > 政务公开 > 市直部门``): no text of the report,
+and its last crumb would run into the title below it (``市直部门大冶市…局``)."""
+BREADCRUMB_CHARS = 120
+"""Longer lines that start like one hold the page's text too (a page copied as one line)."""
 INLINE_PAGE_NUMBER = re.compile(r"[-—–－]\s+\d{1,3}\s+[-—–－]")
 """A page footer that text scraped from a PDF left inside a line: ``0000000- 3 -三、…``."""
 
@@ -93,6 +98,8 @@ def build_stream(doc: Document) -> Stream:
             if PAGE_NUMBER.match(block.text):
                 page_numbers.append((pos, int(re.findall(r"\d+", block.text)[0])))
                 continue  # a page footer inside a table would read as a value
+            if len(block.text) <= BREADCRUMB_CHARS and BREADCRUMB.match(block.text):
+                continue
             add(despace(INLINE_PAGE_NUMBER.sub("", block.text)) + "\n", block.source)
             if block.source.line is not None and "  " in block.text:
                 raw_lines[block.source.line] = block.text
