@@ -180,3 +180,24 @@ def test_markdown_bold_and_empty_headers_are_markup() -> None:
     assert "*" not in title.text and title.text.startswith("某市某局2024")
     (grid,) = [b for b in doc.blocks if isinstance(b, Grid)]
     assert _row_texts(grid) == [["一、本年新收", "3"], ["", ""]]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".md"])
+@pytest.mark.parametrize("seed", range(6))
+def test_table_rows_without_their_leading_pipe_keep_their_blank_cells(seed: int, suffix: str) -> None:
+    """``一、本年新收政府信息公开申请数量 | 0 | | | | | | 0 |``: a table some converters and
+    copies of web pages write without Markdown's leading pipe; its empty cells are blank
+    cells, in a plain text file as in Markdown (read as loose numbers, all seven were open)."""
+    from gongkai.parse import parse_document
+    from gongkai.render.text import render_markdown
+    from gongkai.testing.compare import compare_tables
+    from gongkai.testing.damage import blank_zeros
+    from gongkai.testing.generate import generate
+
+    gen = blank_zeros(generate(seed), seed)
+    lines = render_markdown(gen.report).split("\n")
+    text = "\n".join(ln.strip()[1:].lstrip() if ln.strip().startswith("|") else ln for ln in lines)
+    report = parse_document(read_bytes(f"doc{suffix}", text.encode()))
+    got = report.to_json(provenance=False)
+    cells = compare_tables(gen.report.to_json(provenance=False)["tables"], got)
+    assert cells.exact == cells.total, cells.mismatches[:3]

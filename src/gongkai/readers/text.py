@@ -90,18 +90,39 @@ _MD_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 _MD_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
+LOOSE_PIPES = 3
+"""Cell edges a line needs to be a table row without Markdown's leading and trailing pipe
+(``一、本年新收政府信息公开申请数量 | 0 | | | | | | 0 |``, as some converters and copies of web
+pages write a table): its empty cells are then blank cells, not nothing."""
+
+
+def _pipe_row(line: str, markdown: bool) -> bool:
+    if markdown and _MD_ROW.match(line):
+        return True
+    return line.count("|") >= LOOSE_PIPES and not line.lstrip().startswith(("```", ">"))
+
+
 def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
-    """Text lines become TextLines; in Markdown, runs of ``| a | b |`` rows become Grids
-    (rule rows dropped, ragged rows kept as they are: the parser copes with column counts)."""
+    """Text lines become TextLines; runs of ``| a | b |`` rows become Grids (in Markdown, and in
+    any text where a row has at least ``LOOSE_PIPES`` pipes, leading one or not; rule rows
+    dropped, ragged rows kept as they are: the parser copes with column counts)."""
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
-        if markdown and _MD_ROW.match(lines[i]):
+        if _pipe_row(lines[i], markdown):
             start = i
             rows: list[list[GridCell | None]] = []
-            while i < len(lines) and _MD_ROW.match(lines[i]):
+            end = i
+            while end < len(lines) and _pipe_row(lines[end], markdown):
+                end += 1
+            # rows written without the leading pipe: one that starts with a pipe has an empty
+            # first cell there, not a Markdown row's opening edge
+            open_rows = any(
+                not lines[j].lstrip().startswith("|") and not _MD_RULE.match(lines[j]) for j in range(start, end)
+            )
+            while i < end:
                 if not _MD_RULE.match(lines[i]):
-                    cells = _split_md_row(lines[i])
+                    cells = _split_md_row(lines[i], open_rows)
                     if _empty_header(cells, lines, i):
                         i += 1
                         continue
@@ -193,10 +214,14 @@ def _empty_header(cells: list[str], lines: list[str], i: int) -> bool:
     return not any(c.strip() for c in cells) and i + 1 < len(lines) and bool(_MD_RULE.match(lines[i + 1]))
 
 
-def _split_md_row(line: str) -> list[str]:
+def _split_md_row(line: str, open_rows: bool = False) -> list[str]:
+    """The row's cells; ``open_rows``: its table writes rows without the leading pipe."""
     inner = _MD_ROW.match(line)
-    assert inner is not None
-    return re.split(r"(?<!\\)\|", inner.group(1))
+    if inner is not None and not open_rows:
+        return re.split(r"(?<!\\)\|", inner.group(1))
+    body = line.strip()
+    body = body[:-1] if body.endswith("|") else body
+    return re.split(r"(?<!\\)\|", body)
 
 
 def read_text(path: str, data: bytes, markdown: bool | None = None) -> Document:
