@@ -298,3 +298,43 @@ def test_a_web_pages_navigation_line_does_not_run_into_the_title(seed: int, crum
         got = parse_document(read_bytes(name, f"{crumb}\n{text}".encode()))
         assert got.agency is not None and canonical_agency(got.agency) == canonical_agency(gen.report.agency), name
         assert got.is_government == gen.report.is_government
+
+
+@pytest.mark.parametrize(
+    ("title", "agency"),
+    [
+        ("铁边城镇2022年度政府信息公开年报", "铁边城镇"),
+        ("宁强县自然资源局关于2021年度政府信息公开情况的报告", "宁强县自然资源局"),
+    ],
+)
+def test_a_title_in_another_form_is_still_the_title(title: str, agency: str) -> None:
+    """Real titles that are not the template's wording: found (title_form then says the form
+    is off), never "未找到报告标题"."""
+    from gongkai.checks import run_checks
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    hit = find_title(fold(title))
+    assert hit is not None and hit.agency == agency
+    report = parse_document(read_bytes("doc.txt", f"{title}\n一、总体情况\n本年度工作有序开展。\n".encode()))
+    messages = [f.message for f in run_checks(report) if f.rule == "title_form"]
+    assert messages and all("未找到" not in m and title in m for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "body"),
+    [
+        ("如对本报告有疑问,请与荣成市信访局办公室联系(电话:0631-1)。", "荣成市信访局"),
+        ("对本报告如有疑问,请联系清河市市场监督管理局办公室,联系电话:0591-1。", "清河市市场监督管理局"),
+        ("如有疑问,请与淮安市洪泽区人民政府办公室联系。", "淮安市洪泽区人民政府办公室"),  # reports as itself
+    ],
+)
+def test_a_departments_office_as_contact_stands_for_the_department(sentence: str, body: str) -> None:
+    from gongkai.parse.meta import contact_agency
+
+    assert contact_agency(fold(sentence)) == body
+
+
+def test_an_agency_named_only_by_the_contact_point_is_said_uncertain() -> None:
+    r = decide_agency([("title", None), ("signature", None), ("contact", "荣成市信访局")])
+    assert r.agency == "荣成市信访局" and r.uncertain and "联系方式" in r.uncertain

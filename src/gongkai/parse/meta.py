@@ -26,7 +26,9 @@ SIGNATURE_LINES = 12
 """Non-empty lines at the end of the document that may hold the signature block."""
 
 _NAME = r"[\u4e00-\u9fff()]"
-_REPORT_WORDS = r"(?:政府信息公开|政务公开)(?:工作)?(?:年度)?报告"
+_REPORT_WORDS = r"(?:政府信息公开|政务公开)(?:工作)?(?:情况的?)?(?:年度)?(?:报告|年报)"
+"""The report's name in a title, the template's and the forms real titles take
+(``…政府信息公开年报``, ``…关于2021年度政府信息公开情况的报告``)."""
 _TITLE = re.compile(rf"({_NAME}{{2,40}}?)?(\d{{4}})年度?{_REPORT_WORDS}")
 _TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
 """``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
@@ -36,8 +38,12 @@ _PREAMBLE_REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?报
 """How a preamble may name the report it introduces (``…2023年信息公开年度报告进行公布``)."""
 _AGENCY_SUFFIX = "|".join(AGENCY_SUFFIXES)
 _AGENCY_IN_TEXT = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
-_CONTACT_AGENCY = re.compile(rf"请与({_NAME}{{2,40}}?)联系")
+_CONTACT_AGENCY = (
+    re.compile(rf"请与({_NAME}{{2,40}}?)联系"),
+    re.compile(rf"请联系({_NAME}{{2,40}}?)(?=[,;。(]|联系|电话)"),
+)
 """The contact point, often a unit inside the agency (its office, a 领导小组办公室)."""
+_OFFICE = "办公室"
 _PREAMBLE_AGENCY = (
     # ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing, not the author)
     re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责(?:编制|组织|起草|撰写)|组织|编制)"),
@@ -130,9 +136,18 @@ def preamble_agencies(folded: str) -> list[str]:
 
 
 def contact_agency(folded: str) -> str | None:
-    """The body the preamble gives as contact (``请与…联系``)."""
-    m = _CONTACT_AGENCY.search(folded[:PREAMBLE_WINDOW])
-    return trim_lead_in(m.group(1)) if m else None
+    """The body the preamble gives as contact (``请与…联系``, ``请联系…，联系电话``): a
+    department's office stands for the department (荣成市信访局办公室 → 荣成市信访局); a
+    government's office reports as a body of its own and stays."""
+    head = folded[:PREAMBLE_WINDOW]
+    hits = [m for p in _CONTACT_AGENCY if (m := p.search(head))]
+    if not hits:
+        return None
+    name = trim_lead_in(min(hits, key=lambda m: m.start()).group(1))
+    body = name.removesuffix(_OFFICE)
+    if body != name and is_agency_name(body) and not is_government(body) and not body.endswith("政府"):
+        return body
+    return name
 
 
 def agency_from_text(text: str) -> str | None:
@@ -191,6 +206,10 @@ def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
         return AgencyReading(best, reason, found)
     if is_partial_name(best):
         return AgencyReading(best, f"机关名称“{best}”不完整（未写明所属地区）", found)
+    if where not in CROSS_CHECKED:
+        # the contact point or the first sentence: who the report is about, not who signed it
+        reason = f"机关名称“{best}”仅见于{SOURCE_ZH.get(where, where)}，标题、落款和前言均未写明"
+        return AgencyReading(best, reason, found)
     return AgencyReading(best, None, found)
 
 
