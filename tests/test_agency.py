@@ -338,3 +338,21 @@ def test_a_departments_office_as_contact_stands_for_the_department(sentence: str
 def test_an_agency_named_only_by_the_contact_point_is_said_uncertain() -> None:
     r = decide_agency([("title", None), ("signature", None), ("contact", "荣成市信访局")])
     assert r.agency == "荣成市信访局" and r.uncertain and "联系方式" in r.uncertain
+
+
+def test_the_title_of_a_cited_notice_is_not_the_reports() -> None:
+    """``《关于做好2022年度政府信息公开年度报告编制公布工作的通知》`` in the preamble: another
+    document's title (the report's own may stand in 《》 by itself)."""
+    cited = "根据《关于做好2022年度政府信息公开年度报告编制公布工作的通知》要求,现将本镇报告公布。"
+    assert find_title(fold(cited)) is None
+    own = find_title(fold("《清河市统计局2023年政府信息公开工作年度报告》"))
+    assert own is not None and own.agency == "清河市统计局"
+
+
+def test_an_agency_on_its_own_line_below_a_title_without_one_is_the_titles() -> None:
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    text = "2022年政府信息公开工作年度报告\n桃江县松木塘镇人民政府\n2022年,松木塘镇人民政府认真贯彻落实条例。\n"
+    report = parse_document(read_bytes("doc.txt", (text + "一、总体情况\n本年度工作有序开展。\n").encode()))
+    assert (report.agency, report.agency_uncertain) == ("桃江县松木塘镇人民政府", None)

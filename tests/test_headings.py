@@ -103,3 +103,14 @@ def test_keyword_heading(text: str, key: str, heading: str | None) -> None:
     # no line break: flat text, whose line runs on far beyond the heading
     end = keyword_heading(text.replace("\n", "") + "。" * 100, 0, spec, line if line >= 0 else len(text) + 100)
     assert (text[:end] if end is not None else None) == heading
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", "四、因政府信息公开工作被申请行政复议提起行政诉讼情况"],
+)
+def test_real_wordings_of_section_four_are_declared_variants(heading: str) -> None:
+    """Wordings real reports print (平潭 2020, a 2022 town report): the section, no warning."""
+    report = parse_document(read_bytes("doc.txt", f"一、总体情况\n工作有序开展。\n{heading}\n无。\n".encode()))
+    assert "appeals" in report.section_titles
+    assert not [f for f in run_checks(report) if f.rule == "section_title" and f.where == "sections.appeals"]

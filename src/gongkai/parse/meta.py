@@ -99,8 +99,33 @@ def find_title(folded: str) -> TitleHit | None:
             hits.append(TitleHit(folded[y.start() : y.end()], _trim(y.group(2)) or None, int(y.group(1)), y.start()))
     for a in _TITLE_YEAR_AFTER.finditer(head):
         hits.append(_title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2)))
-    found = [h for h in hits if h is not None]
+    found = [h for h in hits if h is not None and not _cited(head, h)]
     return min(found, key=lambda h: h.start) if found else None
+
+
+def _cited(text: str, hit: TitleHit) -> bool:
+    """Inside the 《…》 of another document the text cites (``《关于做好2022年度政府信息公开
+    年度报告编制公布工作的通知》``), not the report's title (which may stand in 《》 by itself)."""
+    opened = text.rfind("《", 0, hit.start)
+    if opened <= text.rfind("》", 0, hit.start):
+        return False
+    end = hit.start + len(hit.title)
+    return opened + 1 != hit.start or not text.startswith("》", end)
+
+
+AUTHOR_LINE_CHARS = 30
+"""The longest line below a title that may be its author line (an agency's name alone)."""
+
+
+def agency_below_title(lines: list[str], title: str) -> str | None:
+    """The agency on a line of its own right below a title that names none
+    (``2022年政府信息公开工作年度报告`` / ``桃江县松木塘镇人民政府``)."""
+    tail = fold(title)[-8:]
+    for i, line in enumerate(lines[:40]):
+        if tail and tail in fold(line):
+            below = next((fold(x) for x in lines[i + 1 : i + 4] if x.strip()), "")
+            return below if len(below) <= AUTHOR_LINE_CHARS and is_agency_name(below) else None
+    return None
 
 
 def _trim(agency: str) -> str:

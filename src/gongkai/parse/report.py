@@ -100,12 +100,14 @@ def parse_document(doc: Document) -> Report:
     hit = meta.find_title(folded)
     if hit is None and doc.title:
         hit = meta.find_title(fold(doc.title))
-    signed_on, signer = meta.find_signature(stream.text.split("\n"))
+    lines = stream.text.split("\n")
+    below = meta.agency_below_title(lines, hit.title) if hit and hit.agency is None else None
+    signed_on, signer = meta.find_signature(lines)
     period = meta.find_period(folded)
     report.title = hit.title if hit else None
     reading = meta.decide_agency(
         [
-            ("title", hit.agency if hit else None),
+            ("title", (hit.agency or below) if hit else None),
             ("signature", signer),
             *(("preamble", n) for n in meta.preamble_agencies(folded)),
             ("contact", meta.contact_agency(folded)),
