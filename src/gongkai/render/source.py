@@ -42,6 +42,13 @@ def report_from_json(obj: dict[str, Any], path: str = "report.json") -> Report:
     )
     sections = obj.get("sections") or {}
     report.sections = {k: sections.get(k) for k in SECTION_KEYS}
+    for u in obj.get("uncertain") or []:
+        if isinstance(u, dict) and u.get("where") == "agency":
+            # the agency's doubt and every name the document gave, as ``uncertain`` writes them
+            report.agency_uncertain = u.get("reason")
+            report.agency_candidates = [
+                (str(c.get("from")), str(c.get("name"))) for c in u.get("candidates") or [] if isinstance(c, dict)
+            ]
     meta: dict[str, Any] = obj.get("cells") or {}
     units: dict[str, str] = obj.get("units") or {}
     tables = obj.get("tables") or {}
