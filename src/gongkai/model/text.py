@@ -177,7 +177,7 @@ def chinese_number(s: str) -> int | None:
 
 
 _PUBLISHED = re.compile(
-    r"(?:发布|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+    r"(?:发布|发表|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 )
 PUBLISHED_WINDOW = 3000
 """Characters at the start of a page in which its publication date is looked for."""

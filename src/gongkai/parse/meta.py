@@ -44,6 +44,8 @@ _CONTACT_AGENCY = (
 )
 """The contact point, often a unit inside the agency (its office, a 领导小组办公室)."""
 _OFFICE = "办公室"
+_PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位)\s*[:：]?\s*\|?\s*([\u4e00-\u9fff()（）]{2,40})")
+"""A portal page's metadata (``发布机构：| 汉中市自然资源局``)."""
 _PREAMBLE_AGENCY = (
     # ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing, not the author)
     re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责(?:编制|组织|起草|撰写)|组织|编制)"),
@@ -160,6 +162,12 @@ def preamble_agencies(folded: str) -> list[str]:
     return list(dict.fromkeys(n for _, n in sorted(found)))
 
 
+def publisher_agency(text: str) -> str | None:
+    """The body a portal page's metadata names as publisher, when it is a name."""
+    m = _PUBLISHER.search(text[:PREAMBLE_WINDOW])
+    return m.group(1) if m and is_agency_name(m.group(1)) else None
+
+
 def contact_agency(folded: str) -> str | None:
     """The body the preamble gives as contact (``请与…联系``, ``请联系…，联系电话``): a
     department's office stands for the department (荣成市信访局办公室 → 荣成市信访局); a
@@ -199,14 +207,24 @@ class AgencyReading:
     """(where, name as printed) of every candidate found: title, signature, preamble, contact, text."""
 
 
-SOURCE_ZH = {"title": "标题", "signature": "落款", "preamble": "前言", "contact": "联系方式", "text": "正文"}
+SOURCE_ZH = {
+    "title": "标题",
+    "signature": "落款",
+    "preamble": "前言",
+    "publisher": "网页所列发布机构",
+    "contact": "联系方式",
+    "text": "正文",
+}
 CROSS_CHECKED = frozenset({"title", "signature", "preamble"})
+INDIRECT = frozenset({"contact", "text"})
+"""Sources that speak of the agency without saying it made the report: alone, they leave it
+uncertain."""
 """Sources that state who made the report; the contact point (often a unit inside the agency)
 and the first sentence's subject are used only when these give no name."""
 
 
 def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
-    """The agency from the candidates in order of trust (title, signature, preamble, contact,
+    """The agency from the candidates in order of trust (title, signature, preamble, publisher, contact,
     text): the first complete name, in its fullest form that another candidate prints (more of
     its region, no short form). Candidates that are not names are dropped; when the names
     disagree, or only a partial name is found, the reading says so."""
@@ -231,7 +249,7 @@ def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
         return AgencyReading(best, reason, found)
     if is_partial_name(best):
         return AgencyReading(best, f"机关名称“{best}”不完整（未写明所属地区）", found)
-    if where not in CROSS_CHECKED:
+    if where in INDIRECT:
         # the contact point or the first sentence: who the report is about, not who signed it
         reason = f"机关名称“{best}”仅见于{SOURCE_ZH.get(where, where)}，标题、落款和前言均未写明"
         return AgencyReading(best, reason, found)

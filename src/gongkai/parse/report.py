@@ -110,6 +110,7 @@ def parse_document(doc: Document) -> Report:
             ("title", (hit.agency or below) if hit else None),
             ("signature", signer),
             *(("preamble", n) for n in meta.preamble_agencies(folded)),
+            ("publisher", meta.publisher_agency(stream.text)),
             ("contact", meta.contact_agency(folded)),
             ("text", meta.agency_from_text(stream.text)),
         ]
