@@ -53,3 +53,15 @@ def test_a_rule_broken_however_the_table_is_read(report: Report) -> None:
     report.broken_rules = {"appeals": ["t4_total"]}
     found = run_checks(report, ["t4_total"])
     assert [f.rule for f in found] == ["t4_total"] and found[0].severity == "error" and found[0].uncertain
+
+
+def test_a_period_statement_that_cannot_be_read_is_not_called_missing() -> None:
+    """``自202111日起至20211231日止`` (the source lost the month's digits): the report states a
+    period; the finding says it cannot be read, never that it is not stated."""
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    text = "清河县统计局2021年政府信息公开工作年度报告\n本报告所列数据的统计期限自202111日起至20211231日止。\n"
+    report = parse_document(read_bytes("doc.txt", (text + "一、总体情况\n工作有序开展。\n").encode()))
+    messages = [f.message for f in run_checks(report) if f.rule == "statistics_period"]
+    assert len(messages) == 1 and "无法识别" in messages[0] and "未说明" not in messages[0]

@@ -218,6 +218,15 @@ def title_form(report: Report) -> Iterator[Finding]:
 
 @rule("statistics_period", "warning", "说明统计期限（报告年度1月1日至12月31日）")
 def statistics_period(report: Report) -> Iterator[Finding]:
+    if report.statistics_period is None and report.period_statement:
+        yield Finding(
+            "statistics_period",
+            "warning",
+            "preamble",
+            f"统计期限的写法无法识别为起止日期（“{report.period_statement}”），"
+            "应写明“自××××年1月1日起至××××年12月31日止”",
+        )
+        return
     if report.statistics_period is None:
         yield Finding(
             "statistics_period",

@@ -184,6 +184,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     """Statements of the document that checks need (statistics period, etc.)."""
     statistics_period: tuple[dt.date, dt.date] | None = None
+    period_statement: str | None = None
+    """The document's statement of its statistics period when it makes one that cannot be
+    read as two dates (``自202111日起至20211231日止``): not the same as stating none."""
     is_government: bool = False
     signature_name: str | None = None
     """The name printed above the signature date (落款). None: not known (renderers print

@@ -343,6 +343,15 @@ def find_period(folded: str) -> tuple[dt.date, dt.date] | None:
     return None
 
 
+_PERIOD_STATEMENT = re.compile(r"统计期限[^。;]{0,40}|自\d{4}[^。;]{0,30}止")
+
+
+def period_statement(folded: str) -> str | None:
+    """A statistics-period statement, whether or not its dates can be read."""
+    m = _PERIOD_STATEMENT.search(folded[: PREAMBLE_WINDOW * 2])
+    return m.group() if m else None
+
+
 def guess_year(folded: str) -> int | None:
     """The most mentioned year in the first part of the text (last resort)."""
     years = Counter(int(y) for y in _YEAR_MENTION.findall(folded[:4000]) if 2007 <= int(y) <= 2100)

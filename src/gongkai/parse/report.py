@@ -122,6 +122,7 @@ def parse_document(doc: Document) -> Report:
     report.year = (hit.year if hit else None) or (period[0].year if period else None) or meta.guess_year(folded)
     report.signed_on = signed_on
     report.statistics_period = period
+    report.period_statement = meta.period_statement(folded) if period is None else None
     pub = doc.published_on or None
     if pub:
         report.published_on = dt.date.fromisoformat(pub)
