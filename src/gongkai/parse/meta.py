@@ -36,9 +36,14 @@ _AGENCY_SUFFIX = "|".join(AGENCY_SUFFIXES)
 _AGENCY_IN_TEXT = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
 _CONTACT_AGENCY = re.compile(rf"请与({_NAME}{{2,40}}?)联系")
 """The contact point, often a unit inside the agency (its office, a 领导小组办公室)."""
+_COMPILED_BY = re.compile(rf"({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)")
+COMPILED_BY_REACH = (122, 5)
+"""Characters from the start of a ``_COMPILED_BY`` match to its 编制 at most (a name of 40,
+根据 and 80 more), and from the 编制 to the match's end: the pattern, slow where it fails (a
+name of every length at every character), is tried only that near the word."""
 _PREAMBLE_AGENCY = (
     re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责|组织|编制)"),
-    re.compile(rf"({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)"),
+    _COMPILED_BY,
     re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?{_REPORT_WORDS}"),
 )
 """Where a preamble names the agency (folded text): ``本报告由…编制``,
@@ -114,11 +119,22 @@ def preamble_agencies(folded: str) -> list[str]:
     head = folded[:PREAMBLE_WINDOW]
     found: list[tuple[int, str]] = []
     for pattern in _PREAMBLE_AGENCY:
-        for m in pattern.finditer(head):
+        lo, hi = _near(head, "编制", *COMPILED_BY_REACH) if pattern is _COMPILED_BY else (0, len(head))
+        for m in pattern.finditer(head, lo, hi):
             name = trim_lead_in(m.group(1))
             if name:
                 found.append((m.start(1), name))
     return list(dict.fromkeys(n for _, n in sorted(found)))
+
+
+def _near(text: str, word: str, before: int, after: int) -> tuple[int, int]:
+    """The stretch of ``text`` in which a match holding ``word`` can lie, when a match starts
+    at most ``before`` characters ahead of the word and ends at most ``after`` past its start
+    ((0, 0) without the word)."""
+    first = text.find(word)
+    if first < 0:
+        return 0, 0
+    return max(0, first - before), min(len(text), text.rfind(word) + after)
 
 
 def contact_agency(folded: str) -> str | None:
@@ -211,11 +227,23 @@ def _cn_date(m: re.Match[str]) -> dt.date | None:
     return _date(int(ys), mo, d)
 
 
+def _last_lines(lines: list[str], n: int) -> list[str]:
+    """The last ``n`` lines that keep some text without the page chrome, read from the end
+    (the chrome pattern need not run over the whole document)."""
+    out: list[str] = []
+    for ln in reversed(lines):
+        if len(out) == n:
+            break
+        if t := _PAGE_CHROME_END.sub("", ln.strip()):
+            out.append(t)
+    return out[::-1]
+
+
 def find_signature(lines: list[str]) -> tuple[dt.date | None, str | None]:
     """The closing date (落款) and the agency line above it, from the last lines.
 
     Only a line that is (nearly) just a date counts: dates inside sentences are not a signature."""
-    tail = [t for ln in lines if (t := _PAGE_CHROME_END.sub("", ln.strip()))][-SIGNATURE_LINES:]
+    tail = _last_lines(lines, SIGNATURE_LINES)
     for i in range(len(tail) - 1, -1, -1):
         ln = tail[i].replace(" ", "")
         m = _DATE.fullmatch(ln) or _ISO_DATE.fullmatch(ln)
