@@ -120,6 +120,8 @@ def row_readings(
     # in a reading that keeps every token whole, a token the document sets apart is read as
     # written (a negative count is its error, for bad_number); cuts must respect the kinds
     as_written = not glued
+    if not allow_repair and (direct := _cell_for_cell(seq, kinds, as_written)) is not None:
+        return direct
     bounds = tuple(itertools.accumulate(groups))
     out = Readings()
     dropped = CellReading(None, "", True)
@@ -228,6 +230,31 @@ def row_readings(
         take(u.digits, 0, cells, cost)
 
     rec(0, [], 0.0)
+    return out
+
+
+def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written: bool) -> Readings | None:
+    """What the search of ``row_readings`` (without repairs) finds for a row whose units are
+    its cells one for one, none open to another reading (most rows of a delimited table): the
+    one reading that takes each as written, or none when a number is no valid cell and the
+    document does not set it apart (a cut would leave too few units for the other cells).
+    None: the row is not of that shape, and is searched."""
+    if len(units) != len(kinds) or any(u.kind not in CELL_UNITS or u.or_blank or u.optional for u in units):
+        return None
+    out = Readings()
+    cells: list[CellReading] = []
+    for u, kind in zip(units, kinds, strict=True):
+        if u.kind == "blank":
+            cells.append(CellReading(None, u.text, True, offset=u.offset))
+        elif u.kind == "unread":
+            cells.append(CellReading(None, u.text, offset=u.offset, unread=True))
+        else:
+            signed = u.sign < 0
+            if not as_written and not _valid_part(u.digits, kind, True, True, signed):
+                return out
+            value = parse_number(u.digits, -1 if signed else 1)
+            cells.append(CellReading(value, ("-" if signed else "") + u.text, False, u.unit, u.offset))
+    out.append(RowReading(tuple(cells), 0.0, 0))
     return out
 
 
