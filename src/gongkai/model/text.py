@@ -141,6 +141,14 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     return folded, index
 
 
+def fold_text(text: str) -> str:
+    """``squeeze(text)[0]`` without the offsets, for text that is only tested, not mapped back."""
+    folded = text.translate(_FOLD)
+    if len(folded) != len(_SPACE_RUN.sub("", text)):  # the views disagree: squeeze's exact path
+        return squeeze(text)[0]
+    return folded
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Folded form of a (short) string such as a label; cached because labels repeat."""
