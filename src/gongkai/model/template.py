@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 CellKind = Literal["count", "amount", "signed"]
@@ -100,21 +101,28 @@ class TableSpec:
         return self
 
     def column(self, key: str) -> Column:
-        for c in self.columns:
-            if c.key == key:
-                return c
-        raise KeyError(key)
+        return self._by_key[0][key]
 
     def row(self, key: str) -> Row:
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
+        return self._by_key[1][key]
 
     def row_columns(self, row: Row) -> tuple[Column, ...]:
         if not row.columns:
             return self.columns
-        return tuple(self.column(k) for k in row.columns)
+        columns = self._by_key[0]
+        return tuple(columns[k] for k in row.columns)
+
+    @cached_property
+    def _by_key(self) -> tuple[dict[str, Column], dict[str, Row]]:
+        """Columns and rows by key, the first of a key (looked up for every row of every
+        table a parser reads: built once per table spec)."""
+        columns: dict[str, Column] = {}
+        rows: dict[str, Row] = {}
+        for c in self.columns:
+            columns.setdefault(c.key, c)
+        for r in self.rows:
+            rows.setdefault(r.key, r)
+        return columns, rows
 
     @property
     def cell_count(self) -> int:
