@@ -202,13 +202,23 @@ def _folded_titles(titles: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(fold(t) for t in titles)
 
 
+@lru_cache(maxsize=64)
+def _joined(titles: tuple[str, ...]) -> str:
+    """Every character of the titles, to test a place against all of them at once."""
+    return "".join(titles)
+
+
 def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, int]:
     """Similarity of the text at ``pos`` to the section's titles, and the end of the match."""
     best, best_end = 0.0, pos
-    for t in _folded_titles(section.titles):
+    titles = _folded_titles(section.titles)
+    head = folded[pos : pos + 2]
+    joined = _joined(titles)
+    if head and head[0] not in joined and head[1:2] not in joined:
+        return best, best_end  # the pre-filter below, for every title at once
+    for t in titles:
         if folded.startswith(t, pos):
             return 1.0, pos + len(t)
-        head = folded[pos : pos + 2]
         if not head or (head[0] not in t and head[1:2] not in t):
             continue  # cheap pre-filter: a heading starts with the title's own characters
         if not _may_match(folded[pos : pos + len(t) + HEADING_SLACK], t):
