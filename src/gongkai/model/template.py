@@ -187,10 +187,23 @@ class Template:
     ) -> tuple[Identity, ...]:
         """Identities of a table; with ``present`` (the rows a report has), for its actual layout."""
         spec = self.tables[table_key]
-        if present is not None and table_key == "applications" and spec.effective(present) is not spec:
-            return tuple(i for i in _identities(spec.effective(present)) if i.rule.startswith("t3_"))
-        rows = {r.key for r in spec.rows}
-        return tuple(i for i in self.identities if i.lhs[0][0] in rows)
+        alternate = None
+        if present is not None and table_key == "applications":
+            alternate = next((a for a in spec.alternates if a.key in present), None)
+        key = (table_key, alternate.key if alternate else None)
+        if key not in self._identities_memo:
+            # worked out once per table layout: checks and parsers ask for every table they read
+            if alternate is not None:
+                found = tuple(i for i in _identities(spec.with_alternate(alternate)) if i.rule.startswith("t3_"))
+            else:
+                rows = {r.key for r in spec.rows}
+                found = tuple(i for i in self.identities if i.lhs[0][0] in rows)
+            self._identities_memo[key] = found
+        return self._identities_memo[key]
+
+    @cached_property
+    def _identities_memo(self) -> dict[tuple[str, str | None], tuple[Identity, ...]]:
+        return {}
 
     def applies_to(self, year: int) -> bool:
         return self.years[0] <= year <= self.years[1]
