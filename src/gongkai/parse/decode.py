@@ -783,7 +783,7 @@ def _row_choice(
     ``distinct``: one of them per set of numbers (kept as the row's alternatives)."""
     main = min(distinct, key=lambda rd: rd.cost)
     unc: dict[str, tuple[int | float | None, ...]] = {}
-    for j, col in enumerate(cols):
+    for j, col in enumerate(cols if len(tied) > 1 else ()):  # one reading leaves no cell open
         vals = tuple(dict.fromkeys(rd.cells[j].value for rd in tied))
         if len(vals) > 1:
             unc[col] = vals
