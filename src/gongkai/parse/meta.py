@@ -234,7 +234,10 @@ def _last_lines(lines: list[str], n: int) -> list[str]:
     for ln in reversed(lines):
         if len(out) == n:
             break
-        if t := _PAGE_CHROME_END.sub("", ln.strip()):
+        t = ln.strip()
+        if t and t[-1] in _CHROME_LAST_CHARS:  # else no chrome word ends the line
+            t = _PAGE_CHROME_END.sub("", t)
+        if t:
             out.append(t)
     return out[::-1]
 
@@ -275,6 +278,7 @@ PAGE_CHROME = (
 )
 """Words a web page puts after the text (buttons, links), which a copy of the page keeps."""
 _PAGE_CHROME_END = re.compile(r"(?:\s*(?:" + "|".join(re.escape(w) for w in PAGE_CHROME) + r"))+\s*$")
+_CHROME_LAST_CHARS = frozenset(w[-1] for w in PAGE_CHROME)
 
 _RUN_ON_SIGNATURE = re.compile(
     r"[。）)]\s*([^。，,；;\s]{2,40}?(?:" + _AGENCY_SUFFIX + r"))" + r"(\d{4})年(\d{1,2})月(\d{1,2})日$"
@@ -284,7 +288,7 @@ _RUN_ON_SIGNATURE = re.compile(
 def _run_on_signature(last: str) -> tuple[dt.date | None, str | None]:
     """Text without line breaks (a web page copied flat) ends ``…办结。隆松市统计局2019年1月11日``:
     the signature is the agency name and the date after the last sentence."""
-    m = _RUN_ON_SIGNATURE.search(last)
+    m = _RUN_ON_SIGNATURE.search(last) if last.endswith("日") else None  # the pattern ends there
     if not m:
         return None, None
     return _date(int(m.group(2)), int(m.group(3)), int(m.group(4))), m.group(1)
