@@ -77,6 +77,8 @@ def _tokenise(field: str, offset: int, last: bool) -> tuple[list[Unit], bool]:
     s = field.strip()
     if not s:
         return [Unit("empty", "", offset=offset)], False
+    if s.isascii() and s.isdigit():
+        return [Unit("number", s, offset=offset)], False  # most cells: what the loop below makes of them
     folded = unicodedata.normalize("NFKC", s)
     if _BLANK_TOKEN.match(folded) or folded in BLANK_MARKERS:
         return [Unit("blank", s, offset=offset)], False
