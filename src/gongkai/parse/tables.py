@@ -324,7 +324,7 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
     out: dict[str, Cell] = {}
     for j, col in enumerate(cols):
         cr = choice.reading.cells[j]
-        src = stream.source_at(cr.offset) if cr.offset is not None else None
+        src, grid = stream.at(cr.offset) if cr.offset is not None else (None, None)
         if col in choice.uncertain:
             cands = choice.uncertain[col]
             if len({c or 0 for c in cands}) == 1:
@@ -339,7 +339,6 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=why)
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
-            grid = stream.cell_at(cr.offset) if cr.offset is not None else None
             read = grid.confidence if grid is not None else 1.0
             conf = min(choice.confidence, read)
             unsure = None
