@@ -3,13 +3,14 @@ computation it stands in for, on generated text."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from gongkai.model.text import fold_text, squeeze, to_simplified
-from gongkai.parse import meta
+from gongkai.parse import decode, meta
 from gongkai.parse.cells import Unit
-from gongkai.parse.decode import row_readings
+from gongkai.parse.decode import row_readings, too_many
 
 _TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3000\u200b（）：，12３-/无件")), max_size=40)
 
@@ -71,3 +72,11 @@ def test_a_row_of_one_unit_a_cell_reads_as_written_or_not_at_all(texts: list[str
         assert [c.raw for c in cells] == [u.text for u in units]
         assert [c.blank for c in cells] == [u.kind == "blank" for u in units]
         assert readings[0].cost == 0.0
+
+
+def test_a_row_read_cell_for_cell_gives_up_where_the_search_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    units = [Unit("number", str(n), offset=2 * n) for n in range(7)]
+    assert len(row_readings(units, ["count"] * 7)) == 1
+    monkeypatch.setattr(decode, "MAX_STEPS_PER_ROW", 5)  # fewer steps than the row's units
+    readings = row_readings(units, ["count"] * 7)
+    assert not readings and too_many(readings)

@@ -200,15 +200,27 @@ def row_readings(
         need_after = need_from(i + 1)
         whole_only = "," in u.text  # a thousands-separated number is one cell
 
-        def cell(p: str, j: int, last: bool, at: int) -> tuple[CellReading, bool] | None:
-            """The cell, and whether it is read as written against its kind."""
-            signed = j == 0 and u.sign < 0
-            valid = _valid_part(p, kinds[at], j == 0, last, signed)
+        def oddness(p: str, j: int, last: bool, at: int) -> bool | None:
+            """None when ``p`` is no cell there, else whether it is read as written against its kind."""
+            valid = _valid_part(p, kinds[at], j == 0, last, j == 0 and u.sign < 0)
             if not valid and not (as_written and whole and j == 0 and last):
                 return None
+            return not valid
+
+        def cell(p: str, j: int, last: bool, at: int) -> tuple[CellReading, bool] | None:
+            """The cell, and whether it is read as written against its kind."""
+            read_odd = oddness(p, j, last, at)
+            if read_odd is None:
+                return None
+            signed = j == 0 and u.sign < 0
             raw = ("-" if signed else "") + (u.text if j == 0 and last else p)
             value = parse_number(p, -1 if signed else 1)
-            return CellReading(value, raw, False, u.unit if last else None, u.offset), not valid
+            return CellReading(value, raw, False, u.unit if last else None, u.offset), read_odd
+
+        # where a call below could only count its step (no reading can come of it: the row is
+        # over with cells short, or too few cells are left for the units after), the step is
+        # counted and the cells it would be given are not made
+        ends_row = not allow_repair and i + 1 == len(seq)
 
         def take(rest: str, j: int, cells: list[CellReading], cost: float) -> None:
             if spent() or len(out) >= MAX_READINGS_PER_ROW or len(cells) + 1 + need_after > k:
@@ -217,18 +229,29 @@ def row_readings(
                 return
             if allow_repair and j > 0:
                 take(rest, j, [*cells, dropped], cost + COST_INSERT)  # a dropped blank inside the run
-            last = cell(rest, j, True, len(cells))
-            if last is not None:
+            if ends_row and len(cells) + 1 != k:
+                if oddness(rest, j, True, len(cells)) is not None:
+                    spent()
+            elif (last := cell(rest, j, True, len(cells))) is not None:
                 rec(i + 1, [*cells, last[0]], cost, None, whole and j == 0, odd or last[1])
             if whole_only:
                 return
             dot = rest.find(".")
-            for cut in range(1, dot if dot >= 0 else len(rest)):
+            limit = dot if dot >= 0 else len(rest)
+            if len(cells) + 2 + need_after > k:
+                # no cell left for what follows a cut: each head the loop below would cut (up
+                # to one with a leading zero; none where a sign stands against the kind:
+                # ``_valid_part``) counts a step and no more
+                heads = min(1, limit - 1) if rest.startswith("0") else limit - 1
+                if not (j == 0 and u.sign < 0 and kinds[len(cells)] != "signed"):
+                    for _ in range(heads):
+                        spent()
+                return
+            for cut in range(1, limit):
                 head = rest[:cut]
                 if len(head) > 1 and head.startswith("0"):
                     break
-                c = cell(head, j, False, len(cells))
-                if c is not None:
+                if (c := cell(head, j, False, len(cells))) is not None:
                     take(rest[cut:], j + 1, [*cells, c[0]], cost + cut_cost)
 
         take(u.digits, 0, cells, cost)
@@ -245,6 +268,8 @@ def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written:
     None: the row is not of that shape, and is searched."""
     if len(units) != len(kinds) or any(u.kind not in CELL_UNITS or u.or_blank or u.optional for u in units):
         return None
+    if len(units) + 1 + sum(len(u.text) for u in units) >= MAX_STEPS_PER_ROW:
+        return None  # more steps than the search may take (its every unit, cut and end): it gives up
     out = Readings()
     cells: list[CellReading] = []
     for u, kind in zip(units, kinds, strict=True):
