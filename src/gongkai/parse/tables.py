@@ -360,11 +360,11 @@ DECISION_RAW = 80
 
 def _decision(where: str, raw: str, ch: RowChoice | None, kinds: list[CellKind]) -> Decision | None:
     """How a row was read, when it was not read directly: ``ch`` None for a row left unread."""
+    if ch is not None and ch.method == "direct":
+        return None
     text = row_text(raw)[:DECISION_RAW]
     if ch is None:
         return Decision(where, text, "unreadable", 0.0, 0)
-    if ch.method == "direct":
-        return None
     return Decision(where, text, ch.method, ch.confidence, ch.candidates, ch.blanks, _negatives(ch, kinds))
 
 
