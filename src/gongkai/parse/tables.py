@@ -718,11 +718,13 @@ def placements_alike(readings: list[RowReading], units: list[Unit]) -> list[RowR
     printed = [parse_number(u.digits, u.sign) for u in units if u.kind == "number"]
     if sum(1 for u in units if u.kind in CELL_UNITS) >= len(readings[0].cells) if readings else True:
         return readings
-    placed = [rd for rd in readings if [c.value for c in rd.cells if not c.blank and not c.unread] == printed]
-    if not placed:
+    # whether each reading keeps the printed numbers (one test each: a reading is among those
+    # that do exactly when it does itself, so no search of them for it)
+    keeps = [[c.value for c in rd.cells if not c.blank and not c.unread] == printed for rd in readings]
+    if not any(keeps):
         return readings
-    flat = min(rd.cost for rd in placed)
-    return [RowReading(rd.cells, flat, rd.doubt) if rd in placed else rd for rd in readings]
+    flat = min(rd.cost for rd, keep in zip(readings, keeps, strict=True) if keep)
+    return [RowReading(rd.cells, flat, rd.doubt) if keep else rd for rd, keep in zip(readings, keeps, strict=True)]
 
 
 def _read_by_alignment(
