@@ -200,22 +200,20 @@ def row_readings(
         need_after = need_from(i + 1)
         whole_only = "," in u.text  # a thousands-separated number is one cell
 
-        def oddness(p: str, j: int, last: bool, at: int) -> bool | None:
-            """None when ``p`` is no cell there, else whether it is read as written against its kind."""
-            valid = _valid_part(p, kinds[at], j == 0, last, j == 0 and u.sign < 0)
-            if not valid and not (as_written and whole and j == 0 and last):
-                return None
-            return not valid
-
         def cell(p: str, j: int, last: bool, at: int) -> tuple[CellReading, bool] | None:
             """The cell, and whether it is read as written against its kind."""
-            read_odd = oddness(p, j, last, at)
-            if read_odd is None:
-                return None
             signed = j == 0 and u.sign < 0
+            valid = _valid_part(p, kinds[at], j == 0, last, signed)
+            if not valid and not (as_written and whole and j == 0 and last):
+                return None
             raw = ("-" if signed else "") + (u.text if j == 0 and last else p)
             value = parse_number(p, -1 if signed else 1)
-            return CellReading(value, raw, False, u.unit if last else None, u.offset), read_odd
+            return CellReading(value, raw, False, u.unit if last else None, u.offset), not valid
+
+        def is_cell(p: str, j: int, last: bool, at: int) -> bool:
+            """Whether ``cell`` makes a cell of ``p`` (without making it)."""
+            valid = _valid_part(p, kinds[at], j == 0, last, j == 0 and u.sign < 0)
+            return valid or (as_written and whole and j == 0 and last)
 
         # where a call below could only count its step (no reading can come of it: the row is
         # over with cells short, or too few cells are left for the units after), the step is
@@ -230,7 +228,7 @@ def row_readings(
             if allow_repair and j > 0:
                 take(rest, j, [*cells, dropped], cost + COST_INSERT)  # a dropped blank inside the run
             if ends_row and len(cells) + 1 != k:
-                if oddness(rest, j, True, len(cells)) is not None:
+                if is_cell(rest, j, True, len(cells)):
                     spent()
             elif (last := cell(rest, j, True, len(cells))) is not None:
                 rec(i + 1, [*cells, last[0]], cost, None, whole and j == 0, odd or last[1])
