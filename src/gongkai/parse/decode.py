@@ -210,16 +210,6 @@ def row_readings(
             value = parse_number(p, -1 if signed else 1)
             return CellReading(value, raw, False, u.unit if last else None, u.offset), not valid
 
-        def is_cell(p: str, j: int, last: bool, at: int) -> bool:
-            """Whether ``cell`` makes a cell of ``p`` (without making it)."""
-            valid = _valid_part(p, kinds[at], j == 0, last, j == 0 and u.sign < 0)
-            return valid or (as_written and whole and j == 0 and last)
-
-        # where a call below could only count its step (no reading can come of it: the row is
-        # over with cells short, or too few cells are left for the units after), the step is
-        # counted and the cells it would be given are not made
-        ends_row = not allow_repair and i + 1 == len(seq)
-
         def take(rest: str, j: int, cells: list[CellReading], cost: float) -> None:
             if spent() or len(out) >= MAX_READINGS_PER_ROW or len(cells) + 1 + need_after > k:
                 return
@@ -227,29 +217,18 @@ def row_readings(
                 return
             if allow_repair and j > 0:
                 take(rest, j, [*cells, dropped], cost + COST_INSERT)  # a dropped blank inside the run
-            if ends_row and len(cells) + 1 != k:
-                if is_cell(rest, j, True, len(cells)):
-                    spent()
-            elif (last := cell(rest, j, True, len(cells))) is not None:
+            last = cell(rest, j, True, len(cells))
+            if last is not None:
                 rec(i + 1, [*cells, last[0]], cost, None, whole and j == 0, odd or last[1])
             if whole_only:
                 return
             dot = rest.find(".")
-            limit = dot if dot >= 0 else len(rest)
-            if len(cells) + 2 + need_after > k:
-                # no cell left for what follows a cut: each head the loop below would cut (up
-                # to one with a leading zero; none where a sign stands against the kind:
-                # ``_valid_part``) counts a step and no more
-                heads = min(1, limit - 1) if rest.startswith("0") else limit - 1
-                if not (j == 0 and u.sign < 0 and kinds[len(cells)] != "signed"):
-                    for _ in range(heads):
-                        spent()
-                return
-            for cut in range(1, limit):
+            for cut in range(1, dot if dot >= 0 else len(rest)):
                 head = rest[:cut]
                 if len(head) > 1 and head.startswith("0"):
                     break
-                if (c := cell(head, j, False, len(cells))) is not None:
+                c = cell(head, j, False, len(cells))
+                if c is not None:
                     take(rest[cut:], j + 1, [*cells, c[0]], cost + cut_cost)
 
         take(u.digits, 0, cells, cost)
