@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 CellKind = Literal["count", "amount", "signed"]
@@ -100,21 +101,28 @@ class TableSpec:
         return self
 
     def column(self, key: str) -> Column:
-        for c in self.columns:
-            if c.key == key:
-                return c
-        raise KeyError(key)
+        return self._by_key[0][key]
 
     def row(self, key: str) -> Row:
-        for r in self.rows:
-            if r.key == key:
-                return r
-        raise KeyError(key)
+        return self._by_key[1][key]
 
     def row_columns(self, row: Row) -> tuple[Column, ...]:
         if not row.columns:
             return self.columns
-        return tuple(self.column(k) for k in row.columns)
+        columns = self._by_key[0]
+        return tuple(columns[k] for k in row.columns)
+
+    @cached_property
+    def _by_key(self) -> tuple[dict[str, Column], dict[str, Row]]:
+        """Columns and rows by key, the first of a key (looked up for every row of every
+        table a parser reads: built once per table spec)."""
+        columns: dict[str, Column] = {}
+        rows: dict[str, Row] = {}
+        for c in self.columns:
+            columns.setdefault(c.key, c)
+        for r in self.rows:
+            rows.setdefault(r.key, r)
+        return columns, rows
 
     @property
     def cell_count(self) -> int:
@@ -179,10 +187,23 @@ class Template:
     ) -> tuple[Identity, ...]:
         """Identities of a table; with ``present`` (the rows a report has), for its actual layout."""
         spec = self.tables[table_key]
-        if present is not None and table_key == "applications" and spec.effective(present) is not spec:
-            return tuple(i for i in _identities(spec.effective(present)) if i.rule.startswith("t3_"))
-        rows = {r.key for r in spec.rows}
-        return tuple(i for i in self.identities if i.lhs[0][0] in rows)
+        alternate = None
+        if present is not None and table_key == "applications":
+            alternate = next((a for a in spec.alternates if a.key in present), None)
+        key = (table_key, alternate.key if alternate else None)
+        if key not in self._identities_memo:
+            # worked out once per table layout: checks and parsers ask for every table they read
+            if alternate is not None:
+                found = tuple(i for i in _identities(spec.with_alternate(alternate)) if i.rule.startswith("t3_"))
+            else:
+                rows = {r.key for r in spec.rows}
+                found = tuple(i for i in self.identities if i.lhs[0][0] in rows)
+            self._identities_memo[key] = found
+        return self._identities_memo[key]
+
+    @cached_property
+    def _identities_memo(self) -> dict[tuple[str, str | None], tuple[Identity, ...]]:
+        return {}
 
     def applies_to(self, year: int) -> bool:
         return self.years[0] <= year <= self.years[1]

@@ -112,7 +112,16 @@ _SPACE_RUN = re.compile(r"[\s\u200b\ufeff]+")
 
 def to_simplified(text: str) -> str:
     """Traditional characters to simplified, one character at a time (lengths kept)."""
+    if not _traditional().search(text):
+        return text  # most reports: one scan at C speed instead of a lookup per character
     return text.translate(_SIMPLIFY)
+
+
+@lru_cache(maxsize=1)
+def _traditional() -> re.Pattern[str]:
+    """The characters ``to_simplified`` changes, as one character class."""
+    chars = sorted(k for k, v in _simplified_chars().items() if len(v) == 1 and v != k and "\u3400" <= k <= "\u9fff")
+    return re.compile(f"[{''.join(chars)}]" if chars else "(?!)")
 
 
 def squeeze(text: str) -> tuple[str, list[int]]:
@@ -132,6 +141,14 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     return folded, index
 
 
+def fold_text(text: str) -> str:
+    """``squeeze(text)[0]`` without the offsets, for text that is only tested, not mapped back."""
+    folded = text.translate(_FOLD)
+    if len(folded) != len(_SPACE_RUN.sub("", text)):  # the views disagree: squeeze's exact path
+        return squeeze(text)[0]
+    return folded
+
+
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Folded form of a (short) string such as a label; cached because labels repeat."""
@@ -147,6 +164,8 @@ def despace(text: str) -> str:
     """Remove the spaces PDF extraction puts between CJK characters and around numbers
     (``未 收 到 有 关`` → ``未收到有关``, ``2024 年`` → ``2024年``). Keeps spaces between
     two numbers, which may separate table cells."""
+    if " " not in text and "\u3000" not in text and "\u00a0" not in text:
+        return text  # most lines and cells: nothing to remove, no need to run the patterns
     text = _SPACED_CJK.sub("", text)
     return _SPACE_CJK_ASCII.sub("", text)
 

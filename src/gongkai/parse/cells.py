@@ -79,6 +79,8 @@ def _tokenise(field: str, offset: int, last: bool) -> tuple[list[Unit], bool]:
     s = field.strip()
     if not s:
         return [Unit("empty", "", offset=offset)], False
+    if s.isascii() and s.isdigit():
+        return [Unit("number", s, offset=offset)], False  # most cells: what the loop below makes of them
     folded = unicodedata.normalize("NFKC", s)
     if _BLANK_TOKEN.match(folded) or folded in BLANK_MARKERS:
         return [Unit("blank", s, offset=offset)], False
@@ -195,8 +197,7 @@ def region_units(text: str, offset: int = 0) -> list[Unit]:
     started = False
     pos = 0
     pieces = _pieces(text)
-    digits_after = [any(ch.isdigit() for p, _ in pieces[i + 1 :] for ch in p) for i in range(len(pieces))]
-    for (piece, has_tab), more in zip(pieces, digits_after, strict=True):
+    for (piece, has_tab), more in zip(pieces, _digits_after(pieces), strict=True):
         fu, saw_text = _field_units(piece, offset + pos, last=not more)
         pos += len(piece) + 1
         if not has_tab and fu and fu[0].kind == "empty":
@@ -209,6 +210,17 @@ def region_units(text: str, offset: int = 0) -> list[Unit]:
         if started and saw_text and _text_after_numbers(piece):
             break
     return _mark_edges(units)
+
+
+def _digits_after(pieces: list[tuple[str, bool]]) -> list[bool]:
+    """For each piece, whether a later one holds a digit: one pass from the end (a table's
+    last row runs to the next section, whose pieces are many)."""
+    out = [False] * len(pieces)
+    seen = False
+    for i in range(len(pieces) - 1, -1, -1):
+        out[i] = seen
+        seen = seen or any(ch.isdigit() for ch in pieces[i][0])
+    return out
 
 
 def _text_after_numbers(piece: str) -> bool:

@@ -120,6 +120,8 @@ def row_readings(
     # in a reading that keeps every token whole, a token the document sets apart is read as
     # written (a negative count is its error, for bad_number); cuts must respect the kinds
     as_written = not glued
+    if not allow_repair and (direct := _cell_for_cell(seq, kinds, as_written)) is not None:
+        return direct
     bounds = tuple(itertools.accumulate(groups))
     out = Readings()
     dropped = CellReading(None, "", True)
@@ -145,9 +147,13 @@ def row_readings(
             start = end
         return broken <= max_broken
 
+    need = [0] * (len(seq) + 1)
+    """Cells the units from ``i`` on take at least (counted once, from the end)."""
+    for j in range(len(seq) - 1, -1, -1):
+        need[j] = need[j + 1] + (seq[j].kind in CELL_UNITS and not seq[j].optional)
+
     def need_from(i: int) -> int:
-        """Cells the units from ``i`` on take at least."""
-        return sum(1 for v in seq[i:] if v.kind in CELL_UNITS and not v.optional)
+        return need[i]
 
     def rec(
         i: int, cells: list[CellReading], cost: float, carry: Unit | None = None, whole: bool = True, odd: bool = False
@@ -228,6 +234,33 @@ def row_readings(
         take(u.digits, 0, cells, cost)
 
     rec(0, [], 0.0)
+    return out
+
+
+def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written: bool) -> Readings | None:
+    """What the search of ``row_readings`` (without repairs) finds for a row whose units are
+    its cells one for one, none open to another reading (most rows of a delimited table): the
+    one reading that takes each as written, or none when a number is no valid cell and the
+    document does not set it apart (a cut would leave too few units for the other cells).
+    None: the row is not of that shape, and is searched."""
+    if len(units) != len(kinds) or any(u.kind not in CELL_UNITS or u.or_blank or u.optional for u in units):
+        return None
+    if len(units) + 1 + sum(len(u.text) for u in units) >= MAX_STEPS_PER_ROW:
+        return None  # more steps than the search may take (its every unit, cut and end): it gives up
+    out = Readings()
+    cells: list[CellReading] = []
+    for u, kind in zip(units, kinds, strict=True):
+        if u.kind == "blank":
+            cells.append(CellReading(None, u.text, True, offset=u.offset))
+        elif u.kind == "unread":
+            cells.append(CellReading(None, u.text, offset=u.offset, unread=True))
+        else:
+            signed = u.sign < 0
+            if not as_written and not _valid_part(u.digits, kind, True, True, signed):
+                return out
+            value = parse_number(u.digits, -1 if signed else 1)
+            cells.append(CellReading(value, ("-" if signed else "") + u.text, False, u.unit, u.offset))
+    out.append(RowReading(tuple(cells), 0.0, 0))
     return out
 
 
@@ -421,6 +454,23 @@ def _row_values(row: str, cols: Sequence[str], reading: RowReading) -> Values:
     return {(row, c): cell.value for c, cell in zip(cols, reading.cells, strict=True) if not cell.unread}
 
 
+class _ValuesOf:
+    """Each row reading's values (``_row_values``), worked out once: the decoder weighs a
+    reading against each identity of its row and in every combination with other rows."""
+
+    def __init__(self, columns: dict[str, tuple[str, ...]]) -> None:
+        self.columns = columns
+        self.memo: dict[tuple[str, int], tuple[RowReading, Values]] = {}
+        """(row, id of the reading) → the reading (kept, so that its id stays its own), values."""
+
+    def __call__(self, row: str, reading: RowReading) -> Values:
+        key = (row, id(reading))
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = (reading, _row_values(row, self.columns[row], reading))
+        return hit[1]
+
+
 def violations(identities: Sequence[Identity], values: Values) -> int:
     return sum(1 for i in identities if holds(i, values) is False)
 
@@ -460,6 +510,7 @@ def decode_table(
     """Choose one reading per row: fewest identity violations, then agreement with ``hints``
     (numbers stated in the text), then lowest cost. Ties leave the disagreeing cells uncertain."""
     hints = hints or {}
+    values_of = _ValuesOf(columns)
     rows = [r for r in readings if readings[r]]
     local: dict[str, list[Identity]] = {r: [] for r in rows}
     spanning: list[Identity] = []
@@ -482,11 +533,11 @@ def decode_table(
     for r in rows:
         reps = list(classes[r])
         for ident in local[r]:
-            if all(holds(ident, _row_values(r, columns[r], rd)) is False for rd in reps):
+            if all(holds(ident, values_of(r, rd)) is False for rd in reps):
                 unbalanced.append(ident.name)
         scored = []
         for rd in reps:
-            vals = _row_values(r, columns[r], rd)
+            vals = values_of(r, rd)
             scored.append((rd, violations(local[r], vals) + rd.doubt, _hint_misses(vals, hints)))
         best_v = min(s[1] for s in scored)
         kept = [s for s in scored if s[1] == best_v]
@@ -502,9 +553,11 @@ def decode_table(
     choice: dict[str, RowChoice] = {}
     total_violations = 0
     broken_rules: list[str] = []
+    spans = [(i, _rows_of(i)) for i in spanning]
     for component in _components(rows, spanning):
-        comp_ids = [i for i in spanning if _rows_of(i) <= set(component)]
-        search = _Search(component, pruned, columns, comp_ids, local, classes)
+        in_component = set(component)
+        comp_ids = [i for i, refs in spans if refs <= in_component]
+        search = _Search(component, pruned, columns, comp_ids, local, classes, values_of)
         v, winners, exhaustive, always = _choose(search)
         total_violations += v
         # a rule only the row's own identities carry is not broken by every best reading when
@@ -515,7 +568,7 @@ def decode_table(
                 if (
                     own
                     and not any(i.rule == rule_id for i in comp_ids)
-                    and any(all(holds(i, _row_values(r, columns[r], rd)) for i in own) for rd in tied_best[r])
+                    and any(all(holds(i, values_of(r, rd)) for i in own) for rd in tied_best[r])
                 ):
                     always.discard(rule_id)
         broken_rules.extend(x for x in sorted(always) if x not in broken_rules)
@@ -525,7 +578,7 @@ def decode_table(
                 for ident in local[r]:
                     # a reading pruned for its cost that holds the identity is as good a reading
                     candidates = winners[r] + tied_best[r]
-                    broken = all(holds(ident, _row_values(r, columns[r], rd)) is False for rd in candidates)
+                    broken = all(holds(ident, values_of(r, rd)) is False for rd in candidates)
                     if broken and ident.name not in unbalanced:
                         unbalanced.append(ident.name)
             tied = winners[r] + [rd for rd in overflow.get(r, []) if all(rd is not w for w in winners[r])]
@@ -533,7 +586,7 @@ def decode_table(
                 # a row alone: a reading that keeps an identity with a doubtful blank is as good
                 # as one that breaks it with none; their cost does not tell the document's numbers
                 def breaks(rd: RowReading, r: str = r) -> int:
-                    return violations(local[r], _row_values(r, columns[r], rd))
+                    return violations(local[r], values_of(r, rd))
 
                 least = min(breaks(w) for w in winners[r])
                 tied += [
@@ -608,6 +661,7 @@ class _Search:
     """Identities spanning the rows (each row's own are counted in its ``Scored``)."""
     local: dict[str, list[Identity]]
     classes: dict[str, dict[RowReading, list[RowReading]]]
+    values_of: _ValuesOf
 
     @property
     def fixed(self) -> dict[str, Scored]:
@@ -620,7 +674,7 @@ class _Search:
     def values(self, combo: dict[str, Scored]) -> Values:
         vals: Values = {}
         for r, (rd, _, _) in combo.items():
-            vals.update(_row_values(r, self.columns[r], rd))
+            vals.update(self.values_of(r, rd))
         return vals
 
     def score(self, combo: dict[str, Scored]) -> tuple[int, int, float]:
@@ -731,7 +785,7 @@ def _row_choice(
     ``distinct``: one of them per set of numbers (kept as the row's alternatives)."""
     main = min(distinct, key=lambda rd: rd.cost)
     unc: dict[str, tuple[int | float | None, ...]] = {}
-    for j, col in enumerate(cols):
+    for j, col in enumerate(cols if len(tied) > 1 else ()):  # one reading leaves no cell open
         vals = tuple(dict.fromkeys(rd.cells[j].value for rd in tied))
         if len(vals) > 1:
             unc[col] = vals

@@ -129,7 +129,7 @@ def extract_facts(text: str) -> list[Fact]:
                     seen.add(fp.key)
                 # the rows' own patterns must not read the sum as theirs
                 sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
-        attributes = all(p.search(sentence) for p in _ATTRIBUTES)
+        attributes = counted and all(p.search(sentence) for p in _ATTRIBUTES)  # read only when counted
         for fp in PATTERNS if counted else ():
             if attributes and fp.key in _OUTCOME_KEYS:
                 continue

@@ -29,8 +29,10 @@ class Match:
     exact: bool = True
 
 
+@lru_cache(maxsize=256)
 def numeral_forms(numbering: str) -> tuple[str, ...]:
-    """Folded numbering forms equivalent to ``numbering`` (``（一）`` ≈ ``(1)`` ≈ ``一、`` ≈ ``1.``)."""
+    """Folded numbering forms equivalent to ``numbering`` (``（一）`` ≈ ``(1)`` ≈ ``一、`` ≈ ``1.``).
+    Remembered: the template's numberings are looked for in every table of every document."""
     m = _NUMBERING.search(fold(numbering))
     if not m:
         return ()
@@ -47,9 +49,8 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     """Earliest occurrence of ``row``'s label in ``folded[start:end]``, with its numbering
     (which is consumed so that ``00000002.其他…`` leaves ``0000000`` to the row before)."""
     forms = numeral_forms(row.numbering) if row.numbering else ()
-    variants = sorted(dict.fromkeys(fold(v) for v in row.labels), key=len, reverse=True)
     best: Match | None = None
-    for v in variants:
+    for v in _longest_first(row.labels):
         pos = start
         while True:
             i = folded.find(v, pos, end)
@@ -65,6 +66,19 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
                 best = cand
             break
     return best
+
+
+@lru_cache(maxsize=512)
+def _folded_labels(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """A row's labels folded, each once, in the template's order (folded once per template
+    row, not once per search)."""
+    return tuple(dict.fromkeys(fold(v) for v in labels))
+
+
+@lru_cache(maxsize=512)
+def _longest_first(labels: tuple[str, ...]) -> tuple[str, ...]:
+    """The folded labels, longest first (a label that another starts with is tried last)."""
+    return tuple(sorted(_folded_labels(labels), key=len, reverse=True))
 
 
 ROW_SIMILARITY = 0.75
@@ -86,7 +100,7 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     if end - start > MAX_FUZZY_SPAN:
         return None
     best: tuple[float, int, int] | None = None
-    for v in dict.fromkeys(fold(x) for x in row.labels):
+    for v in _folded_labels(row.labels):
         if len(v) < MIN_FUZZY_LABEL:
             continue
         sm = _matcher(v)
@@ -182,14 +196,29 @@ def _may_match(longest: str, title: str) -> bool:
     )
 
 
+@lru_cache(maxsize=64)
+def _folded_titles(titles: tuple[str, ...]) -> tuple[str, ...]:
+    """A section's titles folded (once per template, not at every place a heading may start)."""
+    return tuple(fold(t) for t in titles)
+
+
+@lru_cache(maxsize=64)
+def _joined(titles: tuple[str, ...]) -> str:
+    """Every character of the titles, to test a place against all of them at once."""
+    return "".join(titles)
+
+
 def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, int]:
     """Similarity of the text at ``pos`` to the section's titles, and the end of the match."""
     best, best_end = 0.0, pos
-    for title in section.titles:
-        t = fold(title)
+    titles = _folded_titles(section.titles)
+    head = folded[pos : pos + 2]
+    joined = _joined(titles)
+    if head and head[0] not in joined and head[1:2] not in joined:
+        return best, best_end  # the pre-filter below, for every title at once
+    for t in titles:
         if folded.startswith(t, pos):
             return 1.0, pos + len(t)
-        head = folded[pos : pos + 2]
         if not head or (head[0] not in t and head[1:2] not in t):
             continue  # cheap pre-filter: a heading starts with the title's own characters
         if not _may_match(folded[pos : pos + len(t) + HEADING_SLACK], t):

@@ -46,10 +46,15 @@ _CONTACT_AGENCY = (
 _OFFICE = "办公室"
 _PUBLISHER = re.compile(r"(?:发布机构|发文机关|发布单位)\s*[:：]?\s*\|?\s*([\u4e00-\u9fff()（）]{2,40})")
 """A portal page's metadata (``发布机构：| 汉中市自然资源局``)."""
+_COMPILED_BY = re.compile(rf"({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)")
+COMPILED_BY_REACH = (122, 5)
+"""Characters from the start of a ``_COMPILED_BY`` match to its 编制 at most (a name of 40,
+根据 and 80 more), and from the 编制 to the match's end: the pattern, slow where it fails (a
+name of every length at every character), is tried only that near the word."""
 _PREAMBLE_AGENCY = (
     # ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing, not the author)
     re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责(?:编制|组织|起草|撰写)|组织|编制)"),
-    re.compile(rf"({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)"),
+    _COMPILED_BY,
     re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?{_REPORT_WORDS}"),
     re.compile(rf"公布\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
     re.compile(rf"结合\d{{4}}年度?({_NAME}{{2,40}}?)政府信息公开工作实际"),
@@ -155,7 +160,8 @@ def preamble_agencies(folded: str) -> list[str]:
     head = folded[:PREAMBLE_WINDOW]
     found: list[tuple[int, str]] = []
     for pattern in _PREAMBLE_AGENCY:
-        for m in pattern.finditer(head):
+        lo, hi = _near(head, "编制", *COMPILED_BY_REACH) if pattern is _COMPILED_BY else (0, len(head))
+        for m in pattern.finditer(head, lo, hi):
             name = trim_lead_in(m.group(1))
             if name:
                 found.append((m.start(1), name))
@@ -166,6 +172,16 @@ def publisher_agency(text: str) -> str | None:
     """The body a portal page's metadata names as publisher, when it is a name."""
     m = _PUBLISHER.search(text[:PREAMBLE_WINDOW])
     return m.group(1) if m and is_agency_name(m.group(1)) else None
+
+
+def _near(text: str, word: str, before: int, after: int) -> tuple[int, int]:
+    """The stretch of ``text`` in which a match holding ``word`` can lie, when a match starts
+    at most ``before`` characters ahead of the word and ends at most ``after`` past its start
+    ((0, 0) without the word)."""
+    first = text.find(word)
+    if first < 0:
+        return 0, 0
+    return max(0, first - before), min(len(text), text.rfind(word) + after)
 
 
 def contact_agency(folded: str) -> str | None:
@@ -281,11 +297,26 @@ def _cn_date(m: re.Match[str]) -> dt.date | None:
     return _date(int(ys), mo, d)
 
 
+def _last_lines(lines: list[str], n: int) -> list[str]:
+    """The last ``n`` lines that keep some text without the page chrome, read from the end
+    (the chrome pattern need not run over the whole document)."""
+    out: list[str] = []
+    for ln in reversed(lines):
+        if len(out) == n:
+            break
+        t = ln.strip()
+        if t and t[-1] in _CHROME_LAST_CHARS:  # else no chrome word ends the line
+            t = _PAGE_CHROME_END.sub("", t)
+        if t:
+            out.append(t)
+    return out[::-1]
+
+
 def find_signature(lines: list[str]) -> tuple[dt.date | None, str | None]:
     """The closing date (落款) and the agency line above it, from the last lines.
 
     Only a line that is (nearly) just a date counts: dates inside sentences are not a signature."""
-    tail = [t for ln in lines if (t := _PAGE_CHROME_END.sub("", ln.strip()))][-SIGNATURE_LINES:]
+    tail = _last_lines(lines, SIGNATURE_LINES)
     for i in range(len(tail) - 1, -1, -1):
         ln = tail[i].replace(" ", "")
         m = _DATE.fullmatch(ln) or _ISO_DATE.fullmatch(ln)
@@ -317,6 +348,7 @@ PAGE_CHROME = (
 )
 """Words a web page puts after the text (buttons, links), which a copy of the page keeps."""
 _PAGE_CHROME_END = re.compile(r"(?:\s*(?:" + "|".join(re.escape(w) for w in PAGE_CHROME) + r"))+\s*$")
+_CHROME_LAST_CHARS = frozenset(w[-1] for w in PAGE_CHROME)
 
 _RUN_ON_SIGNATURE = re.compile(
     r"[。）)]\s*([^。，,；;\s]{2,40}?(?:" + _AGENCY_SUFFIX + r"))" + r"(\d{4})年(\d{1,2})月(\d{1,2})日$"
@@ -326,7 +358,7 @@ _RUN_ON_SIGNATURE = re.compile(
 def _run_on_signature(last: str) -> tuple[dt.date | None, str | None]:
     """Text without line breaks (a web page copied flat) ends ``…办结。隆松市统计局2019年1月11日``:
     the signature is the agency name and the date after the last sentence."""
-    m = _RUN_ON_SIGNATURE.search(last)
+    m = _RUN_ON_SIGNATURE.search(last) if last.endswith("日") else None  # the pattern ends there
     if not m:
         return None, None
     return _date(int(m.group(2)), int(m.group(3)), int(m.group(4))), m.group(1)

@@ -114,9 +114,16 @@ def likely_misreads(report: Report, held: set[CellRef], proposals: Proposals) ->
     return out
 
 
+def _any_unconfirmed(report: Report) -> bool:
+    rows = (r for t in report.tables.values() if t for r in t.values() if r)
+    return any(c.unconfirmed is not None for r in rows for c in r.values())
+
+
 def doubt_misreads(report: Report) -> int:
     """Make the likely misread cells of tables 3 and 4 uncertain, and confirm the
     low-confidence ones an identity vouches for (see the module); the number doubted."""
+    if not _any_unconfirmed(report):
+        return 0  # nothing read with low confidence (any text, most scans): nothing to weigh
     held, proposals = _judge(report, report.identities())
     found = likely_misreads(report, held, proposals)
     for (table, row, col), value in found.items():

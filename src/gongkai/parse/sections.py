@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from gongkai.model.template import HEADING_ENDINGS, SECTIONS, SectionSpec
 from gongkai.model.text import chinese_number
@@ -40,13 +41,13 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
     starts = line_starts(stream)
     ordered_starts = sorted(starts)
     cands = heading_candidates(folded, starts)
+    cand_starts = [c[0] for c in cands]
     found: dict[str, SectionHit] = {}
     pos = 0
     for spec in SECTIONS:
         hit: SectionHit | None = None
-        for start, title_start, numbering, glued in cands:
-            if start < pos:
-                continue
+        # the candidates from ``pos`` on (they are in order of their start)
+        for start, title_start, numbering, glued in cands[bisect.bisect_left(cand_starts, pos) :]:
             if hit is not None and start >= hit.end:
                 break
             score, end = match_heading(folded, title_start, spec)
@@ -56,8 +57,10 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
             loose = numbering and not glued and _number(numbering) == _number(spec.number)
             need = HEADING_SIMILARITY if loose else UNNUMBERED_SIMILARITY
             if score < need:
-                line_end = _line_end(ordered_starts, title_start, len(folded))
-                kw_end = keyword_heading(folded, title_start, spec, line_end) if loose else None
+                kw_end = None
+                if loose:
+                    line_end = _line_end(ordered_starts, title_start, len(folded))
+                    kw_end = keyword_heading(folded, title_start, spec, line_end)
                 if kw_end is None:
                     continue
                 score, end = KEYWORD_SCORE, kw_end
@@ -112,6 +115,7 @@ def keyword_heading(folded: str, pos: int, spec: SectionSpec, line_end: int) -> 
     return pos + ends[0] if ends else None
 
 
+@lru_cache(maxsize=256)
 def _number(numbering: str) -> int | None:
     """``二、`` → 2, ``2.`` → 2."""
     digits = numbering.rstrip("、.")

@@ -44,6 +44,13 @@ class Stream:
         i = bisect.bisect_right(self.starts, offset) - 1
         return self.sources[i] if i >= 0 else None
 
+    def at(self, offset: int) -> tuple[Source | None, GridCell | None]:
+        """``source_at`` and ``cell_at`` in one look-up (a table's every cell wants both)."""
+        i = bisect.bisect_right(self.starts, offset) - 1
+        if i < 0:
+            return None, None
+        return self.sources[i], self.cells[i] if i < len(self.cells) else None
+
     def continues_pages(self, offset: int, value: float) -> bool:
         """Whether ``value`` at ``offset`` continues the page footers around it (the footer
         before it is one less, or the one after it one more)."""

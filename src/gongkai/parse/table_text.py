@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from gongkai.model.template import MEASURE_WORDS, PERCENT, TableSpec
-from gongkai.model.text import fold, squeeze
+from gongkai.model.text import fold, fold_text
 
 _NOT_WORDS = re.compile(r"[\d\s.,%|\-—–=+:/／()（）、．，：;；!！?？*#\"“”'‘’「」『』\[\]【】<>《》·]+")
 """Numbers, separators, brackets and punctuation: what stands between the words of a table line."""
@@ -49,14 +49,25 @@ class TableWords:
         self.whole_words = tuple(w for w in self.words if len(w) >= MIN_WORD)
         """Words long enough to say a line is the table's (a lone ``无`` does not)."""
         self.joined = "\x00".join(self.words)
+        self.starting: dict[str, list[int]] = {}
+        """Each first character → the words (their places in ``words``) that start with it."""
+        for i, w in enumerate(self.words):
+            self.starting.setdefault(w[0], []).append(i)
+
+    def among(self, text: str) -> list[str]:
+        """The words that may be in ``text`` (those starting with one of its characters), in
+        the order of ``words``: the rest need not be looked for."""
+        return [self.words[i] for i in sorted({i for ch in set(text) for i in self.starting.get(ch, ())})]
 
     def runs(self, line: str) -> list[str]:
         """The line's runs of words with the table's whole words taken out (the pieces left);
         a tab or a wide space is a cell's edge."""
         out: list[str] = []
         for cell in _CELL_EDGE.split(line):
-            text = _UNIT_AFTER_NUMBER.sub(" ", squeeze(cell)[0])
-            for w in self.words:
+            text = _UNIT_AFTER_NUMBER.sub(" ", fold_text(cell))
+            if not text or _NOT_WORDS.fullmatch(text):
+                continue  # numbers and separators only: no run of words, whatever words it holds
+            for w in self.among(text):
                 if w in text:
                     text = text.replace(w, "\x00")
             out.extend(r for r in _NOT_WORDS.split(text.replace("\x00", " ")) if r)
@@ -90,7 +101,7 @@ class TableWords:
 
     def has_substance(self, line: str) -> bool:
         """A whole printed word or a number: the line is the table's, not a short sentence."""
-        text = squeeze(line)[0]
+        text = fold_text(line)
         return any(ch.isdigit() for ch in text) or any(w in text for w in self.whole_words)
 
 

@@ -327,7 +327,7 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
     out: dict[str, Cell] = {}
     for j, col in enumerate(cols):
         cr = choice.reading.cells[j]
-        src = stream.source_at(cr.offset) if cr.offset is not None else None
+        src, grid = stream.at(cr.offset) if cr.offset is not None else (None, None)
         if col in choice.uncertain:
             cands = choice.uncertain[col]
             if len({c or 0 for c in cands}) == 1:
@@ -342,7 +342,6 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=why)
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
-            grid = stream.cell_at(cr.offset) if cr.offset is not None else None
             read = grid.confidence if grid is not None else 1.0
             conf = min(choice.confidence, read)
             unsure = None
@@ -364,11 +363,11 @@ DECISION_RAW = 80
 
 def _decision(where: str, raw: str, ch: RowChoice | None, kinds: list[CellKind]) -> Decision | None:
     """How a row was read, when it was not read directly: ``ch`` None for a row left unread."""
+    if ch is not None and ch.method == "direct":
+        return None
     text = row_text(raw)[:DECISION_RAW]
     if ch is None:
         return Decision(where, text, "unreadable", 0.0, 0)
-    if ch.method == "direct":
-        return None
     return Decision(where, text, ch.method, ch.confidence, ch.candidates, ch.blanks, _negatives(ch, kinds))
 
 
@@ -722,11 +721,13 @@ def placements_alike(readings: list[RowReading], units: list[Unit]) -> list[RowR
     printed = [parse_number(u.digits, u.sign) for u in units if u.kind == "number"]
     if sum(1 for u in units if u.kind in CELL_UNITS) >= len(readings[0].cells) if readings else True:
         return readings
-    placed = [rd for rd in readings if [c.value for c in rd.cells if not c.blank and not c.unread] == printed]
-    if not placed:
+    # whether each reading keeps the printed numbers (one test each: a reading is among those
+    # that do exactly when it does itself, so no search of them for it)
+    keeps = [[c.value for c in rd.cells if not c.blank and not c.unread] == printed for rd in readings]
+    if not any(keeps):
         return readings
-    flat = min(rd.cost for rd in placed)
-    return [RowReading(rd.cells, flat, rd.doubt) if rd in placed else rd for rd in readings]
+    flat = min(rd.cost for rd, keep in zip(readings, keeps, strict=True) if keep)
+    return [RowReading(rd.cells, flat, rd.doubt) if keep else rd for rd, keep in zip(readings, keeps, strict=True)]
 
 
 def _read_by_alignment(

@@ -1,0 +1,82 @@
+"""Shortcuts taken for speed give what the long way gives: each is checked against the plain
+computation it stands in for, on generated text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from gongkai.model.text import fold_text, squeeze, to_simplified
+from gongkai.parse import decode, meta
+from gongkai.parse.cells import Unit
+from gongkai.parse.decode import row_readings, too_many
+
+_TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3000\u200b（）：，12３-/无件")), max_size=40)
+
+
+@given(_TEXTY)
+def test_folding_without_offsets_is_squeezes_folding(text: str) -> None:
+    assert fold_text(text) == squeeze(text)[0]
+
+
+@given(_TEXTY)
+def test_simplifying_a_text_is_simplifying_each_character(text: str) -> None:
+    assert to_simplified(text) == "".join(to_simplified(ch) for ch in text)
+
+
+def test_traditional_characters_are_simplified_and_simplified_text_kept() -> None:
+    assert to_simplified("發佈時間：2024年") == "发布时间：2024年"
+    assert to_simplified("发布时间：2024年") == "发布时间：2024年"
+
+
+_SENTENCE = st.builds(
+    lambda name, basis, done, this: name + basis + "编制" + done + this,
+    st.integers(0, 45).map("局".__mul__),
+    st.one_of(st.just(""), st.integers(0, 85).map(lambda n: "根据" + "x" * n)),
+    st.sampled_from(["", "了", "完成"]),
+    st.sampled_from(["本", "此", "", "。"]),
+)
+_PREAMBLE = st.lists(st.one_of(_SENTENCE, st.sampled_from(["。", "由", "x" * 30, "编"])), max_size=6).map("".join)
+
+
+@given(_PREAMBLE)
+@example("。" + "局" * 41 + "根据" + "x" * 80 + "编制完成本")  # the farthest a match reaches
+@settings(max_examples=300)
+def test_the_compiled_by_pattern_finds_near_its_word_what_it_finds_everywhere(head: str) -> None:
+    lo, hi = meta._near(head, "编制", *meta.COMPILED_BY_REACH)
+    everywhere = [(m.span(), m.group(1)) for m in meta._COMPILED_BY.finditer(head)]
+    assert [(m.span(), m.group(1)) for m in meta._COMPILED_BY.finditer(head, lo, hi)] == everywhere
+
+
+@given(
+    st.lists(
+        st.sampled_from(["", " ", "正文。", "打印", "关闭窗口", "【打印】 【关闭】", "2024年1月1日", "附件："]),
+        max_size=30,
+    )
+)
+def test_the_last_lines_are_the_last_of_all_lines_without_chrome(lines: list[str]) -> None:
+    every = [t for ln in lines if (t := meta._PAGE_CHROME_END.sub("", ln.strip()))]
+    assert meta._last_lines(lines, meta.SIGNATURE_LINES) == every[-meta.SIGNATURE_LINES :]
+
+
+@given(st.lists(st.sampled_from(["0", "12", "05", "1.5", "3,000", "-"]), min_size=1, max_size=6), st.booleans())
+def test_a_row_of_one_unit_a_cell_reads_as_written_or_not_at_all(texts: list[str], glued: bool) -> None:
+    units = [
+        Unit("blank", t, offset=i) if t == "-" else Unit("number", t.lstrip("-"), offset=i) for i, t in enumerate(texts)
+    ]
+    readings = row_readings(units, ["count"] * len(units), glued=glued)
+    assert len(readings) <= 1
+    if readings:
+        cells = readings[0].cells
+        assert [c.raw for c in cells] == [u.text for u in units]
+        assert [c.blank for c in cells] == [u.kind == "blank" for u in units]
+        assert readings[0].cost == 0.0
+
+
+def test_a_row_read_cell_for_cell_gives_up_where_the_search_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    units = [Unit("number", str(n), offset=2 * n) for n in range(7)]
+    assert len(row_readings(units, ["count"] * 7)) == 1
+    monkeypatch.setattr(decode, "MAX_STEPS_PER_ROW", 5)  # fewer steps than the row's units
+    readings = row_readings(units, ["count"] * 7)
+    assert not readings and too_many(readings)
