@@ -375,3 +375,40 @@ def test_a_portal_pages_metadata_names_publisher_and_date(meta: str, published: 
     report = parse_document(read_bytes("doc.txt", text.encode()))
     assert (report.agency, report.agency_uncertain) == ("汉中市自然资源局", None)
     assert report.published_on is not None and report.published_on.isoformat() == published
+
+
+@pytest.mark.parametrize(
+    ("head", "agency"),
+    [
+        # a page's accessibility menu, a breadcrumb with slashes, a site menu above the title
+        ("长者版 无障碍阅读\n\n大冶市自然资源和规划局2025年政府信息公开工作报告", "大冶市自然资源和规划局"),
+        (
+            "首页/ 政府信息公开 / 政府信息公开年报 / 镇街 / 2022年 / 正文\n\n铁边城镇2022年度政府信息公开年报",
+            "铁边城镇",
+        ),
+        (
+            "首页 走进宁强 新闻中心 政务服务 互动交流 专题专栏\n\n宁强县自然资源局2021年政府信息公开工作年度报告",
+            "宁强县自然资源局",
+        ),
+        # a name broken after its region stays whole
+        ("淮安市\n洪泽区人民政府2023年政府信息公开工作年度报告", "淮安市洪泽区人民政府"),
+    ],
+)
+def test_a_title_starts_on_its_own_line_not_in_the_page_menu_above(head: str, agency: str) -> None:
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    report = parse_document(read_bytes("doc.txt", f"{head}\n一、总体情况\n工作有序开展。\n".encode()))
+    assert report.agency == agency
+    assert report.title is not None and report.title.startswith(agency)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("现将绥阳县人民政府(县人民政府办公室)2023年政府信息公开工作年度报告予以公布。", ["绥阳县人民政府"]),
+        ("本报告由中国(上海)自由贸易试验区管理委员会编制。", ["中国(上海)自由贸易试验区管理委员会"]),
+    ],
+)
+def test_brackets_after_a_name_are_its_issuing_office_inside_a_name_part_of_it(text: str, names: list[str]) -> None:
+    assert preamble_agencies(fold(text)) == names

@@ -131,9 +131,10 @@ _LEADING_WORD = re.compile(r"^(?:在|被|经过|通过|由|对于|关于)")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
 _SUFFIX_END = re.compile("(?:" + "|".join(AGENCY_SUFFIXES) + ")$")
 _LEAD_IN = re.compile(
-    r"^.*(?:公布|发布|印发|编制|报告|以下简称|当前位置|首页|年报|标题|题目|名称|关于|由|请与|现将|特此)"
+    r"^.*(?:公布|发布|印发|编制|报告|以下简称|当前位置|首页|年报|标题|题目|名称|关于|(?<!自)由|请与|现将|特此)"
 )
-"""Words that may run into a name from the text before it (``现公布县行政审批服务局…``)."""
+"""Words that may run into a name from the text before it (``现公布县行政审批服务局…``); 由
+but not the 由 of 自由 (``中国(上海)自由贸易试验区…``)."""
 
 _UNIT_CHARS = "省市区县镇乡州盟旗"
 _PUNCT = re.compile(r"[\s\"'“”《》<>()（）\[\]【】:：,，。.、]")

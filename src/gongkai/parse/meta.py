@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gongkai.model.agency import (
@@ -12,6 +13,7 @@ from gongkai.model.agency import (
     canonical_agency,
     is_agency_name,
     is_partial_name,
+    regions,
     related_bodies,
     same_body,
     trim_lead_in,
@@ -94,13 +96,16 @@ class TitleHit:
     start: int
 
 
-def find_title(folded: str) -> TitleHit | None:
+def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
     """The title at the top of the document (folded text), agency first or year first; not
-    a sentence that names the report (``现向社会公布…2023年度政府信息公开年度报告``)."""
+    a sentence that names the report (``现向社会公布…2023年度政府信息公开年度报告``).
+    ``line_starts``: folded positions where the document's lines start (a page's menu line
+    above the title folds into it: ``长者版无障碍阅读`` / ``大冶市自然资源和规划局2025年…``)."""
     head = folded[:TITLE_WINDOW]
     hits: list[TitleHit | None] = []
     for m in _TITLE.finditer(head):
-        hits.append(_title_hit(folded, m.group(1), m.start(1) if m.group(1) else m.start(2), m.end(), m.group(2)))
+        hit = _title_hit(folded, m.group(1), m.start(1) if m.group(1) else m.start(2), m.end(), m.group(2))
+        hits.append(_from_line_start(folded, hit, line_starts) if hit else None)
     for y in _TITLE_YEAR_FIRST.finditer(head):
         if not _SENTENCE_LEAD_IN.search(head, max(0, y.start() - LEAD_IN_CHARS), y.start()):
             hits.append(TitleHit(folded[y.start() : y.end()], _trim(y.group(2)) or None, int(y.group(1)), y.start()))
@@ -140,6 +145,22 @@ def _trim(agency: str) -> str:
     return trim_lead_in(_HEADER_NOISE.sub("", agency).lstrip(":").removesuffix("关于"))
 
 
+def _from_line_start(folded: str, hit: TitleHit, line_starts: Sequence[int]) -> TitleHit:
+    """The title from the line its name starts on, when the words before that line are no
+    place of the name (a menu, a breadcrumb's last crumb) and the rest is a full name: a name
+    broken after its region (``淮安市`` / ``洪泽区人民政府…``) stays whole."""
+    if not hit.agency:
+        return hit
+    end = hit.start + len(hit.agency)
+    for s in line_starts:
+        if not hit.start < s < end:
+            continue
+        before, name = folded[hit.start : s], folded[s:end]
+        if "".join(regions(before)) != before and is_agency_name(name) and regions(name) and not is_partial_name(name):
+            return TitleHit(folded[s : hit.start + len(hit.title)], name, hit.year, s)
+    return hit
+
+
 def _title_hit(folded: str, agency: str | None, start: int, end: int, year: str) -> TitleHit | None:
     """The title from its agency (trimmed of words run into it) to its end; None when a
     sentence runs into it (it names the report, it is not its title)."""
@@ -162,10 +183,20 @@ def preamble_agencies(folded: str) -> list[str]:
     for pattern in _PREAMBLE_AGENCY:
         lo, hi = _near(head, "编制", *COMPILED_BY_REACH) if pattern is _COMPILED_BY else (0, len(head))
         for m in pattern.finditer(head, lo, hi):
-            name = trim_lead_in(m.group(1))
+            name = _without_issuer(trim_lead_in(m.group(1)))
             if name:
                 found.append((m.start(1), name))
     return list(dict.fromkeys(n for _, n in sorted(found)))
+
+
+_ISSUER = re.compile(r"\(([^()]*)\)$")
+
+
+def _without_issuer(name: str) -> str:
+    """``绥阳县人民政府(县人民政府办公室)``: the body, without the office that issues its report
+    in brackets after it (a bracket inside a name, ``中国(上海)自由贸易试验区…``, stays)."""
+    body = _ISSUER.sub("", name)
+    return body if body != name and is_agency_name(body) else name
 
 
 def publisher_agency(text: str) -> str | None:

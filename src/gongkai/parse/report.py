@@ -47,6 +47,20 @@ def _prose(stream: Stream) -> str:
     return "\n".join(out)
 
 
+def _line_starts(stream: Stream, within: int) -> list[int]:
+    """Folded positions where the document's lines start, in its first ``within`` folded
+    characters."""
+    out: list[int] = []
+    t = stream.text.find("\n")
+    while t >= 0:
+        f = stream.to_folded(t + 1)
+        if f >= within:
+            break
+        out.append(f)
+        t = stream.text.find("\n", t + 1)
+    return out
+
+
 def _section_texts(
     stream: Stream, hits: dict[str, SectionHit], tables: Sequence[tuple[int, int]] = ()
 ) -> dict[str, str | None]:
@@ -97,7 +111,7 @@ def parse_document(doc: Document) -> Report:
     folded = stream.folded
     hits = find_sections(stream)
 
-    hit = meta.find_title(folded)
+    hit = meta.find_title(folded, _line_starts(stream, meta.TITLE_WINDOW))
     if hit is None and doc.title:
         hit = meta.find_title(fold(doc.title))
     lines = stream.text.split("\n")
