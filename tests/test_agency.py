@@ -412,3 +412,11 @@ def test_a_title_starts_on_its_own_line_not_in_the_page_menu_above(head: str, ag
 )
 def test_brackets_after_a_name_are_its_issuing_office_inside_a_name_part_of_it(text: str, names: list[str]) -> None:
     assert preamble_agencies(fold(text)) == names
+
+
+def test_a_place_alone_takes_its_governments_full_name_from_the_text() -> None:
+    """``现将茅坪回族镇2022年度…报告如下`` names the place; the text names its government."""
+    r = decide_agency([("preamble", "茅坪回族镇"), ("text", "茅坪回族镇人民政府")])
+    assert (r.agency, r.uncertain) == ("茅坪回族镇人民政府", None)
+    r = decide_agency([("preamble", "龙岗区")])  # no fuller name anywhere: the place, as printed
+    assert r.agency == "龙岗区"

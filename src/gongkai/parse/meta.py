@@ -287,6 +287,10 @@ def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
     for _, n in names:
         if same_body(n, best) and _fuller(n, best):
             best = n
+    if "".join(regions(best)) == best:
+        # a place alone (茅坪回族镇) where the text names its government in full
+        government = canonical_agency(best + "人民政府")
+        best = next((n for _, n in names if canonical_agency(n) == government), best)
     others = [
         f"{SOURCE_ZH.get(w, w)}“{n}”"
         for w, n in dict.fromkeys(names)
