@@ -72,6 +72,23 @@ def test_round_trip_keeps_what_the_checks_need_beyond_cells(store):
     assert back.broken_rules == {"applications": ["t3_balance"]}
 
 
+def test_round_trip_keeps_the_agencys_doubt_and_an_unreadable_period(store):
+    """A report read back from the store (the web app, a re-check) still says its agency was
+    only named by the contact point, and that its period statement could not be read."""
+    r = make_report("荣成市信访局", 2025)
+    r.agency_uncertain = "机关名称“荣成市信访局”仅见于联系方式，标题、落款和前言均未写明"
+    r.agency_candidates = [("contact", "荣成市信访局")]
+    r.statistics_period, r.period_statement = None, "统计期限自202111日起至20211231日止"
+    with store.session() as s:
+        rid, _ = save_report(s, r, parser_version="1", resolver=AgencyResolver())
+    with store.session() as s:
+        back = load_report(s, rid)
+    assert back is not None
+    assert (back.agency_uncertain, back.agency_candidates) == (r.agency_uncertain, r.agency_candidates)
+    assert back.period_statement == r.period_statement
+    assert _json(back) == _json(r)
+
+
 def test_round_trip_keeps_uncertain_and_unconfirmed_cells_apart(store):
     """Both reasons share a column: an uncertain cell has no value, an unconfirmed one
     (an OCR'd number no identity confirms) keeps its value."""

@@ -129,6 +129,10 @@ def _extras(report: Report) -> dict[str, Any]:
         "unbalanced": list(report.unbalanced),
         "broken_rules": report.broken_rules,
         "notes": list(report.notes),
+        # what the single-report checks and the reviewer need again when the report is read back
+        "agency_uncertain": report.agency_uncertain,
+        "agency_candidates": [list(c) for c in report.agency_candidates],
+        "period_statement": report.period_statement,
     }
 
 
@@ -447,6 +451,9 @@ def load_reports(
             alternatives=dict(extras.get("alternatives") or {}),
             unbalanced=list(extras.get("unbalanced") or []),
             broken_rules=dict(extras.get("broken_rules") or {}),
+            agency_uncertain=extras.get("agency_uncertain"),
+            agency_candidates=[(str(w), str(n)) for w, n in extras.get("agency_candidates") or []],
+            period_statement=extras.get("period_statement"),
         )
         out[rv.id] = r
     cols = "report_id, table_key, row_key, col_key, extra, value, is_int, blank, uncertain"
