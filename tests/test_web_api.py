@@ -564,3 +564,23 @@ def test_the_region_tree_marks_a_region_named_in_full(env):
     tree = html[html.index('<ul class="tree">') :]
     marked = re.findall(r'<a [^>]*class="on"[^>]*>([^<]+)</a>', tree)
     assert marked == ["洪泽区"]
+
+
+def test_the_report_page_says_when_the_agency_is_in_doubt(env):
+    """A report whose agency only its contact point names: the page says so beside the name
+    (read back from the store, as every page reads it)."""
+    from gongkai.store import Store
+    from gongkai.store.records import AgencyResolver, save_report
+    from store_factory import make_report
+
+    r = make_report("荣成市信访局", 2025)
+    r.agency_uncertain = "机关名称“荣成市信访局”仅见于联系方式，标题、落款和前言均未写明"
+    st = Store(env["url"])
+    with st.session() as s:
+        rid, _ = save_report(s, r, parser_version="1", resolver=AgencyResolver())
+    st.close()
+    c = client(env, "admin")
+    page = c.get(f"/reports/{rid}").text
+    assert "机关名称待核实" in page and "仅见于联系方式" in page
+    sure = c.get(f"/reports/{env['ids']['yiyuan22']}").text
+    assert "机关名称待核实" not in sure
