@@ -342,3 +342,19 @@ def test_an_uncertain_row_lists_only_its_own_text(region: str, raw: str) -> None
     from gongkai.parse.tables import row_text
 
     assert row_text(region) == raw
+
+
+def test_a_count_of_articles_in_a_sentence_is_no_table_row() -> None:
+    """``制定公开规范性文件1篇，转载…``: a sentence counting articles (篇) under section 二 of a
+    report whose table 2 is not in the text (a page's excerpt, a table printed as an image) is
+    no row of table 2 — read as one it drew a false incomplete table and template error."""
+    from gongkai.checks import run_checks
+
+    text = (
+        "清河市统计局2019年政府信息公开工作年度报告\n一、总体情况\n本年工作有序开展。\n"
+        "二、主动公开政府信息情况\n本年制定公开规范性文件1篇，转载公开政策文件4篇，公开其他信息70篇。\n"
+        "三、收到和处理政府信息公开申请情况\n本年共受理申请10件。\n"
+    )
+    report = parse_document(read_bytes("doc.txt", text.encode()))
+    assert report.tables.get("active_disclosure") is None
+    assert not [f for f in run_checks(report) if f.rule in ("table_incomplete", "template_mismatch")]

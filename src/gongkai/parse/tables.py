@@ -60,12 +60,12 @@ from gongkai.parse.table_text import table_words
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
 _PROSE_COUNT = re.compile(
-    r"[ \u3000]*(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)[ \u3000]*[件条个项次份余]"
+    r"[ \u3000]*(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)[ \u3000]*[件条个项次份余篇]"
     r"(?![ \u3000]*(?:[增减+\-−]?\s*\d|[\t\n|]|$))"
 )
-"""A count in a sentence (``规范性文件3件，``). A number with its measure word in a cell of its
-own (after a tab or a line break, before the next cell or number: ``行政许可\t0件\t``,
-``政府集中采购1个246900元``) is a row's cell."""
+"""A count in a sentence (``规范性文件3件，``, ``制定公开规范性文件1篇，``). A number with its
+measure word in a cell of its own (after a tab or a line break, before the next cell or
+number: ``行政许可\t0件\t``, ``政府集中采购1个246900元``) is a row's cell."""
 _UNIT_AFTER_LABEL = re.compile(r"\s*[（(](?:单位[:：]\s*)?(?:" + "|".join(MEASURE_WORDS) + ")[)）]")
 """A unit printed after a row's label (``政府集中采购（元）6675809``): part of the label."""
 T4_HEADER_WORDS = (
