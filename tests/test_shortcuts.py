@@ -3,14 +3,19 @@ computation it stands in for, on generated text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lxml import etree
+from lxml import html as lxml_html
 
 from gongkai.model.text import fold_text, squeeze, to_simplified
 from gongkai.parse import decode, meta
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
+from gongkai.readers import html as html_reader
 
 _TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3000\u200b（）：，12３-/无件")), max_size=40)
 
@@ -80,3 +85,54 @@ def test_a_row_read_cell_for_cell_gives_up_where_the_search_would(monkeypatch: p
     monkeypatch.setattr(decode, "MAX_STEPS_PER_ROW", 5)  # fewer steps than the row's units
     readings = row_readings(units, ["count"] * 7)
     assert not readings and too_many(readings)
+
+
+_HTML_PIECE = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<td>",
+        "</td>",
+        "<tr>",
+        "<table>",
+        "</table>",
+        "<br>",
+        "<!-- 注释 -->",
+        "<div class=nav>",
+        "</div>",
+        "<script>x</script>",
+        "本年新收",
+        "12",
+        " ",
+        "&nbsp;",
+        "&amp;",
+        "<b>",
+        "</b>",
+        "<?pi x?>",
+        "\n",
+    ]
+)
+
+
+@given(st.lists(_HTML_PIECE, max_size=30).map("".join))
+@example("")
+@example("<!-- 注释 -->")
+def test_the_html_reader_s_tree_and_text_are_lxml_html_s(page: str) -> None:
+    """The reader parses with lxml's plain HTML parser and reads an element's text by XPath,
+    where lxml.html would pick a Python class for each element: same tree, same text."""
+
+    def parsed(parse: Callable[[], etree._Element]) -> etree._Element | str:
+        try:
+            return parse()
+        except (etree.ParserError, ValueError) as e:
+            return f"{type(e).__name__}: {e}"
+
+    ours = parsed(lambda: html_reader.parse_page(page, etree.HTMLParser(no_network=True, huge_tree=False)))
+    theirs = parsed(lambda: lxml_html.document_fromstring(page, parser=lxml_html.HTMLParser(no_network=True)))
+    if isinstance(theirs, str):  # a page lxml.html refuses: the reader refuses it alike
+        assert ours == theirs
+        return
+    assert isinstance(ours, etree._Element) and isinstance(theirs, lxml_html.HtmlElement)
+    pairs = list(zip(ours.iter(etree.Element), theirs.iter(etree.Element), strict=True))
+    for a, b in pairs:
+        assert (a.tag, html_reader._text_content(a)) == (b.tag, b.text_content())
