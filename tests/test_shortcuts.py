@@ -87,6 +87,41 @@ def test_a_row_read_cell_for_cell_gives_up_where_the_search_would(monkeypatch: p
     assert not readings and too_many(readings)
 
 
+_RUN = st.text(alphabet=st.sampled_from("0012789"), min_size=1, max_size=6)
+
+
+@given(
+    st.lists(st.tuples(_RUN, st.sampled_from([None, "件", "元"])), min_size=1, max_size=3),
+    st.integers(1, 5),
+    st.sampled_from([None, True, False]),
+    st.sampled_from(["count", "amount", "signed"]),
+)
+@example([("7777166", None)], 2, True, "count")
+@example([("100", None), ("05", "件")], 2, None, "count")
+@settings(max_examples=300)
+def test_a_row_of_bare_runs_is_cut_as_the_search_cuts_it(
+    runs: list[tuple[str, str | None]], more: int, glued: bool | None, kind: str
+) -> None:
+    """Runs of digits for more cells than runs: the cuts walked directly give the search's
+    readings, in its order, with its costs."""
+    units = [Unit("number", t, unit=u, offset=3 * i) for i, (t, u) in enumerate(runs)]
+    kinds = [kind] * (len(units) + more - 1)
+    fast = row_readings(units, kinds, glued=glued)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(decode, "_cuts_only", lambda *a: None)
+        searched = row_readings(units, kinds, glued=glued)  # type: ignore[arg-type]
+    assert fast == searched
+    assert too_many(fast) == too_many(searched)
+
+
+def test_a_row_of_bare_runs_is_searched_where_the_search_would_give_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    units = [Unit("number", "1234567")]
+    assert len(row_readings(units, ["count"] * 3)) == 15
+    monkeypatch.setattr(decode, "MAX_STEPS_PER_ROW", 5)  # fewer steps than the cuts take
+    readings = row_readings(units, ["count"] * 3)
+    assert not readings and too_many(readings)
+
+
 _HTML_PIECE = st.sampled_from(
     [
         "<p>",

@@ -122,6 +122,8 @@ def row_readings(
     as_written = not glued
     if not allow_repair and (direct := _cell_for_cell(seq, kinds, as_written)) is not None:
         return direct
+    if not allow_repair and (cut := _cuts_only(seq, k, cut_cost)) is not None:
+        return cut
     bounds = tuple(itertools.accumulate(groups))
     out = Readings()
     dropped = CellReading(None, "", True)
@@ -261,6 +263,67 @@ def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written:
             value = parse_number(u.digits, -1 if signed else 1)
             cells.append(CellReading(value, ("-" if signed else "") + u.text, False, u.unit, u.offset))
     out.append(RowReading(tuple(cells), 0.0, 0))
+    return out
+
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _cuts_only(units: Sequence[Unit], k: int, cut_cost: float) -> Readings | None:
+    """What the search of ``row_readings`` (without repairs) finds for a row of bare runs of
+    digits (no sign, separator, decimal point, dash, blank or empty field) and more cells than
+    runs (``7777166`` for three cells): every way to cut each run into numbers with no leading
+    zero, ``k`` cells in all, in the search's order. The search makes each of them a call at a
+    time; here only the cuts are walked. None: not such a row, or one whose search could reach
+    its bounds (it gives up there), and is searched."""
+    if not 0 < len(units) < k:
+        return None
+    if any(u.kind != "number" or u.sign != 1 or u.or_blank or u.optional or not u.text for u in units):
+        return None
+    if any(not _ASCII_DIGITS.issuperset(u.text) for u in units):
+        return None
+    digits = sum(len(u.text) for u in units)
+    # the search's steps: a take or rec per place its cuts so far can leave it, at most
+    if (2 * digits + 2) * 2**digits > MAX_STEPS_PER_ROW or 2**digits >= MAX_READINGS_PER_ROW:
+        return None
+    # each run's ways into cells (a reading of the whole row needs a cell from every other run)
+    ways = [_run_cuts(u, k - len(units) + 1) for u in units]
+    out = Readings()
+    cost = 0.0
+    for _ in range(k - len(units)):
+        cost += cut_cost  # a cut each cell beyond a run's first, summed as the search sums them
+
+    def combine(i: int, left: int, cells: tuple[CellReading, ...]) -> None:
+        last = i == len(ways) - 1
+        for way in ways[i]:
+            n = len(way)
+            if last and n == left:
+                out.append(RowReading(cells + way, cost, 0))
+            elif not last and left - n >= len(ways) - 1 - i:
+                combine(i + 1, left - n, cells + way)
+
+    combine(0, k, ())
+    return out
+
+
+def _run_cuts(u: Unit, most: int) -> list[tuple[CellReading, ...]]:
+    """The cells a bare run of digits can be cut into (at most ``most`` of them), in the order
+    of ``row_readings``' search: the rest of the run whole first, then each first cut from the
+    left. A part with a leading zero is no cell (nor is any longer one after it)."""
+    out: list[tuple[CellReading, ...]] = []
+
+    def walk(rest: str, made: tuple[CellReading, ...]) -> None:
+        if rest == "0" or not rest.startswith("0"):
+            out.append((*made, CellReading(parse_number(rest, 1), rest, False, u.unit, u.offset)))
+        if len(made) + 2 > most:
+            return
+        for cut in range(1, len(rest)):
+            head = rest[:cut]
+            if len(head) > 1 and head.startswith("0"):
+                break
+            walk(rest[cut:], (*made, CellReading(parse_number(head, 1), head, False, None, u.offset)))
+
+    walk(u.text, ())
     return out
 
 
