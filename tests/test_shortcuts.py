@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from gongkai.model.template import TEMPLATES
 from gongkai.model.text import fold_text, squeeze, to_simplified
 from gongkai.parse import decode, meta
 from gongkai.parse.cells import Unit
@@ -120,6 +121,14 @@ def test_a_row_of_bare_runs_is_searched_where_the_search_would_give_up(monkeypat
     monkeypatch.setattr(decode, "MAX_STEPS_PER_ROW", 5)  # fewer steps than the cuts take
     readings = row_readings(units, ["count"] * 3)
     assert not readings and too_many(readings)
+
+
+def test_an_identity_s_rows_are_the_rows_its_sides_refer_to() -> None:
+    identities = [i for tpl in TEMPLATES.values() for key in tpl.tables for i in tpl.identities_of(key)]
+    assert identities
+    for ident in identities:
+        assert ident.rows == {r for r, _ in (*ident.lhs, *ident.rhs)}
+        assert ident.rows is ident.rows  # worked out once
 
 
 _HTML_PIECE = st.sampled_from(

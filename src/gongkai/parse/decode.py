@@ -578,7 +578,7 @@ def decode_table(
     local: dict[str, list[Identity]] = {r: [] for r in rows}
     spanning: list[Identity] = []
     for ident in identities:
-        refs = {ref[0] for ref in (*ident.lhs, *ident.rhs)}
+        refs = ident.rows
         if len(refs) == 1 and next(iter(refs)) in local:
             local[next(iter(refs))].append(ident)
         else:
@@ -616,7 +616,7 @@ def decode_table(
     choice: dict[str, RowChoice] = {}
     total_violations = 0
     broken_rules: list[str] = []
-    spans = [(i, _rows_of(i)) for i in spanning]
+    spans = [(i, i.rows) for i in spanning]
     for component in _components(rows, spanning):
         in_component = set(component)
         comp_ids = [i for i, refs in spans if refs <= in_component]
@@ -689,10 +689,6 @@ def numeric_classes(readings: list[RowReading]) -> dict[RowReading, list[RowRead
 Scored = tuple[RowReading, int, int]
 
 
-def _rows_of(ident: Identity) -> set[str]:
-    return {ref[0] for ref in (*ident.lhs, *ident.rhs)}
-
-
 def _components(rows: list[str], spanning: Sequence[Identity]) -> list[list[str]]:
     """Rows linked by identities must be decoded together; unlinked rows alone."""
     parent = {r: r for r in rows}
@@ -704,7 +700,7 @@ def _components(rows: list[str], spanning: Sequence[Identity]) -> list[list[str]
         return x
 
     for ident in spanning:
-        linked = [r for r in _rows_of(ident) if r in parent]
+        linked = [r for r in ident.rows if r in parent]
         for a, b in itertools.pairwise(linked):
             parent[find(a)] = find(b)
     groups: dict[str, list[str]] = {}
