@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from gongkai.model.template import TEMPLATES
+from gongkai.model.template import SECTIONS, TEMPLATES
 from gongkai.model.text import fold_text, squeeze, to_simplified
-from gongkai.parse import decode, meta
+from gongkai.parse import decode, labels, meta
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
 from gongkai.readers import html as html_reader
@@ -129,6 +129,35 @@ def test_an_identity_s_rows_are_the_rows_its_sides_refer_to() -> None:
     for ident in identities:
         assert ident.rows == {r for r, _ in (*ident.lhs, *ident.rhs)}
         assert ident.rows is ident.rows  # worked out once
+
+
+def _may_match_every_window(longest: str, title: str) -> bool:
+    """``labels._may_match`` the long way: the shared characters counted one by one, and the
+    bound of every window's ratio tried."""
+    want: dict[str, int] = {}
+    for ch in title:
+        want[ch] = want.get(ch, 0) + 1
+    shared = 0
+    for ch in longest:
+        if want.get(ch, 0) > 0:
+            want[ch] -= 1
+            shared += 1
+    return any(
+        2 * min(shared, n) / (n + len(title)) >= labels.HEADING_SIMILARITY
+        for n in range(len(title) - 1, len(longest) + 1)
+    )
+
+
+_HEADING_CHARS = st.text(alphabet=st.sampled_from(list("政府信息公开情况主动申请收到处理行政复议诉讼")), max_size=16)
+
+
+@given(_HEADING_CHARS, st.one_of(_HEADING_CHARS.filter(bool), st.sampled_from([s.titles[0] for s in SECTIONS])))
+@example("", "政")
+@example("主动公开政府信息情", "主动公开政府信息情况")
+@settings(max_examples=500)
+def test_a_place_may_match_a_heading_by_the_best_window_as_by_every_window(longest: str, title: str) -> None:
+    """(Titles are the template's: never empty.)"""
+    assert labels._may_match(longest, title) == _may_match_every_window(longest, title)
 
 
 _HTML_PIECE = st.sampled_from(
