@@ -160,6 +160,15 @@ def test_a_place_may_match_a_heading_by_the_best_window_as_by_every_window(longe
     assert labels._may_match(longest, title) == _may_match_every_window(longest, title)
 
 
+@given(st.lists(st.tuples(st.sampled_from([None, 0, 1, 2]), st.sampled_from([0.0, 1.0, 2.0])), min_size=1, max_size=1))
+def test_a_row_read_one_way_is_a_class_of_its_own(cells: list[tuple[int | None, float]]) -> None:
+    reading = decode.RowReading(tuple(decode.CellReading(v, str(v)) for v, _ in cells), cells[0][1])
+    assert decode.numeric_classes([reading]) == {reading: [reading]}
+    # the long way: the grouping of several readings, of which this is the only one
+    other = decode.RowReading((decode.CellReading(99, "99"),) * len(cells), 0.0)
+    assert decode.numeric_classes([reading, other])[reading] == [reading]
+
+
 _HTML_PIECE = st.sampled_from(
     [
         "<p>",

@@ -675,6 +675,8 @@ def decode_table(
 def numeric_classes(readings: list[RowReading]) -> dict[RowReading, list[RowReading]]:
     """Group readings by the numbers they give (blank as 0): each group's cheapest reading
     stands for it, with the equally cheap ones it cannot be told apart from."""
+    if len(readings) == 1:
+        return {readings[0]: [readings[0]]}  # most rows: read one way, a class of its own
     groups: dict[tuple[int | float, ...], list[RowReading]] = {}
     for rd in readings:
         groups.setdefault(tuple(c.value or 0 for c in rd.cells), []).append(rd)
