@@ -169,6 +169,21 @@ def test_a_row_read_one_way_is_a_class_of_its_own(cells: list[tuple[int | None, 
     assert decode.numeric_classes([reading, other])[reading] == [reading]
 
 
+@given(
+    st.sampled_from([(7,), (5, 5, 5), (2, 3), (3,)]).flatmap(
+        lambda groups: st.tuples(
+            st.just(groups), st.text(alphabet=st.sampled_from("0001239"), min_size=sum(groups), max_size=sum(groups))
+        )
+    )
+)
+@example(((7,), "0000000"))
+@example(((7,), "1000001"))
+@example(((5, 5, 5), "000000000000000"))
+def test_a_run_of_a_digit_a_cell_is_cut_as_the_sums_cut_it(case: tuple[tuple[int, ...], str]) -> None:
+    groups, digits = case
+    assert list(decode._digit_a_cell(digits, groups)) == list(decode._sum_groups_runs(digits, groups))
+
+
 _HTML_PIECE = st.sampled_from(
     [
         "<p>",

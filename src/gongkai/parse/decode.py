@@ -398,6 +398,22 @@ def _sum_groups_runs(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, 
                 yield (*head, *rest)
 
 
+def _digit_a_cell(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    """What ``_sum_groups_runs`` yields for a run of as many digits as cells (``0000000``, a
+    row of zeros run together): its one cut, when each group's last digit is the sum of the
+    group's others, without trying the cuts one by one."""
+    if any(g < 2 for g in groups) or not _ASCII_DIGITS.issuperset(digits):
+        yield from _sum_groups_runs(digits, groups)
+        return
+    values = tuple(int(ch) for ch in digits)
+    i = 0
+    for g in groups:
+        if sum(values[i : i + g - 1]) != values[i + g - 1]:
+            return
+        i += g
+    yield values
+
+
 def balanced_run_readings(
     units: Sequence[Unit], kinds: Sequence[CellKind], groups: Sequence[int]
 ) -> list[RowReading] | None:
@@ -411,7 +427,8 @@ def balanced_run_readings(
         return None
     u = nums[0]
     out = []
-    for values in itertools.islice(_sum_groups_runs(u.text, groups), MAX_READINGS_PER_ROW):
+    runs = _digit_a_cell(u.text, groups) if len(u.text) == len(kinds) else _sum_groups_runs(u.text, groups)
+    for values in itertools.islice(runs, MAX_READINGS_PER_ROW):
         cells = tuple(CellReading(v, str(v), False, None, u.offset) for v in values)
         out.append(RowReading(cells, COST_SPLIT * (len(kinds) - 1)))
     return out
