@@ -45,6 +45,11 @@ def _side_text(report: Report, table: str, refs: tuple[tuple[str, str], ...], va
     return fmt(value)
 
 
+def _refs(table: str, ident: Identity) -> tuple[str, ...]:
+    """The paths of the identity's cells (made only for a finding: most identities hold)."""
+    return tuple(f"{table}.{r}.{c}" for r, c in (*ident.lhs, *ident.rhs))
+
+
 def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
     pending: list[str] = []
     pending_tables: list[str] = []
@@ -52,10 +57,10 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
     covered = _blank_total_cells(report)
     for table, ident in _identities(report, rule_id):
         ev = evaluate(report, table, ident)
-        refs = tuple(f"{table}.{r}.{c}" for r, c in (*ident.lhs, *ident.rhs))
         unreliable = report.unreliable.get(table)
         if not ev.checkable:
             if ident.name in report.unbalanced:
+                refs = _refs(table, ident)
                 msg = _place(report, table, ident) + f"这一行的数字无论如何划分到各栏，都不满足“{RULE_TITLES[rule_id]}”"
                 if unreliable:
                     yield Finding(
@@ -102,6 +107,7 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
         if unreliable and severity == "error":
             msg += _unreliable_note(unreliable)
             severity, uncertain = "warning", True
+        refs = _refs(table, ident)
         yield Finding(rule_id, severity, where, msg, fmt(ev.rhs), fmt(ev.lhs), refs, uncertain)  # type: ignore[arg-type]
         reported.add(table)
     for table in list(dict.fromkeys(pending_tables)):
