@@ -674,17 +674,13 @@ def decode_table(
                     for rd in tied_best[r]
                     if breaks(rd) < least and all(rd is not w for w in tied) and rd in classes[r]
                 ]
+            every = [m for rd in tied for m in classes[r][rd]]
             choice[r] = _row_choice(
-                len(classes[r]),
-                [m for rd in tied for m in classes[r][rd]],
-                tied,
-                columns[r],
-                v,
-                hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints),
+                len(classes[r]), every, tied, columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
             )
             # blanks in every reading that ties for best (when every tie is known), else in
             # every reading the row's own identities leave
-            members = [m for rd in tied for m in classes[r][rd]] if exhaustive and not overflow.get(r) else []
+            members = every if exhaustive and not overflow.get(r) else []
             choice[r].blanks = min((sum(c.blank for c in m.cells) for m in members), default=surely_blank[r])
     return TableChoice(choice, total_violations, unbalanced, broken_rules)
 
