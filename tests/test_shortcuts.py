@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 
 from gongkai.model.template import SECTIONS, TEMPLATES
 from gongkai.model.text import fold_text, squeeze, to_simplified
-from gongkai.parse import decode, labels, meta
+from gongkai.parse import decode, facts, labels, meta
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
 from gongkai.readers import html as html_reader
@@ -182,6 +182,55 @@ def test_a_row_read_one_way_is_a_class_of_its_own(cells: list[tuple[int | None, 
 def test_a_run_of_a_digit_a_cell_is_cut_as_the_sums_cut_it(case: tuple[tuple[int, ...], str]) -> None:
     groups, digits = case
     assert list(decode._digit_a_cell(digits, groups)) == list(decode._sum_groups_runs(digits, groups))
+
+
+_FACT_WORDS = st.lists(
+    st.sampled_from(
+        [
+            "收到",
+            "受理",
+            "接收",
+            "新收",
+            "收到的",
+            "结转",
+            "转结",
+            "转入",
+            "顺延",
+            "下一年度",
+            "下年",
+            "政府信息公开",
+            "申请",
+            "办理件",
+            "共",
+            "本年度",
+            "5",
+            "12",
+            "三",
+            "件",
+            "个",
+            "条",
+            "，",
+            "。",
+            "将",
+            "需",
+            "至",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@given(_FACT_WORDS)
+@example("本年度受理政府信息公开申请12件")
+@example("另有5件结转下年度继续办理")
+@example("3件申请顺延至下一年度")
+@example("新收申请5件")
+@example("接收办理件12条，转结下年2件")
+def test_a_fact_pattern_matches_no_sentence_without_a_word_it_needs(sentence: str) -> None:
+    """Sentences without any of a pattern's ``needs`` are not searched with it: it would find nothing."""
+    for fp in (*facts.SUM_PATTERNS, *facts.PATTERNS):
+        if fp.needs and fp.pattern.search(sentence):
+            assert any(w in sentence for w in fp.needs), (fp.key, sentence)
 
 
 _HTML_PIECE = st.sampled_from(
