@@ -3,14 +3,20 @@ computation it stands in for, on generated text."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lxml import etree
+from lxml import html as lxml_html
 
+from gongkai.model.template import SECTIONS, TEMPLATES
 from gongkai.model.text import fold_text, squeeze, to_simplified
-from gongkai.parse import decode, meta
+from gongkai.parse import decode, facts, labels, meta
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
+from gongkai.readers import html as html_reader
 
 _TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3000\u200b（）：，12３-/无件")), max_size=40)
 
@@ -80,3 +86,199 @@ def test_a_row_read_cell_for_cell_gives_up_where_the_search_would(monkeypatch: p
     monkeypatch.setattr(decode, "MAX_STEPS_PER_ROW", 5)  # fewer steps than the row's units
     readings = row_readings(units, ["count"] * 7)
     assert not readings and too_many(readings)
+
+
+_RUN = st.text(alphabet=st.sampled_from("0012789"), min_size=1, max_size=6)
+
+
+@given(
+    st.lists(st.tuples(_RUN, st.sampled_from([None, "件", "元"])), min_size=1, max_size=3),
+    st.integers(1, 5),
+    st.sampled_from([None, True, False]),
+    st.sampled_from(["count", "amount", "signed"]),
+)
+@example([("7777166", None)], 2, True, "count")
+@example([("100", None), ("05", "件")], 2, None, "count")
+@settings(max_examples=300)
+def test_a_row_of_bare_runs_is_cut_as_the_search_cuts_it(
+    runs: list[tuple[str, str | None]], more: int, glued: bool | None, kind: str
+) -> None:
+    """Runs of digits for more cells than runs: the cuts walked directly give the search's
+    readings, in its order, with its costs."""
+    units = [Unit("number", t, unit=u, offset=3 * i) for i, (t, u) in enumerate(runs)]
+    kinds = [kind] * (len(units) + more - 1)
+    fast = row_readings(units, kinds, glued=glued)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(decode, "_cuts_only", lambda *a: None)
+        searched = row_readings(units, kinds, glued=glued)  # type: ignore[arg-type]
+    assert fast == searched
+    assert too_many(fast) == too_many(searched)
+
+
+def test_a_row_of_bare_runs_is_searched_where_the_search_would_give_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    units = [Unit("number", "1234567")]
+    assert len(row_readings(units, ["count"] * 3)) == 15
+    monkeypatch.setattr(decode, "MAX_STEPS_PER_ROW", 5)  # fewer steps than the cuts take
+    readings = row_readings(units, ["count"] * 3)
+    assert not readings and too_many(readings)
+
+
+def test_an_identity_s_rows_are_the_rows_its_sides_refer_to() -> None:
+    identities = [i for tpl in TEMPLATES.values() for key in tpl.tables for i in tpl.identities_of(key)]
+    assert identities
+    for ident in identities:
+        assert ident.rows == {r for r, _ in (*ident.lhs, *ident.rhs)}
+        assert ident.rows is ident.rows  # worked out once
+
+
+def _may_match_every_window(longest: str, title: str) -> bool:
+    """``labels._may_match`` the long way: the shared characters counted one by one, and the
+    bound of every window's ratio tried."""
+    want: dict[str, int] = {}
+    for ch in title:
+        want[ch] = want.get(ch, 0) + 1
+    shared = 0
+    for ch in longest:
+        if want.get(ch, 0) > 0:
+            want[ch] -= 1
+            shared += 1
+    return any(
+        2 * min(shared, n) / (n + len(title)) >= labels.HEADING_SIMILARITY
+        for n in range(len(title) - 1, len(longest) + 1)
+    )
+
+
+_HEADING_CHARS = st.text(alphabet=st.sampled_from(list("政府信息公开情况主动申请收到处理行政复议诉讼")), max_size=16)
+
+
+@given(_HEADING_CHARS, st.one_of(_HEADING_CHARS.filter(bool), st.sampled_from([s.titles[0] for s in SECTIONS])))
+@example("", "政")
+@example("主动公开政府信息情", "主动公开政府信息情况")
+@settings(max_examples=500)
+def test_a_place_may_match_a_heading_by_the_best_window_as_by_every_window(longest: str, title: str) -> None:
+    """(Titles are the template's: never empty.)"""
+    assert labels._may_match(longest, title) == _may_match_every_window(longest, title)
+
+
+@given(st.lists(st.tuples(st.sampled_from([None, 0, 1, 2]), st.sampled_from([0.0, 1.0, 2.0])), min_size=1, max_size=1))
+def test_a_row_read_one_way_is_a_class_of_its_own(cells: list[tuple[int | None, float]]) -> None:
+    reading = decode.RowReading(tuple(decode.CellReading(v, str(v)) for v, _ in cells), cells[0][1])
+    assert decode.numeric_classes([reading]) == {reading: [reading]}
+    # the long way: the grouping of several readings, of which this is the only one
+    other = decode.RowReading((decode.CellReading(99, "99"),) * len(cells), 0.0)
+    assert decode.numeric_classes([reading, other])[reading] == [reading]
+
+
+@given(
+    st.sampled_from([(7,), (5, 5, 5), (2, 3), (3,)]).flatmap(
+        lambda groups: st.tuples(
+            st.just(groups), st.text(alphabet=st.sampled_from("0001239"), min_size=sum(groups), max_size=sum(groups))
+        )
+    )
+)
+@example(((7,), "0000000"))
+@example(((7,), "1000001"))
+@example(((5, 5, 5), "000000000000000"))
+def test_a_run_of_a_digit_a_cell_is_cut_as_the_sums_cut_it(case: tuple[tuple[int, ...], str]) -> None:
+    groups, digits = case
+    assert list(decode._digit_a_cell(digits, groups)) == list(decode._sum_groups_runs(digits, groups))
+
+
+_FACT_WORDS = st.lists(
+    st.sampled_from(
+        [
+            "收到",
+            "受理",
+            "接收",
+            "新收",
+            "收到的",
+            "结转",
+            "转结",
+            "转入",
+            "顺延",
+            "下一年度",
+            "下年",
+            "政府信息公开",
+            "申请",
+            "办理件",
+            "共",
+            "本年度",
+            "5",
+            "12",
+            "三",
+            "件",
+            "个",
+            "条",
+            "，",
+            "。",
+            "将",
+            "需",
+            "至",
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+@given(_FACT_WORDS)
+@example("本年度受理政府信息公开申请12件")
+@example("另有5件结转下年度继续办理")
+@example("3件申请顺延至下一年度")
+@example("新收申请5件")
+@example("接收办理件12条，转结下年2件")
+def test_a_fact_pattern_matches_no_sentence_without_a_word_it_needs(sentence: str) -> None:
+    """Sentences without any of a pattern's ``needs`` are not searched with it: it would find nothing."""
+    for fp in (*facts.SUM_PATTERNS, *facts.PATTERNS):
+        if fp.needs and fp.pattern.search(sentence):
+            assert any(w in sentence for w in fp.needs), (fp.key, sentence)
+
+
+_HTML_PIECE = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<td>",
+        "</td>",
+        "<tr>",
+        "<table>",
+        "</table>",
+        "<br>",
+        "<!-- 注释 -->",
+        "<div class=nav>",
+        "</div>",
+        "<script>x</script>",
+        "本年新收",
+        "12",
+        " ",
+        "&nbsp;",
+        "&amp;",
+        "<b>",
+        "</b>",
+        "<?pi x?>",
+        "\n",
+    ]
+)
+
+
+@given(st.lists(_HTML_PIECE, max_size=30).map("".join))
+@example("")
+@example("<!-- 注释 -->")
+def test_the_html_reader_s_tree_and_text_are_lxml_html_s(page: str) -> None:
+    """The reader parses with lxml's plain HTML parser and reads an element's text by XPath,
+    where lxml.html would pick a Python class for each element: same tree, same text."""
+
+    def parsed(parse: Callable[[], etree._Element]) -> etree._Element | str:
+        try:
+            return parse()
+        except (etree.ParserError, ValueError) as e:
+            return f"{type(e).__name__}: {e}"
+
+    ours = parsed(lambda: html_reader.parse_page(page, etree.HTMLParser(no_network=True, huge_tree=False)))
+    theirs = parsed(lambda: lxml_html.document_fromstring(page, parser=lxml_html.HTMLParser(no_network=True)))
+    if isinstance(theirs, str):  # a page lxml.html refuses: the reader refuses it alike
+        assert ours == theirs
+        return
+    assert isinstance(ours, etree._Element) and isinstance(theirs, lxml_html.HtmlElement)
+    pairs = list(zip(ours.iter(etree.Element), theirs.iter(etree.Element), strict=True))
+    for a, b in pairs:
+        assert (a.tag, html_reader._text_content(a)) == (b.tag, b.text_content())

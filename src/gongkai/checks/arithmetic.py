@@ -45,17 +45,31 @@ def _side_text(report: Report, table: str, refs: tuple[tuple[str, str], ...], va
     return fmt(value)
 
 
+def _refs(table: str, ident: Identity) -> tuple[str, ...]:
+    """The paths of the identity's cells (made only for a finding: most identities hold)."""
+    return tuple(f"{table}.{r}.{c}" for r, c in (*ident.lhs, *ident.rhs))
+
+
 def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
     pending: list[str] = []
     pending_tables: list[str] = []
     reported: set[str] = set()
-    covered = _blank_total_cells(report)
+    covered: set[str] | None = None
+    """Blank 总计 cells (``_blank_total_cells``), worked out only where a finding may turn on
+    them: most identities hold."""
+
+    def blank_totals_cells() -> set[str]:
+        nonlocal covered
+        if covered is None:
+            covered = _blank_total_cells(report)
+        return covered
+
     for table, ident in _identities(report, rule_id):
         ev = evaluate(report, table, ident)
-        refs = tuple(f"{table}.{r}.{c}" for r, c in (*ident.lhs, *ident.rhs))
         unreliable = report.unreliable.get(table)
         if not ev.checkable:
             if ident.name in report.unbalanced:
+                refs = _refs(table, ident)
                 msg = _place(report, table, ident) + f"这一行的数字无论如何划分到各栏，都不满足“{RULE_TITLES[rule_id]}”"
                 if unreliable:
                     yield Finding(
@@ -78,7 +92,7 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
             continue
         if ev.holds:
             continue
-        if any(b in covered for b in ev.blanks):
+        if ev.blanks and any(b in blank_totals_cells() for b in ev.blanks):
             continue  # blank 总计 cells: said once, by the blank-totals finding
         where = ident.name
         place = _place(report, table, ident)
@@ -102,11 +116,12 @@ def _check(report: Report, rule_id: str, describe: str) -> Iterator[Finding]:
         if unreliable and severity == "error":
             msg += _unreliable_note(unreliable)
             severity, uncertain = "warning", True
+        refs = _refs(table, ident)
         yield Finding(rule_id, severity, where, msg, fmt(ev.rhs), fmt(ev.lhs), refs, uncertain)  # type: ignore[arg-type]
         reported.add(table)
     for table in list(dict.fromkeys(pending_tables)):
         if table not in reported and rule_id in report.broken_rules.get(table, ()):
-            if table == "applications" and covered:
+            if table == "applications" and blank_totals_cells():
                 continue  # blank 总计 cells, said once: blank is no 0, so no reading is broken
             unreliable = report.unreliable.get(table) or _blank_note(report, table)
             head = f"{TABLE_TITLES[table]}的单元格边界丢失，各种划分方式中最好的读法也都不满足“{RULE_TITLES[rule_id]}”"

@@ -63,29 +63,28 @@ def evaluate(report: Report, table: str, ident: Identity) -> Evaluation:
     for side, refs in (("lhs", ident.lhs), ("rhs", ident.rhs)):
         total = 0.0
         for r, c in refs:
-            path = f"{table}.{r}.{c}"
             cell: Cell | None = report.cell(table, r, c)
             if cell is None:
-                ev.missing.append(path)
+                ev.missing.append(f"{table}.{r}.{c}")
                 continue
             if cell.uncertain:
                 settled = cell.settled_value()
                 if settled is None:
-                    ev.uncertain.append(path)
+                    ev.uncertain.append(f"{table}.{r}.{c}")
                     continue
                 # blank or 0, the document does not show which: either way it adds 0
-                ev.blanks.append(path)
+                ev.blanks.append(f"{table}.{r}.{c}")
                 total += settled
                 continue
             if cell.blank or cell.value is None:
                 if cell.blank:
-                    ev.blanks.append(path)
+                    ev.blanks.append(f"{table}.{r}.{c}")
                 else:
-                    ev.missing.append(path)
+                    ev.missing.append(f"{table}.{r}.{c}")
                 continue
             if cell.confidence < LOW_CONFIDENCE:
-                ev.low_confidence.append(path)
-            total += cell.value
+                ev.low_confidence.append(f"{table}.{r}.{c}")
+            total += cell.value  # a cell read plainly: no path to list (most cells)
         setattr(ev, side, total)
     return ev
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from gongkai.checks.common import col_label, fmt, row_label, section_label, table_label
 from gongkai.checks.registry import rule
-from gongkai.model.report import Finding, Report
+from gongkai.model.report import Cell, Finding, Report
 from gongkai.model.template import SECTIONS, TABLE_KEYS, TEMPLATES, template_for_year
 from gongkai.model.text import fold
 
@@ -164,25 +164,19 @@ def bad_number(report: Report) -> Iterator[Finding]:
     tpl = report.spec
     if tpl is None:
         return
-    for path, cell in report.iter_cells():
-        if cell.value is None:
-            continue
-        key, r, c = path.split(".")
-        kind = tpl.table(key).column(c).kind
-        bad = (kind == "count" and (cell.value < 0 or not float(cell.value).is_integer())) or (
-            kind == "amount" and cell.value < 0
-        )
-        if bad:
-            yield Finding(
-                "bad_number",
-                "error",
-                path,
-                f"{table_label(key)}“{row_label(key, r, report.template)}”行"
-                f"“{col_label(key, c, report.template)}”列的值 {cell.raw} 不是合法的{_KIND_ZH[kind]}",
-                found=cell.raw,
-                cells=(path,),
-                source=cell.source,
-            )
+    # the cells of ``report.iter_cells()``, in its order, with their keys as they are (a path
+    # is made only for a finding)
+    for key, table in report.tables.items():
+        for r, row_cells in (table or {}).items():
+            for c, cell in (row_cells or {}).items():
+                if cell.value is None:
+                    continue
+                kind = tpl.table(key).column(c).kind
+                bad = (kind == "count" and (cell.value < 0 or not float(cell.value).is_integer())) or (
+                    kind == "amount" and cell.value < 0
+                )
+                if bad:
+                    yield _bad_number(report, key, r, c, cell, kind)
     for d in report.decisions:
         if d.negatives:
             # the row prints a negative count, in a cell its lost boundaries do not show
@@ -196,6 +190,20 @@ def bad_number(report: Report) -> Iterator[Finding]:
                 found=d.raw,
                 uncertain=True,
             )
+
+
+def _bad_number(report: Report, key: str, r: str, c: str, cell: Cell, kind: str) -> Finding:
+    path = f"{key}.{r}.{c}"
+    return Finding(
+        "bad_number",
+        "error",
+        path,
+        f"{table_label(key)}“{row_label(key, r, report.template)}”行"
+        f"“{col_label(key, c, report.template)}”列的值 {cell.raw} 不是合法的{_KIND_ZH[kind]}",
+        found=cell.raw,
+        cells=(path,),
+        source=cell.source,
+    )
 
 
 _TITLE_FORM = re.compile(r"(\d{4})年度?(?:[\u4e00-\u9fff()]{2,40})?政府信息公开工作年度报告$")

@@ -58,6 +58,12 @@ class Identity:
     lhs: tuple[tuple[str, str], ...]
     rhs: tuple[tuple[str, str], ...]
 
+    @cached_property
+    def rows(self) -> frozenset[str]:
+        """The rows the identity refers to (the decoder groups rows by them in every table it
+        reads: worked out once per identity of the template)."""
+        return frozenset(ref[0] for ref in (*self.lhs, *self.rhs))
+
 
 @dataclass(frozen=True)
 class Continuity:

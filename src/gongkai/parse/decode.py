@@ -122,6 +122,8 @@ def row_readings(
     as_written = not glued
     if not allow_repair and (direct := _cell_for_cell(seq, kinds, as_written)) is not None:
         return direct
+    if not allow_repair and (cut := _cuts_only(seq, k, cut_cost)) is not None:
+        return cut
     bounds = tuple(itertools.accumulate(groups))
     out = Readings()
     dropped = CellReading(None, "", True)
@@ -264,6 +266,67 @@ def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written:
     return out
 
 
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def _cuts_only(units: Sequence[Unit], k: int, cut_cost: float) -> Readings | None:
+    """What the search of ``row_readings`` (without repairs) finds for a row of bare runs of
+    digits (no sign, separator, decimal point, dash, blank or empty field) and more cells than
+    runs (``7777166`` for three cells): every way to cut each run into numbers with no leading
+    zero, ``k`` cells in all, in the search's order. The search makes each of them a call at a
+    time; here only the cuts are walked. None: not such a row, or one whose search could reach
+    its bounds (it gives up there), and is searched."""
+    if not 0 < len(units) < k:
+        return None
+    if any(u.kind != "number" or u.sign != 1 or u.or_blank or u.optional or not u.text for u in units):
+        return None
+    if any(not _ASCII_DIGITS.issuperset(u.text) for u in units):
+        return None
+    digits = sum(len(u.text) for u in units)
+    # the search's steps: a take or rec per place its cuts so far can leave it, at most
+    if (2 * digits + 2) * 2**digits > MAX_STEPS_PER_ROW or 2**digits >= MAX_READINGS_PER_ROW:
+        return None
+    # each run's ways into cells (a reading of the whole row needs a cell from every other run)
+    ways = [_run_cuts(u, k - len(units) + 1) for u in units]
+    out = Readings()
+    cost = 0.0
+    for _ in range(k - len(units)):
+        cost += cut_cost  # a cut each cell beyond a run's first, summed as the search sums them
+
+    def combine(i: int, left: int, cells: tuple[CellReading, ...]) -> None:
+        last = i == len(ways) - 1
+        for way in ways[i]:
+            n = len(way)
+            if last and n == left:
+                out.append(RowReading(cells + way, cost, 0))
+            elif not last and left - n >= len(ways) - 1 - i:
+                combine(i + 1, left - n, cells + way)
+
+    combine(0, k, ())
+    return out
+
+
+def _run_cuts(u: Unit, most: int) -> list[tuple[CellReading, ...]]:
+    """The cells a bare run of digits can be cut into (at most ``most`` of them), in the order
+    of ``row_readings``' search: the rest of the run whole first, then each first cut from the
+    left. A part with a leading zero is no cell (nor is any longer one after it)."""
+    out: list[tuple[CellReading, ...]] = []
+
+    def walk(rest: str, made: tuple[CellReading, ...]) -> None:
+        if rest == "0" or not rest.startswith("0"):
+            out.append((*made, CellReading(parse_number(rest, 1), rest, False, u.unit, u.offset)))
+        if len(made) + 2 > most:
+            return
+        for cut in range(1, len(rest)):
+            head = rest[:cut]
+            if len(head) > 1 and head.startswith("0"):
+                break
+            walk(rest[cut:], (*made, CellReading(parse_number(head, 1), head, False, None, u.offset)))
+
+    walk(u.text, ())
+    return out
+
+
 class Readings(list[RowReading]):
     """A row's readings; ``exhausted``: the search stopped at ``MAX_STEPS_PER_ROW``."""
 
@@ -335,6 +398,22 @@ def _sum_groups_runs(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, 
                 yield (*head, *rest)
 
 
+def _digit_a_cell(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    """What ``_sum_groups_runs`` yields for a run of as many digits as cells (``0000000``, a
+    row of zeros run together): its one cut, when each group's last digit is the sum of the
+    group's others, without trying the cuts one by one."""
+    if any(g < 2 for g in groups) or not _ASCII_DIGITS.issuperset(digits):
+        yield from _sum_groups_runs(digits, groups)
+        return
+    values = tuple(int(ch) for ch in digits)
+    i = 0
+    for g in groups:
+        if sum(values[i : i + g - 1]) != values[i + g - 1]:
+            return
+        i += g
+    yield values
+
+
 def balanced_run_readings(
     units: Sequence[Unit], kinds: Sequence[CellKind], groups: Sequence[int]
 ) -> list[RowReading] | None:
@@ -348,7 +427,8 @@ def balanced_run_readings(
         return None
     u = nums[0]
     out = []
-    for values in itertools.islice(_sum_groups_runs(u.text, groups), MAX_READINGS_PER_ROW):
+    runs = _digit_a_cell(u.text, groups) if len(u.text) == len(kinds) else _sum_groups_runs(u.text, groups)
+    for values in itertools.islice(runs, MAX_READINGS_PER_ROW):
         cells = tuple(CellReading(v, str(v), False, None, u.offset) for v in values)
         out.append(RowReading(cells, COST_SPLIT * (len(kinds) - 1)))
     return out
@@ -515,7 +595,7 @@ def decode_table(
     local: dict[str, list[Identity]] = {r: [] for r in rows}
     spanning: list[Identity] = []
     for ident in identities:
-        refs = {ref[0] for ref in (*ident.lhs, *ident.rhs)}
+        refs = ident.rows
         if len(refs) == 1 and next(iter(refs)) in local:
             local[next(iter(refs))].append(ident)
         else:
@@ -553,7 +633,7 @@ def decode_table(
     choice: dict[str, RowChoice] = {}
     total_violations = 0
     broken_rules: list[str] = []
-    spans = [(i, _rows_of(i)) for i in spanning]
+    spans = [(i, i.rows) for i in spanning]
     for component in _components(rows, spanning):
         in_component = set(component)
         comp_ids = [i for i, refs in spans if refs <= in_component]
@@ -594,17 +674,13 @@ def decode_table(
                     for rd in tied_best[r]
                     if breaks(rd) < least and all(rd is not w for w in tied) and rd in classes[r]
                 ]
+            every = [m for rd in tied for m in classes[r][rd]]
             choice[r] = _row_choice(
-                len(classes[r]),
-                [m for rd in tied for m in classes[r][rd]],
-                tied,
-                columns[r],
-                v,
-                hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints),
+                len(classes[r]), every, tied, columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
             )
             # blanks in every reading that ties for best (when every tie is known), else in
             # every reading the row's own identities leave
-            members = [m for rd in tied for m in classes[r][rd]] if exhaustive and not overflow.get(r) else []
+            members = every if exhaustive and not overflow.get(r) else []
             choice[r].blanks = min((sum(c.blank for c in m.cells) for m in members), default=surely_blank[r])
     return TableChoice(choice, total_violations, unbalanced, broken_rules)
 
@@ -612,6 +688,8 @@ def decode_table(
 def numeric_classes(readings: list[RowReading]) -> dict[RowReading, list[RowReading]]:
     """Group readings by the numbers they give (blank as 0): each group's cheapest reading
     stands for it, with the equally cheap ones it cannot be told apart from."""
+    if len(readings) == 1:
+        return {readings[0]: [readings[0]]}  # most rows: read one way, a class of its own
     groups: dict[tuple[int | float, ...], list[RowReading]] = {}
     for rd in readings:
         groups.setdefault(tuple(c.value or 0 for c in rd.cells), []).append(rd)
@@ -626,10 +704,6 @@ def numeric_classes(readings: list[RowReading]) -> dict[RowReading, list[RowRead
 Scored = tuple[RowReading, int, int]
 
 
-def _rows_of(ident: Identity) -> set[str]:
-    return {ref[0] for ref in (*ident.lhs, *ident.rhs)}
-
-
 def _components(rows: list[str], spanning: Sequence[Identity]) -> list[list[str]]:
     """Rows linked by identities must be decoded together; unlinked rows alone."""
     parent = {r: r for r in rows}
@@ -641,7 +715,7 @@ def _components(rows: list[str], spanning: Sequence[Identity]) -> list[list[str]
         return x
 
     for ident in spanning:
-        linked = [r for r in _rows_of(ident) if r in parent]
+        linked = [r for r in ident.rows if r in parent]
         for a, b in itertools.pairwise(linked):
             parent[find(a)] = find(b)
     groups: dict[str, list[str]] = {}

@@ -28,10 +28,14 @@ class FactPattern:
     key: str
     """Dotted cell path the number speaks about (``applications.received.total``)."""
     pattern: re.Pattern[str]
+    needs: tuple[str, ...] = ()
+    """Words the pattern cannot match without (one of them at least; empty: none declared): a
+    sentence holding none of them is not searched with it (its lazy gaps are tried at every
+    number of the sentence)."""
 
 
-def _p(key: str, regex: str) -> FactPattern:
-    return FactPattern(key, re.compile(regex))
+def _p(key: str, regex: str, needs: tuple[str, ...] = ()) -> FactPattern:
+    return FactPattern(key, re.compile(regex), needs)
 
 
 SUM_PATTERNS: tuple[FactPattern, ...] = (
@@ -56,11 +60,13 @@ PATTERNS: tuple[FactPattern, ...] = (
     _p(
         "applications.carried_forward.total",
         rf"{_N}(?:件|个|份|条)(?:申请)?(?:需|将|仍)?(?:结转|转结|转入|顺延)(?:至|到)?下(?:一)?年(?:度)?",
+        ("结转", "转结", "转入", "顺延"),
     ),
     _p(
         "applications.received.total",
         rf"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|新收|收到的){_GAP}(?:政府信息公开|信息公开|依申请公开)?{_GAP}"
         rf"(?:申请|办理件|申请件){_GAP}{_N}(?:件|个|份|条)",
+        ("收到", "受理", "接收", "新收"),
     ),
     _p(
         "applications.processed_total.total",
@@ -133,6 +139,8 @@ def extract_facts(text: str) -> list[Fact]:
         for fp in PATTERNS if counted else ():
             if attributes and fp.key in _OUTCOME_KEYS:
                 continue
+            if fp.needs and not any(w in sentence for w in fp.needs):
+                continue  # none of the words it cannot match without
             for m in fp.pattern.finditer(sentence):
                 if fp.key in seen:
                     break

@@ -191,9 +191,12 @@ def _may_match(longest: str, title: str) -> bool:
         if want.get(ch, 0) > 0:
             want[ch] -= 1
             shared += 1
-    return any(
-        2 * min(shared, n) / (n + len(title)) >= HEADING_SIMILARITY for n in range(len(title) - 1, len(longest) + 1)
-    )
+    lo, hi = len(title) - 1, len(longest)
+    if hi < lo:
+        return False  # no window long enough
+    # the bound rises with n up to ``shared`` and falls after it: the best window is nearest it
+    n = min(max(shared, lo), hi)
+    return 2 * min(shared, n) / (n + len(title)) >= HEADING_SIMILARITY
 
 
 @lru_cache(maxsize=64)

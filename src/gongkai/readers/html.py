@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from lxml import etree, html
+from lxml import etree
 
 from gongkai.model.report import Source
 from gongkai.model.text import publication_date
@@ -53,6 +53,10 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MAX_DEPTH = 256
 """libxml2's nesting limit without huge_tree; deeper pages are cut off, so they are refused."""
 _REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
+_text_content = etree.XPath("string()", smart_strings=False)
+"""An element's text with its descendants' (what lxml.html's ``text_content`` runs): the plain
+etree parser is used because lxml.html picks each element's class in Python, for every element
+the reader touches, and nothing here needs lxml.html's element classes."""
 
 
 def read_html(path: str, data: bytes) -> Document:
@@ -63,9 +67,9 @@ def read_html(path: str, data: bytes) -> Document:
     check_text(text, path)
     text = _NOT_XML.sub("", text)  # control characters lxml cannot hold in a text node
     # never fetches anything: no network, no DTD, no entities (the HTML parser's defaults, stated)
-    parser = html.HTMLParser(no_network=True, huge_tree=False)
+    parser = etree.HTMLParser(no_network=True, huge_tree=False)
     try:
-        tree = html.document_fromstring(text, parser=parser)
+        tree = parse_page(text, parser)
     except (etree.ParserError, ValueError):
         raise ReadError(path, "网页无法解析（不是有效的 HTML）", "unreadable") from None
     if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
@@ -73,7 +77,7 @@ def read_html(path: str, data: bytes) -> Document:
     doc = Document(path, "html")
     title = tree.findtext(".//title")
     doc.title = title.strip() if title else None
-    page_text = tree.text_content()
+    page_text = _text_content(tree)
     published = publication_date(page_text, window=None)
     if published:
         doc.published_on = published.isoformat()
@@ -93,6 +97,15 @@ def read_html(path: str, data: bytes) -> Document:
     return doc
 
 
+def parse_page(text: str, parser: etree.HTMLParser) -> etree._Element:
+    """The page's root element, as ``lxml.html.document_fromstring`` gives it (with plain
+    etree elements: see ``_text_content``)."""
+    tree = etree.fromstring(text, parser)
+    if tree is None:  # a page with no elements: what document_fromstring raises
+        raise etree.ParserError("Document is empty")
+    return tree
+
+
 def _remove(el: etree._Element) -> None:
     parent = el.getparent()
     if parent is None:
@@ -108,12 +121,12 @@ def _remove(el: etree._Element) -> None:
 
 
 def _has_report(el: etree._Element) -> bool:
-    t = el.text_content() if hasattr(el, "text_content") else ""
+    t = _text_content(el)
     return "本年新收" in t or "主动公开政府信息情况" in t
 
 
 def _score(el: etree._Element) -> int:
-    t = el.text_content()
+    t = _text_content(el)
     return len(t) + 2000 * sum(t.count(w) for w in _REPORT_WORDS)
 
 
