@@ -263,9 +263,10 @@ SOURCE_ZH = {
     "text": "正文",
 }
 CROSS_CHECKED = frozenset({"title", "signature", "preamble"})
-INDIRECT = frozenset({"contact"})
-"""Sources that name a unit the report points to (the contact point: an office inside the
-agency, or another body) without saying it made the report: alone, they leave it uncertain.
+INDIRECT = frozenset({"contact", "publisher"})
+"""Sources that name a body the report points to without saying it made the report: the
+contact point (an office inside the agency, or another body) and the portal's 发布机构 (a
+county portal lists its own government for a town's report): alone, they leave it uncertain.
 The first sentence's subject (``2024年，沂源县司法局深入…``) is the body whose work it reports."""
 """Sources that state who made the report; the contact point (often a unit inside the agency)
 and the first sentence's subject are used only when these give no name."""
@@ -302,7 +303,7 @@ def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
     if is_partial_name(best):
         return AgencyReading(best, f"机关名称“{best}”不完整（未写明所属地区）", found)
     if where in INDIRECT:
-        # the contact point: a unit the report points to, not who signed it
+        # the contact point or the portal: a body the report points to, not who signed it
         reason = f"机关名称“{best}”仅见于{SOURCE_ZH.get(where, where)}，标题、落款和前言均未写明"
         return AgencyReading(best, reason, found)
     return AgencyReading(best, None, found)
