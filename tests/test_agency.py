@@ -422,3 +422,19 @@ def test_a_place_alone_takes_its_governments_full_name_from_the_text() -> None:
     assert (r.agency, r.uncertain) == ("茅坪回族镇人民政府", None)
     r = decide_agency([("preamble", "龙岗区")])  # no fuller name anywhere: the place, as printed
     assert r.agency == "龙岗区"
+
+
+@pytest.mark.parametrize(
+    ("overview", "name"),
+    [
+        ("茅坪回族镇人民政府严格按照条例要求开展工作。", "茅坪回族镇人民政府"),
+        ("县委县政府高度重视政务公开工作。", None),  # a unit word, no named place
+        ("今年以来,在县委、县政府的领导下开展工作。", None),
+    ],
+)
+def test_the_overviews_first_words_name_the_body_only_in_full(overview: str, name: str | None) -> None:
+    """``现将茅坪回族镇2022年度…报告如下`` / ``一、总体情况`` / ``茅坪回族镇人民政府严格按照…``: the
+    overview's subject gives the government's full name (a real page's)."""
+    from gongkai.parse.meta import agency_from_text
+
+    assert agency_from_text(f"一、总体情况\n{overview}") == name

@@ -234,12 +234,30 @@ def agency_from_text(text: str) -> str | None:
     """The body a report's first sentence names (``2024年，沂源县司法局深入…``): the longest
     name there that ends with a body (局, 委, 人民政府…), else the longest place."""
     m = _AGENCY_IN_TEXT.search(text[:3000])
-    if not m or m.group(1):
+    if not m:
+        # the overview's first words, when they are a body's name (``一、总体情况`` /
+        # ``茅坪回族镇人民政府严格按照…``): never a place alone there
+        first = _OVERVIEW_SUBJECT.search(text[:3000])
+        name = _longest_body(first.group(1), places=False) if first else None
+        places = regions(name) if name else []
+        # a named place first (茅坪回族镇…), not a unit word (县委县政府, 区统计局)
+        return name if places and places[0][0] not in _UNIT_WORDS else None
+    if m.group(1):
         return None  # 我局, 本机关: a report speaking of itself
-    words = m.group(2)
+    return _longest_body(m.group(2), places=True)
+
+
+_UNIT_WORDS = "省市区县镇乡州盟旗"
+_OVERVIEW_SUBJECT = re.compile(r"总体情况[ \t]*\n\s*([\u4e00-\u9fff]{2,20})")
+
+
+def _longest_body(words: str, places: bool) -> str | None:
+    """The longest name ``words`` start with that ends with a body (局, 委, 人民政府…), else
+    (``places``) the longest place."""
     names = [words[:n] for n in range(len(words), 1, -1) if is_agency_name(words[:n])]
     bodies = [n for n in names if not _PLACE_END.search(n)]
-    return (bodies or names or [None])[0]
+    found = bodies or (names if places else [])
+    return found[0] if found else None
 
 
 _PLACE_END = re.compile(r"(?:县|市|区|州|盟|旗|省|镇|乡|街道)$")
