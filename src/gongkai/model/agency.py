@@ -136,7 +136,8 @@ _LEAD_IN = re.compile(
 """Words that may run into a name from the text before it (``现公布县行政审批服务局…``); 由
 but not the 由 of 自由 (``中国(上海)自由贸易试验区…``)."""
 
-_UNIT_CHARS = "省市区县镇乡州盟旗"
+UNIT_CHARS = "省市区县镇乡州盟旗"
+"""The characters that end an administrative unit's name (清河县, 平潭综合实验区 aside)."""
 _PUNCT = re.compile(r"[\s\"'“”《》<>()（）\[\]【】:：,，。.、]")
 
 # Admin units, in the order a full name nests them. Names of units are 1–8 characters; words that
@@ -161,7 +162,7 @@ def clean(name: str) -> str:
 
 def _bare_unit(unit: str) -> bool:
     """Two unit characters (``县市`` of 县市场监督管理局): no place is named so."""
-    return len(unit) == 2 and unit[0] in _UNIT_CHARS
+    return len(unit) == 2 and unit[0] in UNIT_CHARS
 
 
 def regions(name: str) -> list[str]:
@@ -245,7 +246,7 @@ def is_partial_name(name: str) -> bool:
     """A name that starts with the unit its place would end with (``区统计局``, ``市科委``,
     ``县政府办``): the document left out which 区 or 市."""
     n = clean(name)
-    return bool(n) and n[0] in _UNIT_CHARS and not regions(n)
+    return bool(n) and n[0] in UNIT_CHARS and not regions(n)
 
 
 def trim_lead_in(text: str) -> str:
@@ -268,7 +269,7 @@ def same_body(a: str, b: str) -> bool:
     if "".join(regions(prefix)) == prefix:
         return True
     # 区统计局 in 清河区统计局: the prefix completes the unit the short name starts with
-    return short[0] in _UNIT_CHARS and bool(regions(prefix + short[0]))
+    return short[0] in UNIT_CHARS and bool(regions(prefix + short[0]))
 
 
 _OFFICES = ("办公室", "办公厅")

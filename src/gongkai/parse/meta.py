@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from gongkai.model.agency import (
     AGENCY_SUFFIXES,
+    UNIT_CHARS,
     canonical_agency,
     is_agency_name,
     is_partial_name,
@@ -241,13 +242,12 @@ def agency_from_text(text: str) -> str | None:
         name = _longest_body(first.group(1), places=False) if first else None
         places = regions(name) if name else []
         # a named place first (茅坪回族镇…), not a unit word (县委县政府, 区统计局)
-        return name if places and places[0][0] not in _UNIT_WORDS else None
+        return name if places and places[0][0] not in UNIT_CHARS else None
     if m.group(1):
         return None  # 我局, 本机关: a report speaking of itself
     return _longest_body(m.group(2), places=True)
 
 
-_UNIT_WORDS = "省市区县镇乡州盟旗"
 _OVERVIEW_SUBJECT = re.compile(r"总体情况[ \t]*\n\s*([\u4e00-\u9fff]{2,20})")
 
 

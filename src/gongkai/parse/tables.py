@@ -553,26 +553,20 @@ def _doubt_differences(best: TableRead, rival: TableRead) -> None:
                 theirs_all = {(v, v is None) for v in alt.candidates} if alt.candidates else set()
                 if not theirs_all or theirs_all <= {(cell.value, cell.blank)}:
                     continue
-                row[ckey] = Cell(
-                    None,
-                    cell.raw,
-                    source=cell.source,
-                    confidence=min(cell.confidence, 0.5),
-                    uncertain="数字与行的对应关系不确定（另一种同样成立的读法在此格读作别的数）",
-                    candidates=tuple(dict.fromkeys([cell.value, *alt.candidates])),
+                row[ckey] = _doubted(
+                    cell,
+                    "数字与行的对应关系不确定（另一种同样成立的读法在此格读作别的数）",
+                    tuple(dict.fromkeys([cell.value, *alt.candidates])),
                 )
                 continue
             mine = (cell.value, cell.blank)
             theirs = (alt.value, alt.blank) if alt is not None else (None, False)
             if mine == theirs or cell.uncertain:
                 continue
-            row[ckey] = Cell(
-                None,
-                cell.raw,
-                source=cell.source,
-                confidence=min(cell.confidence, 0.5),
-                uncertain="数字与行标签的对应关系不确定（标签与数字分开排列，两种对应方式都说得通）",
-                candidates=(cell.value, alt.value if alt is not None else None),
+            row[ckey] = _doubted(
+                cell,
+                "数字与行标签的对应关系不确定（标签与数字分开排列，两种对应方式都说得通）",
+                (cell.value, alt.value if alt is not None else None),
             )
 
 
@@ -928,6 +922,23 @@ def _doubt_blanks_beside_unclaimed(tr: TableRead, lines: list[ValueLine], taken:
         tr.unbalanced, tr.broken_rules = [], []
 
 
+DOUBTED_CONFIDENCE = 0.5
+"""The most confidence a cell keeps once its reading is put in doubt."""
+
+
+def _doubted(cell: Cell, why: str, candidates: tuple[Number | None, ...]) -> Cell:
+    """``cell`` as an open cell: no value, its text and source kept, ``why`` and the readings
+    it may be."""
+    return Cell(
+        None,
+        cell.raw,
+        source=cell.source,
+        confidence=min(cell.confidence, DOUBTED_CONFIDENCE),
+        uncertain=why,
+        candidates=candidates,
+    )
+
+
 def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
     """Every cell of the row uncertain: its reading kept among the candidates, beside
     "something else" (None), so that no check takes it as settled."""
@@ -936,14 +947,7 @@ def _doubt_row(row: dict[str, Cell] | None, why: str) -> None:
     for ckey, cell in row.items():
         if cell.uncertain:
             continue
-        row[ckey] = Cell(
-            None,
-            cell.raw,
-            source=cell.source,
-            confidence=min(cell.confidence, 0.5),
-            uncertain=why,
-            candidates=(cell.value, None) if cell.value is not None else (None,),
-        )
+        row[ckey] = _doubted(cell, why, (cell.value, None) if cell.value is not None else (None,))
 
 
 def _hard_violations(choice: TableChoice, cols: dict[str, tuple[str, ...]], identities: tuple[Identity, ...]) -> int:
@@ -1050,13 +1054,6 @@ def _appeals_fields(raw: str, offset: int) -> Fields:
     return []
 
 
-def _appeals_positional(fields: Fields) -> list[list[Unit]]:
-    """Table 4's row read by position: empty fields are blank cells. Empty fields too many at
-    both ends (a label column before, or empty columns after?) give every such reading, for
-    the identities to choose between."""
-    return _field_splits(fields) if fields else []
-
-
 def _field_splits(fields: list[tuple[str, int]]) -> list[list[Unit]]:
     """Table 4's row read by position, one reading for each way of leaving out the fields it
     has too many, where those are empty ends (a label column before the row, empty columns
@@ -1107,13 +1104,10 @@ def _doubt_placements(flat: dict[str, Cell], cols: tuple[str, ...], readings: li
         theirs = {r[j] for r in readings}
         if cell.uncertain or theirs == {mine}:
             continue
-        flat[col] = Cell(
-            None,
-            cell.raw,
-            source=cell.source,
-            confidence=min(cell.confidence, 0.5),
-            uncertain=f"{SHIFTED_CELLS}（另一种同样满足勾稽关系的排列在此格读作别的数）",
-            candidates=tuple(dict.fromkeys([mine, *theirs])),
+        flat[col] = _doubted(
+            cell,
+            f"{SHIFTED_CELLS}（另一种同样满足勾稽关系的排列在此格读作别的数）",
+            tuple(dict.fromkeys([mine, *theirs])),
         )
 
 
@@ -1247,7 +1241,7 @@ def read_appeals(
         raw = stream.text[text_start : stream.to_text(end)]
         one_per_line = cell_lines(raw, text_start, skip_blank_lines=True)
         fields = _appeals_fields(raw, text_start)
-        alts = _appeals_positional(fields)
+        alts = _field_splits(fields)  # by position; empty ends give every other reading too
         delimited = alts[0] if alts else (positional_units(one_per_line, T4_CELLS, 0) if one_per_line else None)
         # the table split in pieces, each under its own header (one group of five each)
         pieces = None if delimited else _appeals_lines(stream, stream.to_text(first), stream.to_text(end))
