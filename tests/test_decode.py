@@ -300,3 +300,19 @@ def test_a_blank_marker_glued_after_the_last_number_may_be_the_next_sections_tex
     assert [[c.value for c in rd.cells] for rd in rds] == [[0] * 15]
     # spaced off, the marker is a cell
     assert region_units("0 0 0 无")[-1].optional is False
+
+
+def test_a_search_that_runs_out_of_tie_rounds_proves_nothing() -> None:
+    """Rows that each read two equally good ways: the exact search reports every row open when
+    it may look long enough, and no answer at all when its rounds run out before it has shown
+    which cells vary (the evaluation's measure of what a document determines gives it far
+    more rounds than the parser, so that it never counts such cells as determined)."""
+    from gongkai.parse.joint import Option, solve
+
+    rows = [f"r{i}" for i in range(6)]
+    options = {r: [Option((1, 0), 0, 0, 0.0), Option((0, 1), 0, 0, 0.0)] for r in rows}
+    columns = dict.fromkeys(rows, ("a", "b"))
+    found = solve(options, columns, [], tie_rounds=20)
+    assert found is not None
+    assert all(sorted(found.chosen[r]) == [0, 1] for r in rows)
+    assert solve(options, columns, [], tie_rounds=0) is None

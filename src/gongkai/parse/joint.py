@@ -66,10 +66,16 @@ class Solved:
 
 
 def solve(
-    options: dict[str, list[Option]], columns: dict[str, tuple[str, ...]], equations: Sequence[Equation]
+    options: dict[str, list[Option]],
+    columns: dict[str, tuple[str, ...]],
+    equations: Sequence[Equation],
+    seconds: float | None = None,
+    tie_rounds: int | None = None,
 ) -> Solved | None:
     """The combinations of options (one per row) that minimise, in order: identities broken,
-    hint misses, cost. None when the solver cannot prove the optimum within its time limit."""
+    hint misses, cost. None when the solver cannot prove the optimum within its time limit
+    (``seconds``, default ``SOLVER_SECONDS``) or which cells vary within ``tie_rounds``
+    (default ``MAX_TIE_ROUNDS``)."""
     from ortools.sat.python import cp_model  # a heavy import, needed only for large tables
 
     rows = list(options)
@@ -104,7 +110,7 @@ def solve(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
-    deadline = time.monotonic() + SOLVER_SECONDS
+    deadline = time.monotonic() + (SOLVER_SECONDS if seconds is None else seconds)
 
     def run() -> Any:
         left = deadline - time.monotonic()
@@ -139,7 +145,7 @@ def solve(
     # a cell is settled while every optimum seen shows it one way (a number, or blank)
     forms = {r: [o.cell_forms() for o in options[r]] for r in rows}
     settled = {(r, j): f for r in rows for j, f in enumerate(forms[r][first[r]]) if len(f) == 1}
-    for round_no in range(MAX_TIE_ROUNDS):
+    for round_no in range(MAX_TIE_ROUNDS if tie_rounds is None else tie_rounds):
         if not settled:
             break
         gate = model.new_bool_var(f"differs{round_no}")
