@@ -366,7 +366,7 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
     "word_html": word_html,
     "headings_reworded": headings_reworded,
 }
-CONVERTED = ("pdftotext", "pdftotext_layout", "markitdown", "pymupdf4llm")
+CONVERTED = ("pdftotext", "pdftotext_layout", "markitdown", "pymupdf4llm", "pypdf")
 """The PDF passed through a converter (``converters.py``): the document is the converter's text."""
 DAMAGES: tuple[str, ...] = (
     "none",
@@ -420,6 +420,7 @@ APPLIES: dict[str, frozenset[str]] = {
     "pdftotext_layout": frozenset({"pdf"}),
     "markitdown": frozenset({"pdf"}),
     "pymupdf4llm": frozenset({"pdf"}),
+    "pypdf": frozenset({"pdf"}),
     "headings_reworded": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
 }
 """Which formats a damage is realistic for."""

@@ -26,7 +26,7 @@ RUN_FORMATS = frozenset({"flat"})
 RUN_DAMAGES = frozenset({"no_separators"})
 """Where table cells run together with nothing between them."""
 VANISH_FORMATS = frozenset({"flat", "pdftext", "onecell", "md_layout"})
-VANISH_DAMAGES = frozenset({"lost_table_structure", "no_separators", "pdftotext", "markitdown"})
+VANISH_DAMAGES = frozenset({"lost_table_structure", "no_separators", "pdftotext", "markitdown", "pypdf"})
 """Where a blank cell leaves no trace between the numbers around it."""
 MAX_OPTIONS = 50_000
 """Readings enumerated per printed row; a row with more is taken as its truth (strict)."""
