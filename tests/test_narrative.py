@@ -106,6 +106,19 @@ def test_an_unread_cell_makes_the_text_not_checkable(report: Report) -> None:
     assert [f.rule for f in found] == ["not_checkable"] and found[0].severity == "info"
 
 
+def test_a_fact_the_2019_table_does_not_count_is_not_called_unread() -> None:
+    """制发规范性文件N件 against the 2019 template's table 2 (新制作/新公开): no cell to compare,
+    which is not a cell left unread (the bundled township sample said so of a table it read)."""
+    rep = generate(5, "v2019", defects=()).report
+    rep.facts = [Fact("active_disclosure.normative_documents.issued", 0, "制发规范性文件0件")]
+    assert run_checks(rep, ["narrative_mismatch"]) == []
+    rep.template = "v2021"
+    rep.tables["active_disclosure"] = generate(5, "v2021", defects=()).report.tables["active_disclosure"]
+    cells = rep.tables["active_disclosure"] or {}
+    (cells["normative_documents"] or {})["issued"] = Cell(None, "", uncertain="单元格边界丢失", candidates=(1, 2))
+    assert [f.rule for f in run_checks(rep, ["narrative_mismatch"])] == ["not_checkable"]
+
+
 @settings(max_examples=150)
 @given(SEEDS)
 def test_the_generated_text_agrees_with_its_tables_unless_it_lies(seed: int) -> None:
