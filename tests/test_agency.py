@@ -438,3 +438,21 @@ def test_the_overviews_first_words_name_the_body_only_in_full(overview: str, nam
     from gongkai.parse.meta import agency_from_text
 
     assert agency_from_text(f"一、总体情况\n{overview}") == name
+
+
+@pytest.mark.parametrize(
+    ("title", "agency"),
+    [
+        ("2022年上海市政府信息公开工作年度报告", "上海市人民政府"),
+        ("2019年度永东县安和镇政府信息公开工作年度报告", "永东县安和镇人民政府"),
+        ("浦东新区政府信息公开工作年度报告(2023年度)", "浦东新区人民政府"),
+        ("平潭综合实验区2023年政府信息公开工作年度报告", "平潭综合实验区"),
+        ("2023年清河县统计局政府信息公开工作年度报告", "清河县统计局"),
+    ],
+)
+def test_a_place_alone_before_the_report_s_name_shares_its_government(title: str, agency: str) -> None:
+    """``2022年上海市政府信息公开…`` is 上海市政府's report (a real title); a place before the
+    year shares nothing (平潭综合实验区 is no 人民政府), nor does a department."""
+    hit = find_title(fold(title))
+    assert hit is not None and hit.agency is not None
+    assert canonical_agency(hit.agency) == canonical_agency(agency)

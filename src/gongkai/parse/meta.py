@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gongkai.model.agency import (
     AGENCY_SUFFIXES,
@@ -109,11 +109,24 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
         hits.append(_from_line_start(folded, hit, line_starts) if hit else None)
     for y in _TITLE_YEAR_FIRST.finditer(head):
         if not _SENTENCE_LEAD_IN.search(head, max(0, y.start() - LEAD_IN_CHARS), y.start()):
-            hits.append(TitleHit(folded[y.start() : y.end()], _trim(y.group(2)) or None, int(y.group(1)), y.start()))
+            agency = _shared_government(_trim(y.group(2)), folded, y.end(2))
+            hits.append(TitleHit(folded[y.start() : y.end()], agency or None, int(y.group(1)), y.start()))
     for a in _TITLE_YEAR_AFTER.finditer(head):
-        hits.append(_title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2)))
+        hit = _title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2))
+        if hit is not None and hit.agency:
+            hit = replace(hit, agency=_shared_government(hit.agency, folded, a.end(1)))
+        hits.append(hit)
     found = [h for h in hits if h is not None and not _cited(head, h)]
     return min(found, key=lambda h: h.start) if found else None
+
+
+def _shared_government(agency: str, folded: str, end: int) -> str:
+    """``2022年上海市政府信息公开工作年度报告``: a place alone right before 政府信息公开 shares
+    its 政府 with the report's name; the report is its government's (上海市政府), not a place's.
+    (A place before the year, ``平潭综合实验区2023年政府信息…``, shares nothing.)"""
+    if agency and "".join(regions(agency)) == agency and folded.startswith("政府信息公开", end):
+        return agency + "政府"
+    return agency
 
 
 def _cited(text: str, hit: TitleHit) -> bool:

@@ -11,6 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from gongkai.model.agency import regions
 from gongkai.model.report import Report, SourceFile, TableCells
 from gongkai.model.template import (
     DEPARTMENT_DEADLINE,
@@ -112,6 +113,7 @@ TITLE_SHAPES: dict[str, float] = {
     "signature_only": 1,
     "preamble_only": 1,
     "preamble_partial": 1,
+    "place_only": 0,
 }
 """How a report names itself and its agency (drawn from a generator of its own, so a seed's
 other draws stay as they were): ``standard`` ``{agency}{year}年…报告``; ``year_first``
@@ -120,7 +122,11 @@ other draws stay as they were): ``standard`` ``{agency}{year}年…报告``; ``y
 ``signature_only`` a title without agency, named only by the signature; ``preamble_only``
 named only by the preamble (``…编制``, ``现公布…``), the signature a date alone;
 ``preamble_partial`` the preamble's name without its place (``现公布区统计局…``), the
-signature's in full."""
+signature's in full; ``place_only`` (drawn as a share of ``year_first`` for a government) the
+title names the place alone and shares its 政府 with the report's name
+(``2022年上海市政府信息公开工作年度报告``), nothing else names it."""
+PLACE_ONLY_SHARE = 0.5
+"""Of a government's ``year_first`` titles, the share printed with the place alone."""
 NAMELESS_SHAPES = frozenset({"signature_only", "preamble_only", "preamble_partial"})
 """Shapes whose title names no agency (nor does the text outside the preamble)."""
 SELF_REFERENCE = "本机关"
@@ -158,6 +164,14 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
     if shape == "standard":
         return Naming(shape, f"{name}{year_word}{words}")
     if shape == "year_first":
+        place = name.removesuffix("人民政府")
+        if (
+            place != name
+            and "".join(regions(place)) == place
+            and words.startswith("政府信息公开")
+            and vrng.random() < PLACE_ONLY_SHARE
+        ):
+            return Naming("place_only", f"{year_word}{place}{words}", "", None, SELF_REFERENCE)
         return Naming(shape, f"{year_word}{name}{words}")
     if shape == "broken":
         title = space_numbers(vrng.choice((f"{name}{year_word}{words}", f"{year_word}{name}{words}")))
