@@ -456,3 +456,27 @@ def test_a_place_alone_before_the_report_s_name_shares_its_government(title: str
     hit = find_title(fold(title))
     assert hit is not None and hit.agency is not None
     assert canonical_agency(hit.agency) == canonical_agency(agency)
+
+
+@pytest.mark.parametrize(
+    ("name", "units"),
+    [
+        ("杭州市西湖区人民政府", ["杭州市", "西湖区"]),
+        ("柳州市鱼峰区里雍镇人民政府", ["柳州市", "鱼峰区", "里雍镇"]),
+        ("北京市通州区", ["北京市", "通州区"]),
+        ("全州县", ["全州县"]),
+        ("恩施州利川市", ["恩施州", "利川市"]),
+        ("恩施州市场监督管理局", ["恩施州"]),
+    ],
+)
+def test_a_name_ending_in_zhou_is_not_cut_before_its_unit(name: str, units: list[str]) -> None:
+    """杭州市 is one unit, not 杭州 and 市…: 州 ends a unit only where no unit character follows
+    (恩施州, and 恩施州 before 市场监督管理局). Cut, 柳州市柳南区人民政府 and the preamble's
+    柳南区人民政府 read as two bodies (a real page), and the store kept them apart."""
+    from gongkai.model.agency import regions
+    from gongkai.store.agencies import infer, same_agency
+
+    assert regions(name) == units
+    assert related_bodies("柳南区人民政府", "柳州市柳南区人民政府")
+    assert same_agency("西湖区", "杭州市西湖区")
+    assert infer("杭州市统计局").region == "杭州市"

@@ -144,8 +144,11 @@ _PUNCT = re.compile(r"[\s\"'“”《》<>()（）\[\]【】:：,，。.、]")
 # end with a unit character but are not units (城市管理局, 社区, 景区) are excluded below.
 _UNIT = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{1,8}?)"
-    r"(?P<suffix>特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州|盟|县|旗|区|镇|乡)"
+    r"(?P<suffix>特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州(?![市区县旗](?!场))|盟|县|旗|区|镇|乡)"
 )
+"""州 ends a unit (恩施州, 恩施州市场监督管理局) except where a unit character follows it: then it
+is part of the name (杭州市, 柳州市柳南区, 北京市通州区, 全州县), which the shortest match would
+cut into 杭州 and 市西湖区."""
 _NOT_UNITS = frozenset(("山区", "库区", "矿区", "林区", "牧区", "军区", "辖区", "片区", "城区", "老区", "市区", "郊区"))
 """Words that are not a unit when they stand alone (兰山区 is one, 山区 is not)."""
 _NOT_UNIT_ENDINGS = ("城市", "都市", "超市", "社区", "园区", "景区", "小区", "街区", "城乡", "乡村", "乡镇")

@@ -127,6 +127,9 @@ title names the place alone and shares its 政府 with the report's name
 (``2022年上海市政府信息公开工作年度报告``), nothing else names it."""
 PLACE_ONLY_SHARE = 0.5
 """Of a government's ``year_first`` titles, the share printed with the place alone."""
+LOCAL_PREAMBLE_SHARE = 0.3
+"""Of a county's or town's ``standard`` titles, the share whose preamble names the government
+without its higher units (``由柳南区人民政府编制``)."""
 NAMELESS_SHAPES = frozenset({"signature_only", "preamble_only", "preamble_partial"})
 """Shapes whose title names no agency (nor does the text outside the preamble)."""
 SELF_REFERENCE = "本机关"
@@ -162,6 +165,11 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
         shape = "standard"
     name = agency.name
     if shape == "standard":
+        local = f"{agency.place}人民政府"
+        if agency.is_government and local != name and vrng.random() < LOCAL_PREAMBLE_SHARE:
+            # the preamble names the body without its higher units (柳南区人民政府 under the
+            # title's 柳州市柳南区人民政府, a real page): one body, not two that disagree
+            return Naming(shape, f"{name}{year_word}{words}", preamble=f"本年度报告由{local}编制。")
         return Naming(shape, f"{name}{year_word}{words}")
     if shape == "year_first":
         place = name.removesuffix("人民政府")

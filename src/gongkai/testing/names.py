@@ -67,10 +67,30 @@ def _place(rng: random.Random) -> str:
     return a + b
 
 
+ZHOU_SHARE = 0.2
+"""Share of cities (and of counties, half as many) whose name ends in 州 (杭州市, 通州区, 全州县),
+and of cities, a quarter as many, that are a 州 (恩施州, whose 市场监督管理局 runs its 州 into 市):
+real names the admin units must not cut. Drawn from a generator of their own, seeded by the
+names drawn, so that a seed's other draws stay as they were."""
+
+
+def _with_zhou(city: str, county: str) -> tuple[str, str]:
+    vr = random.Random(city + county)
+    draw = vr.random()
+    if draw < ZHOU_SHARE:
+        city = city[0] + "州市"
+    elif draw < ZHOU_SHARE * 1.25:
+        city = city[:2] + "州"
+    if vr.random() < ZHOU_SHARE / 2:
+        county = county[0] + "州" + county[2:]
+    return city, county
+
+
 def make_agency(rng: random.Random, level: Level) -> Agency:
     county = _place(rng) + rng.choice(("县", "区"))
     city = _place(rng) + "市"
     province = _place(rng) + "省"
+    city, county = _with_zhou(city, county)
     if level == "township":
         town = _place(rng) + rng.choice(_TOWN_SUFFIX)
         name = f"{county}{town}" if town.endswith("办事处") else f"{county}{town}人民政府"
