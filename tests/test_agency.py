@@ -480,3 +480,19 @@ def test_a_name_ending_in_zhou_is_not_cut_before_its_unit(name: str, units: list
     assert related_bodies("柳南区人民政府", "柳州市柳南区人民政府")
     assert same_agency("西湖区", "杭州市西湖区")
     assert infer("杭州市统计局").region == "杭州市"
+
+
+def test_a_short_name_the_preamble_declares_is_that_body() -> None:
+    """``由…办公室(以下简称自治区北部湾办)编制`` under the title ``自治区北部湾办2022年…``
+    (a real page): one body, named in full; the alias note is no part of the preamble's name."""
+    from gongkai.parse import parse_document
+    from gongkai.parse.meta import declared_aliases
+    from gongkai.readers import read_bytes
+
+    full = "广西壮族自治区北部湾经济区规划建设管理办公室"
+    preamble = f"本年度报告根据《条例》要求，由{full}（以下简称自治区北部湾办）编制。"
+    assert declared_aliases(fold(preamble)) == {canonical_agency("自治区北部湾办"): full}
+    assert preamble_agencies(fold(preamble)) == [full]
+    text = f"自治区北部湾办2022年政府信息公开工作年度报告\n{preamble}\n一、总体情况\n2022年，我办扎实推进政务公开。\n"
+    report = parse_document(read_bytes("doc.txt", text.encode()))
+    assert report.agency == full and report.agency_uncertain is None

@@ -197,10 +197,28 @@ def preamble_agencies(folded: str) -> list[str]:
     for pattern in _PREAMBLE_AGENCY:
         lo, hi = _near(head, "编制", *COMPILED_BY_REACH) if pattern is _COMPILED_BY else (0, len(head))
         for m in pattern.finditer(head, lo, hi):
-            name = _without_issuer(trim_lead_in(m.group(1)))
+            name = _without_issuer(trim_lead_in(_ALIAS_NOTE.sub("", m.group(1))))
             if name:
                 found.append((m.start(1), name))
     return list(dict.fromkeys(n for _, n in sorted(found)))
+
+
+_ALIAS_NOTE = re.compile(r"\(以下简称[^)]*\)$")
+"""The alias note after a name, not part of it."""
+_ALIAS = re.compile(r"([\u4e00-\u9fff]{2,40}?)\(以下简称[“\"]?([\u4e00-\u9fff]{2,12})[”\"]?\)")
+"""``由广西壮族自治区北部湾经济区规划建设管理办公室(以下简称自治区北部湾办)编制``."""
+
+
+def declared_aliases(folded: str) -> dict[str, str]:
+    """Short names the preamble declares for the agency (``…办公室(以下简称自治区北部湾办)``),
+    by their canonical form, each with the full name it stands for: the title's 自治区北部湾办
+    is then that body, not another one."""
+    out: dict[str, str] = {}
+    for m in _ALIAS.finditer(folded[:PREAMBLE_WINDOW]):
+        name = trim_lead_in(m.group(1))
+        if is_agency_name(name) and is_agency_name(m.group(2)):
+            out.setdefault(canonical_agency(m.group(2)), name)
+    return out
 
 
 _ISSUER = re.compile(r"\(([^()]*)\)$")

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 
+from gongkai.model.agency import canonical_agency
 from gongkai.model.report import Report, SourceFile
 from gongkai.model.template import SECTIONS, TEMPLATES, TableSpec, Template, template_for_year
 from gongkai.model.text import fold, publication_date
@@ -119,16 +120,16 @@ def parse_document(doc: Document) -> Report:
     signed_on, signer = meta.find_signature(lines)
     period = meta.find_period(folded)
     report.title = hit.title if hit else None
-    reading = meta.decide_agency(
-        [
-            ("title", (hit.agency or below) if hit else None),
-            ("signature", signer),
-            *(("preamble", n) for n in meta.preamble_agencies(folded)),
-            ("publisher", meta.publisher_agency(stream.text)),
-            ("contact", meta.contact_agency(folded)),
-            ("text", meta.agency_from_text(stream.text)),
-        ]
-    )
+    aliases = meta.declared_aliases(folded)
+    candidates: list[tuple[str, str | None]] = [
+        ("title", (hit.agency or below) if hit else None),
+        ("signature", signer),
+        *(("preamble", n) for n in meta.preamble_agencies(folded)),
+        ("publisher", meta.publisher_agency(stream.text)),
+        ("contact", meta.contact_agency(folded)),
+        ("text", meta.agency_from_text(stream.text)),
+    ]
+    reading = meta.decide_agency([(w, aliases.get(canonical_agency(n), n) if n else n) for w, n in candidates])
     report.agency = reading.agency
     report.agency_uncertain = reading.uncertain
     report.agency_candidates = list(reading.candidates)

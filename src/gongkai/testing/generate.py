@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from gongkai.model.agency import regions
+from gongkai.model.agency import canonical_agency, regions
 from gongkai.model.report import Report, SourceFile, TableCells
 from gongkai.model.template import (
     DEPARTMENT_DEADLINE,
@@ -114,6 +114,7 @@ TITLE_SHAPES: dict[str, float] = {
     "preamble_only": 1,
     "preamble_partial": 1,
     "place_only": 0,
+    "alias": 0,
 }
 """How a report names itself and its agency (drawn from a generator of its own, so a seed's
 other draws stay as they were): ``standard`` ``{agency}{year}年…报告``; ``year_first``
@@ -130,6 +131,25 @@ PLACE_ONLY_SHARE = 0.5
 LOCAL_PREAMBLE_SHARE = 0.3
 """Of a county's or town's ``standard`` titles, the share whose preamble names the government
 without its higher units (``由柳南区人民政府编制``)."""
+ALIAS_SHARE = 0.15
+"""Of a department's ``standard`` titles, the share printed with a short name the preamble
+declares (``由…办公室(以下简称自治区北部湾办)编制``): the ``alias`` shape."""
+
+
+def _alias(agency: Agency) -> str | None:
+    """A short name for a department that no declared short form expands (县生态局): its unit
+    and the department's first two characters and last; None for a government or where the
+    short forms already know it."""
+    if agency.is_government or not agency.name.startswith(agency.place):
+        return None
+    department = agency.name[len(agency.place) :]
+    short = department[:2] + ("委" if department.endswith("委员会") else department[-1])
+    alias = agency.place[-1] + short
+    if short == department or canonical_agency(agency.place + short) == canonical_agency(agency.name):
+        return None
+    return alias
+
+
 NAMELESS_SHAPES = frozenset({"signature_only", "preamble_only", "preamble_partial"})
 """Shapes whose title names no agency (nor does the text outside the preamble)."""
 SELF_REFERENCE = "本机关"
@@ -165,6 +185,11 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
         shape = "standard"
     name = agency.name
     if shape == "standard":
+        alias = _alias(agency)
+        if alias is not None and vrng.random() < ALIAS_SHARE:
+            # a short name of its own, declared in the preamble (自治区北部湾办, a real page)
+            preamble = f"本年度报告由{name}（以下简称{alias}）编制。"
+            return Naming("alias", f"{alias}{year_word}{words}", vrng.choice((None, "")), preamble, None)
         local = f"{agency.place}人民政府"
         if agency.is_government and local != name and vrng.random() < LOCAL_PREAMBLE_SHARE:
             # the preamble names the body without its higher units (柳南区人民政府 under the
