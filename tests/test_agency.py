@@ -496,3 +496,39 @@ def test_a_short_name_the_preamble_declares_is_that_body() -> None:
     text = f"自治区北部湾办2022年政府信息公开工作年度报告\n{preamble}\n一、总体情况\n2022年，我办扎实推进政务公开。\n"
     report = parse_document(read_bytes("doc.txt", text.encode()))
     assert report.agency == full and report.agency_uncertain is None
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        # real pages of Inner Mongolia: 苏木 is a township; a contents sentence names the body
+        (
+            "辉苏木2025年政府信息公开工作年度报告\n本年度报告根据《条例》制作。全文包括辉苏木人民政府信息公开总体情况，"
+            "主动公开政府信息情况。\n一、总体情况\n2025年，辉苏木认真贯彻落实《条例》。\n",
+            "辉苏木人民政府",
+        ),
+        (
+            "九原区阿嘎如泰苏木\n2025年政府信息公开工作年度报告\n特向社会公布包头市九原区阿嘎如泰苏木人民政府2025年度"
+            "政府信息公开情况。本报告由包头市九原区阿嘎如泰苏木党政综合办公室编制。\n一、总体情况\n本年度工作有序开展。\n",
+            "包头市九原区阿嘎如泰苏木人民政府",
+        ),
+        (
+            "本年度报告根据《条例》制作。全文包括扎赉特旗好力保镇政府信息公开总体情况，主动公开政府信息情况。"
+            "如对本年度报告有疑问，请与扎赉特旗好力保镇联系。\n一、总体情况\n本年度工作有序开展。\n",
+            "扎赉特旗好力保镇人民政府",
+        ),
+        (
+            "乌拉特中旗巴音乌兰苏木 2021 年政府信息 公开工作年度报告\n一、总体情况\n本年度工作有序开展。\n",
+            "乌拉特中旗巴音乌兰苏木",
+        ),
+    ],
+)
+def test_a_sumu_and_the_contents_sentence(text: str, agency: str) -> None:
+    from gongkai.model.agency import regions
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    assert regions("扎赉特旗宝力根花苏木") == ["扎赉特旗", "宝力根花苏木"]
+    report = parse_document(read_bytes("doc.txt", text.encode()))
+    assert report.agency is not None and canonical_agency(report.agency) == canonical_agency(agency)
+    assert report.agency_uncertain is None

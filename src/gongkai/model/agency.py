@@ -45,6 +45,7 @@ AGENCY_SUFFIXES: tuple[str, ...] = (
     "镇",
     "乡",
     "街道",
+    "苏木",
     "处",
     "所",
     "站",
@@ -144,11 +145,11 @@ _PUNCT = re.compile(r"[\s\"'“”《》<>()（）\[\]【】:：,，。.、]")
 # end with a unit character but are not units (城市管理局, 社区, 景区) are excluded below.
 _UNIT = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{1,8}?)"
-    r"(?P<suffix>特别行政区|自治区|自治州|自治县|自治旗|地区|街道|省|市|州(?![市区县旗](?!场))|盟|县|旗|区|镇|乡)"
+    r"(?P<suffix>特别行政区|自治区|自治州|自治县|自治旗|地区|街道|苏木|省|市|州(?![市区县旗](?!场))|盟|县|旗|区|镇|乡)"
 )
 """州 ends a unit (恩施州, 恩施州市场监督管理局) except where a unit character follows it: then it
 is part of the name (杭州市, 柳州市柳南区, 北京市通州区, 全州县), which the shortest match would
-cut into 杭州 and 市西湖区."""
+cut into 杭州 and 市西湖区. 苏木 is Inner Mongolia's township (扎赉特旗宝力根花苏木)."""
 _NOT_UNITS = frozenset(("山区", "库区", "矿区", "林区", "牧区", "军区", "辖区", "片区", "城区", "老区", "市区", "郊区"))
 """Words that are not a unit when they stand alone (兰山区 is one, 山区 is not)."""
 _NOT_UNIT_ENDINGS = ("城市", "都市", "超市", "社区", "园区", "景区", "小区", "街区", "城乡", "乡村", "乡镇")
@@ -275,17 +276,29 @@ def same_body(a: str, b: str) -> bool:
     return short[0] in UNIT_CHARS and bool(regions(prefix + short[0]))
 
 
-_OFFICES = ("办公室", "办公厅")
+_OFFICES = ("党政综合办公室", "党政办公室", "办公室", "办公厅")
+"""Offices that issue a body's report, longest first (a town's or 苏木's 党政综合办公室)."""
 
 
 def related_bodies(a: str, b: str) -> bool:
     """The same body, or a body and the office that issues its report (洪泽区人民政府 and
-    淮安市洪泽区人民政府办公室)."""
-    if same_body(a, b):
+    淮安市洪泽区人民政府办公室), where a place alone stands for its government (a title's 辉苏木
+    and the preamble's 辉苏木人民政府)."""
+    if _one_body(a, b):
         return True
     ca, cb = canonical_agency(a), canonical_agency(b)
     for x, y in ((ca, cb), (cb, ca)):
         for office in _OFFICES:
-            if y.endswith(office) and not x.endswith(office) and same_body(x, y[: -len(office)]):
+            if y.endswith(office) and not x.endswith(office) and _one_body(x, y[: -len(office)]):
                 return True
     return False
+
+
+def _one_body(a: str, b: str) -> bool:
+    return same_body(a, b) or same_body(_place_of(a), _place_of(b))
+
+
+def _place_of(name: str) -> str:
+    """The place a government governs (清河县 for 清河县人民政府); other names as they are."""
+    base = canonical_agency(name).removesuffix("人民政府")
+    return base if base and "".join(regions(base)) == base else name

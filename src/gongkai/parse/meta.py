@@ -54,14 +54,18 @@ COMPILED_BY_REACH = (122, 5)
 """Characters from the start of a ``_COMPILED_BY`` match to its 编制 at most (a name of 40,
 根据 and 80 more), and from the 编制 to the match's end: the pattern, slow where it fails (a
 name of every length at every character), is tried only that near the word."""
+_CONTENTS = re.compile(rf"全文包括({_NAME}{{2,40}}?)(?:\d{{4}}年度?政府)?信息公开总体情况")
+"""``全文包括扎赉特旗宝力根花苏木人民政府信息公开总体情况`` (the body's 政府 shared with 政府信息公开,
+or ``…人民政府2025年政府信息公开总体情况``): the contents sentence names whose work it reports."""
 _PREAMBLE_AGENCY = (
     # ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing, not the author)
     re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责(?:编制|组织|起草|撰写)|组织|编制)"),
     _COMPILED_BY,
-    re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?{_REPORT_WORDS}"),
+    re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?(?:{_REPORT_WORDS}|政府信息公开(?:工作)?情况)"),
     re.compile(rf"公布\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
     re.compile(rf"结合\d{{4}}年度?({_NAME}{{2,40}}?)政府信息公开工作实际"),
     re.compile(rf"现将({_NAME}{{2,40}}?)(?:\(以下简称[^)]{{1,12}}\))?\d{{4}}年度?{_PREAMBLE_REPORT}"),
+    _CONTENTS,
 )
 """Where a preamble names the agency (folded text): ``本报告由…编制``,
 ``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告`` (or the year first), the
@@ -338,9 +342,12 @@ def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
         if same_body(n, best) and _fuller(n, best):
             best = n
     if "".join(regions(best)) == best:
-        # a place alone (茅坪回族镇) where the text names its government in full
-        government = canonical_agency(best + "人民政府")
-        best = next((n for _, n in names if canonical_agency(n) == government), best)
+        # a place alone (茅坪回族镇) where the text names its government in full, maybe with
+        # more of its region (九原区阿嘎如泰苏木 / 包头市九原区阿嘎如泰苏木人民政府)
+        governing = [n for _, n in names if same_body(n, best + "人民政府")]
+        for n in governing:
+            if "".join(regions(best)) == best or _fuller(n, best):
+                best = n
     others = [
         f"{SOURCE_ZH.get(w, w)}“{n}”"
         for w, n in dict.fromkeys(names)

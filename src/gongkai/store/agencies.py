@@ -85,7 +85,7 @@ def _level_of(units: list[str]) -> str | None:
     last = units[-1]
     if last.endswith(("省", "自治区")) or last in _PROVINCE_CITIES:
         return "省"
-    if last.endswith(("镇", "乡", "街道")):
+    if last.endswith(("镇", "乡", "街道", "苏木")):
         return "乡镇街道"
     if last.endswith(("县", "旗", "自治县", "自治旗")):
         return "县"

@@ -86,13 +86,24 @@ def _with_zhou(city: str, county: str) -> tuple[str, str]:
     return city, county
 
 
+SUMU_SHARE = 0.3
+"""Share of 乡 that are 苏木 (Inner Mongolia's township: 扎赉特旗宝力根花苏木人民政府), drawn
+from a generator of their own so that a seed's other draws stay as they were."""
+
+
+def _sumu(town: str) -> str:
+    if town.endswith("乡") and random.Random(town).random() < SUMU_SHARE:
+        return town[:-1] + "苏木"
+    return town
+
+
 def make_agency(rng: random.Random, level: Level) -> Agency:
     county = _place(rng) + rng.choice(("县", "区"))
     city = _place(rng) + "市"
     province = _place(rng) + "省"
     city, county = _with_zhou(city, county)
     if level == "township":
-        town = _place(rng) + rng.choice(_TOWN_SUFFIX)
+        town = _sumu(_place(rng) + rng.choice(_TOWN_SUFFIX))
         name = f"{county}{town}" if town.endswith("办事处") else f"{county}{town}人民政府"
         return Agency(name, level, town)
     if level == "county_dept":
