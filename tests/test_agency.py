@@ -532,3 +532,23 @@ def test_a_sumu_and_the_contents_sentence(text: str, agency: str) -> None:
     report = parse_document(read_bytes("doc.txt", text.encode()))
     assert report.agency is not None and canonical_agency(report.agency) == canonical_agency(agency)
     assert report.agency_uncertain is None
+
+
+@pytest.mark.parametrize(
+    ("title", "agency"),
+    [
+        ("西藏自治区审计厅2025年政务信息公开工作开展年度报告", "西藏自治区审计厅"),
+        ("西藏自治区政府国资委2023年度信息公开工作报告", "西藏自治区政府国资委"),
+    ],
+)
+def test_titles_that_name_the_report_in_other_words(title: str, agency: str) -> None:
+    """Real titles (Tibet's portal): the report's name in other words is still the title."""
+    hit = find_title(fold(title))
+    assert hit is not None and hit.agency == agency
+
+
+def test_a_preamble_that_compiles_from_others_names_its_compiler() -> None:
+    """``由区人民政府办公室综合各乡镇(街道)和区直各部门编制而成`` (a real page): the office, not
+    the office and the bodies it compiled from."""
+    text = "本报告由区人民政府办公室综合各乡镇（街道）和区直各部门编制而成。"
+    assert preamble_agencies(fold(text)) == ["区人民政府办公室"]

@@ -29,9 +29,12 @@ SIGNATURE_LINES = 12
 """Non-empty lines at the end of the document that may hold the signature block."""
 
 _NAME = r"[\u4e00-\u9fff()]"
-_REPORT_WORDS = r"(?:政府信息公开|政务公开)(?:工作)?(?:情况的?)?(?:年度)?(?:报告|年报)"
+_REPORT_WORDS = (
+    r"(?:政府信息公开|政务信息公开|政务公开|(?<!政府)(?<!政务)信息公开)(?:工作)?(?:开展)?(?:情况的?)?(?:年度)?(?:报告|年报)"
+)
 """The report's name in a title, the template's and the forms real titles take
-(``…政府信息公开年报``, ``…关于2021年度政府信息公开情况的报告``)."""
+(``…政府信息公开年报``, ``…关于2021年度政府信息公开情况的报告``, ``…审计厅2025年政务信息公开
+工作开展年度报告``, ``…政府国资委2023年度信息公开工作报告``)."""
 _TITLE = re.compile(rf"({_NAME}{{2,40}}?)?(\d{{4}})年度?{_REPORT_WORDS}")
 _TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
 """``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
@@ -59,7 +62,7 @@ _CONTENTS = re.compile(rf"全文包括({_NAME}{{2,40}}?)(?:\d{{4}}年度?政府)
 or ``…人民政府2025年政府信息公开总体情况``): the contents sentence names whose work it reports."""
 _PREAMBLE_AGENCY = (
     # ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing, not the author)
-    re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|负责(?:编制|组织|起草|撰写)|组织|编制)"),
+    re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|综合|负责(?:编制|组织|起草|撰写)|组织|编制)"),
     _COMPILED_BY,
     re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?(?:{_REPORT_WORDS}|政府信息公开(?:工作)?情况)"),
     re.compile(rf"公布\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),

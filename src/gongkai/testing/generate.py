@@ -173,7 +173,9 @@ def _title(rng: random.Random, agency: Agency, year: int, off_form: bool) -> tup
     """The title's words after the agency: the year and the report's name."""
     if off_form:
         # still a title, but not the template's 政府信息公开工作年度报告
-        return f"{year}年", rng.choice(("政府信息公开工作报告", "政务公开工作年度报告"))
+        return f"{year}年", rng.choice(
+            ("政府信息公开工作报告", "政务公开工作年度报告", "政务信息公开工作开展年度报告", "信息公开工作报告")
+        )
     return f"{year}{rng.choice(('年', '年度'))}", "政府信息公开工作年度报告"
 
 
