@@ -552,3 +552,9 @@ def test_a_preamble_that_compiles_from_others_names_its_compiler() -> None:
     the office and the bodies it compiled from."""
     text = "本报告由区人民政府办公室综合各乡镇（街道）和区直各部门编制而成。"
     assert preamble_agencies(fold(text)) == ["区人民政府办公室"]
+
+
+def test_a_preamble_that_reports_the_work_names_the_body() -> None:
+    """``现将西安临潼旅游商贸开发区管理委员会2024年度政府信息公开工作情况报告如下`` (a real page)."""
+    text = "本报告依据《条例》编制。现将西安临潼旅游商贸开发区管理委员会2024年度政府信息公开工作情况报告如下："
+    assert preamble_agencies(fold(text)) == ["西安临潼旅游商贸开发区管理委员会"]

@@ -40,8 +40,9 @@ _TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WOR
 """``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
 _TITLE_YEAR_AFTER = re.compile(rf"({_NAME}{{2,40}}?){_REPORT_WORDS}\((\d{{4}})年度?\)")
 """``清河市统计局政府信息公开工作年度报告（2023年度）``: the year in brackets after it."""
-_PREAMBLE_REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?报告"
-"""How a preamble may name the report it introduces (``…2023年信息公开年度报告进行公布``)."""
+_PREAMBLE_REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?报告"
+"""How a preamble may name the report it introduces (``…2023年信息公开年度报告进行公布``,
+``现将…2024年度政府信息公开工作情况报告如下``)."""
 _AGENCY_SUFFIX = "|".join(AGENCY_SUFFIXES)
 _AGENCY_IN_TEXT = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
 _CONTACT_AGENCY = (
