@@ -29,6 +29,17 @@ def section_title(report: Report) -> Iterator[Finding]:
             continue
         if any(found == fold(f"{s.number}、{t}") for t in s.titles):
             continue
+        if not found:
+            first = (report.sections.get(s.key) or "").split("\n", 1)[0][:20]
+            yield Finding(
+                "section_title",
+                "warning",
+                f"sections.{s.key}",
+                f"第{s.number}部分没有标题（从“{first}”起的内容属于这一部分），应为“{s.canonical}”",
+                expected=s.canonical,
+                found=None,
+            )
+            continue
         yield Finding(
             "section_title",
             "warning",

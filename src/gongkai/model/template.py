@@ -162,6 +162,10 @@ class SectionSpec:
     keywords: tuple[str, ...] = ()
     """Words every wording of the heading keeps: a heading numbered as this section, worded in
     none of the declared ways, is this section when it holds one (at most a ``section_title``)."""
+    opened_by_subheading: bool = False
+    """Whether the section, its heading lost (a converter dropped the line), is still found by
+    its first sub-heading holding a keyword (``（一）2025年工作中存在的主要问题``) between the
+    sections around it: only where no other section has sub-headings so worded."""
 
     @property
     def canonical(self) -> str:
@@ -270,6 +274,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             "主要问题及改进措施",
         ),
         ("问题", "不足", "改进", "整改"),
+        opened_by_subheading=True,
     ),
     SectionSpec(
         "other_matters",

@@ -71,7 +71,36 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
         if hit is not None:
             found[spec.key] = hit
             pos = hit.end
+    for i, spec in enumerate(SECTIONS):
+        if spec.key in found or not spec.opened_by_subheading:
+            continue
+        # between the nearest sections found before and after it (or the end of the text)
+        before = next((found[x.key] for x in reversed(SECTIONS[:i]) if x.key in found), None)
+        after = next((found[x.key].start for x in SECTIONS[i + 1 :] if x.key in found), len(folded))
+        if before is not None:
+            headless = _opened_by_subheading(folded, ordered_starts, spec, before.end, after)
+            if headless is not None:
+                found[spec.key] = headless
     return found
+
+
+SUBHEADING_SCORE = 0.3
+"""Score of a section found by its first sub-heading, its own heading lost."""
+_FIRST_SUBHEADING = "(一)"
+
+
+def _opened_by_subheading(
+    folded: str, starts: list[int], spec: SectionSpec, lo: int, hi: int
+) -> SectionHit | None:
+    """The section from the first line in ``lo..hi`` that opens with ``(一)`` and holds one of
+    its keywords within a heading's length (the heading itself is empty: none was printed)."""
+    for s in starts[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]:
+        if not folded.startswith(_FIRST_SUBHEADING, s):
+            continue
+        window = folded[s : min(s + HEADING_MAX_CHARS, _line_end(starts, s, hi))]
+        if any(k in window for k in spec.keywords):
+            return SectionHit(spec.key, s, s, "", "", SUBHEADING_SCORE)
+    return None
 
 
 KEYWORD_SCORE = 0.5

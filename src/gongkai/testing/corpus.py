@@ -7,10 +7,12 @@ the truth the bytes must read back to (after damage that changes what the docume
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
 
+from gongkai.model.template import SECTIONS
 from gongkai.render.html import render_html
 from gongkai.render.pdf import docx_to_pdf
 from gongkai.render.text import FILE_SUFFIX, TEXT_RENDERERS
@@ -144,11 +146,18 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
     else:
         data = render_bytes(gen, fmt)
     if damage == "headings_missing":
-        # without its heading the section cannot be told apart: the truth is 'absent', and
-        # the rules that read that section can no longer be expected to fire
         key = headings_missing_key(seed)
-        gen.report.sections[key] = None
-        gen.expected = (gen.expected - SECTION_RULES.get(key, frozenset())) | {"section_missing"}
+        spec = next(s for s in SECTIONS if s.key == key)
+        opens = re.compile(rf"(?:^|\n|>)[ \t]*（一）[^\n<]{{0,30}}?(?:{'|'.join(spec.keywords)})")
+        if spec.opened_by_subheading and opens.search(data.decode("utf-8", "replace")):
+            # its first sub-heading (（一）存在的主要问题) still opens it on a line of its own:
+            # there, without a heading (run into the text before it, as in ``flat``, it is not)
+            gen.expected = gen.expected | {"section_title"}
+        else:
+            # without its heading the section cannot be told apart: the truth is 'absent', and
+            # the rules that read that section can no longer be expected to fire
+            gen.report.sections[key] = None
+            gen.expected = (gen.expected - SECTION_RULES.get(key, frozenset())) | {"section_missing"}
     suffix = (
         CONVERTED_SUFFIX.get(damage) or SHAPE_SUFFIX.get(fmt) or (IMAGE_SUFFIX if fmt == "image" else FILE_SUFFIX[fmt])
     )
