@@ -589,10 +589,20 @@ def decode_table(
 ) -> TableChoice:
     """Choose one reading per row: fewest identity violations, then agreement with ``hints``
     (numbers stated in the text), then lowest cost. Ties leave the disagreeing cells uncertain."""
-    hints = hints or {}
     rows = [r for r in readings if readings[r]]
     if all(len(readings[r]) == 1 for r in rows):
         return _decode_fixed(readings, columns, identities, rows)
+    return _decode_search(readings, columns, identities, hints or {}, rows)
+
+
+def _decode_search(
+    readings: dict[str, list[RowReading]],
+    columns: dict[str, tuple[str, ...]],
+    identities: Sequence[Identity],
+    hints: Values,
+    rows: list[str],
+) -> TableChoice:
+    """``decode_table`` by search over the rows' readings (``rows``: those with any)."""
     values_of = _ValuesOf(columns)
     local: dict[str, list[Identity]] = {r: [] for r in rows}
     spanning: list[Identity] = []
