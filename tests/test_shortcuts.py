@@ -214,6 +214,21 @@ _FACT_WORDS = st.lists(
             "将",
             "需",
             "至",
+            "上年",
+            "予以",
+            "同意",
+            "公开",
+            "部分",
+            "不予",
+            "处理",
+            "无法提供",
+            "行政复议",
+            "行政诉讼",
+            "制发",
+            "规范性文件",
+            "现行有效",
+            "废止",
+            "规章",
         ]
     ),
     max_size=12,
@@ -282,3 +297,41 @@ def test_the_html_reader_s_tree_and_text_are_lxml_html_s(page: str) -> None:
     pairs = list(zip(ours.iter(etree.Element), theirs.iter(etree.Element), strict=True))
     for a, b in pairs:
         assert (a.tag, html_reader._text_content(a)) == (b.tag, b.text_content())
+
+
+_T3 = TEMPLATES["v2021"].table("applications")
+_T3_IDENTITIES = TEMPLATES["v2021"].identities_of("applications")
+
+
+_T3_ROW = st.tuples(st.lists(st.sampled_from([None, 0, 1, 2, 3, "unread"]), min_size=6, max_size=6), st.booleans())
+"""Six cells and whether the seventh is their sum (a row that holds its identity) or not."""
+
+
+@given(st.lists(_T3_ROW, min_size=1, max_size=len(_T3.rows)), st.sampled_from([0.0, 1.0]), st.integers(0, 1))
+@settings(max_examples=300)
+def test_a_table_read_one_way_a_row_is_decided_as_the_search_decides_it(
+    rows: list[tuple[list[int | str | None], bool]], cost: float, doubt: int
+) -> None:
+    """Every row with one reading: the shortcut's choice is the search's, to the rows' order."""
+    readings: dict[str, list[decode.RowReading]] = {}
+    columns: dict[str, tuple[str, ...]] = {}
+    for row, (head, sums) in zip(_T3.rows, rows, strict=False):
+        total = sum(v for v in head if isinstance(v, int))
+        values = [*head, total if sums else total + 1]
+        cells = tuple(
+            decode.CellReading(None, "x", unread=True)
+            if v == "unread"
+            else decode.CellReading(v if isinstance(v, int) else None, str(v), v is None)
+            for v in values
+        )
+        readings[row.key] = [decode.RowReading(cells, cost, doubt)]
+        columns[row.key] = tuple(c.key for c in _T3.row_columns(row))
+    readings["unread_row"] = []
+    fast = decode.decode_table(readings, columns, _T3_IDENTITIES)
+    searched = decode._decode_search(readings, columns, _T3_IDENTITIES, {}, [r for r in readings if readings[r]])
+    assert list(fast.rows.items()) == list(searched.rows.items())
+    assert (fast.violations, fast.unbalanced, fast.broken_rules) == (
+        searched.violations,
+        searched.unbalanced,
+        searched.broken_rules,
+    )

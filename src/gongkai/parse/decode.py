@@ -589,9 +589,21 @@ def decode_table(
 ) -> TableChoice:
     """Choose one reading per row: fewest identity violations, then agreement with ``hints``
     (numbers stated in the text), then lowest cost. Ties leave the disagreeing cells uncertain."""
-    hints = hints or {}
-    values_of = _ValuesOf(columns)
     rows = [r for r in readings if readings[r]]
+    if all(len(readings[r]) == 1 for r in rows):
+        return _decode_fixed(readings, columns, identities, rows)
+    return _decode_search(readings, columns, identities, hints or {}, rows)
+
+
+def _decode_search(
+    readings: dict[str, list[RowReading]],
+    columns: dict[str, tuple[str, ...]],
+    identities: Sequence[Identity],
+    hints: Values,
+    rows: list[str],
+) -> TableChoice:
+    """``decode_table`` by search over the rows' readings (``rows``: those with any)."""
+    values_of = _ValuesOf(columns)
     local: dict[str, list[Identity]] = {r: [] for r in rows}
     spanning: list[Identity] = []
     for ident in identities:
@@ -682,6 +694,53 @@ def decode_table(
             # every reading the row's own identities leave
             members = every if exhaustive and not overflow.get(r) else []
             choice[r].blanks = min((sum(c.blank for c in m.cells) for m in members), default=surely_blank[r])
+    return TableChoice(choice, total_violations, unbalanced, broken_rules)
+
+
+def _decode_fixed(
+    readings: dict[str, list[RowReading]],
+    columns: dict[str, tuple[str, ...]],
+    identities: Sequence[Identity],
+    rows: list[str],
+) -> TableChoice:
+    """What ``decode_table`` decides when every row has one reading (most tables: cells
+    delimited, or runs that cut one way): nothing is left to choose, so each identity is
+    weighed once against the rows' values, not again in a search of the one combination."""
+    values: Values = {}
+    for r in rows:
+        values.update(_row_values(r, columns[r], readings[r][0]))
+    local: dict[str, list[Identity]] = {r: [] for r in rows}
+    spanning: list[Identity] = []
+    for ident in identities:
+        refs = ident.rows
+        if len(refs) == 1 and next(iter(refs)) in local:
+            local[next(iter(refs))].append(ident)
+        else:
+            spanning.append(ident)
+    verdict = {id(i): holds(i, values) for i in identities}
+    unbalanced = [i.name for r in rows for i in local[r] if verdict[id(i)] is False]
+    own_v = {r: sum(1 for i in local[r] if verdict[id(i)] is False) + readings[r][0].doubt for r in rows}
+    choice: dict[str, RowChoice] = {}
+    total_violations = 0
+    broken_rules: list[str] = []
+    for component in _components(rows, spanning):
+        in_component = set(component)
+        comp_ids = [i for i in spanning if i.rows <= in_component]
+        v = sum(1 for i in comp_ids if verdict[id(i)] is False) + sum(own_v[r] for r in component)
+        total_violations += v
+        every = [*comp_ids, *(i for r in component for i in local[r])]
+        always = {i.rule for i in every if verdict[id(i)] is False}
+        spanning_rules = {i.rule for i in comp_ids}
+        for r in component:
+            for rule_id in list(always):
+                own = [i for i in local[r] if i.rule == rule_id]
+                if own and rule_id not in spanning_rules and all(verdict[id(i)] for i in own):
+                    always.discard(rule_id)
+        broken_rules.extend(x for x in sorted(always) if x not in broken_rules)
+        for r in component:
+            rd = readings[r][0]
+            choice[r] = _row_choice(1, [rd], [rd], columns[r], v, hinted=False)
+            choice[r].blanks = sum(c.blank for c in rd.cells)
     return TableChoice(choice, total_violations, unbalanced, broken_rules)
 
 

@@ -51,10 +51,11 @@ PART_OF_TOTAL = re.compile(r"纠错|纠正|败诉|撤销|确认违法|维持")
 not of all cases."""
 _APPEAL_KEYS = frozenset({"appeals.review.total", "appeals.litigation.total"})
 PATTERNS: tuple[FactPattern, ...] = (
-    _p("applications.carried_over.total", rf"上年(?:度)?(?:结转|转结|遗留){_GAP}{_N}(?:件|个|份|条)"),
+    _p("applications.carried_over.total", rf"上年(?:度)?(?:结转|转结|遗留){_GAP}{_N}(?:件|个|份|条)", ("上年",)),
     _p(
         "applications.carried_forward.total",
         rf"(?:结转|转结|转入|顺延)(?:至|到)?下(?:一)?年(?:度)?{_GAP}{_N}(?:件|个|份|条)",
+        ("结转", "转结", "转入", "顺延"),
     ),
     # the number first: ``另有4件结转下年度继续办理``
     _p(
@@ -72,18 +73,27 @@ PATTERNS: tuple[FactPattern, ...] = (
         "applications.processed_total.total",
         # ``办结的申请中同意公开9件`` counts one outcome among them, not all
         rf"(?:办结|办理完毕|已办结|答复|办理){_GAP_NOT_RECEIVED}(?:政府信息公开|依申请公开)?(?:申请)(?!中){_GAP}{_N}(?:件|个|份|条)",
+        ("申请",),
     ),
-    _p("applications.disclosed.total", rf"(?<!部分)(?<!不)(?:予以|同意)公开{_GAP}{_N}(?:件|个|份|条)"),
-    _p("applications.partly_disclosed.total", rf"部分公开{_GAP}{_N}(?:件|个|份|条)"),
-    _p("applications.withheld.total", rf"不予公开{_GAP}{_N}(?:件|个|份|条)"),
-    _p("applications.unavailable.total", rf"无法提供{_GAP}{_N}(?:件|个|份|条)"),
-    _p("applications.not_processed.total", rf"不予处理{_GAP}{_N}(?:件|个|份|条)"),
-    _p("appeals.review.total", rf"行政复议(?:案件|申请)?{_GAP}{_N}(?:件|起|宗|个)"),
-    _p("appeals.litigation.total", rf"行政诉讼(?:案件)?{_GAP}{_N}(?:件|起|宗|个)"),
-    _p("active_disclosure.normative_documents.issued", rf"(?:制发|制定|出台|印发){_GAP}规范性文件{_GAP}{_N}件"),
-    _p("active_disclosure.normative_documents.in_force", rf"现行有效{_GAP}规范性文件{_GAP}{_N}件"),
-    _p("active_disclosure.normative_documents.repealed", rf"废止{_GAP}规范性文件{_GAP}{_N}件"),
-    _p("active_disclosure.regulations.issued", rf"(?:制发|制定|出台){_GAP}规章{_GAP}{_N}件"),
+    _p(
+        "applications.disclosed.total",
+        rf"(?<!部分)(?<!不)(?:予以|同意)公开{_GAP}{_N}(?:件|个|份|条)",
+        ("予以公开", "同意公开"),
+    ),
+    _p("applications.partly_disclosed.total", rf"部分公开{_GAP}{_N}(?:件|个|份|条)", ("部分公开",)),
+    _p("applications.withheld.total", rf"不予公开{_GAP}{_N}(?:件|个|份|条)", ("不予公开",)),
+    _p("applications.unavailable.total", rf"无法提供{_GAP}{_N}(?:件|个|份|条)", ("无法提供",)),
+    _p("applications.not_processed.total", rf"不予处理{_GAP}{_N}(?:件|个|份|条)", ("不予处理",)),
+    _p("appeals.review.total", rf"行政复议(?:案件|申请)?{_GAP}{_N}(?:件|起|宗|个)", ("行政复议",)),
+    _p("appeals.litigation.total", rf"行政诉讼(?:案件)?{_GAP}{_N}(?:件|起|宗|个)", ("行政诉讼",)),
+    _p(
+        "active_disclosure.normative_documents.issued",
+        rf"(?:制发|制定|出台|印发){_GAP}规范性文件{_GAP}{_N}件",
+        ("规范性文件",),
+    ),
+    _p("active_disclosure.normative_documents.in_force", rf"现行有效{_GAP}规范性文件{_GAP}{_N}件", ("现行有效",)),
+    _p("active_disclosure.normative_documents.repealed", rf"废止{_GAP}规范性文件{_GAP}{_N}件", ("废止",)),
+    _p("active_disclosure.regulations.issued", rf"(?:制发|制定|出台){_GAP}规章{_GAP}{_N}件", ("规章",)),
 )
 _ATTRIBUTES = (
     re.compile(rf"主动公开(?:政府信息|信息数?)?{_N}"),

@@ -450,6 +450,10 @@ def read_table(
     every_row = by_labels.delimited and by_labels.rows_found == len(spec.rows)
     if every_row and all(by_labels.offsets.get(r.key) for r in spec.rows):
         return by_labels  # every row found, each read from its own cells
+    if by_labels.glued:
+        # numbers that run together (text taken from a web page): the labels stand right before
+        # their numbers, and there are no value lines to align (nor need they be looked for)
+        return by_labels
     labels = {k: LabelAt(k, stream.index[m.start], stream.index[m.end - 1] + 1) for k, m in found if m.end > m.start}
     widest = max(len(spec.row_columns(r)) for r in spec.rows)
     lines = value_lines(stream, stream.to_text(start), stream.to_text(end), list(labels.values()), widest)
@@ -465,10 +469,8 @@ def read_table(
     standing after its numbers): then which numbers a label names is a question of order."""
     if every_row and not orphans:
         return by_labels  # every row found, those with numbers read from their own cells
-    if (_clean(by_labels, spec) and not orphans) or by_labels.glued:
-        # a clean reading, or numbers that run together (text taken from a web page): the
-        # labels stand right before their numbers, and there are no value lines to align
-        return by_labels
+    if _clean(by_labels, spec) and not orphans:
+        return by_labels  # a clean reading: the labels stand right before their numbers
     widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
     sums = spec.key == "applications"
     models = [CostModel(lines, labels, style, sums, [k for k, _ in widths]) for style in LABEL_STYLES]
