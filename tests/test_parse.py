@@ -358,3 +358,22 @@ def test_a_count_of_articles_in_a_sentence_is_no_table_row() -> None:
     report = parse_document(read_bytes("doc.txt", text.encode()))
     assert report.tables.get("active_disclosure") is None
     assert not [f for f in run_checks(report) if f.rule in ("table_incomplete", "template_mismatch")]
+
+
+@pytest.mark.parametrize(
+    ("page", "date"),
+    [
+        ("五常市背荫河镇2022年政府信息公开工作年度报告\n日期:2023-01-11 来源:五常市人民政府 访问量:\n", "2023-01-11"),
+        ("时间: 2024-03-31 18:46:07 来源: 西藏自治区人民政府办公厅\n", "2024-03-31"),
+        ("来源:鱼峰区里雍镇  |   发布日期:2026-01-28 17:00\n", "2026-01-28"),
+        ("本年度报告中所列数据统计时间:2022-01-01至2022-12-31。\n", None),
+        ("日期:2023-01-11\n", None),
+    ],
+)
+def test_a_portal_s_bare_date_beside_its_source_is_the_publication_date(page: str, date: str | None) -> None:
+    """Real portal metadata lines (黑龙江, 西藏, 广西): a bare 日期/时间 is the page's date only on
+    the line naming its 来源; a period or a date alone is not."""
+    from gongkai.model.text import publication_date
+
+    found = publication_date(page)
+    assert (found.isoformat() if found else None) == date

@@ -198,6 +198,9 @@ def chinese_number(s: str) -> int | None:
 _PUBLISHED = re.compile(
     r"(?:发布|发表|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 )
+_PORTAL_DATE = re.compile(r"(?<![发表成公印统计])(?:日期|时间)\s*[:：]\s*(\d{4})-(\d{1,2})-(\d{1,2})\b")
+"""A portal's bare ``日期:2023-01-11`` or ``时间: 2024-03-31 18:46:07``, taken only on a line
+that also names the page's 来源 (the metadata line), never from the report's sentences."""
 PUBLISHED_WINDOW = 3000
 """Characters at the start of a page in which its publication date is looked for."""
 
@@ -206,7 +209,10 @@ def publication_date(text: str, window: int | None = PUBLISHED_WINDOW) -> dt.dat
     """The date a page says it was published (``发布日期：2025-01-20``, ``發佈時間``) within
     its first ``window`` characters (None: anywhere), or None. Shared by the HTML reader (the
     portal's header, before it is cut away) and the parser."""
-    m = _PUBLISHED.search(to_simplified(text[:window]))
+    head = to_simplified(text[:window])
+    m = _PUBLISHED.search(head)
+    if not m:
+        m = next((p for line in head.split("\n") if "来源" in line and (p := _PORTAL_DATE.search(line))), None)
     if not m:
         return None
     try:

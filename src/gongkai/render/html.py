@@ -63,7 +63,10 @@ def _chrome(report: Report) -> tuple[str, str]:
     nav = "".join(f'<li><a href="#">{x}</a></li>' for x in _NAV)
     side = "".join(f'<li><a href="#">{x}</a></li>' for x in _SIDEBAR)
     date = report.published_on or report.signed_on
-    published = f"发布日期：{date.isoformat()}" if date else ""
+    # the portals' own ways (``日期:2023-01-11 来源:五常市人民政府``, ``时间: 2024-03-31 18:46:07 来源:…``)
+    form = rng.choice(("发布日期：{d}", "日期：{d} 来源：{site}", "时间：{d} {t} 来源：{site}"))
+    clock = f"{rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}"
+    published = form.format(d=date.isoformat(), t=clock, site=site) if date else ""
     head = (
         f'<div class="header"><div class="logo">{site}</div><ul class="nav">{nav}</ul></div>\n'
         '<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>\n'
