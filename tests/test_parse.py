@@ -377,3 +377,22 @@ def test_a_portal_s_bare_date_beside_its_source_is_the_publication_date(page: st
 
     found = publication_date(page)
     assert (found.isoformat() if found else None) == date
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("本报告所列数据统计期限为2023年全年。", ("2023-01-01", "2023-12-31")),
+        ("统计期限：2024.1.1-2024.12.31。", ("2024-01-01", "2024-12-31")),
+        ("本报告所列数据统计时间为2022-01-01至2022-12-31。", ("2022-01-01", "2022-12-31")),
+        ("2024.3.1-2024.3.31开展专项检查。", None),
+    ],
+)
+def test_a_statistics_period_stated_in_other_forms(text: str, period: tuple[str, str] | None) -> None:
+    """The whole year, or dotted and ISO dates, in the statement itself; a range elsewhere is
+    no period."""
+    from gongkai.model.text import fold
+    from gongkai.parse.meta import find_period
+
+    found = find_period(fold(text))
+    assert (tuple(d.isoformat() for d in found) if found else None) == period

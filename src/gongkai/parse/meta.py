@@ -461,14 +461,28 @@ def _run_on_signature(last: str) -> tuple[dt.date | None, str | None]:
     return _date(int(m.group(2)), int(m.group(3)), int(m.group(4))), m.group(1)
 
 
+_STATED = r"统计(?:期限|时间|期间|日期|时限|范围)[^。;\d]{0,8}?"
+_PERIOD_DOTTED = re.compile(
+    _STATED + r"(\d{4})[./-](\d{1,2})[./-](\d{1,2})日?(?:起)?(?:至|到|-|—|~)(?:(\d{4})[./-])?(\d{1,2})[./-](\d{1,2})"
+)
+"""``统计期限：2024.1.1-2024.12.31`` (or ``2024-01-01至2024-12-31``): only in the statement itself,
+where a dotted range is the period and no other date range of the text."""
+_PERIOD_WHOLE_YEAR = re.compile(_STATED + r"(\d{4})年度?全年")
+"""``统计期限为2023年全年``: the whole year, 1 January to 31 December."""
+
+
 def find_period(folded: str) -> tuple[dt.date, dt.date] | None:
-    for m in _PERIOD.finditer(folded):
+    for m in (*_PERIOD.finditer(folded), *_PERIOD_DOTTED.finditer(folded)):
         y1 = int(m.group(1))
         y2 = int(m.group(4)) if m.group(4) else y1
         a = _date(y1, int(m.group(2)), int(m.group(3)))
         b = _date(y2, int(m.group(5)), int(m.group(6)))
         if a and b and a <= b and (b - a).days <= 366:
             return a, b
+    whole = _PERIOD_WHOLE_YEAR.search(folded)
+    if whole:
+        year = int(whole.group(1))
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
     return None
 
 

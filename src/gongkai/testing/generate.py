@@ -264,9 +264,21 @@ def _section_titles(rng: random.Random, slipped: bool) -> dict[str, str]:
     return {key: f"{i + 1}、{s.title}"}
 
 
+PERIOD_FORMS: tuple[str, ...] = (
+    "本年度报告中所列数据的统计期限自{y}年1月1日起，至{y}年12月31日止。",
+    "本报告所列数据统计期限为{y}年全年。",
+    "统计期限：{y}.1.1-{y}.12.31。",
+    "本报告所列数据统计时间为{y}-01-01至{y}-12-31。",
+)
+PERIOD_FORM_WEIGHTS = (7, 1, 1, 1)
+"""How the preamble states the statistics period: the template's words, and real reports' others."""
+
+
 def _intro(rng: random.Random, agency: Agency, period_year: int | None) -> list[str]:
     year = period_year
-    period = f"本年度报告中所列数据的统计期限自{year}年1月1日起，至{year}年12月31日止。" if year else ""
+    # other ways real reports state it, drawn apart so that a seed's other draws stay as they were
+    form = random.Random(f"{agency.name}{year}").choices(PERIOD_FORMS, weights=PERIOD_FORM_WEIGHTS)[0]
+    period = form.format(y=year) if year else ""
     basis = rng.choice(
         (
             "本报告根据《中华人民共和国政府信息公开条例》和《中华人民共和国政府信息公开工作年度报告格式》要求编制。",
