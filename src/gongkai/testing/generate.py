@@ -271,7 +271,8 @@ PERIOD_FORMS: tuple[str, ...] = (
     "本报告所列数据统计时间为{y}-01-01至{y}-12-31。",
 )
 PERIOD_FORM_WEIGHTS = (7, 1, 1, 1)
-"""How the preamble states the statistics period: the template's words, and real reports' others."""
+"""How the preamble states the statistics period: the template's words, and other forms a report may
+use (the whole year, dotted and ISO dates; anticipated, not yet seen on a real page)."""
 
 
 def _intro(rng: random.Random, agency: Agency, period_year: int | None) -> list[str]:
