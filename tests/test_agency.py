@@ -558,3 +558,9 @@ def test_a_preamble_that_reports_the_work_names_the_body() -> None:
     """``现将西安临潼旅游商贸开发区管理委员会2024年度政府信息公开工作情况报告如下`` (a real page)."""
     text = "本报告依据《条例》编制。现将西安临潼旅游商贸开发区管理委员会2024年度政府信息公开工作情况报告如下："
     assert preamble_agencies(fold(text)) == ["西安临潼旅游商贸开发区管理委员会"]
+
+
+def test_a_sentence_that_compiles_the_report_is_not_its_title() -> None:
+    """``汇总2024年小河镇的政府信息公开年度报告编制而成`` (a real page whose title the portal kept
+    apart): a sentence naming the report, not its title."""
+    assert find_title(fold("本年度报告根据《条例》要求，汇总2024年小河镇的政府信息公开年度报告编制而成。")) is None

@@ -70,12 +70,15 @@ _PREAMBLE_AGENCY = (
     re.compile(rf"结合\d{{4}}年度?({_NAME}{{2,40}}?)政府信息公开工作实际"),
     re.compile(rf"现将({_NAME}{{2,40}}?)(?:\(以下简称[^)]{{1,12}}\))?\d{{4}}年度?{_PREAMBLE_REPORT}"),
     _CONTENTS,
+    re.compile(rf"汇总\d{{4}}年度?({_NAME}{{2,40}}?)的?{_PREAMBLE_REPORT}"),
 )
 """Where a preamble names the agency (folded text): ``本报告由…编制``,
 ``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告`` (or the year first), the
 reporting platform's ``结合2025年…政府信息公开工作实际，编制发布本报告``, and ``现将…(以下简称…)
 2023年信息公开年度报告进行公布``."""
-_SENTENCE_LEAD_IN = re.compile(r"(?:公布|发布|印发|编制|现将|特此|请与|由)$|(?:公布|发布|印发|编制|现将|特此|请与)")
+_SENTENCE_LEAD_IN = re.compile(
+    r"(?:公布|发布|印发|编制|现将|特此|请与|汇总|由)$|(?:公布|发布|印发|编制|现将|特此|请与|汇总)"
+)
 LEAD_IN_CHARS = 4
 """Characters before a title-like phrase in which a verb shows it is inside a sentence."""
 PREAMBLE_WINDOW = 1500

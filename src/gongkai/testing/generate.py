@@ -228,6 +228,7 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
                 f"{name}根据《中华人民共和国政府信息公开条例》要求，编制了本报告。",
                 f"根据《中华人民共和国政府信息公开条例》规定，现公布{name}{year}年政府信息公开工作年度报告。",
                 f"本报告依据《中华人民共和国政府信息公开条例》编制。现将{name}{year}年度政府信息公开工作情况报告如下：",
+                f"本年度报告根据《中华人民共和国政府信息公开条例》要求，汇总{year}年{name}的政府信息公开年度报告编制而成。",
                 # the contents sentence, the body's 政府 shared with 政府信息公开 (兴安盟's reports)
                 f"本年度报告根据《中华人民共和国政府信息公开条例》制作。全文包括{name}"
                 + ("" if name.endswith("政府") else f"{year}年政府")
