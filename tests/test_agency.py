@@ -564,3 +564,33 @@ def test_a_sentence_that_compiles_the_report_is_not_its_title() -> None:
     """``汇总2024年小河镇的政府信息公开年度报告编制而成`` (a real page whose title the portal kept
     apart): a sentence naming the report, not its title."""
     assert find_title(fold("本年度报告根据《条例》要求，汇总2024年小河镇的政府信息公开年度报告编制而成。")) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "agency"),
+    [
+        # real pages of 吉林: 人民政府 sharing its 政府, a 街道 (no government: its 办事处 reports),
+        # and 编制了… naming the body
+        (
+            "根据《条例》规定，现公布2023年长春市二道区人民政府信息公开工作年度报告。\n一、总体情况\n",
+            "长春市二道区人民政府",
+        ),
+        (
+            "2025年南关区永吉街道政府信息公开工作年度报告\n现公布南关区永吉街道2025年度政府信息公开工作年度报告。"
+            "如对本报告有任何疑问，请与永吉街道办事处联系。\n一、总体情况\n",
+            "南关区永吉街道办事处",
+        ),
+        (
+            "根据《条例》的规定，我街编制了吉林市昌邑区文庙街道办事处2023年政府信息公开工作年度报告（以下简称年报）。"
+            "\n一、总体情况\n",
+            "吉林市昌邑区文庙街道办事处",
+        ),
+    ],
+)
+def test_a_street_office_and_a_government_that_shares_its_zhengfu(text: str, agency: str) -> None:
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    report = parse_document(read_bytes("doc.txt", text.encode()))
+    assert report.agency is not None and canonical_agency(report.agency) == canonical_agency(agency)
+    assert report.agency_uncertain is None

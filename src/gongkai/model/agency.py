@@ -298,7 +298,15 @@ def _one_body(a: str, b: str) -> bool:
     return same_body(a, b) or same_body(_place_of(a), _place_of(b))
 
 
+def governing_body(place: str) -> str:
+    """The body that governs a place and reports for it: its 人民政府, a 街道's 办事处
+    (永吉街道办事处; a 街道 has no government)."""
+    return place + ("办事处" if place.endswith("街道") else "人民政府")
+
+
 def _place_of(name: str) -> str:
-    """The place a government governs (清河县 for 清河县人民政府); other names as they are."""
-    base = canonical_agency(name).removesuffix("人民政府")
+    """The place a government governs (清河县 for 清河县人民政府, 永吉街道 for 永吉街道办事处);
+    other names as they are."""
+    n = canonical_agency(name)
+    base = n.removesuffix("人民政府") if n.endswith("人民政府") else n.removesuffix("办事处")
     return base if base and "".join(regions(base)) == base else name

@@ -12,6 +12,7 @@ from gongkai.model.agency import (
     AGENCY_SUFFIXES,
     UNIT_CHARS,
     canonical_agency,
+    governing_body,
     is_agency_name,
     is_partial_name,
     regions,
@@ -71,6 +72,7 @@ _PREAMBLE_AGENCY = (
     re.compile(rf"现将({_NAME}{{2,40}}?)(?:\(以下简称[^)]{{1,12}}\))?\d{{4}}年度?{_PREAMBLE_REPORT}"),
     _CONTENTS,
     re.compile(rf"汇总\d{{4}}年度?({_NAME}{{2,40}}?)的?{_PREAMBLE_REPORT}"),
+    re.compile(rf"编制了({_NAME}{{2,40}}?)\d{{4}}年度?{_PREAMBLE_REPORT}"),
 )
 """Where a preamble names the agency (folded text): ``本报告由…编制``,
 ``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告`` (or the year first), the
@@ -136,7 +138,10 @@ def _shared_government(agency: str, folded: str, end: int) -> str:
     its 政府 with the report's name; the report is its government's (上海市政府), not a place's.
     (A place before the year, ``平潭综合实验区2023年政府信息…``, shares nothing.)"""
     if agency and "".join(regions(agency)) == agency and folded.startswith("政府信息公开", end):
-        return agency + "政府"
+        # a 街道 has no government: its 办事处 reports (南关区永吉街道政府信息公开…)
+        return governing_body(agency) if agency.endswith("街道") else agency + "政府"
+    if agency.endswith("人民") and folded.startswith("政府", end):
+        return agency + "政府"  # ``长春市二道区人民政府信息公开…``: 人民政府 shares its 政府
     return agency
 
 
@@ -208,7 +213,7 @@ def preamble_agencies(folded: str) -> list[str]:
     for pattern in _PREAMBLE_AGENCY:
         lo, hi = _near(head, "编制", *COMPILED_BY_REACH) if pattern is _COMPILED_BY else (0, len(head))
         for m in pattern.finditer(head, lo, hi):
-            name = _without_issuer(trim_lead_in(_ALIAS_NOTE.sub("", m.group(1))))
+            name = _shared_government(_without_issuer(trim_lead_in(_ALIAS_NOTE.sub("", m.group(1)))), head, m.end(1))
             if name:
                 found.append((m.start(1), name))
     return list(dict.fromkeys(n for _, n in sorted(found)))
@@ -351,10 +356,14 @@ def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
     if "".join(regions(best)) == best:
         # a place alone (茅坪回族镇) where the text names its government in full, maybe with
         # more of its region (九原区阿嘎如泰苏木 / 包头市九原区阿嘎如泰苏木人民政府)
-        governing = [n for _, n in names if same_body(n, best + "人民政府")]
-        for n in governing:
-            if "".join(regions(best)) == best or _fuller(n, best):
-                best = n
+        governing = [n for _, n in names if same_body(n, governing_body(best))]
+        if governing:
+            # the body another candidate confirms, in its fullest form: the place may carry
+            # more of its region than they do (南关区永吉街道 / 永吉街道办事处)
+            place, best = best, governing[0]
+            for n in (*governing[1:], governing_body(place)):
+                if _fuller(n, best):
+                    best = n
     others = [
         f"{SOURCE_ZH.get(w, w)}“{n}”"
         for w, n in dict.fromkeys(names)

@@ -123,7 +123,7 @@ other draws stay as they were): ``standard`` ``{agency}{year}年…报告``; ``y
 ``signature_only`` a title without agency, named only by the signature; ``preamble_only``
 named only by the preamble (``…编制``, ``现公布…``), the signature a date alone;
 ``preamble_partial`` the preamble's name without its place (``现公布区统计局…``), the
-signature's in full; ``place_only`` (drawn as a share of ``year_first`` for a government) the
+signature's in full; ``place_only`` (a share of ``year_first`` for a government or a 街道办事处) the
 title names the place alone and shares its 政府 with the report's name
 (``2022年上海市政府信息公开工作年度报告``), nothing else names it."""
 PLACE_ONLY_SHARE = 0.5
@@ -199,7 +199,7 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
             return Naming(shape, f"{name}{year_word}{words}", preamble=f"本年度报告由{local}编制。")
         return Naming(shape, f"{name}{year_word}{words}")
     if shape == "year_first":
-        place = name.removesuffix("人民政府")
+        place = name.removesuffix("人民政府").removesuffix("办事处")
         if (
             place != name
             and "".join(regions(place)) == place
@@ -229,6 +229,11 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
                 f"根据《中华人民共和国政府信息公开条例》规定，现公布{name}{year}年政府信息公开工作年度报告。",
                 f"本报告依据《中华人民共和国政府信息公开条例》编制。现将{name}{year}年度政府信息公开工作情况报告如下：",
                 f"本年度报告根据《中华人民共和国政府信息公开条例》要求，汇总{year}年{name}的政府信息公开年度报告编制而成。",
+                # 人民政府 sharing its 政府 with 政府信息公开 (现公布2023年长春市二道区人民政府信息公开…)
+                f"根据《中华人民共和国政府信息公开条例》规定，现公布{year}年{name}"
+                + ("" if name.endswith("政府") else "政府")
+                + "信息公开工作年度报告。",
+                f"根据《中华人民共和国政府信息公开条例》的规定，我单位编制了{name}{year}年政府信息公开工作年度报告。",
                 # the contents sentence, the body's 政府 shared with 政府信息公开 (兴安盟's reports)
                 f"本年度报告根据《中华人民共和国政府信息公开条例》制作。全文包括{name}"
                 + ("" if name.endswith("政府") else f"{year}年政府")
