@@ -594,3 +594,13 @@ def test_a_street_office_and_a_government_that_shares_its_zhengfu(text: str, age
     report = parse_document(read_bytes("doc.txt", text.encode()))
     assert report.agency is not None and canonical_agency(report.agency) == canonical_agency(agency)
     assert report.agency_uncertain is None
+
+
+def test_a_department_s_own_office_compiles_the_department_s_report() -> None:
+    """``由海南省地震局办公室编制`` (a real page): 海南省地震局's report; a 苏木's 党政综合办公室
+    compiles its government's; a government's office may report for itself, so it stays."""
+    assert preamble_agencies(fold("本报告由海南省地震局办公室编制并依法公开。")) == ["海南省地震局"]
+    assert preamble_agencies(fold("本报告由包头市九原区阿嘎如泰苏木党政综合办公室编制。")) == [
+        "包头市九原区阿嘎如泰苏木人民政府"
+    ]
+    assert preamble_agencies(fold("本报告由清河县人民政府办公室编制。")) == ["清河县人民政府办公室"]

@@ -276,8 +276,9 @@ def same_body(a: str, b: str) -> bool:
     return short[0] in UNIT_CHARS and bool(regions(prefix + short[0]))
 
 
-_OFFICES = ("党政综合办公室", "党政办公室", "办公室", "办公厅")
+ISSUING_OFFICES = ("党政综合办公室", "党政办公室", "办公室", "办公厅")
 """Offices that issue a body's report, longest first (a town's or 苏木's 党政综合办公室)."""
+_OFFICES = ISSUING_OFFICES
 
 
 def related_bodies(a: str, b: str) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from gongkai.model.agency import (
     AGENCY_SUFFIXES,
+    ISSUING_OFFICES,
     UNIT_CHARS,
     canonical_agency,
     governing_body,
@@ -62,9 +63,12 @@ name of every length at every character), is tried only that near the word."""
 _CONTENTS = re.compile(rf"全文包括({_NAME}{{2,40}}?)(?:\d{{4}}年度?政府)?信息公开总体情况")
 """``全文包括扎赉特旗宝力根花苏木人民政府信息公开总体情况`` (the body's 政府 shared with 政府信息公开,
 or ``…人民政府2025年政府信息公开总体情况``): the contents sentence names whose work it reports."""
+_COMPILED_BY_OFFICE = re.compile(
+    rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|综合(?!办公)|负责(?:编制|组织|起草|撰写)|组织|编制)"
+)
+"""``由…编制``, ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing)."""
 _PREAMBLE_AGENCY = (
-    # ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing, not the author)
-    re.compile(rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|综合|负责(?:编制|组织|起草|撰写)|组织|编制)"),
+    _COMPILED_BY_OFFICE,
     _COMPILED_BY,
     re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?(?:{_REPORT_WORDS}|政府信息公开(?:工作)?情况)"),
     re.compile(rf"公布\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
@@ -78,6 +82,8 @@ _PREAMBLE_AGENCY = (
 ``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告`` (or the year first), the
 reporting platform's ``结合2025年…政府信息公开工作实际，编制发布本报告``, and ``现将…(以下简称…)
 2023年信息公开年度报告进行公布``."""
+_COMPILERS = (_COMPILED_BY_OFFICE, _COMPILED_BY)
+"""The patterns that name who compiled the report (an office may compile it for its body)."""
 _SENTENCE_LEAD_IN = re.compile(
     r"(?:公布|发布|印发|编制|现将|特此|请与|汇总|由)$|(?:公布|发布|印发|编制|现将|特此|请与|汇总)"
 )
@@ -205,6 +211,23 @@ def _title_hit(folded: str, agency: str | None, start: int, end: int, year: str)
     return TitleHit(folded[start:end], agency or None, int(year), start)
 
 
+def _compiled_for(name: str) -> str:
+    """The body an office compiles the report for: a department's or a town's own office is
+    no reporting body of its own (由海南省地震局办公室编制 is 海南省地震局's report, 由…苏木党政综合
+    办公室编制 its 苏木's government's); a government's office is (it reports for itself too),
+    so it stays as named."""
+    for office in ISSUING_OFFICES:
+        body = name.removesuffix(office)
+        if body == name or not body:
+            continue
+        if "".join(regions(body)) == body:
+            return governing_body(body)
+        if is_agency_name(body) and not canonical_agency(body).endswith(("人民政府", "政府")):
+            return body
+        return name
+    return name
+
+
 def preamble_agencies(folded: str) -> list[str]:
     """Names the preamble gives as the report's author (``由…编制``, ``现公布…年度报告``), in
     order of appearance, each once."""
@@ -214,6 +237,8 @@ def preamble_agencies(folded: str) -> list[str]:
         lo, hi = _near(head, "编制", *COMPILED_BY_REACH) if pattern is _COMPILED_BY else (0, len(head))
         for m in pattern.finditer(head, lo, hi):
             name = _shared_government(_without_issuer(trim_lead_in(_ALIAS_NOTE.sub("", m.group(1)))), head, m.end(1))
+            if pattern in _COMPILERS:
+                name = _compiled_for(name)
             if name:
                 found.append((m.start(1), name))
     return list(dict.fromkeys(n for _, n in sorted(found)))
