@@ -604,3 +604,10 @@ def test_a_department_s_own_office_compiles_the_department_s_report() -> None:
         "包头市九原区阿嘎如泰苏木人民政府"
     ]
     assert preamble_agencies(fold("本报告由清河县人民政府办公室编制。")) == ["清河县人民政府办公室"]
+
+
+def test_a_preamble_that_releases_the_report_in_brackets_names_the_body() -> None:
+    """``现发布《白银区四龙镇2025年政府信息公开工作年度报告》`` (a real page of 甘肃)."""
+    text = "根据《条例》要求，现发布《白银区四龙镇2025年政府信息公开工作年度报告》。"
+    assert preamble_agencies(fold(text)) == ["白银区四龙镇"]
+    assert find_title(fold(text)) is None

@@ -70,8 +70,8 @@ _COMPILED_BY_OFFICE = re.compile(
 _PREAMBLE_AGENCY = (
     _COMPILED_BY_OFFICE,
     _COMPILED_BY,
-    re.compile(rf"公布({_NAME}{{2,40}}?)\d{{4}}年度?(?:{_REPORT_WORDS}|政府信息公开(?:工作)?情况)"),
-    re.compile(rf"公布\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
+    re.compile(rf"(?:公布|发布)《?({_NAME}{{2,40}}?)\d{{4}}年度?(?:{_REPORT_WORDS}|政府信息公开(?:工作)?情况)"),
+    re.compile(rf"(?:公布|发布)《?\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
     re.compile(rf"结合\d{{4}}年度?({_NAME}{{2,40}}?)政府信息公开工作实际"),
     re.compile(rf"现将({_NAME}{{2,40}}?)(?:\(以下简称[^)]{{1,12}}\))?\d{{4}}年度?{_PREAMBLE_REPORT}"),
     _CONTENTS,

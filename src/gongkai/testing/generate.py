@@ -234,6 +234,7 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
                 + ("" if name.endswith("政府") else "政府")
                 + "信息公开工作年度报告。",
                 f"根据《中华人民共和国政府信息公开条例》的规定，我单位编制了{name}{year}年政府信息公开工作年度报告。",
+                f"根据《中华人民共和国政府信息公开条例》要求，现发布《{name}{year}年政府信息公开工作年度报告》。",
                 # a department's own office compiles it (由海南省地震局办公室编制): the department's report
                 *(() if agency.is_government or name.endswith("办事处") else (f"本报告由{name}办公室编制。",)),
                 # the contents sentence, the body's 政府 shared with 政府信息公开 (兴安盟's reports)
