@@ -379,16 +379,7 @@ def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
         if same_body(n, best) and _fuller(n, best):
             best = n
     if "".join(regions(best)) == best:
-        # a place alone (茅坪回族镇) where the text names its government in full, maybe with
-        # more of its region (九原区阿嘎如泰苏木 / 包头市九原区阿嘎如泰苏木人民政府)
-        governing = [n for _, n in names if same_body(n, governing_body(best))]
-        if governing:
-            # the body another candidate confirms, in its fullest form: the place may carry
-            # more of its region than they do (南关区永吉街道 / 永吉街道办事处)
-            place, best = best, governing[0]
-            for n in (*governing[1:], governing_body(place)):
-                if _fuller(n, best):
-                    best = n
+        best = _governed(best, [n for _, n in names])
     others = [
         f"{SOURCE_ZH.get(w, w)}“{n}”"
         for w, n in dict.fromkeys(names)
@@ -404,6 +395,21 @@ def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
         reason = f"机关名称“{best}”仅见于{SOURCE_ZH.get(where, where)}，标题、落款和前言均未写明"
         return AgencyReading(best, reason, found)
     return AgencyReading(best, None, found)
+
+
+def _governed(place: str, names: list[str]) -> str:
+    """A place alone (茅坪回族镇) where another candidate names the body that governs it, maybe
+    with more of its region (包头市九原区阿嘎如泰苏木人民政府): that body in its fullest form (the
+    place may carry more of its region than they do: 南关区永吉街道 / 永吉街道办事处); else the
+    place."""
+    governing = [n for n in names if same_body(n, governing_body(place))]
+    if not governing:
+        return place
+    best = governing[0]
+    for n in (*governing[1:], governing_body(place)):
+        if _fuller(n, best):
+            best = n
+    return best
 
 
 def _fuller(a: str, b: str) -> bool:
