@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import CellKind, Identity
@@ -65,6 +66,15 @@ class RowReading:
     @property
     def direct(self) -> bool:
         return self.cost == 0.0
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        """The dataclass's own hash, worked out once: the decoder keys its classes of readings
+        by reading and looks each up again and again (each look-up hashing every cell)."""
+        return hash((self.cells, self.cost, self.doubt))
 
 
 def _valid_part(s: str, kind: CellKind, first: bool, last: bool, signed: bool) -> bool:
