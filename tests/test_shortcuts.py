@@ -3,6 +3,7 @@ computation it stands in for, on generated text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -12,7 +13,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from gongkai.model.template import SECTIONS, TEMPLATES
-from gongkai.model.text import fold_text, squeeze, to_simplified
+from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
 from gongkai.parse import decode, facts, labels, meta
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
@@ -24,6 +25,18 @@ _TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3
 @given(_TEXTY)
 def test_folding_without_offsets_is_squeezes_folding(text: str) -> None:
     assert fold_text(text) == squeeze(text)[0]
+
+
+_SPACED = st.text(alphabet=st.sampled_from(list("未到“，、 \u3000\u00a0\t\na1.%-Z")), max_size=24)
+
+
+@given(_SPACED)
+@example("未 \u3000 \u3000a")
+@example("2024 年 未 收 到 1 . 5 %")
+def test_despacing_removes_the_spaces_a_lookbehind_over_the_run_removes(text: str) -> None:
+    plain_cjk = re.compile(rf"(?<={_CJK})[ \u3000\u00a0]+(?={_CJK})")
+    plain_ascii = re.compile(rf"(?<={_CJK})[ \u00a0]+(?=[0-9A-Za-z%.])|(?<=[0-9A-Za-z%.])[ \u00a0]+(?={_CJK})")
+    assert despace(text) == plain_ascii.sub("", plain_cjk.sub("", text))
 
 
 @given(_TEXTY)
