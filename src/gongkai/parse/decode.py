@@ -821,7 +821,9 @@ class _Search:
         return vals
 
     def score(self, combo: dict[str, Scored]) -> tuple[int, int, float]:
-        v = violations(self.ids, self.values(combo)) + sum(s[1] for s in combo.values())
+        # a row alone (most components) has no identity spanning rows: no values to gather
+        spanning = violations(self.ids, self.values(combo)) if self.ids else 0
+        v = spanning + sum(s[1] for s in combo.values())
         return v, sum(s[2] for s in combo.values()), sum(s[0].cost for s in combo.values())
 
     def all_identities(self) -> list[Identity]:
@@ -859,10 +861,14 @@ def _enumerate(search: _Search) -> tuple[int, dict[str, list[RowReading]], set[s
             best.append(combo)
     always: set[str] | None = None
     every = search.all_identities()
+    for r, (rd, _, _) in fixed.items() if best else ():
+        winners[r].append(rd)  # the same reading in every combination
     for combo in best:
-        for r in search.rows:
+        for r in open_rows:
             if all(combo[r][0] is not w for w in winners[r]):
                 winners[r].append(combo[r][0])
+        if always is not None and not always:
+            continue  # no rule is left that every best combination could break
         vals = search.values(combo)
         rules = {i.rule for i in every if holds(i, vals) is False}
         always = rules if always is None else always & rules
