@@ -240,6 +240,8 @@ def _mark_edges(units: list[Unit]) -> list[Unit]:
     if not idx:
         return [Unit("empty", "", offset=u.offset, edge=True) for u in units]
     first, last = idx[0], idx[-1]
+    if first == 0 and last == len(units) - 1:
+        return units  # no empty cell before the first value or after the last: nothing to flag
     out = []
     for i, u in enumerate(units):
         if u.kind == "empty" and (i < first or i > last):
