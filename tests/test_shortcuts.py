@@ -39,6 +39,15 @@ def test_despacing_removes_the_spaces_a_lookbehind_over_the_run_removes(text: st
     assert despace(text) == plain_ascii.sub("", plain_cjk.sub("", text))
 
 
+_LINED = st.text(alphabet=st.sampled_from(list(" \t\n\r。；;！？a件")), max_size=24)
+
+
+@given(_LINED)
+def test_lines_are_joined_and_sentences_cut_as_the_plain_patterns_do(text: str) -> None:
+    assert facts._joined_lines(text) == re.sub(r"[ \t]*\n[ \t]*", "", text)
+    assert facts._sentences(text) == re.split(r"(?<=[。；;！？])", text)
+
+
 @given(_TEXTY)
 def test_simplifying_a_text_is_simplifying_each_character(text: str) -> None:
     assert to_simplified(text) == "".join(to_simplified(ch) for ch in text)
