@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from gongkai.model.template import SECTIONS, TEMPLATES
+from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES
 from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
-from gongkai.parse import decode, facts, labels, meta
+from gongkai.parse import decode, facts, labels, meta, table_text
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
 from gongkai.readers import html as html_reader
@@ -46,6 +46,19 @@ _LINED = st.text(alphabet=st.sampled_from(list(" \t\n\r。；;！？a件")), max
 def test_lines_are_joined_and_sentences_cut_as_the_plain_patterns_do(text: str) -> None:
     assert facts._joined_lines(text) == re.sub(r"[ \t]*\n[ \t]*", "", text)
     assert facts._sentences(text) == re.split(r"(?<=[。；;！？])", text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("万元件条个项次1２a 㐀一鿿")), max_size=16))
+def test_table_text_finds_measure_words_and_counts_cjk_as_the_plain_patterns_do(text: str) -> None:
+    plain = re.compile(r"(?<=\d)(?:" + "|".join(MEASURE_WORDS) + ")")
+    assert table_text._UNIT_AFTER_NUMBER.sub(" ", text) == plain.sub(" ", text)
+    assert sum(map(len, table_text._CJK_RUN.findall(text))) == len(re.findall(r"[\u3400-\u9fff]", text))
+
+
+@given(st.text(alphabet=st.sampled_from(list("不予公开申请件数总计其他行政复议0")), max_size=12))
+def test_the_words_a_table_line_may_hold_are_those_starting_with_its_characters(text: str) -> None:
+    words = table_text.table_words(TEMPLATES["v2021"].tables["applications"])
+    assert words.among(text) == [w for w in words.words if w[0] in text]
 
 
 @given(_TEXTY)
