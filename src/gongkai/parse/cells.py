@@ -253,6 +253,8 @@ def _mark_edges(units: list[Unit]) -> list[Unit]:
 
 def parse_number(text: str, sign: int = 1) -> int | float | None:
     """``39910.33`` → 39910.33, ``1,234`` → 1234, ``0`` → 0; None when not a number."""
+    if text.isascii() and text.isdigit():
+        return sign * int(text)  # most cells: what the folding below leaves as it is
     s = unicodedata.normalize("NFKC", text).replace(",", "").strip()
     if not s:
         return None

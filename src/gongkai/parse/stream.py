@@ -105,7 +105,8 @@ def build_stream(doc: Document) -> Stream:
             if PAGE_NUMBER.match(block.text):
                 page_numbers.append((pos, int(re.findall(r"\d+", block.text)[0])))
                 continue  # a page footer inside a table would read as a value
-            if len(block.text) <= BREADCRUMB_CHARS and BREADCRUMB.match(block.text):
+            # every breadcrumb names 首页: most lines are let go by a substring test, not the pattern
+            if len(block.text) <= BREADCRUMB_CHARS and "首页" in block.text and BREADCRUMB.match(block.text):
                 continue
             add(despace(INLINE_PAGE_NUMBER.sub("", block.text)) + "\n", block.source)
             if block.source.line is not None and "  " in block.text:
