@@ -61,6 +61,38 @@ def test_the_words_a_table_line_may_hold_are_those_starting_with_its_characters(
     assert words.among(text) == [w for w in words.words if w[0] in text]
 
 
+_TITLE_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "2023年度政府信息公开工作年度报告",
+            "政府信息公开工作年度报告(2023年度)",
+            "2022年政务公开年报",
+            "2024",
+            "年",
+            "政府",
+            "信息公开",
+            "报告",
+            "(",
+            ")",
+            "市",
+            "局",
+            "。",
+            "1",
+            "政务",
+            "平潭综合实验区",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(_TITLE_PIECES)
+def test_a_title_pattern_searched_from_its_tails_finds_what_it_finds_everywhere(text: str) -> None:
+    for pattern, tail in ((meta._TITLE, meta._TITLE_TAIL), (meta._TITLE_YEAR_AFTER, meta._TITLE_YEAR_AFTER_TAIL)):
+        found = [(m.span(), m.groups()) for m in meta._after_name(pattern, tail, text)]
+        assert found == [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
 @given(_TEXTY)
 def test_simplifying_a_text_is_simplifying_each_character(text: str) -> None:
     assert to_simplified(text) == "".join(to_simplified(ch) for ch in text)
