@@ -80,6 +80,8 @@ _TITLE_PIECES = st.lists(
             "1",
             "政务",
             "平潭综合实验区",
+            "(以下简称",
+            "北部湾办)",
         ]
     ),
     max_size=30,
@@ -87,9 +89,13 @@ _TITLE_PIECES = st.lists(
 
 
 @given(_TITLE_PIECES)
-def test_a_title_pattern_searched_from_its_tails_finds_what_it_finds_everywhere(text: str) -> None:
-    for pattern, tail in ((meta._TITLE, meta._TITLE_TAIL), (meta._TITLE_YEAR_AFTER, meta._TITLE_YEAR_AFTER_TAIL)):
-        found = [(m.span(), m.groups()) for m in meta._after_name(pattern, tail, text)]
+def test_a_name_pattern_searched_from_its_tails_finds_what_it_finds_everywhere(text: str) -> None:
+    for pattern, tail, reach in (
+        (meta._TITLE, meta._TITLE_TAIL, meta.TITLE_NAME_CHARS),
+        (meta._TITLE_YEAR_AFTER, meta._TITLE_YEAR_AFTER_TAIL, meta.TITLE_NAME_CHARS),
+        (meta._ALIAS, meta._ALIAS_TAIL, meta.ALIAS_NAME_CHARS),
+    ):
+        found = [(m.span(), m.groups()) for m in meta._after_name(pattern, tail, text, reach)]
         assert found == [(m.span(), m.groups()) for m in pattern.finditer(text)]
 
 

@@ -133,14 +133,17 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
     return min(found, key=lambda h: h.start) if found else None
 
 
-def _after_name(pattern: re.Pattern[str], tail: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a title pattern: a name of at most TITLE_NAME_CHARS, then
-    what ``tail`` matches. A match starts at most that far before the first tail from where
-    the search is, so it is searched from there only, and not at all past the last tail: a
-    pattern that opens with a name of every length is slow where it fails, at every character."""
+def _after_name(
+    pattern: re.Pattern[str], tail: re.Pattern[str], text: str, reach: int = TITLE_NAME_CHARS
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that is a name of at most ``reach`` characters
+    (or none), then what ``tail`` matches. A match starts at most that far before the first
+    tail from where the search is, so it is searched from there only, and not at all past the
+    last tail: a pattern that opens with a name of every length is slow where it fails, at
+    every character."""
     pos = 0
     while (t := tail.search(text, pos)) is not None:
-        m = pattern.search(text, max(pos, t.start() - TITLE_NAME_CHARS))
+        m = pattern.search(text, max(pos, t.start() - reach))
         if m is None:
             return
         yield m
@@ -232,8 +235,11 @@ def preamble_agencies(folded: str) -> list[str]:
 
 _ALIAS_NOTE = re.compile(r"\(以下简称[^)]*\)$")
 """The alias note after a name, not part of it."""
-_ALIAS = re.compile(r"([\u4e00-\u9fff]{2,40}?)\(以下简称[“\"]?([\u4e00-\u9fff]{2,12})[”\"]?\)")
+ALIAS_NAME_CHARS = 40
+"""The longest full name a declared alias stands for."""
+_ALIAS = re.compile(rf"([\u4e00-\u9fff]{{2,{ALIAS_NAME_CHARS}}}?)\(以下简称[“\"]?([\u4e00-\u9fff]{{2,12}})[”\"]?\)")
 """``由广西壮族自治区北部湾经济区规划建设管理办公室(以下简称自治区北部湾办)编制``."""
+_ALIAS_TAIL = re.compile(r"\(以下简称")
 
 
 def declared_aliases(folded: str) -> dict[str, str]:
@@ -241,7 +247,7 @@ def declared_aliases(folded: str) -> dict[str, str]:
     by their canonical form, each with the full name it stands for: the title's 自治区北部湾办
     is then that body, not another one."""
     out: dict[str, str] = {}
-    for m in _ALIAS.finditer(folded[:PREAMBLE_WINDOW]):
+    for m in _after_name(_ALIAS, _ALIAS_TAIL, folded[:PREAMBLE_WINDOW], ALIAS_NAME_CHARS):
         name = trim_lead_in(m.group(1))
         if is_agency_name(name) and is_agency_name(m.group(2)):
             out.setdefault(canonical_agency(m.group(2)), name)
