@@ -99,6 +99,19 @@ def test_a_name_pattern_searched_from_its_tails_finds_what_it_finds_everywhere(t
         assert found == [(m.span(), m.groups()) for m in pattern.finditer(text)]
 
 
+@given(st.text(alphabet=st.sampled_from(list("一二十13２、.。a\n")), max_size=16), st.sets(st.integers(0, 16)))
+def test_heading_numberings_are_found_at_their_marks_as_the_plain_pattern_finds_them(
+    text: str, starts: set[int]
+) -> None:
+    plain = []
+    for m in re.finditer(r"[一二三四五六七八九十][、.]|\d[、.]", text):
+        s = m.start()
+        glued = s > 0 and text[s - 1].isdigit() and m.group()[0].isdigit() and s not in starts
+        plain.append((s, m.end(), m.group(), glued))
+    plain.extend((p, p, "", False) for p in starts)
+    assert labels.heading_candidates(text, starts) == sorted(plain)
+
+
 @given(_TEXTY)
 def test_simplifying_a_text_is_simplifying_each_character(text: str) -> None:
     assert to_simplified(text) == "".join(to_simplified(ch) for ch in text)
