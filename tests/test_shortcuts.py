@@ -3,6 +3,7 @@ computation it stands in for, on generated text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -11,9 +12,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from gongkai.model.template import SECTIONS, TEMPLATES
-from gongkai.model.text import fold_text, squeeze, to_simplified
-from gongkai.parse import decode, facts, labels, meta
+from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES
+from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
+from gongkai.parse import decode, facts, labels, meta, table_text
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
 from gongkai.readers import html as html_reader
@@ -24,6 +25,91 @@ _TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3
 @given(_TEXTY)
 def test_folding_without_offsets_is_squeezes_folding(text: str) -> None:
     assert fold_text(text) == squeeze(text)[0]
+
+
+_SPACED = st.text(alphabet=st.sampled_from(list("未到“，、 \u3000\u00a0\t\na1.%-Z")), max_size=24)
+
+
+@given(_SPACED)
+@example("未 \u3000 \u3000a")
+@example("2024 年 未 收 到 1 . 5 %")
+def test_despacing_removes_the_spaces_a_lookbehind_over_the_run_removes(text: str) -> None:
+    plain_cjk = re.compile(rf"(?<={_CJK})[ \u3000\u00a0]+(?={_CJK})")
+    plain_ascii = re.compile(rf"(?<={_CJK})[ \u00a0]+(?=[0-9A-Za-z%.])|(?<=[0-9A-Za-z%.])[ \u00a0]+(?={_CJK})")
+    assert despace(text) == plain_ascii.sub("", plain_cjk.sub("", text))
+
+
+_LINED = st.text(alphabet=st.sampled_from(list(" \t\n\r。；;！？a件")), max_size=24)
+
+
+@given(_LINED)
+def test_lines_are_joined_and_sentences_cut_as_the_plain_patterns_do(text: str) -> None:
+    assert facts._joined_lines(text) == re.sub(r"[ \t]*\n[ \t]*", "", text)
+    assert facts._sentences(text) == re.split(r"(?<=[。；;！？])", text)
+
+
+@given(st.text(alphabet=st.sampled_from(list("万元件条个项次1２a 㐀一鿿")), max_size=16))
+def test_table_text_finds_measure_words_and_counts_cjk_as_the_plain_patterns_do(text: str) -> None:
+    plain = re.compile(r"(?<=\d)(?:" + "|".join(MEASURE_WORDS) + ")")
+    assert table_text._UNIT_AFTER_NUMBER.sub(" ", text) == plain.sub(" ", text)
+    assert sum(map(len, table_text._CJK_RUN.findall(text))) == len(re.findall(r"[\u3400-\u9fff]", text))
+
+
+@given(st.text(alphabet=st.sampled_from(list("不予公开申请件数总计其他行政复议0")), max_size=12))
+def test_the_words_a_table_line_may_hold_are_those_starting_with_its_characters(text: str) -> None:
+    words = table_text.table_words(TEMPLATES["v2021"].tables["applications"])
+    assert words.among(text) == [w for w in words.words if w[0] in text]
+
+
+_TITLE_PIECES = st.lists(
+    st.sampled_from(
+        [
+            "2023年度政府信息公开工作年度报告",
+            "政府信息公开工作年度报告(2023年度)",
+            "2022年政务公开年报",
+            "2024",
+            "年",
+            "政府",
+            "信息公开",
+            "报告",
+            "(",
+            ")",
+            "市",
+            "局",
+            "。",
+            "1",
+            "政务",
+            "平潭综合实验区",
+            "(以下简称",
+            "北部湾办)",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@given(_TITLE_PIECES)
+def test_a_name_pattern_searched_from_its_tails_finds_what_it_finds_everywhere(text: str) -> None:
+    for pattern, tail, reach in (
+        (meta._TITLE, meta._TITLE_TAIL, meta.TITLE_NAME_CHARS),
+        (meta._TITLE_YEAR_AFTER, meta._TITLE_YEAR_AFTER_TAIL, meta.TITLE_NAME_CHARS),
+        (meta._ALIAS, meta._ALIAS_TAIL, meta.ALIAS_NAME_CHARS),
+    ):
+        found = [(m.span(), m.groups()) for m in meta._after_name(pattern, tail, text, reach)]
+        assert found == [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+
+@given(st.text(alphabet=st.sampled_from(list("一二十13２、.。a\n")), max_size=16), st.sets(st.integers(0, 16)))
+def test_heading_numberings_are_found_at_their_marks_as_the_plain_pattern_finds_them(
+    text: str, starts: set[int]
+) -> None:
+    plain = []
+    for m in re.finditer(r"[一二三四五六七八九十][、.]|\d[、.]", text):
+        s = m.start()
+        glued = s > 0 and text[s - 1].isdigit() and m.group()[0].isdigit() and s not in starts
+        plain.append((s, m.end(), m.group(), glued))
+    plain.extend((p, p, "", False) for p in starts)
+    assert labels.heading_candidates(text, starts) == sorted(plain)
 
 
 @given(_TEXTY)

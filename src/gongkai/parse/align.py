@@ -175,7 +175,9 @@ def value_lines(
         xs, xs_chars = _positions(stream, a, units, display_width), _positions(stream, a, units, len)
         out.append(ValueLine(tuple(units), a, b, inline, fields, xs=xs, xs_chars=xs_chars))
     habit = _trailing_habit(out)
-    out = [replace(ln, trailing=min(habit, trailing_empties(list(ln.fields)))) for ln in out]
+    trailing = [min(habit, trailing_empties(list(ln.fields))) for ln in out]
+    # each line was made with none (no copy of the lines that end with no empty field)
+    out = [replace(ln, trailing=t) if t else ln for ln, t in zip(out, trailing, strict=True)]
     return [_trailing_blanks(ln, habit, widest) for ln in out] if widest else out
 
 
@@ -404,7 +406,7 @@ def _is_prose(text: str) -> bool:
 
 def _line_units(text: str, offset: int) -> list[Unit]:
     units = region_units(text, offset)
-    if units:
+    if units and units[-1].soft_next:
         # the line's end is a hard boundary: the next line's first number is not this one's
         units[-1] = replace(units[-1], soft_next=False)
     if "\t" in text:

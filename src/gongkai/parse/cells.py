@@ -240,6 +240,8 @@ def _mark_edges(units: list[Unit]) -> list[Unit]:
     if not idx:
         return [Unit("empty", "", offset=u.offset, edge=True) for u in units]
     first, last = idx[0], idx[-1]
+    if first == 0 and last == len(units) - 1:
+        return units  # no empty cell before the first value or after the last: nothing to flag
     out = []
     for i, u in enumerate(units):
         if u.kind == "empty" and (i < first or i > last):
@@ -251,6 +253,8 @@ def _mark_edges(units: list[Unit]) -> list[Unit]:
 
 def parse_number(text: str, sign: int = 1) -> int | float | None:
     """``39910.33`` → 39910.33, ``1,234`` → 1234, ``0`` → 0; None when not a number."""
+    if text.isascii() and text.isdigit():
+        return sign * int(text)  # most cells: what the folding below leaves as it is
     s = unicodedata.normalize("NFKC", text).replace(",", "").strip()
     if not s:
         return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import CellKind, Identity
@@ -65,6 +66,15 @@ class RowReading:
     @property
     def direct(self) -> bool:
         return self.cost == 0.0
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        """The dataclass's own hash, worked out once: the decoder keys its classes of readings
+        by reading and looks each up again and again (each look-up hashing every cell)."""
+        return hash((self.cells, self.cost, self.doubt))
 
 
 def _valid_part(s: str, kind: CellKind, first: bool, last: bool, signed: bool) -> bool:
@@ -811,7 +821,9 @@ class _Search:
         return vals
 
     def score(self, combo: dict[str, Scored]) -> tuple[int, int, float]:
-        v = violations(self.ids, self.values(combo)) + sum(s[1] for s in combo.values())
+        # a row alone (most components) has no identity spanning rows: no values to gather
+        spanning = violations(self.ids, self.values(combo)) if self.ids else 0
+        v = spanning + sum(s[1] for s in combo.values())
         return v, sum(s[2] for s in combo.values()), sum(s[0].cost for s in combo.values())
 
     def all_identities(self) -> list[Identity]:
@@ -849,10 +861,14 @@ def _enumerate(search: _Search) -> tuple[int, dict[str, list[RowReading]], set[s
             best.append(combo)
     always: set[str] | None = None
     every = search.all_identities()
+    for r, (rd, _, _) in fixed.items() if best else ():
+        winners[r].append(rd)  # the same reading in every combination
     for combo in best:
-        for r in search.rows:
+        for r in open_rows:
             if all(combo[r][0] is not w for w in winners[r]):
                 winners[r].append(combo[r][0])
+        if always is not None and not always:
+            continue  # no rule is left that every best combination could break
         vals = search.values(combo)
         rules = {i.rule for i in every if holds(i, vals) is False}
         always = rules if always is None else always & rules

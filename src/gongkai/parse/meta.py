@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from gongkai.model.agency import (
@@ -37,10 +37,15 @@ _REPORT_WORDS = (
 """The report's name in a title, the template's and the forms real titles take
 (``…政府信息公开年报``, ``…关于2021年度政府信息公开情况的报告``, ``…审计厅2025年政务信息公开
 工作开展年度报告``, ``…政府国资委2023年度信息公开工作报告``)."""
-_TITLE = re.compile(rf"({_NAME}{{2,40}}?)?(\d{{4}})年度?{_REPORT_WORDS}")
+TITLE_NAME_CHARS = 40
+"""The longest name the title patterns take before the rest of the title."""
+_TITLE_NAME = rf"({_NAME}{{2,{TITLE_NAME_CHARS}}}?)"
+_TITLE_TAIL = re.compile(rf"\d{{4}}年度?{_REPORT_WORDS}")
+_TITLE = re.compile(rf"{_TITLE_NAME}?(\d{{4}})年度?{_REPORT_WORDS}")
 _TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
 """``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
-_TITLE_YEAR_AFTER = re.compile(rf"({_NAME}{{2,40}}?){_REPORT_WORDS}\((\d{{4}})年度?\)")
+_TITLE_YEAR_AFTER_TAIL = re.compile(rf"{_REPORT_WORDS}\(\d{{4}}年度?\)")
+_TITLE_YEAR_AFTER = re.compile(rf"{_TITLE_NAME}{_REPORT_WORDS}\((\d{{4}})年度?\)")
 """``清河市统计局政府信息公开工作年度报告（2023年度）``: the year in brackets after it."""
 _PREAMBLE_REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?报告"
 """How a preamble may name the report it introduces (``…2023年信息公开年度报告进行公布``,
@@ -123,20 +128,37 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
     above the title folds into it: ``长者版无障碍阅读`` / ``大冶市自然资源和规划局2025年…``)."""
     head = folded[:TITLE_WINDOW]
     hits: list[TitleHit | None] = []
-    for m in _TITLE.finditer(head):
+    for m in _after_name(_TITLE, _TITLE_TAIL, head):
         hit = _title_hit(folded, m.group(1), m.start(1) if m.group(1) else m.start(2), m.end(), m.group(2))
         hits.append(_from_line_start(folded, hit, line_starts) if hit else None)
     for y in _TITLE_YEAR_FIRST.finditer(head):
         if not _SENTENCE_LEAD_IN.search(head, max(0, y.start() - LEAD_IN_CHARS), y.start()):
             agency = _shared_government(_trim(y.group(2)), folded, y.end(2))
             hits.append(TitleHit(folded[y.start() : y.end()], agency or None, int(y.group(1)), y.start()))
-    for a in _TITLE_YEAR_AFTER.finditer(head):
+    for a in _after_name(_TITLE_YEAR_AFTER, _TITLE_YEAR_AFTER_TAIL, head):
         hit = _title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2))
         if hit is not None and hit.agency:
             hit = replace(hit, agency=_shared_government(hit.agency, folded, a.end(1)))
         hits.append(hit)
     found = [h for h in hits if h is not None and not _cited(head, h)]
     return min(found, key=lambda h: h.start) if found else None
+
+
+def _after_name(
+    pattern: re.Pattern[str], tail: re.Pattern[str], text: str, reach: int = TITLE_NAME_CHARS
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern that is a name of at most ``reach`` characters
+    (or none), then what ``tail`` matches. A match starts at most that far before the first
+    tail from where the search is, so it is searched from there only, and not at all past the
+    last tail: a pattern that opens with a name of every length is slow where it fails, at
+    every character."""
+    pos = 0
+    while (t := tail.search(text, pos)) is not None:
+        m = pattern.search(text, max(pos, t.start() - reach))
+        if m is None:
+            return
+        yield m
+        pos = m.end()  # where finditer goes on (a title is never empty)
 
 
 def _shared_government(agency: str, folded: str, end: int) -> str:
@@ -246,8 +268,11 @@ def preamble_agencies(folded: str) -> list[str]:
 
 _ALIAS_NOTE = re.compile(r"\(以下简称[^)]*\)$")
 """The alias note after a name, not part of it."""
-_ALIAS = re.compile(r"([\u4e00-\u9fff]{2,40}?)\(以下简称[“\"]?([\u4e00-\u9fff]{2,12})[”\"]?\)")
+ALIAS_NAME_CHARS = 40
+"""The longest full name a declared alias stands for."""
+_ALIAS = re.compile(rf"([\u4e00-\u9fff]{{2,{ALIAS_NAME_CHARS}}}?)\(以下简称[“\"]?([\u4e00-\u9fff]{{2,12}})[”\"]?\)")
 """``由广西壮族自治区北部湾经济区规划建设管理办公室(以下简称自治区北部湾办)编制``."""
+_ALIAS_TAIL = re.compile(r"\(以下简称")
 
 
 def declared_aliases(folded: str) -> dict[str, str]:
@@ -255,7 +280,7 @@ def declared_aliases(folded: str) -> dict[str, str]:
     by their canonical form, each with the full name it stands for: the title's 自治区北部湾办
     is then that body, not another one."""
     out: dict[str, str] = {}
-    for m in _ALIAS.finditer(folded[:PREAMBLE_WINDOW]):
+    for m in _after_name(_ALIAS, _ALIAS_TAIL, folded[:PREAMBLE_WINDOW], ALIAS_NAME_CHARS):
         name = trim_lead_in(m.group(1))
         if is_agency_name(name) and is_agency_name(m.group(2)):
             out.setdefault(canonical_agency(m.group(2)), name)

@@ -82,6 +82,12 @@ INLINE_PAGE_NUMBER = re.compile(r"[-—–－]\s+\d{1,3}\s+[-—–－]")
 """A page footer that text scraped from a PDF left inside a line: ``0000000- 3 -三、…``."""
 
 
+def _has_dash(text: str) -> bool:
+    """Whether ``text`` holds a dash INLINE_PAGE_NUMBER opens with (most lines do not: four
+    substring tests are cheaper than a call of the pattern)."""
+    return "-" in text or "—" in text or "–" in text or "－" in text
+
+
 def build_stream(doc: Document) -> Stream:
     parts: list[str] = []
     starts: list[int] = []
@@ -105,9 +111,11 @@ def build_stream(doc: Document) -> Stream:
             if PAGE_NUMBER.match(block.text):
                 page_numbers.append((pos, int(re.findall(r"\d+", block.text)[0])))
                 continue  # a page footer inside a table would read as a value
-            if len(block.text) <= BREADCRUMB_CHARS and BREADCRUMB.match(block.text):
+            # every breadcrumb names 首页: most lines are let go by a substring test, not the pattern
+            if len(block.text) <= BREADCRUMB_CHARS and "首页" in block.text and BREADCRUMB.match(block.text):
                 continue
-            add(despace(INLINE_PAGE_NUMBER.sub("", block.text)) + "\n", block.source)
+            line = INLINE_PAGE_NUMBER.sub("", block.text) if _has_dash(block.text) else block.text
+            add(despace(line) + "\n", block.source)
             if block.source.line is not None and "  " in block.text:
                 raw_lines[block.source.line] = block.text
         elif isinstance(block, Grid):

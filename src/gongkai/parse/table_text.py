@@ -30,8 +30,11 @@ MAX_TAILS = 12
 TYPO_EVERY = 30
 """Characters of a line per misprinted one allowed (a label's typo in a long run of labels);
 prose is mostly characters of no printed word."""
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_UNIT_AFTER_NUMBER = re.compile(r"(?<=\d)(?:" + "|".join(MEASURE_WORDS) + ")")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+"""Runs of CJK characters (counted by their lengths: a match per run, not per character)."""
+# each measure word, then a look behind it for the digit before: the same matches as a look
+# behind for the digit first, which the regex engine would try at every character
+_UNIT_AFTER_NUMBER = re.compile("|".join(f"{w}(?<=\\d{w})" for w in MEASURE_WORDS))
 _CELL_EDGE = re.compile(r"\t| {2,}|\u3000")
 """A tab or a wide space between two pieces of a line: a cell's edge (pieces of headings on
 either side are not one word)."""
@@ -53,11 +56,17 @@ class TableWords:
         """Each first character → the words (their places in ``words``) that start with it."""
         for i, w in enumerate(self.words):
             self.starting.setdefault(w[0], []).append(i)
+        self.firsts = frozenset(self.starting)
+        """The characters some word starts with."""
 
     def among(self, text: str) -> list[str]:
         """The words that may be in ``text`` (those starting with one of its characters), in
         the order of ``words``: the rest need not be looked for."""
-        return [self.words[i] for i in sorted({i for ch in set(text) for i in self.starting.get(ch, ())})]
+        # the text's characters that start words, found by one set operation; each word is
+        # listed under its first character only, so the lists of distinct characters do not overlap
+        places = [i for ch in self.firsts.intersection(text) for i in self.starting[ch]]
+        places.sort()
+        return [self.words[i] for i in places]
 
     def runs(self, line: str) -> list[str]:
         """The line's runs of words with the table's whole words taken out (the pieces left);
@@ -92,7 +101,7 @@ class TableWords:
     def is_table_line(self, line: str) -> bool:
         """Nothing in the line but the table's words, pieces of them, numbers and separators,
         give or take a misprinted character in a long line (``钩稽``, ``废纸件数``)."""
-        budget = len(_CJK.findall(line)) // TYPO_EVERY
+        budget = sum(map(len, _CJK_RUN.findall(line))) // TYPO_EVERY
         for run in self.runs(line):
             budget -= self.unknown(run)
             if budget < 0:

@@ -213,10 +213,8 @@ def _cell_text(td: etree._Element) -> str:
     return _CELL_SPACE.sub(" ", "".join(parts)).strip()
 
 
-def _span(el: etree._Element, name: str) -> int:
-    value = el.get(name)
-    if value is None:
-        return 1
+def _span_value(value: str) -> int:
+    """A rowspan or colspan as given, within 1..200 (1 where it is no number)."""
     try:
         return max(1, min(int(value.strip() or 1), 200))
     except ValueError:
@@ -237,12 +235,18 @@ def _grid(table: etree._Element, block: int) -> Grid:
             while (r, c) in occupied:
                 _put(row, c, None)
                 c += 1
-            rs, cs = _span(td, "rowspan"), _span(td, "colspan")
+            # most cells span nothing: the attributes looked up here, no call for each
+            rs_value, cs_value = td.get("rowspan"), td.get("colspan")
+            rs = 1 if rs_value is None else _span_value(rs_value)
+            cs = 1 if cs_value is None else _span_value(cs_value)
             size += rs * cs
             if size > MAX_GRID_CELLS:
                 raise GridTooLarge
             cell = GridCell(_cell_text(td), Source(block=block, row=r, col=c), rs, cs)
-            _put(row, c, cell)
+            if c == len(row):
+                row.append(cell)  # what _put does at the row's end, without the call
+            else:
+                _put(row, c, cell)
             if rs > 1 or cs > 1:
                 for dr in range(rs):
                     for dc in range(cs):
