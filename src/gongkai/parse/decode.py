@@ -605,6 +605,21 @@ def decode_table(
     return _decode_search(readings, columns, identities, hints or {}, rows)
 
 
+def _split_identities(
+    identities: Sequence[Identity], rows: list[str]
+) -> tuple[dict[str, list[Identity]], list[Identity]]:
+    """Each row's own identities (on that row alone), and those spanning rows."""
+    local: dict[str, list[Identity]] = {r: [] for r in rows}
+    spanning: list[Identity] = []
+    for ident in identities:
+        refs = ident.rows
+        if len(refs) == 1 and next(iter(refs)) in local:
+            local[next(iter(refs))].append(ident)
+        else:
+            spanning.append(ident)
+    return local, spanning
+
+
 def _decode_search(
     readings: dict[str, list[RowReading]],
     columns: dict[str, tuple[str, ...]],
@@ -614,14 +629,7 @@ def _decode_search(
 ) -> TableChoice:
     """``decode_table`` by search over the rows' readings (``rows``: those with any)."""
     values_of = _ValuesOf(columns)
-    local: dict[str, list[Identity]] = {r: [] for r in rows}
-    spanning: list[Identity] = []
-    for ident in identities:
-        refs = ident.rows
-        if len(refs) == 1 and next(iter(refs)) in local:
-            local[next(iter(refs))].append(ident)
-        else:
-            spanning.append(ident)
+    local, spanning = _split_identities(identities, rows)
 
     # readings that differ only in where a blank sits among zeros weigh the same in every
     # identity: search over one of each, and let the others tie at the end
@@ -719,14 +727,7 @@ def _decode_fixed(
     values: Values = {}
     for r in rows:
         values.update(_row_values(r, columns[r], readings[r][0]))
-    local: dict[str, list[Identity]] = {r: [] for r in rows}
-    spanning: list[Identity] = []
-    for ident in identities:
-        refs = ident.rows
-        if len(refs) == 1 and next(iter(refs)) in local:
-            local[next(iter(refs))].append(ident)
-        else:
-            spanning.append(ident)
+    local, spanning = _split_identities(identities, rows)
     verdict = {id(i): holds(i, values) for i in identities}
     unbalanced = [i.name for r in rows for i in local[r] if verdict[id(i)] is False]
     own_v = {r: sum(1 for i in local[r] if verdict[id(i)] is False) + readings[r][0].doubt for r in rows}
