@@ -174,6 +174,12 @@ def regions(name: str) -> list[str]:
     return list(_regions(name))
 
 
+def is_place(name: str) -> bool:
+    """Whether ``name`` is a chain of admin units and nothing more (``淮安市洪泽区``, ``辉苏木``):
+    a place, not a body."""
+    return bool(name) and "".join(_regions(name)) == name
+
+
 @lru_cache(maxsize=1 << 17)
 def _regions(name: str) -> tuple[str, ...]:
     """``regions``, remembered: a national store's region tree splits its 40,000 regions again
@@ -270,7 +276,7 @@ def same_body(a: str, b: str) -> bool:
     if not long.endswith(short):
         return False
     prefix = long[: -len(short)]
-    if "".join(regions(prefix)) == prefix:
+    if is_place(prefix):
         return True
     # 区统计局 in 清河区统计局: the prefix completes the unit the short name starts with
     return short[0] in UNIT_CHARS and bool(regions(prefix + short[0]))
@@ -278,7 +284,6 @@ def same_body(a: str, b: str) -> bool:
 
 ISSUING_OFFICES = ("党政综合办公室", "党政办公室", "办公室", "办公厅")
 """Offices that issue a body's report, longest first (a town's or 苏木's 党政综合办公室)."""
-_OFFICES = ISSUING_OFFICES
 
 
 def related_bodies(a: str, b: str) -> bool:
@@ -289,7 +294,7 @@ def related_bodies(a: str, b: str) -> bool:
         return True
     ca, cb = canonical_agency(a), canonical_agency(b)
     for x, y in ((ca, cb), (cb, ca)):
-        for office in _OFFICES:
+        for office in ISSUING_OFFICES:
             if y.endswith(office) and not x.endswith(office) and _one_body(x, y[: -len(office)]):
                 return True
     return False
@@ -310,4 +315,4 @@ def _place_of(name: str) -> str:
     other names as they are."""
     n = canonical_agency(name)
     base = n.removesuffix("人民政府") if n.endswith("人民政府") else n.removesuffix("办事处")
-    return base if base and "".join(regions(base)) == base else name
+    return base if is_place(base) else name

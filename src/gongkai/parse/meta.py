@@ -16,6 +16,7 @@ from gongkai.model.agency import (
     governing_body,
     is_agency_name,
     is_partial_name,
+    is_place,
     regions,
     related_bodies,
     same_body,
@@ -68,12 +69,12 @@ name of every length at every character), is tried only that near the word."""
 _CONTENTS = re.compile(rf"全文包括({_NAME}{{2,40}}?)(?:\d{{4}}年度?政府)?信息公开总体情况")
 """``全文包括扎赉特旗宝力根花苏木人民政府信息公开总体情况`` (the body's 政府 shared with 政府信息公开,
 or ``…人民政府2025年政府信息公开总体情况``): the contents sentence names whose work it reports."""
-_COMPILED_BY_OFFICE = re.compile(
+_BY_WHOM = re.compile(
     rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|综合(?!办公)|负责(?:编制|组织|起草|撰写)|组织|编制)"
 )
 """``由…编制``, ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing)."""
 _PREAMBLE_AGENCY = (
-    _COMPILED_BY_OFFICE,
+    _BY_WHOM,
     _COMPILED_BY,
     re.compile(rf"(?:公布|发布)《?({_NAME}{{2,40}}?)\d{{4}}年度?(?:{_REPORT_WORDS}|政府信息公开(?:工作)?情况)"),
     re.compile(rf"(?:公布|发布)《?\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
@@ -87,7 +88,7 @@ _PREAMBLE_AGENCY = (
 ``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告`` (or the year first), the
 reporting platform's ``结合2025年…政府信息公开工作实际，编制发布本报告``, and ``现将…(以下简称…)
 2023年信息公开年度报告进行公布``."""
-_COMPILERS = (_COMPILED_BY_OFFICE, _COMPILED_BY)
+_COMPILERS = (_BY_WHOM, _COMPILED_BY)
 """The patterns that name who compiled the report (an office may compile it for its body)."""
 _SENTENCE_LEAD_IN = re.compile(
     r"(?:公布|发布|印发|编制|现将|特此|请与|汇总|由)$|(?:公布|发布|印发|编制|现将|特此|请与|汇总)"
@@ -165,7 +166,7 @@ def _shared_government(agency: str, folded: str, end: int) -> str:
     """``2022年上海市政府信息公开工作年度报告``: a place alone right before 政府信息公开 shares
     its 政府 with the report's name; the report is its government's (上海市政府), not a place's.
     (A place before the year, ``平潭综合实验区2023年政府信息…``, shares nothing.)"""
-    if agency and "".join(regions(agency)) == agency and folded.startswith("政府信息公开", end):
+    if is_place(agency) and folded.startswith("政府信息公开", end):
         # a 街道 has no government: its 办事处 reports (南关区永吉街道政府信息公开…)
         return governing_body(agency) if agency.endswith("街道") else agency + "政府"
     if agency.endswith("人民") and folded.startswith("政府", end):
@@ -214,7 +215,7 @@ def _from_line_start(folded: str, hit: TitleHit, line_starts: Sequence[int]) -> 
         if not hit.start < s < end:
             continue
         before, name = folded[hit.start : s], folded[s:end]
-        if "".join(regions(before)) != before and is_agency_name(name) and regions(name) and not is_partial_name(name):
+        if not is_place(before) and is_agency_name(name) and regions(name) and not is_partial_name(name):
             return TitleHit(folded[s : hit.start + len(hit.title)], name, hit.year, s)
     return hit
 
@@ -242,9 +243,9 @@ def _compiled_for(name: str) -> str:
         body = name.removesuffix(office)
         if body == name or not body:
             continue
-        if "".join(regions(body)) == body:
+        if is_place(body):
             return governing_body(body)
-        if is_agency_name(body) and not canonical_agency(body).endswith(("人民政府", "政府")):
+        if is_agency_name(body) and not canonical_agency(body).endswith("人民政府"):  # 政府 expands
             return body
         return name
     return name
@@ -403,7 +404,7 @@ def decide_agency(candidates: list[tuple[str, str | None]]) -> AgencyReading:
     for _, n in names:
         if same_body(n, best) and _fuller(n, best):
             best = n
-    if "".join(regions(best)) == best:
+    if is_place(best):
         best = _governed(best, [n for _, n in names])
     others = [
         f"{SOURCE_ZH.get(w, w)}“{n}”"

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from gongkai.model.agency import canonical_agency, clean, is_agency_name, regions
+from gongkai.model.agency import canonical_agency, clean, is_agency_name, is_place, regions
 
 __all__ = [
     "AgencyInfo",
@@ -127,7 +127,7 @@ def same_agency(a: str, b: str) -> bool:
         return False
     prefix = long[: -len(short)]
     # the extra prefix must be a whole chain of admin units, not part of a name
-    return "".join(regions(prefix)) == prefix
+    return is_place(prefix)
 
 
 class NormIndex:

@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from gongkai.model.agency import canonical_agency, regions
+from gongkai.model.agency import canonical_agency
 from gongkai.model.report import Report, SourceFile, TableCells
 from gongkai.model.template import (
     DEPARTMENT_DEADLINE,
@@ -199,13 +199,10 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
             return Naming(shape, f"{name}{year_word}{words}", preamble=f"本年度报告由{local}编制。")
         return Naming(shape, f"{name}{year_word}{words}")
     if shape == "year_first":
+        # the place a government or a 街道办事处 governs, as the generator named it (not as
+        # the parser's region table would cut it)
         place = name.removesuffix("人民政府").removesuffix("办事处")
-        if (
-            place != name
-            and "".join(regions(place)) == place
-            and words.startswith("政府信息公开")
-            and vrng.random() < PLACE_ONLY_SHARE
-        ):
+        if place != name and words.startswith("政府信息公开") and vrng.random() < PLACE_ONLY_SHARE:
             return Naming("place_only", f"{year_word}{place}{words}", "", None, SELF_REFERENCE)
         return Naming(shape, f"{year_word}{name}{words}")
     if shape == "broken":
