@@ -67,7 +67,7 @@ UNDAMAGED = "none"
 GATED = ("金标准：机关名称", "合成：机关名称", "机关名称不是名称", "标题改写", "误判", "新形态")
 """Acceptance lines (issue 11: agency, reworded headings, false accusations, the new shapes)
 whose failure fails ``--quick``."""
-ISSUE11_FORMATS = ("md_layout", "onecell", "layout")
+ISSUE11_FORMATS = ("md_layout", "onecell", "layout", "cell_lines")
 """Shapes of converters rendered from the model (``testing/shapes.py``)."""
 CONVERTER_KINDS = tuple(k for k in CONVERTERS if k not in HELD_OUT)
 """Real converters run on the synthetic PDFs (``testing/converters.py``); the held-out ones

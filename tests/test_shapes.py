@@ -22,7 +22,7 @@ from gongkai.testing.defects import ARITHMETIC_DEFECTS, ARITHMETIC_RULES
 from gongkai.testing.determined import undetermined_cells
 from gongkai.testing.generate import GeneratedReport, generate
 
-SHAPES = ("md_layout", "onecell", "layout")
+SHAPES = ("md_layout", "onecell", "layout", "cell_lines")
 DAMAGES = ("none", "blank_zeros", "blank_totals", "headings_renumbered")
 STRESS = {("onecell", "blank_zeros")}
 """Measured by bench/evaluate.py but not held to 0 wrong: plain ``pdftotext`` with blank zeros

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from gongkai.model.report import Source
+from gongkai.readers.cell_lines import cell_line_rows, is_cell_line, run_end
 from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
 
 MAX_TEXT_BYTES = 8 * 1024 * 1024
@@ -108,7 +109,17 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
     dropped, ragged rows kept as they are: the parser copes with column counts)."""
     blocks: list[Block] = []
     i = 0
+    plain_until = 0
+    """Lines before this are not a table of one cell a line (tried once per run: no rescans)."""
     while i < len(lines):
+        if i >= plain_until and is_cell_line(lines[i]):
+            end = run_end(lines, i)
+            one_a_line = cell_line_rows(lines[i:end], i + 1)
+            if one_a_line is not None:
+                blocks.append(Grid(one_a_line, Source(line=i + 1)))
+                i = end
+                continue
+            plain_until = end
         if _pipe_row(lines[i], markdown):
             start = i
             rows: list[list[GridCell | None]] = []

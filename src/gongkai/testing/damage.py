@@ -394,6 +394,7 @@ APPLIES: dict[str, frozenset[str]] = {
             "md_layout",
             "onecell",
             "layout",
+            "cell_lines",
         }
     ),
     "wrap_midword": frozenset({"tsv", "cells", "markdown", "flat"}),
@@ -401,27 +402,27 @@ APPLIES: dict[str, frozenset[str]] = {
     "lost_table_structure": frozenset({"tsv", "cells", "markdown"}),
     "no_separators": frozenset({"tsv", "markdown"}),
     "headings_renumbered": frozenset(
-        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout"}
+        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout", "cell_lines"}
     ),
     "headings_missing": frozenset(
-        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout"}
+        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout", "cell_lines"}
     ),
     "traditional": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout"}),
     "page_break_table3": frozenset({"tsv", "cells", "flat", "pdftext"}),
     "blank_zeros": frozenset(
-        {"html", "tsv", "cells", "markdown", "pdftext", "docx", "pdf", "md_layout", "onecell", "layout"}
+        {"html", "tsv", "cells", "markdown", "pdftext", "docx", "pdf", "md_layout", "onecell", "layout", "cell_lines"}
     ),
     "gbk": frozenset({"html", "tsv", "flat", "pdftext"}),
     "word_html": frozenset({"html"}),
     "scanned_noise": frozenset({"pdf", "image"}),
-    "blank_totals": frozenset({"html", "tsv", "cells", "markdown", "docx", "md_layout", "layout"}),
-    "cell_units": frozenset({"html", "tsv", "cells", "markdown", "flat", "docx"}),
+    "blank_totals": frozenset({"html", "tsv", "cells", "markdown", "docx", "md_layout", "layout", "cell_lines"}),
+    "cell_units": frozenset({"html", "tsv", "cells", "markdown", "flat", "docx", "cell_lines"}),
     "pdftotext": frozenset({"pdf"}),
     "pdftotext_layout": frozenset({"pdf"}),
     "markitdown": frozenset({"pdf"}),
     "pymupdf4llm": frozenset({"pdf"}),
     "pypdf": frozenset({"pdf"}),
-    "headings_reworded": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext"}),
+    "headings_reworded": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "cell_lines"}),
 }
 """Which formats a damage is realistic for."""
 EXCUSED: dict[str, frozenset[str]] = {

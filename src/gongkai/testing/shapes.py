@@ -15,6 +15,10 @@ drawn from the seed, so that the whole class is tried, not one file:
   last rows may follow their numbers; table 4's headings come first, then its 15 numbers.
 - ``layout``: ``pdftotext -layout``: columns aligned by spaces, long labels wrapped inside
   their column, a blank cell a gap in its column.
+- ``cell_lines``: a web page's tables as a site's text export prints them (a real 陕西 page):
+  every ``<td>`` on a line of its own ending in `` |`` (a blank one a bare ``|``), and each
+  row padded at its end with as many pipes as the row has fewer cells than the grid is wide
+  (the slots its spans cover), all on one line. Rows are left implicit.
 
 The values printed are always the report's; only where and how they stand changes.
 """
@@ -27,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from gongkai.model.report import Report
-from gongkai.render.layout import Block, Layout, LCell, document, expand
+from gongkai.render.layout import Block, Layout, LCell, document, expand, layout_width
 from gongkai.render.text import PDF_LINE_WIDTH, space_numbers, wrap
 
 PAGE_FOOTERS = ("— {n} —", "- {n} -", "第{n}页", "{n}")
@@ -381,9 +385,34 @@ def render_layout(report: Report, seed: int = 0, by_chars: bool | None = None) -
     return "\n".join(out) + "\n"
 
 
+# --- cell_lines (a site's text export of its HTML tables) --------------------------------
+
+
+def _cell_lines_table(b: Block, bare_blank: bool) -> list[str]:
+    assert b.layout is not None
+    width = layout_width(b.layout)
+    out: list[str] = []
+    for row in b.layout:
+        out.extend(f"{c.text} |" if c.text else ("|" if bare_blank else " |") for c in row)
+        if len(row) < width:
+            out.append("|" * (width - len(row)))
+    return out
+
+
+def render_cell_lines(report: Report, seed: int = 0) -> str:
+    rng = random.Random(seed)
+    bare_blank = rng.random() < 0.5
+    """Whether a blank cell's line is ``|`` or `` |`` (the page shows no difference)."""
+    out: list[str] = []
+    for b in document(report):
+        out.extend(_cell_lines_table(b, bare_blank) if b.kind == "table" else b.text.split("\n"))
+    return "\n".join(out) + "\n"
+
+
 SHAPE_RENDERERS: dict[str, Callable[[Report, int], str]] = {
     "md_layout": render_md_layout,
     "onecell": render_onecell,
     "layout": render_layout,
+    "cell_lines": render_cell_lines,
 }
-SHAPE_SUFFIX = {"md_layout": ".md", "onecell": ".txt", "layout": ".txt"}
+SHAPE_SUFFIX = {"md_layout": ".md", "onecell": ".txt", "layout": ".txt", "cell_lines": ".txt"}

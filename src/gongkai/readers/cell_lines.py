@@ -1,0 +1,186 @@
+"""Tables printed one cell a line (a site's text export of its HTML tables, seen on a 陕西 page).
+
+Every ``<td>`` stands on a line of its own ending in `` |`` (a blank one a bare ``|``), and
+each row ends with one line of as many pipes as the row has fewer cells than the grid is wide
+(the slots its merged cells cover)::
+
+    第二十条第(一)项 |
+    |||
+    信息内容 |
+    ...
+    一、本年新收政府信息公开申请数量 |
+    |
+    0 |
+    ||
+
+Rows are not marked, but every row holds exactly the grid's width of cells, counting each pipe
+of a padding line as one, and a padding line never runs past its row's end; that fixes the
+width. A padding line of one pipe cannot be told from a blank cell, so pads are placed by the
+row's content: in a row of numbers they are the slots its labels span (before its first
+number, where the page has them); in a heading row they are left at its end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from gongkai.model.report import Source
+from gongkai.readers.document import GridCell
+
+_CELL_LINE = re.compile(r"^\s*([^|]*?)\s*\|\s*$")
+"""One cell: its text (maybe none) and the pipe that closes it."""
+_PAD_LINE = re.compile(r"^\s*(\|{2,})\s*$")
+"""Two or more pipes alone: the row's end, padding the slots its merged cells cover."""
+_VALUE = re.compile(r"^[-+增减]?\s*\d[\d,.]*\s*(?:[万亿]?元|[%％件条次项个])?$|^[/／—\-–－]$")
+"""What stands in a row of numbers after its labels: a number (with a unit or sign) or a dash."""
+
+MIN_RUN_LINES = 12
+"""Cell lines in a row for a run to be a table (a short run is a stray pipe or two)."""
+MAX_WIDTH = 40
+"""Widest grid tried (the template's widest table has 15 columns)."""
+
+
+@dataclass(frozen=True)
+class _Slot:
+    text: str | None
+    """The cell's text, or None for a pad (a slot a merged cell covers)."""
+    line: int
+    """Index of the line it came from, in the run."""
+
+
+def is_cell_line(line: str) -> bool:
+    if not line.rstrip().endswith("|"):  # most lines: one test, no pattern
+        return False
+    return bool(_CELL_LINE.match(line) or _PAD_LINE.match(line))
+
+
+def run_end(lines: list[str], start: int) -> int:
+    """End of the run of cell lines from ``start`` (``start`` itself when there is none)."""
+    end = start
+    while end < len(lines) and is_cell_line(lines[end]):
+        end += 1
+    return end
+
+
+def _slots(lines: list[str]) -> list[_Slot]:
+    out: list[_Slot] = []
+    for i, line in enumerate(lines):
+        pad = _PAD_LINE.match(line)
+        if pad is not None:
+            out.extend(_Slot(None, i) for _ in pad.group(1))
+        else:
+            m = _CELL_LINE.match(line)
+            assert m is not None
+            out.append(_Slot(m.group(1), i))
+    return out
+
+
+def _fits(slots: list[_Slot], pads: list[tuple[int, int]], width: int) -> bool:
+    """Every row ``width`` slots and no padding line across a row's end or filling a row."""
+    if len(slots) % width:
+        return False
+    return all(k < width and (start + k) % width == 0 for start, k in pads)
+
+
+def grid_width(slots: list[_Slot]) -> int | None:
+    """The one width every padding line fits, the smallest if several do; None if none does or
+    the run has no padding line of two or more pipes (nothing then shows it is a grid)."""
+    pads: list[tuple[int, int]] = []
+    i = 0
+    while i < len(slots):
+        if slots[i].text is None:
+            j = i
+            while j < len(slots) and slots[j].text is None and slots[j].line == slots[i].line:
+                j += 1
+            pads.append((i, j - i))
+            i = j
+        else:
+            i += 1
+    if not pads:
+        return None
+    for width in range(max(k for _, k in pads) + 1, min(MAX_WIDTH, len(slots)) + 1):
+        if _fits(slots, pads, width):
+            return width
+    return None
+
+
+def _is_value(text: str) -> bool:
+    return not text or bool(_VALUE.match(text))
+
+
+def _tail_start(row: list[_Slot]) -> int:
+    """Index of the first slot after the row's last label (0 in a row of numbers alone)."""
+    return max((i + 1 for i, s in enumerate(row) if s.text and not _is_value(s.text)), default=0)
+
+
+def _has_values(row: list[_Slot]) -> bool:
+    """A row of numbers: cells (blank ones too) follow its labels."""
+    return any(s.text is not None for s in row[_tail_start(row) :])
+
+
+def _sure_tail(row: list[_Slot]) -> int | None:
+    """How many cells follow the row's labels, when the row shows it: its pads are a line of two
+    or more pipes, or its last cell has text (a bare ``|`` at its end may be a pad or a blank)."""
+    if row[-1].text == "":
+        return None
+    return sum(1 for s in row[_tail_start(row) :] if s.text is not None)
+
+
+def _segments(rows: list[list[_Slot]]) -> list[list[int]]:
+    """Runs of rows of numbers between heading rows (each of table 2's little tables its own)."""
+    out: list[list[int]] = []
+    fresh = True
+    for i, row in enumerate(rows):
+        if not _has_values(row):
+            fresh = True
+            continue
+        if fresh:
+            out.append([])
+            fresh = False
+        out[-1].append(i)
+    return out
+
+
+def _place(row: list[_Slot], values: int | None) -> list[_Slot]:
+    """The row with its pads where its merged cells stand: after its last label when numbers
+    follow it, else at its end. ``values``: how many cells the rows of its segment have after
+    their labels; blank cells past that are pads printed as bare ``|`` lines."""
+    start = _tail_start(row)
+    pads = [s for s in row if s.text is None]
+    labels = [s for s in row[:start] if s.text is not None]
+    tail = [s for s in row[start:] if s.text is not None]
+    if values is not None:
+        while len(tail) > values and tail[-1].text == "":
+            pads.append(_Slot(None, tail.pop().line))
+    if not start or not _has_values(row):
+        return labels + tail + pads
+    return labels + pads + tail
+
+
+def cell_line_rows(lines: list[str], first_line: int) -> list[list[GridCell | None]] | None:
+    """The run's grid rows (pads as None, as a merged cell's covered slots), or None when the
+    run is not a grid of this shape. ``first_line``: the run's first line number (1-based)."""
+    if len(lines) < MIN_RUN_LINES:
+        return None
+    slots = _slots(lines)
+    width = grid_width(slots)
+    if width is None:
+        return None
+    raw = [slots[r : r + width] for r in range(0, len(slots), width)]
+    values: dict[int, int] = {}
+    for segment in _segments(raw):
+        sure = [n for n in (_sure_tail(raw[i]) for i in segment) if n is not None]
+        if sure:
+            most = max(set(sure), key=lambda n: (sure.count(n), -n))
+            values.update(dict.fromkeys(segment, most))
+    rows: list[list[GridCell | None]] = []
+    for i, row in enumerate(raw):
+        placed = _place(row, values.get(i))
+        rows.append(
+            [
+                None if s.text is None else GridCell(s.text, Source(line=first_line + s.line, row=len(rows), col=j))
+                for j, s in enumerate(placed)
+            ]
+        )
+    return rows

@@ -1,0 +1,121 @@
+"""Tables printed one cell a line, each row padded with pipes (a site's text export of its HTML
+tables): the grid's width found from the padding lines, numbers back in their columns."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gongkai.readers import read_bytes
+from gongkai.readers.cell_lines import cell_line_rows, grid_width
+from gongkai.readers.document import Grid
+from gongkai.render.layout import document, expand
+from gongkai.testing.damage import blank_zeros
+from gongkai.testing.generate import generate
+from gongkai.testing.shapes import render_cell_lines
+
+# an outcome row: a label over three columns, six blank cells, a total of 0, two pads
+ROWS = """(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和) |
+申请人情况 |
+||||||||
+自然人 |
+法人或其他组织 |
+总计 |
+|||||||
+商业企业 |
+科研机构 |
+社会公益组织 |
+法律服务机构 |
+其他 |
+|||||
+一、本年新收政府信息公开申请数量 |
+|
+|
+|
+|
+|
+|
+0 |
+||
+三、本年度办理结果 |
+(一)予以公开 |
+|
+|
+|
+|
+|
+|
+4 |
+|
+""".splitlines()
+
+
+def _texts(rows: list[list[object]]) -> list[list[str | None]]:
+    return [[getattr(c, "text", None) for c in row] for row in rows]
+
+
+def test_padding_lines_fix_the_width_and_numbers_stand_under_their_columns() -> None:
+    rows = cell_line_rows(ROWS, 1)
+    assert rows is not None
+    got = _texts(rows)
+    assert all(len(r) == 10 for r in got)
+    # the label's two covered slots come before the numbers, not after them
+    assert got[3] == ["一、本年新收政府信息公开申请数量", None, None, "", "", "", "", "", "", "0"]
+    # a bare ``|`` after the row's seven cells is its one pad (the group label's covered slot),
+    # known from the rows whose padding shows how many cells follow their labels
+    assert got[4] == ["三、本年度办理结果", "(一)予以公开", None, "", "", "", "", "", "", "4"]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["一 |", "二 |"] * 8,  # no padding line: nothing shows a grid
+        ROWS[:-1],  # a slot short: no width divides the run
+        ROWS[:8],  # too short a run to be a table
+    ],
+)
+def test_runs_that_are_not_such_a_grid_stay_lines(lines: list[str]) -> None:
+    assert cell_line_rows(lines, 1) is None
+
+
+@settings(max_examples=15, deadline=None, derandomize=True)
+@given(seed=st.integers(min_value=0, max_value=10**6), blanks=st.booleans())
+def test_every_value_cell_of_a_rendered_report_comes_back_in_its_column(seed: int, blanks: bool) -> None:
+    gen = generate(seed)
+    if blanks:
+        gen = blank_zeros(gen, seed)
+    text = render_cell_lines(gen.report, seed)
+    grids = [b for b in read_bytes("report.txt", text.encode()).blocks if isinstance(b, Grid)]
+    tables = [b for b in document(gen.report) if b.kind == "table"]
+    assert len(grids) == len(tables)
+    for grid, table in zip(grids, tables, strict=True):
+        assert table.layout is not None
+        want = expand(table.layout)
+        assert len(grid.rows) == len(want)
+        for got_row, want_row in zip(grid.rows, want, strict=True):
+            values = [(j, c) for j, c in enumerate(want_row) if c is not None and c.kind == "value"]
+            if all(c.colspan == 1 for _, c in values):
+                # numbers under their own columns (tables 3 and 4: the spans are the labels')
+                for j, cell in values:
+                    got = got_row[j]
+                    assert got is not None and got.text == cell.text, (j, [c and c.text for c in got_row])
+            else:
+                # a number spanning columns (table 2): the export does not say which of its
+                # slots it padded, and a bare ``|`` pad at a lone row's end reads as a blank
+                # cell; the numbers come in order after the label
+                first = min(j for j, _ in values)
+                got_texts = [c.text for c in got_row[first:] if c is not None]
+                assert _untrailed(got_texts) == _untrailed([c.text for _, c in values])
+
+
+def _untrailed(texts: list[str]) -> list[str]:
+    while texts and not texts[-1]:
+        texts = texts[:-1]
+    return texts
+
+
+def test_width_is_the_smallest_every_padding_line_fits() -> None:
+    from gongkai.readers.cell_lines import _slots
+
+    assert grid_width(_slots(ROWS)) == 10
