@@ -89,9 +89,7 @@ SUBHEADING_SCORE = 0.3
 _FIRST_SUBHEADING = "(一)"
 
 
-def _opened_by_subheading(
-    folded: str, starts: list[int], spec: SectionSpec, lo: int, hi: int
-) -> SectionHit | None:
+def _opened_by_subheading(folded: str, starts: list[int], spec: SectionSpec, lo: int, hi: int) -> SectionHit | None:
     """The section from the first line in ``lo..hi`` that opens with ``(一)`` and holds one of
     its keywords within a heading's length (the heading itself is empty: none was printed)."""
     for s in starts[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]:
