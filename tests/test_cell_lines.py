@@ -85,7 +85,7 @@ def test_every_value_cell_of_a_rendered_report_comes_back_in_its_column(seed: in
     gen = generate(seed)
     if blanks:
         gen = blank_zeros(gen, seed)
-    text = render_cell_lines(gen.report, seed)
+    text = render_cell_lines(gen.report, seed, "cells")
     grids = [b for b in read_bytes("report.txt", text.encode()).blocks if isinstance(b, Grid)]
     tables = [b for b in document(gen.report) if b.kind == "table"]
     assert len(grids) == len(tables)
@@ -107,6 +107,22 @@ def test_every_value_cell_of_a_rendered_report_comes_back_in_its_column(seed: in
                 first = min(j for j, _ in values)
                 got_texts = [c.text for c in got_row[first:] if c is not None]
                 assert _untrailed(got_texts) == _untrailed([c.text for _, c in values])
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(seed=st.integers(min_value=0, max_value=10**6))
+def test_rows_padded_at_their_end_are_read_with_the_pads_after_the_numbers(seed: int) -> None:
+    """``一、本年新收政府信息公开申请数量 | ||||||0 | ||`` (a 湖南 and a 辽宁 page): a pad and a
+    blank cell print alike, so the reader keeps each row's cells as printed and the parser,
+    which knows each row's width, takes the pads from the row's end."""
+    from gongkai.parse import parse_document
+    from gongkai.testing.compare import compare_tables
+
+    gen = blank_zeros(generate(seed), seed)
+    text = render_cell_lines(gen.report, seed, "rows")
+    report = parse_document(read_bytes("report.txt", text.encode()))
+    cells = compare_tables(gen.report.to_json(provenance=False)["tables"], report.to_json(provenance=False))
+    assert cells.exact == cells.total, cells.mismatches[:3]
 
 
 def _untrailed(texts: list[str]) -> list[str]:

@@ -422,6 +422,26 @@ def _table_trailing(spec: TableSpec, keys: list[str], regions: list[tuple[str, i
     return max(set(counts), key=counts.count) if counts else 0
 
 
+def _extras_at_end(spec: TableSpec, keys: list[str], regions: list[tuple[str, int]]) -> bool:
+    """Whether the table's rows put the fields they have beyond their cells at their end: a
+    site's text export pads each row at its end for the slots its merged cells cover
+    (``一、本年新收政府信息公开申请数量 | ||||||0 | ||``), where a grid written out in full has
+    them after the label. Told by the rows that show it (a number first, or last), and only
+    when none shows the other."""
+    end = start = 0
+    for rkey, (raw, off) in zip(keys, regions, strict=True):
+        fields = line_fields(raw, off)
+        k = len(spec.row_columns(spec.row(rkey)))
+        if fields is None or len(fields) <= k:
+            continue
+        extra = len(fields) - k
+        if fields[0][0].strip() and trailing_empties(fields) >= extra:
+            end += 1
+        elif fields[-1][0].strip() and not any(t.strip() for t, _ in fields[:extra]):
+            start += 1
+    return end > 0 and start == 0
+
+
 BLANK_ROW_MIN_FOUND = 0.5
 """A label with nothing after it at a table's end is a blank row only in a table that is
 there (this share of its rows found); in the remains of a lost table its values are missing."""
@@ -656,13 +676,17 @@ def _read_by_labels(
         _region_text(stream, m, found[i + 1][1].start if i + 1 < len(found) else end) for i, (_, m) in enumerate(found)
     ]
     trailing = _table_trailing(spec, [k for k, _ in found], regions)
+    at_end = _extras_at_end(spec, [k for k, _ in found], regions)
     row_units: list[list[Unit]] = []
     delimited: list[bool] = []
     """Rows whose cells the document delimits (tabs, one cell per line): empty ones are blank."""
     for (rkey, _m), (raw, off) in zip(found, regions, strict=True):
         k = len(spec.row_columns(spec.row(rkey)))
         fields = line_fields(raw, off)
-        positional = positional_units(fields, k, trailing) if fields is not None else None
+        pads = trailing
+        if at_end and fields is not None and trailing_empties(fields) >= len(fields) - k:
+            pads = max(0, len(fields) - k)  # this row's own pads, not the table's habit
+        positional = positional_units(fields, k, pads) if fields is not None else None
         if positional is None and (one_per_line := cell_lines(raw, off)) is not None:
             positional = positional_units(one_per_line, k, 0)
         row_units.append(positional or region_units(raw, off))

@@ -388,24 +388,38 @@ def render_layout(report: Report, seed: int = 0, by_chars: bool | None = None) -
 # --- cell_lines (a site's text export of its HTML tables) --------------------------------
 
 
-def _cell_lines_table(b: Block, bare_blank: bool) -> list[str]:
+CELL_LINE_STYLES = ("cells", "rows")
+"""How the export prints a row: a cell a line (a 陕西 page), or the row's cells on one line with
+the pads run on at its end (``一、本年新收政府信息公开申请数量 | ||||||0 | ||``, a 湖南 and a 辽宁
+page), the table's last row then without its pads (both pages)."""
+
+
+def _cell_lines_table(b: Block, style: str, bare_blank: bool) -> list[str]:
     assert b.layout is not None
     width = layout_width(b.layout)
     out: list[str] = []
-    for row in b.layout:
+    for i, row in enumerate(b.layout):
+        pads = "|" * (width - len(row))
+        if style == "rows":
+            last = i == len(b.layout) - 1
+            out.append(("".join(f"{c.text} | " if c.text else "|" for c in row) + ("" if last else pads)).rstrip())
+            continue
         out.extend(f"{c.text} |" if c.text else ("|" if bare_blank else " |") for c in row)
-        if len(row) < width:
-            out.append("|" * (width - len(row)))
+        if pads:
+            out.append(pads)
     return out
 
 
-def render_cell_lines(report: Report, seed: int = 0) -> str:
+def render_cell_lines(report: Report, seed: int = 0, style: str | None = None) -> str:
+    """``style``: one of ``CELL_LINE_STYLES`` (None: as the seed draws it)."""
     rng = random.Random(seed)
     bare_blank = rng.random() < 0.5
     """Whether a blank cell's line is ``|`` or `` |`` (the page shows no difference)."""
+    if style is None:
+        style = random.Random(f"cell-lines-{seed}").choice(CELL_LINE_STYLES)
     out: list[str] = []
     for b in document(report):
-        out.extend(_cell_lines_table(b, bare_blank) if b.kind == "table" else b.text.split("\n"))
+        out.extend(_cell_lines_table(b, style, bare_blank) if b.kind == "table" else b.text.split("\n"))
     return "\n".join(out) + "\n"
 
 
