@@ -32,7 +32,9 @@ SIGNATURE_LINES = 12
 """Non-empty lines at the end of the document that may hold the signature block."""
 
 _NAME = r"[\u4e00-\u9fff()]"
-_REPORT_WORDS = r"(?:政府信息公开|政务信息公开|政务公开|(?<!政府)(?<!政务)信息公开)(?:工作)?(?:开展)?(?:情况的?)?(?:年度)?(?:报告|年报)"
+_REPORT_WORDS = (
+    r"(?:政府信息公开|政务信息公开|政务公开|(?<!政府)(?<!政务)信息公开)(?:工作)?(?:开展)?(?:情况的?)?(?:年度)?(?:报告|年报)"
+)
 """The report's name in a title, the template's and the forms real titles take
 (``…政府信息公开年报``, ``…关于2021年度政府信息公开情况的报告``, ``…审计厅2025年政务信息公开
 工作开展年度报告``, ``…政府国资委2023年度信息公开工作报告``)."""
