@@ -135,3 +135,39 @@ def test_width_is_the_smallest_every_padding_line_fits() -> None:
     from gongkai.readers.cell_lines import _slots
 
     assert grid_width(_slots(ROWS)) == 10
+
+
+PIPE_AFTER = ["规章", "|", "0", "|", "", "|", "6", "|", "行政规范性文件", "|", "0", "|", "|", "0", "|"]
+
+
+def test_cells_each_closed_by_a_pipe_line_become_a_cell_a_line() -> None:
+    """``text`` / ``|`` (a 新疆 page): each cell's text and a line of one pipe; a blank cell an
+    empty line or none; a heading wrapped in a narrow cell one cell (``商业`` / ``企业``)."""
+    from gongkai.readers.cell_lines import pipe_after_cells
+
+    head = ["主动公开情况如下：", "第二十条第(一)项", "|", "商业", "企业", "|"]
+    lines = [*head, *PIPE_AFTER, *PIPE_AFTER, "三、收到和处理"]
+    assert pipe_after_cells(lines, 0) is None  # a sentence before the table is not a cell
+    run = pipe_after_cells(lines, 1)
+    assert run is not None
+    cells, end = run
+    row = ["规章", "0", "", "6", "行政规范性文件", "0", "", "0"]
+    assert [t for t, _ in cells] == ["第二十条第(一)项", "商业企业", *row, *row]
+    assert lines[end] == "三、收到和处理"
+    doc = read_bytes("r.txt", "\n".join(lines).encode())
+    texts = [b.text for b in doc.blocks if not isinstance(b, Grid)]
+    assert "\t" in texts and "\t6" in texts and "|" not in texts
+
+
+@settings(max_examples=10, deadline=None, derandomize=True)
+@given(seed=st.integers(min_value=0, max_value=10**6))
+def test_a_report_printed_with_pipe_lines_after_its_cells_reads_exactly(seed: int) -> None:
+    from gongkai.parse import parse_document
+    from gongkai.testing.compare import compare_tables
+
+    gen = blank_zeros(generate(seed), seed)
+    text = render_cell_lines(gen.report, seed, "pipe_after")
+    report = parse_document(read_bytes("report.txt", text.encode()))
+    cells = compare_tables(gen.report.to_json(provenance=False)["tables"], report.to_json(provenance=False))
+    assert cells.wrong == 0, [m for m in cells.mismatches if m["kind"] == "wrong"][:3]
+    assert cells.exact >= 0.97 * cells.total

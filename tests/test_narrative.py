@@ -106,6 +106,20 @@ def test_an_unread_cell_makes_the_text_not_checkable(report: Report) -> None:
     assert [f.rule for f in found] == ["not_checkable"] and found[0].severity == "info"
 
 
+def test_a_row_in_doubt_is_not_a_count_of_zero(report: Report) -> None:
+    """A row the parser could not lay out keeps its blank reading beside "something else"
+    (candidates ``(None,)``): it is not checkable, not "the table says 0"."""
+    row = (report.tables["applications"] or {})["disclosed"]
+    assert row is not None
+    for col in row:
+        row[col] = Cell(None, "", uncertain="这一行的数字与相邻行之间没有分隔", candidates=(None,))
+    report.facts = [Fact("applications.disclosed.total", 3, "予以公开3件")]
+    found = run_checks(report, ["narrative_mismatch"])
+    assert [f.rule for f in found] == ["not_checkable"]
+    # a cell left as 0 or blank (a dump leaves no line for a blank) still counts as 0
+    assert Cell(None, "", uncertain="0 还是空白", candidates=(0, None)).settled_value() == 0
+
+
 def test_a_fact_the_2019_table_does_not_count_is_not_called_unread() -> None:
     """制发规范性文件N件 against the 2019 template's table 2 (新制作/新公开): no cell to compare,
     which is not a cell left unread (the bundled township sample said so of a table it read)."""

@@ -74,6 +74,8 @@ class Cell:
     def settled_value(self) -> Number | None:
         """What the cell adds to a sum when its candidates differ only as blank vs the same
         number (``0`` or blank): that number; None when the candidates differ in value."""
+        if None not in self.candidates or all(c is None for c in self.candidates):
+            return None  # one number, or blank alone (a row in doubt: blank or any number)
         values = {c or 0 for c in self.candidates}
         return values.pop() if self.uncertain and len(values) == 1 else None
 

@@ -342,7 +342,10 @@ def cell_lines(raw: str, offset: int = 0, skip_blank_lines: bool = False) -> lis
         return None
     pos = len(lines[0]) + 1
     fields: list[tuple[str, int]] = []
-    for ln in lines[1:]:
+    # the region stops at the next row's label: a lone tab after the last line break is that
+    # label's indent (where rows are not ended by a blank line), not an empty cell
+    body = lines[1:-1] if len(lines) > 1 and lines[-1] == "\t" else lines[1:]
+    for ln in body:
         if ln == "":
             if fields or not skip_blank_lines:
                 break

@@ -13,7 +13,19 @@ each row ends with one line of as many pipes as the row has fewer cells than the
     0 |
     ||
 
-Rows are not marked, but every row holds exactly the grid's width of cells, counting each pipe
+A second export prints each cell's text and then a line of one ``|`` (a 新疆 page), with no
+pads, a narrow heading wrapped over two lines (``商业`` / ``企业``)::
+
+    规章
+    |
+    0
+    |
+
+Its rows are not marked and cannot be told from the text alone; its cells are given on as a
+cell a line, each indented by a tab (as a DOCX dump has them), a blank one a lone tab, and the
+parser lays them out by the template's rows.
+
+Rows are not marked in the first either, but every row holds exactly the grid's width of cells, counting each pipe
 of a padding line as one, and a padding line never runs past its row's end; that fixes the
 width. A padding line of one pipe cannot be told from a blank cell, so pads are placed by the
 row's content: in a row of numbers they are the slots its labels span (before its first
@@ -184,3 +196,37 @@ def cell_line_rows(lines: list[str], first_line: int) -> list[list[GridCell | No
             ]
         )
     return rows
+
+
+MAX_WRAPPED_LINE = 8
+"""Characters of a line that continues a cell's text (a heading wrapped in a narrow cell)."""
+MIN_PIPE_AFTER_CELLS = 12
+"""Cells for a run of ``text`` / ``|`` lines to be a table."""
+
+
+def _is_pipe(line: str) -> bool:
+    return line.strip() == "|"
+
+
+def pipe_after_cells(lines: list[str], start: int) -> tuple[list[tuple[str, int]], int] | None:
+    """The cells of a run of cells each closed by a ``|`` line, from ``start`` (whose next line
+    must be the first ``|``), with the index of each cell's first line; and the run's end. None
+    when there is no such run there. A cell is a line (or none: a blank cell), or a few short
+    lines of one wrapped heading."""
+    if start + 1 >= len(lines) or "|" in lines[start] or not _is_pipe(lines[start + 1]):
+        return None
+    cells: list[tuple[str, int]] = []
+    i = start
+    while i < len(lines):
+        j = i
+        while j < len(lines) and not _is_pipe(lines[j]) and j - i < 3:
+            if "|" in lines[j] or (j > i and len(lines[j].strip()) > MAX_WRAPPED_LINE):
+                break
+            j += 1
+        if j >= len(lines) or not _is_pipe(lines[j]):
+            break
+        cells.append(("".join(x.strip() for x in lines[i:j]), i))
+        i = j + 1
+    if len(cells) < MIN_PIPE_AFTER_CELLS:
+        return None
+    return cells, i

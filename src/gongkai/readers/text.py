@@ -7,7 +7,7 @@ import re
 from functools import lru_cache
 
 from gongkai.model.report import Source
-from gongkai.readers.cell_lines import cell_line_rows, is_cell_line, run_end
+from gongkai.readers.cell_lines import cell_line_rows, is_cell_line, pipe_after_cells, run_end
 from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
 
 MAX_TEXT_BYTES = 8 * 1024 * 1024
@@ -112,6 +112,14 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
     plain_until = 0
     """Lines before this are not a table of one cell a line (tried once per run: no rescans)."""
     while i < len(lines):
+        if i >= plain_until and i + 1 < len(lines) and lines[i + 1].strip() == "|":
+            run = pipe_after_cells(lines, i)
+            if run is not None:
+                cells, i = run
+                # a cell a line, indented by a tab, a blank one a lone tab (the parser's DOCX
+                # dump form): the rows are the template's to find
+                blocks.extend(TextLine("\t" + text, Source(line=at + 1)) for text, at in cells)
+                continue
         if i >= plain_until and is_cell_line(lines[i]):
             end = run_end(lines, i)
             one_a_line = cell_line_rows(lines[i:end], i + 1)

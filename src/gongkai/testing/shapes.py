@@ -388,19 +388,28 @@ def render_layout(report: Report, seed: int = 0, by_chars: bool | None = None) -
 # --- cell_lines (a site's text export of its HTML tables) --------------------------------
 
 
-CELL_LINE_STYLES = ("cells", "rows")
-"""How the export prints a row: a cell a line (a 陕西 page), or the row's cells on one line with
+CELL_LINE_STYLES = ("cells", "rows", "unpadded", "pipe_after")
+"""How the export prints a row: a cell a line (a 陕西 page); the row's cells on one line with
 the pads run on at its end (``一、本年新收政府信息公开申请数量 | ||||||0 | ||``, a 湖南 and a 辽宁
-page), the table's last row then without its pads (both pages)."""
+page), the table's last row then without its pads (both pages); the same without pads
+(``行政许可 | 0 |``, a 广东 page); or each cell's text on its lines and a ``|`` line after it, no
+pads, a heading wrapped where the page's cell is narrow (``商业`` / ``企业``, a 新疆 page)."""
 
 
-def _cell_lines_table(b: Block, style: str, bare_blank: bool) -> list[str]:
+def _cell_lines_table(b: Block, style: str, bare_blank: bool, wrap_heads: bool) -> list[str]:
     assert b.layout is not None
     width = layout_width(b.layout)
     out: list[str] = []
     for i, row in enumerate(b.layout):
         pads = "|" * (width - len(row))
-        if style == "rows":
+        if style == "pipe_after":
+            for c in row:
+                lines = [c.text[:2], c.text[2:]] if c.kind == "head" and len(c.text) == 4 and wrap_heads else [c.text]
+                out.extend([*(x for x in lines if x or not bare_blank), "|"])
+            continue
+        if style == "unpadded":
+            pads = ""
+        if style in ("rows", "unpadded"):
             last = i == len(b.layout) - 1
             out.append(("".join(f"{c.text} | " if c.text else "|" for c in row) + ("" if last else pads)).rstrip())
             continue
@@ -417,9 +426,10 @@ def render_cell_lines(report: Report, seed: int = 0, style: str | None = None) -
     """Whether a blank cell's line is ``|`` or `` |`` (the page shows no difference)."""
     if style is None:
         style = random.Random(f"cell-lines-{seed}").choice(CELL_LINE_STYLES)
+    wrap_heads = rng.random() < 0.5
     out: list[str] = []
     for b in document(report):
-        out.extend(_cell_lines_table(b, style, bare_blank) if b.kind == "table" else b.text.split("\n"))
+        out.extend(_cell_lines_table(b, style, bare_blank, wrap_heads) if b.kind == "table" else b.text.split("\n"))
     return "\n".join(out) + "\n"
 
 
