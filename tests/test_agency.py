@@ -154,6 +154,29 @@ def test_a_sentence_naming_the_report_is_not_its_title(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lines", "agency", "year"),
+    [
+        (["昌图县七家子镇2023年政府信息公开 工作告年度报", "来源:昌图县人民政府办公室"], "昌图县七家子镇", 2023),
+        (["2019年清河市统计局政府信息公开工作年度", "一、总体情况"], "清河市统计局", 2019),
+        (["2024年政府信息公开工作告年度报", "清河市人民政府根据《条例》要求，编制了本报告。"], None, 2024),
+    ],
+)
+def test_a_title_line_garbled_or_cut_after_its_report_words_is_still_the_title(
+    lines: list[str], agency: str | None, year: int
+) -> None:
+    """A real 辽宁 page's title transposes 年度报告 (``…工作告年度报``): the line is the title
+    (``title_form`` finds it off the form); the preamble below it is not read from inside it."""
+    text = "\n".join(lines)
+    folded = fold(text)
+    starts = [len(fold(text[: text.index(line)])) for line in lines]
+    hit = find_title(folded, starts)
+    assert hit is not None and hit.agency == agency and hit.year == year
+    assert preamble_agencies(folded, hit.start + len(hit.title)) == ([] if agency else ["清河市人民政府"])
+    # a sentence that mentions 信息公开 is no title line
+    assert find_title(fold("2023年政府信息公开工作扎实推进,成效明显。"), [0]) is None
+
+
+@pytest.mark.parametrize(
     ("text", "names"),
     [
         ("2023年度政府信息公开工作年度报告清河市统计局根据《条例》要求,编制了本报告。", ["清河市统计局"]),
@@ -169,6 +192,7 @@ def test_a_sentence_naming_the_report_is_not_its_title(text: str) -> None:
             "现将深圳市市场监督管理局龙华监管局(以下简称龙华局)2023年信息公开年度报告进行公布。",
             ["深圳市市场监督管理局龙华监管局"],
         ),
+        ("本年度报告根据《条例》要求,由安康市统计局围绕2020年度政府信息公开工作情况编制而成。", ["安康市统计局"]),
     ],
 )
 def test_preamble_names_its_author(text: str, names: list[str]) -> None:

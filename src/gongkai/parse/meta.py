@@ -40,6 +40,8 @@ _REPORT_WORDS = (
 工作开展年度报告``, ``…政府国资委2023年度信息公开工作报告``)."""
 TITLE_NAME_CHARS = 40
 """The longest name the title patterns take before the rest of the title."""
+GARBLED_TAIL_CHARS = 8
+"""Characters after 信息公开 in a title line whose report words are cut or garbled."""
 _TITLE_NAME = rf"({_NAME}{{2,{TITLE_NAME_CHARS}}}?)"
 _TITLE_TAIL = re.compile(rf"\d{{4}}年度?{_REPORT_WORDS}")
 _TITLE = re.compile(rf"{_TITLE_NAME}?(\d{{4}})年度?{_REPORT_WORDS}")
@@ -70,7 +72,7 @@ _CONTENTS = re.compile(rf"全文包括({_NAME}{{2,40}}?)(?:\d{{4}}年度?政府)
 """``全文包括扎赉特旗宝力根花苏木人民政府信息公开总体情况`` (the body's 政府 shared with 政府信息公开,
 or ``…人民政府2025年政府信息公开总体情况``): the contents sentence names whose work it reports."""
 _BY_WHOM = re.compile(
-    rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|综合(?!办公)|负责(?:编制|组织|起草|撰写)|组织|编制)"
+    rf"由({_NAME}{{2,40}}?)(?:根据|按照|依据|结合|围绕|综合(?!办公)|负责(?:编制|组织|起草|撰写)|组织|编制)"
 )
 """``由…编制``, ``由…负责编制``, not ``由党政办负责人具体抓政务公开`` (a unit's staffing)."""
 _PREAMBLE_AGENCY = (
@@ -142,7 +144,39 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
             hit = replace(hit, agency=_shared_government(hit.agency, folded, a.end(1)))
         hits.append(hit)
     found = [h for h in hits if h is not None and not _cited(head, h)]
+    if not found:
+        found = [h for h in (_garbled_title(folded, s, e) for s, e in _lines_in(line_starts, len(head))) if h]
     return min(found, key=lambda h: h.start) if found else None
+
+
+_GARBLED_TITLE = re.compile(
+    rf"(?:{_TITLE_NAME}?(\d{{4}})年度?|(\d{{4}})年度?({_NAME}{{2,{TITLE_NAME_CHARS}}}?)??)"
+    rf"(?:政府|政务)?信息公开[\u4e00-\u9fff]{{0,{GARBLED_TAIL_CHARS}}}"
+)
+"""A line that opens as a title and whose report words after 信息公开 are cut or garbled
+(``昌图县七家子镇2023年政府信息公开工作告年度报``, a real page): still the title, which
+``title_form`` then finds off the template's form."""
+
+
+def _lines_in(line_starts: Sequence[int], end: int) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each line that starts before ``end``, in folded positions (no line
+    starts given: the text is one line, a page's <title>)."""
+    starts = sorted({0, *(s for s in line_starts if s < end)})
+    yield from zip(starts, [*starts[1:], end], strict=True)
+
+
+def _garbled_title(folded: str, start: int, end: int) -> TitleHit | None:
+    m = _GARBLED_TITLE.fullmatch(folded, start, end)
+    if m is None:
+        return None
+    if m.group(2):  # the agency before the year
+        hit = _title_hit(folded, m.group(1), start, end, m.group(2))
+        if hit is None or not hit.agency:
+            return hit
+        return replace(hit, agency=_shared_government(hit.agency, folded, m.end(1)))
+    agency = _trim(m.group(4)) if m.group(4) else ""
+    agency = _shared_government(agency, folded, m.end(4)) if agency else ""
+    return TitleHit(folded[start:end], agency or None, int(m.group(3)), start)
 
 
 def _after_name(
@@ -251,14 +285,15 @@ def _compiled_for(name: str) -> str:
     return name
 
 
-def preamble_agencies(folded: str) -> list[str]:
+def preamble_agencies(folded: str, after: int = 0) -> list[str]:
     """Names the preamble gives as the report's author (``由…编制``, ``现公布…年度报告``), in
-    order of appearance, each once."""
+    order of appearance, each once. ``after``: where the title ends (the preamble follows it; a
+    name is not looked for from inside it, which a title cut before 报告 would run into)."""
     head = folded[:PREAMBLE_WINDOW]
     found: list[tuple[int, str]] = []
     for pattern in _PREAMBLE_AGENCY:
         lo, hi = _near(head, "编制", *COMPILED_BY_REACH) if pattern is _COMPILED_BY else (0, len(head))
-        for m in pattern.finditer(head, lo, hi):
+        for m in pattern.finditer(head, max(lo, after), hi):
             name = _shared_government(_without_issuer(trim_lead_in(_ALIAS_NOTE.sub("", m.group(1)))), head, m.end(1))
             if pattern in _COMPILERS:
                 name = _compiled_for(name)

@@ -113,6 +113,7 @@ def parse_document(doc: Document) -> Report:
     hits = find_sections(stream)
 
     hit = meta.find_title(folded, _line_starts(stream, meta.TITLE_WINDOW))
+    title_end = hit.start + len(hit.title) if hit else 0
     if hit is None and doc.title:
         hit = meta.find_title(fold(doc.title))
     lines = stream.text.split("\n")
@@ -124,7 +125,7 @@ def parse_document(doc: Document) -> Report:
     candidates: list[tuple[str, str | None]] = [
         ("title", (hit.agency or below) if hit else None),
         ("signature", signer),
-        *(("preamble", n) for n in meta.preamble_agencies(folded)),
+        *(("preamble", n) for n in meta.preamble_agencies(folded, title_end)),
         ("publisher", meta.publisher_agency(stream.text)),
         ("contact", meta.contact_agency(folded)),
         ("text", meta.agency_from_text(stream.text)),

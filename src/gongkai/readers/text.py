@@ -115,10 +115,10 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
         if i >= plain_until and i + 1 < len(lines) and lines[i + 1].strip() == "|":
             run = pipe_after_cells(lines, i)
             if run is not None:
-                cells, i = run
+                piped, i = run
                 # a cell a line, indented by a tab, a blank one a lone tab (the parser's DOCX
                 # dump form): the rows are the template's to find
-                blocks.extend(TextLine("\t" + text, Source(line=at + 1)) for text, at in cells)
+                blocks.extend(TextLine("\t" + text, Source(line=at + 1)) for text, at in piped)
                 continue
         if i >= plain_until and is_cell_line(lines[i]):
             end = run_end(lines, i)

@@ -173,8 +173,16 @@ def _title(rng: random.Random, agency: Agency, year: int, off_form: bool) -> tup
     """The title's words after the agency: the year and the report's name."""
     if off_form:
         # still a title, but not the template's 政府信息公开工作年度报告
+        # the last two garbled or cut after 信息公开 (工作告年度报: a real 辽宁 page)
         return f"{year}年", rng.choice(
-            ("政府信息公开工作报告", "政务公开工作年度报告", "政务信息公开工作开展年度报告", "信息公开工作报告")
+            (
+                "政府信息公开工作报告",
+                "政务公开工作年度报告",
+                "政务信息公开工作开展年度报告",
+                "信息公开工作报告",
+                "政府信息公开工作告年度报",
+                "政府信息公开工作年度",
+            )
         )
     return f"{year}{rng.choice(('年', '年度'))}", "政府信息公开工作年度报告"
 
@@ -226,6 +234,8 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
                 f"根据《中华人民共和国政府信息公开条例》规定，现公布{name}{year}年政府信息公开工作年度报告。",
                 f"本报告依据《中华人民共和国政府信息公开条例》编制。现将{name}{year}年度政府信息公开工作情况报告如下：",
                 f"本年度报告根据《中华人民共和国政府信息公开条例》要求，汇总{year}年{name}的政府信息公开年度报告编制而成。",
+                # 由安康市统计局围绕2020年度政府信息公开工作情况编制而成 (a 陕西 page)
+                f"本年度报告根据《中华人民共和国政府信息公开条例》要求，由{name}围绕{year}年度政府信息公开工作情况编制而成。",
                 # 人民政府 sharing its 政府 with 政府信息公开 (现公布2023年长春市二道区人民政府信息公开…)
                 f"根据《中华人民共和国政府信息公开条例》规定，现公布{year}年{name}"
                 + ("" if name.endswith("政府") else "政府")
