@@ -80,12 +80,13 @@ def test_runs_that_are_not_such_a_grid_stay_lines(lines: list[str]) -> None:
 
 
 @settings(max_examples=15, deadline=None, derandomize=True)
-@given(seed=st.integers(min_value=0, max_value=10**6), blanks=st.booleans())
-def test_every_value_cell_of_a_rendered_report_comes_back_in_its_column(seed: int, blanks: bool) -> None:
+@given(seed=st.integers(min_value=0, max_value=10**6), blanks=st.booleans(), opened=st.booleans())
+def test_every_value_cell_of_a_rendered_report_comes_back_in_its_column(seed: int, blanks: bool, opened: bool) -> None:
+    """``opened``: each row opens with a bare ``|`` line (a 北京 page), not a cell."""
     gen = generate(seed)
     if blanks:
         gen = blank_zeros(gen, seed)
-    text = render_cell_lines(gen.report, seed, "cells")
+    text = render_cell_lines(gen.report, seed, "cells", opened)
     grids = [b for b in read_bytes("report.txt", text.encode()).blocks if isinstance(b, Grid)]
     tables = [b for b in document(gen.report) if b.kind == "table"]
     assert len(grids) == len(tables)

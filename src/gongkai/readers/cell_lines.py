@@ -25,6 +25,8 @@ Its rows are not marked and cannot be told from the text alone; its cells are gi
 cell a line, each indented by a tab (as a DOCX dump has them), a blank one a lone tab, and the
 parser lays them out by the template's rows.
 
+Some exports open each row with a bare ``|`` line too; a first slot empty in every row is that.
+
 Rows are not marked in the first either, but every row holds exactly the grid's width of cells, counting each pipe
 of a padding line as one, and a padding line never runs past its row's end; that fixes the
 width. A padding line of one pipe cannot be told from a blank cell, so pads are placed by the
@@ -180,6 +182,9 @@ def cell_line_rows(lines: list[str], first_line: int) -> list[list[GridCell | No
     if width is None:
         return None
     raw = [slots[r : r + width] for r in range(0, len(slots), width)]
+    if all(row[0].text == "" for row in raw):
+        # every row opens with a bare ``|`` line (a 北京 page): its opening pipe, not a cell
+        raw = [row[1:] for row in raw]
     values: dict[int, int] = {}
     for segment in _segments(raw):
         sure = [n for n in (_sure_tail(raw[i]) for i in segment) if n is not None]

@@ -396,7 +396,7 @@ page), the table's last row then without its pads (both pages); the same without
 pads, a heading wrapped where the page's cell is narrow (``商业`` / ``企业``, a 新疆 page)."""
 
 
-def _cell_lines_table(b: Block, style: str, bare_blank: bool, wrap_heads: bool) -> list[str]:
+def _cell_lines_table(b: Block, style: str, bare_blank: bool, wrap_heads: bool, opened: bool) -> list[str]:
     assert b.layout is not None
     width = layout_width(b.layout)
     out: list[str] = []
@@ -413,23 +413,31 @@ def _cell_lines_table(b: Block, style: str, bare_blank: bool, wrap_heads: bool) 
             last = i == len(b.layout) - 1
             out.append(("".join(f"{c.text} | " if c.text else "|" for c in row) + ("" if last else pads)).rstrip())
             continue
+        if opened:
+            out.append("|")  # the row's opening pipe on a line of its own (a 北京 page)
         out.extend(f"{c.text} |" if c.text else ("|" if bare_blank else " |") for c in row)
         if pads:
             out.append(pads)
     return out
 
 
-def render_cell_lines(report: Report, seed: int = 0, style: str | None = None) -> str:
-    """``style``: one of ``CELL_LINE_STYLES`` (None: as the seed draws it)."""
+def render_cell_lines(report: Report, seed: int = 0, style: str | None = None, opened: bool | None = None) -> str:
+    """``style``: one of ``CELL_LINE_STYLES``; ``opened``: each row of the ``cells`` style opens
+    with a bare ``|`` line (None: as the seed draws them)."""
     rng = random.Random(seed)
     bare_blank = rng.random() < 0.5
     """Whether a blank cell's line is ``|`` or `` |`` (the page shows no difference)."""
     if style is None:
         style = random.Random(f"cell-lines-{seed}").choice(CELL_LINE_STYLES)
     wrap_heads = rng.random() < 0.5
+    if opened is None:
+        opened = random.Random(f"cell-lines-opened-{seed}").random() < 0.5
     out: list[str] = []
     for b in document(report):
-        out.extend(_cell_lines_table(b, style, bare_blank, wrap_heads) if b.kind == "table" else b.text.split("\n"))
+        if b.kind == "table":
+            out.extend(_cell_lines_table(b, style, bare_blank, wrap_heads, opened))
+        else:
+            out.extend(b.text.split("\n"))
     return "\n".join(out) + "\n"
 
 
