@@ -427,19 +427,34 @@ def _extras_at_end(spec: TableSpec, keys: list[str], regions: list[tuple[str, in
     site's text export pads each row at its end for the slots its merged cells cover
     (``一、本年新收政府信息公开申请数量 | ||||||0 | ||``), where a grid written out in full has
     them after the label. Told by the rows that show it (a number first, or last), and only
-    when none shows the other."""
+    when none shows the other; where a row's extra fields could be at either side, by the side
+    whose reading adds its parts up to its printed total."""
     end = start = 0
     for rkey, (raw, off) in zip(keys, regions, strict=True):
         fields = line_fields(raw, off)
-        k = len(spec.row_columns(spec.row(rkey)))
+        cols = spec.row_columns(spec.row(rkey))
+        k = len(cols)
         if fields is None or len(fields) <= k:
             continue
         extra = len(fields) - k
-        if fields[0][0].strip() and trailing_empties(fields) >= extra:
+        texts = [t.strip() for t, _ in fields]
+        if texts[0] and trailing_empties(fields) >= extra:
             end += 1
-        elif fields[-1][0].strip() and not any(t.strip() for t, _ in fields[:extra]):
+        elif texts[-1] and not any(texts[:extra]):
             start += 1
+        elif cols[-1].key == "total" and not any(texts[:extra]) and not any(texts[-extra:]):
+            by_end, by_start = _adds_up(texts[:k]), _adds_up(texts[extra:])
+            end += by_end and not by_start
+            start += by_start and not by_end
     return end > 0 and start == 0
+
+
+def _adds_up(cells: list[str]) -> bool:
+    """Whether a row's cells (total last) are whole numbers or blank and its printed total is
+    the sum of the others."""
+    if not cells[-1].isdigit() or not all(not c or c.isdigit() for c in cells):
+        return False
+    return sum(int(c) for c in cells[:-1] if c) == int(cells[-1])
 
 
 BLANK_ROW_MIN_FOUND = 0.5

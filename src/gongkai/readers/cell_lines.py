@@ -40,14 +40,15 @@ import re
 from dataclasses import dataclass
 
 from gongkai.model.report import Source
+from gongkai.model.template import BLANK_MARKERS
 from gongkai.readers.document import GridCell
 
 _CELL_LINE = re.compile(r"^\s*([^|]*?)\s*\|\s*$")
 """One cell: its text (maybe none) and the pipe that closes it."""
 _PAD_LINE = re.compile(r"^\s*(\|{2,})\s*$")
 """Two or more pipes alone: the row's end, padding the slots its merged cells cover."""
-_VALUE = re.compile(r"^[-+增减]?\s*\d[\d,.]*\s*(?:[万亿]?元|[%％件条次项个])?$|^[/／—\-–－]$")
-"""What stands in a row of numbers after its labels: a number (with a unit or sign) or a dash."""
+_NUMBER = re.compile(r"^[-+增减]?\s*\d[\d,.]*\s*(?:[万亿]?元|[%％件条次项个])?$")
+"""A number in a cell (with a unit or sign); a row's numbers follow its labels."""
 
 MIN_RUN_LINES = 12
 """Cell lines in a row for a run to be a table (a short run is a stray pipe or two)."""
@@ -120,7 +121,8 @@ def grid_width(slots: list[_Slot]) -> int | None:
 
 
 def _is_value(text: str) -> bool:
-    return not text or bool(_VALUE.match(text))
+    """A cell of a row's numbers: a number, or blank however the page marks it (``/``, ``无``)."""
+    return text in BLANK_MARKERS or bool(_NUMBER.match(text))
 
 
 def _tail_start(row: list[_Slot]) -> int:
