@@ -102,6 +102,10 @@ def test_a_partial_name_is_the_same_body_and_said_partial(seed: int) -> None:
     assert same_body(partial, agency.name)
 
 
+def test_a_street_office_named_short_is_the_same_body() -> None:
+    assert canonical_agency("东风路街办") == canonical_agency("东风路街道办") == "东风路街道办事处"
+
+
 def test_short_forms_expand_to_the_full_name() -> None:
     assert canonical_agency("清河区府办") == "清河区人民政府办公室"
     assert canonical_agency("清河县政府办") == "清河县人民政府办公室"
@@ -147,6 +151,8 @@ def test_title_in_either_order(text: str, agency: str | None, year: int) -> None
         "根据条例规定，现公布县行政审批服务局2020年政府信息公开工作年度报告",
         "根据《条例》要求,现向社会公布沭阳县发展和改革局2023年度政府信息公开年度报告。",
         "根据《条例》规定,现公布2023年政府信息公开工作年度报告。",
+        "根据《条例》的规定,现公开清河区统计局2019年政府信息公开工作年度报告。",
+        "为认真贯彻落实上级关于切实做好2024年政府信息公开年度报告编制发布工作要求,东亭街道及时发布报告。",
     ],
 )
 def test_a_sentence_naming_the_report_is_not_its_title(text: str) -> None:
@@ -193,6 +199,10 @@ def test_a_title_line_garbled_or_cut_after_its_report_words_is_still_the_title(
             ["深圳市市场监督管理局龙华监管局"],
         ),
         ("本年度报告根据《条例》要求,由安康市统计局围绕2020年度政府信息公开工作情况编制而成。", ["安康市统计局"]),
+        # 现公开 (温州, 大冶); a 街道's 综合办公室 compiles its 办事处's report (无锡)
+        ("根据《条例》的规定,现公开清河区七都街道办事处2024年政府信息公开工作年度报告。", ["清河区七都街道办事处"]),
+        ("根据《条例》规定,现公开2024年东风路街办政府信息公开工作年度报告。", ["东风路街办"]),
+        ("本报告由东亭街道综合办公室编制,全文包括总体情况。", ["东亭街道办事处"]),
     ],
 )
 def test_preamble_names_its_author(text: str, names: list[str]) -> None:

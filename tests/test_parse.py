@@ -396,3 +396,30 @@ def test_a_statistics_period_stated_in_other_forms(text: str, period: tuple[str,
 
     found = find_period(fold(text))
     assert (tuple(d.isoformat() for d in found) if found else None) == period
+
+
+@pytest.mark.parametrize("fmt", ["layout", "onecell"])
+@pytest.mark.parametrize("seed", range(3))
+def test_a_table_printed_blank_and_cut_short_is_blank_and_incomplete_not_missing(fmt: str, seed: int) -> None:
+    """Table 3's first rows printed with their labels and not a number (a quiet year, blank
+    cells), the rest of the table lost: those rows are blank and the table incomplete, not
+    "no table 3" (an error naming a table the page shows)."""
+    from gongkai.checks import run_checks
+    from gongkai.model.report import Cell
+    from gongkai.testing.generate import generate
+    from gongkai.testing.shapes import SHAPE_RENDERERS
+
+    report = generate(seed, defects=()).report
+    table = report.tables["applications"]
+    assert table is not None
+    kept = list(table)[:3]
+    report.tables["applications"] = {
+        key: {col: Cell(None, "", blank=True) for col in (row or {})} for key, row in table.items() if key in kept
+    }
+    got = parse_document(read_bytes(f"r.{fmt}.txt", SHAPE_RENDERERS[fmt](report, seed).encode()))
+    read = got.tables["applications"]
+    assert read is not None
+    for key in kept:
+        assert all(c.blank and not c.uncertain for c in (read[key] or {}).values())
+    rules = {f.rule for f in run_checks(got)}
+    assert "table_incomplete" in rules and "table_missing" not in rules

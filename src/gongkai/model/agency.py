@@ -83,6 +83,8 @@ SHORT_FORMS: tuple[tuple[str, str], ...] = (
     ("应急局", "应急管理局"),
     ("交通局", "交通运输局"),
     ("农业农村委", "农业农村委员会"),
+    ("街道办", "街道办事处"),
+    ("街办", "街道办事处"),
 )
 """(short form, full form) of the last words of a name, as agencies abbreviate themselves
 (区府办, 县政府办, 市科委, 市发改委). Longest first where one ends another."""
@@ -132,7 +134,7 @@ _LEADING_WORD = re.compile(r"^(?:在|被|经过|通过|由|对于|关于)")
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
 _SUFFIX_END = re.compile("(?:" + "|".join(AGENCY_SUFFIXES) + ")$")
 _LEAD_IN = re.compile(
-    r"^.*(?:公布|发布|印发|编制|报告|以下简称|当前位置|首页|年报|标题|题目|名称|关于|(?<!自)由|请与|现将|特此)"
+    r"^.*(?:公布|发布|印发|编制|报告|以下简称|当前位置|首页|年报|标题|题目|名称|关于|(?<!自)由|请与|现将|现公开|特此)"
 )
 """Words that may run into a name from the text before it (``现公布县行政审批服务局…``); 由
 but not the 由 of 自由 (``中国(上海)自由贸易试验区…``)."""
@@ -282,8 +284,9 @@ def same_body(a: str, b: str) -> bool:
     return short[0] in UNIT_CHARS and bool(regions(prefix + short[0]))
 
 
-ISSUING_OFFICES = ("党政综合办公室", "党政办公室", "办公室", "办公厅")
-"""Offices that issue a body's report, longest first (a town's or 苏木's 党政综合办公室)."""
+ISSUING_OFFICES = ("党政综合办公室", "党政办公室", "综合办公室", "办公室", "办公厅")
+"""Offices that issue a body's report, longest first (a town's or 苏木's 党政综合办公室, a
+街道's 综合办公室)."""
 
 
 def related_bodies(a: str, b: str) -> bool:

@@ -78,8 +78,8 @@ _BY_WHOM = re.compile(
 _PREAMBLE_AGENCY = (
     _BY_WHOM,
     _COMPILED_BY,
-    re.compile(rf"(?:公布|发布)《?({_NAME}{{2,40}}?)\d{{4}}年度?(?:{_REPORT_WORDS}|政府信息公开(?:工作)?情况)"),
-    re.compile(rf"(?:公布|发布)《?\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
+    re.compile(rf"(?:公布|发布|现公开)《?({_NAME}{{2,40}}?)\d{{4}}年度?(?:{_REPORT_WORDS}|政府信息公开(?:工作)?情况)"),
+    re.compile(rf"(?:公布|发布|现公开)《?\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
     re.compile(rf"结合\d{{4}}年度?({_NAME}{{2,40}}?)政府信息公开工作实际"),
     re.compile(rf"现将({_NAME}{{2,40}}?)(?:\(以下简称[^)]{{1,12}}\))?\d{{4}}年度?{_PREAMBLE_REPORT}"),
     _CONTENTS,
@@ -93,7 +93,7 @@ reporting platform's ``结合2025年…政府信息公开工作实际，编制�
 _COMPILERS = (_BY_WHOM, _COMPILED_BY)
 """The patterns that name who compiled the report (an office may compile it for its body)."""
 _SENTENCE_LEAD_IN = re.compile(
-    r"(?:公布|发布|印发|编制|现将|特此|请与|汇总|由)$|(?:公布|发布|印发|编制|现将|特此|请与|汇总)"
+    r"(?:公布|发布|印发|编制|现将|现公开|特此|请与|汇总|由)$|(?:公布|发布|印发|编制|现将|现公开|特此|请与|汇总|做好)"
 )
 LEAD_IN_CHARS = 4
 """Characters before a title-like phrase in which a verb shows it is inside a sentence."""

@@ -422,6 +422,22 @@ def _table_trailing(spec: TableSpec, keys: list[str], regions: list[tuple[str, i
     return max(set(counts), key=counts.count) if counts else 0
 
 
+MIN_CUT_BLANK_ROWS = 2
+"""Rows of a table printed blank and cut short (its first rows only) for it to be one."""
+
+
+def _printed_blank(spec: TableSpec, found: list[tuple[str, Match]]) -> bool:
+    """Labels that print the table's rows in full, every one, or its first rows in order (a
+    table cut short, ``table_incomplete`` then says so): with no number after any, a table
+    left blank (a dump drops blank cells), not one whose numbers were lost."""
+    if not all(m.exact for _, m in found):
+        return False
+    keys = [k for k, _ in found]
+    if len(keys) == len(spec.rows):
+        return True
+    return len(keys) >= MIN_CUT_BLANK_ROWS and keys == [r.key for r in spec.rows[: len(keys)]]
+
+
 def _extras_at_end(spec: TableSpec, keys: list[str], regions: list[tuple[str, int]]) -> bool:
     """Whether the table's rows put the fields they have beyond their cells at their end: a
     site's text export pads each row at its end for the slots its merged cells cover
@@ -711,7 +727,7 @@ def _read_by_labels(
     glued = style if glued is None else glued
     # every label of the template printed in full and not a number after any: a table left
     # blank (a dump drops blank cells); some labels without a single value: no table
-    printed_blank = len(found) == len(spec.rows) and all(m.exact for _, m in found)
+    printed_blank = _printed_blank(spec, found) and not any(has_values)
     whole = len(found) >= BLANK_ROW_MIN_FOUND * len(spec.rows)
     if not any(has_values) and not all(delimited) and not printed_blank:
         return TableRead(None, [], 0)
@@ -734,7 +750,7 @@ def _read_by_labels(
             # its blank cells, and where they were is the identities' to say or nobody's
             apart = not delimited[i] and not row_runs_together(units, len(kinds), glued)
             readings[rkey] = placements_alike(rds, units) if apart and rds else rds
-        elif delimited[i] or any(has_values[i + 1 :]) or (m.exact and whole and (printed_blank or any(has_values[:i]))):
+        elif delimited[i] or any(has_values[i + 1 :]) or printed_blank or (m.exact and whole and any(has_values[:i])):
             # a row printed with nothing in it: its cells delimited and empty, or the table going
             # on below, or its whole label after rows with numbers (a dump that drops blank
             # cells drops a blank row's too): its cells are blank

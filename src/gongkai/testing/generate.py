@@ -244,6 +244,10 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
                 f"根据《中华人民共和国政府信息公开条例》要求，现发布《{name}{year}年政府信息公开工作年度报告》。",
                 # a department's own office compiles it (由海南省地震局办公室编制): the department's report
                 *(() if agency.is_government or name.endswith("办事处") else (f"本报告由{name}办公室编制。",)),
+                # a 街道's 综合办公室 compiles its 办事处's report (a 无锡 page)
+                *((f"本报告由{name.removesuffix('办事处')}综合办公室编制。",) if name.endswith("街道办事处") else ()),
+                # 现公开 (a 温州 and a 大冶 page)
+                f"根据《中华人民共和国政府信息公开条例》的规定，现公开{name}{year}年政府信息公开工作年度报告。",
                 # the contents sentence, the body's 政府 shared with 政府信息公开 (兴安盟's reports)
                 f"本年度报告根据《中华人民共和国政府信息公开条例》制作。全文包括{name}"
                 + ("" if name.endswith("政府") else f"{year}年政府")
