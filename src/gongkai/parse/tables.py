@@ -48,7 +48,9 @@ from gongkai.parse.decode import (
     decode_table,
     holds,
     readings_for_row,
+    row_readings,
     row_runs_together,
+    too_many,
     violations,
 )
 from gongkai.parse.labels import Match, find_row, fuzzy_row
@@ -1092,6 +1094,57 @@ Fields = list[tuple[str, int]]
 _WORDS = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
+MENDED_BY_A_CUT = "表四的数字拆开后才满足勾稽关系，不拆则不满足：数字的位置无法确定，请对照原件核实"
+
+
+def _broken(reading: RowReading, cols: tuple[str, ...], identities: tuple[Identity, ...]) -> int:
+    values: Values = {(T4_ROW, c): cell.value for c, cell in zip(cols, reading.cells, strict=True) if not cell.unread}
+    return sum(1 for i in identities if holds(i, values) is False)
+
+
+def _keeps_numbers(reading: RowReading, printed: list[Number]) -> bool:
+    return sorted(c.value for c in reading.cells if c.value is not None) == printed
+
+
+def _doubt_mended_sums(
+    cells: TableCells,
+    cols: tuple[str, ...],
+    readings: list[RowReading],
+    chosen: RowReading,
+    units: list[Unit],
+    identities: tuple[Identity, ...],
+) -> None:
+    """Table 4's numbers printed apart, the reading chosen cutting one of them (``10`` as 1 and
+    0) where keeping every number whole breaks a sum: the cut mends the report's own error as
+    well as it may read the page, so the cells the two readings place differently are open
+    (never a value invented to make a check pass)."""
+    read = [parse_number(u.digits, u.sign) for u in units if u.kind == "number"]
+    printed = sorted(v for v in read if v is not None)
+    if len(printed) < len(read) or _keeps_numbers(chosen, printed):
+        return
+    # the placements that keep every number whole, breaking one sum more than the cut does
+    # (the repairs weighed for the row stop at the fewest broken sums: the cut ones)
+    kinds: list[CellKind] = ["count"] * len(cols)
+    groups = tuple(len(APPEALS.row_columns(g)) for g in APPEALS.rows)
+    most = _broken(chosen, cols, identities) + 1
+    repaired = row_readings(units, kinds, allow_repair=True, groups=groups, max_broken=most, glued=False)
+    whole = [r for r in (*readings, *repaired) if _keeps_numbers(r, printed)]
+    if not whole or too_many(repaired):
+        return
+    least = min(_broken(r, cols, identities) for r in whole)
+    alike = [chosen, *(r for r in whole if _broken(r, cols, identities) == least)]
+    for j, col in enumerate(cols):
+        seen = {(r.cells[j].value, r.cells[j].blank) for r in alike}
+        group, _, key = col.partition(".")
+        row = cells.get(group)
+        cell = row.get(key) if row else None
+        if len(seen) < 2 or row is None or cell is None:
+            continue
+        earlier = cell.candidates if cell.uncertain else ()
+        values = tuple(dict.fromkeys([*earlier, *(v for v, _ in seen)]))
+        row[key] = _doubted(cell, MENDED_BY_A_CUT, values)
+
+
 def _appeals_fields(raw: str, offset: int) -> Fields:
     """Table 4's data row as a tab-separated line of at least 15 fields, each with its stream
     offset (a row of words is a header row's wrapped tails, not the data row); none: no such
@@ -1371,5 +1424,7 @@ def read_appeals(
         for row in cells.values():
             _doubt_row(row, f"表格未能可靠读取：{why}，且读出的数字不满足表内勾稽关系")
         unbalanced, broken = [], []
+    elif ch is not None and not glued and not row_runs_together(units, T4_CELLS, glued):
+        _doubt_mended_sums(cells, flat_cols, rds, ch.reading, units, flat_ids)
     offsets = {T4_ROW: [u.offset for u in units if u.kind in CELL_UNITS]}
     return TableRead(cells, decisions, 3, {}, unbalanced, broken, unreliable=why, offsets=offsets)
