@@ -81,10 +81,11 @@ _PREAMBLE_AGENCY = (
     re.compile(rf"(?:公布|发布|现公开)《?({_NAME}{{2,40}}?)\d{{4}}年度?(?:{_REPORT_WORDS}|政府信息公开(?:工作)?情况)"),
     re.compile(rf"(?:公布|发布|现公开)《?\d{{4}}年度?({_NAME}{{2,40}}?){_REPORT_WORDS}"),
     re.compile(rf"结合\d{{4}}年度?({_NAME}{{2,40}}?)政府信息公开工作实际"),
+    re.compile(rf"结合({_NAME}{{2,40}}?)\d{{4}}年度?政府信息公开工作(?:实际|编制)"),
     re.compile(rf"现将({_NAME}{{2,40}}?)(?:\(以下简称[^)]{{1,12}}\))?\d{{4}}年度?{_PREAMBLE_REPORT}"),
     _CONTENTS,
     re.compile(rf"汇总\d{{4}}年度?({_NAME}{{2,40}}?)的?{_PREAMBLE_REPORT}"),
-    re.compile(rf"编制了({_NAME}{{2,40}}?)\d{{4}}年度?{_PREAMBLE_REPORT}"),
+    re.compile(rf"编制了?({_NAME}{{2,40}}?)\d{{4}}年度?{_PREAMBLE_REPORT}"),
 )
 """Where a preamble names the agency (folded text): ``本报告由…编制``,
 ``…编制了本报告``, ``现公布…2023年政府信息公开工作年度报告`` (or the year first), the

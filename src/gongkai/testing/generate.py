@@ -246,6 +246,9 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
                 *(() if agency.is_government or name.endswith("办事处") else (f"本报告由{name}办公室编制。",)),
                 # a 街道's 综合办公室 compiles its 办事处's report (a 无锡 page)
                 *((f"本报告由{name.removesuffix('办事处')}综合办公室编制。",) if name.endswith("街道办事处") else ()),
+                # 编制 with no 了 (an 安徽 page); 结合{name}{year}年…工作编制而成 (another)
+                f"根据《中华人民共和国政府信息公开条例》要求，编制{name}{year}年度政府信息公开工作年度报告。",
+                f"本报告依据《中华人民共和国政府信息公开条例》要求，结合{name}{year}年政府信息公开工作编制而成。",
                 # 现公开 (a 温州 and a 大冶 page)
                 f"根据《中华人民共和国政府信息公开条例》的规定，现公开{name}{year}年政府信息公开工作年度报告。",
                 # the contents sentence, the body's 政府 shared with 政府信息公开 (兴安盟's reports)
