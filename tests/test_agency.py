@@ -165,6 +165,8 @@ def test_a_sentence_naming_the_report_is_not_its_title(text: str) -> None:
         (["昌图县七家子镇2023年政府信息公开 工作告年度报", "来源:昌图县人民政府办公室"], "昌图县七家子镇", 2023),
         (["2019年清河市统计局政府信息公开工作年度", "一、总体情况"], "清河市统计局", 2019),
         (["2024年政府信息公开工作告年度报", "清河市人民政府根据《条例》要求，编制了本报告。"], None, 2024),
+        # a page's metadata line before its text runs the title into the preamble
+        (["发布时间: 2020-03-08", "标题: 2019年清河市统计局政府信息公开工作告年度报", "正文"], "清河市统计局", 2019),
     ],
 )
 def test_a_title_line_garbled_or_cut_after_its_report_words_is_still_the_title(
@@ -178,6 +180,7 @@ def test_a_title_line_garbled_or_cut_after_its_report_words_is_still_the_title(
     hit = find_title(folded, starts)
     assert hit is not None and hit.agency == agency and hit.year == year
     assert preamble_agencies(folded, hit.start + len(hit.title)) == ([] if agency else ["清河市人民政府"])
+    assert hit.title.startswith(("2019", "2023", "2024", "昌图"))
     # a sentence that mentions 信息公开 is no title line
     assert find_title(fold("2023年政府信息公开工作扎实推进,成效明显。"), [0]) is None
 
@@ -364,6 +367,9 @@ def test_a_title_in_another_form_is_still_the_title(title: str, agency: str) -> 
         ("如对本报告有疑问,请与荣成市信访局办公室联系(电话:0631-1)。", "荣成市信访局"),
         ("对本报告如有疑问,请联系清河市市场监督管理局办公室,联系电话:0591-1。", "清河市市场监督管理局"),
         ("如有疑问,请与淮安市洪泽区人民政府办公室联系。", "淮安市洪泽区人民政府办公室"),  # reports as itself
+        # a town's office stands for its government (安徽 pages)
+        ("如对本报告有任何疑问,请与青山乡党政办联系(地址:东至县)。", "青山乡人民政府"),
+        ("如对本报告有任何疑问,请与青阳县杜村乡办公室联系,地址:安徽省。", "青阳县杜村乡人民政府"),
     ],
 )
 def test_a_departments_office_as_contact_stands_for_the_department(sentence: str, body: str) -> None:

@@ -284,7 +284,7 @@ def same_body(a: str, b: str) -> bool:
     return short[0] in UNIT_CHARS and bool(regions(prefix + short[0]))
 
 
-ISSUING_OFFICES = ("党政综合办公室", "党政办公室", "综合办公室", "办公室", "办公厅")
+ISSUING_OFFICES = ("党政综合办公室", "党政办公室", "综合办公室", "党政办", "办公室", "办公厅")
 """Offices that issue a body's report, longest first (a town's or 苏木's 党政综合办公室, a
 街道's 综合办公室)."""
 

@@ -100,7 +100,8 @@ LEAD_IN_CHARS = 4
 """Characters before a title-like phrase in which a verb shows it is inside a sentence."""
 PREAMBLE_WINDOW = 1500
 """Folded characters at the start in which the preamble is looked for."""
-_HEADER_NOISE = re.compile(r"^(?:标题|题目|名称)[:：]")
+_HEADER_LABEL = re.compile(r"(?:标题|题目|名称)[:：]")
+_HEADER_NOISE = re.compile(r"^" + _HEADER_LABEL.pattern)
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _CN_DATE = re.compile(
     r"([〇零一二三四五六七八九○Ｏ]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
@@ -167,6 +168,8 @@ def _lines_in(line_starts: Sequence[int], end: int) -> Iterator[tuple[int, int]]
 
 
 def _garbled_title(folded: str, start: int, end: int) -> TitleHit | None:
+    label = _HEADER_LABEL.match(folded, start)  # a page's metadata line: ``标题：…``
+    start = label.end() if label else start
     m = _GARBLED_TITLE.fullmatch(folded, start, end)
     if m is None:
         return None
@@ -352,17 +355,14 @@ def _near(text: str, word: str, before: int, after: int) -> tuple[int, int]:
 
 def contact_agency(folded: str) -> str | None:
     """The body the preamble gives as contact (``请与…联系``, ``请联系…，联系电话``): a
-    department's office stands for the department (荣成市信访局办公室 → 荣成市信访局); a
-    government's office reports as a body of its own and stays."""
+    department's office stands for the department (荣成市信访局办公室 → 荣成市信访局), a town's
+    for its government (青山乡党政办 → 青山乡人民政府); a government's office reports as a body of
+    its own and stays (as for the office that compiles the report)."""
     head = folded[:PREAMBLE_WINDOW]
     hits = [m for p in _CONTACT_AGENCY if (m := p.search(head))]
     if not hits:
         return None
-    name = trim_lead_in(min(hits, key=lambda m: m.start()).group(1))
-    body = name.removesuffix(_OFFICE)
-    if body != name and is_agency_name(body) and not is_government(body) and not body.endswith("政府"):
-        return body
-    return name
+    return _compiled_for(trim_lead_in(min(hits, key=lambda m: m.start()).group(1)))
 
 
 def agency_from_text(text: str) -> str | None:
