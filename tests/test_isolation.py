@@ -4,6 +4,7 @@ being read; Ctrl-C stores what was parsed; workers die with their parent; two in
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -409,10 +410,14 @@ def test_the_service_s_worker_stops_on_sigint_even_when_started_in_the_backgroun
     )
     time.sleep(3)  # started and polling for jobs
     assert proc.poll() is None
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
+    # a SIGINT that lands before the worker has set its handler (its imports take longer on
+    # a loaded machine) is ignored like the inherited one: send it again until it stops
+    deadline = time.monotonic() + 20
+    while proc.poll() is None and time.monotonic() < deadline:
+        proc.send_signal(signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=1)
+    if proc.poll() is None:
         proc.kill()
-        raise AssertionError("后台任务进程忽略了 SIGINT") from None
+        raise AssertionError("后台任务进程忽略了 SIGINT")
     assert proc.returncode == 0
