@@ -104,9 +104,12 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
         if len(v) < MIN_FUZZY_LABEL:
             continue
         sm = _matcher(v)
-        for i in range(start, max(start, end - len(v) + 2)):
+        stop = max(start, end - len(v) + 2)
+        shared = shared_chars(folded, v, start, stop)
+        digit = _next_digits(folded, start, stop + len(v))
+        for i in range(start, stop):
             window = folded[i : i + len(v)]
-            cut = next((j for j, ch in enumerate(window) if ch.isdigit()), len(window))
+            cut = min(digit[i - start], i + len(window)) - i
             if MIN_FUZZY_LABEL - 1 <= cut < len(v) and v.startswith(window[:cut]) and cut >= PREFIX_SHARE * len(v):
                 # a label cut off mid-word (the table was truncated): ``保护第三方合`` + its values
                 r = cut / len(v) + ROW_SIMILARITY
@@ -117,9 +120,11 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
                 if best is None or g > best[0]:
                     best = (g, i, i + cut)
                 continue
-            sm.set_seq1(window)
-            if sm.real_quick_ratio() < ROW_SIMILARITY or sm.quick_ratio() < ROW_SIMILARITY:
+            # difflib's quick_ratio from the window's shared characters, counted as the window
+            # slides (it would count them anew at each place; most places are far from the label)
+            if 2.0 * shared[i - start] / (len(window) + len(v)) < ROW_SIMILARITY:
                 continue
+            sm.set_seq1(window)
             r = sm.ratio()
             if r >= ROW_SIMILARITY and (best is None or r > best[0]):
                 best = (r, i, i + len(window))  # a window at the text's end is shorter than the label
@@ -131,6 +136,40 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     if num:
         s -= len(num)
     return Match(s, best[2], folded[s : best[2]], exact=False)
+
+
+def shared_chars(text: str, label: str, start: int, stop: int) -> list[int]:
+    """For each window ``text[i : i + len(label)]`` (``start <= i < stop``), how many of its
+    characters the label has too, each as often as both have it: what difflib's
+    ``quick_ratio`` counts, kept up to date as the window slides one character at a time."""
+    lacking: dict[str, int] = {}
+    """Each of the label's characters → how many more of it the window could share."""
+    for ch in label:
+        lacking[ch] = lacking.get(ch, 0) + 1
+    n = len(label)
+    shared = 0
+    out: list[int] = []
+    for i in range(start, stop):
+        if i > start and (gone := text[i - 1]) in lacking:
+            lacking[gone] += 1
+            shared -= lacking[gone] > 0  # it was one of the shared ones
+        for ch in text[i : i + n] if i == start else text[i + n - 1 : i + n]:
+            if ch in lacking:
+                lacking[ch] -= 1
+                shared += lacking[ch] >= 0
+        out.append(shared)
+    return out
+
+
+def _next_digits(text: str, start: int, end: int) -> list[int]:
+    """For each position from ``start`` to ``end``, where the first digit at or after it
+    stands (``end`` or the text's end when none does before): one pass from the end, not a
+    scan at each of the overlapping windows."""
+    end = min(end, len(text))
+    out = [end] * (end - start + 1)
+    for i in range(end - 1, start - 1, -1):
+        out[i - start] = i if text[i].isdigit() else out[i - start + 1]
+    return out
 
 
 def _garbled_score(sm: SequenceMatcher[str], text: str, label_len: int) -> float | None:
