@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 
 from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES, Row
 from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
-from gongkai.parse import decode, facts, labels, meta, table_text
+from gongkai.parse import cells, decode, facts, labels, meta, table_text
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
 from gongkai.readers import html as html_reader
@@ -498,3 +498,13 @@ def test_the_characters_a_sliding_window_shares_are_those_difflib_counts(text: s
         sm.set_seq1(text[i : i + len(label)])
         expected.append(round(sm.quick_ratio() * (len(sm.a) + len(label)) / 2))
     assert labels.shared_chars(text, label, start, stop) == expected
+
+
+@given(st.text(alphabet=st.sampled_from(list(" 0129,.%件元无/abc\u3000增减")), max_size=10), st.integers(0, 50))
+@example("12", 3)
+@example("", 0)
+def test_a_field_without_a_dash_reads_alike_whether_a_number_follows_it_or_not(field: str, offset: int) -> None:
+    """A field's reading depends on whether it is its region's last only through a trailing
+    dash: ASCII fields without one are remembered under one key."""
+    if field.isascii() and "-" not in field:
+        assert cells._tokenise(field, offset, False) == cells._tokenise(field, offset, True)

@@ -59,12 +59,20 @@ FIELD_CACHE = 8192
 """Fields remembered: a document's tables have a few hundred."""
 
 
-@lru_cache(maxsize=FIELD_CACHE)
 def _field_units(field: str, offset: int, last: bool = True) -> tuple[tuple[Unit, ...], bool]:
     """Units of one hard-bounded field. Returns (units, saw_text). ``last``: no number follows
-    in the region (so a trailing dash is a blank cell, not the sign of a number cut off).
-    Remembered: a table's fields are tokenised again by each reading of it (by labels, by
-    lines, the row-shape tests)."""
+    in the region (so a trailing dash is a blank cell, not the sign of a number cut off)."""
+    if field.isascii() and "-" not in field:
+        # no dash to hang on ``last`` (ASCII folds to itself): the field reads alike either way,
+        # and a row's field read by labels (by position) is found remembered by its value line
+        last = True
+    return _remembered_units(field, offset, last)
+
+
+@lru_cache(maxsize=FIELD_CACHE)
+def _remembered_units(field: str, offset: int, last: bool) -> tuple[tuple[Unit, ...], bool]:
+    """``_tokenise`` remembered: a table's fields are tokenised again by each reading of it
+    (by labels, by lines, the row-shape tests)."""
     units, saw_text = _tokenise(field, offset, last)
     return tuple(units), saw_text
 
@@ -72,7 +80,7 @@ def _field_units(field: str, offset: int, last: bool = True) -> tuple[tuple[Unit
 def forget_fields() -> None:
     """Drop the remembered fields (offsets are one document's; ``parse_document`` starts here,
     so that no document's reading is paid by another's)."""
-    _field_units.cache_clear()
+    _remembered_units.cache_clear()
 
 
 def _tokenise(field: str, offset: int, last: bool) -> tuple[list[Unit], bool]:
