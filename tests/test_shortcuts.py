@@ -3,6 +3,7 @@ computation it stands in for, on generated text."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from difflib import SequenceMatcher
@@ -508,3 +509,15 @@ def test_a_field_without_a_dash_reads_alike_whether_a_number_follows_it_or_not(f
     dash: ASCII fields without one are remembered under one key."""
     if field.isascii() and "-" not in field:
         assert cells._tokenise(field, offset, False) == cells._tokenise(field, offset, True)
+
+
+def test_records_compare_and_hash_by_value_as_frozen_dataclasses_do() -> None:
+    """Records are built without frozen's per-field ``object.__setattr__``: still equal, and
+    hashed alike, when their fields are, and changed only into new records."""
+    a, b = Unit("number", "12", offset=3), Unit("number", "12", offset=3)
+    assert a == b and hash(a) == hash(b) and a is not b
+    c = dataclasses.replace(a, soft_next=True)
+    assert c != a and not a.soft_next and c.soft_next
+    readings = {decode.CellReading(1, "1"), decode.CellReading(1, "1")}
+    assert len(readings) == 1
+    assert labels.Match(0, 2, "ab") == labels.Match(0, 2, "ab", exact=True)

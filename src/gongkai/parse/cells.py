@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
 from gongkai.model.template import BLANK_MARKERS, HEADING_PLACEHOLDERS, MEASURE_WORDS, PERCENT
+from gongkai.parse.records import record
 
 UnitKind = Literal["number", "blank", "empty", "unread"]
 """``unread``: a delimited cell whose content is no number and no blank marker (OCR garbage,
@@ -32,7 +33,7 @@ _PLACEHOLDER = re.compile(r"^(?:" + "|".join(re.escape(w) for w in HEADING_PLACE
 """A cell that is a converter's stand-in for a column heading (``数据3``, ``Col2``)."""
 
 
-@dataclass(frozen=True)
+@record
 class Unit:
     kind: UnitKind
     text: str = ""

@@ -18,6 +18,7 @@ from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import CellKind, Identity
 from gongkai.parse.cells import Unit, parse_number
 from gongkai.parse.joint import Equation, Option, solve
+from gongkai.parse.records import record
 
 MAX_READINGS_PER_ROW = 20_000
 """Enumeration bound per row; a run longer than this allows is left uncertain."""
@@ -45,7 +46,7 @@ of a short row; where they run together, a blank read into the run is a guess as
 the document being wrong, and weighs as much as a broken identity (``RowReading.doubt``)."""
 
 
-@dataclass(frozen=True)
+@record
 class CellReading:
     value: int | float | None
     raw: str

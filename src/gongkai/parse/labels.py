@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 from gongkai.model.template import Row, SectionSpec
 from gongkai.model.text import CN_DIGITS, fold
+from gongkai.parse.records import record
 
 HEADING_SIMILARITY = 0.8
 """Minimum similarity of a numbered heading to a section title variant."""
@@ -19,7 +19,7 @@ _CN = "零一二三四五六七八九十"
 _NUMBERING = re.compile(r"(?:\(([一二三四五六七八九十\d]{1,2})\)|([一二三四五六七八九十]{1,2})、|(\d{1,2})[、.])")
 
 
-@dataclass(frozen=True)
+@record
 class Match:
     start: int
     """Folded position where the label (with its numbering) starts."""
