@@ -17,9 +17,13 @@ from lxml import html as lxml_html
 from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES, Row
 from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
 from gongkai.parse import cells, decode, facts, labels, meta, table_text
+from gongkai.parse import report as report_module
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
+from gongkai.parse.report import parse_document
 from gongkai.readers import html as html_reader
+from gongkai.readers import read_bytes
+from gongkai.testing.corpus import make_document
 
 _TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3000\u200b（）：，12３-/无件")), max_size=40)
 
@@ -521,3 +525,28 @@ def test_records_compare_and_hash_by_value_as_frozen_dataclasses_do() -> None:
     readings = {decode.CellReading(1, "1"), decode.CellReading(1, "1")}
     assert len(readings) == 1
     assert labels.Match(0, 2, "ab") == labels.Match(0, 2, "ab", exact=True)
+
+
+@given(
+    st.integers(0, 10**6),
+    st.sampled_from([("html", "none"), ("html", "cjk_spaces"), ("html", "word_html"), ("docx", "blank_zeros")]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_section_s_text_is_the_same_whether_table_lines_inside_grids_are_weighed_or_not(
+    seed: int, shape: tuple[str, str]
+) -> None:
+    """Lines of a grid are left out of the section's text as the grid's: whether they are also
+    the table's lines changes nothing, and they are not weighed (the search for the table's
+    lines beyond its numbers still weighs those it passes)."""
+    doc = make_document(seed, *shape)
+    read = read_bytes(doc.name, doc.data)
+    fast = parse_document(read).sections
+    with pytest.MonkeyPatch.context() as mp:
+        every = report_module.table_line_spans
+        mp.setattr(
+            report_module,
+            "table_line_spans",
+            lambda text, region, extent, words, _=(): every(text, region, extent, words),
+        )
+        weighed = parse_document(read).sections
+    assert fast == weighed

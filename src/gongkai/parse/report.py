@@ -87,12 +87,13 @@ def _section_texts(
 
 def _table_lines(stream: Stream, spec: TableSpec, region: tuple[int, int], tr: TableRead) -> list[tuple[int, int]]:
     """The lines of a table read from text (its numbers' lines and the headings and labels
-    around them), to be left out of its section's text."""
+    around them), to be left out of its section's text (as its grids are)."""
     offsets = [o for offs in tr.offsets.values() for o in offs]
     if tr.cells is None or not offsets:
         return []
     text_region = (stream.to_text(region[0]), stream.to_text(region[1]))
-    return table_line_spans(stream.text, text_region, (min(offsets), max(offsets)), table_words(spec))
+    extent = (min(offsets), max(offsets))
+    return table_line_spans(stream.text, text_region, extent, table_words(spec), stream.grid_spans)
 
 
 def _hints(facts_by_key: dict[str, float | int], table: str) -> Values:

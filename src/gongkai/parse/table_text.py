@@ -15,7 +15,7 @@ fragments and all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from gongkai.model.template import MEASURE_WORDS, PERCENT, TableSpec
@@ -163,16 +163,27 @@ def _cut_after(lines: list[tuple[int, int]], at: int) -> list[tuple[int, int]]:
     return out
 
 
+def _within(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in spans)
+
+
 def table_line_spans(
-    text: str, region: tuple[int, int], extent: tuple[int, int], words: TableWords
+    text: str,
+    region: tuple[int, int],
+    extent: tuple[int, int],
+    words: TableWords,
+    left_out: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int]]:
     """Spans of ``text`` (within ``region``) that are the table's lines (or the parts of lines
-    after a sentence's end), given the offsets of its first and last number (``extent``)."""
+    after a sentence's end), given the offsets of its first and last number (``extent``).
+    ``left_out``: spans the section's text leaves out whatever they hold (grids): the lines
+    within them among the numbers' are not weighed (their verdict would change nothing), those
+    the search beyond the numbers passes are, since it goes on only through the table's lines."""
     lines = _cut_after(_lines(text, *region), _number_end(text, extent[1]))
     inside = [i for i, (a, b) in enumerate(lines) if b >= extent[0] and a <= extent[1]]
     if not inside:
         return []
-    drop = {i for i in inside if words.is_table_line(text[slice(*lines[i])])}
+    drop = {i for i in inside if not _within(lines[i], left_out) and words.is_table_line(text[slice(*lines[i])])}
 
     def extend(indices: Iterable[int]) -> None:
         pending: list[int] = []
