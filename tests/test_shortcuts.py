@@ -550,3 +550,17 @@ def test_a_section_s_text_is_the_same_whether_table_lines_inside_grids_are_weigh
         )
         weighed = parse_document(read).sections
     assert fast == weighed
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30)).map(lambda p: (p[0], p[0] + p[1])), max_size=20),
+    st.integers(0, 70),
+    st.integers(0, 40),
+)
+@example([(0, 50), (10, 12), (20, 22)], 30, 10)  # a span reaching past others it starts before
+def test_the_spans_a_section_meets_are_found_by_bisection_as_by_testing_each(
+    spans: list[tuple[int, int]], a: int, length: int
+) -> None:
+    b = a + length
+    plain = [(x, y) for x, y in sorted(spans) if x < b and y > a]
+    assert report_module.Cuts(spans).across(a, b) == plain

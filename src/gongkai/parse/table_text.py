@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from gongkai.model.template import MEASURE_WORDS, PERCENT, TableSpec
 from gongkai.model.text import fold, fold_text
@@ -183,7 +183,9 @@ def table_line_spans(
     inside = [i for i, (a, b) in enumerate(lines) if b >= extent[0] and a <= extent[1]]
     if not inside:
         return []
-    drop = {i for i in inside if not _within(lines[i], left_out) and words.is_table_line(text[slice(*lines[i])])}
+    # each line weighed once, however often it recurs (one cell a line: ``\t0`` hundreds of times)
+    table_line = cache(words.is_table_line)
+    drop = {i for i in inside if not _within(lines[i], left_out) and table_line(text[slice(*lines[i])])}
 
     def extend(indices: Iterable[int]) -> None:
         pending: list[int] = []
@@ -191,7 +193,7 @@ def table_line_spans(
             line = text[slice(*lines[i])]
             if not line.strip():
                 continue
-            if not words.is_table_line(line):
+            if not table_line(line):
                 return
             pending.append(i)
             if words.has_substance(line):
