@@ -228,7 +228,7 @@ def _digits_after(pieces: list[tuple[str, bool]]) -> list[bool]:
     seen = False
     for i in range(len(pieces) - 1, -1, -1):
         out[i] = seen
-        seen = seen or any(ch.isdigit() for ch in pieces[i][0])
+        seen = seen or any(map(str.isdigit, pieces[i][0]))
     return out
 
 

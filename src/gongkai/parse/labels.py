@@ -231,18 +231,29 @@ def _may_match(longest: str, title: str) -> bool:
     HEADING_SIMILARITY: the characters it shares with the title bound every window's ratio
     (a window of n characters shares at most min(shared, n)). One count instead of a
     ``quick_ratio`` per window, for the many places that are no heading."""
-    want = dict(_char_counts(title))
+    lo, hi = len(title) - 1, len(longest)
+    if hi < lo:
+        return False  # no window long enough
+    counts = _char_counts(title)
+    # the place's characters that are the title's, counted at C speed, are at least the shared
+    # ones, and the bound only grows with them: most places fall short even so
+    if not _bound_reaches(sum(map(counts.__contains__, longest)), lo, hi, len(title)):
+        return False
+    want = dict(counts)
     shared = 0
     for ch in longest:
         if want.get(ch, 0) > 0:
             want[ch] -= 1
             shared += 1
-    lo, hi = len(title) - 1, len(longest)
-    if hi < lo:
-        return False  # no window long enough
+    return _bound_reaches(shared, lo, hi, len(title))
+
+
+def _bound_reaches(shared: int, lo: int, hi: int, size: int) -> bool:
+    """Whether a window of ``lo`` to ``hi`` characters sharing at most ``shared`` with a title
+    of ``size`` may reach HEADING_SIMILARITY (never less likely for a larger ``shared``)."""
     # the bound rises with n up to ``shared`` and falls after it: the best window is nearest it
     n = min(max(shared, lo), hi)
-    return 2 * min(shared, n) / (n + len(title)) >= HEADING_SIMILARITY
+    return 2 * min(shared, n) / (n + size) >= HEADING_SIMILARITY
 
 
 @lru_cache(maxsize=64)

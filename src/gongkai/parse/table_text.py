@@ -111,7 +111,7 @@ class TableWords:
     def has_substance(self, line: str) -> bool:
         """A whole printed word or a number: the line is the table's, not a short sentence."""
         text = fold_text(line)
-        return any(ch.isdigit() for ch in text) or any(w in text for w in self.whole_words)
+        return any(map(str.isdigit, text)) or any(w in text for w in self.whole_words)
 
 
 @lru_cache(maxsize=16)
