@@ -150,7 +150,7 @@ def shared_chars(text: str, label: str, start: int, stop: int) -> list[int]:
     shared = 0
     out: list[int] = []
     for i in range(start, stop):
-        if i > start and (gone := text[i - 1]) in lacking:
+        if i > start and (gone := text[i - 1 : i]) in lacking:
             lacking[gone] += 1
             shared -= lacking[gone] > 0  # it was one of the shared ones
         for ch in text[i : i + n] if i == start else text[i + n - 1 : i + n]:
@@ -163,11 +163,11 @@ def shared_chars(text: str, label: str, start: int, stop: int) -> list[int]:
 
 def _next_digits(text: str, start: int, end: int) -> list[int]:
     """For each position from ``start`` to ``end``, where the first digit at or after it
-    stands (``end`` or the text's end when none does before): one pass from the end, not a
-    scan at each of the overlapping windows."""
-    end = min(end, len(text))
-    out = [end] * (end - start + 1)
-    for i in range(end - 1, start - 1, -1):
+    stands (where the text or ``end`` comes first when none does before): one pass from the
+    end, not a scan at each of the overlapping windows."""
+    stop = min(end, len(text))
+    out = [stop] * (max(end, stop) - start + 1)
+    for i in range(stop - 1, start - 1, -1):
         out[i - start] = i if text[i].isdigit() else out[i - start + 1]
     return out
 
