@@ -3,8 +3,10 @@ computation it stands in for, on generated text."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
+from difflib import SequenceMatcher
 
 import pytest
 from hypothesis import example, given, settings
@@ -12,12 +14,16 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES
+from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES, Row
 from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
-from gongkai.parse import decode, facts, labels, meta, table_text
+from gongkai.parse import cells, decode, facts, labels, meta, table_text
+from gongkai.parse import report as report_module
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
+from gongkai.parse.report import parse_document
 from gongkai.readers import html as html_reader
+from gongkai.readers import read_bytes
+from gongkai.testing.corpus import make_document
 
 _TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3000\u200b（）：，12３-/无件")), max_size=40)
 
@@ -421,3 +427,140 @@ def test_a_table_read_one_way_a_row_is_decided_as_the_search_decides_it(
         searched.unbalanced,
         searched.broken_rules,
     )
+
+
+def _fuzzy_row_window_by_window(folded: str, row: Row, start: int, end: int) -> labels.Match | None:
+    """``labels.fuzzy_row`` the long way: each window's first digit looked for in it, and its
+    quick ratio asked of difflib at every place."""
+    if end - start > labels.MAX_FUZZY_SPAN:
+        return None
+    best: tuple[float, int, int] | None = None
+    for v in labels._folded_labels(row.labels):
+        if len(v) < labels.MIN_FUZZY_LABEL:
+            continue
+        sm = labels._matcher(v)
+        for i in range(start, max(start, end - len(v) + 2)):
+            window = folded[i : i + len(v)]
+            cut = next((j for j, ch in enumerate(window) if ch.isdigit()), len(window))
+            prefix = labels.MIN_FUZZY_LABEL - 1 <= cut < len(v) and v.startswith(window[:cut])
+            if prefix and cut >= labels.PREFIX_SHARE * len(v):
+                r = cut / len(v) + labels.ROW_SIMILARITY
+                if best is None or r > best[0]:
+                    best = (r, i, i + cut)
+                continue
+            garbled = None
+            if labels.MIN_FUZZY_LABEL <= cut < len(v):
+                garbled = labels._garbled_score(sm, window[:cut], len(v))
+            if garbled is not None:
+                if best is None or garbled > best[0]:
+                    best = (garbled, i, i + cut)
+                continue
+            sm.set_seq1(window)
+            if sm.real_quick_ratio() < labels.ROW_SIMILARITY or sm.quick_ratio() < labels.ROW_SIMILARITY:
+                continue
+            r = sm.ratio()
+            if r >= labels.ROW_SIMILARITY and (best is None or r > best[0]):
+                best = (r, i, i + len(window))
+    if best is None:
+        return None
+    s = best[1]
+    forms = labels.numeral_forms(row.numbering) if row.numbering else ()
+    num = next((f for f in forms if folded.startswith(f, s - len(f)) and s - len(f) >= start), None)
+    if num:
+        s -= len(num)
+    return labels.Match(s, best[2], folded[s : best[2]], exact=False)
+
+
+_T3_ROWS = [r for r in _T3.rows if len(r.label) >= labels.MIN_FUZZY_LABEL]
+_ROW_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from([r.label for r in _T3_ROWS] + ["(三)", "2.", "0", "12", "申请", "公开"]),
+        st.text(alphabet=st.sampled_from(list("属于国家秘密其他法律行政不予公开申请人0123(四)、")), max_size=8),
+    ),
+    max_size=8,
+).map("".join)
+
+
+@given(_ROW_TEXT, st.sampled_from(_T3_ROWS), st.integers(0, 40), st.integers(0, 90))
+@example("其他法律行政法规禁止公开", _T3.row("withheld_prohibited_by_law"), 0, 12)
+@example("保护第三方合0000000", _T3.row("withheld_third_party"), 0, 19)
+@settings(max_examples=500)
+def test_a_row_label_is_found_by_its_sliding_count_as_by_difflib_at_every_window(
+    folded: str, row: Row, start: int, span: int
+) -> None:
+    start = min(start, len(folded))
+    end = start + span  # past the text's end too: windows there are shorter, or empty
+    assert labels.fuzzy_row(folded, row, start, end) == _fuzzy_row_window_by_window(folded, row, start, end)
+
+
+@given(_ROW_TEXT, st.sampled_from([r.label for r in _T3_ROWS] + ["aab", "政政府"]), st.integers(0, 40))
+def test_the_characters_a_sliding_window_shares_are_those_difflib_counts(text: str, label: str, start: int) -> None:
+    start = min(start, len(text))
+    stop = max(start, len(text) - len(label) + 2)
+    sm = SequenceMatcher(None, "", label, autojunk=False)
+    expected = []
+    for i in range(start, stop):
+        sm.set_seq1(text[i : i + len(label)])
+        expected.append(round(sm.quick_ratio() * (len(sm.a) + len(label)) / 2))
+    assert labels.shared_chars(text, label, start, stop) == expected
+
+
+@given(st.text(alphabet=st.sampled_from(list(" 0129,.%件元无/abc\u3000增减")), max_size=10), st.integers(0, 50))
+@example("12", 3)
+@example("", 0)
+def test_a_field_without_a_dash_reads_alike_whether_a_number_follows_it_or_not(field: str, offset: int) -> None:
+    """A field's reading depends on whether it is its region's last only through a trailing
+    dash: ASCII fields without one are remembered under one key."""
+    if field.isascii() and "-" not in field:
+        assert cells._tokenise(field, offset, False) == cells._tokenise(field, offset, True)
+
+
+def test_records_compare_and_hash_by_value_as_frozen_dataclasses_do() -> None:
+    """Records are built without frozen's per-field ``object.__setattr__``: still equal, and
+    hashed alike, when their fields are, and changed only into new records."""
+    a, b = Unit("number", "12", offset=3), Unit("number", "12", offset=3)
+    assert a == b and hash(a) == hash(b) and a is not b
+    c = dataclasses.replace(a, soft_next=True)
+    assert c != a and not a.soft_next and c.soft_next
+    readings = {decode.CellReading(1, "1"), decode.CellReading(1, "1")}
+    assert len(readings) == 1
+    assert labels.Match(0, 2, "ab") == labels.Match(0, 2, "ab", exact=True)
+
+
+@given(
+    st.integers(0, 10**6),
+    st.sampled_from([("html", "none"), ("html", "cjk_spaces"), ("html", "word_html"), ("docx", "blank_zeros")]),
+)
+@settings(max_examples=30, deadline=None)
+def test_a_section_s_text_is_the_same_whether_table_lines_inside_grids_are_weighed_or_not(
+    seed: int, shape: tuple[str, str]
+) -> None:
+    """Lines of a grid are left out of the section's text as the grid's: whether they are also
+    the table's lines changes nothing, and they are not weighed (the search for the table's
+    lines beyond its numbers still weighs those it passes)."""
+    doc = make_document(seed, *shape)
+    read = read_bytes(doc.name, doc.data)
+    fast = parse_document(read).sections
+    with pytest.MonkeyPatch.context() as mp:
+        every = report_module.table_line_spans
+        mp.setattr(
+            report_module,
+            "table_line_spans",
+            lambda text, region, extent, words, _=(): every(text, region, extent, words),
+        )
+        weighed = parse_document(read).sections
+    assert fast == weighed
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30)).map(lambda p: (p[0], p[0] + p[1])), max_size=20),
+    st.integers(0, 70),
+    st.integers(0, 40),
+)
+@example([(0, 50), (10, 12), (20, 22)], 30, 10)  # a span reaching past others it starts before
+def test_the_spans_a_section_meets_are_found_by_bisection_as_by_testing_each(
+    spans: list[tuple[int, int]], a: int, length: int
+) -> None:
+    b = a + length
+    plain = [(x, y) for x, y in sorted(spans) if x < b and y > a]
+    assert report_module.Cuts(spans).across(a, b) == plain

@@ -64,6 +64,15 @@ class Identity:
         reads: worked out once per identity of the template)."""
         return frozenset(ref[0] for ref in (*self.lhs, *self.rhs))
 
+    def __hash__(self) -> int:
+        return self._hash
+
+    @cached_property
+    def _hash(self) -> int:
+        """The dataclass's own hash, worked out once: the decoder looks up the layout of a
+        table's identities (a tuple of them) for every table it reads."""
+        return hash((self.rule, self.name, self.lhs, self.rhs))
+
 
 @dataclass(frozen=True)
 class Continuity:

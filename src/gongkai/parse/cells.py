@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
 from gongkai.model.template import BLANK_MARKERS, HEADING_PLACEHOLDERS, MEASURE_WORDS, PERCENT
+from gongkai.parse.records import record
 
 UnitKind = Literal["number", "blank", "empty", "unread"]
 """``unread``: a delimited cell whose content is no number and no blank marker (OCR garbage,
@@ -32,7 +33,7 @@ _PLACEHOLDER = re.compile(r"^(?:" + "|".join(re.escape(w) for w in HEADING_PLACE
 """A cell that is a converter's stand-in for a column heading (``数据3``, ``Col2``)."""
 
 
-@dataclass(frozen=True)
+@record
 class Unit:
     kind: UnitKind
     text: str = ""
@@ -59,12 +60,20 @@ FIELD_CACHE = 8192
 """Fields remembered: a document's tables have a few hundred."""
 
 
-@lru_cache(maxsize=FIELD_CACHE)
 def _field_units(field: str, offset: int, last: bool = True) -> tuple[tuple[Unit, ...], bool]:
     """Units of one hard-bounded field. Returns (units, saw_text). ``last``: no number follows
-    in the region (so a trailing dash is a blank cell, not the sign of a number cut off).
-    Remembered: a table's fields are tokenised again by each reading of it (by labels, by
-    lines, the row-shape tests)."""
+    in the region (so a trailing dash is a blank cell, not the sign of a number cut off)."""
+    if field.isascii() and "-" not in field:
+        # no dash to hang on ``last`` (ASCII folds to itself): the field reads alike either way,
+        # and a row's field read by labels (by position) is found remembered by its value line
+        last = True
+    return _remembered_units(field, offset, last)
+
+
+@lru_cache(maxsize=FIELD_CACHE)
+def _remembered_units(field: str, offset: int, last: bool) -> tuple[tuple[Unit, ...], bool]:
+    """``_tokenise`` remembered: a table's fields are tokenised again by each reading of it
+    (by labels, by lines, the row-shape tests)."""
     units, saw_text = _tokenise(field, offset, last)
     return tuple(units), saw_text
 
@@ -72,7 +81,7 @@ def _field_units(field: str, offset: int, last: bool = True) -> tuple[tuple[Unit
 def forget_fields() -> None:
     """Drop the remembered fields (offsets are one document's; ``parse_document`` starts here,
     so that no document's reading is paid by another's)."""
-    _field_units.cache_clear()
+    _remembered_units.cache_clear()
 
 
 def _tokenise(field: str, offset: int, last: bool) -> tuple[list[Unit], bool]:
@@ -219,7 +228,7 @@ def _digits_after(pieces: list[tuple[str, bool]]) -> list[bool]:
     seen = False
     for i in range(len(pieces) - 1, -1, -1):
         out[i] = seen
-        seen = seen or any(ch.isdigit() for ch in pieces[i][0])
+        seen = seen or any(map(str.isdigit, pieces[i][0]))
     return out
 
 

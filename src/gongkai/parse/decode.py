@@ -10,14 +10,15 @@ disagree on are uncertain: we keep the raw text and the candidates instead of gu
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import CellKind, Identity
 from gongkai.parse.cells import Unit, parse_number
 from gongkai.parse.joint import Equation, Option, solve
+from gongkai.parse.records import record
 
 MAX_READINGS_PER_ROW = 20_000
 """Enumeration bound per row; a run longer than this allows is left uncertain."""
@@ -26,6 +27,8 @@ MAX_STEPS_PER_ROW = 400_000
 many places (most of them dead ends) is left unread rather than searched for minutes."""
 MAX_JOINT_COMBINATIONS = 2_000
 """Products of row readings up to this size are enumerated; larger ones go to the solver."""
+LAYOUT_CACHE = 64
+"""Table layouts remembered (a template's tables, with the rows a report may leave out)."""
 KEEP_PER_ROW = 64
 """Readings kept per row after the row's own identity has filtered them."""
 COST_SPLIT = 1.0
@@ -45,7 +48,7 @@ of a short row; where they run together, a blank read into the run is a guess as
 the document being wrong, and weighs as much as a broken identity (``RowReading.doubt``)."""
 
 
-@dataclass(frozen=True)
+@record
 class CellReading:
     value: int | float | None
     raw: str
@@ -605,10 +608,20 @@ def decode_table(
     return _decode_search(readings, columns, identities, hints or {}, rows)
 
 
-def _split_identities(
-    identities: Sequence[Identity], rows: list[str]
-) -> tuple[dict[str, list[Identity]], list[Identity]]:
-    """Each row's own identities (on that row alone), and those spanning rows."""
+@dataclass(frozen=True)
+class _Layout:
+    local: dict[str, tuple[Identity, ...]]
+    """Each row's own identities (on that row alone)."""
+    components: tuple[tuple[tuple[str, ...], tuple[Identity, ...]], ...]
+    """Rows linked by identities (to be decoded together) and the spanning identities on them
+    alone; unlinked rows alone."""
+
+
+@lru_cache(maxsize=LAYOUT_CACHE)
+def _layout(identities: tuple[Identity, ...], rows: tuple[str, ...]) -> _Layout:
+    """How a table's identities tie its rows (those with readings): worked out once for each
+    table layout a report may have, not for every table read (the template's identities
+    are the same tuple each time, and hash once: see ``Identity``)."""
     local: dict[str, list[Identity]] = {r: [] for r in rows}
     spanning: list[Identity] = []
     for ident in identities:
@@ -617,7 +630,11 @@ def _split_identities(
             local[next(iter(refs))].append(ident)
         else:
             spanning.append(ident)
-    return local, spanning
+    components = []
+    for component in _components(list(rows), spanning):
+        in_component = set(component)
+        components.append((tuple(component), tuple(i for i in spanning if i.rows <= in_component)))
+    return _Layout({r: tuple(ids) for r, ids in local.items()}, tuple(components))
 
 
 def _decode_search(
@@ -629,7 +646,8 @@ def _decode_search(
 ) -> TableChoice:
     """``decode_table`` by search over the rows' readings (``rows``: those with any)."""
     values_of = _ValuesOf(columns)
-    local, spanning = _split_identities(identities, rows)
+    layout = _layout(tuple(identities), tuple(rows))
+    local = layout.local
 
     # readings that differ only in where a blank sits among zeros weigh the same in every
     # identity: search over one of each, and let the others tie at the end
@@ -663,10 +681,7 @@ def _decode_search(
     choice: dict[str, RowChoice] = {}
     total_violations = 0
     broken_rules: list[str] = []
-    spans = [(i, i.rows) for i in spanning]
-    for component in _components(rows, spanning):
-        in_component = set(component)
-        comp_ids = [i for i, refs in spans if refs <= in_component]
+    for component, comp_ids in layout.components:
         search = _Search(component, pruned, columns, comp_ids, local, classes, values_of)
         v, winners, exhaustive, always = _choose(search)
         total_violations += v
@@ -727,25 +742,24 @@ def _decode_fixed(
     values: Values = {}
     for r in rows:
         values.update(_row_values(r, columns[r], readings[r][0]))
-    local, spanning = _split_identities(identities, rows)
-    verdict = {id(i): holds(i, values) for i in identities}
-    unbalanced = [i.name for r in rows for i in local[r] if verdict[id(i)] is False]
-    own_v = {r: sum(1 for i in local[r] if verdict[id(i)] is False) + readings[r][0].doubt for r in rows}
+    layout = _layout(tuple(identities), tuple(rows))
+    local = layout.local
+    verdict = {i: holds(i, values) for i in identities}
+    unbalanced = [i.name for r in rows for i in local[r] if verdict[i] is False]
+    own_v = {r: sum(1 for i in local[r] if verdict[i] is False) + readings[r][0].doubt for r in rows}
     choice: dict[str, RowChoice] = {}
     total_violations = 0
     broken_rules: list[str] = []
-    for component in _components(rows, spanning):
-        in_component = set(component)
-        comp_ids = [i for i in spanning if i.rows <= in_component]
-        v = sum(1 for i in comp_ids if verdict[id(i)] is False) + sum(own_v[r] for r in component)
+    for component, comp_ids in layout.components:
+        v = sum(1 for i in comp_ids if verdict[i] is False) + sum(own_v[r] for r in component)
         total_violations += v
         every = [*comp_ids, *(i for r in component for i in local[r])]
-        always = {i.rule for i in every if verdict[id(i)] is False}
+        always = {i.rule for i in every if verdict[i] is False}
         spanning_rules = {i.rule for i in comp_ids}
         for r in component:
             for rule_id in list(always):
                 own = [i for i in local[r] if i.rule == rule_id]
-                if own and rule_id not in spanning_rules and all(verdict[id(i)] for i in own):
+                if own and rule_id not in spanning_rules and all(verdict[i] for i in own):
                     always.discard(rule_id)
         broken_rules.extend(x for x in sorted(always) if x not in broken_rules)
         for r in component:
@@ -798,12 +812,12 @@ def _components(rows: list[str], spanning: Sequence[Identity]) -> list[list[str]
 class _Search:
     """The rows of one component (linked by identities) and what is known of their readings."""
 
-    rows: list[str]
+    rows: Sequence[str]
     pruned: dict[str, list[Scored]]
     columns: dict[str, tuple[str, ...]]
     ids: Sequence[Identity]
     """Identities spanning the rows (each row's own are counted in its ``Scored``)."""
-    local: dict[str, list[Identity]]
+    local: Mapping[str, Sequence[Identity]]
     classes: dict[str, dict[RowReading, list[RowReading]]]
     values_of: _ValuesOf
 

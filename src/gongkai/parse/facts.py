@@ -95,6 +95,8 @@ PATTERNS: tuple[FactPattern, ...] = (
     _p("active_disclosure.normative_documents.repealed", rf"废止{_GAP}规范性文件{_GAP}{_N}件", ("废止",)),
     _p("active_disclosure.regulations.issued", rf"(?:制发|制定|出台){_GAP}规章{_GAP}{_N}件", ("规章",)),
 )
+_NEEDED = tuple(dict.fromkeys(w for fp in PATTERNS for w in fp.needs))
+"""Every word some pattern needs."""
 _ATTRIBUTES = (
     re.compile(rf"主动公开(?:政府信息|信息数?)?{_N}"),
     re.compile(rf"依申请公开(?:政府信息|信息数?|及不予公开)?{_N}"),
@@ -173,10 +175,13 @@ def extract_facts(text: str) -> list[Fact]:
                 # the rows' own patterns must not read the sum as theirs
                 sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
         attributes = counted and all(p.search(sentence) for p in _ATTRIBUTES)  # read only when counted
+        # the words patterns need that the sentence holds, each looked for once (not once for
+        # every pattern that needs it)
+        present = {w for w in _NEEDED if w in sentence} if counted else set()
         for fp in PATTERNS if counted else ():
             if attributes and fp.key in _OUTCOME_KEYS:
                 continue
-            if fp.needs and not any(w in sentence for w in fp.needs):
+            if fp.needs and present.isdisjoint(fp.needs):
                 continue  # none of the words it cannot match without
             for m in fp.pattern.finditer(sentence):
                 if fp.key in seen:

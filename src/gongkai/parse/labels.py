@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
 
 from gongkai.model.template import Row, SectionSpec
 from gongkai.model.text import CN_DIGITS, fold
+from gongkai.parse.records import record
 
 HEADING_SIMILARITY = 0.8
 """Minimum similarity of a numbered heading to a section title variant."""
@@ -19,7 +19,7 @@ _CN = "零一二三四五六七八九十"
 _NUMBERING = re.compile(r"(?:\(([一二三四五六七八九十\d]{1,2})\)|([一二三四五六七八九十]{1,2})、|(\d{1,2})[、.])")
 
 
-@dataclass(frozen=True)
+@record
 class Match:
     start: int
     """Folded position where the label (with its numbering) starts."""
@@ -104,9 +104,12 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
         if len(v) < MIN_FUZZY_LABEL:
             continue
         sm = _matcher(v)
-        for i in range(start, max(start, end - len(v) + 2)):
+        stop = max(start, end - len(v) + 2)
+        shared = shared_chars(folded, v, start, stop)
+        digit = _next_digits(folded, start, stop + len(v))
+        for i in range(start, stop):
             window = folded[i : i + len(v)]
-            cut = next((j for j, ch in enumerate(window) if ch.isdigit()), len(window))
+            cut = min(digit[i - start], i + len(window)) - i
             if MIN_FUZZY_LABEL - 1 <= cut < len(v) and v.startswith(window[:cut]) and cut >= PREFIX_SHARE * len(v):
                 # a label cut off mid-word (the table was truncated): ``保护第三方合`` + its values
                 r = cut / len(v) + ROW_SIMILARITY
@@ -117,9 +120,11 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
                 if best is None or g > best[0]:
                     best = (g, i, i + cut)
                 continue
-            sm.set_seq1(window)
-            if sm.real_quick_ratio() < ROW_SIMILARITY or sm.quick_ratio() < ROW_SIMILARITY:
+            # difflib's quick_ratio from the window's shared characters, counted as the window
+            # slides (it would count them anew at each place; most places are far from the label)
+            if 2.0 * shared[i - start] / (len(window) + len(v)) < ROW_SIMILARITY:
                 continue
+            sm.set_seq1(window)
             r = sm.ratio()
             if r >= ROW_SIMILARITY and (best is None or r > best[0]):
                 best = (r, i, i + len(window))  # a window at the text's end is shorter than the label
@@ -131,6 +136,40 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     if num:
         s -= len(num)
     return Match(s, best[2], folded[s : best[2]], exact=False)
+
+
+def shared_chars(text: str, label: str, start: int, stop: int) -> list[int]:
+    """For each window ``text[i : i + len(label)]`` (``start <= i < stop``), how many of its
+    characters the label has too, each as often as both have it: what difflib's
+    ``quick_ratio`` counts, kept up to date as the window slides one character at a time."""
+    lacking: dict[str, int] = {}
+    """Each of the label's characters → how many more of it the window could share."""
+    for ch in label:
+        lacking[ch] = lacking.get(ch, 0) + 1
+    n = len(label)
+    shared = 0
+    out: list[int] = []
+    for i in range(start, stop):
+        if i > start and (gone := text[i - 1 : i]) in lacking:
+            lacking[gone] += 1
+            shared -= lacking[gone] > 0  # it was one of the shared ones
+        for ch in text[i : i + n] if i == start else text[i + n - 1 : i + n]:
+            if ch in lacking:
+                lacking[ch] -= 1
+                shared += lacking[ch] >= 0
+        out.append(shared)
+    return out
+
+
+def _next_digits(text: str, start: int, end: int) -> list[int]:
+    """For each position from ``start`` to ``end``, where the first digit at or after it
+    stands (where the text or ``end`` comes first when none does before): one pass from the
+    end, not a scan at each of the overlapping windows."""
+    stop = min(end, len(text))
+    out = [stop] * (max(end, stop) - start + 1)
+    for i in range(stop - 1, start - 1, -1):
+        out[i - start] = i if text[i].isdigit() else out[i - start + 1]
+    return out
 
 
 def _garbled_score(sm: SequenceMatcher[str], text: str, label_len: int) -> float | None:
@@ -192,18 +231,29 @@ def _may_match(longest: str, title: str) -> bool:
     HEADING_SIMILARITY: the characters it shares with the title bound every window's ratio
     (a window of n characters shares at most min(shared, n)). One count instead of a
     ``quick_ratio`` per window, for the many places that are no heading."""
-    want = dict(_char_counts(title))
+    lo, hi = len(title) - 1, len(longest)
+    if hi < lo:
+        return False  # no window long enough
+    counts = _char_counts(title)
+    # the place's characters that are the title's, counted at C speed, are at least the shared
+    # ones, and the bound only grows with them: most places fall short even so
+    if not _bound_reaches(sum(map(counts.__contains__, longest)), lo, hi, len(title)):
+        return False
+    want = dict(counts)
     shared = 0
     for ch in longest:
         if want.get(ch, 0) > 0:
             want[ch] -= 1
             shared += 1
-    lo, hi = len(title) - 1, len(longest)
-    if hi < lo:
-        return False  # no window long enough
+    return _bound_reaches(shared, lo, hi, len(title))
+
+
+def _bound_reaches(shared: int, lo: int, hi: int, size: int) -> bool:
+    """Whether a window of ``lo`` to ``hi`` characters sharing at most ``shared`` with a title
+    of ``size`` may reach HEADING_SIMILARITY (never less likely for a larger ``shared``)."""
     # the bound rises with n up to ``shared`` and falls after it: the best window is nearest it
     n = min(max(shared, lo), hi)
-    return 2 * min(shared, n) / (n + len(title)) >= HEADING_SIMILARITY
+    return 2 * min(shared, n) / (n + size) >= HEADING_SIMILARITY
 
 
 @lru_cache(maxsize=64)

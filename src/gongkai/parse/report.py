@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from gongkai.model.agency import canonical_agency
 from gongkai.model.report import Report, SourceFile
@@ -62,6 +64,24 @@ def _line_starts(stream: Stream, within: int) -> list[int]:
     return out
 
 
+class Cuts:
+    """Spans of text left out of the sections' texts, in order, and which of them a section's
+    text meets: found by bisection, not by a test of every span for every section (a text read
+    as one cell a line has hundreds of table lines)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [x for x, _ in self.spans]
+        self.reach = list(itertools.accumulate((y for _, y in self.spans), max))
+        """How far the spans up to each reach (the spans before the first that reaches past a
+        point all end before it)."""
+
+    def across(self, a: int, b: int) -> list[tuple[int, int]]:
+        """The spans that overlap ``a..b``, in order."""
+        within = self.spans[bisect.bisect_right(self.reach, a) : bisect.bisect_left(self.starts, b)]
+        return [(x, y) for x, y in within if x < b and y > a]
+
+
 def _section_texts(
     stream: Stream, hits: dict[str, SectionHit], tables: Sequence[tuple[int, int]] = ()
 ) -> dict[str, str | None]:
@@ -69,17 +89,16 @@ def _section_texts(
     ``tables`` (spans of table lines read from text)."""
     ordered = sorted(hits.values(), key=lambda h: h.start)
     out: dict[str, str | None] = {s.key: None for s in SECTIONS}
-    cut = sorted((*stream.grid_spans, *tables))
+    cut = Cuts((*stream.grid_spans, *tables))
     for i, h in enumerate(ordered):
         end = ordered[i + 1].start if i + 1 < len(ordered) else len(stream.folded)
         a = stream.index[h.end - 1] + 1 if h.end > 0 else 0
         b = stream.to_text(end)
         span = stream.text[a:b]
         parts, pos = [], 0
-        for x, y in cut:
-            if x < b and y > a:
-                parts.append(span[pos : max(pos, x - a)])
-                pos = max(pos, min(y, b) - a)
+        for x, y in cut.across(a, b):
+            parts.append(span[pos : max(pos, x - a)])
+            pos = max(pos, min(y, b) - a)
         parts.append(span[pos:])
         out[h.key] = clean_text("\n".join(parts))
     return out
@@ -87,12 +106,13 @@ def _section_texts(
 
 def _table_lines(stream: Stream, spec: TableSpec, region: tuple[int, int], tr: TableRead) -> list[tuple[int, int]]:
     """The lines of a table read from text (its numbers' lines and the headings and labels
-    around them), to be left out of its section's text."""
+    around them), to be left out of its section's text (as its grids are)."""
     offsets = [o for offs in tr.offsets.values() for o in offs]
     if tr.cells is None or not offsets:
         return []
     text_region = (stream.to_text(region[0]), stream.to_text(region[1]))
-    return table_line_spans(stream.text, text_region, (min(offsets), max(offsets)), table_words(spec))
+    extent = (min(offsets), max(offsets))
+    return table_line_spans(stream.text, text_region, extent, table_words(spec), stream.grid_spans)
 
 
 def _hints(facts_by_key: dict[str, float | int], table: str) -> Values:

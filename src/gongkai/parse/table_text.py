@@ -15,8 +15,8 @@ fragments and all.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Iterable, Sequence
+from functools import cache, lru_cache
 
 from gongkai.model.template import MEASURE_WORDS, PERCENT, TableSpec
 from gongkai.model.text import fold, fold_text
@@ -111,7 +111,7 @@ class TableWords:
     def has_substance(self, line: str) -> bool:
         """A whole printed word or a number: the line is the table's, not a short sentence."""
         text = fold_text(line)
-        return any(ch.isdigit() for ch in text) or any(w in text for w in self.whole_words)
+        return any(map(str.isdigit, text)) or any(w in text for w in self.whole_words)
 
 
 @lru_cache(maxsize=16)
@@ -163,16 +163,29 @@ def _cut_after(lines: list[tuple[int, int]], at: int) -> list[tuple[int, int]]:
     return out
 
 
+def _within(span: tuple[int, int], spans: Sequence[tuple[int, int]]) -> bool:
+    return any(a <= span[0] and span[1] <= b for a, b in spans)
+
+
 def table_line_spans(
-    text: str, region: tuple[int, int], extent: tuple[int, int], words: TableWords
+    text: str,
+    region: tuple[int, int],
+    extent: tuple[int, int],
+    words: TableWords,
+    left_out: Sequence[tuple[int, int]] = (),
 ) -> list[tuple[int, int]]:
     """Spans of ``text`` (within ``region``) that are the table's lines (or the parts of lines
-    after a sentence's end), given the offsets of its first and last number (``extent``)."""
+    after a sentence's end), given the offsets of its first and last number (``extent``).
+    ``left_out``: spans the section's text leaves out whatever they hold (grids): the lines
+    within them among the numbers' are not weighed (their verdict would change nothing), those
+    the search beyond the numbers passes are, since it goes on only through the table's lines."""
     lines = _cut_after(_lines(text, *region), _number_end(text, extent[1]))
     inside = [i for i, (a, b) in enumerate(lines) if b >= extent[0] and a <= extent[1]]
     if not inside:
         return []
-    drop = {i for i in inside if words.is_table_line(text[slice(*lines[i])])}
+    # each line weighed once, however often it recurs (one cell a line: ``\t0`` hundreds of times)
+    table_line = cache(words.is_table_line)
+    drop = {i for i in inside if not _within(lines[i], left_out) and table_line(text[slice(*lines[i])])}
 
     def extend(indices: Iterable[int]) -> None:
         pending: list[int] = []
@@ -180,7 +193,7 @@ def table_line_spans(
             line = text[slice(*lines[i])]
             if not line.strip():
                 continue
-            if not words.is_table_line(line):
+            if not table_line(line):
                 return
             pending.append(i)
             if words.has_substance(line):

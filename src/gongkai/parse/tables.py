@@ -321,7 +321,7 @@ def row_text(region: str) -> str:
     """A row's printed values for the ``uncertain`` list: its region up to the last line with
     a digit (what follows, such as the next part's heading, is not the row's)."""
     lines = region.strip().split("\n")
-    last = max((i for i, line in enumerate(lines) if any(ch.isdigit() for ch in line)), default=len(lines) - 1)
+    last = max((i for i, line in enumerate(lines) if any(map(str.isdigit, line))), default=len(lines) - 1)
     return "\n".join(lines[: last + 1]).strip()
 
 
@@ -1152,7 +1152,7 @@ def _appeals_fields(raw: str, offset: int) -> Fields:
     pos = 0
     for line in raw.split("\n"):
         words = _WORDS.search(line) is not None
-        if any(ch.isdigit() for ch in line) or (line.count("\t") >= T4_CELLS - 1 and not words):
+        if any(map(str.isdigit, line)) or (line.count("\t") >= T4_CELLS - 1 and not words):
             if line.count("\t") < T4_CELLS - 1:
                 return []
             fields, p = [], pos
@@ -1226,7 +1226,7 @@ def _appeals_line(raw: str, offset: int) -> list[Unit] | None:
     (``无`` of a next section whose heading is lost) is not part of the table."""
     pos = 0
     for line in raw.split("\n"):
-        if any(ch.isdigit() for ch in line):
+        if any(map(str.isdigit, line)):
             units = region_units(line, offset + pos)
             return units if sum(1 for u in units if u.kind in ("number", "blank")) == T4_CELLS else None
         pos += len(line) + 1
