@@ -173,3 +173,18 @@ def test_a_report_printed_with_pipe_lines_after_its_cells_reads_exactly(seed: in
         assert cells.wrong == 0, [m for m in cells.mismatches if m["kind"] == "wrong"][:3]
     # a consistent report (no planted defect leaves a row's bounds open): every cell exact
     assert cells.exact == cells.total, cells.mismatches[:3]
+
+
+def test_pads_run_on_after_a_rows_last_cell_are_pads() -> None:
+    """`` 第二十条第(一)项  | |||`` (a 重庆 page): the row's three pads on its last cell's line,
+    each row opened by a bare ``|`` line, cell texts set off by spaces."""
+    lines = ["|", " 第二十条第(一)项  | |||", "|", " 信息内容  | ", " 本年制发件数  | ", " 本年废止件数  | "]
+    lines += [" 现行有效件数  | ", "|", " 规章  | ", " 0  | ", "   | ", " 3  | "]
+    lines += ["|", " 第二十条第(五)项  | |||", "|", " 信息内容  | ", " 本年处理决定数量  | ||"]
+    lines += ["|", " 行政许可  | ", " 7  | ||"]
+    rows = cell_line_rows(lines, 1)
+    assert rows is not None
+    got = _texts(rows)
+    assert got[2] == ["规章", "0", "", "3"]
+    assert got[0] == ["第二十条第(一)项", None, None, None]
+    assert [t for t in got[5] if t is not None] == ["行政许可", "7"] and len(got[5]) == 4

@@ -43,8 +43,9 @@ from gongkai.model.report import Source
 from gongkai.model.template import BLANK_MARKERS
 from gongkai.readers.document import GridCell
 
-_CELL_LINE = re.compile(r"^\s*([^|]*?)\s*\|\s*$")
-"""One cell: its text (maybe none) and the pipe that closes it."""
+_CELL_LINE = re.compile(r"^\s*([^|]*?)\s*\|(?:\s*(\|+))?\s*$")
+"""One cell: its text (maybe none) and the pipe that closes it; then, on the row's last cell's
+line, the row's pads where an export runs them on (`` 第二十条第(一)项  | |||``, a 重庆 page)."""
 _PAD_LINE = re.compile(r"^\s*(\|{2,})\s*$")
 """Two or more pipes alone: the row's end, padding the slots its merged cells cover."""
 _NUMBER = re.compile(r"^[-+增减]?\s*\d[\d,.]*\s*(?:[万亿]?元|[%％件条次项个])?$")
@@ -88,6 +89,7 @@ def _slots(lines: list[str]) -> list[_Slot]:
             m = _CELL_LINE.match(line)
             assert m is not None
             out.append(_Slot(m.group(1), i))
+            out.extend(_Slot(None, i) for _ in m.group(2) or "")
     return out
 
 

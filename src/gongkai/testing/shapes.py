@@ -396,7 +396,9 @@ page), the table's last row then without its pads (both pages); the same without
 pads, a heading wrapped where the page's cell is narrow (``商业`` / ``企业``, a 新疆 page)."""
 
 
-def _cell_lines_table(b: Block, style: str, bare_blank: bool, wrap_heads: bool, opened: bool) -> list[str]:
+def _cell_lines_table(
+    b: Block, style: str, bare_blank: bool, wrap_heads: bool, opened: bool, spaced: bool = False
+) -> list[str]:
     assert b.layout is not None
     width = layout_width(b.layout)
     out: list[str] = []
@@ -415,6 +417,12 @@ def _cell_lines_table(b: Block, style: str, bare_blank: bool, wrap_heads: bool, 
             continue
         if opened:
             out.append("|")  # the row's opening pipe on a line of its own (a 北京 page)
+        if spaced:
+            # cell text set off by spaces, the pads run on after the row's last cell (a 重庆 page)
+            lines = [f" {c.text}  | " for c in row]
+            lines[-1] = f"{lines[-1]}{pads}" if pads else lines[-1]
+            out.extend(lines)
+            continue
         out.extend(f"{c.text} |" if c.text else ("|" if bare_blank else " |") for c in row)
         if pads:
             out.append(pads)
@@ -432,10 +440,11 @@ def render_cell_lines(report: Report, seed: int = 0, style: str | None = None, o
     wrap_heads = rng.random() < 0.5
     if opened is None:
         opened = random.Random(f"cell-lines-opened-{seed}").random() < 0.5
+    spaced = random.Random(f"cell-lines-spaced-{seed}").random() < 0.3
     out: list[str] = []
     for b in document(report):
         if b.kind == "table":
-            out.extend(_cell_lines_table(b, style, bare_blank, wrap_heads, opened))
+            out.extend(_cell_lines_table(b, style, bare_blank, wrap_heads, opened, spaced))
         else:
             out.extend(b.text.split("\n"))
     return "\n".join(out) + "\n"
