@@ -397,11 +397,14 @@ pads, a heading wrapped where the page's cell is narrow (``商业`` / ``企业``
 
 
 def _cell_lines_table(
-    b: Block, style: str, bare_blank: bool, wrap_heads: bool, opened: bool, spaced: bool = False
+    b: Block, style: str, bare_blank: bool, wrap_heads: bool, opened: bool, spaced: bool = False, wider: int = 0
 ) -> list[str]:
+    """``wider``: empty columns the page's table has beyond the template's (a 广东 page's table 3
+    is 18 columns wide, its rows padded to that)."""
     assert b.layout is not None
     width = layout_width(b.layout)
     out: list[str] = []
+    width += wider
     for i, row in enumerate(b.layout):
         pads = "|" * (width - len(row))
         if style == "pipe_after":
@@ -441,10 +444,12 @@ def render_cell_lines(report: Report, seed: int = 0, style: str | None = None, o
     if opened is None:
         opened = random.Random(f"cell-lines-opened-{seed}").random() < 0.5
     spaced = random.Random(f"cell-lines-spaced-{seed}").random() < 0.3
+    wider = random.Random(f"cell-lines-wider-{seed}").choice((0, 0, 0, 8))
     out: list[str] = []
     for b in document(report):
         if b.kind == "table":
-            out.extend(_cell_lines_table(b, style, bare_blank, wrap_heads, opened, spaced))
+            extra = wider if b.key == "applications" else 0
+            out.extend(_cell_lines_table(b, style, bare_blank, wrap_heads, opened, spaced, extra))
         else:
             out.extend(b.text.split("\n"))
     return "\n".join(out) + "\n"
