@@ -448,3 +448,36 @@ def test_a_number_is_not_cut_to_mend_the_reports_own_error(fmt: str, seed: int) 
     got = parse_document(read_bytes(f"r.{fmt}.txt", render_text(gen, fmt).encode()))
     cells = compare_tables(gen.report.to_json(provenance=False)["tables"], got.to_json(provenance=False))
     assert cells.wrong == 0, [m for m in cells.mismatches if m["kind"] == "wrong"]
+
+
+OPENINGS = ["《{t}》已经编制完成并向社会公开，现就年报内容进行如下解读。", "关于《{t}》的解读"]
+
+
+@pytest.mark.parametrize("opening", OPENINGS)
+@pytest.mark.parametrize("seed", range(3))
+def test_a_page_interpreting_a_report_is_refused_as_no_report(opening: str, seed: int) -> None:
+    """年报解读 pages stand beside many reports on the portals (a 山东 page): read as the report
+    they named it, and six sections and three tables were errors of that report."""
+    from gongkai.pipeline import parse_bytes
+    from gongkai.readers import ReadError
+    from gongkai.render.text import render_tsv
+    from gongkai.testing.generate import generate
+
+    gen = generate(seed)
+    title = f"{gen.report.agency}{gen.report.year}年政府信息公开工作年度报告"
+    page = "\n".join(
+        [
+            opening.format(t=title),
+            "一、编制背景",
+            f"政府信息公开工作年度报告是法定制度安排，编制了《{title}》。",
+            "二、主要内容",
+            "报告全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况等六项内容。",
+            "三、统计期限",
+            f"本年度报告中所列数据统计期限从{gen.report.year}年1月1日到{gen.report.year}年12月31日止。",
+        ]
+    )
+    with pytest.raises(ReadError) as e:
+        parse_bytes("jiedu.txt", page.encode())
+    assert "解读" in e.value.reason
+    # the report itself is read as before
+    assert parse_bytes("report.txt", render_tsv(gen.report).encode()).agency is not None

@@ -7,6 +7,7 @@ from gongkai.model.report import Report
 from gongkai.parse import parse_document
 from gongkai.parse.years import resolve_across_years
 from gongkai.readers import ReadError, read, read_bytes
+from gongkai.readers.document import Document
 from gongkai.readers.limits import Limits
 
 
@@ -17,6 +18,19 @@ def looks_like_report(report: Report) -> bool:
         or len(report.section_titles) >= 2
         or any(t is not None for t in report.tables.values())
     )
+
+
+ABOUT_A_REPORT_CHARS = 300
+"""Characters at the start of a page in which ``解读`` / ``图解`` mark a page about a report."""
+
+
+def not_a_report(path: str, doc: Document) -> ReadError:
+    """Why a document that is no report is refused: a page that interprets a report (年报解读,
+    图解, published beside many reports) says so; anything else, what was not found."""
+    head = "".join(doc.lines())[:ABOUT_A_REPORT_CHARS]
+    if "解读" in head or "图解" in head:
+        return ReadError(path, "是年度报告的解读（解读或图解页面），不是年度报告本身：请读取报告原文", "not_report")
+    return ReadError(path, "不是政府信息公开工作年度报告（未找到报告标题、章节或统计表）", "not_report")
 
 
 def parse_paths(
@@ -87,9 +101,10 @@ def _indexed_parse(job: tuple[int, str]) -> Report | ReadError:
 def parse_path(path: str, check: bool = True, limits: Limits | None = None) -> Report:
     """Read, parse and (optionally) check one file under ``limits`` (default: ``readers.limits``).
     Raises ``ReadError`` for bad input."""
-    report = parse_document(read(path, limits))
+    doc = read(path, limits)
+    report = parse_document(doc)
     if not looks_like_report(report):
-        raise ReadError(path, "不是政府信息公开工作年度报告（未找到报告标题、章节或统计表）", "not_report")
+        raise not_a_report(path, doc)
     if check:
         report.findings = run_checks(report)
     return report
@@ -98,9 +113,10 @@ def parse_path(path: str, check: bool = True, limits: Limits | None = None) -> R
 def parse_bytes(name: str, data: bytes, check: bool = True, limits: Limits | None = None) -> Report:
     """``parse_path`` for bytes already in memory (a ZIP member, a downloaded page); ``name``'s
     extension breaks format ties. Raises ``ReadError`` for bad input."""
-    report = parse_document(read_bytes(name, data, limits))
+    doc = read_bytes(name, data, limits)
+    report = parse_document(doc)
     if not looks_like_report(report):
-        raise ReadError(name, "不是政府信息公开工作年度报告（未找到报告标题、章节或统计表）", "not_report")
+        raise not_a_report(name, doc)
     if check:
         report.findings = run_checks(report)
     return report

@@ -219,7 +219,15 @@ def _cited(text: str, hit: TitleHit) -> bool:
     if opened <= text.rfind("》", 0, hit.start):
         return False
     end = hit.start + len(hit.title)
-    return opened + 1 != hit.start or not text.startswith("》", end)
+    if opened + 1 != hit.start or not text.startswith("》", end):
+        return True
+    # the report's whole name in 《》, and a sentence about it goes on: a page about the report
+    # (``《…年度报告》已经编制完成…现就年报内容进行如下解读``, ``关于《…》的解读``), not the report
+    return _ABOUT_THE_REPORT.match(text, end + 1) is not None or text.endswith("关于", 0, opened)
+
+
+_ABOUT_THE_REPORT = re.compile(r"的?解读|图解|已经?(?:编制|发布|公开|公布)")
+"""Words right after a report's name in 《》 that make it the subject of a page about it."""
 
 
 AUTHOR_LINE_CHARS = 30
