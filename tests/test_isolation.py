@@ -4,6 +4,7 @@ being read; Ctrl-C stores what was parsed; workers die with their parent; two in
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -407,20 +408,20 @@ def test_the_service_s_worker_stops_on_sigint_even_when_started_in_the_backgroun
         stderr=subprocess.PIPE,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
-    # the worker takes SIGINT back from the ignored state once its imports are done (longer
-    # than a fixed sleep on a loaded machine): wait until the kernel shows it no longer ignored
+    # the worker takes SIGINT back from the ignored state when it starts; on a loaded machine
+    # that may come after any fixed sleep, so the signal is sent until the worker stops. It
+    # stops with 0, or, where a signal lands while it is still importing, as killed by SIGINT:
+    # either way SIGINT stopped it (a worker that kept ignoring it would run on)
     deadline = time.monotonic() + 30
-    while _ignores_sigint(proc.pid) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert proc.poll() is None
-    assert not _ignores_sigint(proc.pid), "后台任务进程一直忽略 SIGINT"
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
+    while proc.poll() is None and time.monotonic() < deadline:
+        if not _ignores_sigint(proc.pid):
+            proc.send_signal(signal.SIGINT)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=1)
+    if proc.poll() is None:
         proc.kill()
-        raise AssertionError("后台任务进程忽略了 SIGINT") from None
-    assert proc.returncode == 0
+        raise AssertionError("后台任务进程忽略了 SIGINT")
+    assert proc.returncode in (0, -signal.SIGINT)
 
 
 def _ignores_sigint(pid: int) -> bool:
