@@ -542,13 +542,13 @@ def holds(identity: Identity, values: Values) -> bool | None:
     return abs(a - b) < 1e-6
 
 
-def _row_values(row: str, cols: Sequence[str], reading: RowReading) -> Values:
+def row_values(row: str, cols: Sequence[str], reading: RowReading) -> Values:
     """The reading's values; an unread cell is left out, so identities on it are unknown."""
     return {(row, c): cell.value for c, cell in zip(cols, reading.cells, strict=True) if not cell.unread}
 
 
 class _ValuesOf:
-    """Each row reading's values (``_row_values``), worked out once: the decoder weighs a
+    """Each row reading's values (``row_values``), worked out once: the decoder weighs a
     reading against each identity of its row and in every combination with other rows."""
 
     def __init__(self, columns: dict[str, tuple[str, ...]]) -> None:
@@ -560,7 +560,7 @@ class _ValuesOf:
         key = (row, id(reading))
         hit = self.memo.get(key)
         if hit is None:
-            hit = self.memo[key] = (reading, _row_values(row, self.columns[row], reading))
+            hit = self.memo[key] = (reading, row_values(row, self.columns[row], reading))
         return hit[1]
 
 
@@ -741,7 +741,7 @@ def _decode_fixed(
     weighed once against the rows' values, not again in a search of the one combination."""
     values: Values = {}
     for r in rows:
-        values.update(_row_values(r, columns[r], readings[r][0]))
+        values.update(row_values(r, columns[r], readings[r][0]))
     layout = _layout(tuple(identities), tuple(rows))
     local = layout.local
     verdict = {i: holds(i, values) for i in identities}

@@ -50,6 +50,7 @@ from gongkai.parse.decode import (
     readings_for_row,
     row_readings,
     row_runs_together,
+    row_values,
     too_many,
     violations,
 )
@@ -1098,8 +1099,7 @@ MENDED_BY_A_CUT = "表四的数字拆开后才满足勾稽关系，不拆则不�
 
 
 def _broken(reading: RowReading, cols: tuple[str, ...], identities: tuple[Identity, ...]) -> int:
-    values: Values = {(T4_ROW, c): cell.value for c, cell in zip(cols, reading.cells, strict=True) if not cell.unread}
-    return sum(1 for i in identities if holds(i, values) is False)
+    return violations(identities, row_values(T4_ROW, cols, reading))
 
 
 def _keeps_numbers(reading: RowReading, printed: list[Number]) -> bool:

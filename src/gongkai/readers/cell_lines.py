@@ -40,7 +40,7 @@ import re
 from dataclasses import dataclass
 
 from gongkai.model.report import Source
-from gongkai.model.template import BLANK_MARKERS
+from gongkai.model.template import BLANK_MARKERS, MEASURE_WORDS, PERCENT
 from gongkai.readers.document import GridCell
 
 _CELL_LINE = re.compile(r"^\s*([^|]*?)\s*\|(?:\s*(\|+))?\s*$")
@@ -48,7 +48,7 @@ _CELL_LINE = re.compile(r"^\s*([^|]*?)\s*\|(?:\s*(\|+))?\s*$")
 line, the row's pads where an export runs them on (`` 第二十条第(一)项  | |||``, a 重庆 page)."""
 _PAD_LINE = re.compile(r"^\s*(\|{2,})\s*$")
 """Two or more pipes alone: the row's end, padding the slots its merged cells cover."""
-_NUMBER = re.compile(r"^[-+增减]?\s*\d[\d,.]*\s*(?:[万亿]?元|[%％件条次项个])?$")
+_NUMBER = re.compile(r"^[-+增减]?\s*\d[\d,.]*\s*(?:" + "|".join((*MEASURE_WORDS, PERCENT, "％")) + ")?$")
 """A number in a cell (with a unit or sign); a row's numbers follow its labels."""
 
 MIN_RUN_LINES = 12
