@@ -28,7 +28,7 @@ from __future__ import annotations
 import random
 import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from gongkai.model.report import Report
 from gongkai.render.layout import Block, Layout, LCell, document, expand, layout_width
@@ -396,37 +396,48 @@ page), the table's last row then without its pads (both pages); the same without
 pads, a heading wrapped where the page's cell is narrow (``商业`` / ``企业``, a 新疆 page)."""
 
 
-def _cell_lines_table(
-    b: Block, style: str, bare_blank: bool, wrap_heads: bool, opened: bool, spaced: bool = False, wider: int = 0
-) -> list[str]:
-    """``wider``: empty columns the page's table has beyond the template's (a 广东 page's table 3
-    is 18 columns wide, its rows padded to that)."""
+@dataclass(frozen=True)
+class CellLineHabits:
+    """How one site's export prints its tables (drawn per document)."""
+
+    style: str
+    """One of ``CELL_LINE_STYLES``."""
+    bare_blank: bool
+    """A blank cell's line is ``|``, not `` |`` (the page shows no difference)."""
+    wrap_heads: bool
+    """A four-character heading wrapped over two lines (``pipe_after``)."""
+    opened: bool
+    """Each row opens with a bare ``|`` line (a 北京 page)."""
+    spaced: bool
+    """Cell text set off by spaces, the pads run on after the row's last cell (a 重庆 page)."""
+    wider: int
+    """Empty columns table 3 has beyond the template's (a 广东 page's is 18 wide)."""
+
+
+def _cell_lines_table(b: Block, h: CellLineHabits, wider: int) -> list[str]:
     assert b.layout is not None
-    width = layout_width(b.layout)
+    width = layout_width(b.layout) + wider
     out: list[str] = []
-    width += wider
     for i, row in enumerate(b.layout):
         pads = "|" * (width - len(row))
-        if style == "pipe_after":
+        if h.style == "pipe_after":
             for c in row:
-                lines = [c.text[:2], c.text[2:]] if c.kind == "head" and len(c.text) == 4 and wrap_heads else [c.text]
-                out.extend([*(x for x in lines if x or not bare_blank), "|"])
+                wrapped = c.kind == "head" and len(c.text) == 4 and h.wrap_heads
+                lines = [c.text[:2], c.text[2:]] if wrapped else [c.text]
+                out.extend([*(x for x in lines if x or not h.bare_blank), "|"])
             continue
-        if style == "unpadded":
-            pads = ""
-        if style in ("rows", "unpadded"):
-            last = i == len(b.layout) - 1
+        if h.style in ("rows", "unpadded"):
+            last = i == len(b.layout) - 1 or h.style == "unpadded"
             out.append(("".join(f"{c.text} | " if c.text else "|" for c in row) + ("" if last else pads)).rstrip())
             continue
-        if opened:
-            out.append("|")  # the row's opening pipe on a line of its own (a 北京 page)
-        if spaced:
-            # cell text set off by spaces, the pads run on after the row's last cell (a 重庆 page)
+        if h.opened:
+            out.append("|")
+        if h.spaced:
             lines = [f" {c.text}  | " for c in row]
-            lines[-1] = f"{lines[-1]}{pads}" if pads else lines[-1]
+            lines[-1] += pads
             out.extend(lines)
             continue
-        out.extend(f"{c.text} |" if c.text else ("|" if bare_blank else " |") for c in row)
+        out.extend(f"{c.text} |" if c.text else ("|" if h.bare_blank else " |") for c in row)
         if pads:
             out.append(pads)
     return out
@@ -437,19 +448,18 @@ def render_cell_lines(report: Report, seed: int = 0, style: str | None = None, o
     with a bare ``|`` line (None: as the seed draws them)."""
     rng = random.Random(seed)
     bare_blank = rng.random() < 0.5
-    """Whether a blank cell's line is ``|`` or `` |`` (the page shows no difference)."""
-    if style is None:
-        style = random.Random(f"cell-lines-{seed}").choice(CELL_LINE_STYLES)
-    wrap_heads = rng.random() < 0.5
-    if opened is None:
-        opened = random.Random(f"cell-lines-opened-{seed}").random() < 0.5
-    spaced = random.Random(f"cell-lines-spaced-{seed}").random() < 0.3
-    wider = random.Random(f"cell-lines-wider-{seed}").choice((0, 0, 0, 8))
+    habits = CellLineHabits(
+        style=style or random.Random(f"cell-lines-{seed}").choice(CELL_LINE_STYLES),
+        bare_blank=bare_blank,
+        wrap_heads=rng.random() < 0.5,
+        opened=random.Random(f"cell-lines-opened-{seed}").random() < 0.5 if opened is None else opened,
+        spaced=random.Random(f"cell-lines-spaced-{seed}").random() < 0.3,
+        wider=random.Random(f"cell-lines-wider-{seed}").choice((0, 0, 0, 8)),
+    )
     out: list[str] = []
     for b in document(report):
         if b.kind == "table":
-            extra = wider if b.key == "applications" else 0
-            out.extend(_cell_lines_table(b, style, bare_blank, wrap_heads, opened, spaced, extra))
+            out.extend(_cell_lines_table(b, habits, habits.wider if b.key == "applications" else 0))
         else:
             out.extend(b.text.split("\n"))
     return "\n".join(out) + "\n"
