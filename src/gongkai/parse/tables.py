@@ -19,7 +19,6 @@ from gongkai.parse.align import (
     Measure,
     ValueLine,
     align,
-    label_slot,
     layout_cells,
     lines_of_units,
     one_cell_per_line,
@@ -56,6 +55,7 @@ from gongkai.parse.decode import (
 )
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.misreads import PLACED_BY_IDENTITIES
+from gongkai.parse.pinning import passed_over, pinned_rows, unpinned_rows, vouched_by_columns
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.shared_cells import Value, field_numbers, placements
 from gongkai.parse.stream import Stream
@@ -63,12 +63,13 @@ from gongkai.parse.table_text import table_words
 
 _VALUE_START = re.compile(r"[\s\d０-９/／\-—–－无增减+]")
 _PROSE_COUNT = re.compile(
-    r"[ \u3000]*(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)[ \u3000]*[件条个项次份余篇]"
+    r"[ \u3000]*(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+)\s*[件条个项次份余篇]"
     r"(?![ \u3000]*(?:[增减+\-−]?\s*\d|[\t\n|]|$))"
 )
-"""A count in a sentence (``规范性文件3件，``, ``制定公开规范性文件1篇，``). A number with its
-measure word in a cell of its own (after a tab or a line break, before the next cell or
-number: ``行政许可\t0件\t``, ``政府集中采购1个246900元``) is a row's cell."""
+"""A count in a sentence (``规范性文件3件，``, ``制定公开规范性文件1篇，``; a wrapped line may
+part the number from its measure word). A number with its measure word in a cell of its own
+(after a tab or a line break, before the next cell or number: ``行政许可\t0件\t``,
+``政府集中采购1个246900元``) is a row's cell."""
 _UNIT_AFTER_LABEL = re.compile(r"\s*[（(](?:单位[:：]\s*)?(?:" + "|".join(MEASURE_WORDS) + ")[)）]")
 """A unit printed after a row's label (``政府集中采购（元）6675809``): part of the label."""
 T4_HEADER_WORDS = (
@@ -117,6 +118,9 @@ class TableRead:
     rows_inferred: bool = False
     """Which numbers belong to which row was inferred (labels apart from their numbers), not
     read off the page."""
+    pinned_rows: frozenset[str] = frozenset()
+    """Rows of an inferred reading that the page itself pins to their numbers (see
+    ``pinned_rows``): they stand even where the reading as a whole cannot be trusted."""
 
 
 def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = None) -> bool | None:
@@ -553,10 +557,16 @@ def read_table(
     _place_strays(stream, best, lines, taken, identities)
     _doubt_blanks_beside_unclaimed(best, lines, taken)
     if best.rows_inferred and (best.violations or not identities):
-        # inferred, and neither the identities nor (table 2) anything else confirms it
-        for row in (best.cells or {}).values():
-            _doubt_row(row, f"表格未能可靠读取：{best.unreliable}，且没有勾稽关系能证实读法")
-        best.unbalanced, best.broken_rules = [], []  # the reading's, not the report's
+        # inferred, and neither the identities nor (table 2) anything else confirms it: every
+        # row but those the page pins to their own numbers
+        pinned = best.pinned_rows
+        for key, row in (best.cells or {}).items():
+            if key not in pinned:
+                _doubt_row(row, f"表格未能可靠读取：{best.unreliable}，且没有勾稽关系能证实读法")
+        # the reading's failures, not the report's, except those of the pinned rows alone
+        named = {i.name: i for i in identities}
+        best.unbalanced = [n for n in best.unbalanced if n in named and named[n].rows <= pinned]
+        best.broken_rules = []
     # one cell a line, and many blank cells left no line: neither how far apart two orders
     # cost nor the identities settle the order (rows of zeros and gaps fit many ways)
     deficit = sum(w for k, w in widths if k in labels) - sum(ln.cells for ln in lines)
@@ -845,49 +855,20 @@ def _read_by_alignment(
         sums = [i for i in identities if i.rule == "t3_row_total"]
         own = [i for i in sums if i.lhs and i.lhs[0][0] in counted]
         values: Values = {(r, c): cell.value for r, row in tr.cells.items() for c, cell in (row or {}).items()}
-        if not sums or any(holds(i, values) is False for i in own):
+        vouched = not sums or not any(holds(i, values) is False for i in own)
+        vouched = vouched or vouched_by_columns(counted, identities, values)
+        if not sums or not vouched:
             plain = False  # rows counted off a block of labels that do not add up: not rows
     if not plain:
         tr.rows_inferred = True
         tr.unreliable = tr.unreliable or "行标签与数字分开排列，各行数字的归属由行序和勾稽关系推断得出"
     if one_cell_per_line(lines) and tr.cells is not None:
-        widths = [(r.key, len(spec.row_columns(r))) for r in spec.rows]
-        for key in unpinned_rows(al, lines, labels_at, widths):
+        for key in unpinned_rows(al, lines, labels_at, widths, identities):
             _doubt_row(tr.cells.get(key), "这一行的数字与相邻行之间没有分隔，缺少空白单元格后各行各占几个数字无法确定")
+        if tr.rows_inferred and not passed_over(al, lines):
+            values = {(r, c): cell.value for r, row in tr.cells.items() for c, cell in (row or {}).items()}
+            tr.pinned_rows = pinned_rows(al, lines, labels_at, widths, identities, values)
     return tr
-
-
-def unpinned_rows(
-    al: Alignment, lines: list[ValueLine], labels: dict[str, LabelAt], widths: list[tuple[str, int]]
-) -> list[str]:
-    """Rows of a one-cell-per-line dump whose numbers could belong to a neighbour: rows run
-    from one pinned place (a label between lines, the start or end) to the next; where such a
-    run holds fewer numbers than its rows have cells, blank cells left no line and where one row
-    ends and the next begins is a guess (the identities may hold either way, and a row that
-    looks full may have taken its neighbour's numbers)."""
-    bounds = {0, len(lines)} | {label_slot(lines, lb) for lb in labels.values()}
-    out: list[str] = []
-    run: list[str] = []
-    have = need = 0
-
-    def close() -> None:
-        nonlocal have, need
-        if have < need:
-            out.extend(k for k in run if al.rows.get(k))
-        run.clear()
-        have = need = 0
-
-    for key, width in widths:
-        idx = al.rows.get(key, [])
-        if idx and idx[0] in bounds:
-            close()
-        run.append(key)
-        need += width
-        have += sum(lines[j].cells for j in idx)
-        if idx and idx[-1] + 1 in bounds:
-            close()
-    close()
-    return out
 
 
 def _place_strays(

@@ -1,0 +1,79 @@
+"""Plain ``pdftotext`` (a cell a line): the rows the page pins to their numbers stay read when
+the table as a whole cannot be trusted (a report's own error, blank cells that left no line),
+and a count in a sentence wrapped apart from its measure word is no table row."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gongkai.checks import run_checks
+from gongkai.parse import parse_document
+from gongkai.parse.pinning import _splits
+from gongkai.readers import read_bytes
+from gongkai.testing.compare import compare_tables
+from gongkai.testing.corpus import render_text
+from gongkai.testing.determined import undetermined_cells
+from gongkai.testing.generate import generate
+
+
+@given(total=st.integers(0, 14), widths=st.lists(st.integers(1, 4), max_size=4))
+def test_the_splits_of_a_run_are_every_way_to_give_each_row_one_to_its_width(total: int, widths: list[int]) -> None:
+    want = [s for s in itertools.product(*(range(1, w + 1) for w in widths)) if sum(s) == total]
+    assert list(_splits(total, widths)) == want
+
+
+def _table_3_read(seed: int, defects: tuple[str, ...]) -> tuple[int, int, int]:
+    """(exact, determined, wrong) cells of table 3 of a generated report printed a cell a line."""
+    gen = generate(seed, defects=defects)
+    report = parse_document(read_bytes("report.txt", render_text(gen, "onecell").encode()))
+    report.findings = run_checks(report)
+    truth = {"applications": gen.report.to_json(provenance=False)["tables"]["applications"]}
+    cells = compare_tables(truth, report.to_json(provenance=False), undetermined_cells(gen.report, "onecell", "none"))
+    return cells.exact, cells.total, cells.wrong
+
+
+def test_a_row_sum_the_report_gets_wrong_leaves_the_rest_of_a_one_cell_a_line_table_read() -> None:
+    """The generator's planted row-sum error keeps every other identity: the rows pinned by
+    their labels, and a block counted off labels that the columns' sums vouch for, stay read."""
+    exact = total = 0
+    for seed in range(24):
+        e, t, wrong = _table_3_read(seed, ("t3_row_total",))
+        assert wrong == 0, seed
+        exact, total = exact + e, total + t
+    assert exact == total
+
+
+def test_blank_cells_that_left_no_line_and_a_row_sum_error_leave_the_pinned_rows_read() -> None:
+    """Runs short of cells whose split the rows' own sums settle are read; the others, and
+    nothing else, stay in doubt."""
+    exact = total = 0
+    for seed in range(24):
+        e, t, wrong = _table_3_read(seed, ("blank_cells", "t3_row_total"))
+        assert wrong == 0, seed
+        exact, total = exact + e, total + t
+    assert exact / total >= 0.99
+
+
+@pytest.mark.parametrize("fmt", ["onecell", "md_layout"])
+def test_a_count_wrapped_apart_from_its_measure_word_is_no_table_row(fmt: str) -> None:
+    """``…结转下年度继续办理 21`` / ``件。``: a sentence, so a report without table 3 says it is
+    missing, not incomplete."""
+    checked = 0
+    for seed in range(40):
+        gen = generate(seed, defects=("table_missing",))
+        if gen.report.tables.get("applications") is not None:
+            continue
+        text = re.sub(r"(结转下年度继续办理[ \u3000]*\d+)[ \u3000]*件", r"\1\n\n件", render_text(gen, fmt))
+        if text == render_text(gen, fmt):
+            continue
+        report = parse_document(read_bytes("report.md" if fmt == "md_layout" else "report.txt", text.encode()))
+        rules = {(f.rule, f.where) for f in run_checks(report)}
+        assert ("table_missing", "tables.applications") in rules, seed
+        assert ("table_incomplete", "tables.applications") not in rules, seed
+        checked += 1
+    assert checked >= 3
