@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gongkai.checks import run_checks
+from gongkai.model.template import SECTIONS
 from gongkai.parse import parse_document
 from gongkai.parse.pinning import _splits
 from gongkai.readers import read_bytes
@@ -77,3 +78,34 @@ def test_a_count_wrapped_apart_from_its_measure_word_is_no_table_row(fmt: str) -
         assert ("table_incomplete", "tables.applications") not in rules, seed
         checked += 1
     assert checked >= 3
+
+
+def test_table_4_without_headings_before_a_section_run_into_it_is_read() -> None:
+    """A layout converter lost table 4's headings and section 五's heading, whose text is only
+    ``无``: the one grid row of fifteen numbers under section 四 is table 4, the ``无`` no cell."""
+    problems = next(s for s in SECTIONS if s.key == "problems")
+    checked = read = 0
+    for seed in range(30):
+        gen = generate(seed, defects=("problems_empty",))
+        lines = render_text(gen, "md_layout").split("\n")
+        start = next(i for i, ln in enumerate(lines) if "四、政府信息公开行政复议" in ln)
+        end = next(i for i, ln in enumerate(lines) if problems.canonical in ln)
+        rows = [i for i in range(start, end) if lines[i].startswith("|") and "---" not in lines[i]]
+        for i in rows:
+            if re.search(r"[\u4e00-\u9fff]", lines[i]):
+                lines[i] = re.sub(r"[^|]", "", lines[i])  # a row of headings, its words gone
+        if len(rows) < 2 or not lines[end + 2].startswith("无"):
+            continue
+        lines[end] = ""  # section 五 without its heading: its 无 runs on under section 四
+        report = parse_document(read_bytes("report.md", "\n".join(lines).encode()))
+        assert "table_missing" not in {f.rule for f in run_checks(report)}, seed
+        truth = gen.report.tables["appeals"] or {}
+        got = report.tables["appeals"] or {}
+        for r, row in got.items():
+            for c, cell in (row or {}).items():
+                if not cell.uncertain:
+                    assert cell.value == truth[r][c].value, (seed, r, c)  # type: ignore[index]
+                    read += 1
+        checked += 1
+    assert checked >= 3
+    assert read >= 15 * 2  # most such rows read whole

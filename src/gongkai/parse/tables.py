@@ -1228,6 +1228,12 @@ def _appeals_lines(stream: Stream, start: int, end: int) -> tuple[int, list[Unit
     if not lines:
         blank = _blank_grid_row(stream.text, start, end)
         return (*blank, []) if blank else None
+    numbered = [ln for ln in lines if ln.numbers]
+    if len(numbered) == 1 and numbered[0].fields and len(lines) > 1:
+        # one grid row of numbers among empty ones (headings a converter lost) and lines of a
+        # lone blank word (``无``: the next section's text, its heading lost): that row is the
+        # table's
+        lines = numbered
     if sum(ln.cells for ln in lines) == T4_CELLS:
         return lines[0].start, units_of_lines(lines, range(len(lines))), []
     if len(lines) == 1 and lines[0].fields and lines[0].cells < T4_CELLS:
