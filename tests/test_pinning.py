@@ -109,3 +109,23 @@ def test_table_4_without_headings_before_a_section_run_into_it_is_read() -> None
         checked += 1
     assert checked >= 3
     assert read >= 15 * 2  # most such rows read whole
+
+
+def test_a_dash_between_a_label_and_a_run_of_digits_is_a_blank_first_cell() -> None:
+    """``保护第三方合法权益-000000`` (cells run together, the first one printed ``-``): a count
+    is never negative, so the dash is a blank cell and the six digits the other six cells."""
+    rows_checked = 0
+    for seed in range(300):
+        gen = generate(seed, defects=("blank_cells",))
+        text = render_text(gen, "flat")
+        report = parse_document(read_bytes("report.txt", text.encode()))
+        for key, row in (gen.report.tables["applications"] or {}).items():
+            cells = list((row or {}).values())
+            label = re.escape(gen.report.spec.table("applications").row(key).label[-6:])  # type: ignore[union-attr]
+            m = re.search(label + r"[-—–－](\d{6})(?!\d)", text)
+            if m is None or not cells[0].blank or any(c.blank for c in cells[1:]):
+                continue
+            got = (report.tables["applications"] or {}).get(key) or {}
+            assert [(c.value, c.blank) for c in got.values()] == [(c.value, c.blank) for c in cells], (seed, key)
+            rows_checked += 1
+    assert rows_checked >= 3

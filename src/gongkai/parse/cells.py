@@ -107,6 +107,11 @@ def _tokenise(field: str, offset: int, last: bool) -> tuple[list[Unit], bool]:
             units[-1] = _with_soft(units[-1], False)
             units.append(Unit("blank", gap.strip(), offset=offset + pos))
             gap = ""
+        elif not units and gap[-1:] in _GLUED_DASHES:
+            # ``—000000``: a dash glued before the row's first number is no minus sign (an em
+            # dash never is; a hyphen there was taken as the sign): the first cell, blank
+            units.append(Unit("blank", gap[-1], offset=offset + m.start() - 1))
+            gap = gap[:-1]
         elif marks := _spaced_blanks(gap, leading=not units):
             # ``8 0 - 0``, ``- 3 3``: blank cells marked between space-separated numbers
             if units:
@@ -125,7 +130,9 @@ def _tokenise(field: str, offset: int, last: bool) -> tuple[list[Unit], bool]:
             units[-1] = _with_soft(units[-1], True)
         sign_text = (m.group("sign") or "").strip()
         sign = -1 if sign_text in ("减", "減", "-", "−") else 1
-        dash_in_run = sign_text in _DASHES and m.start() > 0 and folded[m.start() - 1].isdigit()
+        # a dash glued to the digits after it, where a number or the row's label ends: this
+        # number's sign, or a blank cell before it (``保护第三方合法权益-000000``)
+        dash_in_run = sign_text in _DASHES and (m.start() == 0 or folded[m.start() - 1].isdigit())
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start(), or_blank=dash_in_run))
         pos = m.end()
         num_end = m.end("num")
@@ -149,6 +156,8 @@ _INLINE_BLANKS = frozenset(m for m in BLANK_MARKERS if m and not any(ch in m for
 hyphen there may be the minus sign of a number the line break cut off (``294-`` / ``11``),
 an em dash never is."""
 _DASHES = frozenset("-—–－−")
+_GLUED_DASHES = frozenset("—–")
+"""Dashes that never sign a number: glued before one, a blank cell."""
 
 
 def _spaced_blanks(gap: str, leading: bool) -> list[str]:
