@@ -654,3 +654,23 @@ def test_a_preamble_that_releases_the_report_in_brackets_names_the_body() -> Non
     text = "根据《条例》要求，现发布《白银区四龙镇2025年政府信息公开工作年度报告》。"
     assert preamble_agencies(fold(text)) == ["白银区四龙镇"]
     assert find_title(fold(text)) is None
+
+
+@pytest.mark.parametrize("office", ["人民政府研究室", "人民政府参事室"])
+def test_a_government_s_research_or_counsellors_office_is_its_own_agency(office: str) -> None:
+    """``海口市人民政府研究室2022年…``: the 室 is the body, not the 人民政府 before it (which would
+    also take it for a government, owing 考核 results it does not owe)."""
+    from gongkai.pipeline import parse_bytes
+    from gongkai.testing.corpus import make_document
+
+    checked = 0
+    for seed in range(600):
+        doc = make_document(seed, "html")
+        want = doc.truth.report.agency or ""
+        if not want.endswith(office):
+            continue
+        report = parse_bytes(doc.name, doc.data)
+        assert canonical_agency(report.agency or "") == canonical_agency(want), (seed, report.agency)
+        assert not report.is_government
+        checked += 1
+    assert checked >= 3

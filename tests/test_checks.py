@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from gongkai.checks import run_checks
@@ -65,3 +67,27 @@ def test_a_period_statement_that_cannot_be_read_is_not_called_missing() -> None:
     report = parse_document(read_bytes("doc.txt", (text + "一、总体情况\n工作有序开展。\n").encode()))
     messages = [f.message for f in run_checks(report) if f.rule == "statistics_period"]
     assert len(messages) == 1 and "无法识别" in messages[0] and "未说明" not in messages[0]
+
+
+@pytest.mark.parametrize("agency", ["天津市", "乌海市海南区", "正蓝旗", "清河县人民政府"])
+def test_a_government_named_by_its_place_alone_has_until_31_march(report: Report, agency: str) -> None:
+    """``天津市2020年政府信息公开工作年度报告``: a place named alone is its government (the 3-31
+    deadline), a 街道 is not (its 办事处 is a department's deadline)."""
+    from gongkai.parse.meta import is_government
+
+    assert report.year is not None
+    report.agency, report.is_government = agency, is_government(agency)
+    report.published_on = dt.date(report.year + 1, 3, 30)
+    assert not run_checks(report, ["published_late"])
+    assert not is_government("永吉街道") and not is_government("清河县统计局")
+
+
+def test_a_signature_on_the_period_s_last_day_is_said_to_be_its_last_day(report: Report) -> None:
+    assert report.year is not None
+    report.published_on = None
+    report.signed_on = dt.date(report.year, 12, 31)
+    (finding,) = run_checks(report, ["signed_before_period_end"])
+    assert "最后一天" in finding.message and "早于" not in finding.message
+    report.signed_on = dt.date(report.year, 12, 30)
+    (finding,) = run_checks(report, ["signed_before_period_end"])
+    assert f"早于 {report.year} 年度统计期结束" in finding.message

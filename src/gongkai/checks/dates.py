@@ -20,12 +20,16 @@ def signed_before_period_end(report: Report) -> Iterator[Finding]:
         ("发布日期", report.published_on, "published_on"),
     ):
         if date is not None and date < period_end:
+            if date == period_end - dt.timedelta(days=1):
+                # the period's last day is still inside it: its figures were not final that day
+                when = f"是 {report.year} 年度统计期的最后一天，当天统计尚未完成"
+            else:
+                when = f"早于 {report.year} 年度统计期结束（{report.year}-12-31）"
             yield Finding(
                 "signed_before_period_end",
                 "error",
                 where,
-                f"{label}为 {date.isoformat()}，早于 {report.year} 年度统计期结束（{report.year}-12-31），"
-                f"可能把年份写错",
+                f"{label}为 {date.isoformat()}，{when}，可能把年份写错",
                 expected=f">= {period_end.isoformat()}",
                 found=date.isoformat(),
             )

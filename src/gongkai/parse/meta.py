@@ -32,9 +32,7 @@ SIGNATURE_LINES = 12
 """Non-empty lines at the end of the document that may hold the signature block."""
 
 _NAME = r"[\u4e00-\u9fff()]"
-_REPORT_WORDS = (
-    r"(?:政府信息公开|政务信息公开|政务公开|(?<!政府)(?<!政务)信息公开)(?:工作)?(?:开展)?(?:情况的?)?(?:年度)?(?:报告|年报)"
-)
+_REPORT_WORDS = r"(?:政府信息公开|政务信息公开|政务公开|(?<!政府)(?<!政务)信息公开)(?:工作)?(?:开展)?(?:情况的?)?(?:年度)?(?:报告|年报)"
 """The report's name in a title, the template's and the forms real titles take
 (``…政府信息公开年报``, ``…关于2021年度政府信息公开情况的报告``, ``…审计厅2025年政务信息公开
 工作开展年度报告``, ``…政府国资委2023年度信息公开工作报告``)."""
@@ -618,5 +616,9 @@ def is_government(agency: str | None) -> bool:
     """A 人民政府 (or a body that reports as one) rather than one of its departments."""
     if not agency:
         return False
-    # in full form: 清河县政府 is a 人民政府 too
-    return bool(re.search(r"人民政府$|管理委员会$|综合实验区$", canonical_agency(agency)))
+    # in full form: 清河县政府 is a 人民政府 too; a place named alone (天津市, 正蓝旗) is its
+    # government's name for itself, but a 街道 has none (its 办事处 reports)
+    name = canonical_agency(agency)
+    if is_place(name):
+        return governing_body(name).endswith("人民政府")
+    return bool(re.search(r"人民政府$|管理委员会$|综合实验区$", name))

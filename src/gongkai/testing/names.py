@@ -137,7 +137,13 @@ def department_of(government: Agency, department: str) -> Agency:
     return Agency(government.place + department, level, government.place)
 
 
-OTHER_DEPARTMENTS: tuple[str, ...] = ("科学技术委员会", "发展和改革委员会", "人民政府办公室")
+OTHER_DEPARTMENTS: tuple[str, ...] = (
+    "科学技术委员会",
+    "发展和改革委员会",
+    "人民政府办公室",
+    "人民政府研究室",
+    "人民政府参事室",
+)
 """Departments reports often name in a short form (市科委, 市发改委, 区府办), drawn for a share
 of departments from a generator of their own (so the other draws of a seed stay as they were)."""
 OTHER_DEPARTMENT_SHARE = 0.2
