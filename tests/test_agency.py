@@ -674,3 +674,31 @@ def test_a_government_s_research_or_counsellors_office_is_its_own_agency(office:
         assert not report.is_government
         checked += 1
     assert checked >= 3
+
+
+@given(seed=SEEDS, word=st.sampled_from(["在", "通过", "按照", "依托"]))
+def test_a_body_s_name_followed_by_a_preposition_and_more_is_no_name(seed: int, word: str) -> None:
+    """``东湖街道办事处在越城区政府`` (…在越城区政府信息公开系统上主动公开): a sentence, not a name."""
+    rng = random.Random(seed)
+    body, other = make_agency(rng, rng.choice(LEVELS)), make_agency(rng, "county")
+    assert is_agency_name(body.name)
+    assert not is_agency_name(body.name + word + other.name)
+
+
+def test_a_title_with_the_year_inside_its_report_words_is_the_title() -> None:
+    """``天津东疆保税港区管理委员会政府信息公开工作2020年度报告``: title, agency and year read;
+    ``title_form`` says the form is off, not that the title is missing."""
+    from gongkai.checks import run_checks
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+    from gongkai.render.text import TEXT_RENDERERS
+
+    seeds = [s for s in range(600) if generate(s).title_shape == "year_inside"][:8]
+    assert len(seeds) >= 3
+    for seed in seeds:
+        gen = generate(seed)
+        got = parse_document(read_bytes("doc.md", TEXT_RENDERERS["markdown"](gen.report).encode()))
+        assert (got.title, got.year) == (gen.report.title, gen.report.year), seed
+        assert canonical_agency(got.agency or "") == canonical_agency(gen.report.agency or ""), seed
+        (form,) = [f for f in run_checks(got, ["title_form"])]
+        assert "不符合" in form.message

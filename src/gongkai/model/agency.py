@@ -132,6 +132,9 @@ _COLLECTIVE = re.compile(r"^全(?:镇|乡|县|市|区|省|局|委|旗|盟|街道
 """全镇, 全县: the whole of a place, as a sentence says it (``全镇政府信息公开566条``), not a
 name (全州县 and 全椒县 are places: 州 and 椒 are not listed)."""
 _LEADING_WORD = re.compile(r"^(?:在|被|经过|通过|由|对于|关于)")
+_BODY_THEN_WORD = re.compile(r"(?:处|局|府|委|会|室|厅|办|中心)(在|向|将|把|通过|按照|依托|围绕)(?!$)")
+"""A body's name followed by a preposition and more: ``东湖街道办事处在越城区政府`` is the
+start of a sentence (…在越城区政府信息公开系统上主动公开), not a name."""
 """Words a sentence puts before a name (``在省政府办公厅…``); no place name starts with them."""
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
 _SUFFIX_END = re.compile("(?:" + "|".join(AGENCY_SUFFIXES) + ")$")
@@ -242,6 +245,8 @@ def agency_name_problem(name: str | None) -> str | None:
         return f"含有“{word}”，是句子的一部分"
     if m := _LEADING_WORD.match(n):
         return f"以“{m.group()}”开头，是句子的一部分"
+    if m := _BODY_THEN_WORD.search(n):
+        return f"机关名称后接“{m.group(1)}”，是句子的一部分"
     if _PRONOUN.match(n):
         return "是代称（本局、本机关）"
     if _COLLECTIVE.match(n):

@@ -32,7 +32,9 @@ SIGNATURE_LINES = 12
 """Non-empty lines at the end of the document that may hold the signature block."""
 
 _NAME = r"[\u4e00-\u9fff()]"
-_REPORT_WORDS = r"(?:政府信息公开|政务信息公开|政务公开|(?<!政府)(?<!政务)信息公开)(?:工作)?(?:开展)?(?:情况的?)?(?:年度)?(?:报告|年报)"
+_REPORT_WORDS = (
+    r"(?:政府信息公开|政务信息公开|政务公开|(?<!政府)(?<!政务)信息公开)(?:工作)?(?:开展)?(?:情况的?)?(?:年度)?(?:报告|年报)"
+)
 """The report's name in a title, the template's and the forms real titles take
 (``…政府信息公开年报``, ``…关于2021年度政府信息公开情况的报告``, ``…审计厅2025年政务信息公开
 工作开展年度报告``, ``…政府国资委2023年度信息公开工作报告``)."""
@@ -48,6 +50,11 @@ _TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WOR
 _TITLE_YEAR_AFTER_TAIL = re.compile(rf"{_REPORT_WORDS}\(\d{{4}}年度?\)")
 _TITLE_YEAR_AFTER = re.compile(rf"{_TITLE_NAME}{_REPORT_WORDS}\((\d{{4}})年度?\)")
 """``清河市统计局政府信息公开工作年度报告（2023年度）``: the year in brackets after it."""
+_YEAR_INSIDE_WORDS = r"(?:政府信息公开|政务信息公开|政务公开)(?:工作)?"
+_TITLE_YEAR_INSIDE_TAIL = re.compile(rf"{_YEAR_INSIDE_WORDS}\d{{4}}年度?(?:报告|年报)")
+_TITLE_YEAR_INSIDE = re.compile(rf"{_TITLE_NAME}{_YEAR_INSIDE_WORDS}(\d{{4}})年度?(?:报告|年报)")
+"""``天津东疆保税港区管理委员会政府信息公开工作2020年度报告`` (a real page): the year inside
+the report's words."""
 _PREAMBLE_REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:情况)?报告"
 """How a preamble may name the report it introduces (``…2023年信息公开年度报告进行公布``,
 ``现将…2024年度政府信息公开工作情况报告如下``)."""
@@ -139,6 +146,11 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
             agency = _shared_government(_trim(y.group(2)), folded, y.end(2))
             hits.append(TitleHit(folded[y.start() : y.end()], agency or None, int(y.group(1)), y.start()))
     for a in _after_name(_TITLE_YEAR_AFTER, _TITLE_YEAR_AFTER_TAIL, head):
+        hit = _title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2))
+        if hit is not None and hit.agency:
+            hit = replace(hit, agency=_shared_government(hit.agency, folded, a.end(1)))
+        hits.append(hit)
+    for a in _after_name(_TITLE_YEAR_INSIDE, _TITLE_YEAR_INSIDE_TAIL, head):
         hit = _title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2))
         if hit is not None and hit.agency:
             hit = replace(hit, agency=_shared_government(hit.agency, folded, a.end(1)))

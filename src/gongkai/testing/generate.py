@@ -115,6 +115,7 @@ TITLE_SHAPES: dict[str, float] = {
     "preamble_partial": 1,
     "place_only": 0,
     "alias": 0,
+    "year_inside": 0,
 }
 """How a report names itself and its agency (drawn from a generator of its own, so a seed's
 other draws stay as they were): ``standard`` ``{agency}{year}年…报告``; ``year_first``
@@ -125,12 +126,16 @@ named only by the preamble (``…编制``, ``现公布…``), the signature a da
 ``preamble_partial`` the preamble's name without its place (``现公布区统计局…``), the
 signature's in full; ``place_only`` (a share of ``year_first`` for a government or a 街道办事处) the
 title names the place alone and shares its 政府 with the report's name
-(``2022年上海市政府信息公开工作年度报告``), nothing else names it."""
+(``2022年上海市政府信息公开工作年度报告``), nothing else names it; ``year_inside`` (a share of
+``standard``) the year inside the report's words (``…管理委员会政府信息公开工作2020年度报告``,
+a real page)."""
 PLACE_ONLY_SHARE = 0.5
 """Of a government's ``year_first`` titles, the share printed with the place alone."""
 LOCAL_PREAMBLE_SHARE = 0.3
 """Of a county's or town's ``standard`` titles, the share whose preamble names the government
 without its higher units (``由柳南区人民政府编制``)."""
+YEAR_INSIDE_SHARE = 0.1
+"""Of the ``standard`` titles, the share printed with the year inside the report's words."""
 ALIAS_SHARE = 0.15
 """Of a department's ``standard`` titles, the share printed with a short name the preamble
 declares (``由…办公室(以下简称自治区北部湾办)编制``): the ``alias`` shape."""
@@ -205,6 +210,8 @@ def _naming(vrng: random.Random, agency: Agency, year_word: str, words: str, yea
             # the preamble names the body without its higher units (柳南区人民政府 under the
             # title's 柳州市柳南区人民政府, a real page): one body, not two that disagree
             return Naming(shape, f"{name}{year_word}{words}", preamble=f"本年度报告由{local}编制。")
+        if words.endswith("年度报告") and vrng.random() < YEAR_INSIDE_SHARE:
+            return Naming("year_inside", f"{name}{words.removesuffix('年度报告')}{year}年度报告")
         return Naming(shape, f"{name}{year_word}{words}")
     if shape == "year_first":
         # the place a government or a 街道办事处 governs, as the generator named it (not as
@@ -464,6 +471,8 @@ def generate(
     )
     assert set(report.sections) == set(SECTION_KEYS)
     expected = frozenset().union(*(EXPECTED[d] for d in planted)) if planted else frozenset()
+    if naming.shape == "year_inside":
+        expected |= {"title_form"}  # the year out of the template's place in the title
     allowed = frozenset().union(*(ALLOWED.get(d, frozenset()) for d in planted)) if planted else frozenset()
     return GeneratedReport(
         report, seed, level, planted, expected, allowed - expected, said, tuple(blanks), naming.shape
