@@ -64,3 +64,24 @@ def test_neighbours_that_disagree_leave_the_run_open(tmp_path: Path) -> None:
     assert normative((2023, 2024)) == [5, 1, 20]
     assert normative((2022, 2023)) == [5, 12, 0]
     assert normative((2022, 2023, 2024)) == [None, None, None]
+
+
+def test_a_year_of_another_report_a_preamble_names_is_not_the_report_s() -> None:
+    """``…以及景德镇市2019年度的政府信息公开年度报告提纲编制`` (a real 2022 report without a
+    title line): the outline it follows is no title; the year is the report's own."""
+    from gongkai.pipeline import parse_bytes
+    from gongkai.testing.corpus import render_text
+    from gongkai.testing.generate import generate
+
+    for seed in range(6):
+        gen = generate(seed, title_shape="standard")
+        year = gen.report.year
+        assert year is not None and gen.report.title is not None
+        lines = render_text(gen, "markdown").split("\n")
+        at = next(k for k, line in enumerate(lines) if gen.report.title in line)
+        lines[at] = ""
+        first = next(k for k, line in enumerate(lines) if k > at and line.strip())
+        lines[first] = f"本报告根据条例要求，以及某市{year - 3}年度的政府信息公开年度报告提纲编制。" + lines[first]
+        got = parse_bytes("report.md", "\n".join(lines).encode())
+        assert got.year == year, seed
+        assert got.title is None, seed

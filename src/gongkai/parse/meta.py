@@ -142,6 +142,8 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
         hit = _title_hit(folded, m.group(1), m.start(1) if m.group(1) else m.start(2), m.end(), m.group(2))
         hits.append(_from_line_start(folded, hit, line_starts) if hit else None)
     for y in _TITLE_YEAR_FIRST.finditer(head):
+        if y.group(2).lstrip("度").startswith("的"):
+            continue  # ``…以及某市2019年度的政府信息公开年度报告提纲编制``: a sentence's phrase
         if not _SENTENCE_LEAD_IN.search(head, max(0, y.start() - LEAD_IN_CHARS), y.start()):
             agency = _shared_government(_trim(y.group(2)), folded, y.end(2))
             hits.append(TitleHit(folded[y.start() : y.end()], agency or None, int(y.group(1)), y.start()))
