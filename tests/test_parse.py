@@ -368,6 +368,12 @@ def test_a_count_of_articles_in_a_sentence_is_no_table_row() -> None:
         ("来源:鱼峰区里雍镇  |   发布日期:2026-01-28 17:00\n", "2026-01-28"),
         ("本年度报告中所列数据统计时间:2022-01-01至2022-12-31。\n", None),
         ("日期:2023-01-11\n", None),
+        # 海南区 (内蒙古), a 贵州 page and another portal's header
+        ("来源:海南区    时间:2024-02-04\n", "2024-02-04"),
+        ("发文日期: 2023年01月12日\n", "2023-01-12"),
+        ("2024-01-30 18:26 来源:县人民政府办公室\n", "2024-01-30"),
+        ("2024-01-30 18:26\n", None),
+        ("统计时间：2023-01-01 来源\n", None),
     ],
 )
 def test_a_portal_s_bare_date_beside_its_source_is_the_publication_date(page: str, date: str | None) -> None:

@@ -206,11 +206,15 @@ def chinese_number(s: str) -> int | None:
 
 
 _PUBLISHED = re.compile(
-    r"(?:发布|发表|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
+    r"(?:发布|发表|发文|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 )
-_PORTAL_DATE = re.compile(r"(?<![发表成公印统计])(?:日期|时间)\s*[:：]\s*(\d{4})-(\d{1,2})-(\d{1,2})\b")
-"""A portal's bare ``日期:2023-01-11`` or ``时间: 2024-03-31 18:46:07``, taken only on a line
-that also names the page's 来源 (the metadata line), never from the report's sentences."""
+_PORTAL_DATE = re.compile(
+    r"(?<![发表成公印统计文])(?:日期|时间)\s*[:：]\s*(\d{4})-(\d{1,2})-(\d{1,2})\b"
+    r"|(?:^|\s)(\d{4})-(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}\b"
+)
+"""A portal's bare ``日期:2023-01-11`` or ``时间: 2024-03-31 18:46:07``, or a date and time alone
+(``2024-01-30 18:26 来源:…``), taken only on a line that also names the page's 来源 (the
+metadata line), never from the report's sentences."""
 PUBLISHED_WINDOW = 3000
 """Characters at the start of a page in which its publication date is looked for."""
 
@@ -225,8 +229,9 @@ def publication_date(text: str, window: int | None = PUBLISHED_WINDOW) -> dt.dat
         m = next((p for line in head.split("\n") if "来源" in line and (p := _PORTAL_DATE.search(line))), None)
     if not m:
         return None
+    y, mo, d = [g for g in m.groups() if g is not None][:3]  # the alternative that matched
     try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return dt.date(int(y), int(mo), int(d))
     except ValueError:
         return None
 
