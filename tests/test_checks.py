@@ -8,6 +8,7 @@ import pytest
 
 from gongkai.checks import run_checks
 from gongkai.model.report import Cell, Fact, Report
+from gongkai.model.template import SECTIONS
 from gongkai.testing.generate import generate
 
 
@@ -91,3 +92,14 @@ def test_a_signature_on_the_period_s_last_day_is_said_to_be_its_last_day(report:
     report.signed_on = dt.date(report.year, 12, 30)
     (finding,) = run_checks(report, ["signed_before_period_end"])
     assert f"早于 {report.year} 年度统计期结束" in finding.message
+
+
+def test_a_report_before_the_revised_regulation_owes_no_template_heading_or_article_50(report: Report) -> None:
+    """A 2018 report followed the old 条例: no national headings, no 第五十条 考核 results."""
+    report.is_government = True
+    report.section_titles = {s.key: "一、概述" for s in SECTIONS}
+    report.sections = {k: "本年度工作。" for k in report.sections}
+    rules = ["section_title", "government_assessment_missing"]
+    assert {f.rule for f in run_checks(report, rules)} == set(rules)
+    report.year = 2018
+    assert run_checks(report, rules) == []

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from gongkai.checks.registry import rule
 from gongkai.model.report import Finding, Report
-from gongkai.model.template import DEPARTMENT_DEADLINE, GOVERNMENT_DEADLINE
+from gongkai.model.template import DEPARTMENT_DEADLINE, GOVERNMENT_DEADLINE, REVISED_REGULATION_FIRST_YEAR
 
 
 @rule("signed_before_period_end", "error", "落款日期不早于统计期结束")
@@ -39,7 +39,7 @@ def signed_before_period_end(report: Report) -> Iterator[Finding]:
 def published_late(report: Report) -> Iterator[Finding]:
     if report.year is None or report.published_on is None:
         return
-    if report.year < 2019:
+    if report.year < REVISED_REGULATION_FIRST_YEAR:
         month, day = GOVERNMENT_DEADLINE
         who = "2019 年以前的报告"
     elif report.is_government:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from gongkai.checks.common import fmt
 from gongkai.checks.registry import rule
 from gongkai.model.report import Cell, Fact, Finding, Number, Report
+from gongkai.model.template import REVISED_REGULATION_FIRST_YEAR
 from gongkai.model.text import to_simplified
 from gongkai.parse.facts import FEE_WORDS
 
@@ -206,8 +207,8 @@ _ASSESSMENT = re.compile(r"考核|社会评议|评议|责任追究|问责")
 
 @rule("government_assessment_missing", "warning", "人民政府报告说明考核、社会评议和责任追究结果")
 def government_assessment_missing(report: Report) -> Iterator[Finding]:
-    if not report.is_government:
-        return
+    if not report.is_government or (report.year is not None and report.year < REVISED_REGULATION_FIRST_YEAR):
+        return  # 第五十条 is the revised 条例's
     text = to_simplified("".join(v for v in report.sections.values() if v))
     if not _ASSESSMENT.search(text):
         yield Finding(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from gongkai.checks.common import col_label, fmt, row_label, section_label, table_label
 from gongkai.checks.registry import rule
 from gongkai.model.report import Cell, Finding, Report
-from gongkai.model.template import SECTIONS, TABLE_KEYS, TEMPLATES, template_for_year
+from gongkai.model.template import REVISED_REGULATION_FIRST_YEAR, SECTIONS, TABLE_KEYS, TEMPLATES, template_for_year
 from gongkai.model.text import fold
 
 
@@ -23,6 +23,8 @@ def section_missing(report: Report) -> Iterator[Finding]:
 
 @rule("section_title", "warning", "标题措辞或编号与模板一致")
 def section_title(report: Report) -> Iterator[Finding]:
+    if report.year is not None and report.year < REVISED_REGULATION_FIRST_YEAR:
+        return  # the old 条例 set no national headings
     for s in SECTIONS:
         found = report.section_titles.get(s.key)
         if found is None:

@@ -15,6 +15,10 @@ from typing import Literal
 
 CellKind = Literal["count", "amount", "signed"]
 TemplateVersion = Literal["v2019", "v2021"]
+REVISED_REGULATION_FIRST_YEAR = 2019
+"""The first report year under the revised 条例 (2019): the national template, its section
+headings and 第五十条's 考核 results. Reports before it followed the old 条例 (31 March for
+everyone, no national format)."""
 TABLE_KEYS: tuple[str, ...] = ("active_disclosure", "applications", "appeals")
 
 
