@@ -104,6 +104,11 @@ def test_a_partial_name_is_the_same_body_and_said_partial(seed: int) -> None:
 
 def test_a_street_office_named_short_is_the_same_body() -> None:
     assert canonical_agency("东风路街办") == canonical_agency("东风路街道办") == "东风路街道办事处"
+    # named under its district's government (a 昆明 page's title and signature)
+    assert same_body("官渡区人民政府太和街道办事处", "太和街道办事处")
+    assert same_body("官渡区人民政府太和街道办事处", "昆明市官渡区太和街道办事处")
+    assert not same_body("官渡区人民政府", "太和街道办事处")
+    assert not same_body("官渡区人民政府办公室太和街道办事处", "太和街道办事处")
 
 
 def test_short_forms_expand_to_the_full_name() -> None:

@@ -278,7 +278,7 @@ def same_body(a: str, b: str) -> bool:
     """Whether two names found in one document name the same body: equal once canonical, one
     with more of its region (洪泽区人民政府 / 淮安市洪泽区人民政府), or one a partial name the
     other completes (区统计局 / 清河区统计局)."""
-    ca, cb = canonical_agency(a), canonical_agency(b)
+    ca, cb = _street_office(canonical_agency(a)), _street_office(canonical_agency(b))
     if ca == cb:
         return True
     short, long = sorted((ca, cb), key=len)
@@ -289,6 +289,16 @@ def same_body(a: str, b: str) -> bool:
         return True
     # 区统计局 in 清河区统计局: the prefix completes the unit the short name starts with
     return short[0] in UNIT_CHARS and bool(regions(prefix + short[0]))
+
+
+_UNDER_GOVERNMENT = re.compile(r"(.+?)人民政府(.+街道办事处)")
+
+
+def _street_office(name: str) -> str:
+    """``官渡区人民政府太和街道办事处`` → ``官渡区太和街道办事处``: a 街道's office named under its
+    district's government is the same office named under the district."""
+    m = _UNDER_GOVERNMENT.fullmatch(name)
+    return m.group(1) + m.group(2) if m and is_place(m.group(1)) else name
 
 
 ISSUING_OFFICES = ("党政综合办公室", "党政办公室", "综合办公室", "党政办", "办公室", "办公厅")
