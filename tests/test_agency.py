@@ -411,6 +411,7 @@ def test_an_agency_on_its_own_line_below_a_title_without_one_is_the_titles() -> 
     [
         ("发布机构: | 汉中市自然资源局\n发布时间: | 2022年01月24日 08:47", "2022-01-24"),
         ("发布机构：汉中市自然资源局\n发表日期:2022-01-26", "2022-01-26"),
+        ("单位: 汉中市自然资源局 2021年度\n发文日期: 2022年01月26日", "2022-01-26"),  # an 东阳 page's block
     ],
 )
 def test_a_portal_pages_metadata_names_publisher_and_date(meta: str, published: str) -> None:
