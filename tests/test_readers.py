@@ -201,3 +201,25 @@ def test_table_rows_without_their_leading_pipe_keep_their_blank_cells(seed: int,
     got = report.to_json(provenance=False)
     cells = compare_tables(gen.report.to_json(provenance=False)["tables"], got)
     assert cells.exact == cells.total, cells.mismatches[:3]
+
+
+def test_two_headings_cut_short_alike_are_two_columns_not_one_spanning_both() -> None:
+    """``| 信息内容 | 本年新 | 本年新 | 对外公开总数量 |`` over ``| 规范性文件 | 11 | 11 | 15 |`` (a
+    real page): the repeated words are two headings cut short, and the row three cells."""
+    from gongkai.parse import parse_document
+    from gongkai.testing.corpus import render_text
+    from gongkai.testing.generate import generate
+
+    full = "| 信息内容 | 本年新制作数量 | 本年新公开数量 | 对外公开总数量 |"
+    checked = 0
+    for seed in range(12):
+        gen = generate(seed, template="v2019", defects=())
+        text = render_text(gen, "markdown")
+        if full not in text:
+            continue
+        cut = text.replace(full, "| 信息内容 | 本年新 | 本年新 | 对外公开总数量 |")
+        got = parse_document(read_bytes("report.md", cut.encode())).to_json(provenance=False)
+        want = gen.report.to_json(provenance=False)["tables"]["active_disclosure"]
+        assert got["tables"]["active_disclosure"] == want, seed
+        checked += 1
+    assert checked >= 3

@@ -185,7 +185,8 @@ def _spanned_values(rows: list[list[GridCell | None]]) -> list[list[GridCell | N
     too, the two are one cell spanning both, as the page has it. A converter also repeats a
     heading where the page has two columns (``|其他|其他|`` over 其他 and 总计): there rows that
     differ say so, and under zeros alone only a heading the template has over one column only
-    (table 2's, ``本年处理决定数量`` over ``|0|0|0|``) is taken as spanning."""
+    (table 2's, ``本年处理决定数量`` over ``|0|0|0|``) is taken as spanning. Two headings cut
+    short to the same words (``|本年新|本年新|``, a real page) are two columns."""
     one_column = _one_column_headings()
     groups: list[tuple[list[str], list[list[GridCell | None]]]] = []
     for row in rows:
@@ -199,6 +200,8 @@ def _spanned_values(rows: list[list[GridCell | None]]) -> list[list[GridCell | N
         for j in range(len(heads) - 1, 0, -1):
             if not heads[j] or heads[j - 1] != heads[j] or not under:
                 continue
+            if len({h for h in one_column if h.startswith(heads[j]) and h != heads[j]}) > 1:
+                continue  # two headings cut short alike (本年新 | 本年新 for 本年新制作/公开数量)
             # zeros repeat by chance (a table of zeros under a heading repeated by mistake)
             if all(_repeated(row, j) for row in under) and (
                 heads[j] in one_column or any(_nonzero(row[j]) for row in under)
