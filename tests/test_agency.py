@@ -708,3 +708,18 @@ def test_a_title_with_the_year_inside_its_report_words_is_the_title() -> None:
         assert canonical_agency(got.agency or "") == canonical_agency(gen.report.agency or ""), seed
         (form,) = [f for f in run_checks(got, ["title_form"])]
         assert "不符合" in form.message
+
+
+@pytest.mark.parametrize("zone", ["运城经济技术开发区", "某市高新区", "天津东疆保税港区"])
+def test_a_development_zone_named_alone_is_no_government(zone: str) -> None:
+    """``运城经济技术开发区 2020年政府信息公开年度报告`` (a 山西 page): a zone has a 管委会, not a
+    人民政府; the agency is the zone as named, and no 人民政府 rule applies to it."""
+    from gongkai.parse import parse_document
+    from gongkai.parse.meta import is_government
+    from gongkai.readers import read_bytes
+
+    text = f"{zone} 2020年政府信息公开年度报告\n\n一、总体情况\n本年度工作有序开展。\n"
+    report = parse_document(read_bytes("doc.txt", text.encode()))
+    assert report.agency == zone
+    assert not report.is_government and not is_government(zone)
+    assert is_government("清河县") and is_government("浦东新区")

@@ -374,6 +374,11 @@ def test_a_count_of_articles_in_a_sentence_is_no_table_row() -> None:
         ("2024-01-30 18:26 来源:县人民政府办公室\n", "2024-01-30"),
         ("2024-01-30 18:26\n", None),
         ("统计时间：2023-01-01 来源\n", None),
+        # 青海, 辽宁 and 重庆 portals' headers
+        ("来源:    时间:2024年01月25日\n", "2024-01-25"),
+        ("2024年01月26日来源:于洪区教育局\n", "2024-01-26"),
+        ("日期:2021-01-22来源:重庆合川工业园区管委会\n", "2021-01-22"),
+        ("本报告统计时间为2022年1月1日至12月31日，来源于各科室\n", None),
     ],
 )
 def test_a_portal_s_bare_date_beside_its_source_is_the_publication_date(page: str, date: str | None) -> None:

@@ -159,8 +159,25 @@ is part of the name (杭州市, 柳州市柳南区, 北京市通州区, 全州�
 cut into 杭州 and 市西湖区. 苏木 is Inner Mongolia's township (扎赉特旗宝力根花苏木)."""
 _NOT_UNITS = frozenset(("山区", "库区", "矿区", "林区", "牧区", "军区", "辖区", "片区", "城区", "老区", "市区", "郊区"))
 """Words that are not a unit when they stand alone (兰山区 is one, 山区 is not)."""
-_NOT_UNIT_ENDINGS = ("城市", "都市", "超市", "社区", "园区", "景区", "小区", "街区", "城乡", "乡村", "乡镇")
-"""Endings of department words that look like units (住房和城乡建设局, 城市管理局)."""
+_NOT_UNIT_ENDINGS = (
+    "城市",
+    "都市",
+    "超市",
+    "社区",
+    "园区",
+    "景区",
+    "小区",
+    "街区",
+    "城乡",
+    "乡村",
+    "乡镇",
+    "开发区",
+    "高新区",
+    "保税区",
+    "保税港区",
+)
+"""Endings of department words that look like units (住房和城乡建设局, 城市管理局), and of zones
+that are no admin unit (运城经济技术开发区 has a 管委会, no 人民政府)."""
 _PHRASE = re.compile(r"[\u4e00-\u9fff]{2}[和与及][\u4e00-\u9fff]{2}|、")
 """Words of two characters or more joined by 和/与/及 are a department's name (住房和城乡建设局),
 not a place; a place name may hold 和 itself (和平区, 呼和浩特市, 太和县, 平和县)."""

@@ -209,12 +209,14 @@ _PUBLISHED = re.compile(
     r"(?:发布|发表|发文|成文|公开|印发)(?:日期|时间)\s*[:：]?\s*\|?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})"
 )
 _PORTAL_DATE = re.compile(
-    r"(?<![发表成公印统计文])(?:日期|时间)\s*[:：]\s*(\d{4})-(\d{1,2})-(\d{1,2})\b"
-    r"|(?:^|\s)(\d{4})-(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}\b"
+    r"(?<![发表成公印统计文])(?:日期|时间)\s*[:：]\s*(\d{4})\s*[-年/]\s*(\d{1,2})\s*[-月/]\s*(\d{1,2})(?!\d)"
+    r"|(?:^|\s)(\d{4})-(\d{1,2})-(\d{1,2})\s+\d{1,2}:\d{2}(?!\d)"
+    r"|(?:^|\s)(\d{4})年(\d{1,2})月(\d{1,2})日\s*来源"
 )
-"""A portal's bare ``日期:2023-01-11`` or ``时间: 2024-03-31 18:46:07``, or a date and time alone
-(``2024-01-30 18:26 来源:…``), taken only on a line that also names the page's 来源 (the
-metadata line), never from the report's sentences."""
+"""A portal's bare ``日期:2023-01-11`` or ``时间: 2024-03-31 18:46:07`` (or ``时间:2024年01月25日``,
+``日期:2021-01-22来源:…``), a date and time alone (``2024-01-30 18:26 来源:…``), or a date
+right before the 来源 (``2024年01月26日来源:于洪区教育局``), taken only on a line that also
+names the page's 来源 (the metadata line), never from the report's sentences."""
 PUBLISHED_WINDOW = 3000
 """Characters at the start of a page in which its publication date is looked for."""
 
