@@ -129,3 +129,26 @@ def test_a_dash_between_a_label_and_a_run_of_digits_is_a_blank_first_cell() -> N
             assert [(c.value, c.blank) for c in got.values()] == [(c.value, c.blank) for c in cells], (seed, key)
             rows_checked += 1
     assert rows_checked >= 3
+
+
+def test_a_negative_count_in_a_table_4_row_no_placement_reads_is_still_a_bad_number() -> None:
+    """``||||| 1 | 1 | 3 | -3 ||| 2 | 2 |`` (a layout converter's table 4, blank cells dropped): no
+    placement reads a negative count, so the row is unreadable; the -3 is a bad number wherever
+    it stands."""
+    from gongkai.model.report import Cell
+    from gongkai.testing.corpus import render_text as render
+    from gongkai.testing.damage import blank_zeros
+
+    found = 0
+    for seed in range(40):
+        gen = blank_zeros(generate(seed, defects=()), seed)
+        review = (gen.report.tables["appeals"] or {})["review"] or {}
+        if not review or review["total"].value in (None, 0):
+            continue
+        value = review["total"].value
+        review["total"] = Cell(-value, f"-{value}")
+        report = parse_document(read_bytes("report.md", render(gen, "md_layout").encode()))
+        bad = [f for f in run_checks(report, ["bad_number"]) if f"-{value}" in f.message or f.found == f"-{value}"]
+        assert bad, seed
+        found += 1
+    assert found >= 5

@@ -190,8 +190,10 @@ def bad_number(report: Report) -> Iterator[Finding]:
                 )
                 if bad:
                     yield _bad_number(report, key, r, c, cell, kind)
+    reported: set[str] = set()
     for d in report.decisions:
         if d.negatives:
+            reported.add(d.where.partition(".")[0])
             # the row prints a negative count, in a cell its lost boundaries do not show
             key, _, row = d.where.partition(".")
             where = f"{table_label(key)}“{row_label(key, row, report.template)}”行" if row else table_label(key)
@@ -201,6 +203,29 @@ def bad_number(report: Report) -> Iterator[Finding]:
                 f"tables.{d.where}",
                 f"{where}有负数 {'、'.join(fmt(v) for v in d.negatives)}，件数不能为负（所在栏目无法确定）",
                 found=d.raw,
+                uncertain=True,
+            )
+    for key, table in report.tables.items():
+        if not table or key in reported or any(c.kind != "count" for c in tpl.table(key).columns):
+            continue
+        # a cell in doubt (its placement open) with a negative count among its readings: the
+        # document prints that number, a bad one in whichever count cell it stands
+        doubted = sorted(
+            {
+                v
+                for row in table.values()
+                for cell in (row or {}).values()
+                if cell.value is None and cell.candidates
+                for v in cell.candidates
+                if v is not None and v < 0
+            }
+        )
+        if doubted:
+            yield Finding(
+                "bad_number",
+                "error",
+                f"tables.{key}",
+                f"{table_label(key)}有负数 {'、'.join(fmt(v) for v in doubted)}，件数不能为负（所在栏目无法确定）",
                 uncertain=True,
             )
 

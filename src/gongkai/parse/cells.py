@@ -60,21 +60,23 @@ FIELD_CACHE = 8192
 """Fields remembered: a document's tables have a few hundred."""
 
 
-def _field_units(field: str, offset: int, last: bool = True) -> tuple[tuple[Unit, ...], bool]:
+def _field_units(field: str, offset: int, last: bool = True, cell: bool = True) -> tuple[tuple[Unit, ...], bool]:
     """Units of one hard-bounded field. Returns (units, saw_text). ``last``: no number follows
-    in the region (so a trailing dash is a blank cell, not the sign of a number cut off)."""
+    in the region (so a trailing dash is a blank cell, not the sign of a number cut off);
+    ``cell``: the field is a cell of its own (a tab or a line bounds it), not a row's run."""
     if field.isascii() and "-" not in field:
-        # no dash to hang on ``last`` (ASCII folds to itself): the field reads alike either way,
-        # and a row's field read by labels (by position) is found remembered by its value line
-        last = True
-    return _remembered_units(field, offset, last)
+        # no dash to hang on ``last`` or ``cell`` (ASCII folds to itself): the field reads alike
+        # either way, and a row's field read by labels (by position) is found remembered by its
+        # value line
+        last = cell = True
+    return _remembered_units(field, offset, last, cell)
 
 
 @lru_cache(maxsize=FIELD_CACHE)
-def _remembered_units(field: str, offset: int, last: bool) -> tuple[tuple[Unit, ...], bool]:
+def _remembered_units(field: str, offset: int, last: bool, cell: bool) -> tuple[tuple[Unit, ...], bool]:
     """``_tokenise`` remembered: a table's fields are tokenised again by each reading of it
     (by labels, by lines, the row-shape tests)."""
-    units, saw_text = _tokenise(field, offset, last)
+    units, saw_text = _tokenise(field, offset, last, cell)
     return tuple(units), saw_text
 
 
@@ -84,8 +86,10 @@ def forget_fields() -> None:
     _remembered_units.cache_clear()
 
 
-def _tokenise(field: str, offset: int, last: bool) -> tuple[list[Unit], bool]:
+def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[list[Unit], bool]:
     s = field.strip()
+    # a row's cells run together with nothing between them (``保护第三方合法权益-000000``)
+    run = not cell and not any(ch.isspace() for ch in s)
     if not s:
         return [Unit("empty", "", offset=offset)], False
     if s.isascii() and s.isdigit():
@@ -130,9 +134,11 @@ def _tokenise(field: str, offset: int, last: bool) -> tuple[list[Unit], bool]:
             units[-1] = _with_soft(units[-1], True)
         sign_text = (m.group("sign") or "").strip()
         sign = -1 if sign_text in ("减", "減", "-", "−") else 1
-        # a dash glued to the digits after it, where a number or the row's label ends: this
-        # number's sign, or a blank cell before it (``保护第三方合法权益-000000``)
-        dash_in_run = sign_text in _DASHES and (m.start() == 0 or folded[m.start() - 1].isdigit())
+        # a dash glued to the digits after it, where a number ends or (cells run together) the
+        # row's label: this number's sign, or a blank cell before it (``…合法权益-000000``); in a
+        # cell of its own (``| -2 |``) or among numbers set apart it is the sign
+        at_start = m.start() == 0 and run
+        dash_in_run = sign_text in _DASHES and (at_start or (m.start() > 0 and folded[m.start() - 1].isdigit()))
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start(), or_blank=dash_in_run))
         pos = m.end()
         num_end = m.end("num")
@@ -216,7 +222,7 @@ def region_units(text: str, offset: int = 0) -> list[Unit]:
     pos = 0
     pieces = _pieces(text)
     for (piece, has_tab), more in zip(pieces, _digits_after(pieces), strict=True):
-        fu, saw_text = _field_units(piece, offset + pos, last=not more)
+        fu, saw_text = _field_units(piece, offset + pos, last=not more, cell=has_tab)
         pos += len(piece) + 1
         if not has_tab and fu and fu[0].kind == "empty":
             continue  # only a tab (a cell edge) makes an empty cell; blank lines do not

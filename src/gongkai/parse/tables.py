@@ -368,13 +368,20 @@ DECISION_RAW = 80
 """Characters of a row's text kept with a decision about it."""
 
 
-def _decision(where: str, raw: str, ch: RowChoice | None, kinds: list[CellKind]) -> Decision | None:
-    """How a row was read, when it was not read directly: ``ch`` None for a row left unread."""
+def _decision(
+    where: str, raw: str, ch: RowChoice | None, kinds: list[CellKind], units: Sequence[Unit] = ()
+) -> Decision | None:
+    """How a row was read, when it was not read directly: ``ch`` None for a row left unread
+    (``units``: what it holds, whose negative counts are bad numbers wherever they stand)."""
     if ch is not None and ch.method == "direct":
         return None
     text = row_text(raw)[:DECISION_RAW]
     if ch is None:
-        return Decision(where, text, "unreadable", 0.0, 0)
+        counts = bool(kinds) and all(k == "count" for k in kinds)
+        negatives = tuple(
+            parse_number(u.digits, -1) for u in units if counts and u.kind == "number" and u.sign < 0 and u.digits
+        )
+        return Decision(where, text, "unreadable", 0.0, 0, negatives=tuple(v for v in negatives if v is not None))
     return Decision(where, text, ch.method, ch.confidence, ch.candidates, ch.blanks, _negatives(ch, kinds))
 
 
@@ -1041,7 +1048,7 @@ def _finish(
             cells[key] = _unreadable(cols[key], raw, stream, units)
         else:
             cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
-        decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in spec.row_columns(spec.row(key))])
+        decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in spec.row_columns(spec.row(key))], units)
         if decision is not None:
             decisions.append(decision)
         if ch is not None and ch.tied:
@@ -1391,7 +1398,7 @@ def read_appeals(
     )
     if rival and not failing:
         _doubt_placements(flat, flat_cols, rival)
-    decision = _decision("appeals", raw, ch, kinds)
+    decision = _decision("appeals", raw, ch, kinds, units)
     if decision is not None:
         decisions.append(decision)
     for g in APPEALS.rows:
