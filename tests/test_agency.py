@@ -723,3 +723,22 @@ def test_a_development_zone_named_alone_is_no_government(zone: str) -> None:
     assert report.agency == zone
     assert not report.is_government and not is_government(zone)
     assert is_government("清河县") and is_government("浦东新区")
+
+
+@pytest.mark.parametrize(
+    ("head", "title"),
+    [
+        ("西藏自治区政府国资委2020政府信息公开工作年度报告", "西藏自治区政府国资委2020政府信息公开工作年度报告"),
+        ("自治区人民政府办公厅2022\n\n政府信息公开工作年度报告", "自治区人民政府办公厅2022政府信息公开工作年度报告"),
+    ],
+)
+def test_a_title_whose_year_goes_without_its_nian_is_the_title(head: str, title: str) -> None:
+    """Real pages (西藏, 新疆) print the year bare: the title, its agency and year, and the page a
+    report (it was refused as none)."""
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    text = head + "\n\n根据条例，编制本报告。\n一、总体情况\n本年度工作有序开展。\n"
+    report = parse_document(read_bytes("doc.txt", text.encode()))
+    assert (report.title, report.year) == (title, int(title[title.index("20") : title.index("20") + 4]))
+    assert report.agency == title[: title.index("20")]

@@ -192,3 +192,18 @@ def test_a_fee_statement_without_the_fee_s_name_is_a_fee_statement() -> None:
     assert not [f for f in run_checks(report) if f.rule == "fee_statement_missing"]
     report.sections["other_matters"] = "本年度承办人大代表建议12件、政协提案24件，均已按时办结。"
     assert [f for f in run_checks(report) if f.rule == "fee_statement_missing"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "共制发政府信息130件,其中主动公开18件,不予公开112件。",  # a 温州 page
+        "全年制作政府信息公文45条，其中主动公开40条，不予公开5条。",
+    ],
+)
+def test_documents_made_and_withheld_are_no_applications(sentence: str) -> None:
+    """A sentence counting the documents made counts its 不予公开 in documents, not
+    applications, with or without 依申请公开 beside it."""
+    assert [f for f in extract_facts(sentence) if f.key.startswith("applications.")] == []
+    outcomes = extract_facts("办理结果为：予以公开3件，不予公开2件。")
+    assert [f.value for f in outcomes if f.key.endswith("withheld.total")] == [2]

@@ -106,6 +106,9 @@ _ATTRIBUTES = (
 及不予公开431份``; ``主动公开信息数169，依申请公开信息数317条``): both attributes with a count
 right after them. Its 不予公开 counts documents,
 not applications (``依申请公开办理10件`` is applications: no count right after the words)."""
+_DOCUMENTS_MADE = re.compile(rf"(?:制发|制作|印发|发文)[^。；;，,]{{0,12}}?(?:政府信息|公文|文件){_GAP}{_N}")
+"""A sentence counting the documents made (``共制发政府信息130件，其中主动公开18件，不予公开112件``,
+a 温州 page): its 不予公开 counts documents too, with or without 依申请公开 beside it."""
 _OUTCOME_KEYS = frozenset(
     {"applications.disclosed.total", "applications.partly_disclosed.total", "applications.withheld.total"}
 )
@@ -174,7 +177,10 @@ def extract_facts(text: str) -> list[Fact]:
                     seen.add(fp.key)
                 # the rows' own patterns must not read the sum as theirs
                 sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
-        attributes = counted and all(p.search(sentence) for p in _ATTRIBUTES)  # read only when counted
+        # read only when counted
+        attributes = counted and (
+            all(p.search(sentence) for p in _ATTRIBUTES) or _DOCUMENTS_MADE.search(sentence) is not None
+        )
         # the words patterns need that the sentence holds, each looked for once (not once for
         # every pattern that needs it)
         present = {w for w in _NEEDED if w in sentence} if counted else set()

@@ -43,8 +43,10 @@ TITLE_NAME_CHARS = 40
 GARBLED_TAIL_CHARS = 8
 """Characters after 信息公开 in a title line whose report words are cut or garbled."""
 _TITLE_NAME = rf"({_NAME}{{2,{TITLE_NAME_CHARS}}}?)"
-_TITLE_TAIL = re.compile(rf"\d{{4}}年度?{_REPORT_WORDS}")
-_TITLE = re.compile(rf"{_TITLE_NAME}?(\d{{4}})年度?{_REPORT_WORDS}")
+_TITLE_TAIL = re.compile(rf"\d{{4}}(?:年度?)?{_REPORT_WORDS}")
+_TITLE = re.compile(rf"{_TITLE_NAME}?(\d{{4}})(?:年度?)?{_REPORT_WORDS}")
+"""``{agency}{year}年…报告``; the 年 may be left out (``西藏自治区政府国资委2020政府信息公开工作年度
+报告``, a real page)."""
 _TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
 """``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
 _TITLE_YEAR_AFTER_TAIL = re.compile(rf"{_REPORT_WORDS}\(\d{{4}}年度?\)")
