@@ -742,3 +742,19 @@ def test_a_title_whose_year_goes_without_its_nian_is_the_title(head: str, title:
     report = parse_document(read_bytes("doc.txt", text.encode()))
     assert (report.title, report.year) == (title, int(title[title.index("20") : title.index("20") + 4]))
     assert report.agency == title[: title.index("20")]
+
+
+def test_a_column_label_above_the_title_is_not_the_title() -> None:
+    """``2020年信息公开年报`` / ``蒲纺工业园区2020年政府信息公开工作年度报告`` (a 湖北 page): the line
+    that names the agency is the title; a title without agency over a line that is none stays."""
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    def read(head: str) -> tuple[str | None, str | None]:
+        text = head + "\n\n根据条例，编制本报告。\n一、总体情况\n本年度工作有序开展。\n"
+        report = parse_document(read_bytes("doc.txt", text.encode()))
+        return report.title, report.agency
+
+    title = "蒲纺工业园区2020年政府信息公开工作年度报告"
+    assert read("2020年信息公开年报\n" + title) == (title, "蒲纺工业园区")
+    assert read("2022年政府信息公开工作年度报告\n桃江县松木塘镇人民政府")[0] == "2022年政府信息公开工作年度报告"

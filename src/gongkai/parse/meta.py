@@ -164,7 +164,28 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
     found = [h for h in hits if h is not None and not _cited(head, h)]
     if not found:
         found = [h for h in (_garbled_title(folded, s, e) for s, e in _lines_in(line_starts, len(head))) if h]
-    return min(found, key=lambda h: h.start) if found else None
+    if not found:
+        return None
+    first = min(found, key=lambda h: h.start)
+    if first.agency is None and line_starts:
+        # a portal's column label above the title (``2020年信息公开年报`` / ``蒲纺工业园区2020年
+        # 政府信息公开工作年度报告``, a real page): the next line, a title of the same year
+        # that names its agency, is the page's
+        starts = set(line_starts)
+        below = [h for h in found if h.agency and h.year == first.year and h.start in starts and h.start > first.start]
+        if below and _lines_between(line_starts, first.start, min(h.start for h in below)) <= TITLE_LABEL_LINES:
+            return min(below, key=lambda h: h.start)
+    return first
+
+
+TITLE_LABEL_LINES = 2
+"""Lines from a title without agency to the title below it that names one, at most, for the
+first to be a column label above the page's title."""
+
+
+def _lines_between(line_starts: Sequence[int], a: int, b: int) -> int:
+    """Line starts after ``a`` up to and including ``b``."""
+    return sum(1 for s in line_starts if a < s <= b)
 
 
 _GARBLED_TITLE = re.compile(
