@@ -758,3 +758,17 @@ def test_a_column_label_above_the_title_is_not_the_title() -> None:
     title = "蒲纺工业园区2020年政府信息公开工作年度报告"
     assert read("2020年信息公开年报\n" + title) == (title, "蒲纺工业园区")
     assert read("2022年政府信息公开工作年度报告\n桃江县松木塘镇人民政府")[0] == "2022年政府信息公开工作年度报告"
+
+
+def test_a_portal_source_line_above_a_title_is_not_part_of_its_name() -> None:
+    """``日期:2021-01-22来源:重庆合川工业园区管委会`` / ``重庆合川工业园区管理委员会`` / ``2020年…``
+    (a 重庆 page): the line above names the same body; the title's name is the line's own."""
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    head = "日期:2021-01-22来源:重庆合川工业园区管委会\n重庆合川工业园区管理委员会\n2020年政府信息公开工作年度报告"
+    text = head + "\n\n根据条例，编制本报告。\n一、总体情况\n本年度工作有序开展。\n"
+    report = parse_document(read_bytes("doc.txt", text.encode()))
+    assert report.agency == "重庆合川工业园区管理委员会"
+    assert report.title == "重庆合川工业园区管理委员会2020年政府信息公开工作年度报告"
+    assert report.published_on is not None and report.published_on.isoformat() == "2021-01-22"

@@ -300,6 +300,10 @@ def _from_line_start(folded: str, hit: TitleHit, line_starts: Sequence[int]) -> 
         before, name = folded[hit.start : s], folded[s:end]
         if not is_place(before) and is_agency_name(name) and regions(name) and not is_partial_name(name):
             return TitleHit(folded[s : hit.start + len(hit.title)], name, hit.year, s)
+        if is_agency_name(name) and same_body(before, name):
+            # the line above ends with the same body's name (a portal's ``来源:重庆合川工业园区管委会``
+            # over ``重庆合川工业园区管理委员会`` / ``2020年…``, a real page): two names, not one
+            return TitleHit(folded[s : hit.start + len(hit.title)], name, hit.year, s)
     return hit
 
 
