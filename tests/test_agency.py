@@ -116,6 +116,8 @@ def test_short_forms_expand_to_the_full_name() -> None:
     assert canonical_agency("清河县政府办") == "清河县人民政府办公室"
     assert canonical_agency("清河市科委") == "清河市科学技术委员会"
     assert canonical_agency("清河市发改委") == "清河市发展和改革委员会"
+    assert canonical_agency("云南省卫生健康委") == "云南省卫生健康委员会"  # real pages' short forms
+    assert canonical_agency("清河市国资委") == "清河市国有资产监督管理委员会"
     assert canonical_agency("清 河 市 人 民 政 府") == "清河市人民政府"
     assert canonical_agency("蘭谿市人民政府") == canonical_agency("兰溪市人民政府")
     assert canonical_agency("清河市人民政府") != canonical_agency("清河市人民政府办公室")
@@ -772,3 +774,19 @@ def test_a_portal_source_line_above_a_title_is_not_part_of_its_name() -> None:
     assert report.agency == "重庆合川工业园区管理委员会"
     assert report.title == "重庆合川工业园区管理委员会2020年政府信息公开工作年度报告"
     assert report.published_on is not None and report.published_on.isoformat() == "2021-01-22"
+
+
+
+def test_a_sentence_that_says_how_the_report_was_written_is_no_title() -> None:
+    """``常熟经济技术开发区整理一年政府信息公开运转情况编写2020年度政府信息公开工作年度报告``
+    (a 江苏 page): 编写 makes it a sentence; no title, the agency from elsewhere."""
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+
+    text = (
+        "常熟经济技术开发区整理一年政府信息公开运转情况编写2020年度政府信息公开工作年度报告。"
+        "如有疑问请联系常熟经济技术开发区管委会办公室。\n一、总体情况\n本年度工作有序开展。\n"
+    )
+    report = parse_document(read_bytes("doc.txt", text.encode()))
+    assert report.title is None and report.year == 2020
+    assert report.agency is not None and report.agency.startswith("常熟经济技术开发区")

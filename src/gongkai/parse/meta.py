@@ -103,7 +103,7 @@ reporting platform's ``结合2025年…政府信息公开工作实际，编制�
 _COMPILERS = (_BY_WHOM, _COMPILED_BY)
 """The patterns that name who compiled the report (an office may compile it for its body)."""
 _SENTENCE_LEAD_IN = re.compile(
-    r"(?:公布|发布|印发|编制|现将|现公开|特此|请与|汇总|由)$|(?:公布|发布|印发|编制|现将|现公开|特此|请与|汇总|做好)"
+    r"(?:公布|发布|印发|编制|编写|现将|现公开|特此|请与|汇总|由)$|(?:公布|发布|印发|编制|编写|现将|现公开|特此|请与|汇总|做好)"
 )
 LEAD_IN_CHARS = 4
 """Characters before a title-like phrase in which a verb shows it is inside a sentence."""
