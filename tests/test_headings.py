@@ -136,3 +136,23 @@ def test_a_section_whose_heading_was_lost_is_found_by_its_first_subheading() -> 
     gone = text.replace("（一）存在的主要问题", "一是", 1)
     report = parse_document(read_bytes("doc.txt", gone.encode()))
     assert "problems" not in report.section_titles
+
+
+def test_a_section_s_title_under_another_number_inside_the_section_before_is_a_part_of_it() -> None:
+    """``1.主动公开情况`` under 一、总体情况 (a real page), with ``二、主动公开政府信息情况`` below:
+    section 二 starts at its own heading, and no section_title is said."""
+    from gongkai.checks import run_checks
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+    from gongkai.testing.corpus import render_text
+    from gongkai.testing.generate import generate
+
+    for seed in range(6):
+        gen = generate(seed, defects=())
+        text = render_text(gen, "markdown")
+        end = text.index("\n", text.index("一、总体情况"))
+        text = text[: end + 1] + "\n1.主动公开情况\n\n本年度主动公开信息100条。\n" + text[end + 1 :]
+        report = parse_document(read_bytes("report.md", text.encode()))
+        assert report.section_titles.get("active_disclosure") == "二、主动公开政府信息情况", seed
+        assert not [f for f in run_checks(report, ["section_title"]) if f.where == "sections.active_disclosure"]
+        assert "1.主动公开情况" in (report.sections.get("overview") or "")

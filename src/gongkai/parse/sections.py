@@ -68,6 +68,10 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
             # among overlapping candidates (``1.6三、收到…``) keep the best, the right numeral first
             if hit is None or _rank(cand, spec.number) > _rank(hit, spec.number):
                 hit = cand
+        if hit is not None and hit.numbering and _number(hit.numbering) not in (None, _number(spec.number)):
+            # the section's title under another number (``1.主动公开情况`` inside 一, a real page):
+            # a part of the section before, when the section's own number heads the title later
+            hit = _under_its_number(folded, cands, cand_starts, hit, spec) or hit
         if hit is not None:
             found[spec.key] = hit
             pos = hit.end
@@ -82,6 +86,19 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
             if headless is not None:
                 found[spec.key] = headless
     return found
+
+
+def _under_its_number(
+    folded: str, cands: list[tuple[int, int, str, bool]], cand_starts: list[int], hit: SectionHit, spec: SectionSpec
+) -> SectionHit | None:
+    """A later heading of the section under its own number, worded as one of its titles."""
+    for start, title_start, numbering, glued in cands[bisect.bisect_left(cand_starts, hit.end) :]:
+        if glued or not numbering or _number(numbering) != _number(spec.number):
+            continue
+        score, end = match_heading(folded, title_start, spec)
+        if score >= HEADING_SIMILARITY:
+            return SectionHit(spec.key, start, end, numbering, folded[start:end], score)
+    return None
 
 
 SUBHEADING_SCORE = 0.3
