@@ -790,3 +790,14 @@ def test_a_sentence_that_says_how_the_report_was_written_is_no_title() -> None:
     report = parse_document(read_bytes("doc.txt", text.encode()))
     assert report.title is None and report.year == 2020
     assert report.agency is not None and report.agency.startswith("常熟经济技术开发区")
+
+
+def test_the_overview_s_first_words_give_the_body_without_the_sentence_around_it() -> None:
+    """``为认真做好京山市卫生健康局政府信息公开工作，我局…`` (a 湖北 page): the body is
+    京山市卫生健康局, never ``为认真做好…局政府`` (a sentence's words and the report's 政府)."""
+    from gongkai.parse.meta import agency_from_text
+
+    text = "一、总体情况\n为认真做好京山市卫生健康局政府信息公开工作，我局落实条例。"
+    assert agency_from_text(text) == "京山市卫生健康局"
+    assert not is_agency_name("为认真做好京山市卫生健康局政府")
+    assert agency_from_text("一、总体情况\n茅坪回族镇人民政府严格按照条例要求。") == "茅坪回族镇人民政府"

@@ -133,7 +133,7 @@ _PRONOUN = re.compile(r"^(?:本|该)(?:局|委|厅|办|署|院|部|单位|机关
 _COLLECTIVE = re.compile(r"^全(?:镇|乡|县|市|区|省|局|委|旗|盟|街道|系统)")
 """全镇, 全县: the whole of a place, as a sentence says it (``全镇政府信息公开566条``), not a
 name (全州县 and 全椒县 are places: 州 and 椒 are not listed)."""
-_LEADING_WORD = re.compile(r"^(?:在|被|经过|通过|由|对于|关于)")
+_LEADING_WORD = re.compile(r"^(?:在|被|经过|通过|由|对于|关于|为了?)")
 _BODY_THEN_WORD = re.compile(r"(?:处|局|府|委|会|室|厅|办|中心)(在|向|将|把|通过|按照|依托|围绕)(?!$)")
 """A body's name followed by a preposition and more: ``东湖街道办事处在越城区政府`` is the
 start of a sentence (…在越城区政府信息公开系统上主动公开), not a name."""
@@ -141,7 +141,7 @@ start of a sentence (…在越城区政府信息公开系统上主动公开), no
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
 _SUFFIX_END = re.compile("(?:" + "|".join(AGENCY_SUFFIXES) + ")$")
 _LEAD_IN = re.compile(
-    r"^.*(?:公布|发布|印发|编制|报告|以下简称|当前位置|首页|年报|标题|题目|名称|关于|(?<!自)由|请与|现将|现公开|特此)"
+    r"^.*(?:公布|发布|印发|编制|报告|以下简称|当前位置|首页|年报|标题|题目|名称|关于|(?<!自)由|请与|现将|现公开|特此|做好)"
 )
 """Words that may run into a name from the text before it (``现公布县行政审批服务局…``); 由
 but not the 由 of 自由 (``中国(上海)自由贸易试验区…``)."""

@@ -422,7 +422,10 @@ def agency_from_text(text: str) -> str | None:
         # the overview's first words, when they are a body's name (``一、总体情况`` /
         # ``茅坪回族镇人民政府严格按照…``): never a place alone there
         first = _OVERVIEW_SUBJECT.search(text[:3000])
-        name = _longest_body(first.group(1), places=False) if first else None
+        # the words before the report's own (``为认真做好京山市卫生健康局政府信息公开工作``, a
+        # 湖北 page), less a sentence's lead-in
+        words = trim_lead_in(_REPORT_WORK.split(first.group(1))[0]) if first else ""
+        name = _longest_body(words, places=False) if words else None
         places = regions(name) if name else []
         # a named place first (茅坪回族镇…), not a unit word (县委县政府, 区统计局)
         return name if places and places[0][0] not in UNIT_CHARS else None
@@ -432,6 +435,7 @@ def agency_from_text(text: str) -> str | None:
 
 
 _OVERVIEW_SUBJECT = re.compile(r"总体情况[ \t]*\n\s*([\u4e00-\u9fff]{2,20})")
+_REPORT_WORK = re.compile(r"政府信息公开|政务公开|信息公开")
 
 
 def _longest_body(words: str, places: bool) -> str | None:
