@@ -156,3 +156,21 @@ def test_a_section_s_title_under_another_number_inside_the_section_before_is_a_p
         assert report.section_titles.get("active_disclosure") == "二、主动公开政府信息情况", seed
         assert not [f for f in run_checks(report, ["section_title"]) if f.where == "sections.active_disclosure"]
         assert "1.主动公开情况" in (report.sections.get("overview") or "")
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "flat"])
+def test_a_heading_that_opens_with_the_year_is_that_section(fmt: str) -> None:
+    """``一、2019年政府信息公开工作的总体情况`` (a 甘肃 page): section 一 reworded, a
+    section_title warning at most, never section_missing (an error)."""
+    from gongkai.checks import run_checks
+    from gongkai.parse import parse_document
+    from gongkai.readers import read_bytes
+    from gongkai.testing.corpus import render_text
+    from gongkai.testing.generate import generate
+
+    for seed in range(4):
+        gen = generate(seed, defects=())
+        text = render_text(gen, fmt).replace("一、总体情况", f"一、{gen.report.year}年政府信息公开工作的总体情况", 1)
+        report = parse_document(read_bytes("report.md" if fmt == "markdown" else "report.txt", text.encode()))
+        rules = {f.rule for f in run_checks(report, ["section_missing", "section_title"])}
+        assert rules == {"section_title"}, seed

@@ -127,6 +127,7 @@ _HEADING_STOP = re.compile(r"[。,;:!?\d]")
 _ROW_NUMBERS = re.compile(r"\d{2,}(?![\d年月日件条个次项%])|\d(?![\d年月日件条个次项%.、])")
 """Numbers right after the words that are no year, count or numbering of the text run on after
 a heading (``…事项2022年，``, ``…情况本年度制发11件``, ``…事项1.依申请…``): a table row."""
+_LEADING_YEAR = re.compile(r"\d{4}年度?")
 _JOINERS = frozenset("的和及与、")
 """Characters after a word that continue the phrase (``说明的事项``)."""
 
@@ -142,7 +143,9 @@ def keyword_heading(folded: str, pos: int, spec: SectionSpec, line_end: int) -> 
     it stands alone there, else (text run on after it) its first ending word after the keyword
     (``HEADING_ENDINGS``); None when it holds no keyword."""
     limit = min(pos + HEADING_MAX_CHARS, line_end)
-    stop = _HEADING_STOP.search(folded, pos, limit)
+    # a year may open it (``一、2019年政府信息公开工作的总体情况``, a real page): no table row
+    year = _LEADING_YEAR.match(folded, pos, limit)
+    stop = _HEADING_STOP.search(folded, year.end() if year else pos, limit)
     window = folded[pos : stop.start() if stop else limit]
     hits = [i for k in spec.keywords if (i := window.find(k)) >= 0]
     if not hits or (stop is not None and _ROW_NUMBERS.match(folded, stop.start())):
