@@ -193,9 +193,9 @@ def bad_number(report: Report) -> Iterator[Finding]:
     reported: set[str] = set()
     for d in report.decisions:
         if d.negatives:
-            reported.add(d.where.partition(".")[0])
             # the row prints a negative count, in a cell its lost boundaries do not show
             key, _, row = d.where.partition(".")
+            reported.add(key)
             where = f"{table_label(key)}“{row_label(key, row, report.template)}”行" if row else table_label(key)
             yield Finding(
                 "bad_number",

@@ -134,10 +134,11 @@ _COLLECTIVE = re.compile(r"^全(?:镇|乡|县|市|区|省|局|委|旗|盟|街道
 """全镇, 全县: the whole of a place, as a sentence says it (``全镇政府信息公开566条``), not a
 name (全州县 and 全椒县 are places: 州 and 椒 are not listed)."""
 _LEADING_WORD = re.compile(r"^(?:在|被|经过|通过|由|对于|关于|为了?)")
+"""Words a sentence puts before a name (``在省政府办公厅…``, ``为认真做好…``); no place name
+starts with them."""
 _BODY_THEN_WORD = re.compile(r"(?:处|局|府|委|会|室|厅|办|中心)(在|向|将|把|通过|按照|依托|围绕)(?!$)")
 """A body's name followed by a preposition and more: ``东湖街道办事处在越城区政府`` is the
 start of a sentence (…在越城区政府信息公开系统上主动公开), not a name."""
-"""Words a sentence puts before a name (``在省政府办公厅…``); no place name starts with them."""
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
 _SUFFIX_END = re.compile("(?:" + "|".join(AGENCY_SUFFIXES) + ")$")
 _LEAD_IN = re.compile(

@@ -88,8 +88,6 @@ def forget_fields() -> None:
 
 def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[list[Unit], bool]:
     s = field.strip()
-    # a row's cells run together with nothing between them (``保护第三方合法权益-000000``)
-    run = not cell and not any(ch.isspace() for ch in s)
     if not s:
         return [Unit("empty", "", offset=offset)], False
     if s.isascii() and s.isdigit():
@@ -137,7 +135,7 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
         # a dash glued to the digits after it, where a number ends or (cells run together) the
         # row's label: this number's sign, or a blank cell before it (``…合法权益-000000``); in a
         # cell of its own (``| -2 |``) or among numbers set apart it is the sign
-        at_start = m.start() == 0 and run
+        at_start = m.start() == 0 and not cell and not any(map(str.isspace, s))  # cells run together
         dash_in_run = sign_text in _DASHES and (at_start or (m.start() > 0 and folded[m.start() - 1].isdigit()))
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start(), or_blank=dash_in_run))
         pos = m.end()

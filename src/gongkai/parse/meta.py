@@ -102,9 +102,12 @@ reporting platform's ``结合2025年…政府信息公开工作实际，编制�
 2023年信息公开年度报告进行公布``."""
 _COMPILERS = (_BY_WHOM, _COMPILED_BY)
 """The patterns that name who compiled the report (an office may compile it for its body)."""
+_LEAD_IN_VERBS = ("公布", "发布", "印发", "编制", "编写", "现将", "现公开", "特此", "请与", "汇总")
+"""Verbs of a sentence that names the report (``现公布…``, ``…编写2020年度…报告``)."""
 _SENTENCE_LEAD_IN = re.compile(
-    r"(?:公布|发布|印发|编制|编写|现将|现公开|特此|请与|汇总|由)$|(?:公布|发布|印发|编制|编写|现将|现公开|特此|请与|汇总|做好)"
+    "(?:" + "|".join((*_LEAD_IN_VERBS, "由")) + ")$|(?:" + "|".join((*_LEAD_IN_VERBS, "做好")) + ")"
 )
+"""One of ``_LEAD_IN_VERBS`` (or ``做好``) just before a title-like phrase, or 由 right before it."""
 LEAD_IN_CHARS = 4
 """Characters before a title-like phrase in which a verb shows it is inside a sentence."""
 PREAMBLE_WINDOW = 1500
@@ -151,16 +154,13 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
         if not _SENTENCE_LEAD_IN.search(head, max(0, y.start() - LEAD_IN_CHARS), y.start()):
             agency = _shared_government(_trim(y.group(2)), folded, y.end(2))
             hits.append(TitleHit(folded[y.start() : y.end()], agency or None, int(y.group(1)), y.start()))
-    for a in _after_name(_TITLE_YEAR_AFTER, _TITLE_YEAR_AFTER_TAIL, head):
-        hit = _title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2))
-        if hit is not None and hit.agency:
-            hit = replace(hit, agency=_shared_government(hit.agency, folded, a.end(1)))
-        hits.append(hit)
-    for a in _after_name(_TITLE_YEAR_INSIDE, _TITLE_YEAR_INSIDE_TAIL, head):
-        hit = _title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2))
-        if hit is not None and hit.agency:
-            hit = replace(hit, agency=_shared_government(hit.agency, folded, a.end(1)))
-        hits.append(hit)
+    # the year after the report's words (in brackets) or inside them
+    for pattern, tail in ((_TITLE_YEAR_AFTER, _TITLE_YEAR_AFTER_TAIL), (_TITLE_YEAR_INSIDE, _TITLE_YEAR_INSIDE_TAIL)):
+        for a in _after_name(pattern, tail, head):
+            hit = _title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2))
+            if hit is not None and hit.agency:
+                hit = replace(hit, agency=_shared_government(hit.agency, folded, a.end(1)))
+            hits.append(hit)
     found = [h for h in hits if h is not None and not _cited(head, h)]
     if not found:
         found = [h for h in (_garbled_title(folded, s, e) for s, e in _lines_in(line_starts, len(head))) if h]
@@ -298,11 +298,12 @@ def _from_line_start(folded: str, hit: TitleHit, line_starts: Sequence[int]) -> 
         if not hit.start < s < end:
             continue
         before, name = folded[hit.start : s], folded[s:end]
-        if not is_place(before) and is_agency_name(name) and regions(name) and not is_partial_name(name):
-            return TitleHit(folded[s : hit.start + len(hit.title)], name, hit.year, s)
-        if is_agency_name(name) and same_body(before, name):
-            # the line above ends with the same body's name (a portal's ``来源:重庆合川工业园区管委会``
-            # over ``重庆合川工业园区管理委员会`` / ``2020年…``, a real page): two names, not one
+        if not is_agency_name(name):
+            continue
+        full = not is_place(before) and bool(regions(name)) and not is_partial_name(name)
+        # or the line above ends with the same body's name (a portal's ``来源:重庆合川工业园区
+        # 管委会`` over ``重庆合川工业园区管理委员会`` / ``2020年…``, a real page): two names, not one
+        if full or same_body(before, name):
             return TitleHit(folded[s : hit.start + len(hit.title)], name, hit.year, s)
     return hit
 

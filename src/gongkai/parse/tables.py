@@ -55,7 +55,7 @@ from gongkai.parse.decode import (
 )
 from gongkai.parse.labels import Match, find_row, fuzzy_row
 from gongkai.parse.misreads import PLACED_BY_IDENTITIES
-from gongkai.parse.pinning import passed_over, pinned_rows, unpinned_rows, vouched_by_columns
+from gongkai.parse.pinning import Dump, vouched_by_columns
 from gongkai.parse.sections import SectionHit
 from gongkai.parse.shared_cells import Value, field_numbers, placements
 from gongkai.parse.stream import Stream
@@ -120,7 +120,7 @@ class TableRead:
     read off the page."""
     pinned_rows: frozenset[str] = frozenset()
     """Rows of an inferred reading that the page itself pins to their numbers (see
-    ``pinned_rows``): they stand even where the reading as a whole cannot be trusted."""
+    ``pinning.Dump.pinned_rows``): they stand even where the reading as a whole cannot be trusted."""
 
 
 def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = None) -> bool | None:
@@ -870,11 +870,13 @@ def _read_by_alignment(
         tr.rows_inferred = True
         tr.unreliable = tr.unreliable or "行标签与数字分开排列，各行数字的归属由行序和勾稽关系推断得出"
     if one_cell_per_line(lines) and tr.cells is not None:
-        for key in unpinned_rows(al, lines, labels_at, widths, identities):
+        dump = Dump(al, lines, labels_at, widths)
+        for key in dump.unpinned_rows(identities):
             _doubt_row(tr.cells.get(key), "这一行的数字与相邻行之间没有分隔，缺少空白单元格后各行各占几个数字无法确定")
-        if tr.rows_inferred and not passed_over(al, lines):
+        if tr.rows_inferred and not dump.passed_over():
+            # the values after those doubts: a row in doubt vouches for no identity across rows
             values = {(r, c): cell.value for r, row in tr.cells.items() for c, cell in (row or {}).items()}
-            tr.pinned_rows = pinned_rows(al, lines, labels_at, widths, identities, values)
+            tr.pinned_rows = dump.pinned_rows(identities, values)
     return tr
 
 
