@@ -246,8 +246,10 @@ def test_solver_agrees_with_enumeration(rows: dict[str, tuple[list[int], list[bo
                 assert e.reading.cells[j].value == s.reading.cells[j].value
 
 
-def test_out_of_time_leaves_the_open_rows_open(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No proof within the time budget: the rows keep all their equally good readings."""
+@pytest.mark.parametrize("limit", ["SOLVER_SECONDS", "SOLVER_WORK"])
+def test_out_of_time_leaves_the_open_rows_open(monkeypatch: pytest.MonkeyPatch, limit: str) -> None:
+    """No proof within the budget (of work, or the wall clock's safeguard): the rows keep all
+    their equally good readings."""
     import gongkai.parse.joint as joint_mod
 
     rows = {"x": ([2, 0, 0, 2], [False, True, False, False]), "y": ([1, 0, 1, 2], [False, True, False, False])}
@@ -256,7 +258,7 @@ def test_out_of_time_leaves_the_open_rows_open(monkeypatch: pytest.MonkeyPatch) 
     cols = dict.fromkeys(MINI_ROWS, MINI_COLS)
     monkeypatch.setattr(decode_mod, "MAX_JOINT_COMBINATIONS", 0)
     proven = decode_table(readings, cols, _mini_identities())
-    monkeypatch.setattr(joint_mod, "SOLVER_SECONDS", 0.0)
+    monkeypatch.setattr(joint_mod, limit, 0.0)
     unproven = decode_table(readings, cols, _mini_identities())
     for r in MINI_ROWS:
         assert set(proven.rows[r].uncertain) <= set(unproven.rows[r].uncertain)

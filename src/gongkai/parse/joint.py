@@ -16,9 +16,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+SOLVER_WORK = 2.0
+"""Work for all the solves of one table together, in the solver's deterministic seconds (about
+a second each here): a table that needs more is left open (never guessed). Counted in work,
+not time, so that a document reads the same on a busy machine as on a free one; the tables
+of real and synthetic reports need at most a few tenths."""
 SOLVER_SECONDS = 10.0
-"""Time for all the solves of one table together; a table that needs more is left open
-(never guessed)."""
+"""Wall-clock limit on top, a safeguard only (a machine slowed beyond all reason)."""
 MAX_TIE_ROUNDS = 40
 """Rounds of "another optimum that differs somewhere"; each round settles at least one cell."""
 COST_SCALE = 10
@@ -71,11 +75,12 @@ def solve(
     equations: Sequence[Equation],
     seconds: float | None = None,
     tie_rounds: int | None = None,
+    work: float | None = None,
 ) -> Solved | None:
     """The combinations of options (one per row) that minimise, in order: identities broken,
-    hint misses, cost. None when the solver cannot prove the optimum within its time limit
-    (``seconds``, default ``SOLVER_SECONDS``) or which cells vary within ``tie_rounds``
-    (default ``MAX_TIE_ROUNDS``)."""
+    hint misses, cost. None when the solver cannot prove the optimum within its work limit
+    (``work``, default ``SOLVER_WORK``; and ``seconds``, default ``SOLVER_SECONDS``) or which
+    cells vary within ``tie_rounds`` (default ``MAX_TIE_ROUNDS``)."""
     from ortools.sat.python import cp_model  # a heavy import, needed only for large tables
 
     rows = list(options)
@@ -111,13 +116,17 @@ def solve(
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
     deadline = time.monotonic() + (SOLVER_SECONDS if seconds is None else seconds)
+    budget = [SOLVER_WORK if work is None else work]
 
     def run() -> Any:
         left = deadline - time.monotonic()
-        if left <= 0:
+        if left <= 0 or budget[0] <= 0:
             return cp_model.UNKNOWN
         solver.parameters.max_time_in_seconds = left
-        return solver.solve(model)
+        solver.parameters.max_deterministic_time = budget[0]
+        status = solver.solve(model)
+        budget[0] -= solver.response_proto.deterministic_time
+        return status
 
     if run() != cp_model.OPTIMAL:
         return None
