@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
 from gongkai.model.template import APPEALS, MEASURE_WORDS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
+from gongkai.parse.added_rows import ADDED_PREFIX, is_added, with_added_rows
 from gongkai.parse.align import (
     LABEL_STYLES,
     MEASURES,
@@ -509,6 +510,39 @@ def read_table(
         return _with_loose_rows(stream, tpl, key, region, hints, glued, found, loose)
     if not found:
         return TableRead(None, [], 0)
+    added = with_added_rows(stream, spec, found, end)
+    if added is not spec:
+        # rows the template does not have: read as rows, so that no other row takes their
+        # numbers, and then set aside
+        found = _find_rows(stream, added, start, end)
+        return _without_added(_read_found(stream, tpl, added, found, region, hints, glued))
+    return _read_found(stream, tpl, spec, found, region, hints, glued)
+
+
+def _without_added(tr: TableRead) -> TableRead:
+    """``tr`` without the rows the document added to the template (``added_rows.py``)."""
+    if tr.cells is not None:
+        tr.cells = {k: v for k, v in tr.cells.items() if not is_added(k)}
+    tr.offsets = {k: v for k, v in tr.offsets.items() if not is_added(k)}
+    tr.numbers = {k: v for k, v in tr.numbers.items() if not is_added(k)}
+    tr.pinned_rows = frozenset(k for k in tr.pinned_rows if not is_added(k))
+    tr.decisions = [d for d in tr.decisions if ADDED_PREFIX not in d.where]
+    tr.alternatives = {k: v for k, v in tr.alternatives.items() if ADDED_PREFIX not in k}
+    return tr
+
+
+def _read_found(
+    stream: Stream,
+    tpl: Template,
+    spec: TableSpec,
+    found: list[tuple[str, Match]],
+    region: tuple[int, int],
+    hints: Values,
+    glued: bool | None,
+) -> TableRead:
+    """The table whose row labels ``found`` are (``read_table``)."""
+    start, end = region
+    key = spec.key
     spec, found = _use_alternates(stream, spec, found, start, end)
     identities = tpl.identities_of(key, {k for k, _ in found})
     by_labels = _read_by_labels(stream, spec, found, end, identities, hints, glued)

@@ -20,6 +20,7 @@ from gongkai.testing.converters import CONVERTED_SUFFIX, CONVERTERS, cached_pdf
 from gongkai.testing.damage import (
     APPLIES,
     TEXT_DAMAGES,
+    added_row,
     blank_totals,
     blank_zeros,
     cell_units,
@@ -133,9 +134,11 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         gen = blank_totals(gen, seed)
     if damage == "cell_units":
         gen = cell_units(gen, seed)
+    shown = added_row(gen, seed) if damage == "added_row" else gen
+    """What the document prints; ``gen`` stays the truth."""
     if fmt == "image":
         # the pages as a scanner's multi-page TIFF; clean unless scanned with noise
-        data = scan(render_bytes(gen, "pdf"), seed, noisy=damage == "scanned_noise", container="tiff")
+        data = scan(render_bytes(shown, "pdf"), seed, noisy=damage == "scanned_noise", container="tiff")
     elif damage == "scanned_noise":
         data = scan(render_bytes(gen, "pdf"), seed)
     elif damage in CONVERTERS:
@@ -144,7 +147,7 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         text = render_text(gen, fmt)
         data = gbk(text) if damage == "gbk" else TEXT_DAMAGES[damage](text, seed).encode("utf-8")
     else:
-        data = render_bytes(gen, fmt)
+        data = render_bytes(shown, fmt)
     if damage == "headings_missing":
         key = headings_missing_key(seed)
         spec = next(s for s in SECTIONS if s.key == key)

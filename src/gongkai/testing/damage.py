@@ -11,10 +11,11 @@ import copy
 import random
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING
 
-from gongkai.model.report import Cell
-from gongkai.model.template import SECTIONS
+from gongkai.model.report import Cell, Report
+from gongkai.model.template import SECTIONS, Row, Template
 from gongkai.render.text import PDF_LINE_WIDTH, wrap
 from gongkai.testing.generate import GeneratedReport
 
@@ -273,6 +274,50 @@ _WORD_PARA = '<p class="MsoNormal" style="text-indent:32.0pt;line-height:28.0pt"
 _WORD_RUN = '<span style="font-size:16.0pt;font-family:仿宋_GB2312{bold}">{text}</span>'
 
 
+ADDED_ROW_LABELS = ("其他主动公开文件（含部门文件）", "党内法规及配套制度", "重大行政决策事项")
+"""Rows some agencies add to table 2 below its 规范性文件 row: no words shared with the template."""
+ADDED_ROW_KEY = "added_row"
+
+
+@dataclass
+class _PrintedReport(Report):
+    """A report as a document prints it with its own template (a row the national one lacks)."""
+
+    printed_template: Template | None = None
+
+    @property
+    def spec(self) -> Template | None:
+        return self.printed_template
+
+
+def added_row(gen: GeneratedReport, seed: int) -> GeneratedReport:
+    """The report as printed with one more row in table 2, below 规范性文件, that the template
+    does not have (``其他主动公开文件（含部门文件）``, as a 湖北 report prints): for rendering
+    only. The truth stays the template's table: the added row's numbers are no cell of it."""
+    tpl = gen.report.spec
+    table = gen.report.tables.get("active_disclosure")
+    if tpl is None or not table:
+        return gen
+    rng = random.Random(f"added_row:{seed}")
+    spec = tpl.table("active_disclosure")
+    at = next((i for i, r in enumerate(spec.rows) if r.key == "normative_documents"), None)
+    if at is None:
+        return gen
+    below = spec.rows[at]
+    row = Row(ADDED_ROW_KEY, rng.choice(ADDED_ROW_LABELS), columns=below.columns, caption=below.caption)
+    printed = replace(spec, rows=(*spec.rows[: at + 1], row, *spec.rows[at + 1 :]))
+    report = copy.deepcopy(gen.report)
+    shown = _PrintedReport(
+        **{f.name: getattr(report, f.name) for f in fields(Report)},
+        printed_template=replace(tpl, tables={**tpl.tables, "active_disclosure": printed}),
+    )
+    shown.tables["active_disclosure"] = {
+        **table,
+        ADDED_ROW_KEY: {c.key: Cell(n, str(n)) for c in spec.row_columns(below) for n in [rng.randint(0, 60)]},
+    }
+    return replace(gen, report=shown)
+
+
 def _word_runs(rng: random.Random, text: str, bold: bool) -> str:
     """Word splits a paragraph into runs wherever formatting or revisions changed, here
     between two CJK characters."""
@@ -374,6 +419,7 @@ DAMAGES: tuple[str, ...] = (
     "blank_zeros",
     "blank_totals",
     "cell_units",
+    "added_row",
     "gbk",
     "scanned_noise",
     *CONVERTED,
@@ -423,6 +469,10 @@ APPLIES: dict[str, frozenset[str]] = {
     "pymupdf4llm": frozenset({"pdf"}),
     "pypdf": frozenset({"pdf"}),
     "headings_reworded": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "cell_lines"}),
+    "added_row": frozenset(
+        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}
+        | {"md_layout", "onecell", "layout", "cell_lines"}
+    ),
 }
 """Which formats a damage is realistic for."""
 EXCUSED: dict[str, frozenset[str]] = {
