@@ -492,3 +492,30 @@ def test_a_page_interpreting_a_report_is_refused_as_no_report(opening: str, seed
     assert "解读" in e.value.reason
     # the report itself is read as before
     assert parse_bytes("report.txt", render_tsv(gen.report).encode()).agency is not None
+
+
+def test_full_width_digits_are_spaced_apart_as_numbers_not_as_words() -> None:
+    """``１３ １３ １４８`` is three cells, as ``13 13 148`` is; ``共 １３ 件`` closes up as ``共 13 件`` does."""
+    from gongkai.model.text import despace
+
+    assert despace("规范性文件 １３ １３ １４８") == "规范性文件１３ １３ １４８"
+    assert despace("共 １３ 件") == "共１３件"
+
+
+@pytest.mark.parametrize("fmt", ["pdftext", "onecell", "layout", "cells", "flat"])
+def test_a_report_typed_with_full_width_digits_reads_as_with_ascii_ones(fmt: str) -> None:
+    """Rendered from the model, every digit full-width: was uncertain in text split by
+    spaces (the spaces between full-width digits were taken for spaces between words)."""
+    from gongkai.testing.compare import compare_tables
+    from gongkai.testing.corpus import make_document
+    from gongkai.testing.determined import undetermined_cells
+
+    for seed in range(4):
+        doc = make_document(seed, fmt, "fullwidth_digits")
+        assert "２" in doc.data.decode("utf-8")
+        report = parse_document(read_bytes(doc.name, doc.data))
+        truth = doc.truth.report.to_json(provenance=False)["tables"]
+        open_cells = undetermined_cells(doc.truth.report, fmt, "fullwidth_digits")
+        cells = compare_tables(truth, report.to_json(provenance=False), open_cells)
+        assert cells.wrong == 0 and cells.exact == cells.total, (doc.name, cells.mismatches)
+        assert report.year == doc.truth.report.year

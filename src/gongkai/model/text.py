@@ -155,10 +155,12 @@ def fold(text: str) -> str:
     return squeeze(text)[0]
 
 
-_CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’]"
+_CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uff0f\uff1a-\uffef“”‘’]"
+"""Characters PDF extraction spaces apart; not the full-width digits (\uff10-\uff19), which are
+numbers: ``１３ １３ １４８`` are three cells, as ``13 13 148`` are."""
 _SPACE = "[ \u3000\u00a0]"
 _ASCII_SPACE = "[ \u00a0]"
-_ASCII_WORD = "[0-9A-Za-z%.]"
+_ASCII_WORD = "[0-9A-Za-z%.\uff10-\uff19]"
 # Each pattern opens with the space it removes and looks behind that space for the character
 # before it (not behind the run, from every position): a pattern that starts with a character
 # class lets the regex engine skip to the spaces at C speed. The matches are those of

@@ -198,6 +198,8 @@ def _trailing_blanks(ln: ValueLine, habit: int, widest: int) -> ValueLine:
 
 
 _RAW_NUMBER = re.compile(r"(?<![\d.])\d+(?:,\d{3})*(?:\.\d+)?")
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+"""A number's digits as its unit has them (full-width digits are the same digits)."""
 
 
 def display_width(text: str) -> int:
@@ -213,7 +215,9 @@ def _positions(stream: Stream, start: int, units: Sequence[Unit], measure: Calla
     numbers = [u for u in units if u.kind == "number"]
     if raw is None or not numbers:
         return ()
-    found = [(m.group().replace(",", ""), m.start(), m.end()) for m in _RAW_NUMBER.finditer(raw)]
+    found = [
+        (m.group().replace(",", "").translate(_ASCII_DIGITS), m.start(), m.end()) for m in _RAW_NUMBER.finditer(raw)
+    ]
     if len(found) < len(numbers):
         return ()
     found = found[len(found) - len(numbers) :]

@@ -173,6 +173,18 @@ def traditional(text: str, seed: int) -> str:
     return out
 
 
+_FULL_WIDTH_DIGITS = str.maketrans("0123456789", "０１２３４５６７８９")
+_MARKUP_TEXT = re.compile(r">[^<]+")
+
+
+def fullwidth_digits(text: str, seed: int) -> str:
+    """Every digit full-width (``２０２３年``, ``１３ １３ １４８``), as a document typed with a
+    Chinese input method in full-width mode prints them; in a web page, its text only."""
+    if text.lstrip().startswith("<"):
+        return _MARKUP_TEXT.sub(lambda m: m.group().translate(_FULL_WIDTH_DIGITS), text)
+    return text.translate(_FULL_WIDTH_DIGITS)
+
+
 def page_break_table3(text: str, seed: int) -> str:
     """A page break inside table 3: page number, and the group header repeated."""
     rng = random.Random(seed)
@@ -410,6 +422,7 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
     "page_break_table3": page_break_table3,
     "word_html": word_html,
     "headings_reworded": headings_reworded,
+    "fullwidth_digits": fullwidth_digits,
 }
 CONVERTED = ("pdftotext", "pdftotext_layout", "markitdown", "pymupdf4llm", "pypdf")
 """The PDF passed through a converter (``converters.py``): the document is the converter's text."""
@@ -469,6 +482,9 @@ APPLIES: dict[str, frozenset[str]] = {
     "pymupdf4llm": frozenset({"pdf"}),
     "pypdf": frozenset({"pdf"}),
     "headings_reworded": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "cell_lines"}),
+    "fullwidth_digits": frozenset(
+        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout", "cell_lines"}
+    ),
     "added_row": frozenset(
         {"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}
         | {"md_layout", "onecell", "layout", "cell_lines"}
