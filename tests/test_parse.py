@@ -519,3 +519,54 @@ def test_a_report_typed_with_full_width_digits_reads_as_with_ascii_ones(fmt: str
         cells = compare_tables(truth, report.to_json(provenance=False), open_cells)
         assert cells.wrong == 0 and cells.exact == cells.total, (doc.name, cells.mismatches)
         assert report.year == doc.truth.report.year
+
+
+def _marked_blanks_read(seed: int, mark: str, fmt: str) -> tuple[int, int]:
+    """(wrong, exact) cells of a generated report whose zero cells are printed blank, each
+    blank marked with ``mark`` (a report that writes ``—`` or ``无`` in its empty cells)."""
+    import copy
+
+    from gongkai.model.report import Cell
+    from gongkai.testing.compare import compare_tables
+    from gongkai.testing.corpus import render_text
+    from gongkai.testing.damage import blank_zeros
+    from gongkai.testing.generate import generate
+
+    truth = blank_zeros(generate(seed), seed)
+    shown = copy.deepcopy(truth)
+    for table in shown.report.tables.values():
+        for row in (table or {}).values():
+            for key, cell in (row or {}).items():
+                if cell.blank:
+                    row[key] = Cell(None, mark, blank=True)  # type: ignore[index]
+    report = parse_document(read_bytes("report.txt", render_text(shown, fmt).encode()))
+    cells = compare_tables(truth.report.to_json(provenance=False)["tables"], report.to_json(provenance=False), {})
+    return cells.wrong, cells.exact
+
+
+@pytest.mark.parametrize(("fmt", "mark"), [("tsv", "—"), ("pdftext", "无"), ("layout", "无"), ("flat", "无")])
+def test_blank_cells_marked_with_a_sign_are_never_read_as_numbers(fmt: str, mark: str) -> None:
+    """``1\\t—\\t3\\t—\\t41`` was taken for a page footer ``— 3 —`` and cut out; ``2 无 0`` was
+    closed up to ``2无0`` like words; ``101无无2`` ended the row at the two marks. Each put
+    numbers in other cells."""
+    for seed in range(8):
+        wrong, _ = _marked_blanks_read(seed, mark, fmt)
+        assert wrong == 0, seed
+
+
+def test_a_page_footer_inside_a_line_is_run_into_its_text_and_a_row_of_cells_is_not() -> None:
+    from gongkai.parse.stream import INLINE_PAGE_NUMBER
+
+    assert INLINE_PAGE_NUMBER.search("0000000- 3 -三、本年度办理结果")
+    assert not INLINE_PAGE_NUMBER.search("34\t3\t1\t—\t3\t—\t41")
+    assert not INLINE_PAGE_NUMBER.search("34 3 1 — 3 — 41")
+
+
+def test_blank_markers_that_are_chinese_characters_stay_cells_of_their_own() -> None:
+    from gongkai.model.text import despace
+    from gongkai.parse.cells import region_units
+
+    assert despace("无 0 2 0 2 无 0 无 无 无 0") == "无 0 2 0 2 无 0 无 无 无 0"
+    assert despace("本 年 度 无 0 件") == "本年度无0件"  # a word of a sentence closes up as before
+    units = region_units("101无无2无13")
+    assert [u.kind for u in units].count("blank") == 3

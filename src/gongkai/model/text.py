@@ -165,10 +165,16 @@ _ASCII_WORD = "[0-9A-Za-z%.\uff10-\uff19]"
 # before it (not behind the run, from every position): a pattern that starts with a character
 # class lets the regex engine skip to the spaces at C speed. The matches are those of
 # ``(?<=CJK)SPACE+(?=CJK)``, whose first space has CJK before it and the rest any.
-_SPACED_CJK = re.compile(rf"{_SPACE}(?<={_CJK}{_SPACE}){_SPACE}*(?={_CJK})")
+_LONE_MARK = "[无無空]"
+"""A blank cell's marker that is a Chinese character: standing alone between spaces, among a
+row's numbers (``2 无 0``, ``0 无 无 0``), it is a cell, and the spaces around it are the cells' edges."""
+_SPACED_CJK = re.compile(
+    rf"{_SPACE}(?<={_CJK}{_SPACE})(?!(?<={_LONE_MARK}{_SPACE}){_SPACE}*{_LONE_MARK}(?:{_SPACE}|$)){_SPACE}*(?={_CJK})"
+)
 _SPACE_CJK_ASCII = re.compile(
-    rf"{_ASCII_SPACE}(?<={_CJK}{_ASCII_SPACE}){_ASCII_SPACE}*(?={_ASCII_WORD})"
-    rf"|{_ASCII_SPACE}(?<={_ASCII_WORD}{_ASCII_SPACE}){_ASCII_SPACE}*(?={_CJK})"
+    rf"{_ASCII_SPACE}(?<={_CJK}{_ASCII_SPACE})(?<![ \t]{_LONE_MARK} )(?<!^{_LONE_MARK} )"
+    rf"{_ASCII_SPACE}*(?={_ASCII_WORD})"
+    rf"|{_ASCII_SPACE}(?<={_ASCII_WORD}{_ASCII_SPACE}){_ASCII_SPACE}*(?={_CJK})(?!{_LONE_MARK}(?:[ \t]|$))"
 )
 
 

@@ -95,6 +95,9 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
     folded = unicodedata.normalize("NFKC", s)
     if _BLANK_TOKEN.match(folded) or folded in BLANK_MARKERS:
         return [Unit("blank", s, offset=offset)], False
+    if _mark_run(folded):
+        # ``无无无无无无无``: a row of blank cells run together, one marker each
+        return [Unit("blank", ch, offset=offset + i) for i, ch in enumerate(folded)], False
     if _PLACEHOLDER.match(folded):
         return [], True
     units: list[Unit] = []
@@ -108,6 +111,11 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
             # ``10000无1``: a blank cell marked between two numbers
             units[-1] = _with_soft(units[-1], False)
             units.append(Unit("blank", gap.strip(), offset=offset + pos))
+            gap = ""
+        elif units and _mark_run(gap):
+            # ``101无无2``: blank cells marked between two numbers, one marker each
+            units[-1] = _with_soft(units[-1], False)
+            units.extend(Unit("blank", ch, offset=offset + pos + i) for i, ch in enumerate(gap))
             gap = ""
         elif not units and gap[-1:] in _GLUED_DASHES:
             # ``—000000``: a dash glued before the row's first number is no minus sign (an em
@@ -146,11 +154,23 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
         # table (``…0000无`` where section 五, saying only 无, lost its heading)
         glued = not folded[num_end : num_end + 1].isspace()
         units.append(Unit("blank", tail, offset=offset + pos, optional=glued))
+    elif units and _mark_run(folded[pos:]):
+        # ``1无无``: the row ends in blank cells run together, one marker each
+        units.extend(Unit("blank", ch, offset=offset + pos + i) for i, ch in enumerate(folded[pos:]))
     elif tail:
         saw_text = True
     if not units:
         return [], True
     return units, saw_text
+
+
+_CJK_MARKS = frozenset("无無空")
+"""Blank markers that are Chinese characters: a run of them is a run of blank cells."""
+
+
+def _mark_run(text: str) -> bool:
+    """Whether ``text`` is two or more blank markers run together (``无无``)."""
+    return len(text) > 1 and all(ch in _CJK_MARKS for ch in text)
 
 
 _CJK_TEXT = re.compile(r"[\u4e00-\u9fff]{2,}")

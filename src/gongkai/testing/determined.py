@@ -31,6 +31,7 @@ VANISH_DAMAGES = frozenset({"lost_table_structure", "no_separators", "pdftotext"
 MAX_OPTIONS = 50_000
 """Readings enumerated per printed row; a row with more is taken as its truth (strict)."""
 SOLVER_SECONDS = 120.0
+SOLVER_WORK = 120.0
 TIE_ROUNDS = 1_000
 """The measure's own limits for the exact search, far above the parser's: a table whose every
 printed row may be read several ways can have a hundred cells that vary between optimal
@@ -232,7 +233,7 @@ def _joint(report: Report, table: str, run: bool, known: dict[str, str]) -> dict
     if any(len(o) > 1 for o in options.values()):
         usable = [i for i in identities if all(ref in where for ref in (*i.lhs, *i.rhs))]
         equations = [Equation(tuple(where[a] for a in i.lhs), tuple(where[b] for b in i.rhs)) for i in usable]
-        solved = solve(options, columns, equations, SOLVER_SECONDS, TIE_ROUNDS)
+        solved = solve(options, columns, equations, SOLVER_SECONDS, TIE_ROUNDS, SOLVER_WORK)
         if solved is not None:  # strict: what cannot be proven open counts as determined
             chosen = solved.chosen
             truth_broken = sum(1 for i in usable if not _holds(i, truth))
