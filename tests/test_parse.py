@@ -524,32 +524,33 @@ def test_a_report_typed_with_full_width_digits_reads_as_with_ascii_ones(fmt: str
 def _marked_blanks_read(seed: int, mark: str, fmt: str) -> tuple[int, int]:
     """(wrong, exact) cells of a generated report whose zero cells are printed blank, each
     blank marked with ``mark`` (a report that writes ``—`` or ``无`` in its empty cells)."""
-    import copy
-
     from gongkai.model.report import Cell
     from gongkai.testing.compare import compare_tables
     from gongkai.testing.corpus import render_text
     from gongkai.testing.damage import blank_zeros
     from gongkai.testing.generate import generate
 
-    truth = blank_zeros(generate(seed), seed)
-    shown = copy.deepcopy(truth)
+    shown = blank_zeros(generate(seed), seed)
     for table in shown.report.tables.values():
         for row in (table or {}).values():
             for key, cell in (row or {}).items():
                 if cell.blank:
                     row[key] = Cell(None, mark, blank=True)  # type: ignore[index]
-    report = parse_document(read_bytes("report.txt", render_text(shown, fmt).encode()))
-    cells = compare_tables(truth.report.to_json(provenance=False)["tables"], report.to_json(provenance=False), {})
+    name = "report.md" if fmt == "markdown" else "report.txt"
+    report = parse_document(read_bytes(name, render_text(shown, fmt).encode()))
+    cells = compare_tables(shown.report.to_json(provenance=False)["tables"], report.to_json(provenance=False), {})
     return cells.wrong, cells.exact
 
 
-@pytest.mark.parametrize(("fmt", "mark"), [("tsv", "—"), ("pdftext", "无"), ("layout", "无"), ("flat", "无")])
+@pytest.mark.parametrize(
+    ("fmt", "mark"), [("tsv", "—"), ("pdftext", "无"), ("layout", "无"), ("flat", "无"), ("markdown", "/")]
+)
 def test_blank_cells_marked_with_a_sign_are_never_read_as_numbers(fmt: str, mark: str) -> None:
     """``1\\t—\\t3\\t—\\t41`` was taken for a page footer ``— 3 —`` and cut out; ``2 无 0`` was
-    closed up to ``2无0`` like words; ``101无无2`` ended the row at the two marks. Each put
-    numbers in other cells."""
-    for seed in range(8):
+    closed up to ``2无0`` like words; ``101无无2`` ended the row at the two marks; a Markdown row
+    of marks (``| / | / |``) was taken for a heading row, and two equal numbers under two of its
+    equal marks for one spanning cell. Each put numbers in other cells."""
+    for seed in range(20 if fmt == "markdown" else 8):
         wrong, _ = _marked_blanks_read(seed, mark, fmt)
         assert wrong == 0, seed
 
@@ -570,3 +571,21 @@ def test_blank_markers_that_are_chinese_characters_stay_cells_of_their_own() -> 
     assert despace("本 年 度 无 0 件") == "本年度无0件"  # a word of a sentence closes up as before
     units = region_units("101无无2无13")
     assert [u.kind for u in units].count("blank") == 3
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "flat"])
+def test_a_tables_last_blank_mark_before_section_four_denies_no_appeals(fmt: str) -> None:
+    """``…无\\t无`` ending table 3, then ``四、政府信息公开行政复议、行政诉讼情况``: the lines joined
+    (or no lines at all) read as ``无…行政复议、行政诉讼``, a denial of any case, against a table
+    4 that has them."""
+    from gongkai.checks import run_checks
+    from gongkai.testing.corpus import render_text
+    from gongkai.testing.damage import blank_marks
+    from gongkai.testing.generate import generate
+
+    for seed in range(12):
+        gen = blank_marks(generate(seed), seed)
+        report = parse_document(read_bytes("report.txt", render_text(gen, fmt).encode()))
+        denials = [f.text for f in report.facts if f.key.startswith("appeals.") and "四、" in f.text]
+        assert not denials, seed
+        assert not [f for f in run_checks(report) if f.rule == "narrative_mismatch" and f.where.startswith("appeals")]

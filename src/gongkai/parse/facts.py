@@ -112,8 +112,15 @@ a 温州 page): its 不予公开 counts documents too, with or without 依申请
 _OUTCOME_KEYS = frozenset(
     {"applications.disclosed.total", "applications.partly_disclosed.total", "applications.withheld.total"}
 )
-_NONE_RECEIVED = re.compile(r"(?:未|没有|无)(?:收到|受理|接到)[^。；;]{0,14}?(?:政府信息公开|依申请公开|公开)?申请")
-_NONE_APPEALS = re.compile(r"(?:未|没有|无)(?:发生|出现|收到)?[^。；;]{0,10}?行政复议[^。；;]{0,6}?(?:行政诉讼|诉讼)")
+_IN_SENTENCE = r"(?:(?![一二三四五六七八九十]+、)[^。；;])"
+"""A character of the same sentence, not the start of a section's heading run into it (a
+table's last ``无`` before ``四、政府信息公开行政复议、行政诉讼情况``, in text without lines)."""
+_NONE_RECEIVED = re.compile(
+    rf"(?:未|没有|无)(?:收到|受理|接到){_IN_SENTENCE}{{0,14}}?(?:政府信息公开|依申请公开|公开)?申请"
+)
+_NONE_APPEALS = re.compile(
+    rf"(?:未|没有|无)(?:发生|出现|收到)?{_IN_SENTENCE}{{0,10}}?行政复议{_IN_SENTENCE}{{0,6}}?(?:行政诉讼|诉讼)"
+)
 _A_COUNT = re.compile(r"[\d零〇一二两三四五六七八九十百千万](?:件|个|份|条|起|宗)")
 """What every pattern above ends in (a number and its measure word): a sentence without one
 states no count, and is not searched with each pattern."""
@@ -137,15 +144,24 @@ _LINE_SPACE = " \t"
 _SENTENCE_END = re.compile(r"[。；;！？]")
 
 
+_HEADING_START = re.compile(r"[ \t]*[一二三四五六七八九十]+、")
+
+
 def _joined_lines(text: str) -> str:
     """``text`` with its line breaks and the spaces and tabs around them taken out: what
     ``re.sub(r"[ \t]*\n[ \t]*", "", text)`` gives, a line at a time (a pattern that may start
-    with nothing is tried at every character)."""
+    with nothing is tried at every character); except that a line opening with a section's
+    number (``四、…``) starts a sentence: a table row's last ``无`` before it is no 无 of its words."""
     lines = text.split("\n")
     if len(lines) == 1:
         return text
-    inner = (ln.strip(_LINE_SPACE) for ln in lines[1:-1])
-    return "".join((lines[0].rstrip(_LINE_SPACE), *inner, lines[-1].lstrip(_LINE_SPACE)))
+    parts = [lines[0].rstrip(_LINE_SPACE)]
+    last = len(lines) - 1
+    for i, ln in enumerate(lines[1:], 1):
+        if _HEADING_START.match(ln):
+            parts.append("。")
+        parts.append(ln.lstrip(_LINE_SPACE) if i == last else ln.strip(_LINE_SPACE))
+    return "".join(parts)
 
 
 def _sentences(text: str) -> list[str]:

@@ -7,6 +7,7 @@ import re
 from functools import lru_cache
 
 from gongkai.model.report import Source
+from gongkai.model.template import BLANK_MARKERS
 from gongkai.readers.cell_lines import cell_line_rows, is_cell_line, pipe_after_cells, run_end
 from gongkai.readers.document import Block, Document, Grid, GridCell, ReadError, TextLine
 
@@ -191,7 +192,8 @@ def _spanned_values(rows: list[list[GridCell | None]]) -> list[list[GridCell | N
     groups: list[tuple[list[str], list[list[GridCell | None]]]] = []
     for row in rows:
         texts = [_MARKUP.sub("", c.text) if c is not None else "" for c in row]
-        if not any(_NUMBER_CELL.match(t) for t in texts):
+        if not any(_NUMBER_CELL.match(t) or _blank_mark(t) for t in texts):
+            # (a row of blank cells marked ``/`` is a row of values, not a heading row)
             if any(texts):
                 groups.append((texts, []))
         elif groups:
@@ -212,6 +214,12 @@ def _spanned_values(rows: list[list[GridCell | None]]) -> list[list[GridCell | N
                         a.colspan += b.colspan
                         row[j] = None
     return rows
+
+
+def _blank_mark(text: str) -> bool:
+    """A cell that holds only a blank cell's mark (``/``, ``—``, ``无``)."""
+    t = text.strip()
+    return bool(t) and t in BLANK_MARKERS
 
 
 def _nonzero(cell: GridCell | None) -> bool:

@@ -226,6 +226,23 @@ def blank_zeros(gen: GeneratedReport, seed: int) -> GeneratedReport:
     return out
 
 
+BLANK_MARKS = ("/", "／", "—", "-", "无")
+"""What a report that marks its blank cells prints in them: one mark a report."""
+
+
+def blank_marks(gen: GeneratedReport, seed: int) -> GeneratedReport:
+    """Zero cells of tables 3 and 4 left blank (as ``blank_zeros``), each marked with the
+    report's mark (``/``, ``—``, ``无``): the mark is a cell of its own, in every shape."""
+    out = blank_zeros(gen, seed)
+    mark = random.Random(f"blank_marks:{seed}").choice(BLANK_MARKS)
+    for tkey in ("applications", "appeals"):
+        for row in (out.report.tables.get(tkey) or {}).values():
+            for ckey, cell in (row or {}).items():
+                if cell.blank:
+                    row[ckey] = Cell(None, mark, blank=True)  # type: ignore[index]
+    return out
+
+
 def blank_totals(gen: GeneratedReport, seed: int) -> GeneratedReport:
     """The 总计 column of table 3's outcome rows left blank while their applicant cells are
     filled (a real report does so): the totals are not 0, and nothing contradicts anything."""
