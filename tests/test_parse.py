@@ -521,8 +521,8 @@ def test_a_report_typed_with_full_width_digits_reads_as_with_ascii_ones(fmt: str
         assert report.year == doc.truth.report.year
 
 
-def _marked_blanks_read(seed: int, mark: str, fmt: str) -> tuple[int, int]:
-    """(wrong, exact) cells of a generated report whose zero cells are printed blank, each
+def _marked_blanks_read(seed: int, mark: str, fmt: str) -> tuple[int, int, int]:
+    """(wrong, exact, total) cells of a generated report whose zero cells are printed blank, each
     blank marked with ``mark`` (a report that writes ``—`` or ``无`` in its empty cells)."""
     from gongkai.model.report import Cell
     from gongkai.testing.compare import compare_tables
@@ -539,7 +539,7 @@ def _marked_blanks_read(seed: int, mark: str, fmt: str) -> tuple[int, int]:
     name = "report.md" if fmt == "markdown" else "report.txt"
     report = parse_document(read_bytes(name, render_text(shown, fmt).encode()))
     cells = compare_tables(shown.report.to_json(provenance=False)["tables"], report.to_json(provenance=False), {})
-    return cells.wrong, cells.exact
+    return cells.wrong, cells.exact, cells.total
 
 
 @pytest.mark.parametrize(
@@ -551,7 +551,7 @@ def test_blank_cells_marked_with_a_sign_are_never_read_as_numbers(fmt: str, mark
     of marks (``| / | / |``) was taken for a heading row, and two equal numbers under two of its
     equal marks for one spanning cell. Each put numbers in other cells."""
     for seed in range(20 if fmt == "markdown" else 8):
-        wrong, _ = _marked_blanks_read(seed, mark, fmt)
+        wrong, _, _ = _marked_blanks_read(seed, mark, fmt)
         assert wrong == 0, seed
 
 
@@ -589,3 +589,16 @@ def test_a_tables_last_blank_mark_before_section_four_denies_no_appeals(fmt: str
         denials = [f.text for f in report.facts if f.key.startswith("appeals.") and "四、" in f.text]
         assert not denials, seed
         assert not [f for f in run_checks(report) if f.rule == "narrative_mismatch" and f.where.startswith("appeals")]
+
+
+@pytest.mark.parametrize("fmt", ["pdftext", "layout"])
+@pytest.mark.parametrize("mark", ["-", "／", "无"])
+def test_blank_cells_marked_with_a_sign_leave_every_cell_of_a_text_dump_read(fmt: str, mark: str) -> None:
+    """A mark is a cell of its own: nothing about a marked row is left to guess. Were left
+    uncertain: ``／ ／ 0`` closed up like words (full-width slashes counted as Chinese), a row
+    ending ``0 - -`` or ``0 无 无`` (only one trailing mark was a cell), a row opening ``无 0``
+    after its label (closed up to ``无0``), and a label cut by its row's marks (``…重新出具 - - -``
+    / ``已获取信息``), which no cut at a digit found."""
+    for seed in range(8):
+        wrong, exact, total = _marked_blanks_read(seed, mark, fmt)
+        assert wrong == 0 and exact == total, (seed, exact, total)

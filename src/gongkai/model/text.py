@@ -155,9 +155,10 @@ def fold(text: str) -> str:
     return squeeze(text)[0]
 
 
-_CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uff0f\uff1a-\uffef“”‘’]"
+_CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uff0c\uff0e\uff1a-\uffef“”‘’]"
 """Characters PDF extraction spaces apart; not the full-width digits (\uff10-\uff19), which are
-numbers: ``１３ １３ １４８`` are three cells, as ``13 13 148`` are."""
+numbers (``１３ １３ １４８`` are three cells, as ``13 13 148`` are), nor the full-width dash and
+slash (\uff0d, \uff0f), which mark blank cells (``／ ／ 0`` is three cells too)."""
 _SPACE = "[ \u3000\u00a0]"
 _ASCII_SPACE = "[ \u00a0]"
 _ASCII_WORD = "[0-9A-Za-z%.\uff10-\uff19]"

@@ -112,6 +112,10 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
             units[-1] = _with_soft(units[-1], False)
             units.append(Unit("blank", gap.strip(), offset=offset + pos))
             gap = ""
+        elif not units and gap and all(ch in _CJK_MARKS for ch in gap):
+            # ``无0 0 0``: a row whose first cells are blank, the marks closed up to the number
+            units.extend(Unit("blank", ch, offset=offset + i) for i, ch in enumerate(gap))
+            gap = ""
         elif units and _mark_run(gap):
             # ``101无无2``: blank cells marked between two numbers, one marker each
             units[-1] = _with_soft(units[-1], False)
@@ -157,11 +161,24 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
     elif units and _mark_run(folded[pos:]):
         # ``1无无``: the row ends in blank cells run together, one marker each
         units.extend(Unit("blank", ch, offset=offset + pos + i) for i, ch in enumerate(folded[pos:]))
+    elif units and len(marks := tail.split()) > 1 and all(_ends_blank(m, last) for m in marks):
+        # ``0 无 无``: the row ends in blank cells set apart, each marked
+        at = pos
+        for mark in marks:
+            at = folded.index(mark, at)
+            units.append(Unit("blank", mark, offset=offset + at))
+            at += len(mark)
     elif tail:
         saw_text = True
     if not units:
         return [], True
     return units, saw_text
+
+
+def _ends_blank(mark: str, last: bool) -> bool:
+    """Whether ``mark``, after a row's last number, is a blank cell (a hyphen only where no
+    number follows in the region: else the sign of a number the line break cut off)."""
+    return mark in _INLINE_BLANKS or (last and mark in BLANK_MARKERS)
 
 
 _CJK_MARKS = frozenset("无無空")
