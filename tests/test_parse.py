@@ -568,7 +568,8 @@ def test_blank_markers_that_are_chinese_characters_stay_cells_of_their_own() -> 
     from gongkai.parse.cells import region_units
 
     assert despace("无 0 2 0 2 无 0 无 无 无 0") == "无 0 2 0 2 无 0 无 无 无 0"
-    assert despace("本 年 度 无 0 件") == "本年度无0件"  # a word of a sentence closes up as before
+    assert despace("本 年 度 无 行 政 复 议 ") == "本年度无行政复议 "  # a word of a sentence closes up as before
+    assert despace("不计        无         0        无") == "不计        无         0        无"  # a layout row
     units = region_units("101无无2无13")
     assert [u.kind for u in units].count("blank") == 3
 
@@ -602,3 +603,24 @@ def test_blank_cells_marked_with_a_sign_leave_every_cell_of_a_text_dump_read(fmt
     for seed in range(8):
         wrong, exact, total = _marked_blanks_read(seed, mark, fmt)
         assert wrong == 0 and exact == total, (seed, exact, total)
+
+
+@pytest.mark.parametrize("fmt", ["md_layout", "onecell", "flat", "layout", "pdftext", "markdown"])
+def test_a_report_that_marks_its_blank_cells_reads_whole_in_every_text_shape(fmt: str) -> None:
+    """The damage kind ``blank_marks`` (blank zeros marked ``/``, ``／``, ``—``, ``-`` or ``无``,
+    one mark a report). Were left uncertain: a converter's ``| 5 - | - - |`` (a hyphen after a
+    number set apart was taken for a sign, ``- -`` for words), marks one a line (a run of
+    one-character lines taken for a label printed vertically), ``6-----6`` and ``170///017``
+    run together (the hyphens and slashes were text), ``…不计    无    0`` in a layout (the
+    mark closed up into the label)."""
+    from gongkai.testing.compare import compare_tables
+    from gongkai.testing.corpus import make_document
+    from gongkai.testing.determined import undetermined_cells
+
+    for seed in range(6):
+        doc = make_document(seed, fmt, "blank_marks")
+        report = parse_document(read_bytes(doc.name, doc.data))
+        truth = doc.truth.report.to_json(provenance=False)["tables"]
+        open_cells = undetermined_cells(doc.truth.report, fmt, "blank_marks")
+        cells = compare_tables(truth, report.to_json(provenance=False), open_cells)
+        assert cells.wrong == 0 and cells.exact == cells.total, (doc.name, cells.mismatches[:3])

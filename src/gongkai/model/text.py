@@ -169,8 +169,11 @@ _ASCII_WORD = "[0-9A-Za-z%.\uff10-\uff19]"
 _LONE_MARK = "[无無空]"
 """A blank cell's marker that is a Chinese character: standing alone between spaces, among a
 row's numbers (``2 无 0``, ``0 无 无 0``), it is a cell, and the spaces around it are the cells' edges."""
+_MARKED_CELL = rf"{_SPACE}*{_LONE_MARK}{_SPACE}+(?:[0-9０-９/／\-－—]|{_LONE_MARK})"
+"""Spaces before a lone mark that a row's next value follows (``…不计    无    0``): its cell."""
 _SPACED_CJK = re.compile(
-    rf"{_SPACE}(?<={_CJK}{_SPACE})(?!(?<={_LONE_MARK}{_SPACE}){_SPACE}*{_LONE_MARK}(?:{_SPACE}|$)){_SPACE}*(?={_CJK})"
+    rf"{_SPACE}(?<={_CJK}{_SPACE})(?!(?<={_LONE_MARK}{_SPACE}){_SPACE}*{_LONE_MARK}(?:{_SPACE}|$))"
+    rf"(?!{_MARKED_CELL}){_SPACE}*(?={_CJK})"
 )
 _SPACE_CJK_ASCII = re.compile(
     rf"{_ASCII_SPACE}(?<={_CJK}{_ASCII_SPACE})(?<![ \t]{_LONE_MARK} )(?<!^{_LONE_MARK} )"

@@ -98,6 +98,12 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
     if _mark_run(folded):
         # ``无无无无无无无``: a row of blank cells run together, one marker each
         return [Unit("blank", ch, offset=offset + i) for i, ch in enumerate(folded)], False
+    if len(folded) > 1 and _hyphens(folded):
+        # ``-------``: a row of blank cells run together, a hyphen each
+        return [Unit("blank", "-", offset=offset + i) for i in range(len(folded))], False
+    if len(parts := folded.split()) > 1 and all(p in BLANK_MARKERS for p in parts):
+        # ``- -``: blank cells set apart, each marked (a converter's two cells in one field)
+        return _marks_at(folded, parts, 0, offset), False
     if _PLACEHOLDER.match(folded):
         return [], True
     units: list[Unit] = []
@@ -112,7 +118,20 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
             units[-1] = _with_soft(units[-1], False)
             units.append(Unit("blank", gap.strip(), offset=offset + pos))
             gap = ""
-        elif not units and gap and all(ch in _CJK_MARKS for ch in gap):
+        elif gap and _hyphens(gap) and (units or m.group("sign")):
+            # ``6-----1``, ``-----6``: blank cells run together, a hyphen each, the one glued to
+            # the number too (a count has no sign, and none follows a run of marks)
+            if units:
+                units[-1] = _with_soft(units[-1], False)
+            units.extend(Unit("blank", "-", offset=offset + pos + i) for i in range(len(gap)))
+            gap = ""
+            if (m.group("sign") or "").strip() == "-":
+                at = offset + m.start()
+                units.append(Unit("blank", "-", offset=at))
+                units.append(Unit("number", m.group("num"), 1, m.group("unit"), offset + m.start("num")))
+                pos, num_end = m.end(), m.end("num")
+                continue
+        elif not units and gap and all(ch in _RUN_MARKS for ch in gap):
             # ``无0 0 0``: a row whose first cells are blank, the marks closed up to the number
             units.extend(Unit("blank", ch, offset=offset + i) for i, ch in enumerate(gap))
             gap = ""
@@ -153,7 +172,9 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
         pos = m.end()
         num_end = m.end("num")
     tail = folded[pos:].strip()
-    if units and tail and (tail in _INLINE_BLANKS or (last and tail in BLANK_MARKERS)):
+    # a mark set apart from the last number is no sign of it, nor of a number cut off after it
+    apart = last or folded[num_end : num_end + 1].isspace()
+    if units and tail and (tail in _INLINE_BLANKS or (apart and tail in BLANK_MARKERS)):
         # ``10000无``: the row ends blank; glued to the digits it may also be what follows the
         # table (``…0000无`` where section 五, saying only 无, lost its heading)
         glued = not folded[num_end : num_end + 1].isspace()
@@ -161,13 +182,15 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
     elif units and _mark_run(folded[pos:]):
         # ``1无无``: the row ends in blank cells run together, one marker each
         units.extend(Unit("blank", ch, offset=offset + pos + i) for i, ch in enumerate(folded[pos:]))
-    elif units and len(marks := tail.split()) > 1 and all(_ends_blank(m, last) for m in marks):
-        # ``0 无 无``: the row ends in blank cells set apart, each marked
-        at = pos
-        for mark in marks:
-            at = folded.index(mark, at)
-            units.append(Unit("blank", mark, offset=offset + at))
-            at += len(mark)
+    elif units and len(tail) > 1 and _hyphens(tail) and tail == folded[pos:]:
+        # ``6------``: the row ends in blank cells run together, a hyphen each (the last one
+        # glued to what follows may be the sign of a number cut off: not where none follows)
+        n = len(tail) if last else len(tail) - 1
+        units.extend(Unit("blank", "-", offset=offset + pos + i) for i in range(n))
+        saw_text = n < len(tail)
+    elif units and len(marks := tail.split()) > 1 and all(_ends_blank(m, apart) for m in marks):
+        # ``0 无 无``, ``5 - -``: the row ends in blank cells set apart, each marked
+        units.extend(_marks_at(folded, marks, pos, offset))
     elif tail:
         saw_text = True
     if not units:
@@ -175,19 +198,40 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
     return units, saw_text
 
 
-def _ends_blank(mark: str, last: bool) -> bool:
-    """Whether ``mark``, after a row's last number, is a blank cell (a hyphen only where no
-    number follows in the region: else the sign of a number the line break cut off)."""
-    return mark in _INLINE_BLANKS or (last and mark in BLANK_MARKERS)
+def _hyphens(text: str) -> bool:
+    """Whether ``text`` is hyphens only (folded: ``－`` is ``-``)."""
+    return text.count("-") == len(text)
+
+
+def _ends_blank(mark: str, apart: bool) -> bool:
+    """Whether ``mark``, after a row's last number, is a blank cell (a hyphen only set apart
+    from that number or where no number follows in the region: else the sign of a number the
+    line break cut off, ``294-`` / ``11``)."""
+    return mark in _INLINE_BLANKS or (apart and mark in BLANK_MARKERS)
+
+
+def _marks_at(folded: str, marks: list[str], pos: int, offset: int) -> list[Unit]:
+    """A blank unit for each of ``marks``, found in order in ``folded`` from ``pos``."""
+    out: list[Unit] = []
+    for mark in marks:
+        pos = folded.index(mark, pos)
+        out.append(Unit("blank", mark, offset=offset + pos))
+        pos += len(mark)
+    return out
 
 
 _CJK_MARKS = frozenset("无無空")
 """Blank markers that are Chinese characters: a run of them is a run of blank cells."""
 
 
+_RUN_MARKS = _CJK_MARKS | {"/"}
+"""Marks that are one blank cell each when run together (folded: ``／`` is ``/``); a run of
+dashes is not (``——`` is one mark; hyphens are counted apart, as they may sign a number)."""
+
+
 def _mark_run(text: str) -> bool:
-    """Whether ``text`` is two or more blank markers run together (``无无``)."""
-    return len(text) > 1 and all(ch in _CJK_MARKS for ch in text)
+    """Whether ``text`` is two or more blank markers run together (``无无``, ``///``)."""
+    return len(text) > 1 and all(ch in _RUN_MARKS for ch in text)
 
 
 _CJK_TEXT = re.compile(r"[\u4e00-\u9fff]{2,}")

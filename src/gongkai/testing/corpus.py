@@ -21,6 +21,7 @@ from gongkai.testing.damage import (
     APPLIES,
     TEXT_DAMAGES,
     added_row,
+    blank_marks,
     blank_totals,
     blank_zeros,
     cell_units,
@@ -132,6 +133,8 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         gen = blank_zeros(gen, seed)
     if damage == "blank_totals":
         gen = blank_totals(gen, seed)
+    if damage == "blank_marks":
+        gen = blank_marks(gen, seed)
     if damage == "cell_units":
         gen = cell_units(gen, seed)
     shown = added_row(gen, seed) if damage == "added_row" else gen

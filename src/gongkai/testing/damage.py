@@ -448,6 +448,7 @@ DAMAGES: tuple[str, ...] = (
     *TEXT_DAMAGES,
     "blank_zeros",
     "blank_totals",
+    "blank_marks",
     "cell_units",
     "added_row",
     "gbk",
@@ -499,6 +500,10 @@ APPLIES: dict[str, frozenset[str]] = {
     "pymupdf4llm": frozenset({"pdf"}),
     "pypdf": frozenset({"pdf"}),
     "headings_reworded": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "cell_lines"}),
+    "blank_marks": frozenset(
+        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}
+        | {"md_layout", "onecell", "layout", "cell_lines"}
+    ),
     "fullwidth_digits": frozenset(
         {"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout", "cell_lines"}
     ),

@@ -171,15 +171,32 @@ def _run_splits(digits: str, groups: Sequence[int], must: Sequence[bool]) -> Ite
 def _vanish_options(prow: PrintedRow, which: Sequence[bool]) -> Iterator[tuple[Form, ...]]:
     """The printed numbers in order, the missing cells anywhere (None: blank), breaking no more
     of the row's groups than the truth does."""
-    tokens = [_value(cell) for _, _, cell in prow.cells if not cell.blank]
-    k = len(prow.cells)
     allowed = sum(not w for w in which)
-    for places in itertools.combinations(range(k), len(tokens)):
+    # a blank cell the document marks (``/``, ``无``) stands where it is: the numbers and the
+    # unmarked blanks between two marks move only between them
+    segments: list[list[int]] = [[]]
+    for j, (_, _, cell) in enumerate(prow.cells):
+        if _marked(cell):
+            segments.append([])
+        else:
+            segments[-1].append(j)
+    per_segment = []
+    for seg in segments:
+        tokens = [_value(prow.cells[j][2]) for j in seg if not prow.cells[j][2].blank]
+        per_segment.append([(places, tokens) for places in itertools.combinations(seg, len(tokens))])
+    k = len(prow.cells)
+    for choice in itertools.product(*per_segment):
         shown: list[Form] = [None] * k
-        for p, v in zip(places, tokens, strict=True):
-            shown[p] = v
+        for places, tokens in choice:
+            for p, v in zip(places, tokens, strict=True):
+                shown[p] = v
         if not prow.groups or _broken([v or 0 for v in shown], prow.groups) <= allowed:
             yield tuple(shown)
+
+
+def _marked(cell: Cell) -> bool:
+    """A blank cell that the document shows with a mark of its own (``/``, ``—``, ``无``)."""
+    return cell.blank and bool((cell.raw or "").strip())
 
 
 def _as_options(values: tuple[int, ...], shown: list[tuple[Form, ...]]) -> list[Option]:
