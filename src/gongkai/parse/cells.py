@@ -95,15 +95,8 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
     folded = unicodedata.normalize("NFKC", s)
     if _BLANK_TOKEN.match(folded) or folded in BLANK_MARKERS:
         return [Unit("blank", s, offset=offset)], False
-    if _mark_run(folded):
-        # ``无无无无无无无``: a row of blank cells run together, one marker each
-        return [Unit("blank", ch, offset=offset + i) for i, ch in enumerate(folded)], False
-    if len(folded) > 1 and _hyphens(folded):
-        # ``-------``: a row of blank cells run together, a hyphen each
-        return [Unit("blank", "-", offset=offset + i) for i in range(len(folded))], False
-    if len(parts := folded.split()) > 1 and all(p in BLANK_MARKERS for p in parts):
-        # ``- -``: blank cells set apart, each marked (a converter's two cells in one field)
-        return _marks_at(folded, parts, 0, offset), False
+    if (marks_only := _marks_only(folded, offset)) is not None:
+        return marks_only, False
     if _PLACEHOLDER.match(folded):
         return [], True
     units: list[Unit] = []
@@ -123,22 +116,19 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
             # the number too (a count has no sign, and none follows a run of marks)
             if units:
                 units[-1] = _with_soft(units[-1], False)
-            units.extend(Unit("blank", "-", offset=offset + pos + i) for i in range(len(gap)))
+            units.extend(_each_blank(gap, offset + pos))
             gap = ""
             if (m.group("sign") or "").strip() == "-":
-                at = offset + m.start()
-                units.append(Unit("blank", "-", offset=at))
+                units.append(Unit("blank", "-", offset=offset + m.start()))
                 units.append(Unit("number", m.group("num"), 1, m.group("unit"), offset + m.start("num")))
                 pos, num_end = m.end(), m.end("num")
                 continue
-        elif not units and gap and all(ch in _RUN_MARKS for ch in gap):
-            # ``无0 0 0``: a row whose first cells are blank, the marks closed up to the number
-            units.extend(Unit("blank", ch, offset=offset + i) for i, ch in enumerate(gap))
-            gap = ""
-        elif units and _mark_run(gap):
-            # ``101无无2``: blank cells marked between two numbers, one marker each
-            units[-1] = _with_soft(units[-1], False)
-            units.extend(Unit("blank", ch, offset=offset + pos + i) for i, ch in enumerate(gap))
+        elif gap and all(ch in _RUN_MARKS for ch in gap) and (not units or len(gap) > 1):
+            # ``无0 0 0``: the row's first cells blank, their marks closed up to the number;
+            # ``101无无2``: blank cells marked between two numbers; one mark each
+            if units:
+                units[-1] = _with_soft(units[-1], False)
+            units.extend(_each_blank(gap, offset + pos))
             gap = ""
         elif not units and gap[-1:] in _GLUED_DASHES:
             # ``—000000``: a dash glued before the row's first number is no minus sign (an em
@@ -181,12 +171,12 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
         units.append(Unit("blank", tail, offset=offset + pos, optional=glued))
     elif units and _mark_run(folded[pos:]):
         # ``1无无``: the row ends in blank cells run together, one marker each
-        units.extend(Unit("blank", ch, offset=offset + pos + i) for i, ch in enumerate(folded[pos:]))
+        units.extend(_each_blank(folded[pos:], offset + pos))
     elif units and len(tail) > 1 and _hyphens(tail) and tail == folded[pos:]:
         # ``6------``: the row ends in blank cells run together, a hyphen each (the last one
         # glued to what follows may be the sign of a number cut off: not where none follows)
         n = len(tail) if last else len(tail) - 1
-        units.extend(Unit("blank", "-", offset=offset + pos + i) for i in range(n))
+        units.extend(_each_blank(tail[:n], offset + pos))
         saw_text = n < len(tail)
     elif units and len(marks := tail.split()) > 1 and all(_ends_blank(m, apart) for m in marks):
         # ``0 无 无``, ``5 - -``: the row ends in blank cells set apart, each marked
@@ -196,6 +186,22 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
     if not units:
         return [], True
     return units, saw_text
+
+
+def _marks_only(folded: str, offset: int) -> list[Unit] | None:
+    """A field of several blank cells' marks and nothing else, one unit a mark; None if it is not."""
+    if _mark_run(folded) or (len(folded) > 1 and _hyphens(folded)):
+        # ``无无无无无无无``, ``-------``: a row of blank cells run together
+        return _each_blank(folded, offset)
+    if len(parts := folded.split()) > 1 and all(p in BLANK_MARKERS for p in parts):
+        # ``- -``: blank cells set apart (a converter's two cells in one field)
+        return _marks_at(folded, parts, 0, offset)
+    return None
+
+
+def _each_blank(marks: str, offset: int) -> list[Unit]:
+    """A blank unit for each character of ``marks`` (a run of one-character marks)."""
+    return [Unit("blank", ch, offset=offset + i) for i, ch in enumerate(marks)]
 
 
 def _hyphens(text: str) -> bool:
