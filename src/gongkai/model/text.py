@@ -162,15 +162,16 @@ slash (\uff0d, \uff0f), which mark blank cells (``／ ／ 0`` is three cells too
 _SPACE = "[ \u3000\u00a0]"
 _ASCII_SPACE = "[ \u00a0]"
 _ASCII_WORD = "[0-9A-Za-z%.\uff10-\uff19]"
-# Each pattern opens with the space it removes and looks behind that space for the character
-# before it (not behind the run, from every position): a pattern that starts with a character
-# class lets the regex engine skip to the spaces at C speed. The matches are those of
-# ``(?<=CJK)SPACE+(?=CJK)``, whose first space has CJK before it and the rest any.
 _LONE_MARK = "[无無空]"
 """A blank cell's marker that is a Chinese character: standing alone between spaces, among a
 row's numbers (``2 无 0``, ``0 无 无 0``), it is a cell, and the spaces around it are the cells' edges."""
 _MARKED_CELL = rf"{_SPACE}*{_LONE_MARK}{_SPACE}+(?:[0-9０-９/／\-－—]|{_LONE_MARK})"
 """Spaces before a lone mark that a row's next value follows (``…不计    无    0``): its cell."""
+# Each pattern opens with the space it removes and looks behind that space for the character
+# before it (not behind the run, from every position): a pattern that starts with a character
+# class lets the regex engine skip to the spaces at C speed. The matches are those of
+# ``(?<=CJK)SPACE+(?=CJK)``, whose first space has CJK before it and the rest any,
+# except the spaces around a lone mark (``_LONE_MARK``).
 _SPACED_CJK = re.compile(
     rf"{_SPACE}(?<={_CJK}{_SPACE})(?!(?<={_LONE_MARK}{_SPACE}){_SPACE}*{_LONE_MARK}(?:{_SPACE}|$))"
     rf"(?!{_MARKED_CELL}){_SPACE}*(?={_CJK})"
@@ -185,7 +186,8 @@ _SPACE_CJK_ASCII = re.compile(
 def despace(text: str) -> str:
     """Remove the spaces PDF extraction puts between CJK characters and around numbers
     (``未 收 到 有 关`` → ``未收到有关``, ``2024 年`` → ``2024年``). Keeps spaces between
-    two numbers, which may separate table cells."""
+    two numbers, which may separate table cells, and around a blank cell's lone mark among
+    them (``2 无 0``)."""
     if " " not in text and "\u3000" not in text and "\u00a0" not in text:
         return text  # most lines and cells: nothing to remove, no need to run the patterns
     text = _SPACED_CJK.sub("", text)
