@@ -12,6 +12,7 @@ from functools import cache
 
 from gongkai.model.template import Row, TableSpec
 from gongkai.model.text import fold
+from gongkai.parse.align import is_prose
 from gongkai.parse.labels import Match
 from gongkai.parse.stream import Stream
 
@@ -24,8 +25,8 @@ PIECE = 3
 share a piece with the label."""
 
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-_LINE = re.compile(r"^[ \t|]*([^\d\n]*)(\d?)", re.M)
-"""A line: the words it opens with (up to its first digit) and the digit, if one follows."""
+_LINE = re.compile(r"^[ \t|]*([^\d\n]*)(\d?)([^\n]*)", re.M)
+"""A line: the words it opens with (up to its first digit), the digit, if one follows, and the rest."""
 
 
 def word_pieces(words: Iterable[str]) -> frozenset[str]:
@@ -53,6 +54,16 @@ def names_no_row(words: str, pieces: frozenset[str]) -> bool:
     return not any(han[i : i + PIECE] in pieces for i in range(len(han) - PIECE + 1))
 
 
+def _running_head(stream: Stream, words: str, at: int) -> bool:
+    """Whether the words opening a line are a page's running head, not a row: printed again
+    elsewhere (the agency or the report's title, on every page and in the title), or right
+    after a page footer the stream left out."""
+    if stream.text.count(words) > 1:
+        return True
+    before = stream.text[:at].rstrip()
+    return any(offset >= len(before) for offset, _ in stream.page_numbers if offset <= at)
+
+
 def is_added(key: str) -> bool:
     return key.startswith(ADDED_PREFIX)
 
@@ -71,8 +82,12 @@ def with_added_rows(stream: Stream, spec: TableSpec, found: Sequence[tuple[str, 
     after: dict[str, list[Row]] = {}
     for m in _LINE.finditer(stream.text, a, b):
         words = m.group(1).rstrip(" \t|")
+        if m.group(2) and is_prose(m.group(2) + m.group(3)):
+            continue  # a sentence or a page's running head (``…办公室2023年度…报告``), no row
         if not words or "|" in words or "\t" in words or not names_no_row(fold(words), pieces):
             # (a grid row of several words is a header row: its cells' fragments, 数据1 数据2)
+            continue
+        if _running_head(stream, words, m.start(1)):
             continue
         at = stream.to_folded(m.start(1))
         before = [(k, lm) for k, lm in found if lm.end <= at]

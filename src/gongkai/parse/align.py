@@ -159,7 +159,7 @@ def value_lines(
             last = max(on_line, key=lambda lb: lb.end)
             value_from = min(max(last.end, a), b)
             inline = last.key
-        if _is_prose(text[value_from:b]):
+        if is_prose(text[value_from:b]):
             continue
         units = _line_units(text[value_from:b], value_from)
         fields = _fields(text[value_from:b], value_from, inline is not None)
@@ -421,7 +421,7 @@ _COUNTED = re.compile(r"\d\s*[件条个项次份人户余年月日]")
 _WORDS_AFTER_NUMBER = re.compile(r"\d[^\t|]*?[\u4e00-\u9fff]{2}")
 
 
-def _is_prose(text: str) -> bool:
+def is_prose(text: str) -> bool:
     """A sentence, not a table row: numbers counted in words (``105件``, ``2023年``) or
     words after the numbers (a row's numbers come after its label)."""
     if "\t" in text:
