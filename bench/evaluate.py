@@ -64,7 +64,15 @@ departments; each agency several years)."""
 TARGET_EXACT = 0.999
 TARGET_ARITH_PRECISION = 0.99
 UNDAMAGED = "none"
-NEW_DAMAGES = ("headings_reworded", "blank_totals", "cell_units", "added_row", "fullwidth_digits", "blank_marks")
+NEW_DAMAGES = (
+    "headings_reworded",
+    "blank_totals",
+    "cell_units",
+    "added_row",
+    "fullwidth_digits",
+    "blank_marks",
+    "running_head",
+)
 """Damage kinds of real-world shapes, each gated on its own (0 cells read wrong, the cells the
 document determines exact)."""
 GATED = ("金标准：机关名称", "合成：机关名称", "机关名称不是名称", "标题改写", "误判", "新形态")

@@ -69,8 +69,8 @@ def _with_running_head(text: str, before: str, head: str) -> str:
 @pytest.mark.parametrize("fmt", ["onecell", "cells"])
 def test_a_pages_running_head_between_table_rows_is_no_added_row(fmt: str) -> None:
     """A page break inside table 3 of a dump a cell a line: the footer, then the page's running
-    head (the report's title, ``…2023年度…报告``, or its agency). Taken for an added row, it took
-    the next row's numbers and left table 3 in doubt (14 of 22 such documents, cells 19)."""
+    head (the report's title, ``…2023年度…报告``, or its agency). The first version of added rows
+    took it for one, and it took the next row's numbers: table 3 in doubt on every such break."""
     for seed in range(6):
         gen = generate(seed)
         text = render_text(gen, fmt)

@@ -199,6 +199,26 @@ def page_break_table3(text: str, seed: int) -> str:
     return text[:at] + f"{PAGE_FOOTER}三、本年度办理结果" + text[at:]
 
 
+_HEAD_BEFORE = ("（三）不予公开", "（四）无法提供", "2.重复申请", "行政许可", "行政处罚")
+"""Rows of tables 2 and 3 a page may break before."""
+
+
+def running_head(text: str, seed: int) -> str:
+    """A page break inside table 2 or 3 as a PDF's text shows it: the page's footer, then the
+    next page's running head (the report's title, as its first line has it), on lines of their
+    own between two rows."""
+    rng = random.Random(f"running_head:{seed}")
+    head = next((ln.strip(" #*\t") for ln in text.split("\n") if ln.strip(" #*\t")), "")
+    start = text.find("二、主动公开")
+    label = rng.choice(_HEAD_BEFORE)
+    at = text.find(label, start) if start >= 0 and head else -1
+    if at < 0:
+        return text
+    line_start = text.rfind("\n", 0, at) + 1
+    feed = "\f\n" if rng.random() < 0.5 else ""  # pdftotext's page feed, or text copied without it
+    return text[:line_start] + f"\n{PAGE_FOOTER}\n{feed}{head}\n\n" + text[line_start:]
+
+
 def gbk(text: str, seed: int = 0) -> bytes:
     """The bytes a GBK site serves (the HTML charset declaration follows)."""
     text = re.sub(r'<meta charset="[^"]+">', '<meta charset="gbk">', text, count=1)
@@ -440,6 +460,7 @@ TEXT_DAMAGES: dict[str, TextDamage] = {
     "word_html": word_html,
     "headings_reworded": headings_reworded,
     "fullwidth_digits": fullwidth_digits,
+    "running_head": running_head,
 }
 CONVERTED = ("pdftotext", "pdftotext_layout", "markitdown", "pymupdf4llm", "pypdf")
 """The PDF passed through a converter (``converters.py``): the document is the converter's text."""
@@ -500,6 +521,7 @@ APPLIES: dict[str, frozenset[str]] = {
     "pymupdf4llm": frozenset({"pdf"}),
     "pypdf": frozenset({"pdf"}),
     "headings_reworded": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "cell_lines"}),
+    "running_head": frozenset({"tsv", "cells", "pdftext", "onecell", "layout", "cell_lines", "markdown"}),
     "blank_marks": frozenset(
         {"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}
         | {"md_layout", "onecell", "layout", "cell_lines"}
