@@ -54,6 +54,38 @@ def names_no_row(words: str, pieces: frozenset[str]) -> bool:
     return not any(han[i : i + PIECE] in pieces for i in range(len(han) - PIECE + 1))
 
 
+def _naming_no_row(stream: Stream, m: re.Match[str], pieces: frozenset[str]) -> str | None:
+    """The words opening the line ``m`` (``_LINE``) if they name a row the table does not have;
+    None for the lines that are something else: a sentence or a running head whose number is
+    counted (``…办公室2023年度…报告``), a grid row of several words (a header's fragments,
+    ``数据1 数据2``), pieces of labels from several columns, a page's running head."""
+    words = m.group(1).rstrip(" \t|")
+    if not words or "|" in words or "\t" in words:
+        return None
+    if m.group(2) and is_prose(m.group(2) + m.group(3)):
+        return None
+    if not names_no_row(fold(words), pieces) or _fragments(stream, m.start(1)):
+        return None
+    return None if _running_head(stream, words, m.start(1)) else words
+
+
+FRAGMENT_CHARS = 3
+"""Chinese characters fewer than which a piece of a line's words, set apart by spaces, is a
+fragment of a label wrapped in a column (``（六）其  申请``), not part of a row's name."""
+
+
+def _fragments(stream: Stream, at: int) -> bool:
+    """Whether the words opening the line at ``at`` are pieces of labels from several columns of
+    a page laid out by columns (``（六）其  申请``: a group label's piece beside the tail of a
+    row's), as the line stood before its spaces were squeezed: a row's own name is one phrase."""
+    source = stream.source_at(at)
+    raw = stream.raw_lines.get(source.line) if source is not None and source.line is not None else None
+    if raw is None:
+        return False
+    parts = re.split(r"\d", raw, maxsplit=1)[0].split()
+    return len(parts) > 1 and any(len(_HAN.findall(p)) < FRAGMENT_CHARS for p in parts)
+
+
 def _running_head(stream: Stream, words: str, at: int) -> bool:
     """Whether the words opening a line are a page's running head, not a row: printed again
     elsewhere (the agency or the report's title, on every page and in the title), or right
@@ -81,13 +113,8 @@ def with_added_rows(stream: Stream, spec: TableSpec, found: Sequence[tuple[str, 
     a, b = stream.to_text(first.end), stream.to_text(end)
     after: dict[str, list[Row]] = {}
     for m in _LINE.finditer(stream.text, a, b):
-        words = m.group(1).rstrip(" \t|")
-        if m.group(2) and is_prose(m.group(2) + m.group(3)):
-            continue  # a sentence or a page's running head (``…办公室2023年度…报告``), no row
-        if not words or "|" in words or "\t" in words or not names_no_row(fold(words), pieces):
-            # (a grid row of several words is a header row: its cells' fragments, 数据1 数据2)
-            continue
-        if _running_head(stream, words, m.start(1)):
+        words = _naming_no_row(stream, m, pieces)
+        if words is None:
             continue
         at = stream.to_folded(m.start(1))
         before = [(k, lm) for k, lm in found if lm.end <= at]
