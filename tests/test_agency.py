@@ -801,3 +801,15 @@ def test_the_overview_s_first_words_give_the_body_without_the_sentence_around_it
     assert agency_from_text(text) == "京山市卫生健康局"
     assert not is_agency_name("为认真做好京山市卫生健康局政府")
     assert agency_from_text("一、总体情况\n茅坪回族镇人民政府严格按照条例要求。") == "茅坪回族镇人民政府"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_title_cut_before_its_report_running_into_the_preamble_leaves_the_name(seed: int) -> None:
+    """``2020年政府信息公开工作年度安远区宁东镇人民政府根据《条例》要求，编制了本报告``: a page
+    whose title lost 报告 and runs into the preamble (no agency was read, and the report was then
+    judged against a department's deadline)."""
+    rng = random.Random(seed)
+    level = rng.choice(LEVELS)
+    name = make_agency(rng, level).name
+    text = f"2020年政府信息公开工作年度{name}根据《中华人民共和国政府信息公开条例》要求，编制了本报告。"
+    assert preamble_agencies(fold(text)) == [fold(name)]

@@ -83,6 +83,19 @@ def test_a_government_named_by_its_place_alone_has_until_31_march(report: Report
     assert not is_government("永吉街道") and not is_government("清河县统计局")
 
 
+def test_a_report_whose_body_is_unknown_is_late_only_when_late_for_any_body(report: Report) -> None:
+    """No agency read (so no knowing whether the 31 January or the 31 March deadline applies): a
+    report published on 14 March was accused as a department's; only what is late for a
+    government's report too is late."""
+    assert report.year is not None
+    report.agency, report.is_government = None, False
+    report.published_on = dt.date(report.year + 1, 3, 14)
+    assert not run_checks(report, ["published_late"])
+    report.published_on = dt.date(report.year + 1, 4, 2)
+    (finding,) = run_checks(report, ["published_late"])
+    assert finding.severity == "error" and f"{report.year + 1}-03-31" in finding.message
+
+
 def test_a_signature_on_the_period_s_last_day_is_said_to_be_its_last_day(report: Report) -> None:
     assert report.year is not None
     report.published_on = None

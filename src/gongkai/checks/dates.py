@@ -45,6 +45,11 @@ def published_late(report: Report) -> Iterator[Finding]:
     elif report.is_government:
         month, day = GOVERNMENT_DEADLINE
         who = "本级人民政府的年度报告"
+    elif report.agency is None:
+        # the body is not known, nor so whether the report is a department's (31 January) or
+        # a government's (31 March): only what is late for either is late
+        month, day = GOVERNMENT_DEADLINE
+        who = "年度报告（未能确定发布机关，按最晚的本级人民政府期限）"
     else:
         month, day = DEPARTMENT_DEADLINE
         who = "政府部门的年度报告"

@@ -142,10 +142,12 @@ start of a sentence (…在越城区政府信息公开系统上主动公开), no
 _NAME_CHARS = re.compile(r"[\u4e00-\u9fff()]+")
 _SUFFIX_END = re.compile("(?:" + "|".join(AGENCY_SUFFIXES) + ")$")
 _LEAD_IN = re.compile(
-    r"^.*(?:公布|发布|印发|编制|报告|以下简称|当前位置|首页|年报|标题|题目|名称|关于|(?<!自)由|请与|现将|现公开|特此|做好)"
+    r"^.*(?:公布|发布|印发|编制|报告|以下简称|当前位置|首页|年报|标题|题目|名称|关于|(?<!自)由|请与|现将|现公开|特此|做好"
+    r"|信息公开工作年度)"
 )
-"""Words that may run into a name from the text before it (``现公布县行政审批服务局…``); 由
-but not the 由 of 自由 (``中国(上海)自由贸易试验区…``)."""
+"""Words that may run into a name from the text before it (``现公布县行政审批服务局…``; a title
+cut before its 报告, ``2020年政府信息公开工作年度安远区宁东镇人民政府…``); 由 but not the 由
+of 自由 (``中国(上海)自由贸易试验区…``)."""
 
 UNIT_CHARS = "省市区县镇乡州盟旗"
 """The characters that end an administrative unit's name (清河县, 平潭综合实验区 aside)."""

@@ -158,6 +158,13 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
         # cell of its own (``| -2 |``) or among numbers set apart it is the sign
         at_start = m.start() == 0 and not cell and not any(map(str.isspace, s))  # cells run together
         dash_in_run = sign_text in _DASHES and (at_start or (m.start() > 0 and folded[m.start() - 1].isdigit()))
+        if dash_in_run and sign_text == "-" and "--" in folded:
+            # the field marks its blank cells with hyphens (``1-1--1``: a sign never doubles), so
+            # this one too is a blank cell's mark, not the sign of a count
+            units.append(Unit("blank", "-", offset=offset + m.start()))
+            units.append(Unit("number", m.group("num"), 1, m.group("unit"), offset + m.start("num")))
+            pos, num_end = m.end(), m.end("num")
+            continue
         units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start(), or_blank=dash_in_run))
         pos = m.end()
         num_end = m.end("num")
