@@ -624,3 +624,16 @@ def test_a_report_that_marks_its_blank_cells_reads_whole_in_every_text_shape(fmt
         open_cells = undetermined_cells(doc.truth.report, fmt, "blank_marks")
         cells = compare_tables(truth, report.to_json(provenance=False), open_cells)
         assert cells.wrong == 0 and cells.exact == cells.total, (doc.name, cells.mismatches[:3])
+
+
+def test_a_run_that_marks_its_blanks_with_hyphens_has_no_negative_counts() -> None:
+    """``1---1-1--1-----`` (table 4 run together, blank cells marked ``-``): the hyphen between
+    two digits is one more mark, not the sign of ``-1`` (a sign never doubles, and the field's
+    doubled hyphens say how it marks its blanks). Was read ``-1`` in two documents in 1,112."""
+    from gongkai.parse.cells import region_units
+
+    units = region_units("1---1-1--1-----")
+    assert len(units) == 15
+    assert [u.text for u in units if u.kind == "number"] == ["1", "1", "1", "1"]
+    assert all(u.sign == 1 for u in units)
+    assert [u.sign for u in region_units("120-2") if u.kind == "number"] == [1, -1]  # no marks: as before
