@@ -45,13 +45,13 @@ def test_despacing_removes_the_spaces_a_lookbehind_over_the_run_removes(text: st
     assert despace(text) == plain_ascii.sub("", plain_cjk.sub("", text))
 
 
-_LINED = st.lists(st.sampled_from([*" \t\n\r。；;！？a件无", "四、"]), max_size=24).map("".join)
+_LINED = st.lists(st.sampled_from([*" \t\n\r。；;！？a件无4", "四、", "4、"]), max_size=24).map("".join)
 
 
 @given(_LINED)
 def test_lines_are_joined_and_sentences_cut_as_the_plain_patterns_do(text: str) -> None:
     """Lines joined; one that opens with a section's number (``四、``) starts a sentence."""
-    headed = re.sub(r"[ \t]*\n[ \t]*(?=[一二三四五六七八九十]+、)", "。", text)
+    headed = re.sub(r"[ \t]*\n[ \t]*(?=(?:[一二三四五六七八九十]+|\d{1,2})、)", "。", text)
     assert facts._joined_lines(text) == re.sub(r"[ \t]*\n[ \t]*", "", headed)
     assert facts._sentences(text) == re.split(r"(?<=[。；;！？])", text)
 

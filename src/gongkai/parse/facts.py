@@ -112,7 +112,7 @@ a 温州 page): its 不予公开 counts documents too, with or without 依申请
 _OUTCOME_KEYS = frozenset(
     {"applications.disclosed.total", "applications.partly_disclosed.total", "applications.withheld.total"}
 )
-_IN_SENTENCE = r"(?:(?![一二三四五六七八九十]+、)[^。；;])"
+_IN_SENTENCE = r"(?:(?![一二三四五六七八九十]+、|\d、)[^。；;])"
 """A character of the same sentence, not the start of a section's heading run into it (a
 table's last ``无`` before ``四、政府信息公开行政复议、行政诉讼情况``, in text without lines)."""
 _NONE_RECEIVED = re.compile(
@@ -144,14 +144,14 @@ _LINE_SPACE = " \t"
 _SENTENCE_END = re.compile(r"[。；;！？]")
 
 
-_HEADING_START = re.compile(r"[ \t]*[一二三四五六七八九十]+、")
+_HEADING_START = re.compile(r"[ \t]*(?:[一二三四五六七八九十]+|\d{1,2})、")
 
 
 def _joined_lines(text: str) -> str:
     """``text`` with its line breaks and the spaces and tabs around them taken out: what
     ``re.sub(r"[ \t]*\n[ \t]*", "", text)`` gives, a line at a time (a pattern that may start
     with nothing is tried at every character); except that a line opening with a section's
-    number (``四、…``) starts a sentence: a table row's last ``无`` before it is no 无 of its words."""
+    number (``四、…``, ``4、…``) starts a sentence: a table row's last ``无`` before it is no 无 of its words."""
     lines = text.split("\n")
     if len(lines) == 1:
         return text
