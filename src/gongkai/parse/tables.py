@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
-from gongkai.model.template import APPEALS, MEASURE_WORDS, CellKind, Identity, TableSpec, Template
+from gongkai.model.template import APPEALS, BLANK_MARKERS, MEASURE_WORDS, CellKind, Identity, TableSpec, Template
 from gongkai.model.text import fold
 from gongkai.parse.added_rows import ADDED_PREFIX, is_added, with_added_rows
 from gongkai.parse.align import (
@@ -1318,7 +1318,8 @@ def _words_between(stream: Stream, start: int, end: int) -> bool:
     if len(lines) < 2:
         return False
     between = stream.text[lines[0].end : lines[-1].start]
-    return bool(re.search(r"[\u4e00-\u9fff]", between))
+    words = (w for w in between.split() if w not in BLANK_MARKERS)  # a 无 a line is a blank cell
+    return any(re.search(r"[\u4e00-\u9fff]", w) for w in words)
 
 
 def _appeals_laid_out(stream: Stream, head: int, start: int, end: int) -> tuple[int, list[Unit]] | None:
