@@ -631,6 +631,11 @@ PERCENT = "%"
 
 BLANK_MARKERS: frozenset[str] = frozenset({"", "/", "-", "—", "–", "－", "无", "無", "——", "／", "空"})
 """Cell texts that mean 'nothing written here'. Kept apart from 0."""
+WORD_BLANK_MARKERS: frozenset[str] = frozenset({"无", "無", "空"})
+"""The blank markers that are Chinese characters, words too (无法提供, 无正当理由): a mark only
+where it stands apart among a row's values."""
+CHAR_BLANK_MARKERS: frozenset[str] = frozenset(m for m in BLANK_MARKERS if len(m) == 1) - WORD_BLANK_MARKERS
+"""The one-character blank markers no word holds (slashes and dashes): a mark wherever it stands."""
 
 DEPARTMENT_DEADLINE = (1, 31)
 GOVERNMENT_DEADLINE = (3, 31)

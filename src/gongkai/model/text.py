@@ -14,6 +14,8 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from gongkai.model.template import WORD_BLANK_MARKERS
+
 _PUNCT_FOLD = {
     "“": '"',
     "”": '"',
@@ -162,7 +164,7 @@ slash (\uff0d, \uff0f), which mark blank cells (``／ ／ 0`` is three cells too
 _SPACE = "[ \u3000\u00a0]"
 _ASCII_SPACE = "[ \u00a0]"
 _ASCII_WORD = "[0-9A-Za-z%.\uff10-\uff19]"
-_LONE_MARK = "[无無空]"
+_LONE_MARK = "[" + "".join(sorted(WORD_BLANK_MARKERS)) + "]"
 """A blank cell's marker that is a Chinese character: standing alone between spaces, among a
 row's numbers (``2 无 0``, ``0 无 无 0``), it is a cell, and the spaces around it are the cells' edges."""
 _MARKED_CELL = rf"{_SPACE}*{_LONE_MARK}{_SPACE}+(?:[0-9０-９/／\-－—]|{_LONE_MARK})"

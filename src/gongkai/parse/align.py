@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from gongkai.model.template import CHAR_BLANK_MARKERS, WORD_BLANK_MARKERS
 from gongkai.model.text import fold
 from gongkai.parse.cells import Unit, region_units, trailing_empties
 from gongkai.parse.decode import CELL_UNITS
@@ -364,21 +365,17 @@ def _vertical_text(lines: Sequence[str]) -> set[int]:
     return out
 
 
-_MARK_LINES = frozenset("/-—–")
-"""Blank cells' marks (folded) that no word holds: a line of one is a cell, not a letter."""
-_WORD_MARK_LINES = frozenset("无無空")
-"""Blank cells' marks that are words too (无法提供 printed a letter a line)."""
 
 
 def _without_marks(run: list[int], chars: list[str]) -> list[int]:
     """The lines of a run of one-character lines that are letters of vertical text, not blank
     cells' marks (``/``, ``无``, one a line in a dump) standing before or after the word; a run of
     marks alone is no word. A 无 opens a word only before one of its letters (无 / 法 / 提 / 供)."""
-    marks = [fold(c) in _MARK_LINES or fold(c) in _WORD_MARK_LINES for c in chars]
+    marks = [fold(c) in CHAR_BLANK_MARKERS or fold(c) in WORD_BLANK_MARKERS for c in chars]
     a, b = 0, len(run)
     while b > a and marks[b - 1]:
         b -= 1  # no label ends in 无
-    while a < b and (fold(chars[a]) in _MARK_LINES or (a + 1 < b and marks[a] and marks[a + 1])):
+    while a < b and (fold(chars[a]) in CHAR_BLANK_MARKERS or (a + 1 < b and marks[a] and marks[a + 1])):
         a += 1
     return run[a:b]
 

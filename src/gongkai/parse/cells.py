@@ -14,7 +14,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
-from gongkai.model.template import BLANK_MARKERS, HEADING_PLACEHOLDERS, MEASURE_WORDS, PERCENT
+from gongkai.model.template import BLANK_MARKERS, HEADING_PLACEHOLDERS, MEASURE_WORDS, PERCENT, WORD_BLANK_MARKERS
 from gongkai.parse.records import record
 
 UnitKind = Literal["number", "blank", "empty", "unread"]
@@ -106,23 +106,19 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
         if _is_numbering(folded, m):
             continue
         gap = folded[pos : m.start()]
+        after_marks = False  # a run of hyphen marks stands right before the number
         if units and gap.strip() in _INLINE_BLANKS:
             # ``10000无1``: a blank cell marked between two numbers
             units[-1] = _with_soft(units[-1], False)
             units.append(Unit("blank", gap.strip(), offset=offset + pos))
             gap = ""
         elif gap and _hyphens(gap) and (units or m.group("sign")):
-            # ``6-----1``, ``-----6``: blank cells run together, a hyphen each, the one glued to
-            # the number too (a count has no sign, and none follows a run of marks)
+            # ``6-----1``, ``-----6``: blank cells run together, a hyphen each (the one glued to
+            # the number too: see below)
             if units:
                 units[-1] = _with_soft(units[-1], False)
             units.extend(_each_blank(gap, offset + pos))
-            gap = ""
-            if (m.group("sign") or "").strip() == "-":
-                units.append(Unit("blank", "-", offset=offset + m.start()))
-                units.append(Unit("number", m.group("num"), 1, m.group("unit"), offset + m.start("num")))
-                pos, num_end = m.end(), m.end("num")
-                continue
+            gap, after_marks = "", True
         elif gap and all(ch in _RUN_MARKS for ch in gap) and (not units or len(gap) > 1):
             # ``无0 0 0``: the row's first cells blank, their marks closed up to the number;
             # ``101无无2``: blank cells marked between two numbers; one mark each
@@ -158,14 +154,15 @@ def _tokenise(field: str, offset: int, last: bool, cell: bool = True) -> tuple[l
         # cell of its own (``| -2 |``) or among numbers set apart it is the sign
         at_start = m.start() == 0 and not cell and not any(map(str.isspace, s))  # cells run together
         dash_in_run = sign_text in _DASHES and (at_start or (m.start() > 0 and folded[m.start() - 1].isdigit()))
-        if dash_in_run and sign_text == "-" and "--" in folded:
-            # the field marks its blank cells with hyphens (``1-1--1``: a sign never doubles), so
-            # this one too is a blank cell's mark, not the sign of a count
+        if sign_text == "-" and (after_marks or (dash_in_run and "--" in folded)):
+            # the field marks its blank cells with hyphens (``1-1--1``, ``-----6``: a sign never
+            # doubles, nor follows a run of marks): this one too is a mark, not a count's sign
             units.append(Unit("blank", "-", offset=offset + m.start()))
             units.append(Unit("number", m.group("num"), 1, m.group("unit"), offset + m.start("num")))
-            pos, num_end = m.end(), m.end("num")
-            continue
-        units.append(Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start(), or_blank=dash_in_run))
+        else:
+            units.append(
+                Unit("number", m.group("num"), sign, m.group("unit"), offset + m.start(), or_blank=dash_in_run)
+            )
         pos = m.end()
         num_end = m.end("num")
     tail = folded[pos:].strip()
@@ -233,11 +230,7 @@ def _marks_at(folded: str, marks: list[str], pos: int, offset: int) -> list[Unit
     return out
 
 
-_CJK_MARKS = frozenset("无無空")
-"""Blank markers that are Chinese characters: a run of them is a run of blank cells."""
-
-
-_RUN_MARKS = _CJK_MARKS | {"/"}
+_RUN_MARKS = WORD_BLANK_MARKERS | {"/"}
 """Marks that are one blank cell each when run together (folded: ``／`` is ``/``); a run of
 dashes is not (``——`` is one mark; hyphens are counted apart, as they may sign a number)."""
 

@@ -112,7 +112,9 @@ a 温州 page): its 不予公开 counts documents too, with or without 依申请
 _OUTCOME_KEYS = frozenset(
     {"applications.disclosed.total", "applications.partly_disclosed.total", "applications.withheld.total"}
 )
-_IN_SENTENCE = r"(?:(?![一二三四五六七八九十]+、|\d、)[^。；;])"
+_SECTION_NUMBER = r"(?:[一二三四五六七八九十]+|\d{1,2})、"
+"""The number a section's heading opens with (``四、``, a renumbered ``4、``)."""
+_IN_SENTENCE = rf"(?:(?!{_SECTION_NUMBER})[^。；;])"
 """A character of the same sentence, not the start of a section's heading run into it (a
 table's last ``无`` before ``四、政府信息公开行政复议、行政诉讼情况``, in text without lines)."""
 _NONE_RECEIVED = re.compile(
@@ -144,7 +146,7 @@ _LINE_SPACE = " \t"
 _SENTENCE_END = re.compile(r"[。；;！？]")
 
 
-_HEADING_START = re.compile(r"[ \t]*(?:[一二三四五六七八九十]+|\d{1,2})、")
+_HEADING_START = re.compile(rf"[ \t]*{_SECTION_NUMBER}")
 
 
 def _joined_lines(text: str) -> str:

@@ -6,7 +6,7 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
-from gongkai.model.template import Row, SectionSpec
+from gongkai.model.template import CHAR_BLANK_MARKERS, WORD_BLANK_MARKERS, Row, SectionSpec
 from gongkai.model.text import CN_DIGITS, fold
 from gongkai.parse.records import record
 
@@ -161,15 +161,6 @@ def shared_chars(text: str, label: str, start: int, stop: int) -> list[int]:
     return out
 
 
-_VALUE_MARKS = frozenset("-—–/")
-"""Blank cells' marks that no row label holds (folded: ``／`` is ``/``, ``－`` is ``-``): where a
-label cut off by its row's cells stops, as at a digit (``…重新出具 - - -`` / ``已获取信息``)."""
-
-
-_WORD_MARKS = frozenset("无無空")
-"""Blank cells' marks that are words too (无法提供, 无正当理由)."""
-
-
 def _next_digits(text: str, start: int, end: int) -> list[int]:
     """For each position from ``start`` to ``end``, where the first digit (or blank cell's mark)
     at or after it stands (where the text or ``end`` comes first when none does before): one
@@ -178,11 +169,11 @@ def _next_digits(text: str, start: int, end: int) -> list[int]:
     out = [stop] * (max(end, stop) - start + 1)
     for i in range(stop - 1, start - 1, -1):
         ch = text[i]
-        value = ch.isdigit() or ch in _VALUE_MARKS
-        if ch in _WORD_MARKS and i + 1 < len(text):
+        value = ch.isdigit() or ch in CHAR_BLANK_MARKERS  # (a mark no label holds: a cell's edge)
+        if ch in WORD_BLANK_MARKERS and i + 1 < len(text):
             # 无 is a mark only before another value (``无无``, ``无0``): labels hold it as a word
             after = text[i + 1]
-            value = after.isdigit() or after in _VALUE_MARKS or after in _WORD_MARKS
+            value = after.isdigit() or after in CHAR_BLANK_MARKERS or after in WORD_BLANK_MARKERS
         out[i - start] = i if value else out[i - start + 1]
     return out
 

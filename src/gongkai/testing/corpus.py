@@ -143,11 +143,11 @@ def make_document(seed: int, fmt: str, damage: str = "none", template: str | Non
         # the pages as a scanner's multi-page TIFF; clean unless scanned with noise
         data = scan(render_bytes(shown, "pdf"), seed, noisy=damage == "scanned_noise", container="tiff")
     elif damage == "scanned_noise":
-        data = scan(render_bytes(gen, "pdf"), seed)
+        data = scan(render_bytes(shown, "pdf"), seed)
     elif damage in CONVERTERS:
-        data = CONVERTERS[damage](render_bytes(gen, "pdf")).encode("utf-8")
+        data = CONVERTERS[damage](render_bytes(shown, "pdf")).encode("utf-8")
     elif damage in TEXT_DAMAGES or damage == "gbk":
-        text = render_text(gen, fmt)
+        text = render_text(shown, fmt)
         data = gbk(text) if damage == "gbk" else TEXT_DAMAGES[damage](text, seed).encode("utf-8")
     else:
         data = render_bytes(shown, fmt)

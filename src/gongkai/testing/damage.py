@@ -477,6 +477,11 @@ DAMAGES: tuple[str, ...] = (
     *CONVERTED,
 )
 
+_PRINTED_TABLES = frozenset(
+    {"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}
+    | {"md_layout", "onecell", "layout", "cell_lines"}
+)
+"""Every format but the scanned image: what a table prints, whatever reads it back."""
 APPLIES: dict[str, frozenset[str]] = {
     "none": frozenset(
         {
@@ -522,17 +527,11 @@ APPLIES: dict[str, frozenset[str]] = {
     "pypdf": frozenset({"pdf"}),
     "headings_reworded": frozenset({"html", "tsv", "cells", "markdown", "flat", "pdftext", "cell_lines"}),
     "running_head": frozenset({"tsv", "cells", "pdftext", "onecell", "layout", "cell_lines", "markdown"}),
-    "blank_marks": frozenset(
-        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}
-        | {"md_layout", "onecell", "layout", "cell_lines"}
-    ),
+    "blank_marks": _PRINTED_TABLES,
     "fullwidth_digits": frozenset(
         {"html", "tsv", "cells", "markdown", "flat", "pdftext", "md_layout", "onecell", "layout", "cell_lines"}
     ),
-    "added_row": frozenset(
-        {"html", "tsv", "cells", "markdown", "flat", "pdftext", "docx", "pdf"}
-        | {"md_layout", "onecell", "layout", "cell_lines"}
-    ),
+    "added_row": _PRINTED_TABLES,
 }
 """Which formats a damage is realistic for."""
 EXCUSED: dict[str, frozenset[str]] = {
