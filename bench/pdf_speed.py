@@ -53,6 +53,15 @@ def _time(paths: list[Path], repeat: int) -> tuple[int, float, float]:
     return pages, min(runs), min(cpus)
 
 
+def _engine_label(name: str) -> str:
+    if name != "openvino":
+        return name
+    import openvino  # already imported (and its telemetry masked) by the recogniser's load
+
+    precision = openvino.Core().get_property("CPU", "INFERENCE_PRECISION_HINT")
+    return f"openvino ({precision})"
+
+
 def _report(label: str, paths: list[Path], repeat: int) -> None:
     if not paths:
         return
@@ -86,12 +95,12 @@ def main() -> None:
         rasterise(p, work / f"scan-{p.stem}.tif", SCAN_DPI, i).with_suffix(".pdf")
         for i, p in enumerate(generated[: args.scans])
     ]
-    from gongkai.readers.ocr import _load
+    from gongkai.readers.ocr import _load, engine_name
 
     t = time.perf_counter()
     _load()
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"OCR model load: {time.perf_counter() - t:.2f} s (once per process)")
+    print(f"OCR model load: {time.perf_counter() - t:.2f} s (once per process), engine {_engine_label(engine_name())}")
     _report("scans (OCR), corpus", corpus_scans, 1)
     _report("scans (OCR), generated", gen_scans, 1)
     per_page = []

@@ -105,3 +105,25 @@ def test_the_default_engine_is_openvino_when_installed(monkeypatch: pytest.Monke
     monkeypatch.delenv("GONGKAI_OCR_ENGINE", raising=False)
     want = "openvino" if importlib.util.find_spec("openvino") is not None else "onnxruntime"
     assert ocr.engine_name() == want
+
+
+def _noisy_crop(text: str, noise: float, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    img = cv2.GaussianBlur(_digits_crop(text), (5, 5), 0)
+    hit = rng.random(img.shape) < noise
+    img[hit] = rng.integers(0, 255, int(hit.sum()))
+    return img
+
+
+@pytest.mark.skipif(importlib.util.find_spec("openvino") is None, reason="openvino 未安装（可选引擎）")
+def test_a_crop_read_unsure_in_reduced_precision_is_read_again_in_float32(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GONGKAI_OCR_ENGINE", "openvino")
+    # forced, so that the rule is tested on a processor without bfloat16 too (OpenVINO then
+    # computes in float32, and the second reading is still onnxruntime's)
+    monkeypatch.setattr(ocr, "_reduced", True)
+    crops = [_digits_crop("305"), _noisy_crop("8", 0.4, 1)]
+    ready = [ocr._prepared(c) for c in crops]
+    first = ocr._read(ocr._load("openvino"), ready)
+    assert first[0].confidence >= ocr.SECOND_READ_BELOW > first[1].confidence
+    again = ocr._read(ocr._load("onnxruntime"), ready[1:])
+    assert ocr.recognize(crops) == [first[0], again[0]]

@@ -9,7 +9,10 @@ OpenVINO computes in bfloat16 where the processor does so natively (AMX): measur
 scans of ``bench/pdf_speed.py`` (2,090 crops, one thread), the recogniser takes 9.6 s against
 onnxruntime's 18.8 s, and the texts differ only in 8 spaces between words (no digit); on a
 processor without bfloat16 it computes in float32 as onnxruntime does (19.7 s, the same
-texts). ``GONGKAI_OCR_ENGINE=onnxruntime`` chooses onnxruntime.
+texts). A crop read in bfloat16 with less confidence than ``SECOND_READ_BELOW`` is read again
+in float32 by onnxruntime, and that reading stands: every crop whose reading could make a cell
+uncertain is read at full precision. ``GONGKAI_OCR_ENGINE=onnxruntime`` chooses onnxruntime
+for every crop.
 
 ``import openvino`` sends a usage event to Intel (its model converter's telemetry, by default
 and from a forked process) and writes a client id under the home directory. gongkai runs
@@ -49,11 +52,18 @@ WIDE_SQUEEZE = 0.6
 """Width kept of a wide crop: a square character is still ~25 px wide at the model's 48 px
 height. Measured on the scans of bench/pdf_speed.py (447 wide crops): 0.6 gives the same
 text apart from one comma and the same digits, in 58 % of the time; 0.4 misreads words."""
+SECOND_READ_BELOW = 0.9
+"""A crop the reduced-precision engine reads with less confidence than this is read again at
+full precision (above ``LOW_CONFIDENCE``, 0.85, where a cell's reading is doubted, with a
+margin for the penalties of ``scan.clean_cell_text``). On the scans of ``bench/pdf_speed.py``
+2.9 % of crops are read again; a noisy scan's one-digit cells more often."""
 ENGINES = ("openvino", "onnxruntime")
+FULL_PRECISION = "onnxruntime"
 _lock = threading.Lock()
 _run_lock = threading.Lock()
 """One recognition at a time per process: an OpenVINO infer request is not shared by threads."""
-_engine: object | None = None
+_engines: dict[str, object] = {}
+_reduced: bool | None = None
 
 
 class OCRUnavailable(RuntimeError):
@@ -109,12 +119,13 @@ def _engine_params(name: str, threads: int) -> dict[str, object]:
     }
 
 
-def _load() -> object:
-    global _engine
+def _load(name: str | None = None) -> object:
+    """The rapidocr engine running the recogniser on ``name`` (by default ``engine_name()``),
+    loaded once per process."""
+    name = name or engine_name()
     with _lock:
-        if _engine is not None:
-            return _engine
-        name = engine_name()
+        if name in _engines:
+            return _engines[name]
         if name == "openvino":
             _mask_telemetry()  # before rapidocr, which may import openvino
         try:
@@ -136,10 +147,24 @@ def _load() -> object:
             **_engine_params(name, _threads()),
         }
         engine = RapidOCR(params=params)
-        _engine = engine
+        _engines[name] = engine
         for logger in ("RapidOCR", "rapidocr"):
             logging.getLogger(logger).setLevel(logging.ERROR)
         return engine
+
+
+def reduced_precision() -> bool:
+    """Does the chosen engine compute in less than float32 (OpenVINO's bfloat16 on AMX)?"""
+    global _reduced
+    if _reduced is None:
+        if engine_name() != "openvino":
+            _reduced = False
+        else:
+            _mask_telemetry()
+            import openvino
+
+            _reduced = openvino.Core().get_property("CPU", "INFERENCE_PRECISION_HINT") != openvino.Type.f32
+    return _reduced
 
 
 def _prepared(crop: np.ndarray) -> np.ndarray:
@@ -154,7 +179,18 @@ def recognize(crops: list[np.ndarray]) -> list[Recognized]:
     """Text and confidence of each single-line crop (grey or BGR), in order."""
     if not crops:
         return []
-    engine = _load()
+    ready = [_prepared(c) for c in crops]
+    found = _read(_load(), ready)
+    if reduced_precision():
+        again = [i for i, r in enumerate(found) if r.confidence < SECOND_READ_BELOW]
+        if again:
+            for i, r in zip(again, _read(_load(FULL_PRECISION), [ready[i] for i in again]), strict=True):
+                found[i] = r
+    return found
+
+
+def _read(engine: object, ready: list[np.ndarray]) -> list[Recognized]:
+    """``recognize`` on one engine, of crops already ``_prepared``."""
     from rapidocr.ch_ppocr_rec import TextRecInput  # type: ignore[import-untyped]
 
     from gongkai.readers import limits
@@ -162,10 +198,9 @@ def recognize(crops: list[np.ndarray]) -> list[Recognized]:
     rec = engine._load_rec_model()  # type: ignore[attr-defined]
     # in the recogniser's own order (by width, as it sorts each call), so that the parts are
     # the batches one call would make
-    ready = [_prepared(c) for c in crops]
     order = np.argsort(np.array([c.shape[1] / float(c.shape[0]) for c in ready]))
-    found: list[Recognized | None] = [None] * len(crops)
-    for i in range(0, len(crops), TIME_CHECK_CROPS):
+    found: list[Recognized | None] = [None] * len(ready)
+    for i in range(0, len(ready), TIME_CHECK_CROPS):
         limits.check_time("")  # a page of many crops takes seconds: the time limit is checked between parts
         part = [int(k) for k in order[i : i + TIME_CHECK_CROPS]]
         imgs = [ready[k] for k in part]
