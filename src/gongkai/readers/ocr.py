@@ -17,8 +17,8 @@ for every crop.
 ``import openvino`` sends a usage event to Intel (its model converter's telemetry, by default
 and from a forked process) and writes a client id under the home directory. gongkai runs
 offline: the telemetry package is masked before openvino is imported, so the converter takes
-its built-in stub; ``tests/test_ocr_engine.py`` runs a recognition and checks that no socket
-is opened and nothing is written to the home directory.
+its built-in stub; ``tests/test_ocr_engine.py`` runs a recognition and checks that no name is
+looked up, no address reached, no process forked and no client id written.
 """
 
 from __future__ import annotations
