@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES, Row
 from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
-from gongkai.parse import cells, decode, facts, labels, meta, table_text
+from gongkai.parse import cells, decode, facts, labels, meta, table_text, tables
 from gongkai.parse import report as report_module
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
@@ -429,6 +429,70 @@ def test_a_table_read_one_way_a_row_is_decided_as_the_search_decides_it(
         searched.unbalanced,
         searched.broken_rules,
     )
+
+
+def _t3_readings(
+    rows: list[tuple[list[int | str | None], bool]], cost: float = 0.0, doubt: int = 0
+) -> tuple[dict[str, list[decode.RowReading]], dict[str, tuple[str, ...]]]:
+    """Table 3's rows read one way each (see ``_T3_ROW``); a blank cell printed empty has an
+    offset, as a delimited one has."""
+    readings: dict[str, list[decode.RowReading]] = {}
+    columns: dict[str, tuple[str, ...]] = {}
+    for row, (head, sums) in zip(_T3.rows, rows, strict=False):
+        total = sum(v for v in head if isinstance(v, int))
+        values = [*head, total if sums else (None if total == 2 else total + 1)]
+        cells = tuple(
+            decode.CellReading(None, "x", unread=True)
+            if v == "unread"
+            else decode.CellReading(v if isinstance(v, int) else None, str(v), v is None, offset=j)
+            for j, v in enumerate(values)
+        )
+        readings[row.key] = [decode.RowReading(cells, cost, doubt)]
+        columns[row.key] = tuple(c.key for c in _T3.row_columns(row))
+    return readings, columns
+
+
+@given(st.lists(_T3_ROW, min_size=1, max_size=len(_T3.rows)))
+@settings(max_examples=200)
+def test_the_identities_a_blank_total_cannot_mend_are_counted_alike_from_the_decoder_s_verdicts(
+    rows: list[tuple[list[int | str | None], bool]],
+) -> None:
+    """Every row read one way: the decoder's verdicts on the identities stand for weighing them
+    again against the chosen readings."""
+    readings, columns = _t3_readings(rows)
+    choice = decode.decode_table(readings, columns, _T3_IDENTITIES)
+    assert choice.verdicts is not None
+    plain = dataclasses.replace(choice, verdicts=None)
+    assert tables._hard_violations(choice, columns, _T3_IDENTITIES) == tables._hard_violations(
+        plain, columns, _T3_IDENTITIES
+    )
+
+
+def _sum_by_loop(refs: list[tuple[str, str]], values: decode.Values) -> float | None:
+    total = 0.0
+    for ref in refs:
+        if ref not in values:
+            return None
+        total += values[ref] or 0
+    return total
+
+
+_REFS = [(r, c) for r in "ab" for c in "xyz"]
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(_REFS),
+        st.one_of(st.none(), st.integers(-(10**20), 10**20), st.floats(allow_nan=False, allow_infinity=False)),
+    ),
+    st.lists(st.sampled_from(_REFS), max_size=8),
+)
+@example({("a", "x"): 2**53 + 1, ("a", "y"): 0.5}, [("a", "y"), ("a", "x")])
+def test_a_side_of_an_identity_sums_as_the_plain_loop_sums_it(
+    values: decode.Values, refs: list[tuple[str, str]]
+) -> None:
+    got, plain = decode._sum(refs, values), _sum_by_loop(refs, values)
+    assert got == plain and type(got) is type(plain)
 
 
 def _fuzzy_row_window_by_window(folded: str, row: Row, start: int, end: int) -> labels.Match | None:

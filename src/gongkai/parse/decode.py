@@ -525,13 +525,11 @@ Values = dict[tuple[str, str], int | float | None]
 
 
 def _sum(refs: Sequence[tuple[str, str]], values: Values) -> float | None:
-    total = 0.0
-    for ref in refs:
-        if ref not in values:
-            return None
-        v = values[ref]
-        total += v or 0
-    return total
+    try:
+        # the values gathered at C speed; a float start adds each in order, as ``0.0 + v + …``
+        return sum([values[ref] or 0 for ref in refs], 0.0)
+    except KeyError:
+        return None  # a cell not read
 
 
 def holds(identity: Identity, values: Values) -> bool | None:
@@ -592,6 +590,9 @@ class TableChoice:
     broken_rules: list[str] = field(default_factory=list)
     """Rules of which every best reading of the table breaks some identity (which one may
     depend on the reading): a defect whose place the document leaves open."""
+    verdicts: dict[Identity, bool | None] | None = None
+    """Each identity's ``holds`` under the chosen readings, when the decoder weighed them so
+    (every row read one way); None: not kept."""
 
 
 def decode_table(
@@ -766,7 +767,7 @@ def _decode_fixed(
             rd = readings[r][0]
             choice[r] = _row_choice(1, [rd], [rd], columns[r], v, hinted=False)
             choice[r].blanks = sum(c.blank for c in rd.cells)
-    return TableChoice(choice, total_violations, unbalanced, broken_rules)
+    return TableChoice(choice, total_violations, unbalanced, broken_rules, verdict)
 
 
 def numeric_classes(readings: list[RowReading]) -> dict[RowReading, list[RowReading]]:

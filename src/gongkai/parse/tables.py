@@ -1038,6 +1038,11 @@ def _hard_violations(choice: TableChoice, cols: dict[str, tuple[str, ...]], iden
     """Identities the chosen reading breaks that no blank 总计 could mend: a total the
     document prints empty on the smaller side may hide the difference (a blank is no 0);
     other blanks are weighed as the decoder weighs them."""
+    # the decoder's verdicts where it kept them (they weigh these very values): most tables
+    # break none, and then no blank needs weighing
+    verdicts = choice.verdicts
+    if verdicts is not None and all(verdicts[i] is not False for i in identities):
+        return 0
     values: Values = {}
     blanks: set[tuple[str, str]] = set()
     for r, ch in choice.rows.items():
@@ -1049,7 +1054,7 @@ def _hard_violations(choice: TableChoice, cols: dict[str, tuple[str, ...]], iden
                 blanks.add((r, c))  # a 总计 the document prints empty (a report that leaves totals out)
     n = 0
     for ident in identities:
-        ok = holds(ident, values)
+        ok = verdicts[ident] if verdicts is not None else holds(ident, values)
         if ok is not False:
             continue
         lhs = sum((values.get(ref) or 0) for ref in ident.lhs)
