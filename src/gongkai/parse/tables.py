@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
-from gongkai.model.template import APPEALS, BLANK_MARKERS, MEASURE_WORDS, CellKind, Identity, TableSpec, Template
+from gongkai.model.template import (
+    APPEALS,
+    BLANK_MARKERS,
+    MEASURE_WORDS,
+    CellKind,
+    Column,
+    Identity,
+    TableSpec,
+    Template,
+)
 from gongkai.model.text import fold
 from gongkai.parse.added_rows import ADDED_PREFIX, is_added, with_added_rows
 from gongkai.parse.align import (
@@ -425,14 +434,16 @@ def _use_alternates(
     return spec, found
 
 
-def _table_trailing(spec: TableSpec, keys: list[str], regions: list[tuple[str, int]]) -> int:
+RowFields = list[tuple[str, int]] | None
+"""A row's tab-separated fields after its label (``line_fields``), None: no such line."""
+
+
+def _table_trailing(row_cols: list[tuple[Column, ...]], row_fields: list[RowFields]) -> int:
     """How many empty fields the table's clean tab-separated rows end with (a layout habit of
     the document: a trailing tab on every line)."""
     counts: list[int] = []
-    for rkey, (raw, off) in zip(keys, regions, strict=True):
-        fields = line_fields(raw, off)
-        k = len(spec.row_columns(spec.row(rkey)))
-        if fields is not None and is_clean_row(fields, k):
+    for cols, fields in zip(row_cols, row_fields, strict=True):
+        if fields is not None and is_clean_row(fields, len(cols)):
             counts.append(trailing_empties(fields))
     return max(set(counts), key=counts.count) if counts else 0
 
@@ -453,7 +464,7 @@ def _printed_blank(spec: TableSpec, found: list[tuple[str, Match]]) -> bool:
     return len(keys) >= MIN_CUT_BLANK_ROWS and keys == [r.key for r in spec.rows[: len(keys)]]
 
 
-def _extras_at_end(spec: TableSpec, keys: list[str], regions: list[tuple[str, int]]) -> bool:
+def _extras_at_end(row_cols: list[tuple[Column, ...]], row_fields: list[RowFields]) -> bool:
     """Whether the table's rows put the fields they have beyond their cells at their end: a
     site's text export pads each row at its end for the slots its merged cells cover
     (``一、本年新收政府信息公开申请数量 | ||||||0 | ||``), where a grid written out in full has
@@ -461,9 +472,7 @@ def _extras_at_end(spec: TableSpec, keys: list[str], regions: list[tuple[str, in
     when none shows the other; where a row's extra fields could be at either side, by the side
     whose reading adds its parts up to its printed total."""
     end = start = 0
-    for rkey, (raw, off) in zip(keys, regions, strict=True):
-        fields = line_fields(raw, off)
-        cols = spec.row_columns(spec.row(rkey))
+    for cols, fields in zip(row_cols, row_fields, strict=True):
         k = len(cols)
         if fields is None or len(fields) <= k:
             continue
@@ -760,14 +769,16 @@ def _read_by_labels(
     regions = [
         _region_text(stream, m, found[i + 1][1].start if i + 1 < len(found) else end) for i, (_, m) in enumerate(found)
     ]
-    trailing = _table_trailing(spec, [k for k, _ in found], regions)
-    at_end = _extras_at_end(spec, [k for k, _ in found], regions)
+    # each row's columns and fields worked out once, for the table's habits and the row's reading
+    row_cols = [spec.row_columns(spec.row(k)) for k, _ in found]
+    row_fields = [line_fields(raw, off) for raw, off in regions]
+    trailing = _table_trailing(row_cols, row_fields)
+    at_end = _extras_at_end(row_cols, row_fields)
     row_units: list[list[Unit]] = []
     delimited: list[bool] = []
     """Rows whose cells the document delimits (tabs, one cell per line): empty ones are blank."""
-    for (rkey, _m), (raw, off) in zip(found, regions, strict=True):
-        k = len(spec.row_columns(spec.row(rkey)))
-        fields = line_fields(raw, off)
+    for cols, fields, (raw, off) in zip(row_cols, row_fields, regions, strict=True):
+        k = len(cols)
         pads = trailing
         if at_end and fields is not None and trailing_empties(fields) >= len(fields) - k:
             pads = max(0, len(fields) - k)  # this row's own pads, not the table's habit
@@ -777,7 +788,8 @@ def _read_by_labels(
         row_units.append(positional or region_units(raw, off))
         delimited.append(positional is not None)
     has_values = [any(u.kind != "empty" for u in units) for units in row_units]
-    style = table_runs_together(row_units, [len(spec.row_columns(spec.row(k))) for k, _ in found])
+    widths = [len(cols) for cols in row_cols]
+    style = table_runs_together(row_units, widths)
     glued = style if glued is None else glued
     # every label of the template printed in full and not a number after any: a table left
     # blank (a dump drops blank cells); some labels without a single value: no table
@@ -787,12 +799,11 @@ def _read_by_labels(
         return TableRead(None, [], 0)
     readings: dict[str, list[RowReading]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
-    widths = [len(spec.row_columns(spec.row(k))) for k, _ in found]
     crowded = [
         sum(1 for u in units if u.kind == "number") > CROWDED * w for units, w in zip(row_units, widths, strict=True)
     ]
     for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
-        kinds = [c.kind for c in spec.row_columns(spec.row(rkey))]
+        kinds = [c.kind for c in row_cols[i]]
         if not has_values[i] and not delimited[i] and any(crowded[i + 1 :]):
             # labels first, numbers after them all (a table printed by columns): this row's
             # numbers may be among those of the crowded row below, so it is no blank row
@@ -1075,7 +1086,8 @@ def _finish(
     hints: Values,
 ) -> TableRead:
     """Decode the rows' readings jointly and build the table's cells."""
-    cols = {k: tuple(c.key for c in spec.row_columns(spec.row(k))) for k in raws}
+    row_cols = {k: spec.row_columns(spec.row(k)) for k in raws}
+    cols = {k: tuple(c.key for c in rc) for k, rc in row_cols.items()}
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
@@ -1089,7 +1101,7 @@ def _finish(
             cells[key] = _unreadable(cols[key], raw, stream, units)
         else:
             cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
-        decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in spec.row_columns(spec.row(key))], units)
+        decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in row_cols[key]], units)
         if decision is not None:
             decisions.append(decision)
         if ch is not None and ch.tied:
