@@ -559,6 +559,31 @@ def test_a_row_label_is_found_by_its_sliding_count_as_by_difflib_at_every_window
     assert labels.fuzzy_row(folded, row, start, end) == _fuzzy_row_window_by_window(folded, row, start, end)
 
 
+_NEAR_LABEL = st.sampled_from(_T3_ROWS).flatmap(
+    lambda r: st.tuples(
+        st.just(r), st.lists(st.sampled_from(list(r.label) + list("0123(、")), max_size=2 * len(r.label)).map("".join)
+    )
+)
+"""A row and text of its own label's characters, some of them: near the share that may match."""
+
+
+@given(_NEAR_LABEL, st.integers(0, 10), st.integers(0, 60))
+@example((_T3.row("withheld_third_party"), "保护第三方合0000000"), 0, 19)
+@settings(max_examples=500)
+def test_a_label_is_looked_for_window_by_window_only_where_the_text_shares_enough_of_it(
+    case: tuple[Row, str], start: int, span: int
+) -> None:
+    """The text's share of a label's characters bounds every window's: where it falls short
+    no window matches, and the label is not looked for."""
+    row, folded = case
+    start = min(start, len(folded))
+    fast = labels.fuzzy_row(folded, row, start, start + span)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(labels, "_may_hold", lambda *a: True)
+        slow = labels.fuzzy_row(folded, row, start, start + span)
+    assert fast == slow
+
+
 @given(_ROW_TEXT, st.sampled_from([r.label for r in _T3_ROWS] + ["aab", "政政府"]), st.integers(0, 40))
 def test_the_characters_a_sliding_window_shares_are_those_difflib_counts(text: str, label: str, start: int) -> None:
     start = min(start, len(text))
