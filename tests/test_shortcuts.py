@@ -495,6 +495,48 @@ def test_a_side_of_an_identity_sums_as_the_plain_loop_sums_it(
     assert got == plain and type(got) is type(plain)
 
 
+_CELL_TEXT = st.sampled_from(["0", "12", "05", "00", "1.5", "0.25", "3,000", "-3", "-0", "１２", "7"])
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["number", "blank", "unread"]), _CELL_TEXT, st.sampled_from([None, "件"])), max_size=6
+    ),
+    st.sampled_from([None, True, False]),
+    st.lists(st.sampled_from(["count", "amount", "signed"]), min_size=6, max_size=6),
+)
+@example([("number", "12", None), ("number", "05", None)], True, ["count"] * 6)
+@example([("unread", "0", None)], None, ["count"] * 6)
+@settings(max_examples=300)
+def test_a_row_of_one_unit_a_cell_is_read_as_the_search_reads_it(
+    cells_: list[tuple[str, str, str | None]], glued: bool | None, kinds: list[str]
+) -> None:
+    """A row whose units are its cells one for one (a count as written taken straight): the
+    search's readings, in its order, with its costs."""
+    units = [
+        Unit(kind, text.lstrip("-"), -1 if text.startswith("-") else 1, unit if kind == "number" else None, 2 * i)  # type: ignore[arg-type]
+        for i, (kind, text, unit) in enumerate(cells_)
+    ]
+    row_kinds = kinds[: len(units)]
+    fast = row_readings(units, row_kinds, glued=glued)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(decode, "_cell_for_cell", lambda *a: None)
+        searched = row_readings(units, row_kinds, glued=glued)  # type: ignore[arg-type]
+    assert fast == searched
+    assert [[type(c.value) for c in rd.cells] for rd in fast] == [[type(c.value) for c in rd.cells] for rd in searched]
+
+
+@given(_T3_ROW, st.sampled_from([0.0, 1.0]), st.integers(0, 1), st.integers(0, 2), st.booleans())
+def test_a_row_read_one_way_is_chosen_as_every_case_is_weighed(
+    row: tuple[list[int | str | None], bool], cost: float, doubt: int, violated: int, hinted: bool
+) -> None:
+    readings, columns = _t3_readings([row], cost, doubt)
+    (rd,), cols = next(iter(readings.values())), next(iter(columns.values()))
+    assert decode._row_choice(1, [rd], [rd], cols, violated, hinted) == decode._weighed_choice(
+        1, [rd], [rd], cols, violated, hinted
+    )
+
+
 def _fuzzy_row_window_by_window(folded: str, row: Row, start: int, end: int) -> labels.Match | None:
     """``labels.fuzzy_row`` the long way: each window's first digit looked for in it, and its
     quick ratio asked of difflib at every place."""

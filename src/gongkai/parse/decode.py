@@ -265,10 +265,14 @@ def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written:
     out = Readings()
     cells: list[CellReading] = []
     for u, kind in zip(units, kinds, strict=True):
+        text = u.text
         if u.kind == "blank":
-            cells.append(CellReading(None, u.text, True, offset=u.offset))
+            cells.append(CellReading(None, text, True, None, u.offset))
         elif u.kind == "unread":
-            cells.append(CellReading(None, u.text, offset=u.offset, unread=True))
+            cells.append(CellReading(None, text, offset=u.offset, unread=True))
+        elif as_written and u.sign > 0 and text.isdigit() and text.isascii():
+            # most cells: a count in ASCII digits, read as written (what ``parse_number`` makes of it)
+            cells.append(CellReading(int(text), text, False, u.unit, u.offset))
         else:
             signed = u.sign < 0
             if not as_written and not _valid_part(u.digits, kind, True, True, signed):
@@ -364,12 +368,14 @@ def row_runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool
     """Whether a row's numbers run together: the document's ``style`` (its tables' rows), or
     the row itself when it is one run of digits for several cells (``7050`` in a table whose
     other rows are tabbed), or, with no style known, by its count of numbers."""
-    numbers = [u for u in units if u.kind == "number"]
+    if style:
+        return True
+    # one run: the row's one written unit a number of several digits
     written = [u for u in units if u.kind != "empty"]
-    one_run = k > 1 and len(written) == 1 and len(numbers) == 1 and len(numbers[0].digits) > 1
+    one_run = k > 1 and len(written) == 1 and written[0].kind == "number" and len(written[0].digits) > 1
     if style is None:
         return one_run or not separated(units, k)
-    return style or one_run
+    return one_run
 
 
 def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
@@ -457,10 +463,11 @@ def readings_for_row(
         fast = balanced_run_readings(units, kinds, groups)
         if fast:
             return fast
-    plain = row_readings(units, kinds, glued=glued)
+    # the row's style told once: told again from it (as ``row_readings`` does) it stays as it is
+    run = row_runs_together(units, len(kinds), glued)
+    plain = row_readings(units, kinds, glued=run)
     if too_many(plain):
         return []  # too many readings to trust any of them: leave the row unread
-    run = row_runs_together(units, len(kinds), glued)
     # numbers set apart but fewer than the cells: a dump that dropped blank cells, which
     # blanks explain as well as cuts do, whether or not a cut reading balances
     tokens = sum(1 for u in units if u.kind in CELL_UNITS)
@@ -948,6 +955,17 @@ def _row_choice(
 ) -> RowChoice:
     """``n`` numerically distinct readings of the row; ``tied``: every equally good reading,
     ``distinct``: one of them per set of numbers (kept as the row's alternatives)."""
+    if n == 1 and len(tied) == 1 and len(distinct) == 1:
+        # a row read one way (most rows): no cell open, no alternatives, no identity to weigh
+        main = distinct[0]
+        return RowChoice(main, {}, 1, *(("direct", 1.0) if main.direct else ("only reading", 0.99)))
+    return _weighed_choice(n, tied, distinct, cols, violated, hinted)
+
+
+def _weighed_choice(
+    n: int, tied: list[RowReading], distinct: list[RowReading], cols: tuple[str, ...], violated: int, hinted: bool
+) -> RowChoice:
+    """``_row_choice`` weighing every case."""
     main = min(distinct, key=lambda rd: rd.cost)
     unc: dict[str, tuple[int | float | None, ...]] = {}
     for j, col in enumerate(cols if len(tied) > 1 else ()):  # one reading leaves no cell open

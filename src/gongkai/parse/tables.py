@@ -342,25 +342,24 @@ def row_text(region: str) -> str:
 
 def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...], raw_region: str) -> dict[str, Cell]:
     out: dict[str, Cell] = {}
-    for j, col in enumerate(cols):
-        cr = choice.reading.cells[j]
-        src, grid = stream.at(cr.offset) if cr.offset is not None else (None, None)
-        if col in choice.uncertain:
-            cands = choice.uncertain[col]
+    uncertain, confidence, at = choice.uncertain, choice.confidence, stream.at
+    for col, cr in zip(cols, choice.reading.cells, strict=True):
+        src, grid = at(cr.offset) if cr.offset is not None else (None, None)
+        if uncertain and col in uncertain:
+            cands = uncertain[col]
             if len({c or 0 for c in cands}) == 1:
                 why = f"文档中空白单元格不留位置，此处是 {cands[0] or 0} 还是空白无法确定"
             else:
                 why = f"单元格边界丢失，{len(cands)} 种读法同样符合表内勾稽关系"
-            out[col] = Cell(
-                None, row_text(raw_region), source=src, confidence=choice.confidence, uncertain=why, candidates=cands
-            )
+            text = row_text(raw_region)
+            out[col] = Cell(None, text, source=src, confidence=confidence, uncertain=why, candidates=cands)
         elif cr.unread:
             why = f"无法识别为数字：“{cr.raw}”" if cr.raw else NUMBERS_ELSEWHERE
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=why)
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
             read = grid.confidence if grid is not None else 1.0
-            conf = min(choice.confidence, read)
+            conf = min(confidence, read)
             unsure = None
             if read < LOW_CONFIDENCE and not cr.blank:
                 unsure = f"识别置信度低（{read:.2f}），表内勾稽关系无法印证：请对照原件核实"
