@@ -468,6 +468,22 @@ def test_the_identities_a_blank_total_cannot_mend_are_counted_alike_from_the_dec
     )
 
 
+@given(st.lists(_T3_ROW, min_size=1, max_size=len(_T3.rows)), st.integers(0, 1))
+def test_a_reading_s_own_identities_are_weighed_once_as_holds_weighs_them(
+    rows: list[tuple[list[int | str | None], bool]], doubt: int
+) -> None:
+    """The decoder's remembered verdicts on a row's own identities are ``holds`` of each, and
+    their count of broken ones ``violations``, asked twice or once."""
+    readings, columns = _t3_readings(rows, 0.0, doubt)
+    layout = decode._layout(_T3_IDENTITIES, tuple(readings))
+    values_of = decode._ValuesOf(columns, layout.local)
+    for _ in range(2):
+        for r, (rd,) in readings.items():
+            values = decode.row_values(r, columns[r], rd)
+            assert values_of.own(r, rd) == tuple(decode.holds(i, values) for i in layout.local[r])
+            assert values_of.broken(r, rd) == decode.violations(layout.local[r], values)
+
+
 def _sum_by_loop(refs: list[tuple[str, str]], values: decode.Values) -> float | None:
     total = 0.0
     for ref in refs:

@@ -556,10 +556,13 @@ class _ValuesOf:
     """Each row reading's values (``row_values``), worked out once: the decoder weighs a
     reading against each identity of its row and in every combination with other rows."""
 
-    def __init__(self, columns: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, columns: dict[str, tuple[str, ...]], local: Mapping[str, Sequence[Identity]]) -> None:
         self.columns = columns
+        self.local = local
         self.memo: dict[tuple[str, int], tuple[RowReading, Values]] = {}
         """(row, id of the reading) → the reading (kept, so that its id stays its own), values."""
+        self.verdicts: dict[tuple[str, int], tuple[bool | None, ...]] = {}
+        """(row, id of the reading) → ``holds`` of each of the row's own identities (``local``)."""
 
     def __call__(self, row: str, reading: RowReading) -> Values:
         key = (row, id(reading))
@@ -567,6 +570,22 @@ class _ValuesOf:
         if hit is None:
             hit = self.memo[key] = (reading, row_values(row, self.columns[row], reading))
         return hit[1]
+
+    def own(self, row: str, reading: RowReading) -> tuple[bool | None, ...]:
+        """Whether each of the row's own identities holds under the reading, weighed once (the
+        decoder asks again for the row's ties, its rules and its unbalanced identities)."""
+        if not self.local[row]:
+            return ()  # (rows of table 2: no identity of their own, no values to gather)
+        key = (row, id(reading))
+        hit = self.verdicts.get(key)
+        if hit is None:
+            values = self(row, reading)  # (keeps the reading, so that its id stays its own)
+            hit = self.verdicts[key] = tuple(holds(i, values) for i in self.local[row])
+        return hit
+
+    def broken(self, row: str, reading: RowReading) -> int:
+        """``violations`` of the row's own identities under the reading."""
+        return self.own(row, reading).count(False)
 
 
 def violations(identities: Sequence[Identity], values: Values) -> int:
@@ -653,9 +672,9 @@ def _decode_search(
     rows: list[str],
 ) -> TableChoice:
     """``decode_table`` by search over the rows' readings (``rows``: those with any)."""
-    values_of = _ValuesOf(columns)
     layout = _layout(tuple(identities), tuple(rows))
     local = layout.local
+    values_of = _ValuesOf(columns, local)
 
     # readings that differ only in where a blank sits among zeros weigh the same in every
     # identity: search over one of each, and let the others tie at the end
@@ -663,23 +682,24 @@ def _decode_search(
     pruned: dict[str, list[tuple[RowReading, int, int]]] = {}
     overflow: dict[str, list[RowReading]] = {}
     unbalanced: list[str] = []
-    surely_blank: dict[str, int] = {}
+    surely_blank: dict[str, list[Scored]] = {}
+    """Per row, the readings its own identities leave (kept), whose blanks every one has."""
     tied_best: dict[str, list[RowReading]] = {}
     """Per row, every reading as good as the best by the row's own identities (before pruning)."""
     for r in rows:
         reps = list(classes[r])
-        for ident in local[r]:
-            if all(holds(ident, values_of(r, rd)) is False for rd in reps):
+        for k, ident in enumerate(local[r]):
+            if all(values_of.own(r, rd)[k] is False for rd in reps):
                 unbalanced.append(ident.name)
         scored = []
         for rd in reps:
-            vals = values_of(r, rd)
-            scored.append((rd, violations(local[r], vals) + rd.doubt, _hint_misses(vals, hints)))
+            misses = _hint_misses(values_of(r, rd), hints) if hints else 0
+            scored.append((rd, values_of.broken(r, rd) + rd.doubt, misses))
         best_v = min(s[1] for s in scored)
         kept = [s for s in scored if s[1] == best_v]
         tied_best[r] = [s[0] for s in kept]
         kept.sort(key=lambda s: (s[2], s[0].cost))
-        surely_blank[r] = min(sum(c.blank for c in m.cells) for s in kept for m in classes[r][s[0]])
+        surely_blank[r] = kept  # (their blanks counted only where wanted, below)
         pruned[r] = kept[:KEEP_PER_ROW]
         if len(kept) > KEEP_PER_ROW:
             # readings cut off here could tie with the kept ones: their cells stay open
@@ -697,21 +717,21 @@ def _decode_search(
         # a reading pruned for its cost, as good by those identities, keeps them all
         for r in component:
             for rule_id in list(always):
-                own = [i for i in local[r] if i.rule == rule_id]
+                own = [k for k, i in enumerate(local[r]) if i.rule == rule_id]
                 if (
                     own
                     and not any(i.rule == rule_id for i in comp_ids)
-                    and any(all(holds(i, values_of(r, rd)) for i in own) for rd in tied_best[r])
+                    and any(all(values_of.own(r, rd)[k] for k in own) for rd in tied_best[r])
                 ):
                     always.discard(rule_id)
         broken_rules.extend(x for x in sorted(always) if x not in broken_rules)
         for r in component:
             if exhaustive:
                 # an identity of the row broken by every best reading is broken however it is read
-                for ident in local[r]:
+                for k, ident in enumerate(local[r]):
                     # a reading pruned for its cost that holds the identity is as good a reading
                     candidates = winners[r] + tied_best[r]
-                    broken = all(holds(ident, values_of(r, rd)) is False for rd in candidates)
+                    broken = all(values_of.own(r, rd)[k] is False for rd in candidates)
                     if broken and ident.name not in unbalanced:
                         unbalanced.append(ident.name)
             tied = winners[r] + [rd for rd in overflow.get(r, []) if all(rd is not w for w in winners[r])]
@@ -719,7 +739,7 @@ def _decode_search(
                 # a row alone: a reading that keeps an identity with a doubtful blank is as good
                 # as one that breaks it with none; their cost does not tell the document's numbers
                 def breaks(rd: RowReading, r: str = r) -> int:
-                    return violations(local[r], values_of(r, rd))
+                    return values_of.broken(r, rd)
 
                 least = min(breaks(w) for w in winners[r])
                 tied += [
@@ -734,7 +754,9 @@ def _decode_search(
             # blanks in every reading that ties for best (when every tie is known), else in
             # every reading the row's own identities leave
             members = every if exhaustive and not overflow.get(r) else []
-            choice[r].blanks = min((sum(c.blank for c in m.cells) for m in members), default=surely_blank[r])
+            if not members:
+                members = [m for s in surely_blank[r] for m in classes[r][s[0]]]
+            choice[r].blanks = min(sum(c.blank for c in m.cells) for m in members)
     return TableChoice(choice, total_violations, unbalanced, broken_rules)
 
 
@@ -991,5 +1013,7 @@ def _weighed_choice(
 
 
 def _hint_misses(vals: Values, hints: Values) -> int:
+    if not hints:
+        return 0  # (most tables: the text states none of their numbers)
     # a blank where the text states a number misses it too
     return sum(1 for ref, v in vals.items() if hints.get(ref) is not None and (v or 0) != hints[ref])
