@@ -258,14 +258,22 @@ def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written:
     one reading that takes each as written, or none when a number is no valid cell and the
     document does not set it apart (a cut would leave too few units for the other cells).
     None: the row is not of that shape, and is searched."""
-    if len(units) != len(kinds) or any(u.kind not in CELL_UNITS or u.or_blank or u.optional for u in units):
+    if len(units) != len(kinds):
         return None
-    if len(units) + 1 + sum(len(u.text) for u in units) >= MAX_STEPS_PER_ROW:
-        return None  # more steps than the search may take (its every unit, cut and end): it gives up
     out = Readings()
     cells: list[CellReading] = []
+    valid = True
+    """No number read against its kind so far (the search then finds nothing: told once the
+    row's shape is known to be this one)."""
+    steps = len(units) + 1
     for u, kind in zip(units, kinds, strict=True):
+        # the row's shape, its steps and its cells in one pass over its units
+        if u.kind not in CELL_UNITS or u.or_blank or u.optional:
+            return None
         text = u.text
+        steps += len(text)
+        if not valid:
+            continue
         if u.kind == "blank":
             cells.append(CellReading(None, text, True, None, u.offset))
         elif u.kind == "unread":
@@ -276,9 +284,14 @@ def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written:
         else:
             signed = u.sign < 0
             if not as_written and not _valid_part(u.digits, kind, True, True, signed):
-                return out
+                valid = False
+                continue
             value = parse_number(u.digits, -1 if signed else 1)
             cells.append(CellReading(value, ("-" if signed else "") + u.text, False, u.unit, u.offset))
+    if steps >= MAX_STEPS_PER_ROW:
+        return None  # more steps than the search may take (its every unit, cut and end): it gives up
+    if not valid:
+        return out
     out.append(RowReading(tuple(cells), 0.0, 0))
     return out
 
@@ -424,7 +437,7 @@ def _digit_a_cell(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, ...
     if any(g < 2 for g in groups) or not _ASCII_DIGITS.issuperset(digits):
         yield from _sum_groups_runs(digits, groups)
         return
-    values = tuple(int(ch) for ch in digits)
+    values = tuple(map(int, digits))
     i = 0
     for g in groups:
         if sum(values[i : i + g - 1]) != values[i + g - 1]:
@@ -442,7 +455,7 @@ def balanced_run_readings(
     nums = [u for u in units if u.kind != "empty"]
     if len(nums) != 1 or nums[0].kind != "number" or nums[0].sign < 0 or not nums[0].text.isdigit():
         return None
-    if sum(groups) != len(kinds) or any(k != "count" for k in kinds):
+    if sum(groups) != len(kinds) or list(kinds).count("count") != len(kinds):
         return None
     u = nums[0]
     out = []
@@ -531,19 +544,15 @@ def _balanced(rd: RowReading, groups: tuple[int, ...]) -> bool:
 Values = dict[tuple[str, str], int | float | None]
 
 
-def _sum(refs: Sequence[tuple[str, str]], values: Values) -> float | None:
-    try:
-        # the values gathered at C speed; a float start adds each in order, as ``0.0 + v + …``
-        return sum([values[ref] or 0 for ref in refs], 0.0)
-    except KeyError:
-        return None  # a cell not read
-
-
 def holds(identity: Identity, values: Values) -> bool | None:
     """True/False, or None when a referenced cell is not in ``values`` (row not read)."""
-    a, b = _sum(identity.lhs, values), _sum(identity.rhs, values)
-    if a is None or b is None:
-        return None
+    try:
+        # each side's values gathered at C speed, a float start adding each in order as a loop
+        # would (``0.0 + v + …``), both in one frame (the decoder weighs identities by the hundred)
+        a = sum([values[ref] or 0 for ref in identity.lhs], 0.0)
+        b = sum([values[ref] or 0 for ref in identity.rhs], 0.0)
+    except KeyError:
+        return None  # a cell not read
     return abs(a - b) < 1e-6
 
 
