@@ -484,6 +484,30 @@ def test_a_reading_s_own_identities_are_weighed_once_as_holds_weighs_them(
             assert values_of.broken(r, rd) == decode.violations(layout.local[r], values)
 
 
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 2), st.sampled_from([0.0, 1.0, 2.0, 3.0]), st.integers(0, 3)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_row_no_identity_weighs_is_decided_as_every_combination_of_it_is(
+    entries: list[tuple[int, int, float, int]],
+) -> None:
+    """A row alone with no identity (table 2's): its best readings without a combination made
+    of each, as the enumeration finds them, in its order."""
+    pruned = [
+        (decode.RowReading((decode.CellReading(value, str(value)),), cost), broken, misses)
+        for broken, misses, cost, value in entries
+    ]
+    columns = {"r": ("c",)}
+    search = decode._Search(["r"], {"r": pruned}, columns, (), {"r": ()}, {}, decode._ValuesOf(columns, {"r": ()}))
+    v, winners, always = decode._enumerate(search)
+    fast_v, fast_winners = decode._unweighed_row(search)
+    assert (fast_v, always) == (v, set())
+    assert [id(w) for w in fast_winners["r"]] == [id(w) for w in winners["r"]]
+
+
 def _sum_by_loop(refs: list[tuple[str, str]], values: decode.Values) -> float | None:
     total = 0.0
     for ref in refs:

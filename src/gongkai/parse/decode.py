@@ -887,6 +887,8 @@ class _Search:
 def _choose(search: _Search) -> tuple[int, dict[str, list[RowReading]], bool, set[str]]:
     """Best readings of linked rows: (violations, for each row the readings that tie for best,
     whether those are all the readings that tie, the rules every best reading breaks)."""
+    if len(search.rows) == 1 and not search.all_identities():
+        return (*_unweighed_row(search), True, set())  # (table 2's rows: KEEP_PER_ROW readings at most)
     n_comb = 1
     for r in search.open_rows:
         n_comb *= len(search.pruned[r])
@@ -897,6 +899,15 @@ def _choose(search: _Search) -> tuple[int, dict[str, list[RowReading]], bool, se
     if exact is not None:
         return exact[0], exact[1], False, exact[2]  # the solver proves which cells vary, not every tie
     return (*_open_rows(search), False, set())
+
+
+def _unweighed_row(search: _Search) -> tuple[int, dict[str, list[RowReading]]]:
+    """What ``_enumerate`` finds for a row alone that no identity weighs (no rule to break):
+    its readings of least (broken, misses, cost), in order, without a combination made of each."""
+    (r,) = search.rows
+    entries = search.pruned[r]
+    best = min((s[1], s[2], s[0].cost) for s in entries)
+    return best[0], {r: [s[0] for s in entries if (s[1], s[2], s[0].cost) == best]}
 
 
 def _enumerate(search: _Search) -> tuple[int, dict[str, list[RowReading]], set[str]]:
