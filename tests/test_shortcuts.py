@@ -520,6 +520,17 @@ def _sum_by_loop(refs: list[tuple[str, str]], values: decode.Values) -> float | 
 _REFS = [(r, c) for r in "ab" for c in "xyz"]
 
 
+@given(
+    st.dictionaries(st.sampled_from(_REFS), st.one_of(st.none(), st.integers(0, 3), st.just(0.5))),
+    st.dictionaries(st.sampled_from(_REFS), st.one_of(st.none(), st.integers(0, 3), st.just(0.5))),
+)
+def test_the_numbers_a_reading_misses_are_counted_from_the_text_s_as_from_the_reading_s(
+    values: decode.Values, hints: decode.Values
+) -> None:
+    plain = sum(1 for ref, v in values.items() if hints.get(ref) is not None and (v or 0) != hints[ref])
+    assert decode._hint_misses(values, hints) == plain
+
+
 _VALUE = st.one_of(
     st.none(),
     st.integers(0, 3),

@@ -1035,5 +1035,6 @@ def _weighed_choice(
 def _hint_misses(vals: Values, hints: Values) -> int:
     if not hints:
         return 0  # (most tables: the text states none of their numbers)
-    # a blank where the text states a number misses it too
-    return sum(1 for ref, v in vals.items() if hints.get(ref) is not None and (v or 0) != hints[ref])
+    # a blank where the text states a number misses it too; the few stated numbers looked up
+    # among the reading's values, not each value among them
+    return sum(1 for ref, h in hints.items() if h is not None and ref in vals and (vals[ref] or 0) != h)
