@@ -714,6 +714,47 @@ def test_a_field_without_a_dash_reads_alike_whether_a_number_follows_it_or_not(f
         assert cells._tokenise(field, offset, False) == cells._tokenise(field, offset, True)
 
 
+_FIELD = st.one_of(
+    st.sampled_from(["", " ", "0", "12", " 7 ", "05", "１２", "1,000", "-3", "3件", "无", "/", "12 3", "\u3000", "²"]),
+    st.text(alphabet=st.sampled_from(list(" 0129-/无件a")), max_size=5),
+)
+
+
+@given(st.lists(_FIELD, max_size=9), st.integers(1, 8), st.integers(0, 2))
+@example(["12", " 7 ", "05"], 3, 0)
+@example(["１２", "²"], 2, 0)
+@settings(max_examples=300)
+def test_a_grid_row_s_plain_counts_are_read_as_their_tokens_are(texts: list[str], k: int, trailing: int) -> None:
+    """A field of ASCII digits taken straight as one number, in a row read by position and in
+    the test of a clean row, as tokenising it gives."""
+    fields = [(t, 10 * i) for i, t in enumerate(texts)]
+    fast = (cells.positional_units(fields, k, trailing), cells.is_clean_row(fields, k))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cells, "_plain_count", lambda field: None)
+        tokenised = (cells.positional_units(fields, k, trailing), cells.is_clean_row(fields, k))
+    assert fast == tokenised
+
+
+_REGION = st.lists(
+    st.one_of(_FIELD, st.sampled_from(["\t", "\n", " ", "申请", "总计", "1.属于", "5-", "无无", "——"])), max_size=10
+).map("".join)
+
+
+@given(_REGION, st.integers(0, 50))
+@example("\t12\t0\t\t7\t", 3)
+@example("12\n34", 0)
+@example("其他 5\t6\n7 申请", 0)
+@example("12\t申请\t5", 0)  # words after a number: the region ends there
+@settings(max_examples=500)
+def test_a_region_s_plain_counts_are_read_as_their_tokens_are(text: str, offset: int) -> None:
+    """A piece of a row's region that is ASCII digits alone taken straight as one number."""
+    fast = cells.region_units(text, offset)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cells, "_plain_count", lambda field: None)
+        tokenised = cells.region_units(text, offset)
+    assert fast == tokenised
+
+
 def test_records_compare_and_hash_by_value_as_frozen_dataclasses_do() -> None:
     """Records are built without frozen's per-field ``object.__setattr__``: still equal, and
     hashed alike, when their fields are, and changed only into new records."""
