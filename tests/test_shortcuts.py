@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
-from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES, Row
+from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES, Identity, Row
 from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
-from gongkai.parse import cells, decode, facts, labels, meta, table_text
+from gongkai.parse import cells, decode, facts, labels, meta, table_text, tables
 from gongkai.parse import report as report_module
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
@@ -431,6 +431,178 @@ def test_a_table_read_one_way_a_row_is_decided_as_the_search_decides_it(
     )
 
 
+def _t3_readings(
+    rows: list[tuple[list[int | str | None], bool]], cost: float = 0.0, doubt: int = 0
+) -> tuple[dict[str, list[decode.RowReading]], dict[str, tuple[str, ...]]]:
+    """Table 3's rows read one way each (see ``_T3_ROW``); a blank cell printed empty has an
+    offset, as a delimited one has."""
+    readings: dict[str, list[decode.RowReading]] = {}
+    columns: dict[str, tuple[str, ...]] = {}
+    for row, (head, sums) in zip(_T3.rows, rows, strict=False):
+        total = sum(v for v in head if isinstance(v, int))
+        values = [*head, total if sums else (None if total == 2 else total + 1)]
+        cells = tuple(
+            decode.CellReading(None, "x", unread=True)
+            if v == "unread"
+            else decode.CellReading(v if isinstance(v, int) else None, str(v), v is None, offset=j)
+            for j, v in enumerate(values)
+        )
+        readings[row.key] = [decode.RowReading(cells, cost, doubt)]
+        columns[row.key] = tuple(c.key for c in _T3.row_columns(row))
+    return readings, columns
+
+
+@given(st.lists(_T3_ROW, min_size=1, max_size=len(_T3.rows)))
+@settings(max_examples=200)
+def test_the_identities_a_blank_total_cannot_mend_are_counted_alike_from_the_decoder_s_verdicts(
+    rows: list[tuple[list[int | str | None], bool]],
+) -> None:
+    """Every row read one way: the decoder's verdicts on the identities stand for weighing them
+    again against the chosen readings."""
+    readings, columns = _t3_readings(rows)
+    choice = decode.decode_table(readings, columns, _T3_IDENTITIES)
+    assert choice.verdicts is not None
+    plain = dataclasses.replace(choice, verdicts=None)
+    assert tables._hard_violations(choice, columns, _T3_IDENTITIES) == tables._hard_violations(
+        plain, columns, _T3_IDENTITIES
+    )
+
+
+@given(st.lists(_T3_ROW, min_size=1, max_size=len(_T3.rows)), st.integers(0, 1))
+def test_a_reading_s_own_identities_are_weighed_once_as_holds_weighs_them(
+    rows: list[tuple[list[int | str | None], bool]], doubt: int
+) -> None:
+    """The decoder's remembered verdicts on a row's own identities are ``holds`` of each, and
+    their count of broken ones ``violations``, asked twice or once."""
+    readings, columns = _t3_readings(rows, 0.0, doubt)
+    layout = decode._layout(_T3_IDENTITIES, tuple(readings))
+    values_of = decode._ValuesOf(columns, layout.local)
+    for _ in range(2):
+        for r, (rd,) in readings.items():
+            values = decode.row_values(r, columns[r], rd)
+            assert values_of.own(r, rd) == tuple(decode.holds(i, values) for i in layout.local[r])
+            assert values_of.broken(r, rd) == decode.violations(layout.local[r], values)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 2), st.integers(0, 2), st.sampled_from([0.0, 1.0, 2.0, 3.0]), st.integers(0, 3)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_a_row_no_identity_weighs_is_decided_as_every_combination_of_it_is(
+    entries: list[tuple[int, int, float, int]],
+) -> None:
+    """A row alone with no identity (table 2's): its best readings without a combination made
+    of each, as the enumeration finds them, in its order."""
+    pruned = [
+        (decode.RowReading((decode.CellReading(value, str(value)),), cost), broken, misses)
+        for broken, misses, cost, value in entries
+    ]
+    columns = {"r": ("c",)}
+    search = decode._Search(["r"], {"r": pruned}, columns, (), {"r": ()}, {}, decode._ValuesOf(columns, {"r": ()}))
+    v, winners, always = decode._enumerate(search)
+    fast_v, fast_winners = decode._unweighed_row(search)
+    assert (fast_v, always) == (v, set())
+    assert [id(w) for w in fast_winners["r"]] == [id(w) for w in winners["r"]]
+
+
+def _sum_by_loop(refs: list[tuple[str, str]], values: decode.Values) -> float | None:
+    total = 0.0
+    for ref in refs:
+        if ref not in values:
+            return None
+        total += values[ref] or 0
+    return total
+
+
+_REFS = [(r, c) for r in "ab" for c in "xyz"]
+
+
+@given(
+    st.dictionaries(st.sampled_from(_REFS), st.one_of(st.none(), st.integers(0, 3), st.just(0.5))),
+    st.dictionaries(st.sampled_from(_REFS), st.one_of(st.none(), st.integers(0, 3), st.just(0.5))),
+)
+def test_the_numbers_a_reading_misses_are_counted_from_the_text_s_as_from_the_reading_s(
+    values: decode.Values, hints: decode.Values
+) -> None:
+    plain = sum(1 for ref, v in values.items() if hints.get(ref) is not None and (v or 0) != hints[ref])
+    assert decode._hint_misses(values, hints) == plain
+
+
+_VALUE = st.one_of(
+    st.none(),
+    st.integers(0, 3),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([0.1, 0.2, 0.3, 0.5]),
+)
+"""Small counts (sides that balance), huge ones (past a float's exact integers), amounts."""
+
+
+@given(
+    st.lists(_VALUE, min_size=len(_REFS), max_size=len(_REFS)).flatmap(
+        lambda vs: st.sets(st.sampled_from(_REFS), max_size=1).map(
+            lambda gone: {ref: v for ref, v in zip(_REFS, vs, strict=True) if ref not in gone}
+        )
+    ),
+    st.lists(st.sampled_from(_REFS), max_size=8),
+    st.lists(st.sampled_from(_REFS), max_size=8),
+)
+@settings(max_examples=300)
+@example({("a", "x"): 2**53 + 1, ("a", "y"): 0.5, ("b", "x"): 2**53 + 2}, [("a", "y"), ("a", "x")], [("b", "x")])
+@example({("a", "x"): 0.1, ("a", "y"): 0.2, ("b", "x"): 0.3}, [("a", "x"), ("a", "y")], [("b", "x")])
+def test_an_identity_holds_as_the_plain_loop_sums_its_sides(
+    values: decode.Values, lhs: list[tuple[str, str]], rhs: list[tuple[str, str]]
+) -> None:
+    a, b = _sum_by_loop(lhs, values), _sum_by_loop(rhs, values)
+    plain = None if a is None or b is None else abs(a - b) < 1e-6
+    assert decode.holds(Identity("rule", "name", tuple(lhs), tuple(rhs)), values) is plain
+
+
+_CELL_TEXT = st.sampled_from(["0", "12", "05", "00", "1.5", "0.25", "3,000", "-3", "-0", "１２", "7"])
+
+
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["number", "blank", "unread"]), _CELL_TEXT, st.sampled_from([None, "件"])), max_size=6
+    ),
+    st.sampled_from([None, True, False]),
+    st.lists(st.sampled_from(["count", "amount", "signed"]), min_size=6, max_size=6),
+)
+@example([("number", "12", None), ("number", "05", None)], True, ["count"] * 6)
+@example([("unread", "0", None)], None, ["count"] * 6)
+@settings(max_examples=300)
+def test_a_row_of_one_unit_a_cell_is_read_as_the_search_reads_it(
+    cells_: list[tuple[str, str, str | None]], glued: bool | None, kinds: list[str]
+) -> None:
+    """A row whose units are its cells one for one (a count as written taken straight): the
+    search's readings, in its order, with its costs."""
+    units = [
+        Unit(kind, text.lstrip("-"), -1 if text.startswith("-") else 1, unit if kind == "number" else None, 2 * i)  # type: ignore[arg-type]
+        for i, (kind, text, unit) in enumerate(cells_)
+    ]
+    row_kinds = kinds[: len(units)]
+    fast = row_readings(units, row_kinds, glued=glued)  # type: ignore[arg-type]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(decode, "_cell_for_cell", lambda *a: None)
+        searched = row_readings(units, row_kinds, glued=glued)  # type: ignore[arg-type]
+    assert fast == searched
+    assert [[type(c.value) for c in rd.cells] for rd in fast] == [[type(c.value) for c in rd.cells] for rd in searched]
+
+
+@given(_T3_ROW, st.sampled_from([0.0, 1.0]), st.integers(0, 1), st.integers(0, 2), st.booleans())
+def test_a_row_read_one_way_is_chosen_as_every_case_is_weighed(
+    row: tuple[list[int | str | None], bool], cost: float, doubt: int, violated: int, hinted: bool
+) -> None:
+    readings, columns = _t3_readings([row], cost, doubt)
+    (rd,), cols = next(iter(readings.values())), next(iter(columns.values()))
+    assert decode._row_choice(1, [rd], [rd], cols, violated, hinted) == decode._weighed_choice(
+        1, [rd], [rd], cols, violated, hinted
+    )
+
+
 def _fuzzy_row_window_by_window(folded: str, row: Row, start: int, end: int) -> labels.Match | None:
     """``labels.fuzzy_row`` the long way: each window's first digit looked for in it, and its
     quick ratio asked of difflib at every place."""
@@ -495,6 +667,31 @@ def test_a_row_label_is_found_by_its_sliding_count_as_by_difflib_at_every_window
     assert labels.fuzzy_row(folded, row, start, end) == _fuzzy_row_window_by_window(folded, row, start, end)
 
 
+_NEAR_LABEL = st.sampled_from(_T3_ROWS).flatmap(
+    lambda r: st.tuples(
+        st.just(r), st.lists(st.sampled_from(list(r.label) + list("0123(、")), max_size=2 * len(r.label)).map("".join)
+    )
+)
+"""A row and text of its own label's characters, some of them: near the share that may match."""
+
+
+@given(_NEAR_LABEL, st.integers(0, 10), st.integers(0, 60))
+@example((_T3.row("withheld_third_party"), "保护第三方合0000000"), 0, 19)
+@settings(max_examples=500)
+def test_a_label_is_looked_for_window_by_window_only_where_the_text_shares_enough_of_it(
+    case: tuple[Row, str], start: int, span: int
+) -> None:
+    """The text's share of a label's characters bounds every window's: where it falls short
+    no window matches, and the label is not looked for."""
+    row, folded = case
+    start = min(start, len(folded))
+    fast = labels.fuzzy_row(folded, row, start, start + span)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(labels, "_may_hold", lambda *a: True)
+        slow = labels.fuzzy_row(folded, row, start, start + span)
+    assert fast == slow
+
+
 @given(_ROW_TEXT, st.sampled_from([r.label for r in _T3_ROWS] + ["aab", "政政府"]), st.integers(0, 40))
 def test_the_characters_a_sliding_window_shares_are_those_difflib_counts(text: str, label: str, start: int) -> None:
     start = min(start, len(text))
@@ -515,6 +712,47 @@ def test_a_field_without_a_dash_reads_alike_whether_a_number_follows_it_or_not(f
     dash: ASCII fields without one are remembered under one key."""
     if field.isascii() and "-" not in field:
         assert cells._tokenise(field, offset, False) == cells._tokenise(field, offset, True)
+
+
+_FIELD = st.one_of(
+    st.sampled_from(["", " ", "0", "12", " 7 ", "05", "１２", "1,000", "-3", "3件", "无", "/", "12 3", "\u3000", "²"]),
+    st.text(alphabet=st.sampled_from(list(" 0129-/无件a")), max_size=5),
+)
+
+
+@given(st.lists(_FIELD, max_size=9), st.integers(1, 8), st.integers(0, 2))
+@example(["12", " 7 ", "05"], 3, 0)
+@example(["１２", "²"], 2, 0)
+@settings(max_examples=300)
+def test_a_grid_row_s_plain_counts_are_read_as_their_tokens_are(texts: list[str], k: int, trailing: int) -> None:
+    """A field of ASCII digits taken straight as one number, in a row read by position and in
+    the test of a clean row, as tokenising it gives."""
+    fields = [(t, 10 * i) for i, t in enumerate(texts)]
+    fast = (cells.positional_units(fields, k, trailing), cells.is_clean_row(fields, k))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cells, "_plain_count", lambda field: None)
+        tokenised = (cells.positional_units(fields, k, trailing), cells.is_clean_row(fields, k))
+    assert fast == tokenised
+
+
+_REGION = st.lists(
+    st.one_of(_FIELD, st.sampled_from(["\t", "\n", " ", "申请", "总计", "1.属于", "5-", "无无", "——"])), max_size=10
+).map("".join)
+
+
+@given(_REGION, st.integers(0, 50))
+@example("\t12\t0\t\t7\t", 3)
+@example("12\n34", 0)
+@example("其他 5\t6\n7 申请", 0)
+@example("12\t申请\t5", 0)  # words after a number: the region ends there
+@settings(max_examples=500)
+def test_a_region_s_plain_counts_are_read_as_their_tokens_are(text: str, offset: int) -> None:
+    """A piece of a row's region that is ASCII digits alone taken straight as one number."""
+    fast = cells.region_units(text, offset)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cells, "_plain_count", lambda field: None)
+        tokenised = cells.region_units(text, offset)
+    assert fast == tokenised
 
 
 def test_records_compare_and_hash_by_value_as_frozen_dataclasses_do() -> None:

@@ -174,7 +174,7 @@ def value_lines(
         if inline is not None and len(on_line) > 1:
             continue  # several labels on a line: a run of text, for the label-region reader
         in_header = False
-        xs, xs_chars = _positions(stream, a, units, display_width), _positions(stream, a, units, len)
+        xs, xs_chars = _positions(stream, a, units, (display_width, len))
         out.append(ValueLine(tuple(units), a, b, inline, fields, xs=xs, xs_chars=xs_chars))
     habit = _trailing_habit(out)
     trailing = [min(habit, trailing_empties(list(ln.fields))) for ln in out]
@@ -208,24 +208,28 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def _positions(stream: Stream, start: int, units: Sequence[Unit], measure: Callable[[str], int]) -> tuple[float, ...]:
-    """Columns (middles, by ``measure``) of the line's numbers as the document lays them out,
-    when it keeps its spacing (text from ``pdftotext -layout``): matched to the units by order
-    and digits, the label's own digits (``1.属于…``) skipped from the left."""
+def _positions(
+    stream: Stream, start: int, units: Sequence[Unit], measures: Sequence[Callable[[str], int]]
+) -> tuple[tuple[float, ...], ...]:
+    """Columns (middles, by each of ``measures``) of the line's numbers as the document lays
+    them out, when it keeps its spacing (text from ``pdftotext -layout``): matched to the units
+    by order and digits, the label's own digits (``1.属于…``) skipped from the left. (The
+    numbers are found once for every measure.)"""
+    none = tuple(() for _ in measures)
     source = stream.source_at(start)
     raw = stream.raw_lines.get(source.line) if source is not None and source.line is not None else None
     numbers = [u for u in units if u.kind == "number"]
     if raw is None or not numbers:
-        return ()
+        return none
     found = [
         (m.group().replace(",", "").translate(_ASCII_DIGITS), m.start(), m.end()) for m in _RAW_NUMBER.finditer(raw)
     ]
     if len(found) < len(numbers):
-        return ()
+        return none
     found = found[len(found) - len(numbers) :]
     if [f[0] for f in found] != [u.digits for u in numbers]:
-        return ()
-    return tuple((measure(raw[:a]) + measure(raw[:b])) / 2 for _, a, b in found)
+        return none
+    return tuple(tuple((measure(raw[:a]) + measure(raw[:b])) / 2 for _, a, b in found) for measure in measures)
 
 
 LAYOUT_TOLERANCE = 0.5

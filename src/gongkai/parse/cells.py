@@ -307,6 +307,12 @@ def region_units(text: str, offset: int = 0) -> list[Unit]:
     pos = 0
     pieces = _pieces(text)
     for (piece, has_tab), more in zip(pieces, _digits_after(pieces), strict=True):
+        if (count := _plain_count(piece)) is not None:
+            # a number and nothing else, wherever it stands (what its tokens are)
+            units.append(Unit("number", count, offset=offset + pos))
+            pos += len(piece) + 1
+            started = True
+            continue
         fu, saw_text = _field_units(piece, offset + pos, last=not more, cell=has_tab)
         pos += len(piece) + 1
         if not has_tab and fu and fu[0].kind == "empty":
@@ -413,6 +419,9 @@ def positional_units(fields: list[tuple[str, int]], k: int, trailing: int) -> li
         return None
     units: list[Unit] = []
     for text, off in f:
+        if (count := _plain_count(text)) is not None:
+            units.append(Unit("number", count, offset=off))
+            continue
         fu, saw_text = _field_units(text, off)
         if saw_text:
             # the cell is delimited but holds something that is no number: it, and only it,
@@ -426,11 +435,22 @@ def positional_units(fields: list[tuple[str, int]], k: int, trailing: int) -> li
     return units
 
 
+def _plain_count(field: str) -> str | None:
+    """A field that is a count in ASCII digits (most cells of a grid): its digits, which
+    ``_field_units`` reads as one number unit at the field's offset and nothing else (asked of
+    every cell of a table, it is not tokenised and remembered for that); None: any other field."""
+    s = field.strip()
+    return s if s.isdigit() and s.isascii() else None
+
+
 def is_clean_row(fields: list[tuple[str, int]], k: int) -> bool:
     """Exactly ``k`` fields hold one number each and the rest are empty."""
     numbers = 0
     for text, off in fields:
         if not text.strip():
+            continue
+        if _plain_count(text) is not None:
+            numbers += 1
             continue
         fu, saw_text = _field_units(text, off)
         if saw_text or len(fu) != 1 or fu[0].kind != "number":

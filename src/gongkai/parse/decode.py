@@ -258,23 +258,40 @@ def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written:
     one reading that takes each as written, or none when a number is no valid cell and the
     document does not set it apart (a cut would leave too few units for the other cells).
     None: the row is not of that shape, and is searched."""
-    if len(units) != len(kinds) or any(u.kind not in CELL_UNITS or u.or_blank or u.optional for u in units):
+    if len(units) != len(kinds):
         return None
-    if len(units) + 1 + sum(len(u.text) for u in units) >= MAX_STEPS_PER_ROW:
-        return None  # more steps than the search may take (its every unit, cut and end): it gives up
     out = Readings()
     cells: list[CellReading] = []
+    valid = True
+    """No number read against its kind so far (the search then finds nothing: told once the
+    row's shape is known to be this one)."""
+    steps = len(units) + 1
     for u, kind in zip(units, kinds, strict=True):
+        # the row's shape, its steps and its cells in one pass over its units
+        if u.kind not in CELL_UNITS or u.or_blank or u.optional:
+            return None
+        text = u.text
+        steps += len(text)
+        if not valid:
+            continue
         if u.kind == "blank":
-            cells.append(CellReading(None, u.text, True, offset=u.offset))
+            cells.append(CellReading(None, text, True, None, u.offset))
         elif u.kind == "unread":
-            cells.append(CellReading(None, u.text, offset=u.offset, unread=True))
+            cells.append(CellReading(None, text, offset=u.offset, unread=True))
+        elif as_written and u.sign > 0 and text.isdigit() and text.isascii():
+            # most cells: a count in ASCII digits, read as written (what ``parse_number`` makes of it)
+            cells.append(CellReading(int(text), text, False, u.unit, u.offset))
         else:
             signed = u.sign < 0
             if not as_written and not _valid_part(u.digits, kind, True, True, signed):
-                return out
+                valid = False
+                continue
             value = parse_number(u.digits, -1 if signed else 1)
             cells.append(CellReading(value, ("-" if signed else "") + u.text, False, u.unit, u.offset))
+    if steps >= MAX_STEPS_PER_ROW:
+        return None  # more steps than the search may take (its every unit, cut and end): it gives up
+    if not valid:
+        return out
     out.append(RowReading(tuple(cells), 0.0, 0))
     return out
 
@@ -364,12 +381,14 @@ def row_runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool
     """Whether a row's numbers run together: the document's ``style`` (its tables' rows), or
     the row itself when it is one run of digits for several cells (``7050`` in a table whose
     other rows are tabbed), or, with no style known, by its count of numbers."""
-    numbers = [u for u in units if u.kind == "number"]
+    if style:
+        return True
+    # one run: the row's one written unit a number of several digits
     written = [u for u in units if u.kind != "empty"]
-    one_run = k > 1 and len(written) == 1 and len(numbers) == 1 and len(numbers[0].digits) > 1
+    one_run = k > 1 and len(written) == 1 and written[0].kind == "number" and len(written[0].digits) > 1
     if style is None:
         return one_run or not separated(units, k)
-    return style or one_run
+    return one_run
 
 
 def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
@@ -418,7 +437,7 @@ def _digit_a_cell(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, ...
     if any(g < 2 for g in groups) or not _ASCII_DIGITS.issuperset(digits):
         yield from _sum_groups_runs(digits, groups)
         return
-    values = tuple(int(ch) for ch in digits)
+    values = tuple(map(int, digits))
     i = 0
     for g in groups:
         if sum(values[i : i + g - 1]) != values[i + g - 1]:
@@ -436,7 +455,7 @@ def balanced_run_readings(
     nums = [u for u in units if u.kind != "empty"]
     if len(nums) != 1 or nums[0].kind != "number" or nums[0].sign < 0 or not nums[0].text.isdigit():
         return None
-    if sum(groups) != len(kinds) or any(k != "count" for k in kinds):
+    if sum(groups) != len(kinds) or list(kinds).count("count") != len(kinds):
         return None
     u = nums[0]
     out = []
@@ -457,10 +476,11 @@ def readings_for_row(
         fast = balanced_run_readings(units, kinds, groups)
         if fast:
             return fast
-    plain = row_readings(units, kinds, glued=glued)
+    # the row's style told once: told again from it (as ``row_readings`` does) it stays as it is
+    run = row_runs_together(units, len(kinds), glued)
+    plain = row_readings(units, kinds, glued=run)
     if too_many(plain):
         return []  # too many readings to trust any of them: leave the row unread
-    run = row_runs_together(units, len(kinds), glued)
     # numbers set apart but fewer than the cells: a dump that dropped blank cells, which
     # blanks explain as well as cuts do, whether or not a cut reading balances
     tokens = sum(1 for u in units if u.kind in CELL_UNITS)
@@ -524,21 +544,15 @@ def _balanced(rd: RowReading, groups: tuple[int, ...]) -> bool:
 Values = dict[tuple[str, str], int | float | None]
 
 
-def _sum(refs: Sequence[tuple[str, str]], values: Values) -> float | None:
-    total = 0.0
-    for ref in refs:
-        if ref not in values:
-            return None
-        v = values[ref]
-        total += v or 0
-    return total
-
-
 def holds(identity: Identity, values: Values) -> bool | None:
     """True/False, or None when a referenced cell is not in ``values`` (row not read)."""
-    a, b = _sum(identity.lhs, values), _sum(identity.rhs, values)
-    if a is None or b is None:
-        return None
+    try:
+        # each side's values gathered at C speed, a float start adding each in order as a loop
+        # would (``0.0 + v + …``), both in one frame (the decoder weighs identities by the hundred)
+        a = sum([values[ref] or 0 for ref in identity.lhs], 0.0)
+        b = sum([values[ref] or 0 for ref in identity.rhs], 0.0)
+    except KeyError:
+        return None  # a cell not read
     return abs(a - b) < 1e-6
 
 
@@ -551,10 +565,13 @@ class _ValuesOf:
     """Each row reading's values (``row_values``), worked out once: the decoder weighs a
     reading against each identity of its row and in every combination with other rows."""
 
-    def __init__(self, columns: dict[str, tuple[str, ...]]) -> None:
+    def __init__(self, columns: dict[str, tuple[str, ...]], local: Mapping[str, Sequence[Identity]]) -> None:
         self.columns = columns
+        self.local = local
         self.memo: dict[tuple[str, int], tuple[RowReading, Values]] = {}
         """(row, id of the reading) → the reading (kept, so that its id stays its own), values."""
+        self.verdicts: dict[tuple[str, int], tuple[bool | None, ...]] = {}
+        """(row, id of the reading) → ``holds`` of each of the row's own identities (``local``)."""
 
     def __call__(self, row: str, reading: RowReading) -> Values:
         key = (row, id(reading))
@@ -562,6 +579,22 @@ class _ValuesOf:
         if hit is None:
             hit = self.memo[key] = (reading, row_values(row, self.columns[row], reading))
         return hit[1]
+
+    def own(self, row: str, reading: RowReading) -> tuple[bool | None, ...]:
+        """Whether each of the row's own identities holds under the reading, weighed once (the
+        decoder asks again for the row's ties, its rules and its unbalanced identities)."""
+        if not self.local[row]:
+            return ()  # (rows of table 2: no identity of their own, no values to gather)
+        key = (row, id(reading))
+        hit = self.verdicts.get(key)
+        if hit is None:
+            values = self(row, reading)  # (keeps the reading, so that its id stays its own)
+            hit = self.verdicts[key] = tuple(holds(i, values) for i in self.local[row])
+        return hit
+
+    def broken(self, row: str, reading: RowReading) -> int:
+        """``violations`` of the row's own identities under the reading."""
+        return self.own(row, reading).count(False)
 
 
 def violations(identities: Sequence[Identity], values: Values) -> int:
@@ -592,6 +625,9 @@ class TableChoice:
     broken_rules: list[str] = field(default_factory=list)
     """Rules of which every best reading of the table breaks some identity (which one may
     depend on the reading): a defect whose place the document leaves open."""
+    verdicts: dict[Identity, bool | None] | None = None
+    """Each identity's ``holds`` under the chosen readings, when the decoder weighed them so
+    (every row read one way); None: not kept."""
 
 
 def decode_table(
@@ -645,9 +681,9 @@ def _decode_search(
     rows: list[str],
 ) -> TableChoice:
     """``decode_table`` by search over the rows' readings (``rows``: those with any)."""
-    values_of = _ValuesOf(columns)
     layout = _layout(tuple(identities), tuple(rows))
     local = layout.local
+    values_of = _ValuesOf(columns, local)
 
     # readings that differ only in where a blank sits among zeros weigh the same in every
     # identity: search over one of each, and let the others tie at the end
@@ -655,23 +691,24 @@ def _decode_search(
     pruned: dict[str, list[tuple[RowReading, int, int]]] = {}
     overflow: dict[str, list[RowReading]] = {}
     unbalanced: list[str] = []
-    surely_blank: dict[str, int] = {}
+    surely_blank: dict[str, list[Scored]] = {}
+    """Per row, the readings its own identities leave (kept), whose blanks every one has."""
     tied_best: dict[str, list[RowReading]] = {}
     """Per row, every reading as good as the best by the row's own identities (before pruning)."""
     for r in rows:
         reps = list(classes[r])
-        for ident in local[r]:
-            if all(holds(ident, values_of(r, rd)) is False for rd in reps):
+        for k, ident in enumerate(local[r]):
+            if all(values_of.own(r, rd)[k] is False for rd in reps):
                 unbalanced.append(ident.name)
         scored = []
         for rd in reps:
-            vals = values_of(r, rd)
-            scored.append((rd, violations(local[r], vals) + rd.doubt, _hint_misses(vals, hints)))
+            misses = _hint_misses(values_of(r, rd), hints) if hints else 0
+            scored.append((rd, values_of.broken(r, rd) + rd.doubt, misses))
         best_v = min(s[1] for s in scored)
         kept = [s for s in scored if s[1] == best_v]
         tied_best[r] = [s[0] for s in kept]
         kept.sort(key=lambda s: (s[2], s[0].cost))
-        surely_blank[r] = min(sum(c.blank for c in m.cells) for s in kept for m in classes[r][s[0]])
+        surely_blank[r] = kept  # (their blanks counted only where wanted, below)
         pruned[r] = kept[:KEEP_PER_ROW]
         if len(kept) > KEEP_PER_ROW:
             # readings cut off here could tie with the kept ones: their cells stay open
@@ -689,21 +726,21 @@ def _decode_search(
         # a reading pruned for its cost, as good by those identities, keeps them all
         for r in component:
             for rule_id in list(always):
-                own = [i for i in local[r] if i.rule == rule_id]
+                own = [k for k, i in enumerate(local[r]) if i.rule == rule_id]
                 if (
                     own
                     and not any(i.rule == rule_id for i in comp_ids)
-                    and any(all(holds(i, values_of(r, rd)) for i in own) for rd in tied_best[r])
+                    and any(all(values_of.own(r, rd)[k] for k in own) for rd in tied_best[r])
                 ):
                     always.discard(rule_id)
         broken_rules.extend(x for x in sorted(always) if x not in broken_rules)
         for r in component:
             if exhaustive:
                 # an identity of the row broken by every best reading is broken however it is read
-                for ident in local[r]:
+                for k, ident in enumerate(local[r]):
                     # a reading pruned for its cost that holds the identity is as good a reading
                     candidates = winners[r] + tied_best[r]
-                    broken = all(holds(ident, values_of(r, rd)) is False for rd in candidates)
+                    broken = all(values_of.own(r, rd)[k] is False for rd in candidates)
                     if broken and ident.name not in unbalanced:
                         unbalanced.append(ident.name)
             tied = winners[r] + [rd for rd in overflow.get(r, []) if all(rd is not w for w in winners[r])]
@@ -711,7 +748,7 @@ def _decode_search(
                 # a row alone: a reading that keeps an identity with a doubtful blank is as good
                 # as one that breaks it with none; their cost does not tell the document's numbers
                 def breaks(rd: RowReading, r: str = r) -> int:
-                    return violations(local[r], values_of(r, rd))
+                    return values_of.broken(r, rd)
 
                 least = min(breaks(w) for w in winners[r])
                 tied += [
@@ -726,7 +763,9 @@ def _decode_search(
             # blanks in every reading that ties for best (when every tie is known), else in
             # every reading the row's own identities leave
             members = every if exhaustive and not overflow.get(r) else []
-            choice[r].blanks = min((sum(c.blank for c in m.cells) for m in members), default=surely_blank[r])
+            if not members:
+                members = [m for s in surely_blank[r] for m in classes[r][s[0]]]
+            choice[r].blanks = min(sum(c.blank for c in m.cells) for m in members)
     return TableChoice(choice, total_violations, unbalanced, broken_rules)
 
 
@@ -766,7 +805,7 @@ def _decode_fixed(
             rd = readings[r][0]
             choice[r] = _row_choice(1, [rd], [rd], columns[r], v, hinted=False)
             choice[r].blanks = sum(c.blank for c in rd.cells)
-    return TableChoice(choice, total_violations, unbalanced, broken_rules)
+    return TableChoice(choice, total_violations, unbalanced, broken_rules, verdict)
 
 
 def numeric_classes(readings: list[RowReading]) -> dict[RowReading, list[RowReading]]:
@@ -848,6 +887,8 @@ class _Search:
 def _choose(search: _Search) -> tuple[int, dict[str, list[RowReading]], bool, set[str]]:
     """Best readings of linked rows: (violations, for each row the readings that tie for best,
     whether those are all the readings that tie, the rules every best reading breaks)."""
+    if len(search.rows) == 1 and not search.all_identities():
+        return (*_unweighed_row(search), True, set())  # (table 2's rows: KEEP_PER_ROW readings at most)
     n_comb = 1
     for r in search.open_rows:
         n_comb *= len(search.pruned[r])
@@ -858,6 +899,15 @@ def _choose(search: _Search) -> tuple[int, dict[str, list[RowReading]], bool, se
     if exact is not None:
         return exact[0], exact[1], False, exact[2]  # the solver proves which cells vary, not every tie
     return (*_open_rows(search), False, set())
+
+
+def _unweighed_row(search: _Search) -> tuple[int, dict[str, list[RowReading]]]:
+    """What ``_enumerate`` finds for a row alone that no identity weighs (no rule to break):
+    its readings of least (broken, misses, cost), in order, without a combination made of each."""
+    (r,) = search.rows
+    entries = search.pruned[r]
+    best = min((s[1], s[2], s[0].cost) for s in entries)
+    return best[0], {r: [s[0] for s in entries if (s[1], s[2], s[0].cost) == best]}
 
 
 def _enumerate(search: _Search) -> tuple[int, dict[str, list[RowReading]], set[str]]:
@@ -947,6 +997,17 @@ def _row_choice(
 ) -> RowChoice:
     """``n`` numerically distinct readings of the row; ``tied``: every equally good reading,
     ``distinct``: one of them per set of numbers (kept as the row's alternatives)."""
+    if n == 1 and len(tied) == 1 and len(distinct) == 1:
+        # a row read one way (most rows): no cell open, no alternatives, no identity to weigh
+        main = distinct[0]
+        return RowChoice(main, {}, 1, *(("direct", 1.0) if main.direct else ("only reading", 0.99)))
+    return _weighed_choice(n, tied, distinct, cols, violated, hinted)
+
+
+def _weighed_choice(
+    n: int, tied: list[RowReading], distinct: list[RowReading], cols: tuple[str, ...], violated: int, hinted: bool
+) -> RowChoice:
+    """``_row_choice`` weighing every case."""
     main = min(distinct, key=lambda rd: rd.cost)
     unc: dict[str, tuple[int | float | None, ...]] = {}
     for j, col in enumerate(cols if len(tied) > 1 else ()):  # one reading leaves no cell open
@@ -972,5 +1033,8 @@ def _row_choice(
 
 
 def _hint_misses(vals: Values, hints: Values) -> int:
-    # a blank where the text states a number misses it too
-    return sum(1 for ref, v in vals.items() if hints.get(ref) is not None and (v or 0) != hints[ref])
+    if not hints:
+        return 0  # (most tables: the text states none of their numbers)
+    # a blank where the text states a number misses it too; the few stated numbers looked up
+    # among the reading's values, not each value among them
+    return sum(1 for ref, h in hints.items() if h is not None and ref in vals and (vals[ref] or 0) != h)

@@ -103,8 +103,10 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     for v in _folded_labels(row.labels):
         if len(v) < MIN_FUZZY_LABEL:
             continue
-        sm = _matcher(v)
         stop = max(start, end - len(v) + 2)
+        if not _may_hold(folded, v, start, stop):
+            continue  # (most labels looked for between two rows: none of their windows is near)
+        sm = _matcher(v)
         shared = shared_chars(folded, v, start, stop)
         digit = _next_digits(folded, start, stop + len(v))
         for i in range(start, stop):
@@ -136,6 +138,21 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
     if num:
         s -= len(num)
     return Match(s, best[2], folded[s : best[2]], exact=False)
+
+
+LEAST_SHARE = min(GARBLED_KEEP, PREFIX_SHARE, ROW_SIMILARITY / (2 - ROW_SIMILARITY))
+"""The least share of a label's characters a window of ``fuzzy_row`` must have to match it:
+a cut-off label keeps PREFIX_SHARE, a garbled one GARBLED_KEEP, and a window sharing s of a
+label of n characters has a ratio of at most 2s / (s + n)."""
+
+
+def _may_hold(folded: str, label: str, start: int, stop: int) -> bool:
+    """Whether the text the windows of ``fuzzy_row`` (from ``start`` to ``stop``) cover shares
+    LEAST_SHARE of the label's characters (each as often as both have it): no window shares
+    more than all of them do. One count at C speed per character of the label, not a slide."""
+    covered = folded[start : stop - 1 + len(label)]
+    shared = sum(min(covered.count(ch), n) for ch, n in _char_counts(label).items())
+    return shared >= LEAST_SHARE * len(label)
 
 
 def shared_chars(text: str, label: str, start: int, stop: int) -> list[int]:

@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from gongkai.model.report import LOW_CONFIDENCE, Cell, Decision, Number, TableCells
-from gongkai.model.template import APPEALS, BLANK_MARKERS, MEASURE_WORDS, CellKind, Identity, TableSpec, Template
+from gongkai.model.template import (
+    APPEALS,
+    BLANK_MARKERS,
+    MEASURE_WORDS,
+    CellKind,
+    Column,
+    Identity,
+    TableSpec,
+    Template,
+)
 from gongkai.model.text import fold
 from gongkai.parse.added_rows import ADDED_PREFIX, is_added, with_added_rows
 from gongkai.parse.align import (
@@ -333,25 +342,24 @@ def row_text(region: str) -> str:
 
 def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...], raw_region: str) -> dict[str, Cell]:
     out: dict[str, Cell] = {}
-    for j, col in enumerate(cols):
-        cr = choice.reading.cells[j]
-        src, grid = stream.at(cr.offset) if cr.offset is not None else (None, None)
-        if col in choice.uncertain:
-            cands = choice.uncertain[col]
+    uncertain, confidence, at = choice.uncertain, choice.confidence, stream.at
+    for col, cr in zip(cols, choice.reading.cells, strict=True):
+        src, grid = at(cr.offset) if cr.offset is not None else (None, None)
+        if uncertain and col in uncertain:
+            cands = uncertain[col]
             if len({c or 0 for c in cands}) == 1:
                 why = f"文档中空白单元格不留位置，此处是 {cands[0] or 0} 还是空白无法确定"
             else:
                 why = f"单元格边界丢失，{len(cands)} 种读法同样符合表内勾稽关系"
-            out[col] = Cell(
-                None, row_text(raw_region), source=src, confidence=choice.confidence, uncertain=why, candidates=cands
-            )
+            text = row_text(raw_region)
+            out[col] = Cell(None, text, source=src, confidence=confidence, uncertain=why, candidates=cands)
         elif cr.unread:
             why = f"无法识别为数字：“{cr.raw}”" if cr.raw else NUMBERS_ELSEWHERE
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=why)
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
             read = grid.confidence if grid is not None else 1.0
-            conf = min(choice.confidence, read)
+            conf = min(confidence, read)
             unsure = None
             if read < LOW_CONFIDENCE and not cr.blank:
                 unsure = f"识别置信度低（{read:.2f}），表内勾稽关系无法印证：请对照原件核实"
@@ -425,14 +433,16 @@ def _use_alternates(
     return spec, found
 
 
-def _table_trailing(spec: TableSpec, keys: list[str], regions: list[tuple[str, int]]) -> int:
+RowFields = list[tuple[str, int]] | None
+"""A row's tab-separated fields after its label (``line_fields``), None: no such line."""
+
+
+def _table_trailing(row_cols: list[tuple[Column, ...]], row_fields: list[RowFields]) -> int:
     """How many empty fields the table's clean tab-separated rows end with (a layout habit of
     the document: a trailing tab on every line)."""
     counts: list[int] = []
-    for rkey, (raw, off) in zip(keys, regions, strict=True):
-        fields = line_fields(raw, off)
-        k = len(spec.row_columns(spec.row(rkey)))
-        if fields is not None and is_clean_row(fields, k):
+    for cols, fields in zip(row_cols, row_fields, strict=True):
+        if fields is not None and is_clean_row(fields, len(cols)):
             counts.append(trailing_empties(fields))
     return max(set(counts), key=counts.count) if counts else 0
 
@@ -453,7 +463,7 @@ def _printed_blank(spec: TableSpec, found: list[tuple[str, Match]]) -> bool:
     return len(keys) >= MIN_CUT_BLANK_ROWS and keys == [r.key for r in spec.rows[: len(keys)]]
 
 
-def _extras_at_end(spec: TableSpec, keys: list[str], regions: list[tuple[str, int]]) -> bool:
+def _extras_at_end(row_cols: list[tuple[Column, ...]], row_fields: list[RowFields]) -> bool:
     """Whether the table's rows put the fields they have beyond their cells at their end: a
     site's text export pads each row at its end for the slots its merged cells cover
     (``一、本年新收政府信息公开申请数量 | ||||||0 | ||``), where a grid written out in full has
@@ -461,9 +471,7 @@ def _extras_at_end(spec: TableSpec, keys: list[str], regions: list[tuple[str, in
     when none shows the other; where a row's extra fields could be at either side, by the side
     whose reading adds its parts up to its printed total."""
     end = start = 0
-    for rkey, (raw, off) in zip(keys, regions, strict=True):
-        fields = line_fields(raw, off)
-        cols = spec.row_columns(spec.row(rkey))
+    for cols, fields in zip(row_cols, row_fields, strict=True):
         k = len(cols)
         if fields is None or len(fields) <= k:
             continue
@@ -760,14 +768,16 @@ def _read_by_labels(
     regions = [
         _region_text(stream, m, found[i + 1][1].start if i + 1 < len(found) else end) for i, (_, m) in enumerate(found)
     ]
-    trailing = _table_trailing(spec, [k for k, _ in found], regions)
-    at_end = _extras_at_end(spec, [k for k, _ in found], regions)
+    # each row's columns and fields worked out once, for the table's habits and the row's reading
+    row_cols = [spec.row_columns(spec.row(k)) for k, _ in found]
+    row_fields = [line_fields(raw, off) for raw, off in regions]
+    trailing = _table_trailing(row_cols, row_fields)
+    at_end = _extras_at_end(row_cols, row_fields)
     row_units: list[list[Unit]] = []
     delimited: list[bool] = []
     """Rows whose cells the document delimits (tabs, one cell per line): empty ones are blank."""
-    for (rkey, _m), (raw, off) in zip(found, regions, strict=True):
-        k = len(spec.row_columns(spec.row(rkey)))
-        fields = line_fields(raw, off)
+    for cols, fields, (raw, off) in zip(row_cols, row_fields, regions, strict=True):
+        k = len(cols)
         pads = trailing
         if at_end and fields is not None and trailing_empties(fields) >= len(fields) - k:
             pads = max(0, len(fields) - k)  # this row's own pads, not the table's habit
@@ -777,7 +787,8 @@ def _read_by_labels(
         row_units.append(positional or region_units(raw, off))
         delimited.append(positional is not None)
     has_values = [any(u.kind != "empty" for u in units) for units in row_units]
-    style = table_runs_together(row_units, [len(spec.row_columns(spec.row(k))) for k, _ in found])
+    widths = [len(cols) for cols in row_cols]
+    style = table_runs_together(row_units, widths)
     glued = style if glued is None else glued
     # every label of the template printed in full and not a number after any: a table left
     # blank (a dump drops blank cells); some labels without a single value: no table
@@ -787,12 +798,11 @@ def _read_by_labels(
         return TableRead(None, [], 0)
     readings: dict[str, list[RowReading]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
-    widths = [len(spec.row_columns(spec.row(k))) for k, _ in found]
     crowded = [
         sum(1 for u in units if u.kind == "number") > CROWDED * w for units, w in zip(row_units, widths, strict=True)
     ]
     for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
-        kinds = [c.kind for c in spec.row_columns(spec.row(rkey))]
+        kinds = [c.kind for c in row_cols[i]]
         if not has_values[i] and not delimited[i] and any(crowded[i + 1 :]):
             # labels first, numbers after them all (a table printed by columns): this row's
             # numbers may be among those of the crowded row below, so it is no blank row
@@ -1038,6 +1048,11 @@ def _hard_violations(choice: TableChoice, cols: dict[str, tuple[str, ...]], iden
     """Identities the chosen reading breaks that no blank 总计 could mend: a total the
     document prints empty on the smaller side may hide the difference (a blank is no 0);
     other blanks are weighed as the decoder weighs them."""
+    # the decoder's verdicts where it kept them (they weigh these very values): most tables
+    # break none, and then no blank needs weighing
+    verdicts = choice.verdicts
+    if verdicts is not None and all(verdicts[i] is not False for i in identities):
+        return 0
     values: Values = {}
     blanks: set[tuple[str, str]] = set()
     for r, ch in choice.rows.items():
@@ -1049,7 +1064,7 @@ def _hard_violations(choice: TableChoice, cols: dict[str, tuple[str, ...]], iden
                 blanks.add((r, c))  # a 总计 the document prints empty (a report that leaves totals out)
     n = 0
     for ident in identities:
-        ok = holds(ident, values)
+        ok = verdicts[ident] if verdicts is not None else holds(ident, values)
         if ok is not False:
             continue
         lhs = sum((values.get(ref) or 0) for ref in ident.lhs)
@@ -1070,7 +1085,8 @@ def _finish(
     hints: Values,
 ) -> TableRead:
     """Decode the rows' readings jointly and build the table's cells."""
-    cols = {k: tuple(c.key for c in spec.row_columns(spec.row(k))) for k in raws}
+    row_cols = {k: spec.row_columns(spec.row(k)) for k in raws}
+    cols = {k: tuple(c.key for c in rc) for k, rc in row_cols.items()}
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
@@ -1084,7 +1100,7 @@ def _finish(
             cells[key] = _unreadable(cols[key], raw, stream, units)
         else:
             cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
-        decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in spec.row_columns(spec.row(key))], units)
+        decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in row_cols[key]], units)
         if decision is not None:
             decisions.append(decision)
         if ch is not None and ch.tied:
