@@ -22,7 +22,16 @@ from gongkai.readers.document import Block, Grid, GridCell, TextLine
 from gongkai.readers.grid_lines import TableLines, build_tables
 from gongkai.readers.layout import Line, is_page_furniture, join_cell_lines
 from gongkai.readers.ocr import Recognized, recognize
-from gongkai.readers.raster_grid import PAGE_WIDTH_PT, binarize, deskew, rule_ink, scan_tolerance, segments
+from gongkai.readers.raster_grid import (
+    PAGE_WIDTH_PT,
+    binarize,
+    components,
+    deskew,
+    painted,
+    rule_ink,
+    scan_tolerance,
+    segments,
+)
 from gongkai.readers.scan_marks import LoneMark, SignMark, lone_mark, sign_mark
 
 CELL_INSET = 3
@@ -130,18 +139,19 @@ def speck_mask(ink: np.ndarray, px_per_pt: float) -> np.ndarray:
     small marks (``SPECK_PT``) with no larger mark within ``SPECK_CLEARANCE_PT``. Noise left
     between two lines of text would join them into one band; inside a cell it reads as a
     stray ``.`` or ``·``."""
-    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    _, labels, stats = components(ink)
     side = SPECK_PT * px_per_pt
     small = (stats[:, cv2.CC_STAT_WIDTH] <= side) & (stats[:, cv2.CC_STAT_HEIGHT] <= side)
     small[0] = False
-    marks = np.where(small[labels] | (labels == 0), 0, 255).astype(np.uint8)
+    in_small = small[labels]
+    marks = ((labels != 0) & ~in_small).view(np.uint8) * np.uint8(255)
     reach = max(1, round(SPECK_CLEARANCE_PT * px_per_pt))
     near = cv2.dilate(marks, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)) > 0
     noise = small.copy()
-    noise[np.unique(labels[near & small[labels]])] = False
+    noise[np.unique(labels[near & in_small])] = False
     noise |= stats[:, cv2.CC_STAT_AREA] < SPECK_AREA
     noise[0] = False
-    return np.where(noise[labels], 255, 0).astype(np.uint8)
+    return painted(noise, labels)
 
 
 Band = tuple[int, int]
