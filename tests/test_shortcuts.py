@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from gongkai.model.report import Source
 from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES, Row
 from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
 from gongkai.parse import cells, decode, facts, labels, meta, table_text
@@ -566,3 +567,31 @@ def test_the_spans_a_section_meets_are_found_by_bisection_as_by_testing_each(
     b = a + length
     plain = [(x, y) for x, y in sorted(spans) if x < b and y > a]
     assert report_module.Cuts(spans).across(a, b) == plain
+
+
+@dataclasses.dataclass(frozen=True)
+class _PlainSource:
+    """``Source`` as the dataclass decorator writes it (its own ``__init__``)."""
+
+    page: int | None = None
+    line: int | None = None
+    block: int | None = None
+    row: int | None = None
+    col: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+_FIELD = st.none() | st.integers(-3, 500)
+
+
+@given(st.lists(_FIELD, max_size=5), st.dictionaries(st.sampled_from(["page", "line", "block", "row", "col"]), _FIELD))
+def test_a_source_is_built_as_the_frozen_dataclass_builds_it(args: list[int | None], kwargs: dict[str, int]) -> None:
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("page", "line", "block", "row", "col")[: len(args)]}
+    fast, plain = Source(*args, **kwargs), _PlainSource(*args, **kwargs)  # type: ignore[arg-type]
+    assert list(fast.__dict__.items()) == list(plain.__dict__.items())
+    assert repr(fast) == repr(plain).replace("_PlainSource", "Source")
+    assert fast == Source(*args, **kwargs) and hash(fast) == hash(Source(*args, **kwargs))  # type: ignore[arg-type]
+    assert fast.to_json() == {k: v for k, v in plain.__dict__.items() if v is not None}
+    assert dataclasses.replace(fast, col=7).__dict__ == dataclasses.replace(plain, col=7).__dict__
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.row = 1  # type: ignore[misc]
