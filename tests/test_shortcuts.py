@@ -24,6 +24,7 @@ from gongkai.parse.decode import row_readings, too_many
 from gongkai.parse.report import parse_document
 from gongkai.readers import html as html_reader
 from gongkai.readers import read_bytes
+from gongkai.readers import text as text_reader
 from gongkai.testing.corpus import make_document
 
 _TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3000\u200b（）：，12３-/无件")), max_size=40)
@@ -595,3 +596,30 @@ def test_a_source_is_built_as_the_frozen_dataclass_builds_it(args: list[int | No
     assert dataclasses.replace(fast, col=7).__dict__ == dataclasses.replace(plain, col=7).__dict__
     with pytest.raises(dataclasses.FrozenInstanceError):
         fast.row = 1  # type: ignore[misc]
+
+
+_TEXT_LINES = st.lists(
+    st.sampled_from(
+        [
+            *("一、总体情况", "", "0", "无", "规章", "|", "||", "|||", "0 |", "信息内容 |", " | "),
+            *("**粗**文", "## 二、标题"),
+            *("| a | b |", "|---|---|", "| 0 | 0 |", "一、本年新收 | 0 | | 0 |", "a|b", "```|||"),
+        ]
+    ),
+    max_size=60,
+)
+
+
+@given(_TEXT_LINES, st.booleans())
+@example(["说明", *["规章", "|", "0", "|"] * 7, "完"], False)  # a cell a line, each closed by a ``|`` line
+@example(["说明", *["收到 |", "|", "|", "0 |", "||"] * 3, "完"], False)  # a cell a line, rows padded
+@example(["## 一、总体", "| a | b |", "|---|---|", "| 0 | 0 |", "**完**"], True)
+def test_lines_are_read_into_blocks_as_when_each_is_tested_for_a_table(lines: list[str], markdown: bool) -> None:
+    """Lines before the line above a piped one are taken as text in one go: as the tests of
+    every line for the forms of a table take them."""
+    fast = text_reader.lines_to_blocks(lines, markdown)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(text_reader, "_plain_end", lambda with_pipes, i, n: i)
+        plain = text_reader.lines_to_blocks(lines, markdown)
+    assert fast == plain
+    assert all("|" in line for line in lines if text_reader._MD_ROW.match(line))
