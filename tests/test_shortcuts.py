@@ -22,8 +22,8 @@ from gongkai.parse import report as report_module
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
 from gongkai.parse.report import parse_document
+from gongkai.readers import ReadError, read_bytes
 from gongkai.readers import html as html_reader
-from gongkai.readers import read_bytes
 from gongkai.readers import text as text_reader
 from gongkai.testing.corpus import make_document
 
@@ -623,3 +623,39 @@ def test_lines_are_read_into_blocks_as_when_each_is_tested_for_a_table(lines: li
         plain = text_reader.lines_to_blocks(lines, markdown)
     assert fast == plain
     assert all("|" in line for line in lines if text_reader._MD_ROW.match(line))
+
+
+_CHROME_TEXT = st.sampled_from(["本年新收", "主动公开政府信息情况", "政府信息公开", "12", "尾", "<br>", "<!-- c -->"])
+_CHROME_ATTRS = st.sampled_from(["", ' class="nav"', ' id="footer_1"', ' class=""', ' class="menu x"', ' id="share"'])
+_CHROME_PAGE = st.recursive(
+    _CHROME_TEXT,
+    lambda kids: st.builds(
+        lambda tag, attrs, inner, tail: f"<{tag}{attrs}>{''.join(inner)}</{tag}>{tail}",
+        st.sampled_from(["div", "p", "span", "nav", "header", "footer", "table", "td"]),
+        _CHROME_ATTRS,
+        st.lists(kids, max_size=4),
+        _CHROME_TEXT | st.just(""),
+    ),
+    max_leaves=24,
+)
+"""Pages of nested elements, some of them named like a page's chrome (``nav``, ``footer_1``)."""
+
+
+def _read_page(page: str) -> object:
+    try:
+        return html_reader.read_html("p.html", f"<html><body>{page}</body></html>".encode())
+    except ReadError as e:
+        return e.reason
+
+
+@given(st.lists(_CHROME_PAGE, max_size=4).map("".join))
+@example('<div class="nav">导航<div class="body">本年新收 12</div>尾</div><footer>页脚</footer>正文')
+@example("正文<footer>页脚</footer>正文<header>页头</header>")
+def test_the_page_s_chrome_is_looked_for_among_the_elements_that_may_be_it_as_among_all(page: str) -> None:
+    """Only elements with a class or an id, and nav, header and footer, are looked at for the
+    page's chrome (in document order): what a look at every element removes."""
+    fast = _read_page(page)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(html_reader, "_chrome_candidates", lambda tree: list(tree.iter(etree.Element)))
+        every = _read_page(page)
+    assert fast == every
