@@ -659,3 +659,8 @@ def test_the_page_s_chrome_is_looked_for_among_the_elements_that_may_be_it_as_am
         mp.setattr(html_reader, "_chrome_candidates", lambda tree: list(tree.iter(etree.Element)))
         every = _read_page(page)
     assert fast == every
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\xa0\u3000\u2003\n\r0本年")), max_size=12))
+def test_a_cell_s_spaces_are_squeezed_as_the_pattern_squeezes_them(text: str) -> None:
+    assert html_reader._spaced(text) == html_reader._CELL_SPACE.sub(" ", text)
