@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from gongkai.model import text as text_module
 from gongkai.model.report import Source
 from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES, Row
 from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
@@ -664,3 +665,18 @@ def test_the_page_s_chrome_is_looked_for_among_the_elements_that_may_be_it_as_am
 @given(st.text(alphabet=st.sampled_from(list(" \t\xa0\u3000\u2003\n\r0本年")), max_size=12))
 def test_a_cell_s_spaces_are_squeezed_as_the_pattern_squeezes_them(text: str) -> None:
     assert html_reader._spaced(text) == html_reader._CELL_SPACE.sub(" ", text)
+
+
+_SPACES_AND_WORDS = st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200b\ufeffab本年0"))
+
+
+@given(st.text(alphabet=_SPACES_AND_WORDS, max_size=30))
+@example("ab  a\u3000ab\nb")  # a word that recurs: each found at its own place
+def test_the_offsets_squeeze_keeps_are_those_between_the_pattern_s_runs_of_spaces(text: str) -> None:
+    plain: list[int] = []
+    start = 0
+    for m in re.finditer(r"[\s\u200b\ufeff]+", text):
+        plain.extend(range(start, m.start()))
+        start = m.end()
+    plain.extend(range(start, len(text)))
+    assert text_module._kept_offsets(text) == plain
