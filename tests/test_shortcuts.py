@@ -24,6 +24,7 @@ from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
 from gongkai.parse.report import parse_document
 from gongkai.readers import ReadError, read_bytes
+from gongkai.readers import docx as docx_reader
 from gongkai.readers import html as html_reader
 from gongkai.readers import text as text_reader
 from gongkai.testing.corpus import make_document
@@ -680,3 +681,38 @@ def test_the_offsets_squeeze_keeps_are_those_between_the_pattern_s_runs_of_space
         start = m.end()
     plain.extend(range(start, len(text)))
     assert text_module._kept_offsets(text) == plain
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_TC_PROP = st.sampled_from(
+    [
+        *('<w:gridSpan w:val="2"/>', '<w:gridSpan w:val="x"/>', "<w:gridSpan/>", '<w:gridSpan w:val="99"/>'),
+        *('<w:vMerge w:val="restart"/>', "<w:vMerge/>", '<w:tcW w:w="9"/>', "<w:shd/>", "<!-- c -->"),
+    ]
+)
+
+
+@given(st.lists(st.lists(_TC_PROP, max_size=6).map("".join), max_size=2))
+def test_a_docx_cell_s_merges_are_read_from_its_two_properties_as_from_all(props: list[str]) -> None:
+    """gridSpan and vMerge picked by tag in C, in order: what a look at every property reads."""
+    pr = "".join(f"<w:tcPr>{p}</w:tcPr>" for p in props)
+    tc = etree.fromstring(f'<w:tc xmlns:w="{_W}">{pr}<w:p/></w:tc>')
+    span, vmerge = 1, None  # read the plain way: every property looked at
+    for tcpr in tc.iterchildren(f"{{{_W}}}tcPr"):
+        for prop in tcpr:
+            if prop.tag == f"{{{_W}}}gridSpan":
+                try:
+                    span = min(max(1, int(prop.get(f"{{{_W}}}val", "1"))), docx_reader.MAX_SPAN)
+                except ValueError:
+                    span = 1
+            elif prop.tag == f"{{{_W}}}vMerge":
+                vmerge = prop.get(f"{{{_W}}}val", "continue")
+    # the cell between a merge's first cell and one that continues a merge
+    first, last = '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>', "<w:tcPr><w:vMerge/></w:tcPr>"
+    rows = "".join(f"<w:tr><w:tc>{p}<w:p/></w:tc></w:tr>" for p in (first, pr, last))
+    grid = docx_reader._grid(etree.fromstring(f'<w:tbl xmlns:w="{_W}">{rows}</w:tbl>'), 0).rows
+    if vmerge == "continue":  # under the first: all three one cell
+        assert grid[0][0].rowspan == 3 and grid[1] == [None] * span  # type: ignore[union-attr]
+        return
+    assert grid[0][0].rowspan == 1 and grid[1][0].colspan == span and len(grid[1]) == span  # type: ignore[union-attr]
+    assert grid[1][0].rowspan == (2 if vmerge == "restart" else 1)  # type: ignore[union-attr]
