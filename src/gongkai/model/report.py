@@ -19,6 +19,9 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SCHEMA = "gongkai.report/1"
 
 
+_set = object.__setattr__
+
+
 @dataclass(frozen=True, init=False)
 class Source:
     """Where a piece of the document came from."""
@@ -39,16 +42,15 @@ class Source:
         col: int | None = None,
         bbox: tuple[float, float, float, float] | None = None,
     ) -> None:
-        # what the frozen dataclass's own __init__ does, but it sets each field through
-        # object.__setattr__ (1.8 µs a source; readers build one for every line and cell):
-        # stored straight into the instance's dict, in the fields' order (``to_json`` keeps it)
-        d = self.__dict__
-        d["page"] = page
-        d["line"] = line
-        d["block"] = block
-        d["row"] = row
-        d["col"] = col
-        d["bbox"] = bbox
+        # what the frozen dataclass's own __init__ does, with object.__setattr__ bound once
+        # (it looks it up on ``object`` for each field: readers build a source for every line
+        # and cell); not through ``self.__dict__``, which would give every source a dict of its own
+        _set(self, "page", page)
+        _set(self, "line", line)
+        _set(self, "block", block)
+        _set(self, "row", row)
+        _set(self, "col", col)
+        _set(self, "bbox", bbox)
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
