@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
 
+from gongkai.model import text as text_module
+from gongkai.model.report import Source
 from gongkai.model.template import MEASURE_WORDS, SECTIONS, TEMPLATES, Identity, Row
 from gongkai.model.text import _CJK, despace, fold_text, squeeze, to_simplified
 from gongkai.parse import cells, decode, facts, labels, meta, table_text, tables
@@ -21,8 +23,10 @@ from gongkai.parse import report as report_module
 from gongkai.parse.cells import Unit
 from gongkai.parse.decode import row_readings, too_many
 from gongkai.parse.report import parse_document
+from gongkai.readers import ReadError, read_bytes
+from gongkai.readers import docx as docx_reader
 from gongkai.readers import html as html_reader
-from gongkai.readers import read_bytes
+from gongkai.readers import text as text_reader
 from gongkai.testing.corpus import make_document
 
 _TEXTY = st.text(alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3000\u200b（）：，12３-/无件")), max_size=40)
@@ -804,3 +808,149 @@ def test_the_spans_a_section_meets_are_found_by_bisection_as_by_testing_each(
     b = a + length
     plain = [(x, y) for x, y in sorted(spans) if x < b and y > a]
     assert report_module.Cuts(spans).across(a, b) == plain
+
+
+@dataclasses.dataclass(frozen=True)
+class _PlainSource:
+    """``Source`` as the dataclass decorator writes it (its own ``__init__``)."""
+
+    page: int | None = None
+    line: int | None = None
+    block: int | None = None
+    row: int | None = None
+    col: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+
+_FIELD = st.none() | st.integers(-3, 500)
+
+
+@given(st.lists(_FIELD, max_size=5), st.dictionaries(st.sampled_from(["page", "line", "block", "row", "col"]), _FIELD))
+def test_a_source_is_built_as_the_frozen_dataclass_builds_it(args: list[int | None], kwargs: dict[str, int]) -> None:
+    kwargs = {k: v for k, v in kwargs.items() if k not in ("page", "line", "block", "row", "col")[: len(args)]}
+    fast, plain = Source(*args, **kwargs), _PlainSource(*args, **kwargs)  # type: ignore[arg-type]
+    assert list(fast.__dict__.items()) == list(plain.__dict__.items())
+    assert repr(fast) == repr(plain).replace("_PlainSource", "Source")
+    assert fast == Source(*args, **kwargs) and hash(fast) == hash(Source(*args, **kwargs))  # type: ignore[arg-type]
+    assert fast.to_json() == {k: v for k, v in plain.__dict__.items() if v is not None}
+    assert dataclasses.replace(fast, col=7).__dict__ == dataclasses.replace(plain, col=7).__dict__
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.row = 1  # type: ignore[misc]
+
+
+_TEXT_LINES = st.lists(
+    st.sampled_from(
+        [
+            *("一、总体情况", "", "0", "无", "规章", "|", "||", "|||", "0 |", "信息内容 |", " | "),
+            *("**粗**文", "## 二、标题"),
+            *("| a | b |", "|---|---|", "| 0 | 0 |", "一、本年新收 | 0 | | 0 |", "a|b", "```|||"),
+        ]
+    ),
+    max_size=60,
+)
+
+
+@given(_TEXT_LINES, st.booleans())
+@example(["说明", *["规章", "|", "0", "|"] * 7, "完"], False)  # a cell a line, each closed by a ``|`` line
+@example(["说明", *["收到 |", "|", "|", "0 |", "||"] * 3, "完"], False)  # a cell a line, rows padded
+@example(["## 一、总体", "| a | b |", "|---|---|", "| 0 | 0 |", "**完**"], True)
+def test_lines_are_read_into_blocks_as_when_each_is_tested_for_a_table(lines: list[str], markdown: bool) -> None:
+    """Lines before the line above a piped one are taken as text in one go: as the tests of
+    every line for the forms of a table take them."""
+    fast = text_reader.lines_to_blocks(lines, markdown)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(text_reader, "_plain_end", lambda with_pipes, i, n: i)
+        plain = text_reader.lines_to_blocks(lines, markdown)
+    assert fast == plain
+    assert all("|" in line for line in lines if text_reader._MD_ROW.match(line))
+
+
+_CHROME_TEXT = st.sampled_from(["本年新收", "主动公开政府信息情况", "政府信息公开", "12", "尾", "<br>", "<!-- c -->"])
+_CHROME_ATTRS = st.sampled_from(["", ' class="nav"', ' id="footer_1"', ' class=""', ' class="menu x"', ' id="share"'])
+_CHROME_PAGE = st.recursive(
+    _CHROME_TEXT,
+    lambda kids: st.builds(
+        lambda tag, attrs, inner, tail: f"<{tag}{attrs}>{''.join(inner)}</{tag}>{tail}",
+        st.sampled_from(["div", "p", "span", "nav", "header", "footer", "table", "td"]),
+        _CHROME_ATTRS,
+        st.lists(kids, max_size=4),
+        _CHROME_TEXT | st.just(""),
+    ),
+    max_leaves=24,
+)
+"""Pages of nested elements, some of them named like a page's chrome (``nav``, ``footer_1``)."""
+
+
+def _read_page(page: str) -> object:
+    try:
+        return html_reader.read_html("p.html", f"<html><body>{page}</body></html>".encode())
+    except ReadError as e:
+        return e.reason
+
+
+@given(st.lists(_CHROME_PAGE, max_size=4).map("".join))
+@example('<div class="nav">导航<div class="body">本年新收 12</div>尾</div><footer>页脚</footer>正文')
+@example("正文<footer>页脚</footer>正文<header>页头</header>")
+def test_the_page_s_chrome_is_looked_for_among_the_elements_that_may_be_it_as_among_all(page: str) -> None:
+    """Only elements with a class or an id, and nav, header and footer, are looked at for the
+    page's chrome (in document order): what a look at every element removes."""
+    fast = _read_page(page)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(html_reader, "_chrome_candidates", lambda tree: list(tree.iter(etree.Element)))
+        every = _read_page(page)
+    assert fast == every
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\xa0\u3000\u2003\n\r0本年")), max_size=12))
+def test_a_cell_s_spaces_are_squeezed_as_the_pattern_squeezes_them(text: str) -> None:
+    assert html_reader._spaced(text) == html_reader._CELL_SPACE.sub(" ", text)
+
+
+_SPACES_AND_WORDS = st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\u200b\ufeffab本年0"))
+
+
+@given(st.text(alphabet=_SPACES_AND_WORDS, max_size=30))
+@example("ab  a\u3000ab\nb")  # a word that recurs: each found at its own place
+def test_the_offsets_squeeze_keeps_are_those_between_the_pattern_s_runs_of_spaces(text: str) -> None:
+    plain: list[int] = []
+    start = 0
+    for m in re.finditer(r"[\s\u200b\ufeff]+", text):
+        plain.extend(range(start, m.start()))
+        start = m.end()
+    plain.extend(range(start, len(text)))
+    assert text_module._kept_offsets(text) == plain
+
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_TC_PROP = st.sampled_from(
+    [
+        *('<w:gridSpan w:val="2"/>', '<w:gridSpan w:val="x"/>', "<w:gridSpan/>", '<w:gridSpan w:val="99"/>'),
+        *('<w:vMerge w:val="restart"/>', "<w:vMerge/>", '<w:tcW w:w="9"/>', "<w:shd/>", "<!-- c -->"),
+    ]
+)
+
+
+@given(st.lists(st.lists(_TC_PROP, max_size=6).map("".join), max_size=2))
+def test_a_docx_cell_s_merges_are_read_from_its_two_properties_as_from_all(props: list[str]) -> None:
+    """gridSpan and vMerge picked by tag in C, in order: what a look at every property reads."""
+    pr = "".join(f"<w:tcPr>{p}</w:tcPr>" for p in props)
+    tc = etree.fromstring(f'<w:tc xmlns:w="{_W}">{pr}<w:p/></w:tc>')
+    span, vmerge = 1, None  # read the plain way: every property looked at
+    for tcpr in tc.iterchildren(f"{{{_W}}}tcPr"):
+        for prop in tcpr:
+            if prop.tag == f"{{{_W}}}gridSpan":
+                try:
+                    span = min(max(1, int(prop.get(f"{{{_W}}}val", "1"))), docx_reader.MAX_SPAN)
+                except ValueError:
+                    span = 1
+            elif prop.tag == f"{{{_W}}}vMerge":
+                vmerge = prop.get(f"{{{_W}}}val", "continue")
+    # the cell between a merge's first cell and one that continues a merge
+    first, last = '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>', "<w:tcPr><w:vMerge/></w:tcPr>"
+    rows = "".join(f"<w:tr><w:tc>{p}<w:p/></w:tc></w:tr>" for p in (first, pr, last))
+    grid = docx_reader._grid(etree.fromstring(f'<w:tbl xmlns:w="{_W}">{rows}</w:tbl>'), 0).rows
+    if vmerge == "continue":  # under the first: all three one cell
+        assert grid[0][0].rowspan == 3 and grid[1] == [None] * span  # type: ignore[union-attr]
+        return
+    assert grid[0][0].rowspan == 1 and grid[1][0].colspan == span and len(grid[1]) == span  # type: ignore[union-attr]
+    assert grid[1][0].rowspan == (2 if vmerge == "restart" else 1)  # type: ignore[union-attr]

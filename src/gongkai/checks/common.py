@@ -60,10 +60,12 @@ class Evaluation:
 def evaluate(report: Report, table: str, ident: Identity) -> Evaluation:
     """Sum both sides of ``ident``; blank cells count as 0 but are listed."""
     ev = Evaluation(0.0, 0.0, [], [], [], [])
+    rows = report.tables.get(table) or {}  # ``report.cell``'s look-ups, the table's once
     for side, refs in (("lhs", ident.lhs), ("rhs", ident.rhs)):
         total = 0.0
         for r, c in refs:
-            cell: Cell | None = report.cell(table, r, c)
+            row = rows.get(r)
+            cell: Cell | None = row.get(c) if row else None
             if cell is None:
                 ev.missing.append(f"{table}.{r}.{c}")
                 continue

@@ -180,11 +180,13 @@ def bad_number(report: Report) -> Iterator[Finding]:
     # the cells of ``report.iter_cells()``, in its order, with their keys as they are (a path
     # is made only for a finding)
     for key, table in report.tables.items():
+        spec = None  # the table's spec, looked up at its first number (not for every cell)
         for r, row_cells in (table or {}).items():
             for c, cell in (row_cells or {}).items():
                 if cell.value is None:
                     continue
-                kind = tpl.table(key).column(c).kind
+                spec = spec or tpl.table(key)
+                kind = spec.column(c).kind
                 bad = (kind == "count" and (cell.value < 0 or not float(cell.value).is_integer())) or (
                     kind == "amount" and cell.value < 0
                 )

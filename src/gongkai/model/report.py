@@ -19,7 +19,10 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SCHEMA = "gongkai.report/1"
 
 
-@dataclass(frozen=True)
+_set = object.__setattr__
+
+
+@dataclass(frozen=True, init=False)
 class Source:
     """Where a piece of the document came from."""
 
@@ -29,6 +32,25 @@ class Source:
     row: int | None = None
     col: int | None = None
     bbox: tuple[float, float, float, float] | None = None
+
+    def __init__(
+        self,
+        page: int | None = None,
+        line: int | None = None,
+        block: int | None = None,
+        row: int | None = None,
+        col: int | None = None,
+        bbox: tuple[float, float, float, float] | None = None,
+    ) -> None:
+        # what the frozen dataclass's own __init__ does, with object.__setattr__ bound once
+        # (it looks it up on ``object`` for each field: readers build a source for every line
+        # and cell); not through ``self.__dict__``, which would give every source a dict of its own
+        _set(self, "page", page)
+        _set(self, "line", line)
+        _set(self, "block", block)
+        _set(self, "row", row)
+        _set(self, "col", col)
+        _set(self, "bbox", bbox)
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}

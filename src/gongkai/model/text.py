@@ -130,17 +130,30 @@ def squeeze(text: str) -> tuple[str, list[int]]:
     """Fold ``text`` and drop whitespace; return the folded text and, for each of its
     characters, the offset of the character it came from in ``text``."""
     folded = text.translate(_FOLD)
-    # the offsets between runs of whitespace, a range at a time (a match per run, not per character)
-    index: list[int] = []
-    start = 0
-    for m in _SPACE_RUN.finditer(text):
-        index.extend(range(start, m.start()))
-        start = m.end()
-    index.extend(range(start, len(text)))
+    index = _kept_offsets(text)
     if len(index) != len(folded):  # a character the two views disagree on: slow, exact path
         index = [i for i, ch in enumerate(text) if not (ch in _WS or ch.isspace())]
         folded = "".join(fold_char(text[i]) for i in index)
     return folded, index
+
+
+def _kept_offsets(text: str) -> list[int]:
+    """Offsets of the characters ``_SPACE_RUN`` leaves, a range at a time between its runs:
+    the words ``str.split`` cuts at whitespace (``\\s``, at C speed; the pattern is tried at
+    every character), each found where it starts (only whitespace comes before it)."""
+    index: list[int] = []
+    start = 0
+    if "\u200b" in text or "\ufeff" in text:  # spaces the pattern has and ``split`` does not
+        for m in _SPACE_RUN.finditer(text):
+            index.extend(range(start, m.start()))
+            start = m.end()
+        index.extend(range(start, len(text)))
+        return index
+    for word in text.split():
+        start = text.find(word, start)
+        index.extend(range(start, start + len(word)))
+        start += len(word)
+    return index
 
 
 def fold_text(text: str) -> str:

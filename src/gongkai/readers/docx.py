@@ -149,13 +149,15 @@ def _grid(tbl: object, block: int) -> Grid:
             span = 1
             vmerge: str | None = None
             for pr in tc.iterchildren(_TCPR):  # at most one, the cell's first child
-                for prop in pr:
+                # only the two properties read here, picked in C (a cell has many: each other
+                # one's tag would be built as a string to be compared), in document order
+                for prop in pr.iterchildren(_GRIDSPAN, _VMERGE):
                     if prop.tag == _GRIDSPAN:
                         try:
                             span = min(max(1, int(prop.get(_VAL, "1"))), MAX_SPAN)
                         except ValueError:
                             span = 1
-                    elif prop.tag == _VMERGE:
+                    else:
                         vmerge = prop.get(_VAL, "continue")
             text = "\n".join([_para_text(p) for p in tc.iter(_P)]).strip()
             if vmerge == "continue" and c in origin_of_col:

@@ -53,6 +53,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 MAX_DEPTH = 256
 """libxml2's nesting limit without huge_tree; deeper pages are cut off, so they are refused."""
 _REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
+_chrome_candidates = etree.XPath("//@class/.. | //@id/.. | //nav | //header | //footer")
+"""The elements that may be a page's chrome, in document order (those that name no class or id
+and are no nav, header or footer never are: the rest need no look)."""
 _text_content = etree.XPath("string()", smart_strings=False)
 """An element's text with its descendants' (what lxml.html's ``text_content`` runs): the plain
 etree parser is used because lxml.html picks each element's class in Python, for every element
@@ -83,7 +86,7 @@ def read_html(path: str, data: bytes) -> Document:
         doc.published_on = published.isoformat()
     for el in list(tree.iter(*_DROP)):
         _remove(el)
-    for el in list(tree.iter(etree.Element)):
+    for el in _chrome_candidates(tree):
         attrs = f"{el.get('class', '')} {el.get('id', '')}"
         if el.tag in ("nav", "header", "footer") or (_CHROME.search(attrs) and not _has_report(el)):
             _remove(el)
@@ -134,8 +137,8 @@ def _report_root(tree: etree._Element) -> etree._Element:
     """Descend from <body> into the child that holds nearly all of the report."""
     body = tree.find(".//body")
     node = body if body is not None else tree
+    total = _score(node)
     while True:
-        total = _score(node)
         best, best_score = None, 0
         for child in node:
             if not isinstance(child.tag, str):
@@ -145,7 +148,7 @@ def _report_root(tree: etree._Element) -> etree._Element:
                 best, best_score = child, s
         if best is None or best_score < 0.85 * total or best.tag in ("table", "p"):
             return node
-        node = best
+        node, total = best, best_score  # its score, already counted (a count of all its text)
 
 
 def _blocks(root: etree._Element) -> list[Block]:
@@ -195,7 +198,7 @@ _CELL_SPACE = re.compile(r"[ \t\xa0\u3000]+")
 
 def _cell_text(td: etree._Element) -> str:
     if not len(td):  # no child elements: most cells
-        return _CELL_SPACE.sub(" ", td.text or "").strip()
+        return _spaced(td.text or "").strip()
     parts: list[str] = []
 
     def walk(el: etree._Element) -> None:
@@ -210,7 +213,15 @@ def _cell_text(td: etree._Element) -> str:
             parts.append(el.tail)
 
     walk(td)
-    return _CELL_SPACE.sub(" ", "".join(parts)).strip()
+    return _spaced("".join(parts)).strip()
+
+
+def _spaced(text: str) -> str:
+    """Runs of spaces and tabs as one space (most cells hold none: four substring tests, no
+    call of the pattern)."""
+    if " " in text or "\t" in text or "\xa0" in text or "\u3000" in text:
+        return _CELL_SPACE.sub(" ", text)
+    return text
 
 
 def _span_value(value: str) -> int:

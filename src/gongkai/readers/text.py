@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import re
 from functools import lru_cache
@@ -112,7 +113,15 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
     i = 0
     plain_until = 0
     """Lines before this are not a table of one cell a line (tried once per run: no rescans)."""
+    with_pipes = [k for k, line in enumerate(lines) if "|" in line]
     while i < len(lines):
+        # every table form here has a pipe on the line or on the next: the lines before the one
+        # above the next piped line are plain text, taken in one go (no tests of each line)
+        stop = _plain_end(with_pipes, i, len(lines))
+        if stop > i:
+            blocks.extend(TextLine(_plain(lines[k], markdown), Source(line=k + 1)) for k in range(i, stop))
+            i = stop
+            continue
         if i >= plain_until and i + 1 < len(lines) and lines[i + 1].strip() == "|":
             run = pipe_after_cells(lines, i)
             if run is not None:
@@ -155,10 +164,21 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
                 i += 1
             blocks.append(Grid(_spanned_values(rows), Source(line=start + 1)))
             continue
-        line = _MD_STRONG.sub(r"\1", _MD_HEADING.sub("", lines[i])) if markdown else lines[i]
-        blocks.append(TextLine(line, Source(line=i + 1)))
+        blocks.append(TextLine(_plain(lines[i], markdown), Source(line=i + 1)))
         i += 1
     return blocks
+
+
+def _plain_end(with_pipes: list[int], i: int, n: int) -> int:
+    """End of the plain lines from ``i``: the line above the first piped line at or after it
+    (``n`` when there is none; ``i`` when the next line or this one has a pipe)."""
+    k = bisect.bisect_left(with_pipes, i)
+    return n if k == len(with_pipes) else max(i, with_pipes[k] - 1)
+
+
+def _plain(line: str, markdown: bool) -> str:
+    """A text line's text (a Markdown heading's and bold text's marks taken off)."""
+    return _MD_STRONG.sub(r"\1", _MD_HEADING.sub("", line)) if markdown else line
 
 
 _NUMBER_CELL = re.compile(r"^[\s*]*(?:[+\-增减]\s*)?\d[\d,.\s]*[\s*]*$")
@@ -262,7 +282,7 @@ def read_text(path: str, data: bytes, markdown: bool | None = None) -> Document:
     text = _ARTEFACTS.sub("", text)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if markdown is None:
-        markdown = sum(1 for ln in lines if _MD_ROW.match(ln)) >= 3
+        markdown = sum(1 for ln in lines if "|" in ln and _MD_ROW.match(ln)) >= 3  # (a row has pipes)
     doc = Document(path, "markdown" if markdown else "text")
     doc.blocks = lines_to_blocks(lines, markdown)
     return doc
