@@ -54,12 +54,9 @@ def _time(paths: list[Path], repeat: int) -> tuple[int, float, float]:
 
 
 def _engine_label(name: str) -> str:
-    if name != "openvino":
-        return name
-    import openvino  # already imported (and its telemetry masked) by the recogniser's load
+    from gongkai.readers.ocr import reduced_precision
 
-    precision = openvino.Core().get_property("CPU", "INFERENCE_PRECISION_HINT")
-    return f"openvino ({precision})"
+    return f"{name} (reduced precision, unsure lines read again in float32)" if reduced_precision() else name
 
 
 def _report(label: str, paths: list[Path], repeat: int) -> None:
