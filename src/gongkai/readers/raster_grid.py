@@ -80,14 +80,20 @@ def painted(chosen: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return np.where(chosen, 255, 0).astype(np.uint8)[labels]
 
 
-def binarize(gray: np.ndarray) -> np.ndarray:
-    """Ink = 255: darker than the local mean (faint, blurred strokes of a 150 dpi scan) or
-    plainly dark (the inside of thick strokes, which a local threshold hollows out)."""
-    local = cv2.adaptiveThreshold(
+def local_ink(gray: np.ndarray) -> np.ndarray:
+    """Ink = 255 where a pixel is darker than its neighbourhood's mean: the part of
+    ``binarize`` that ``rule_ink`` starts from too (a page computes it once for both)."""
+    return cv2.adaptiveThreshold(
         gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, RULE_BLOCK, RULE_CONTRAST
     )
+
+
+def binarize(gray: np.ndarray, local: np.ndarray | None = None) -> np.ndarray:
+    """Ink = 255: darker than the local mean (faint, blurred strokes of a 150 dpi scan) or
+    plainly dark (the inside of thick strokes, which a local threshold hollows out).
+    ``local``: ``local_ink(gray)``, when already computed."""
     _, dark = cv2.threshold(gray, INK_THRESHOLD, 255, cv2.THRESH_BINARY_INV)
-    return cv2.bitwise_or(local, dark)
+    return cv2.bitwise_or(local_ink(gray) if local is None else local, dark)
 
 
 def skew_angle(binary: np.ndarray) -> float:
@@ -170,10 +176,11 @@ def rule_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return horiz, vert
 
 
-def rule_ink(gray: np.ndarray) -> np.ndarray:
+def rule_ink(gray: np.ndarray, local: np.ndarray | None = None) -> np.ndarray:
     """Ink for finding rules: a thin rule that fell between pixel columns is light grey in
-    a scan, so the threshold is more lenient than for text."""
-    ink = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, RULE_BLOCK, RULE_CONTRAST)
+    a scan, so the threshold is more lenient than for text. ``local``: ``local_ink(gray)``,
+    when already computed (left as it is)."""
+    ink = local_ink(gray) if local is None else local.copy()
     # glyphs are separate small components; erasing them keeps their strokes from joining
     # a rule (a stroke just above a rule would otherwise extend it into the cell above)
     glyph = GLYPH_PT * gray.shape[1] / PAGE_WIDTH_PT

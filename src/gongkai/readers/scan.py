@@ -27,6 +27,7 @@ from gongkai.readers.raster_grid import (
     binarize,
     components,
     deskew,
+    local_ink,
     painted,
     rule_ink,
     scan_tolerance,
@@ -99,8 +100,9 @@ class Crop:
 
 def image_blocks(gray: np.ndarray, page_no: int, scale: float = 1.0) -> list[Block]:
     gray = deskew(gray)
-    binary = binarize(gray)
-    hsegs, vsegs, rules = segments(rule_ink(gray))
+    local = local_ink(gray)
+    binary = binarize(gray, local)
+    hsegs, vsegs, rules = segments(rule_ink(gray, local))
     h, w = gray.shape
     tables = [t for t in build_tables(hsegs, vsegs, scan_tolerance(w)) if len(t.cells) >= MIN_TABLE_CELLS]
     ink = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.dilate(rules, np.ones((5, 5), np.uint8))))
