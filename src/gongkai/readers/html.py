@@ -197,8 +197,7 @@ _CELL_SPACE = re.compile(r"[ \t\xa0\u3000]+")
 
 
 def _cell_text(td: etree._Element) -> str:
-    if not len(td):  # no child elements: most cells
-        return _spaced(td.text or "").strip()
+    """The text of a cell with child elements, a line break where a <br>, <p> or <div> starts."""
     parts: list[str] = []
 
     def walk(el: etree._Element) -> None:
@@ -234,47 +233,38 @@ def _span_value(value: str) -> int:
 
 def _grid(table: etree._Element, block: int) -> Grid:
     rows: list[list[GridCell | None]] = []
-    occupied: set[tuple[int, int]] = set()
+    covered: dict[int, set[int]] = {}
+    """The columns of each row below that a cell spanning down from a row above covers."""
     size = 0
     for r, tr in enumerate(table.iter("tr")):
+        # each cell is appended where the row ends: the row's length is the next cell's column
         row: list[GridCell | None] = []
-        c = 0
+        below = covered.pop(r, None)
         for td in tr:
             tag = td.tag
             if tag != "td" and tag != "th":
                 continue
-            while (r, c) in occupied:
-                _put(row, c, None)
-                c += 1
-            # most cells span nothing: the attributes looked up here, no call for each
-            rs_value, cs_value = td.get("rowspan"), td.get("colspan")
-            rs = 1 if rs_value is None else _span_value(rs_value)
-            cs = 1 if cs_value is None else _span_value(cs_value)
+            if below:
+                while len(row) in below:
+                    row.append(None)
+            # most cells have no attributes, and few a span: the names are listed once, and the
+            # spans looked up only where they are given
+            names = td.keys()
+            rs = _span_value(td.get("rowspan", "")) if names and "rowspan" in names else 1
+            cs = _span_value(td.get("colspan", "")) if names and "colspan" in names else 1
             size += rs * cs
             if size > MAX_GRID_CELLS:
                 raise GridTooLarge
-            cell = GridCell(_cell_text(td), Source(block=block, row=r, col=c), rs, cs)
-            if c == len(row):
-                row.append(cell)  # what _put does at the row's end, without the call
-            else:
-                _put(row, c, cell)
-            if rs > 1 or cs > 1:
-                for dr in range(rs):
-                    for dc in range(cs):
-                        if dr or dc:
-                            occupied.add((r + dr, c + dc))
-                            if dr == 0:
-                                _put(row, c + dc, None)
-            c += cs
-        while (r, c) in occupied:
-            _put(row, c, None)
-            c += 1
+            # most cells hold no child elements: their own text, read here without a call
+            text = _cell_text(td) if len(td) else _spaced(td.text or "").strip()
+            c = len(row)
+            row.append(GridCell(text, Source(None, None, block, r, c), rs, cs))
+            if cs > 1:
+                row.extend([None] * (cs - 1))
+            for dr in range(1, rs):
+                covered.setdefault(r + dr, set()).update(range(c, c + cs))
+        if below:
+            while len(row) in below:
+                row.append(None)
         rows.append(row)
     return Grid(rows, Source(block=block))
-
-
-def _put(row: list[GridCell | None], c: int, cell: GridCell | None) -> None:
-    while len(row) <= c:
-        row.append(None)
-    if cell is not None or row[c] is None:
-        row[c] = cell
