@@ -9,7 +9,7 @@ from lxml import etree
 from gongkai.model.report import Source
 from gongkai.model.text import publication_date
 from gongkai.readers.document import MAX_GRID_CELLS, Block, Document, Grid, GridCell, GridTooLarge, ReadError, TextLine
-from gongkai.readers.text import MAX_TEXT_BYTES, check_text, decode_bytes
+from gongkai.readers.text import BAD_CHARS, MAX_TEXT_BYTES, check_text, decode_bytes
 
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head", "button", "select", "form")
 _CHROME = re.compile(
@@ -48,8 +48,14 @@ _BLOCK = frozenset(
         "hr",
     ]
 )
+_BREAKS = _BLOCK | {"td", "th"}
+"""The elements whose text is a line of its own."""
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff"
+_NOT_XML = re.compile(f"[{_NOT_XML_CHARS}]")
+_ODD = re.compile(f"[{_NOT_XML_CHARS}{BAD_CHARS}]")
+"""A character that either ``check_text`` or ``_NOT_XML`` looks for: most pages have none,
+and one scan for it spares them the two scans of the page."""
 MAX_DEPTH = 256
 """libxml2's nesting limit without huge_tree; deeper pages are cut off, so they are refused."""
 _REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
@@ -67,8 +73,10 @@ def read_html(path: str, data: bytes) -> Document:
         raise ReadError(path, f"文件过大（{len(data) / 1048576:.1f} MB），不像是一份年度报告", "too_large")
     m = _META_CHARSET.search(data[:4096])
     text = decode_bytes(data, path, m.group(1).decode("ascii") if m else None)
-    check_text(text, path)
-    text = _NOT_XML.sub("", text)  # control characters lxml cannot hold in a text node
+    odd = _ODD.search(text) is not None
+    check_text(text, path, bad_chars=odd)
+    if odd:
+        text = _NOT_XML.sub("", text)  # control characters lxml cannot hold in a text node
     # never fetches anything: no network, no DTD, no entities (the HTML parser's defaults, stated)
     parser = etree.HTMLParser(no_network=True, huge_tree=False)
     try:
@@ -139,14 +147,23 @@ def _report_root(tree: etree._Element) -> etree._Element:
     node = body if body is not None else tree
     total = _score(node)
     while True:
+        # the children's texts are pieces of the node's, apart: their scores add up to at most
+        # its score, so one child at most holds nearly all of it, and once the children scored
+        # leave less than that to the rest, no child left does (it is not scored)
+        nearly_all = 0.85 * total
+        rest = total
         best, best_score = None, 0
         for child in node:
+            if rest < nearly_all:
+                break
             if not isinstance(child.tag, str):
                 continue
             s = _score(child)
-            if s > best_score:
+            if s > 0 and s >= nearly_all:
                 best, best_score = child, s
-        if best is None or best_score < 0.85 * total or best.tag in ("table", "p"):
+                break
+            rest -= s
+        if best is None or best.tag in ("table", "p"):
             return node
         node, total = best, best_score  # its score, already counted (a count of all its text)
 
@@ -156,37 +173,39 @@ def _blocks(root: etree._Element) -> list[Block]:
     buf: list[str] = []
 
     def flush() -> None:
-        line = "".join(buf).replace("\xa0", " ")
-        buf.clear()
-        if line.strip():
-            out.append(TextLine(line.strip(), Source(block=len(out))))
+        if buf:
+            line = "".join(buf).replace("\xa0", " ").strip()
+            buf.clear()
+            if line:
+                out.append(TextLine(line, Source(None, None, len(out))))
 
     def walk(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        # each of lxml's properties makes a new string: the tag, text and tail are read once
+        tag = el.tag
+        if not isinstance(tag, str):  # a comment or processing instruction: its tail only
+            tag = ""
         if tag == "table" and el.find(".//table") is None:
             flush()
             grid = _grid(el, len(out))
             if grid.rows:
                 out.append(grid)
-            if el.tail:
-                buf.append(el.tail)
-            return
-        if tag == "br":
+        elif tag == "br":
             flush()
-            if el.tail:
-                buf.append(el.tail)
-            return
-        block = tag in _BLOCK or tag in ("td", "th")
-        if block:
-            flush()
-        if el.text and tag:
-            buf.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            flush()
-        if el.tail:
-            buf.append(el.tail)
+        else:
+            block = tag in _BREAKS
+            if block:
+                flush()
+            if tag:
+                text = el.text
+                if text:
+                    buf.append(text)
+            for child in el:
+                walk(child)
+            if block:
+                flush()
+        tail = el.tail
+        if tail:
+            buf.append(tail)
 
     walk(root)
     flush()

@@ -65,8 +65,10 @@ def _canonical_encoding(name: str) -> str:
     return name
 
 
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
-"""Replacement characters and control characters other than tab, newline, form feed, return."""
+BAD_CHARS = "\x00-\x08\x0b\x0e-\x1f\ufffd"
+"""Replacement characters and control characters other than tab, newline, form feed, return
+(as a character class holds them)."""
+_BAD_CHARS = re.compile(f"[{BAD_CHARS}]")
 
 
 def _looks_textual(text: str) -> bool:
@@ -76,10 +78,12 @@ def _looks_textual(text: str) -> bool:
     return len(_BAD_CHARS.findall(sample)) / len(sample) < 0.02
 
 
-def check_text(text: str, path: str) -> None:
-    if not text.strip():
+def check_text(text: str, path: str, bad_chars: bool = True) -> None:
+    """Refuse an empty file and one that is not text; ``bad_chars`` False: the caller has found
+    none of ``BAD_CHARS`` in the text (it is textual)."""
+    if not text or text.isspace():  # what ``not text.strip()`` says, without a copy of the text
         raise ReadError(path, "文件是空的", "empty")
-    if not _looks_textual(text):
+    if bad_chars and not _looks_textual(text):
         raise ReadError(path, "文件内容不是文本（可能是二进制或已损坏的文件）", "binary")
 
 
