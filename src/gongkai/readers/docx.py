@@ -129,7 +129,7 @@ def _walk(body: object, blocks: list[Block]) -> None:
         if tag == _W + "p":
             text = _para_text(el)
             for line in text.split("\n"):
-                blocks.append(TextLine(line, Source(block=len(blocks))))
+                blocks.append(TextLine(line, Source(None, None, len(blocks))))
         elif tag == _W + "tbl":
             blocks.append(_grid(el, len(blocks)))
         elif tag == _W + "sdt":

@@ -123,7 +123,8 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
         # above the next piped line are plain text, taken in one go (no tests of each line)
         stop = _plain_end(with_pipes, i, len(lines))
         if stop > i:
-            blocks.extend(TextLine(_plain(lines[k], markdown), Source(line=k + 1)) for k in range(i, stop))
+            # (sources made from positional arguments, page and line: cheaper than keywords, line by line)
+            blocks.extend(TextLine(_plain(lines[k], markdown), Source(None, k + 1)) for k in range(i, stop))
             i = stop
             continue
         if i >= plain_until and i + 1 < len(lines) and lines[i + 1].strip() == "|":
@@ -132,7 +133,7 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
                 piped, i = run
                 # a cell a line, indented by a tab, a blank one a lone tab (the parser's DOCX
                 # dump form): the rows are the template's to find
-                blocks.extend(TextLine("\t" + text, Source(line=at + 1)) for text, at in piped)
+                blocks.extend(TextLine("\t" + text, Source(None, at + 1)) for text, at in piped)
                 continue
         if i >= plain_until and is_cell_line(lines[i]):
             end = run_end(lines, i)
@@ -161,14 +162,14 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
                         continue
                     rows.append(
                         [
-                            GridCell(_MD_STRONG.sub(r"\1", c.strip()), Source(line=i + 1, row=len(rows), col=j))
+                            GridCell(_MD_STRONG.sub(r"\1", c.strip()), Source(None, i + 1, None, len(rows), j))
                             for j, c in enumerate(cells)
                         ]
                     )
                 i += 1
             blocks.append(Grid(_spanned_values(rows), Source(line=start + 1)))
             continue
-        blocks.append(TextLine(_plain(lines[i], markdown), Source(line=i + 1)))
+        blocks.append(TextLine(_plain(lines[i], markdown), Source(None, i + 1)))
         i += 1
     return blocks
 
