@@ -200,7 +200,7 @@ def cell_line_rows(lines: list[str], first_line: int) -> list[list[GridCell | No
         placed = _place(row, values.get(i))
         rows.append(
             [
-                None if s.text is None else GridCell(s.text, Source(line=first_line + s.line, row=len(rows), col=j))
+                None if s.text is None else GridCell(s.text, Source(None, first_line + s.line, None, len(rows), j))
                 for j, s in enumerate(placed)
             ]
         )

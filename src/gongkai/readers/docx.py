@@ -103,7 +103,7 @@ def _member(path: str, z: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, lim
 
 
 _TEXT_TAGS = (_W + "t", _W + "tab", _W + "br", _W + "cr")
-_TC, _TCPR, _GRIDSPAN, _VMERGE, _VAL, _P = (_W + n for n in ("tc", "tcPr", "gridSpan", "vMerge", "val", "p"))
+_TR, _TC, _TCPR, _GRIDSPAN, _VMERGE, _VAL, _P = (_W + n for n in ("tr", "tc", "tcPr", "gridSpan", "vMerge", "val", "p"))
 MAX_SPAN = 64
 """Word tables have at most 63 columns: a wider gridSpan is damage (or an attack on memory)."""
 
@@ -129,7 +129,7 @@ def _walk(body: object, blocks: list[Block]) -> None:
         if tag == _W + "p":
             text = _para_text(el)
             for line in text.split("\n"):
-                blocks.append(TextLine(line, Source(block=len(blocks))))
+                blocks.append(TextLine(line, Source(None, None, len(blocks))))
         elif tag == _W + "tbl":
             blocks.append(_grid(el, len(blocks)))
         elif tag == _W + "sdt":
@@ -139,10 +139,128 @@ def _walk(body: object, blocks: list[Block]) -> None:
 
 
 def _grid(tbl: object, block: int) -> Grid:
+    try:
+        return _plain_grid(tbl, block)
+    except _NotPlain:
+        return _any_grid(tbl, block)
+
+
+class _NotPlain(Exception):
+    """A table that is not laid out as Word writes one (see ``_plain_grid``)."""
+
+
+_CELL_PARTS = (_TR, _TC, _GRIDSPAN, _VMERGE, _P, *_TEXT_TAGS)
+_T, _TAB = _TEXT_TAGS[:2]
+
+
+def _plain_grid(tbl: object, block: int) -> Grid:
+    """``_any_grid``'s table, read in one pass over the elements it reads: lxml builds a matcher
+    for every filtered iteration (parsing each tag given), which cost more than all the rest
+    when it was done for every cell and paragraph. The one pass reads each element as part of
+    the last row, cell or paragraph begun, which holds where rows are the table's children,
+    cells their rows', paragraphs their cells' and spans their cells' properties', and every
+    text element lies within a paragraph: anything else raises ``_NotPlain``."""
     rows: list[list[GridCell | None]] = []
     origin_of_col: dict[int, GridCell] = {}
     size = 0
-    for r, tr in enumerate(tbl.iter(_W + "tr")):  # type: ignore[attr-defined]
+    row: list[GridCell | None] | None = None
+    tr = tc = p = None
+    parts: list[str] = []
+    span, vmerge = 1, None
+    r = c = -1
+
+    def end_cell() -> None:
+        nonlocal c
+        assert row is not None
+        text = "".join(parts).strip()
+        if vmerge == "continue" and c in origin_of_col:
+            origin_of_col[c].rowspan += 1
+            row.extend([None] * span)
+        else:
+            cell = GridCell(text, Source(None, None, block, r, c), 1, span)
+            if vmerge == "restart":
+                origin_of_col[c] = cell
+            else:
+                origin_of_col.pop(c, None)
+            row.append(cell)
+            row.extend([None] * (span - 1))
+        c += span
+
+    for el in tbl.iter(*_CELL_PARTS):  # type: ignore[attr-defined]
+        tag = el.tag
+        if tag == _T:
+            # most text lies in a run of the paragraph: its parent's parent, found in two steps
+            if p is None or (el.getparent().getparent() is not p and not _within(el, p, tc)):
+                raise _NotPlain
+            text = el.text
+            if text:
+                parts.append(text)
+        elif tag == _P:
+            if tc is None or el.getparent() is not tc:
+                raise _NotPlain
+            if p is not None:
+                parts.append("\n")
+            p = el
+        elif tag == _TC:
+            if tr is None or el.getparent() is not tr:
+                raise _NotPlain
+            if tc is not None:
+                end_cell()
+            tc, p = el, None
+            parts = []
+            span, vmerge = 1, None
+        elif tag == _TR:
+            if el.getparent() is not tbl:
+                raise _NotPlain
+            if tc is not None:
+                end_cell()
+            if row is not None:
+                size += c
+                if size > MAX_GRID_CELLS:
+                    raise GridTooLarge
+                rows.append(row)
+            tr, tc, p = el, None, None
+            row, r, c = [], r + 1, 0
+        elif tag in (_GRIDSPAN, _VMERGE):
+            pr = el.getparent()
+            if tc is None or pr.tag != _TCPR or pr.getparent() is not tc:
+                raise _NotPlain
+            if tag == _GRIDSPAN:
+                try:
+                    span = min(max(1, int(el.get(_VAL, "1"))), MAX_SPAN)
+                except ValueError:
+                    span = 1
+            else:
+                vmerge = el.get(_VAL, "continue")
+        else:  # a tab, break or carriage return: wherever it lies in the paragraph
+            if p is None or not _within(el, p, tc):
+                raise _NotPlain
+            parts.append("\t" if tag == _TAB else "\n")
+    if tc is not None:
+        end_cell()
+    if row is not None:
+        size += c
+        if size > MAX_GRID_CELLS:
+            raise GridTooLarge
+        rows.append(row)
+    return Grid(rows, Source(block=block))
+
+
+def _within(el: object, p: object, tc: object) -> bool:
+    """Whether ``el`` lies within paragraph ``p`` of cell ``tc``."""
+    up = el.getparent()  # type: ignore[attr-defined]
+    while up is not None and up is not tc:
+        if up is p:
+            return True
+        up = up.getparent()
+    return False
+
+
+def _any_grid(tbl: object, block: int) -> Grid:
+    rows: list[list[GridCell | None]] = []
+    origin_of_col: dict[int, GridCell] = {}
+    size = 0
+    for r, tr in enumerate(tbl.iter(_TR)):  # type: ignore[attr-defined]
         row: list[GridCell | None] = []
         c = 0
         for tc in tr.iterchildren(_TC):

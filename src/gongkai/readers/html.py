@@ -9,7 +9,7 @@ from lxml import etree
 from gongkai.model.report import Source
 from gongkai.model.text import publication_date
 from gongkai.readers.document import MAX_GRID_CELLS, Block, Document, Grid, GridCell, GridTooLarge, ReadError, TextLine
-from gongkai.readers.text import MAX_TEXT_BYTES, check_text, decode_bytes
+from gongkai.readers.text import BAD_CHARS, MAX_TEXT_BYTES, check_text, decode_bytes
 
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "svg", "head", "button", "select", "form")
 _CHROME = re.compile(
@@ -48,8 +48,14 @@ _BLOCK = frozenset(
         "hr",
     ]
 )
+_BREAKS = _BLOCK | {"td", "th"}
+"""The elements whose text is a line of its own."""
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_NOT_XML_CHARS = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff"
+_NOT_XML = re.compile(f"[{_NOT_XML_CHARS}]")
+_ODD = re.compile(f"[{_NOT_XML_CHARS}{BAD_CHARS}]")
+"""A character that either ``check_text`` or ``_NOT_XML`` looks for: most pages have none,
+and one scan for it spares them the two scans of the page."""
 MAX_DEPTH = 256
 """libxml2's nesting limit without huge_tree; deeper pages are cut off, so they are refused."""
 _REPORT_WORDS = ("政府信息公开", "本年新收", "主动公开", "行政复议", "年度报告")
@@ -67,8 +73,10 @@ def read_html(path: str, data: bytes) -> Document:
         raise ReadError(path, f"文件过大（{len(data) / 1048576:.1f} MB），不像是一份年度报告", "too_large")
     m = _META_CHARSET.search(data[:4096])
     text = decode_bytes(data, path, m.group(1).decode("ascii") if m else None)
-    check_text(text, path)
-    text = _NOT_XML.sub("", text)  # control characters lxml cannot hold in a text node
+    odd = _ODD.search(text) is not None
+    check_text(text, path, bad_chars=odd)
+    if odd:
+        text = _NOT_XML.sub("", text)  # control characters lxml cannot hold in a text node
     # never fetches anything: no network, no DTD, no entities (the HTML parser's defaults, stated)
     parser = etree.HTMLParser(no_network=True, huge_tree=False)
     try:
@@ -139,14 +147,23 @@ def _report_root(tree: etree._Element) -> etree._Element:
     node = body if body is not None else tree
     total = _score(node)
     while True:
+        # the children's texts are pieces of the node's, apart: their scores add up to at most
+        # its score, so one child at most holds nearly all of it, and once the children scored
+        # leave less than that to the rest, no child left does (it is not scored)
+        nearly_all = 0.85 * total
+        rest = total
         best, best_score = None, 0
         for child in node:
+            if rest < nearly_all:
+                break
             if not isinstance(child.tag, str):
                 continue
             s = _score(child)
-            if s > best_score:
+            if s > 0 and s >= nearly_all:
                 best, best_score = child, s
-        if best is None or best_score < 0.85 * total or best.tag in ("table", "p"):
+                break
+            rest -= s
+        if best is None or best.tag in ("table", "p"):
             return node
         node, total = best, best_score  # its score, already counted (a count of all its text)
 
@@ -156,37 +173,39 @@ def _blocks(root: etree._Element) -> list[Block]:
     buf: list[str] = []
 
     def flush() -> None:
-        line = "".join(buf).replace("\xa0", " ")
-        buf.clear()
-        if line.strip():
-            out.append(TextLine(line.strip(), Source(block=len(out))))
+        if buf:
+            line = "".join(buf).replace("\xa0", " ").strip()
+            buf.clear()
+            if line:
+                out.append(TextLine(line, Source(None, None, len(out))))
 
     def walk(el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
+        # each of lxml's properties makes a new string: the tag, text and tail are read once
+        tag = el.tag
+        if not isinstance(tag, str):  # a comment or processing instruction: its tail only
+            tag = ""
         if tag == "table" and el.find(".//table") is None:
             flush()
             grid = _grid(el, len(out))
             if grid.rows:
                 out.append(grid)
-            if el.tail:
-                buf.append(el.tail)
-            return
-        if tag == "br":
+        elif tag == "br":
             flush()
-            if el.tail:
-                buf.append(el.tail)
-            return
-        block = tag in _BLOCK or tag in ("td", "th")
-        if block:
-            flush()
-        if el.text and tag:
-            buf.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            flush()
-        if el.tail:
-            buf.append(el.tail)
+        else:
+            block = tag in _BREAKS
+            if block:
+                flush()
+            if tag:
+                text = el.text
+                if text:
+                    buf.append(text)
+            for child in el:
+                walk(child)
+            if block:
+                flush()
+        tail = el.tail
+        if tail:
+            buf.append(tail)
 
     walk(root)
     flush()
@@ -197,8 +216,7 @@ _CELL_SPACE = re.compile(r"[ \t\xa0\u3000]+")
 
 
 def _cell_text(td: etree._Element) -> str:
-    if not len(td):  # no child elements: most cells
-        return _spaced(td.text or "").strip()
+    """The text of a cell with child elements, a line break where a <br>, <p> or <div> starts."""
     parts: list[str] = []
 
     def walk(el: etree._Element) -> None:
@@ -234,47 +252,38 @@ def _span_value(value: str) -> int:
 
 def _grid(table: etree._Element, block: int) -> Grid:
     rows: list[list[GridCell | None]] = []
-    occupied: set[tuple[int, int]] = set()
+    covered: dict[int, set[int]] = {}
+    """The columns of each row below that a cell spanning down from a row above covers."""
     size = 0
     for r, tr in enumerate(table.iter("tr")):
+        # each cell is appended where the row ends: the row's length is the next cell's column
         row: list[GridCell | None] = []
-        c = 0
+        below = covered.pop(r, None)
         for td in tr:
             tag = td.tag
             if tag != "td" and tag != "th":
                 continue
-            while (r, c) in occupied:
-                _put(row, c, None)
-                c += 1
-            # most cells span nothing: the attributes looked up here, no call for each
-            rs_value, cs_value = td.get("rowspan"), td.get("colspan")
-            rs = 1 if rs_value is None else _span_value(rs_value)
-            cs = 1 if cs_value is None else _span_value(cs_value)
+            if below:
+                while len(row) in below:
+                    row.append(None)
+            # most cells have no attributes, and few a span: the names are listed once, and the
+            # spans looked up only where they are given
+            names = td.keys()
+            rs = _span_value(td.get("rowspan", "")) if names and "rowspan" in names else 1
+            cs = _span_value(td.get("colspan", "")) if names and "colspan" in names else 1
             size += rs * cs
             if size > MAX_GRID_CELLS:
                 raise GridTooLarge
-            cell = GridCell(_cell_text(td), Source(block=block, row=r, col=c), rs, cs)
-            if c == len(row):
-                row.append(cell)  # what _put does at the row's end, without the call
-            else:
-                _put(row, c, cell)
-            if rs > 1 or cs > 1:
-                for dr in range(rs):
-                    for dc in range(cs):
-                        if dr or dc:
-                            occupied.add((r + dr, c + dc))
-                            if dr == 0:
-                                _put(row, c + dc, None)
-            c += cs
-        while (r, c) in occupied:
-            _put(row, c, None)
-            c += 1
+            # most cells hold no child elements: their own text, read here without a call
+            text = _cell_text(td) if len(td) else _spaced(td.text or "").strip()
+            c = len(row)
+            row.append(GridCell(text, Source(None, None, block, r, c), rs, cs))
+            if cs > 1:
+                row.extend([None] * (cs - 1))
+            for dr in range(1, rs):
+                covered.setdefault(r + dr, set()).update(range(c, c + cs))
+        if below:
+            while len(row) in below:
+                row.append(None)
         rows.append(row)
     return Grid(rows, Source(block=block))
-
-
-def _put(row: list[GridCell | None], c: int, cell: GridCell | None) -> None:
-    while len(row) <= c:
-        row.append(None)
-    if cell is not None or row[c] is None:
-        row[c] = cell

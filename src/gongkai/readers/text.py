@@ -65,8 +65,10 @@ def _canonical_encoding(name: str) -> str:
     return name
 
 
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
-"""Replacement characters and control characters other than tab, newline, form feed, return."""
+BAD_CHARS = "\x00-\x08\x0b\x0e-\x1f\ufffd"
+"""Replacement characters and control characters other than tab, newline, form feed, return
+(as a character class holds them)."""
+_BAD_CHARS = re.compile(f"[{BAD_CHARS}]")
 
 
 def _looks_textual(text: str) -> bool:
@@ -76,10 +78,12 @@ def _looks_textual(text: str) -> bool:
     return len(_BAD_CHARS.findall(sample)) / len(sample) < 0.02
 
 
-def check_text(text: str, path: str) -> None:
-    if not text.strip():
+def check_text(text: str, path: str, bad_chars: bool = True) -> None:
+    """Refuse an empty file and one that is not text; ``bad_chars`` False: the caller has found
+    none of ``BAD_CHARS`` in the text (it is textual)."""
+    if not text or text.isspace():  # what ``not text.strip()`` says, without a copy of the text
         raise ReadError(path, "文件是空的", "empty")
-    if not _looks_textual(text):
+    if bad_chars and not _looks_textual(text):
         raise ReadError(path, "文件内容不是文本（可能是二进制或已损坏的文件）", "binary")
 
 
@@ -119,7 +123,8 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
         # above the next piped line are plain text, taken in one go (no tests of each line)
         stop = _plain_end(with_pipes, i, len(lines))
         if stop > i:
-            blocks.extend(TextLine(_plain(lines[k], markdown), Source(line=k + 1)) for k in range(i, stop))
+            # (sources made from positional arguments, page and line: cheaper than keywords, line by line)
+            blocks.extend(TextLine(_plain(lines[k], markdown), Source(None, k + 1)) for k in range(i, stop))
             i = stop
             continue
         if i >= plain_until and i + 1 < len(lines) and lines[i + 1].strip() == "|":
@@ -128,7 +133,7 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
                 piped, i = run
                 # a cell a line, indented by a tab, a blank one a lone tab (the parser's DOCX
                 # dump form): the rows are the template's to find
-                blocks.extend(TextLine("\t" + text, Source(line=at + 1)) for text, at in piped)
+                blocks.extend(TextLine("\t" + text, Source(None, at + 1)) for text, at in piped)
                 continue
         if i >= plain_until and is_cell_line(lines[i]):
             end = run_end(lines, i)
@@ -157,14 +162,14 @@ def lines_to_blocks(lines: list[str], markdown: bool) -> list[Block]:
                         continue
                     rows.append(
                         [
-                            GridCell(_MD_STRONG.sub(r"\1", c.strip()), Source(line=i + 1, row=len(rows), col=j))
+                            GridCell(_MD_STRONG.sub(r"\1", c.strip()), Source(None, i + 1, None, len(rows), j))
                             for j, c in enumerate(cells)
                         ]
                     )
                 i += 1
             blocks.append(Grid(_spanned_values(rows), Source(line=start + 1)))
             continue
-        blocks.append(TextLine(_plain(lines[i], markdown), Source(line=i + 1)))
+        blocks.append(TextLine(_plain(lines[i], markdown), Source(None, i + 1)))
         i += 1
     return blocks
 
