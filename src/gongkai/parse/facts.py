@@ -42,6 +42,7 @@ SUM_PATTERNS: tuple[FactPattern, ...] = (
     _p(
         "applications.disclosed_and_partly.total",
         rf"(?<!不)予以公开(?:及|和|与|、|或)部分公开{_GAP}{_N}(?:件|个|份|条)",
+        ("部分公开",),
     ),
 )
 """One number for two rows (``予以公开及部分公开12件``): read before the rows' own patterns,
@@ -178,6 +179,42 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
+def _read_counts(sentence: str, seen: set[str], out: list[Fact]) -> str:
+    """Add to ``out`` the facts the count patterns read in ``sentence`` (each key once, in
+    ``seen``); return the sentence with the sums read blotted out."""
+    for fp in SUM_PATTERNS:
+        if fp.needs and not any(w in sentence for w in fp.needs):
+            continue
+        for m in fp.pattern.finditer(sentence):
+            value = _number(m.group(1))
+            if value is not None and fp.key not in seen:
+                out.append(Fact(fp.key, value, m.group(0)))
+                seen.add(fp.key)
+            # the rows' own patterns must not read the sum as theirs
+            sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
+    attributes = all(p.search(sentence) for p in _ATTRIBUTES) or _DOCUMENTS_MADE.search(sentence) is not None
+    # the words patterns need that the sentence holds, each looked for once (not once for
+    # every pattern that needs it)
+    present = {w for w in _NEEDED if w in sentence}
+    for fp in PATTERNS:
+        if attributes and fp.key in _OUTCOME_KEYS:
+            continue
+        if fp.needs and present.isdisjoint(fp.needs):
+            continue  # none of the words it cannot match without
+        for m in fp.pattern.finditer(sentence):
+            if fp.key in seen:
+                break
+            if fp.key in _APPEAL_KEYS and PART_OF_TOTAL.search(m.group(0)):
+                continue
+            raw = m.group(1)
+            value = _number(raw)
+            if value is None:
+                continue
+            out.append(Fact(fp.key, value, m.group(0)))
+            seen.add(fp.key)
+    return sentence
+
+
 def extract_facts(text: str) -> list[Fact]:
     """Facts from prose (table text must not be passed in)."""
     out: list[Fact] = []
@@ -186,41 +223,12 @@ def extract_facts(text: str) -> list[Fact]:
         if not sentence.strip():
             continue
         seen: set[str] = set()
-        counted = _A_COUNT.search(sentence) is not None
-        for fp in SUM_PATTERNS if counted else ():
-            for m in fp.pattern.finditer(sentence):
-                value = _number(m.group(1))
-                if value is not None and fp.key not in seen:
-                    out.append(Fact(fp.key, value, m.group(0)))
-                    seen.add(fp.key)
-                # the rows' own patterns must not read the sum as theirs
-                sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
-        # read only when counted
-        attributes = counted and (
-            all(p.search(sentence) for p in _ATTRIBUTES) or _DOCUMENTS_MADE.search(sentence) is not None
-        )
-        # the words patterns need that the sentence holds, each looked for once (not once for
-        # every pattern that needs it)
-        present = {w for w in _NEEDED if w in sentence} if counted else set()
-        for fp in PATTERNS if counted else ():
-            if attributes and fp.key in _OUTCOME_KEYS:
-                continue
-            if fp.needs and present.isdisjoint(fp.needs):
-                continue  # none of the words it cannot match without
-            for m in fp.pattern.finditer(sentence):
-                if fp.key in seen:
-                    break
-                if fp.key in _APPEAL_KEYS and PART_OF_TOTAL.search(m.group(0)):
-                    continue
-                raw = m.group(1)
-                value = _number(raw)
-                if value is None:
-                    continue
-                out.append(Fact(fp.key, value, m.group(0)))
-                seen.add(fp.key)
-        if _NONE_RECEIVED.search(sentence) and "applications.received.total" not in seen:
+        if _A_COUNT.search(sentence) is not None:  # most sentences state no count
+            sentence = _read_counts(sentence, seen, out)
+        # each denial below holds a word tested for first (a test, not a search, where it is not)
+        if "申请" in sentence and _NONE_RECEIVED.search(sentence) and "applications.received.total" not in seen:
             out.append(Fact("applications.received.total", 0, _NONE_RECEIVED.search(sentence).group(0)))  # type: ignore[union-attr]
-        m2 = _NONE_APPEALS.search(sentence)
+        m2 = _NONE_APPEALS.search(sentence) if "行政复议" in sentence else None
         if m2 and not PART_OF_TOTAL.search(sentence[m2.start() : m2.end() + NEGATION_TAIL]):
             # ``未发生…被行政复议纠错或行政诉讼败诉的情况`` denies one outcome, not every case
             out.append(Fact("appeals.review.total", 0, m2.group(0)))
