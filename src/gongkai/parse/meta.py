@@ -74,9 +74,12 @@ _CONTACT_AGENCY = (
 """The contact point, often a unit inside the agency (its office, a 领导小组办公室)."""
 _OFFICE = "办公室"
 _PUBLISHER = re.compile(
-    r"(?:(?:发布机构|发文机关|发布单位)\s*[:：]?|(?<![\u4e00-\u9fff])单位\s*[:：])\s*\|?\s*([\u4e00-\u9fff()（）]{2,40})"
+    r"(?:发布机构\s*[:：]?|发文机关\s*[:：]?|发布单位\s*[:：]?|单位(?<![\u4e00-\u9fff]单位)\s*[:：])"
+    r"\s*\|?\s*([\u4e00-\u9fff()（）]{2,40})"
 )
-"""A portal page's metadata (``发布机构：| 汉中市自然资源局``, ``单位: 东阳市自然资源和规划局``)."""
+"""A portal page's metadata (``发布机构：| 汉中市自然资源局``, ``单位: 东阳市自然资源和规划局``).
+Every alternative opens with its word (单位's look-behind after it): the regex engine skips
+to their first characters at C speed, where a look-behind first is tried at every character."""
 _COMPILED_BY = re.compile(rf"({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)")
 COMPILED_BY_REACH = (122, 5)
 """Characters from the start of a ``_COMPILED_BY`` match to its 编制 at most (a name of 40,
