@@ -128,9 +128,17 @@ def _bmp_fold_table() -> list[str | None]:
     return [None if (ch := chr(code)) in _WS or ch.isspace() else fold_uncached(ch) for code in range(_BMP)]
 
 
+_LIST_FROM = 24
+"""Characters from which the list's quicker look-ups pay for making sure of the text's
+characters first (a table's cells, mostly shorter, are folded by the dict)."""
+
+
 def _fold_all(text: str) -> str:
     """``text.translate(_FOLD)``, by the BMP's list when no character lies beyond it (each of
-    them two bytes in UTF-16; a lone surrogate is one of the BMP's too)."""
+    them two bytes in UTF-16; a lone surrogate is one of the BMP's too). ASCII text is
+    translated by the dict: ``str.translate`` remembers its ASCII look-ups as it goes."""
+    if len(text) < _LIST_FROM or text.isascii():
+        return text.translate(_FOLD)
     if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
         return text.translate(_bmp_fold_table())
     return text.translate(_FOLD)
