@@ -18,6 +18,7 @@ _GAP = r"[^。；;，,\d件“”\"]{0,16}?"
 """Words between the subject and its number; never across another count (``一件、部分公开…``)."""
 
 
+_RECEIVED = "(?:收到|受理|接收|新收|收到的)"
 _GAP_NOT_RECEIVED = r"(?:(?!新收|收到|受理|接收)[^。；;，,\d件“”\"]){0,16}?"
 """As ``_GAP``, not across the words of another count (a heading ``…办理情况`` run into the
 sentence ``全年新收…申请45件`` does not make 45 the number processed)."""
@@ -66,8 +67,10 @@ PATTERNS: tuple[FactPattern, ...] = (
     ),
     _p(
         "applications.received.total",
-        rf"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|新收|收到的){_GAP}(?:政府信息公开|信息公开|依申请公开)?{_GAP}"
-        rf"(?:申请|办理件|申请件){_GAP}{_N}(?:件|个|份|条)",
+        # ``(?:共|累计|全年|本年度?|新)?{_RECEIVED}`` with the lead word's alternatives each written
+        # with the verb after it: every alternative opens with a character, to be skipped to at C speed
+        rf"(?:共{_RECEIVED}|累计{_RECEIVED}|全年{_RECEIVED}|本年度?{_RECEIVED}|新{_RECEIVED}|收到|受理|接收|新收|收到的)"
+        rf"{_GAP}(?:政府信息公开|信息公开|依申请公开)?{_GAP}(?:申请|办理件|申请件){_GAP}{_N}(?:件|个|份|条)",
         ("收到", "受理", "接收", "新收"),
     ),
     _p(
