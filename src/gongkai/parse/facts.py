@@ -81,7 +81,9 @@ PATTERNS: tuple[FactPattern, ...] = (
     ),
     _p(
         "applications.disclosed.total",
-        rf"(?<!部分)(?<!不)(?:予以|同意)公开{_GAP}{_N}(?:件|个|份|条)",
+        # not after 部分 or 不, looked behind at from after the verb (a pattern that opens with a
+        # look-behind is tried at every character)
+        rf"(?:予以(?<!部分予以)(?<!不予以)|同意(?<!部分同意)(?<!不同意))公开{_GAP}{_N}(?:件|个|份|条)",
         ("予以公开", "同意公开"),
     ),
     _p("applications.partly_disclosed.total", rf"部分公开{_GAP}{_N}(?:件|个|份|条)", ("部分公开",)),
