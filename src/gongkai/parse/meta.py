@@ -49,8 +49,11 @@ that opens with a character class is skipped through at C speed to where it may 
 _TITLE = re.compile(rf"{_TITLE_NAME}?(\d{{4}})(?:年度?)?{_REPORT_WORDS}")
 """``{agency}{year}年…报告``; the 年 may be left out (``西藏自治区政府国资委2020政府信息公开工作年度
 报告``, a real page)."""
-_TITLE_YEAR_FIRST = re.compile(rf"(\d\d\d\d)年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
-"""``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
+_TITLE_YEAR_FIRST = re.compile(rf"年(?<=(\d\d\d\d)年)度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
+"""``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency. The match
+opens at the 年, its year looked behind at (the title starts at the year's group): a pattern
+that opens with a character is searched for at C speed, one that opens with digits is tried
+at each of them."""
 _TITLE_YEAR_AFTER_TAIL = re.compile(rf"{_REPORT_WORDS}\(\d{{4}}年度?\)")
 _TITLE_YEAR_AFTER = re.compile(rf"{_TITLE_NAME}{_REPORT_WORDS}\((\d{{4}})年度?\)")
 _YEAR_IN_BRACKETS = re.compile(r"\(\d\d\d\d年")
@@ -66,7 +69,8 @@ _PREAMBLE_REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:
 """How a preamble may name the report it introduces (``…2023年信息公开年度报告进行公布``,
 ``现将…2024年度政府信息公开工作情况报告如下``)."""
 _AGENCY_SUFFIX = "|".join(AGENCY_SUFFIXES)
-_AGENCY_IN_TEXT = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
+_AGENCY_IN_TEXT = re.compile(r"年(?<=\d\d\d\d年)(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
+"""``2024年，沂源县司法局…``, from its 年 (the year looked behind at): searched for at C speed."""
 _CONTACT_AGENCY = (
     re.compile(rf"请与({_NAME}{{2,40}}?)联系"),
     re.compile(rf"请联系({_NAME}{{2,40}}?)(?=[,;。(]|联系|电话)"),
@@ -161,9 +165,10 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
     for y in _TITLE_YEAR_FIRST.finditer(head):
         if y.group(2).lstrip("度").startswith("的"):
             continue  # ``…以及某市2019年度的政府信息公开年度报告提纲编制``: a sentence's phrase
-        if not _SENTENCE_LEAD_IN.search(head, max(0, y.start() - LEAD_IN_CHARS), y.start()):
+        start = y.start(1)
+        if not _SENTENCE_LEAD_IN.search(head, max(0, start - LEAD_IN_CHARS), start):
             agency = _shared_government(_trim(y.group(2)), folded, y.end(2))
-            hits.append(TitleHit(folded[y.start() : y.end()], agency or None, int(y.group(1)), y.start()))
+            hits.append(TitleHit(folded[start : y.end()], agency or None, int(y.group(1)), start))
     # the year after the report's words (in brackets) or inside them
     after = _YEAR_IN_BRACKETS.search(head) is not None
     for pattern, tail in ((_TITLE_YEAR_AFTER, _TITLE_YEAR_AFTER_TAIL), (_TITLE_YEAR_INSIDE, _TITLE_YEAR_INSIDE_TAIL)):
