@@ -195,11 +195,9 @@ def _kept_offsets(text: str) -> list[int]:
 
 
 def fold_text(text: str) -> str:
-    """``squeeze(text)[0]`` without the offsets, for text that is only tested, not mapped back."""
-    folded = _fold_all(text)
-    if len(folded) != len(_SPACE_RUN.sub("", text)):  # the views disagree: squeeze's exact path
-        return squeeze(text)[0]
-    return folded
+    """``squeeze(text)[0]`` without the offsets, for text that is only tested, not mapped back
+    (squeeze's exact path folds the same characters the same way: only its offsets differ)."""
+    return _fold_all(text)
 
 
 @lru_cache(maxsize=4096)
