@@ -202,8 +202,9 @@ def fold_text(text: str) -> str:
 
 @lru_cache(maxsize=4096)
 def fold(text: str) -> str:
-    """Folded form of a (short) string such as a label; cached because labels repeat."""
-    return squeeze(text)[0]
+    """Folded form of a (short) string such as a label; cached because labels repeat
+    (``fold_text``'s: no offsets made to be dropped)."""
+    return fold_text(text)
 
 
 _CJK = r"[\u3400-\u9fff\u3000-\u303f\uff00-\uff0c\uff0e\uff1a-\uffef“”‘’]"
