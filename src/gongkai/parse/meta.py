@@ -597,7 +597,7 @@ def _last_lines(lines: list[str], n: int) -> list[str]:
             break
         t = ln.strip()
         if t and t[-1] in _CHROME_LAST_CHARS:  # else no chrome word ends the line
-            t = _PAGE_CHROME_END.sub("", t)
+            t = _without_chrome(t)
         if t:
             out.append(t)
     return out[::-1]
@@ -640,6 +640,17 @@ PAGE_CHROME = (
 """Words a web page puts after the text (buttons, links), which a copy of the page keeps."""
 _PAGE_CHROME_END = re.compile(r"(?:\s*(?:" + "|".join(re.escape(w) for w in PAGE_CHROME) + r"))+\s*$")
 _CHROME_LAST_CHARS = frozenset(w[-1] for w in PAGE_CHROME)
+_CHROME_REVERSED = re.compile(r"(?:(?:" + "|".join(re.escape(w[::-1]) for w in PAGE_CHROME) + r")\s*)+")
+"""``_PAGE_CHROME_END`` read from the end of the line: matched at the start of the reversed line,
+where the pattern, anchored at the end, is tried at every character of the line (a page copied
+as one line is thousands). No chrome word ends another, so the words read from the end are
+one way only and the match is the longest run of them."""
+
+
+def _without_chrome(line: str) -> str:
+    """``_PAGE_CHROME_END.sub("", line)`` for a stripped line."""
+    m = _CHROME_REVERSED.match(line[::-1])
+    return line[: len(line) - m.end()] if m else line
 
 _RUN_ON_SIGNATURE = re.compile(
     r"[。）)]\s*([^。，,；;\s]{2,40}?(?:" + _AGENCY_SUFFIX + r"))" + r"(\d{4})年(\d{1,2})月(\d{1,2})日$"
