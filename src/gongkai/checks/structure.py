@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from gongkai.checks.common import col_label, fmt, row_label, section_label, table_label
 from gongkai.checks.registry import rule
-from gongkai.model.report import Cell, Finding, Report
+from gongkai.model.report import Cell, Finding, Number, Report
 from gongkai.model.template import REVISED_REGULATION_FIRST_YEAR, SECTIONS, TABLE_KEYS, TEMPLATES, template_for_year
 from gongkai.model.text import fold
 
@@ -177,16 +177,20 @@ def bad_number(report: Report) -> Iterator[Finding]:
     tpl = report.spec
     if tpl is None:
         return
+    # the negative readings of each table's cells in doubt, gathered on this pass over the
+    # cells for the last finding (not on a pass of its own)
+    negatives: dict[str, set[Number]] = {}
     # the cells of ``report.iter_cells()``, in its order, with their keys as they are (a path
     # is made only for a finding)
     for key, table in report.tables.items():
-        spec = None  # the table's spec, looked up at its first number (not for every cell)
+        kinds: dict[str, str] = {}  # each column's kind, looked up at its first number (not for every cell)
         for r, row_cells in (table or {}).items():
             for c, cell in (row_cells or {}).items():
                 if cell.value is None:
+                    if cell.candidates:
+                        negatives.setdefault(key, set()).update(v for v in cell.candidates if v is not None and v < 0)
                     continue
-                spec = spec or tpl.table(key)
-                kind = spec.column(c).kind
+                kind = kinds.get(c) or kinds.setdefault(c, tpl.table(key).column(c).kind)
                 bad = (kind == "count" and (cell.value < 0 or not float(cell.value).is_integer())) or (
                     kind == "amount" and cell.value < 0
                 )
@@ -212,16 +216,7 @@ def bad_number(report: Report) -> Iterator[Finding]:
             continue
         # a cell in doubt (its placement open) with a negative count among its readings: the
         # document prints that number, a bad one in whichever count cell it stands
-        doubted = sorted(
-            {
-                v
-                for row in table.values()
-                for cell in (row or {}).values()
-                if cell.value is None and cell.candidates
-                for v in cell.candidates
-                if v is not None and v < 0
-            }
-        )
+        doubted = sorted(negatives.get(key, ()))
         if doubted:
             yield Finding(
                 "bad_number",

@@ -244,15 +244,19 @@ _VARIANT_CHARS = str.maketrans({"谿": "溪"})
 character of its own in simplified text too: 蘭谿市 folds to 兰谿市, which is 兰溪市)."""
 
 
+@lru_cache(maxsize=1 << 14)
 def canonical_agency(name: str) -> str:
     """One form for every way a document prints the same name (folded, no spaces or
-    punctuation, short forms in full): the key names are compared under."""
+    punctuation, short forms in full): the key names are compared under. Remembered: the
+    parser compares each candidate name with every other, a dozen times a document."""
     return expand_short_form(clean(name).translate(_VARIANT_CHARS))
 
 
+@lru_cache(maxsize=1 << 14)
 def agency_name_problem(name: str | None) -> str | None:
     """Why ``name`` is not an agency's name (a sentence fragment, a pronoun, too long, no
-    body or place at its end), in Chinese; None when it is one."""
+    body or place at its end), in Chinese; None when it is one. Remembered: the parser asks
+    of the same candidate names again at each step of deciding the agency."""
     if name is None:
         return "没有名称"
     n = re.sub(r"\s", "", fold(name))

@@ -18,6 +18,7 @@ _GAP = r"[^。；;，,\d件“”\"]{0,16}?"
 """Words between the subject and its number; never across another count (``一件、部分公开…``)."""
 
 
+_RECEIVED = "(?:收到|受理|接收|新收|收到的)"
 _GAP_NOT_RECEIVED = r"(?:(?!新收|收到|受理|接收)[^。；;，,\d件“”\"]){0,16}?"
 """As ``_GAP``, not across the words of another count (a heading ``…办理情况`` run into the
 sentence ``全年新收…申请45件`` does not make 45 the number processed)."""
@@ -42,6 +43,7 @@ SUM_PATTERNS: tuple[FactPattern, ...] = (
     _p(
         "applications.disclosed_and_partly.total",
         rf"(?<!不)予以公开(?:及|和|与|、|或)部分公开{_GAP}{_N}(?:件|个|份|条)",
+        ("部分公开",),
     ),
 )
 """One number for two rows (``予以公开及部分公开12件``): read before the rows' own patterns,
@@ -65,8 +67,10 @@ PATTERNS: tuple[FactPattern, ...] = (
     ),
     _p(
         "applications.received.total",
-        rf"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|新收|收到的){_GAP}(?:政府信息公开|信息公开|依申请公开)?{_GAP}"
-        rf"(?:申请|办理件|申请件){_GAP}{_N}(?:件|个|份|条)",
+        # ``(?:共|累计|全年|本年度?|新)?{_RECEIVED}`` with the lead word's alternatives each written
+        # with the verb after it: every alternative opens with a character, to be skipped to at C speed
+        rf"(?:共{_RECEIVED}|累计{_RECEIVED}|全年{_RECEIVED}|本年度?{_RECEIVED}|新{_RECEIVED}|收到|受理|接收|新收|收到的)"
+        rf"{_GAP}(?:政府信息公开|信息公开|依申请公开)?{_GAP}(?:申请|办理件|申请件){_GAP}{_N}(?:件|个|份|条)",
         ("收到", "受理", "接收", "新收"),
     ),
     _p(
@@ -77,7 +81,9 @@ PATTERNS: tuple[FactPattern, ...] = (
     ),
     _p(
         "applications.disclosed.total",
-        rf"(?<!部分)(?<!不)(?:予以|同意)公开{_GAP}{_N}(?:件|个|份|条)",
+        # not after 部分 or 不, looked behind at from after the verb (a pattern that opens with a
+        # look-behind is tried at every character)
+        rf"(?:予以(?<!部分予以)(?<!不予以)|同意(?<!部分同意)(?<!不同意))公开{_GAP}{_N}(?:件|个|份|条)",
         ("予以公开", "同意公开"),
     ),
     _p("applications.partly_disclosed.total", rf"部分公开{_GAP}{_N}(?:件|个|份|条)", ("部分公开",)),
@@ -178,6 +184,42 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
+def _read_counts(sentence: str, seen: set[str], out: list[Fact]) -> str:
+    """Add to ``out`` the facts the count patterns read in ``sentence`` (each key once, in
+    ``seen``); return the sentence with the sums read blotted out."""
+    for fp in SUM_PATTERNS:
+        if fp.needs and not any(w in sentence for w in fp.needs):
+            continue
+        for m in fp.pattern.finditer(sentence):
+            value = _number(m.group(1))
+            if value is not None and fp.key not in seen:
+                out.append(Fact(fp.key, value, m.group(0)))
+                seen.add(fp.key)
+            # the rows' own patterns must not read the sum as theirs
+            sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
+    attributes = all(p.search(sentence) for p in _ATTRIBUTES) or _DOCUMENTS_MADE.search(sentence) is not None
+    # the words patterns need that the sentence holds, each looked for once (not once for
+    # every pattern that needs it)
+    present = {w for w in _NEEDED if w in sentence}
+    for fp in PATTERNS:
+        if attributes and fp.key in _OUTCOME_KEYS:
+            continue
+        if fp.needs and present.isdisjoint(fp.needs):
+            continue  # none of the words it cannot match without
+        for m in fp.pattern.finditer(sentence):
+            if fp.key in seen:
+                break
+            if fp.key in _APPEAL_KEYS and PART_OF_TOTAL.search(m.group(0)):
+                continue
+            raw = m.group(1)
+            value = _number(raw)
+            if value is None:
+                continue
+            out.append(Fact(fp.key, value, m.group(0)))
+            seen.add(fp.key)
+    return sentence
+
+
 def extract_facts(text: str) -> list[Fact]:
     """Facts from prose (table text must not be passed in)."""
     out: list[Fact] = []
@@ -186,41 +228,12 @@ def extract_facts(text: str) -> list[Fact]:
         if not sentence.strip():
             continue
         seen: set[str] = set()
-        counted = _A_COUNT.search(sentence) is not None
-        for fp in SUM_PATTERNS if counted else ():
-            for m in fp.pattern.finditer(sentence):
-                value = _number(m.group(1))
-                if value is not None and fp.key not in seen:
-                    out.append(Fact(fp.key, value, m.group(0)))
-                    seen.add(fp.key)
-                # the rows' own patterns must not read the sum as theirs
-                sentence = sentence[: m.start()] + "；" * (m.end() - m.start()) + sentence[m.end() :]
-        # read only when counted
-        attributes = counted and (
-            all(p.search(sentence) for p in _ATTRIBUTES) or _DOCUMENTS_MADE.search(sentence) is not None
-        )
-        # the words patterns need that the sentence holds, each looked for once (not once for
-        # every pattern that needs it)
-        present = {w for w in _NEEDED if w in sentence} if counted else set()
-        for fp in PATTERNS if counted else ():
-            if attributes and fp.key in _OUTCOME_KEYS:
-                continue
-            if fp.needs and present.isdisjoint(fp.needs):
-                continue  # none of the words it cannot match without
-            for m in fp.pattern.finditer(sentence):
-                if fp.key in seen:
-                    break
-                if fp.key in _APPEAL_KEYS and PART_OF_TOTAL.search(m.group(0)):
-                    continue
-                raw = m.group(1)
-                value = _number(raw)
-                if value is None:
-                    continue
-                out.append(Fact(fp.key, value, m.group(0)))
-                seen.add(fp.key)
-        if _NONE_RECEIVED.search(sentence) and "applications.received.total" not in seen:
+        if _A_COUNT.search(sentence) is not None:  # most sentences state no count
+            sentence = _read_counts(sentence, seen, out)
+        # each denial below holds a word tested for first (a test, not a search, where it is not)
+        if "申请" in sentence and _NONE_RECEIVED.search(sentence) and "applications.received.total" not in seen:
             out.append(Fact("applications.received.total", 0, _NONE_RECEIVED.search(sentence).group(0)))  # type: ignore[union-attr]
-        m2 = _NONE_APPEALS.search(sentence)
+        m2 = _NONE_APPEALS.search(sentence) if "行政复议" in sentence else None
         if m2 and not PART_OF_TOTAL.search(sentence[m2.start() : m2.end() + NEGATION_TAIL]):
             # ``未发生…被行政复议纠错或行政诉讼败诉的情况`` denies one outcome, not every case
             out.append(Fact("appeals.review.total", 0, m2.group(0)))

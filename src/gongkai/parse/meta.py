@@ -43,14 +43,22 @@ TITLE_NAME_CHARS = 40
 GARBLED_TAIL_CHARS = 8
 """Characters after 信息公开 in a title line whose report words are cut or garbled."""
 _TITLE_NAME = rf"({_NAME}{{2,{TITLE_NAME_CHARS}}}?)"
-_TITLE_TAIL = re.compile(rf"\d{{4}}(?:年度?)?{_REPORT_WORDS}")
+_TITLE_TAIL = re.compile(rf"\d\d\d\d(?:年度?)?{_REPORT_WORDS}")
+"""The title's year and report words; the year's digits one by one, not as a repeat: a pattern
+that opens with a character class is skipped through at C speed to where it may start."""
 _TITLE = re.compile(rf"{_TITLE_NAME}?(\d{{4}})(?:年度?)?{_REPORT_WORDS}")
 """``{agency}{year}年…报告``; the 年 may be left out (``西藏自治区政府国资委2020政府信息公开工作年度
 报告``, a real page)."""
-_TITLE_YEAR_FIRST = re.compile(rf"(\d{{4}})年度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
-"""``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency."""
+_TITLE_YEAR_FIRST = re.compile(rf"年(?<=(\d\d\d\d)年)度?({_NAME}{{2,40}}?){_REPORT_WORDS}")
+"""``2019年清河市人民政府办公厅政府信息公开工作年度报告``: the year before the agency. The match
+opens at the 年, its year looked behind at (the title starts at the year's group): a pattern
+that opens with a character is searched for at C speed, one that opens with digits is tried
+at each of them."""
 _TITLE_YEAR_AFTER_TAIL = re.compile(rf"{_REPORT_WORDS}\(\d{{4}}年度?\)")
 _TITLE_YEAR_AFTER = re.compile(rf"{_TITLE_NAME}{_REPORT_WORDS}\((\d{{4}})年度?\)")
+_YEAR_IN_BRACKETS = re.compile(r"\(\d\d\d\d年")
+"""What ``_TITLE_YEAR_AFTER`` cannot match without: looked for first, at C speed (its tail,
+which opens with the report's words, is tried at every character)."""
 """``清河市统计局政府信息公开工作年度报告（2023年度）``: the year in brackets after it."""
 _YEAR_INSIDE_WORDS = r"(?:政府信息公开|政务信息公开|政务公开)(?:工作)?"
 _TITLE_YEAR_INSIDE_TAIL = re.compile(rf"{_YEAR_INSIDE_WORDS}\d{{4}}年度?(?:报告|年报)")
@@ -61,7 +69,8 @@ _PREAMBLE_REPORT = r"(?:政府)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:
 """How a preamble may name the report it introduces (``…2023年信息公开年度报告进行公布``,
 ``现将…2024年度政府信息公开工作情况报告如下``)."""
 _AGENCY_SUFFIX = "|".join(AGENCY_SUFFIXES)
-_AGENCY_IN_TEXT = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
+_AGENCY_IN_TEXT = re.compile(r"年(?<=\d\d\d\d年)(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
+"""``2024年，沂源县司法局…``, from its 年 (the year looked behind at): searched for at C speed."""
 _CONTACT_AGENCY = (
     re.compile(rf"请与({_NAME}{{2,40}}?)联系"),
     re.compile(rf"请联系({_NAME}{{2,40}}?)(?=[,;。(]|联系|电话)"),
@@ -69,9 +78,12 @@ _CONTACT_AGENCY = (
 """The contact point, often a unit inside the agency (its office, a 领导小组办公室)."""
 _OFFICE = "办公室"
 _PUBLISHER = re.compile(
-    r"(?:(?:发布机构|发文机关|发布单位)\s*[:：]?|(?<![\u4e00-\u9fff])单位\s*[:：])\s*\|?\s*([\u4e00-\u9fff()（）]{2,40})"
+    r"(?:发布机构\s*[:：]?|发文机关\s*[:：]?|发布单位\s*[:：]?|单位(?<![\u4e00-\u9fff]单位)\s*[:：])"
+    r"\s*\|?\s*([\u4e00-\u9fff()（）]{2,40})"
 )
-"""A portal page's metadata (``发布机构：| 汉中市自然资源局``, ``单位: 东阳市自然资源和规划局``)."""
+"""A portal page's metadata (``发布机构：| 汉中市自然资源局``, ``单位: 东阳市自然资源和规划局``).
+Every alternative opens with its word (单位's look-behind after it): the regex engine skips
+to their first characters at C speed, where a look-behind first is tried at every character."""
 _COMPILED_BY = re.compile(rf"({_NAME}{{2,40}}?)(?:根据[^。;]{{0,80}}?)?编制(?:了|完成)?(?:本|此)")
 COMPILED_BY_REACH = (122, 5)
 """Characters from the start of a ``_COMPILED_BY`` match to its 编制 at most (a name of 40,
@@ -120,10 +132,12 @@ _CN_DATE = re.compile(
 )
 _ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _PERIOD = re.compile(
-    r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:起|开始|始)?(?:[,，])?(?:至|到|-|—|~)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
+    r"年(?<=(\d\d\d\d)年)(\d{1,2})月(\d{1,2})日(?:起|开始|始)?(?:[,，])?(?:至|到|-|—|~)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
 )
 """``自2024年1月1日起至2024年12月31日止``; the second year may be left out (``从2019年1月1日
-到12月31日止``, ``为2025年1月1日至12月31日``), and a body formed in the year states a part."""
+到12月31日止``, ``为2025年1月1日至12月31日``), and a body formed in the year states a part.
+The match opens at the 年 (its year looked behind at): a pattern that opens with a character
+is searched for at C speed, one that opens with digits is tried at each of them."""
 _YEAR_MENTION = re.compile(r"(20\d{2})年")
 
 
@@ -151,11 +165,15 @@ def find_title(folded: str, line_starts: Sequence[int] = ()) -> TitleHit | None:
     for y in _TITLE_YEAR_FIRST.finditer(head):
         if y.group(2).lstrip("度").startswith("的"):
             continue  # ``…以及某市2019年度的政府信息公开年度报告提纲编制``: a sentence's phrase
-        if not _SENTENCE_LEAD_IN.search(head, max(0, y.start() - LEAD_IN_CHARS), y.start()):
+        start = y.start(1)
+        if not _SENTENCE_LEAD_IN.search(head, max(0, start - LEAD_IN_CHARS), start):
             agency = _shared_government(_trim(y.group(2)), folded, y.end(2))
-            hits.append(TitleHit(folded[y.start() : y.end()], agency or None, int(y.group(1)), y.start()))
+            hits.append(TitleHit(folded[start : y.end()], agency or None, int(y.group(1)), start))
     # the year after the report's words (in brackets) or inside them
+    after = _YEAR_IN_BRACKETS.search(head) is not None
     for pattern, tail in ((_TITLE_YEAR_AFTER, _TITLE_YEAR_AFTER_TAIL), (_TITLE_YEAR_INSIDE, _TITLE_YEAR_INSIDE_TAIL)):
+        if pattern is _TITLE_YEAR_AFTER and not after:
+            continue
         for a in _after_name(pattern, tail, head):
             hit = _title_hit(folded, a.group(1), a.start(1), a.end(), a.group(2))
             if hit is not None and hit.agency:
@@ -370,11 +388,28 @@ def declared_aliases(folded: str) -> dict[str, str]:
     by their canonical form, each with the full name it stands for: the title's 自治区北部湾办
     is then that body, not another one."""
     out: dict[str, str] = {}
-    for m in _after_name(_ALIAS, _ALIAS_TAIL, folded[:PREAMBLE_WINDOW], ALIAS_NAME_CHARS):
+    for m in _aliases_in(folded[:PREAMBLE_WINDOW]):
         name = trim_lead_in(m.group(1))
         if is_agency_name(name) and is_agency_name(m.group(2)):
             out.setdefault(canonical_agency(m.group(2)), name)
     return out
+
+
+def _aliases_in(text: str) -> Iterator[re.Match[str]]:
+    """``_ALIAS.finditer(text)``, from its tails: the name, all CJK, runs right up to the
+    tail's ``(`` (no CJK), so a match with that tail starts where the run of CJK before it does
+    (at most ``ALIAS_NAME_CHARS`` back), or there is none. ``_after_name`` would search on from
+    a tail with no alias after it (``(以下简称《条例》)``) to the end, a name of every length at
+    every character."""
+    pos = 0
+    while (t := _ALIAS_TAIL.search(text, pos)) is not None:
+        start = lo = t.start()
+        while start > max(pos, lo - ALIAS_NAME_CHARS) and "\u4e00" <= text[start - 1] <= "\u9fff":
+            start -= 1
+        m = _ALIAS.match(text, start) if lo - start >= 2 else None
+        if m is not None:
+            yield m
+        pos = m.end() if m is not None else lo + 1
 
 
 _ISSUER = re.compile(r"\(([^()]*)\)$")
@@ -562,7 +597,7 @@ def _last_lines(lines: list[str], n: int) -> list[str]:
             break
         t = ln.strip()
         if t and t[-1] in _CHROME_LAST_CHARS:  # else no chrome word ends the line
-            t = _PAGE_CHROME_END.sub("", t)
+            t = _without_chrome(t)
         if t:
             out.append(t)
     return out[::-1]
@@ -605,6 +640,17 @@ PAGE_CHROME = (
 """Words a web page puts after the text (buttons, links), which a copy of the page keeps."""
 _PAGE_CHROME_END = re.compile(r"(?:\s*(?:" + "|".join(re.escape(w) for w in PAGE_CHROME) + r"))+\s*$")
 _CHROME_LAST_CHARS = frozenset(w[-1] for w in PAGE_CHROME)
+_CHROME_REVERSED = re.compile(r"(?:(?:" + "|".join(re.escape(w[::-1]) for w in PAGE_CHROME) + r")\s*)+")
+"""``_PAGE_CHROME_END`` read from the end of the line: matched at the start of the reversed line,
+where the pattern, anchored at the end, is tried at every character of the line (a page copied
+as one line is thousands). No chrome word ends another, so the words read from the end are
+one way only and the match is the longest run of them."""
+
+
+def _without_chrome(line: str) -> str:
+    """``_PAGE_CHROME_END.sub("", line)`` for a stripped line."""
+    m = _CHROME_REVERSED.match(line[::-1])
+    return line[: len(line) - m.end()] if m else line
 
 _RUN_ON_SIGNATURE = re.compile(
     r"[。）)]\s*([^。，,；;\s]{2,40}?(?:" + _AGENCY_SUFFIX + r"))" + r"(\d{4})年(\d{1,2})月(\d{1,2})日$"
