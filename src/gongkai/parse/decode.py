@@ -546,11 +546,14 @@ Values = dict[tuple[str, str], int | float | None]
 
 def holds(identity: Identity, values: Values) -> bool | None:
     """True/False, or None when a referenced cell is not in ``values`` (row not read)."""
+    # each side added in order from a float start (``0.0 + v + …``), in this one frame: no
+    # list or comprehension's frame made per side (the decoder weighs identities by the hundred)
+    a = b = 0.0
     try:
-        # each side's values gathered at C speed, a float start adding each in order as a loop
-        # would (``0.0 + v + …``), both in one frame (the decoder weighs identities by the hundred)
-        a = sum([values[ref] or 0 for ref in identity.lhs], 0.0)
-        b = sum([values[ref] or 0 for ref in identity.rhs], 0.0)
+        for ref in identity.lhs:
+            a += values[ref] or 0
+        for ref in identity.rhs:
+            b += values[ref] or 0
     except KeyError:
         return None  # a cell not read
     return abs(a - b) < 1e-6

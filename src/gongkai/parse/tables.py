@@ -144,7 +144,7 @@ def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = 
     for i, units in enumerate(row_units):
         numbers = [u for u in units if u.kind == "number"]
         least = widths[i] if widths else 2
-        if any(len(u.digits) > 1 and u.digits.startswith("0") and "." not in u.digits for u in numbers):
+        if any(d.startswith("0") and len(d) > 1 and "." not in d for d in [u.digits for u in numbers]):
             runs += 1  # ``012``, ``00``: no number is written so; the spaces are not cell edges
         elif len(numbers) >= 2:
             apart += 1
@@ -356,14 +356,17 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
         elif cr.unread:
             why = f"无法识别为数字：“{cr.raw}”" if cr.raw else NUMBERS_ELSEWHERE
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=why)
+        elif grid is None:
+            # a cell of text (most cells): read with the row's confidence, nothing left open
+            out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, confidence)
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
-            read = grid.confidence if grid is not None else 1.0
+            read = grid.confidence
             conf = min(confidence, read)
             unsure = None
             if read < LOW_CONFIDENCE and not cr.blank:
                 unsure = f"识别置信度低（{read:.2f}），表内勾稽关系无法印证：请对照原件核实"
-            if grid is not None and grid.candidates and not cr.blank:
+            if grid.candidates and not cr.blank:
                 # the reader left the cell open (a sign the scan does not clearly show)
                 cands = tuple(parse_number(t) for t in grid.candidates)
                 why = grid.doubt or "识别结果未定"
@@ -1100,14 +1103,26 @@ def _finish(
             cells[key] = _unreadable(cols[key], raw, stream, units)
         else:
             cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
-        decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in row_cols[key]], units)
-        if decision is not None:
-            decisions.append(decision)
+        if ch is None or ch.method != "direct":  # (a row read directly needs no decision)
+            decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in row_cols[key]], units)
+            if decision is not None:
+                decisions.append(decision)
         if ch is not None and ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
     hard = _hard_violations(choice, cols, identities)
-    offsets = {k: [u.offset for u in raws[k][1] if u.kind in CELL_UNITS] for k in raws}
-    numbers = {k: frozenset(u.offset for u in raws[k][1] if u.kind == "number") for k in raws}
+    offsets: dict[str, list[int]] = {}
+    numbers: dict[str, frozenset[int]] = {}
+    for k, (_, units) in raws.items():
+        # each row's units gone through once for both
+        cell_offsets = offsets[k] = []
+        number_offsets = []
+        for u in units:
+            kind = u.kind
+            if kind in CELL_UNITS:
+                cell_offsets.append(u.offset)
+                if kind == "number":
+                    number_offsets.append(u.offset)
+        numbers[k] = frozenset(number_offsets)
     inferred = [
         k for k, ch in choice.rows.items() if raws[k][1] and any(c.blank and c.offset is None for c in ch.reading.cells)
     ]
