@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import CellKind, Identity
@@ -71,13 +71,14 @@ class RowReading:
         return self.cost == 0.0
 
     def __hash__(self) -> int:
-        return self._hash
-
-    @cached_property
-    def _hash(self) -> int:
         """The dataclass's own hash, worked out once: the decoder keys its classes of readings
-        by reading and looks each up again and again (each look-up hashing every cell)."""
-        return hash((self.cells, self.cost, self.doubt))
+        by reading and looks each up again and again (each look-up hashing every cell). Kept
+        in the instance's dict as ``cached_property`` would, without its lock taken at each
+        first look-up."""
+        known = self.__dict__.get("_hash")
+        if known is None:
+            known = self.__dict__["_hash"] = hash((self.cells, self.cost, self.doubt))
+        return known
 
 
 def _valid_part(s: str, kind: CellKind, first: bool, last: bool, signed: bool) -> bool:
@@ -400,12 +401,13 @@ def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
         if len(t) > 1 and t.startswith("0"):
             continue
         total = int(t)
-        yield from ((*p, total) for p in _parts_summing(digits[: n - total_len], n_parts, total))
+        for parts in _parts_summing(digits[: n - total_len], n_parts, total):
+            yield (*parts, total)  # (yielded here, not through a generator of its own at each level)
 
 
 def _parts_summing(digits: str, k: int, remaining: int) -> Iterator[tuple[int, ...]]:
     if k == 1:
-        if (len(digits) == 1 or not digits.startswith("0")) and int(digits) == remaining:
+        if _is_part(digits, remaining):
             yield (remaining,)
         return
     for i in range(1, len(digits) - k + 2):
@@ -415,7 +417,18 @@ def _parts_summing(digits: str, k: int, remaining: int) -> Iterator[tuple[int, .
         v = int(head)
         if v > remaining:
             break
-        yield from ((v, *rest) for rest in _parts_summing(digits[i:], k - 1, remaining - v))
+        if k == 2:
+            # the last part told here (the most numerous calls: no generator made for each)
+            if _is_part(digits[i:], remaining - v):
+                yield (v, remaining - v)
+            continue
+        for rest in _parts_summing(digits[i:], k - 1, remaining - v):
+            yield (v, *rest)
+
+
+def _is_part(digits: str, value: int) -> bool:
+    """Whether ``digits`` are a part (no leading zero) worth ``value``."""
+    return (len(digits) == 1 or not digits.startswith("0")) and int(digits) == value
 
 
 def _sum_groups_runs(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, ...]]:
@@ -461,7 +474,7 @@ def balanced_run_readings(
     out = []
     runs = _digit_a_cell(u.text, groups) if len(u.text) == len(kinds) else _sum_groups_runs(u.text, groups)
     for values in itertools.islice(runs, MAX_READINGS_PER_ROW):
-        cells = tuple(CellReading(v, str(v), False, None, u.offset) for v in values)
+        cells = tuple([CellReading(v, str(v), False, None, u.offset) for v in values])
         out.append(RowReading(cells, COST_SPLIT * (len(kinds) - 1)))
     return out
 
@@ -818,7 +831,7 @@ def numeric_classes(readings: list[RowReading]) -> dict[RowReading, list[RowRead
         return {readings[0]: [readings[0]]}  # most rows: read one way, a class of its own
     groups: dict[tuple[int | float, ...], list[RowReading]] = {}
     for rd in readings:
-        groups.setdefault(tuple(c.value or 0 for c in rd.cells), []).append(rd)
+        groups.setdefault(tuple([c.value or 0 for c in rd.cells]), []).append(rd)
     out: dict[RowReading, list[RowReading]] = {}
     for members in groups.values():
         cheapest = min(m.cost for m in members)
@@ -1031,7 +1044,7 @@ def _weighed_choice(
         method, conf = "identities and text", 0.97
     else:
         method, conf = "identities", 0.99
-    tied_values = tuple(tuple(c.value for c in rd.cells) for rd in distinct) if len(distinct) > 1 else ()
+    tied_values = tuple([tuple([c.value for c in rd.cells]) for rd in distinct]) if len(distinct) > 1 else ()
     return RowChoice(main, unc, n, method, conf, tied_values)
 
 

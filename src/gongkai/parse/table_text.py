@@ -66,7 +66,7 @@ class TableWords:
         # listed under its first character only, so the lists of distinct characters do not overlap
         places = [i for ch in self.firsts.intersection(text) for i in self.starting[ch]]
         places.sort()
-        return [self.words[i] for i in places]
+        return list(map(self.words.__getitem__, places))
 
     def runs(self, line: str) -> list[str]:
         """The line's runs of words with the table's whole words taken out (the pieces left);
@@ -79,7 +79,7 @@ class TableWords:
             for w in self.among(text):
                 if w in text:
                     text = text.replace(w, "\x00")
-            out.extend(r for r in _NOT_WORDS.split(text.replace("\x00", " ")) if r)
+            out.extend(filter(None, _NOT_WORDS.split(text.replace("\x00", " "))))  # (the runs, not the empty ends)
         return out
 
     def unknown(self, run: str) -> int:
@@ -111,7 +111,7 @@ class TableWords:
     def has_substance(self, line: str) -> bool:
         """A whole printed word or a number: the line is the table's, not a short sentence."""
         text = fold_text(line)
-        return any(map(str.isdigit, text)) or any(w in text for w in self.whole_words)
+        return any(map(str.isdigit, text)) or any(map(text.__contains__, self.whole_words))
 
 
 @lru_cache(maxsize=16)

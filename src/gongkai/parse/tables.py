@@ -1089,7 +1089,7 @@ def _finish(
 ) -> TableRead:
     """Decode the rows' readings jointly and build the table's cells."""
     row_cols = {k: spec.row_columns(spec.row(k)) for k in raws}
-    cols = {k: tuple(c.key for c in rc) for k, rc in row_cols.items()}
+    cols = {k: tuple([c.key for c in rc]) for k, rc in row_cols.items()}
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
