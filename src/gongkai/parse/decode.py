@@ -436,6 +436,12 @@ def _sum_groups_runs(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, 
         if not digits:
             yield ()
         return
+    if len(groups) == 1:
+        # the last group: only the cut that leaves no digit after it yields (the others' sums
+        # need not be searched for)
+        if len(digits) >= groups[0]:
+            yield from sum_run(digits, groups[0] - 1)
+        return
     need_after = sum(groups[1:])
     for cut in range(groups[0], len(digits) - need_after + 1):
         for head in sum_run(digits[:cut], groups[0] - 1):
@@ -774,7 +780,7 @@ def _decode_search(
                 ]
             every = [m for rd in tied for m in classes[r][rd]]
             choice[r] = _row_choice(
-                len(classes[r]), every, tied, columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
+                len(classes[r]), every, tied, columns[r], v, hinted=bool(hints) and any(p[2] == 0 for p in pruned[r])
             )
             # blanks in every reading that ties for best (when every tie is known), else in
             # every reading the row's own identities leave
@@ -811,7 +817,7 @@ def _decode_fixed(
         every = [*comp_ids, *(i for r in component for i in local[r])]
         always = {i.rule for i in every if verdict[i] is False}
         spanning_rules = {i.rule for i in comp_ids}
-        for r in component:
+        for r in component if always else ():
             for rule_id in list(always):
                 own = [i for i in local[r] if i.rule == rule_id]
                 if own and rule_id not in spanning_rules and all(verdict[i] for i in own):

@@ -73,6 +73,8 @@ class TableWords:
         a tab or a wide space is a cell's edge."""
         out: list[str] = []
         for cell in _CELL_EDGE.split(line):
+            if cell.isdigit() and cell.isascii():
+                continue  # a count (most cells of a table's line): no run of words, as below
             text = _UNIT_AFTER_NUMBER.sub(" ", fold_text(cell))
             if not text or _NOT_WORDS.fullmatch(text):
                 continue  # numbers and separators only: no run of words, whatever words it holds
