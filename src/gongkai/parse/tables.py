@@ -142,13 +142,23 @@ def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = 
     with a leading zero (``10 0 0 012``) is a run whatever spaces stand in it."""
     runs = apart = 0
     for i, units in enumerate(row_units):
-        numbers = [u for u in units if u.kind == "number"]
+        # the row's numbers counted, its first kept, in one pass that stops at a leading zero
+        count, first, zero_led = 0, "", False
+        for u in units:
+            if u.kind != "number":
+                continue
+            digits = u.digits
+            if len(digits) > 1 and digits.startswith("0") and "." not in digits:
+                zero_led = True
+                break
+            first = first if count else digits
+            count += 1
         least = widths[i] if widths else 2
-        if any(d.startswith("0") and len(d) > 1 and "." not in d for d in [u.digits for u in numbers]):
+        if zero_led:
             runs += 1  # ``012``, ``00``: no number is written so; the spaces are not cell edges
-        elif len(numbers) >= 2:
+        elif count >= 2:
             apart += 1
-        elif numbers and least > 1 and len(numbers[0].digits) >= least:
+        elif count and least > 1 and len(first) >= least:
             runs += 1
     return None if not runs + apart else runs > apart
 
@@ -801,12 +811,16 @@ def _read_by_labels(
         return TableRead(None, [], 0)
     readings: dict[str, list[RowReading]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
-    crowded = [
-        sum(1 for u in units if u.kind == "number") > CROWDED * w for units, w in zip(row_units, widths, strict=True)
-    ]
+    crowded: list[bool] = []
+    """Rows holding more numbers than CROWDED times their cells (told once a row asks)."""
     for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
         kinds = [c.kind for c in row_cols[i]]
-        if not has_values[i] and not delimited[i] and any(crowded[i + 1 :]):
+        lone = not has_values[i] and not delimited[i]
+        if lone and not crowded:
+            crowded = [
+                sum(1 for u in us if u.kind == "number") > CROWDED * w for us, w in zip(row_units, widths, strict=True)
+            ]
+        if lone and any(crowded[i + 1 :]):
             # labels first, numbers after them all (a table printed by columns): this row's
             # numbers may be among those of the crowded row below, so it is no blank row
             readings[rkey] = [RowReading(tuple(CellReading(None, "", unread=True) for _ in kinds))]
