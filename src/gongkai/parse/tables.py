@@ -1102,8 +1102,11 @@ def _finish(
     hints: Values,
 ) -> TableRead:
     """Decode the rows' readings jointly and build the table's cells."""
-    row_cols = {k: spec.row_columns(spec.row(k)) for k in raws}
-    cols = {k: tuple([c.key for c in rc]) for k, rc in row_cols.items()}
+    row_cols: dict[str, tuple[Column, ...]] = {}
+    cols: dict[str, tuple[str, ...]] = {}
+    for k in raws:
+        rc = row_cols[k] = spec.row_columns(spec.row(k))
+        cols[k] = tuple([c.key for c in rc])
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
