@@ -366,8 +366,9 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
         elif cr.unread:
             why = f"无法识别为数字：“{cr.raw}”" if cr.raw else NUMBERS_ELSEWHERE
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=why)
-        elif grid is None:
-            # a cell of text (most cells): read with the row's confidence, nothing left open
+        elif grid is None or (grid.confidence == 1.0 and not grid.candidates):
+            # a cell of text or of a grid the reader is sure of (most cells): read with the
+            # row's confidence, nothing left open (as below, which a confidence of 1 leaves so)
             out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, confidence)
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
