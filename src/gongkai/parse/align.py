@@ -142,6 +142,9 @@ def value_lines(
     pos = start
     in_header = False
     """Whether the lines since the last value line or text line are a grid's header rows."""
+    by_start = sorted(range(len(labels)), key=lambda i: labels[i].start)
+    starts = [labels[i].start for i in by_start]
+    """The labels (their places in ``labels``) in the order they start: a line's are looked up."""
     for n, line in enumerate(raw_lines):
         a, b = pos, pos + len(line)
         pos = b + 1
@@ -153,7 +156,9 @@ def value_lines(
             continue
         if not line.strip(" ") or _page_number(line) or n in vertical:
             continue
-        on_line = [lb for lb in labels if a <= lb.start < b]
+        # the labels that start on the line, in their order in ``labels``
+        first, after = bisect.bisect_left(starts, a), bisect.bisect_left(starts, b)
+        on_line = [labels[i] for i in sorted(by_start[first:after])] if after > first else []
         inline = None
         value_from = a
         if on_line:

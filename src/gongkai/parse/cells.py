@@ -306,14 +306,22 @@ def region_units(text: str, offset: int = 0) -> list[Unit]:
     started = False
     pos = 0
     pieces = _pieces(text)
-    for (piece, has_tab), more in zip(pieces, _digits_after(pieces), strict=True):
+    last_digits = _last_with_digits(pieces)
+    for i, (piece, has_tab) in enumerate(pieces):
         if (count := _plain_count(piece)) is not None:
             # a number and nothing else, wherever it stands (what its tokens are)
             units.append(Unit("number", count, offset=offset + pos))
             pos += len(piece) + 1
             started = True
             continue
-        fu, saw_text = _field_units(piece, offset + pos, last=not more, cell=has_tab)
+        if not piece or piece.isspace():
+            # an empty field (what its tokens are: one empty unit, no text), a cell only
+            # where a tab bounds it (blank lines are none)
+            if has_tab:
+                units.append(Unit("empty", "", offset=offset + pos))
+            pos += len(piece) + 1
+            continue
+        fu, saw_text = _field_units(piece, offset + pos, last=i >= last_digits, cell=has_tab)
         pos += len(piece) + 1
         if not has_tab and fu and fu[0].kind == "empty":
             continue  # only a tab (a cell edge) makes an empty cell; blank lines do not
@@ -327,15 +335,13 @@ def region_units(text: str, offset: int = 0) -> list[Unit]:
     return _mark_edges(units)
 
 
-def _digits_after(pieces: list[tuple[str, bool]]) -> list[bool]:
-    """For each piece, whether a later one holds a digit: one pass from the end (a table's
-    last row runs to the next section, whose pieces are many)."""
-    out = [False] * len(pieces)
-    seen = False
+def _last_with_digits(pieces: list[tuple[str, bool]]) -> int:
+    """The last piece that holds a digit (-1: none): a piece before it has digits after it.
+    Looked for from the end, where the region's last numbers mostly are."""
     for i in range(len(pieces) - 1, -1, -1):
-        out[i] = seen
-        seen = seen or any(map(str.isdigit, pieces[i][0]))
-    return out
+        if any(map(str.isdigit, pieces[i][0])):
+            return i
+    return -1
 
 
 def _text_after_numbers(piece: str) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import CellKind, Identity
@@ -71,13 +71,14 @@ class RowReading:
         return self.cost == 0.0
 
     def __hash__(self) -> int:
-        return self._hash
-
-    @cached_property
-    def _hash(self) -> int:
         """The dataclass's own hash, worked out once: the decoder keys its classes of readings
-        by reading and looks each up again and again (each look-up hashing every cell)."""
-        return hash((self.cells, self.cost, self.doubt))
+        by reading and looks each up again and again (each look-up hashing every cell). Kept
+        in the instance's dict as ``cached_property`` would, without its lock taken at each
+        first look-up."""
+        known = self.__dict__.get("_hash")
+        if known is None:
+            known = self.__dict__["_hash"] = hash((self.cells, self.cost, self.doubt))
+        return known
 
 
 def _valid_part(s: str, kind: CellKind, first: bool, last: bool, signed: bool) -> bool:
@@ -400,12 +401,13 @@ def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
         if len(t) > 1 and t.startswith("0"):
             continue
         total = int(t)
-        yield from ((*p, total) for p in _parts_summing(digits[: n - total_len], n_parts, total))
+        for parts in _parts_summing(digits[: n - total_len], n_parts, total):
+            yield (*parts, total)  # (yielded here, not through a generator of its own at each level)
 
 
 def _parts_summing(digits: str, k: int, remaining: int) -> Iterator[tuple[int, ...]]:
     if k == 1:
-        if (len(digits) == 1 or not digits.startswith("0")) and int(digits) == remaining:
+        if _is_part(digits, remaining):
             yield (remaining,)
         return
     for i in range(1, len(digits) - k + 2):
@@ -415,13 +417,30 @@ def _parts_summing(digits: str, k: int, remaining: int) -> Iterator[tuple[int, .
         v = int(head)
         if v > remaining:
             break
-        yield from ((v, *rest) for rest in _parts_summing(digits[i:], k - 1, remaining - v))
+        if k == 2:
+            # the last part told here (the most numerous calls: no generator made for each)
+            if _is_part(digits[i:], remaining - v):
+                yield (v, remaining - v)
+            continue
+        for rest in _parts_summing(digits[i:], k - 1, remaining - v):
+            yield (v, *rest)
+
+
+def _is_part(digits: str, value: int) -> bool:
+    """Whether ``digits`` are a part (no leading zero) worth ``value``."""
+    return (len(digits) == 1 or not digits.startswith("0")) and int(digits) == value
 
 
 def _sum_groups_runs(digits: str, groups: Sequence[int]) -> Iterator[tuple[int, ...]]:
     if not groups:
         if not digits:
             yield ()
+        return
+    if len(groups) == 1:
+        # the last group: only the cut that leaves no digit after it yields (the others' sums
+        # need not be searched for)
+        if len(digits) >= groups[0]:
+            yield from sum_run(digits, groups[0] - 1)
         return
     need_after = sum(groups[1:])
     for cut in range(groups[0], len(digits) - need_after + 1):
@@ -461,7 +480,7 @@ def balanced_run_readings(
     out = []
     runs = _digit_a_cell(u.text, groups) if len(u.text) == len(kinds) else _sum_groups_runs(u.text, groups)
     for values in itertools.islice(runs, MAX_READINGS_PER_ROW):
-        cells = tuple(CellReading(v, str(v), False, None, u.offset) for v in values)
+        cells = tuple([CellReading(v, str(v), False, None, u.offset) for v in values])
         out.append(RowReading(cells, COST_SPLIT * (len(kinds) - 1)))
     return out
 
@@ -546,11 +565,14 @@ Values = dict[tuple[str, str], int | float | None]
 
 def holds(identity: Identity, values: Values) -> bool | None:
     """True/False, or None when a referenced cell is not in ``values`` (row not read)."""
+    # each side added in order from a float start (``0.0 + v + …``), in this one frame: no
+    # list or comprehension's frame made per side (the decoder weighs identities by the hundred)
+    a = b = 0.0
     try:
-        # each side's values gathered at C speed, a float start adding each in order as a loop
-        # would (``0.0 + v + …``), both in one frame (the decoder weighs identities by the hundred)
-        a = sum([values[ref] or 0 for ref in identity.lhs], 0.0)
-        b = sum([values[ref] or 0 for ref in identity.rhs], 0.0)
+        for ref in identity.lhs:
+            a += values[ref] or 0
+        for ref in identity.rhs:
+            b += values[ref] or 0
     except KeyError:
         return None  # a cell not read
     return abs(a - b) < 1e-6
@@ -697,6 +719,18 @@ def _decode_search(
     """Per row, every reading as good as the best by the row's own identities (before pruning)."""
     for r in rows:
         reps = list(classes[r])
+        if len(reps) == 1:
+            # a row read one way (most rows): what the steps below make of its one reading, its
+            # verdicts gathered once and nothing to rank
+            only = reps[0]
+            verdicts = values_of.own(r, only)
+            unbalanced.extend(ident.name for k, ident in enumerate(local[r]) if verdicts[k] is False)
+            misses = _hint_misses(values_of(r, only), hints) if hints else 0
+            scored_only = (only, verdicts.count(False) + only.doubt, misses)
+            tied_best[r] = [only]
+            surely_blank[r] = [scored_only]
+            pruned[r] = [scored_only]
+            continue
         for k, ident in enumerate(local[r]):
             if all(values_of.own(r, rd)[k] is False for rd in reps):
                 unbalanced.append(ident.name)
@@ -758,7 +792,7 @@ def _decode_search(
                 ]
             every = [m for rd in tied for m in classes[r][rd]]
             choice[r] = _row_choice(
-                len(classes[r]), every, tied, columns[r], v, hinted=any(p[2] == 0 for p in pruned[r]) and bool(hints)
+                len(classes[r]), every, tied, columns[r], v, hinted=bool(hints) and any(p[2] == 0 for p in pruned[r])
             )
             # blanks in every reading that ties for best (when every tie is known), else in
             # every reading the row's own identities leave
@@ -795,7 +829,7 @@ def _decode_fixed(
         every = [*comp_ids, *(i for r in component for i in local[r])]
         always = {i.rule for i in every if verdict[i] is False}
         spanning_rules = {i.rule for i in comp_ids}
-        for r in component:
+        for r in component if always else ():
             for rule_id in list(always):
                 own = [i for i in local[r] if i.rule == rule_id]
                 if own and rule_id not in spanning_rules and all(verdict[i] for i in own):
@@ -815,7 +849,7 @@ def numeric_classes(readings: list[RowReading]) -> dict[RowReading, list[RowRead
         return {readings[0]: [readings[0]]}  # most rows: read one way, a class of its own
     groups: dict[tuple[int | float, ...], list[RowReading]] = {}
     for rd in readings:
-        groups.setdefault(tuple(c.value or 0 for c in rd.cells), []).append(rd)
+        groups.setdefault(tuple([c.value or 0 for c in rd.cells]), []).append(rd)
     out: dict[RowReading, list[RowReading]] = {}
     for members in groups.values():
         cheapest = min(m.cost for m in members)
@@ -1028,7 +1062,7 @@ def _weighed_choice(
         method, conf = "identities and text", 0.97
     else:
         method, conf = "identities", 0.99
-    tied_values = tuple(tuple(c.value for c in rd.cells) for rd in distinct) if len(distinct) > 1 else ()
+    tied_values = tuple([tuple([c.value for c in rd.cells]) for rd in distinct]) if len(distinct) > 1 else ()
     return RowChoice(main, unc, n, method, conf, tied_values)
 
 

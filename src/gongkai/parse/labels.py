@@ -56,7 +56,7 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
             i = folded.find(v, pos, end)
             if i < 0:
                 break
-            num = next((f for f in forms if folded.startswith(f, i - len(f)) and i - len(f) >= start), None)
+            num = _numbering_before(folded, forms, i, start)
             if forms and len(v) <= SHORT_LABEL and num is None:
                 pos = i + 1
                 continue
@@ -66,6 +66,14 @@ def find_row(folded: str, row: Row, start: int, end: int) -> Match | None:
                 best = cand
             break
     return best
+
+
+def _numbering_before(folded: str, forms: tuple[str, ...], i: int, start: int) -> str | None:
+    """The first of the numbering ``forms`` that ends at ``i`` (and starts at or after ``start``)."""
+    for f in forms:
+        if i - len(f) >= start and folded.startswith(f, i - len(f)):
+            return f
+    return None
 
 
 @lru_cache(maxsize=512)
@@ -134,7 +142,7 @@ def fuzzy_row(folded: str, row: Row, start: int, end: int) -> Match | None:
         return None
     s = best[1]
     forms = numeral_forms(row.numbering) if row.numbering else ()
-    num = next((f for f in forms if folded.startswith(f, s - len(f)) and s - len(f) >= start), None)
+    num = _numbering_before(folded, forms, s, start)
     if num:
         s -= len(num)
     return Match(s, best[2], folded[s : best[2]], exact=False)
@@ -280,23 +288,18 @@ def _bound_reaches(shared: int, lo: int, hi: int, size: int) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _folded_titles(titles: tuple[str, ...]) -> tuple[str, ...]:
-    """A section's titles folded (once per template, not at every place a heading may start)."""
-    return tuple(fold(t) for t in titles)
-
-
-@lru_cache(maxsize=64)
-def _joined(titles: tuple[str, ...]) -> str:
-    """Every character of the titles, to test a place against all of them at once."""
-    return "".join(titles)
+def _folded_titles(titles: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """A section's titles folded (once per template, not at every place a heading may start),
+    and every character of them joined, to test a place against all of them at once."""
+    folded = tuple(fold(t) for t in titles)
+    return folded, "".join(folded)
 
 
 def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, int]:
     """Similarity of the text at ``pos`` to the section's titles, and the end of the match."""
     best, best_end = 0.0, pos
-    titles = _folded_titles(section.titles)
+    titles, joined = _folded_titles(section.titles)
     head = folded[pos : pos + 2]
-    joined = _joined(titles)
     if head and head[0] not in joined and head[1:2] not in joined:
         return best, best_end  # the pre-filter below, for every title at once
     for t in titles:

@@ -115,8 +115,13 @@ def likely_misreads(report: Report, held: set[CellRef], proposals: Proposals) ->
 
 
 def _any_unconfirmed(report: Report) -> bool:
-    rows = (r for t in report.tables.values() if t for r in t.values() if r)
-    return any(c.unconfirmed is not None for r in rows for c in r.values())
+    # plain loops over every cell of every table (no generator resumed at each cell)
+    for table in report.tables.values():
+        for row in table.values() if table else ():
+            for cell in row.values() if row else ():
+                if cell.unconfirmed is not None:
+                    return True
+    return False
 
 
 def doubt_misreads(report: Report) -> int:

@@ -66,20 +66,22 @@ class TableWords:
         # listed under its first character only, so the lists of distinct characters do not overlap
         places = [i for ch in self.firsts.intersection(text) for i in self.starting[ch]]
         places.sort()
-        return [self.words[i] for i in places]
+        return list(map(self.words.__getitem__, places))
 
     def runs(self, line: str) -> list[str]:
         """The line's runs of words with the table's whole words taken out (the pieces left);
         a tab or a wide space is a cell's edge."""
         out: list[str] = []
         for cell in _CELL_EDGE.split(line):
+            if cell.isdigit() and cell.isascii():
+                continue  # a count (most cells of a table's line): no run of words, as below
             text = _UNIT_AFTER_NUMBER.sub(" ", fold_text(cell))
             if not text or _NOT_WORDS.fullmatch(text):
                 continue  # numbers and separators only: no run of words, whatever words it holds
             for w in self.among(text):
                 if w in text:
                     text = text.replace(w, "\x00")
-            out.extend(r for r in _NOT_WORDS.split(text.replace("\x00", " ")) if r)
+            out.extend(filter(None, _NOT_WORDS.split(text.replace("\x00", " "))))  # (the runs, not the empty ends)
         return out
 
     def unknown(self, run: str) -> int:
@@ -111,7 +113,7 @@ class TableWords:
     def has_substance(self, line: str) -> bool:
         """A whole printed word or a number: the line is the table's, not a short sentence."""
         text = fold_text(line)
-        return any(map(str.isdigit, text)) or any(w in text for w in self.whole_words)
+        return any(map(str.isdigit, text)) or any(map(text.__contains__, self.whole_words))
 
 
 @lru_cache(maxsize=16)

@@ -142,13 +142,23 @@ def table_runs_together(row_units: list[list[Unit]], widths: list[int] | None = 
     with a leading zero (``10 0 0 012``) is a run whatever spaces stand in it."""
     runs = apart = 0
     for i, units in enumerate(row_units):
-        numbers = [u for u in units if u.kind == "number"]
+        # the row's numbers counted, its first kept, in one pass that stops at a leading zero
+        count, first, zero_led = 0, "", False
+        for u in units:
+            if u.kind != "number":
+                continue
+            digits = u.digits
+            if len(digits) > 1 and digits.startswith("0") and "." not in digits:
+                zero_led = True
+                break
+            first = first if count else digits
+            count += 1
         least = widths[i] if widths else 2
-        if any(len(u.digits) > 1 and u.digits.startswith("0") and "." not in u.digits for u in numbers):
+        if zero_led:
             runs += 1  # ``012``, ``00``: no number is written so; the spaces are not cell edges
-        elif len(numbers) >= 2:
+        elif count >= 2:
             apart += 1
-        elif numbers and least > 1 and len(numbers[0].digits) >= least:
+        elif count and least > 1 and len(first) >= least:
             runs += 1
     return None if not runs + apart else runs > apart
 
@@ -356,14 +366,18 @@ def _cells_from_choice(stream: Stream, choice: RowChoice, cols: tuple[str, ...],
         elif cr.unread:
             why = f"无法识别为数字：“{cr.raw}”" if cr.raw else NUMBERS_ELSEWHERE
             out[col] = Cell(None, cr.raw, source=src, confidence=0.0, uncertain=why)
+        elif grid is None or (grid.confidence == 1.0 and not grid.candidates):
+            # a cell of text or of a grid the reader is sure of (most cells): read with the
+            # row's confidence, nothing left open (as below, which a confidence of 1 leaves so)
+            out[col] = Cell(cr.value, cr.raw, cr.blank, cr.unit, src, confidence)
         else:
             # an OCR'd cell keeps the recogniser's confidence (checks treat low ones as uncertain)
-            read = grid.confidence if grid is not None else 1.0
+            read = grid.confidence
             conf = min(confidence, read)
             unsure = None
             if read < LOW_CONFIDENCE and not cr.blank:
                 unsure = f"识别置信度低（{read:.2f}），表内勾稽关系无法印证：请对照原件核实"
-            if grid is not None and grid.candidates and not cr.blank:
+            if grid.candidates and not cr.blank:
                 # the reader left the cell open (a sign the scan does not clearly show)
                 cands = tuple(parse_number(t) for t in grid.candidates)
                 why = grid.doubt or "识别结果未定"
@@ -798,12 +812,16 @@ def _read_by_labels(
         return TableRead(None, [], 0)
     readings: dict[str, list[RowReading]] = {}
     raws: dict[str, tuple[str, list[Unit]]] = {}
-    crowded = [
-        sum(1 for u in units if u.kind == "number") > CROWDED * w for units, w in zip(row_units, widths, strict=True)
-    ]
+    crowded: list[bool] = []
+    """Rows holding more numbers than CROWDED times their cells (told once a row asks)."""
     for i, ((rkey, m), (raw, _off), units) in enumerate(zip(found, regions, row_units, strict=True)):
         kinds = [c.kind for c in row_cols[i]]
-        if not has_values[i] and not delimited[i] and any(crowded[i + 1 :]):
+        lone = not has_values[i] and not delimited[i]
+        if lone and not crowded:
+            crowded = [
+                sum(1 for u in us if u.kind == "number") > CROWDED * w for us, w in zip(row_units, widths, strict=True)
+            ]
+        if lone and any(crowded[i + 1 :]):
             # labels first, numbers after them all (a table printed by columns): this row's
             # numbers may be among those of the crowded row below, so it is no blank row
             readings[rkey] = [RowReading(tuple(CellReading(None, "", unread=True) for _ in kinds))]
@@ -1085,8 +1103,11 @@ def _finish(
     hints: Values,
 ) -> TableRead:
     """Decode the rows' readings jointly and build the table's cells."""
-    row_cols = {k: spec.row_columns(spec.row(k)) for k in raws}
-    cols = {k: tuple(c.key for c in rc) for k, rc in row_cols.items()}
+    row_cols: dict[str, tuple[Column, ...]] = {}
+    cols: dict[str, tuple[str, ...]] = {}
+    for k in raws:
+        rc = row_cols[k] = spec.row_columns(spec.row(k))
+        cols[k] = tuple([c.key for c in rc])
     choice = decode_table(readings, cols, identities, hints)
     cells: TableCells = {r.key: None for r in spec.rows}
     decisions: list[Decision] = []
@@ -1100,14 +1121,26 @@ def _finish(
             cells[key] = _unreadable(cols[key], raw, stream, units)
         else:
             cells[key] = _cells_from_choice(stream, ch, cols[key], raw)
-        decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in row_cols[key]], units)
-        if decision is not None:
-            decisions.append(decision)
+        if ch is None or ch.method != "direct":  # (a row read directly needs no decision)
+            decision = _decision(f"{spec.key}.{key}", raw, ch, [c.kind for c in row_cols[key]], units)
+            if decision is not None:
+                decisions.append(decision)
         if ch is not None and ch.tied:
             alternatives[f"{spec.key}.{key}"] = [dict(zip(cols[key], vals, strict=True)) for vals in ch.tied]
     hard = _hard_violations(choice, cols, identities)
-    offsets = {k: [u.offset for u in raws[k][1] if u.kind in CELL_UNITS] for k in raws}
-    numbers = {k: frozenset(u.offset for u in raws[k][1] if u.kind == "number") for k in raws}
+    offsets: dict[str, list[int]] = {}
+    numbers: dict[str, frozenset[int]] = {}
+    for k, (_, units) in raws.items():
+        # each row's units gone through once for both
+        cell_offsets = offsets[k] = []
+        number_offsets = []
+        for u in units:
+            kind = u.kind
+            if kind in CELL_UNITS:
+                cell_offsets.append(u.offset)
+                if kind == "number":
+                    number_offsets.append(u.offset)
+        numbers[k] = frozenset(number_offsets)
     inferred = [
         k for k, ch in choice.rows.items() if raws[k][1] and any(c.blank and c.offset is None for c in ch.reading.cells)
     ]
