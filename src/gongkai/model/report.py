@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
+from gongkai.model.records import record
 from gongkai.model.template import SECTION_KEYS, TABLE_KEYS, TEMPLATES, Identity, Template
 
 Number = int | float
@@ -19,12 +20,10 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 SCHEMA = "gongkai.report/1"
 
 
-_set = object.__setattr__
-
-
-@dataclass(frozen=True, init=False)
+@record
 class Source:
-    """Where a piece of the document came from."""
+    """Where a piece of the document came from (a record: readers make one for every line
+    and cell)."""
 
     page: int | None = None
     line: int | None = None
@@ -33,27 +32,8 @@ class Source:
     col: int | None = None
     bbox: tuple[float, float, float, float] | None = None
 
-    def __init__(
-        self,
-        page: int | None = None,
-        line: int | None = None,
-        block: int | None = None,
-        row: int | None = None,
-        col: int | None = None,
-        bbox: tuple[float, float, float, float] | None = None,
-    ) -> None:
-        # what the frozen dataclass's own __init__ does, with object.__setattr__ bound once
-        # (it looks it up on ``object`` for each field: readers build a source for every line
-        # and cell); not through ``self.__dict__``, which would give every source a dict of its own
-        _set(self, "page", page)
-        _set(self, "line", line)
-        _set(self, "block", block)
-        _set(self, "row", row)
-        _set(self, "col", col)
-        _set(self, "bbox", bbox)
-
     def to_json(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
+        return {k: v for k in _SOURCE_FIELDS if (v := getattr(self, k)) is not None}
 
     def describe(self) -> str:
         parts = []
@@ -64,6 +44,9 @@ class Source:
         if self.row is not None and self.col is not None:
             parts.append(f"表格第{self.row + 1}行第{self.col + 1}列")
         return "".join(parts)
+
+
+_SOURCE_FIELDS = tuple(f.name for f in fields(Source))
 
 
 LOW_CONFIDENCE = 0.85

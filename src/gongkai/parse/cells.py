@@ -14,8 +14,8 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Literal
 
+from gongkai.model.records import record
 from gongkai.model.template import BLANK_MARKERS, HEADING_PLACEHOLDERS, MEASURE_WORDS, PERCENT, WORD_BLANK_MARKERS
-from gongkai.parse.records import record
 
 UnitKind = Literal["number", "blank", "empty", "unread"]
 """``unread``: a delimited cell whose content is no number and no blank marker (OCR garbage,

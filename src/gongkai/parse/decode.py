@@ -14,11 +14,11 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from gongkai.model.records import record
 from gongkai.model.report import BLANK_OR_ZERO
 from gongkai.model.template import CellKind, Identity
 from gongkai.parse.cells import Unit, parse_number
 from gongkai.parse.joint import Equation, Option, solve
-from gongkai.parse.records import record
 
 MAX_READINGS_PER_ROW = 20_000
 """Enumeration bound per row; a run longer than this allows is left uncertain."""

@@ -6,9 +6,9 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from gongkai.model.records import record
 from gongkai.model.template import CHAR_BLANK_MARKERS, WORD_BLANK_MARKERS, Row, SectionSpec
 from gongkai.model.text import CN_DIGITS, fold
-from gongkai.parse.records import record
 
 HEADING_SIMILARITY = 0.8
 """Minimum similarity of a numbered heading to a section title variant."""
