@@ -958,3 +958,133 @@ def test_a_docx_cell_s_merges_are_read_from_its_two_properties_as_from_all(props
         return
     assert grid[0][0].rowspan == 1 and grid[1][0].colspan == span and len(grid[1]) == span  # type: ignore[union-attr]
     assert grid[1][0].rowspan == (2 if vmerge == "restart" else 1)  # type: ignore[union-attr]
+
+
+def test_the_bmp_s_fold_list_is_the_fold_dict_for_every_character() -> None:
+    """The list ``str.translate`` indexes once folding has paid for it gives each character
+    of the BMP what the dict's look-up gives it (whitespace dropped, the rest folded)."""
+    table = text_module._bmp_fold_table()
+    assert len(table) == text_module._BMP
+    assert table == [text_module._FOLD[code] for code in range(text_module._BMP)]
+
+
+_FOLDABLE = st.text(
+    alphabet=st.sampled_from(list("發佈時間报告公开 \t\n\u3000\u00a0（）：，１２３ABCａ-—\u200b\ufeff😀\U00020000")),
+    min_size=0,
+    max_size=60,
+)
+
+
+@given(_FOLDABLE | st.text(max_size=60))
+def test_long_text_is_folded_by_the_list_as_by_the_dict(text: str) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(text_module, "LIST_AFTER_CHARS", 0)
+        by_list = text_module._fold_all(text)
+    assert by_list == text.translate(text_module._FOLD)
+
+
+def test_a_one_file_command_folds_without_building_the_list() -> None:
+    """The list is built only once the dict has folded about as much text as it would save
+    (a batch's): one report's folding leaves it unbuilt."""
+    report = make_document(7, "flat", "none").data.decode("utf-8")
+    assert len(report) > 2000 and not report.isascii()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(text_module, "_folded_by_dict", [0])
+        text_module._bmp_fold_table.cache_clear()
+        squeeze(report)
+        assert text_module._bmp_fold_table.cache_info().currsize == 0
+        mp.setattr(text_module, "_folded_by_dict", [text_module.LIST_AFTER_CHARS])
+        assert squeeze(report)[0] == report.translate(text_module._FOLD)
+        assert text_module._bmp_fold_table.cache_info().currsize == 1
+
+
+@given(st.sampled_from(["", " ", "\t", "  ", "\u3000", "\xa0", " \u3000 ", "\r"]), st.integers(0, 99))
+def test_an_empty_field_is_one_empty_unit_as_region_units_takes_it_without_tokenising(piece: str, offset: int) -> None:
+    """``region_units`` passes over a field of spaces without tokenising it: an empty cell
+    where a tab bounds it, nothing in a line. That is what its tokens are, whatever else."""
+    for last in (True, False):
+        for cell in (True, False):
+            units, saw_text = cells._field_units(piece, offset, last=last, cell=cell)
+            assert units == (Unit("empty", "", offset=offset),) and not saw_text
+
+
+_PREAMBLE_BITS = st.lists(
+    st.sampled_from(
+        [
+            *("清河市", "人民政府", "办公室", "统计局", "北部湾", "经济区"),
+            *("(以下简称", "(以下简称“", "”)", ")", "自治区北部湾办", "《条例》", "市政府"),
+            *("2024", "12019", "年", "年度", "以来", "，", ",", " ", "我", "本", "局"),
+            *("政府信息公开工作年度报告", "发布机构", "发文机关", "发布单位", "单位", ":", "：", "|"),
+            *("1月1日", "起", "至", "到", "-", "12月31日", "止", "自"),
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+def _found(pattern: re.Pattern[str], text: str) -> list[tuple[int, tuple[str | None, ...]]]:
+    return [(m.end(), m.groups()) for m in pattern.finditer(text)]
+
+
+@given(_PREAMBLE_BITS)
+@example("由广西壮族自治区北部湾经济区规划建设管理办公室(以下简称自治区北部湾办)编制")
+@example("根据(以下简称《条例》)和清河市统计局(以下简称“市统计局”)")
+def test_meta_s_patterns_that_open_with_a_character_find_what_the_plain_ones_do(text: str) -> None:
+    """The preamble's patterns rewritten to open with a character (their years and the words
+    before them looked behind at) match where, and read what, the plain patterns do."""
+    name, words = meta._NAME, meta._REPORT_WORDS
+    plain_year_first = re.compile(rf"(\d{{4}})年度?({name}{{2,40}}?){words}")
+    assert [(m.start(), *_found(plain_year_first, text)[i]) for i, m in enumerate(plain_year_first.finditer(text))] == [
+        (m.start(1), m.end(), m.groups()) for m in meta._TITLE_YEAR_FIRST.finditer(text)
+    ]
+    plain_agency = re.compile(r"\d{4}年(?:以来|度)?[,，]\s*((?:我|本)?)([\u4e00-\u9fff]{2,20})")
+    assert _found(plain_agency, text) == _found(meta._AGENCY_IN_TEXT, text)
+    plain_publisher = re.compile(
+        r"(?:(?:发布机构|发文机关|发布单位)\s*[:：]?|(?<![\u4e00-\u9fff])单位\s*[:：])\s*\|?\s*([\u4e00-\u9fff()（）]{2,40})"
+    )
+    assert [(m.start(), m.end(), m.groups()) for m in plain_publisher.finditer(text)] == [
+        (m.start(), m.end(), m.groups()) for m in meta._PUBLISHER.finditer(text)
+    ]
+    plain_period = re.compile(
+        r"(\d{4})年(\d{1,2})月(\d{1,2})日(?:起|开始|始)?(?:[,，])?(?:至|到|-|—|~)(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日"
+    )
+    assert _found(plain_period, text) == _found(meta._PERIOD, text)
+    plain_aliases = meta._after_name(meta._ALIAS, meta._ALIAS_TAIL, text, meta.ALIAS_NAME_CHARS)
+    assert [(m.span(), m.groups()) for m in plain_aliases] == [(m.span(), m.groups()) for m in meta._aliases_in(text)]
+
+
+_SENTENCE_BITS = st.lists(
+    st.sampled_from(
+        [
+            *("共", "累计", "全年", "本年", "本年度", "新", "新收", "收到", "收到的", "受理", "接收"),
+            *("政府信息公开", "依申请公开", "申请", "办理件", "予以公开", "同意公开", "部分", "不"),
+            *("和", "及", "未", "没有", "无", "行政复议", "行政诉讼", "12", "3", "件", "个", "，", "的"),
+        ]
+    ),
+    max_size=16,
+).map("".join)
+
+
+@given(_SENTENCE_BITS)
+@example("全年共收到政府信息公开申请12件")
+@example("部分予以公开3件，不予公开1件，予以公开12件")
+def test_facts_patterns_that_open_with_a_character_find_what_the_plain_ones_do(sentence: str) -> None:
+    """The count patterns rewritten to open with a character match where, and read what, the
+    plain ones do; and the denials hold the word tested for before they are searched."""
+    gap, n = facts._GAP, facts._N
+    by_key = {fp.key: fp.pattern for fp in facts.PATTERNS}
+    plain = {
+        "applications.received.total": re.compile(
+            rf"(?:共|累计|全年|本年度?|新)?(?:收到|受理|接收|新收|收到的){gap}(?:政府信息公开|信息公开|依申请公开)?{gap}"
+            rf"(?:申请|办理件|申请件){gap}{n}(?:件|个|份|条)"
+        ),
+        "applications.disclosed.total": re.compile(rf"(?<!部分)(?<!不)(?:予以|同意)公开{gap}{n}(?:件|个|份|条)"),
+    }
+    for key, pattern in plain.items():
+        assert [(m.span(), m.groups()) for m in pattern.finditer(sentence)] == [
+            (m.span(), m.groups()) for m in by_key[key].finditer(sentence)
+        ]
+    if facts._NONE_RECEIVED.search(sentence):
+        assert "申请" in sentence
+    if facts._NONE_APPEALS.search(sentence):
+        assert "行政复议" in sentence

@@ -122,8 +122,9 @@ _BMP = 0x10000
 @lru_cache(maxsize=1)
 def _bmp_fold_table() -> list[str | None]:
     """``_FOLD`` for every character of the BMP, as a list: ``str.translate`` indexes a list
-    in about half the time it looks a character up in a dict subclass, and folding is done to
-    every document's whole text. Built once, in some 30 ms."""
+    in about half the time it looks a character up in a dict subclass (30 against 54 ns a
+    character here), and folding is done to every document's whole text. Built once, in
+    some 30 ms."""
     fold_uncached = fold_char.__wrapped__  # not 65,536 entries through its cache
     return [None if (ch := chr(code)) in _WS or ch.isspace() else fold_uncached(ch) for code in range(_BMP)]
 
@@ -131,13 +132,25 @@ def _bmp_fold_table() -> list[str | None]:
 _LIST_FROM = 24
 """Characters from which the list's quicker look-ups pay for making sure of the text's
 characters first (a table's cells, mostly shorter, are folded by the dict)."""
+LIST_AFTER_CHARS = 1_200_000
+"""Characters folded by the dict before the list is built: about what the list would have
+saved by then (24 ns a character against its 30 ms), so that a one-file command, which folds
+a few thousand, never pays for it, and a batch never pays more than twice what it could have
+(the list built once its cost is earned, some 400 reports in)."""
+_folded_by_dict = [0]
+"""Characters of long texts folded by the dict so far (in this process; a count that
+threads may race on costs no more than a list built a little late or early)."""
 
 
 def _fold_all(text: str) -> str:
-    """``text.translate(_FOLD)``, by the BMP's list when no character lies beyond it (each of
-    them two bytes in UTF-16; a lone surrogate is one of the BMP's too). ASCII text is
-    translated by the dict: ``str.translate`` remembers its ASCII look-ups as it goes."""
+    """``text.translate(_FOLD)``, by the BMP's list (once it has paid for itself: see
+    ``LIST_AFTER_CHARS``) when no character lies beyond it (each of them two bytes in UTF-16;
+    a lone surrogate is one of the BMP's too). ASCII text is translated by the dict:
+    ``str.translate`` remembers its ASCII look-ups as it goes."""
     if len(text) < _LIST_FROM or text.isascii():
+        return text.translate(_FOLD)
+    if _folded_by_dict[0] < LIST_AFTER_CHARS:
+        _folded_by_dict[0] += len(text)
         return text.translate(_FOLD)
     if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text):
         return text.translate(_bmp_fold_table())
