@@ -50,12 +50,13 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
         for start, title_start, numbering, glued in cands[bisect.bisect_left(cand_starts, pos) :]:
             if hit is not None and start >= hit.end:
                 break
-            score, end = match_heading(folded, title_start, spec)
             # a numbered heading may be worded loosely, if its number is the section's (``2、主动公开…``
             # is 二); under another number it is a part of a section (``1.主动公开方面`` in 一) unless
             # it is the title itself
             loose = numbering and not glued and _number(numbering) == _number(spec.number)
             need = HEADING_SIMILARITY if loose else UNNUMBERED_SIMILARITY
+            # a score below ``need`` is no hit whatever it is: those windows need not be compared
+            score, end = match_heading(folded, title_start, spec, need)
             if score < need:
                 kw_end = None
                 if loose:
