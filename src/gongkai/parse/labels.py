@@ -295,6 +295,12 @@ def _folded_titles(titles: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     return folded, "".join(folded)
 
 
+def heading_chars(section: SectionSpec) -> str:
+    """Every character of the section's titles (folded): a place whose first two characters
+    are none of them is no heading of it (``match_heading``'s first test, to make once)."""
+    return _folded_titles(section.titles)[1]
+
+
 def match_heading(folded: str, pos: int, section: SectionSpec, least: float = HEADING_SIMILARITY) -> tuple[float, int]:
     """Similarity of the text at ``pos`` to the section's titles, and the end of the match; a
     similarity below ``least`` (at least HEADING_SIMILARITY) may be given as 0: windows that
