@@ -266,9 +266,10 @@ def _may_match(longest: str, title: str, least: float = HEADING_SIMILARITY) -> b
     if hi < lo:
         return False  # no window long enough
     counts = _char_counts(title)
+    need = _least_shared(lo, hi, len(title), least)
     # the place's characters that are the title's, counted at C speed, are at least the shared
     # ones, and the bound only grows with them: most places fall short even so
-    if not _bound_reaches(sum(map(counts.__contains__, longest)), lo, hi, len(title), least):
+    if sum(map(counts.__contains__, longest)) < need:
         return False
     want = dict(counts)
     shared = 0
@@ -276,7 +277,15 @@ def _may_match(longest: str, title: str, least: float = HEADING_SIMILARITY) -> b
         if want.get(ch, 0) > 0:
             want[ch] -= 1
             shared += 1
-    return _bound_reaches(shared, lo, hi, len(title), least)
+    return shared >= need
+
+
+@lru_cache(maxsize=1024)
+def _least_shared(lo: int, hi: int, size: int, least: float) -> int:
+    """The fewest shared characters with which a window of ``lo`` to ``hi`` characters may
+    reach ``least`` against a title of ``size`` (``hi + 1``: none), worked out once: the bound
+    only grows with them, so one comparison tells whether a count reaches it."""
+    return next((shared for shared in range(hi + 1) if _bound_reaches(shared, lo, hi, size, least)), hi + 1)
 
 
 def _bound_reaches(shared: int, lo: int, hi: int, size: int, least: float) -> bool:
