@@ -257,18 +257,19 @@ def _char_counts(title: str) -> dict[str, int]:
     return counts
 
 
-def _may_match(longest: str, title: str) -> bool:
+def _may_match(longest: str, title: str, least: float = HEADING_SIMILARITY) -> bool:
     """Whether some window of ``longest`` (from ``len(title) - 1`` characters on) could reach
-    HEADING_SIMILARITY: the characters it shares with the title bound every window's ratio
+    ``least``: the characters it shares with the title bound every window's ratio
     (a window of n characters shares at most min(shared, n)). One count instead of a
     ``quick_ratio`` per window, for the many places that are no heading."""
     lo, hi = len(title) - 1, len(longest)
     if hi < lo:
         return False  # no window long enough
     counts = _char_counts(title)
+    need = _least_shared(lo, hi, len(title), least)
     # the place's characters that are the title's, counted at C speed, are at least the shared
     # ones, and the bound only grows with them: most places fall short even so
-    if not _bound_reaches(sum(map(counts.__contains__, longest)), lo, hi, len(title)):
+    if sum(map(counts.__contains__, longest)) < need:
         return False
     want = dict(counts)
     shared = 0
@@ -276,15 +277,23 @@ def _may_match(longest: str, title: str) -> bool:
         if want.get(ch, 0) > 0:
             want[ch] -= 1
             shared += 1
-    return _bound_reaches(shared, lo, hi, len(title))
+    return shared >= need
 
 
-def _bound_reaches(shared: int, lo: int, hi: int, size: int) -> bool:
+@lru_cache(maxsize=1024)
+def _least_shared(lo: int, hi: int, size: int, least: float) -> int:
+    """The fewest shared characters with which a window of ``lo`` to ``hi`` characters may
+    reach ``least`` against a title of ``size`` (``hi + 1``: none), worked out once: the bound
+    only grows with them, so one comparison tells whether a count reaches it."""
+    return next((shared for shared in range(hi + 1) if _bound_reaches(shared, lo, hi, size, least)), hi + 1)
+
+
+def _bound_reaches(shared: int, lo: int, hi: int, size: int, least: float) -> bool:
     """Whether a window of ``lo`` to ``hi`` characters sharing at most ``shared`` with a title
-    of ``size`` may reach HEADING_SIMILARITY (never less likely for a larger ``shared``)."""
+    of ``size`` may reach ``least`` (never less likely for a larger ``shared``)."""
     # the bound rises with n up to ``shared`` and falls after it: the best window is nearest it
     n = min(max(shared, lo), hi)
-    return 2 * min(shared, n) / (n + size) >= HEADING_SIMILARITY
+    return 2 * min(shared, n) / (n + size) >= least
 
 
 @lru_cache(maxsize=64)
@@ -295,8 +304,17 @@ def _folded_titles(titles: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
     return folded, "".join(folded)
 
 
-def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, int]:
-    """Similarity of the text at ``pos`` to the section's titles, and the end of the match."""
+def heading_chars(section: SectionSpec) -> str:
+    """Every character of the section's titles (folded): a place whose first two characters
+    are none of them is no heading of it (``match_heading``'s first test, to make once)."""
+    return _folded_titles(section.titles)[1]
+
+
+def match_heading(folded: str, pos: int, section: SectionSpec, least: float = HEADING_SIMILARITY) -> tuple[float, int]:
+    """Similarity of the text at ``pos`` to the section's titles, and the end of the match; a
+    similarity below ``least`` (at least HEADING_SIMILARITY) may be given as 0: windows that
+    cannot reach it are not compared (most of a line's start under a numbering, ``四、…``,
+    reaches 0.8 but not the 0.95 an unnumbered heading needs)."""
     best, best_end = 0.0, pos
     titles, joined = _folded_titles(section.titles)
     head = folded[pos : pos + 2]
@@ -307,7 +325,7 @@ def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, i
             return 1.0, pos + len(t)
         if not head or (head[0] not in t and head[1:2] not in t):
             continue  # cheap pre-filter: a heading starts with the title's own characters
-        if not _may_match(folded[pos : pos + len(t) + HEADING_SLACK], t):
+        if not _may_match(folded[pos : pos + len(t) + HEADING_SLACK], t, least):
             continue
         sm = _matcher(t)
         # a typo may add or drop a character (``行政法复议``): the heading ends where it
@@ -317,7 +335,7 @@ def match_heading(folded: str, pos: int, section: SectionSpec) -> tuple[float, i
             if len(window) < n:
                 break
             sm.set_seq1(window)
-            if sm.real_quick_ratio() < HEADING_SIMILARITY or sm.quick_ratio() < HEADING_SIMILARITY:
+            if sm.real_quick_ratio() < least or sm.quick_ratio() < least:
                 continue
             r = sm.ratio()
             if r > best:

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from gongkai.model.template import HEADING_ENDINGS, SECTIONS, SectionSpec
 from gongkai.model.text import chinese_number
-from gongkai.parse.labels import HEADING_SIMILARITY, heading_candidates, match_heading
+from gongkai.parse.labels import HEADING_SIMILARITY, heading_candidates, heading_chars, match_heading
 from gongkai.parse.stream import Stream
 
 UNNUMBERED_SIMILARITY = 0.95
@@ -30,9 +30,10 @@ class SectionHit:
 
 
 def line_starts(stream: Stream) -> set[int]:
-    out = {0}
-    for m in re.finditer("\n", stream.text):
-        out.add(stream.to_folded(m.end()))
+    # ``stream.to_folded`` of each line's start, its bisection made here (a call less a line)
+    index = stream.index
+    out = {bisect.bisect_left(index, m.end()) for m in re.finditer("\n", stream.text)}
+    out.add(0)
     return out
 
 
@@ -46,16 +47,22 @@ def find_sections(stream: Stream) -> dict[str, SectionHit]:
     pos = 0
     for spec in SECTIONS:
         hit: SectionHit | None = None
+        chars = heading_chars(spec)
         # the candidates from ``pos`` on (they are in order of their start)
         for start, title_start, numbering, glued in cands[bisect.bisect_left(cand_starts, pos) :]:
             if hit is not None and start >= hit.end:
                 break
-            score, end = match_heading(folded, title_start, spec)
             # a numbered heading may be worded loosely, if its number is the section's (``2、主动公开…``
             # is 二); under another number it is a part of a section (``1.主动公开方面`` in 一) unless
             # it is the title itself
             loose = numbering and not glued and _number(numbering) == _number(spec.number)
             need = HEADING_SIMILARITY if loose else UNNUMBERED_SIMILARITY
+            head = folded[title_start : title_start + 2]
+            if head and head[0] not in chars and head[1:2] not in chars:
+                score, end = 0.0, title_start  # match_heading's answer (most places): no call made
+            else:
+                # a score below ``need`` is no hit whatever it is: those windows need not be compared
+                score, end = match_heading(folded, title_start, spec, need)
             if score < need:
                 kw_end = None
                 if loose:

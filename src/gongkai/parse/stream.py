@@ -125,16 +125,30 @@ def build_stream(doc: Document) -> Stream:
             if block.source.line is not None and "  " in block.text:
                 raw_lines[block.source.line] = block.text
         elif isinstance(block, Grid):
+            # ``add``'s work written out: a grid's cells are most of an HTML page's parts
             g0 = pos
             for row in block.rows:
                 first = True
                 for cell in row:
                     if cell is None:
                         continue
-                    if not first:
-                        add("\t", cell.source)
+                    source = cell.source
+                    if not first:  # the tab before the cell is the cell's too
+                        starts.append(pos)
+                        sources.append(source)
+                        cells.append(None)
+                        parts.append("\t")
+                        pos += 1
                     first = False
-                    add(despace(cell.text.replace("\n", " ").replace("\t", " ")), cell.source, cell)
+                    text = cell.text
+                    if "\n" in text or "\t" in text:
+                        text = text.replace("\n", " ").replace("\t", " ")
+                    text = despace(text)
+                    starts.append(pos)
+                    sources.append(source)
+                    cells.append(cell)
+                    parts.append(text)
+                    pos += len(text)
                 add("\n", block.source)
             grid_spans.append((g0, pos))
     text = "".join(parts)
