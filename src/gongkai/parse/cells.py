@@ -425,7 +425,9 @@ def positional_units(fields: list[tuple[str, int]], k: int, trailing: int) -> li
         return None
     units: list[Unit] = []
     for text, off in f:
-        if (count := _plain_count(text)) is not None:
+        count = text.strip()
+        if count.isdigit() and count.isascii():
+            # a count in ASCII digits (most cells): what ``_plain_count`` says, in this frame
             units.append(Unit("number", count, offset=off))
             continue
         fu, saw_text = _field_units(text, off)
@@ -453,10 +455,11 @@ def is_clean_row(fields: list[tuple[str, int]], k: int) -> bool:
     """Exactly ``k`` fields hold one number each and the rest are empty."""
     numbers = 0
     for text, off in fields:
-        if not text.strip():
+        s = text.strip()
+        if not s:
             continue
-        if _plain_count(text) is not None:
-            numbers += 1
+        if s.isdigit() and s.isascii():
+            numbers += 1  # a count in ASCII digits (``_plain_count``), the field stripped once
             continue
         fu, saw_text = _field_units(text, off)
         if saw_text or len(fu) != 1 or fu[0].kind != "number":

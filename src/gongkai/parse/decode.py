@@ -539,10 +539,14 @@ def readings_for_row(
 def _group_broken(cells: Sequence[CellReading]) -> bool:
     """The cells do not end with the sum of the others (blank counts as 0; a group with an
     unread cell is not known to be broken)."""
-    if any(c.unread for c in cells):
-        return False
-    vals = [c.value or 0 for c in cells]
-    return abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+    for c in cells:
+        if c.unread:
+            return False
+    # the others added in order from 0, as ``sum`` adds them, with no list of values made
+    total: int | float = 0
+    for c in cells[:-1]:
+        total += c.value or 0
+    return abs(total - (cells[-1].value or 0)) > 1e-6
 
 
 def _unbalanced_groups(rd: RowReading, groups: tuple[int, ...]) -> int:
