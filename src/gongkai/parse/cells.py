@@ -425,9 +425,7 @@ def positional_units(fields: list[tuple[str, int]], k: int, trailing: int) -> li
         return None
     units: list[Unit] = []
     for text, off in f:
-        count = text.strip()
-        if count.isdigit() and count.isascii():
-            # a count in ASCII digits (most cells): what ``_plain_count`` says, in this frame
+        if (count := _plain_count(text)) is not None:
             units.append(Unit("number", count, offset=off))
             continue
         fu, saw_text = _field_units(text, off)
@@ -455,11 +453,10 @@ def is_clean_row(fields: list[tuple[str, int]], k: int) -> bool:
     """Exactly ``k`` fields hold one number each and the rest are empty."""
     numbers = 0
     for text, off in fields:
-        s = text.strip()
-        if not s:
+        if _plain_count(text) is not None:
+            numbers += 1  # (asked first: most fields are counts, and a count is no empty field)
             continue
-        if s.isdigit() and s.isascii():
-            numbers += 1  # a count in ASCII digits (``_plain_count``), the field stripped once
+        if not text.strip():
             continue
         fu, saw_text = _field_units(text, off)
         if saw_text or len(fu) != 1 or fu[0].kind != "number":

@@ -384,12 +384,22 @@ def row_runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool
     other rows are tabbed), or, with no style known, by its count of numbers."""
     if style:
         return True
-    # one run: the row's one written unit a number of several digits
-    written = [u for u in units if u.kind != "empty"]
-    one_run = k > 1 and len(written) == 1 and written[0].kind == "number" and len(written[0].digits) > 1
+    one_run = k > 1 and _one_run(units)
     if style is None:
         return one_run or not separated(units, k)
     return one_run
+
+
+def _one_run(units: Sequence[Unit]) -> bool:
+    """The row's one written unit is a number of several digits (looked for up to a second
+    written unit, which most rows have at once: no list of them made)."""
+    only = None
+    for u in units:
+        if u.kind != "empty":
+            if only is not None:
+                return False
+            only = u
+    return only is not None and only.kind == "number" and len(only.digits) > 1
 
 
 def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
@@ -502,8 +512,7 @@ def readings_for_row(
         return []  # too many readings to trust any of them: leave the row unread
     # numbers set apart but fewer than the cells: a dump that dropped blank cells, which
     # blanks explain as well as cuts do, whether or not a cut reading balances
-    tokens = sum(1 for u in units if u.kind in CELL_UNITS)
-    short = not run and 0 < tokens < len(kinds)
+    short = not run and 0 < sum(1 for u in units if u.kind in CELL_UNITS) < len(kinds)
     if plain and (not groups or any(_balanced(rd, groups) for rd in plain)) and not short:
         return plain
     # no plain reading balances: a dropped blank cell or a split number may explain it. A
