@@ -384,22 +384,23 @@ def row_runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool
     other rows are tabbed), or, with no style known, by its count of numbers."""
     if style:
         return True
-    one_run = k > 1 and _one_run(units)
+    # one run: the row's one written unit a number of several digits
+    one_run = k > 1 and (only := _only_written(units)) is not None and only.kind == "number" and len(only.digits) > 1
     if style is None:
         return one_run or not separated(units, k)
     return one_run
 
 
-def _one_run(units: Sequence[Unit]) -> bool:
-    """The row's one written unit is a number of several digits (looked for up to a second
-    written unit, which most rows have at once: no list of them made)."""
+def _only_written(units: Sequence[Unit]) -> Unit | None:
+    """The row's one written (not empty) unit; None: it has none or several (looked for up to
+    a second one, which most rows have at once: no list of them made)."""
     only = None
     for u in units:
         if u.kind != "empty":
             if only is not None:
-                return False
+                return None
             only = u
-    return only is not None and only.kind == "number" and len(only.digits) > 1
+    return only
 
 
 def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
@@ -481,12 +482,11 @@ def balanced_run_readings(
     """Fast path for a row that is one bare run of digits (``21710000218``) whose columns form
     consecutive groups each ending in their sum (table 3 rows: (7,); table 4: (5, 5, 5)).
     Returns the balanced readings, or None when the fast path does not apply."""
-    nums = [u for u in units if u.kind != "empty"]
-    if len(nums) != 1 or nums[0].kind != "number" or nums[0].sign < 0 or not nums[0].text.isdigit():
+    u = _only_written(units)
+    if u is None or u.kind != "number" or u.sign < 0 or not u.text.isdigit():
         return None
     if sum(groups) != len(kinds) or list(kinds).count("count") != len(kinds):
         return None
-    u = nums[0]
     out = []
     runs = _digit_a_cell(u.text, groups) if len(u.text) == len(kinds) else _sum_groups_runs(u.text, groups)
     for values in itertools.islice(runs, MAX_READINGS_PER_ROW):
