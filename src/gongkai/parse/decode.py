@@ -269,19 +269,21 @@ def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written:
     steps = len(units) + 1
     for u, kind in zip(units, kinds, strict=True):
         # the row's shape, its steps and its cells in one pass over its units
-        if u.kind not in CELL_UNITS or u.or_blank or u.optional:
+        unit_kind = u.kind
+        if unit_kind not in CELL_UNITS or u.or_blank or u.optional:
             return None
         text = u.text
         steps += len(text)
         if not valid:
             continue
-        if u.kind == "blank":
-            cells.append(CellReading(None, text, True, None, u.offset))
-        elif u.kind == "unread":
-            cells.append(CellReading(None, text, offset=u.offset, unread=True))
-        elif as_written and u.sign > 0 and text.isdigit() and text.isascii():
-            # most cells: a count in ASCII digits, read as written (what ``parse_number`` makes of it)
+        if unit_kind == "number" and as_written and u.sign > 0 and text.isdigit() and text.isascii():
+            # most cells (tested first): a count in ASCII digits, read as written (what
+            # ``parse_number`` makes of it)
             cells.append(CellReading(int(text), text, False, u.unit, u.offset))
+        elif unit_kind == "blank":
+            cells.append(CellReading(None, text, True, None, u.offset))
+        elif unit_kind == "unread":
+            cells.append(CellReading(None, text, offset=u.offset, unread=True))
         else:
             signed = u.sign < 0
             if not as_written and not _valid_part(u.digits, kind, True, True, signed):
