@@ -453,10 +453,10 @@ def is_clean_row(fields: list[tuple[str, int]], k: int) -> bool:
     """Exactly ``k`` fields hold one number each and the rest are empty."""
     numbers = 0
     for text, off in fields:
-        if not text.strip():
-            continue
         if _plain_count(text) is not None:
-            numbers += 1
+            numbers += 1  # (asked first: most fields are counts, and a count is no empty field)
+            continue
+        if not text.strip():
             continue
         fu, saw_text = _field_units(text, off)
         if saw_text or len(fu) != 1 or fu[0].kind != "number":

@@ -269,19 +269,21 @@ def _cell_for_cell(units: Sequence[Unit], kinds: Sequence[CellKind], as_written:
     steps = len(units) + 1
     for u, kind in zip(units, kinds, strict=True):
         # the row's shape, its steps and its cells in one pass over its units
-        if u.kind not in CELL_UNITS or u.or_blank or u.optional:
+        unit_kind = u.kind
+        if unit_kind not in CELL_UNITS or u.or_blank or u.optional:
             return None
         text = u.text
         steps += len(text)
         if not valid:
             continue
-        if u.kind == "blank":
-            cells.append(CellReading(None, text, True, None, u.offset))
-        elif u.kind == "unread":
-            cells.append(CellReading(None, text, offset=u.offset, unread=True))
-        elif as_written and u.sign > 0 and text.isdigit() and text.isascii():
-            # most cells: a count in ASCII digits, read as written (what ``parse_number`` makes of it)
+        if unit_kind == "number" and as_written and u.sign > 0 and text.isdigit() and text.isascii():
+            # most cells (tested first): a count in ASCII digits, read as written (what
+            # ``parse_number`` makes of it)
             cells.append(CellReading(int(text), text, False, u.unit, u.offset))
+        elif unit_kind == "blank":
+            cells.append(CellReading(None, text, True, None, u.offset))
+        elif unit_kind == "unread":
+            cells.append(CellReading(None, text, offset=u.offset, unread=True))
         else:
             signed = u.sign < 0
             if not as_written and not _valid_part(u.digits, kind, True, True, signed):
@@ -385,11 +387,22 @@ def row_runs_together(units: Sequence[Unit], k: int, style: bool | None) -> bool
     if style:
         return True
     # one run: the row's one written unit a number of several digits
-    written = [u for u in units if u.kind != "empty"]
-    one_run = k > 1 and len(written) == 1 and written[0].kind == "number" and len(written[0].digits) > 1
+    one_run = k > 1 and (only := _only_written(units)) is not None and only.kind == "number" and len(only.digits) > 1
     if style is None:
         return one_run or not separated(units, k)
     return one_run
+
+
+def _only_written(units: Sequence[Unit]) -> Unit | None:
+    """The row's one written (not empty) unit; None: it has none or several (looked for up to
+    a second one, which most rows have at once: no list of them made)."""
+    only = None
+    for u in units:
+        if u.kind != "empty":
+            if only is not None:
+                return None
+            only = u
+    return only
 
 
 def sum_run(digits: str, n_parts: int) -> Iterator[tuple[int, ...]]:
@@ -471,12 +484,11 @@ def balanced_run_readings(
     """Fast path for a row that is one bare run of digits (``21710000218``) whose columns form
     consecutive groups each ending in their sum (table 3 rows: (7,); table 4: (5, 5, 5)).
     Returns the balanced readings, or None when the fast path does not apply."""
-    nums = [u for u in units if u.kind != "empty"]
-    if len(nums) != 1 or nums[0].kind != "number" or nums[0].sign < 0 or not nums[0].text.isdigit():
+    u = _only_written(units)
+    if u is None or u.kind != "number" or u.sign < 0 or not u.text.isdigit():
         return None
     if sum(groups) != len(kinds) or list(kinds).count("count") != len(kinds):
         return None
-    u = nums[0]
     out = []
     runs = _digit_a_cell(u.text, groups) if len(u.text) == len(kinds) else _sum_groups_runs(u.text, groups)
     for values in itertools.islice(runs, MAX_READINGS_PER_ROW):
@@ -502,8 +514,7 @@ def readings_for_row(
         return []  # too many readings to trust any of them: leave the row unread
     # numbers set apart but fewer than the cells: a dump that dropped blank cells, which
     # blanks explain as well as cuts do, whether or not a cut reading balances
-    tokens = sum(1 for u in units if u.kind in CELL_UNITS)
-    short = not run and 0 < tokens < len(kinds)
+    short = not run and 0 < sum(1 for u in units if u.kind in CELL_UNITS) < len(kinds)
     if plain and (not groups or any(_balanced(rd, groups) for rd in plain)) and not short:
         return plain
     # no plain reading balances: a dropped blank cell or a split number may explain it. A
@@ -539,10 +550,14 @@ def readings_for_row(
 def _group_broken(cells: Sequence[CellReading]) -> bool:
     """The cells do not end with the sum of the others (blank counts as 0; a group with an
     unread cell is not known to be broken)."""
-    if any(c.unread for c in cells):
-        return False
-    vals = [c.value or 0 for c in cells]
-    return abs(sum(vals[:-1]) - vals[-1]) > 1e-6
+    for c in cells:
+        if c.unread:
+            return False
+    # the others added in order from 0, as ``sum`` adds them, with no list of values made
+    total: int | float = 0
+    for c in cells[:-1]:
+        total += c.value or 0
+    return abs(total - (cells[-1].value or 0)) > 1e-6
 
 
 def _unbalanced_groups(rd: RowReading, groups: tuple[int, ...]) -> int:
