@@ -3,6 +3,7 @@ computation it stands in for, on generated text."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 from collections.abc import Callable
@@ -1090,3 +1091,31 @@ def test_facts_patterns_that_open_with_a_character_find_what_the_plain_ones_do(s
         assert "申请" in sentence
     if facts._NONE_APPEALS.search(sentence):
         assert "行政复议" in sentence
+
+
+@st.composite
+def _word_tables(draw: st.DrawFn) -> object:
+    """A Word table (python-docx) with text, tabs and line breaks in its cells, and cells
+    merged across and down."""
+    import docx as python_docx
+    from docx.exceptions import InvalidSpanError
+
+    rows, cols = draw(st.integers(1, 5)), draw(st.integers(1, 5))
+    table = python_docx.Document().add_table(rows=rows, cols=cols)
+    for r in range(rows):
+        for c in range(cols):
+            table.cell(r, c).text = draw(st.sampled_from(["", "12", "无", "3\t4", "甲\n乙", " 5 "]))
+    for _ in range(draw(st.integers(0, 3))):
+        r0, c0 = draw(st.integers(0, rows - 1)), draw(st.integers(0, cols - 1))
+        r1, c1 = draw(st.integers(r0, rows - 1)), draw(st.integers(c0, cols - 1))
+        with contextlib.suppress(InvalidSpanError):  # a merge across an earlier one's edge
+            table.cell(r0, c0).merge(table.cell(r1, c1))
+    return table._tbl
+
+
+@given(_word_tables())
+@settings(max_examples=60, deadline=None)
+def test_a_word_table_read_in_one_pass_is_the_table_read_cell_by_cell(tbl: object) -> None:
+    """The one-pass reading of a table as Word lays it out gives the grid the general reading
+    gives (spans, vertical merges, text of every paragraph, tabs and breaks)."""
+    assert docx_reader._plain_grid(tbl, 3) == docx_reader._any_grid(tbl, 3)

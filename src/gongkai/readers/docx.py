@@ -167,24 +167,11 @@ def _plain_grid(tbl: object, block: int) -> Grid:
     tr = tc = p = None
     parts: list[str] = []
     span, vmerge = 1, None
-    r = c = -1
+    r = -1
 
     def end_cell() -> None:
-        nonlocal c
         assert row is not None
-        text = "".join(parts).strip()
-        if vmerge == "continue" and c in origin_of_col:
-            origin_of_col[c].rowspan += 1
-            row.extend([None] * span)
-        else:
-            cell = GridCell(text, Source(None, None, block, r, c), 1, span)
-            if vmerge == "restart":
-                origin_of_col[c] = cell
-            else:
-                origin_of_col.pop(c, None)
-            row.append(cell)
-            row.extend([None] * (span - 1))
-        c += span
+        _place_cell(row, origin_of_col, "".join(parts).strip(), span, vmerge, block, r)
 
     for el in tbl.iter(*_CELL_PARTS):  # type: ignore[attr-defined]
         tag = el.tag
@@ -215,21 +202,15 @@ def _plain_grid(tbl: object, block: int) -> Grid:
             if tc is not None:
                 end_cell()
             if row is not None:
-                size += c
-                if size > MAX_GRID_CELLS:
-                    raise GridTooLarge
-                rows.append(row)
+                size = _end_row(rows, row, size)
             tr, tc, p = el, None, None
-            row, r, c = [], r + 1, 0
+            row, r = [], r + 1
         elif tag in (_GRIDSPAN, _VMERGE):
             pr = el.getparent()
             if tc is None or pr.tag != _TCPR or pr.getparent() is not tc:
                 raise _NotPlain
             if tag == _GRIDSPAN:
-                try:
-                    span = min(max(1, int(el.get(_VAL, "1"))), MAX_SPAN)
-                except ValueError:
-                    span = 1
+                span = _grid_span(el)
             else:
                 vmerge = el.get(_VAL, "continue")
         else:  # a tab, break or carriage return: wherever it lies in the paragraph
@@ -239,11 +220,51 @@ def _plain_grid(tbl: object, block: int) -> Grid:
     if tc is not None:
         end_cell()
     if row is not None:
-        size += c
-        if size > MAX_GRID_CELLS:
-            raise GridTooLarge
-        rows.append(row)
+        _end_row(rows, row, size)
     return Grid(rows, Source(block=block))
+
+
+def _grid_span(prop: object) -> int:
+    """A cell's ``gridSpan``: the columns it spans, within 1..MAX_SPAN (1 where it is no number)."""
+    try:
+        return min(max(1, int(prop.get(_VAL, "1"))), MAX_SPAN)  # type: ignore[attr-defined]
+    except ValueError:
+        return 1
+
+
+def _place_cell(
+    row: list[GridCell | None],
+    origin_of_col: dict[int, GridCell],
+    text: str,
+    span: int,
+    vmerge: str | None,
+    block: int,
+    r: int,
+) -> None:
+    """Put a cell at the end of its row: a vertical merge's continuation (``vMerge`` with no
+    value) adds a row to the cell it continues and takes its columns empty; any other cell is
+    one of its own, the origin of a merge where it restarts one."""
+    c = len(row)
+    if vmerge == "continue" and c in origin_of_col:
+        origin_of_col[c].rowspan += 1
+        row.extend([None] * span)
+        return
+    cell = GridCell(text, Source(None, None, block, r, c), 1, span)
+    if vmerge == "restart":
+        origin_of_col[c] = cell
+    else:
+        origin_of_col.pop(c, None)
+    row.append(cell)
+    row.extend([None] * (span - 1))
+
+
+def _end_row(rows: list[list[GridCell | None]], row: list[GridCell | None], size: int) -> int:
+    """Add a finished row to the grid; the grid's cells so far, refused past MAX_GRID_CELLS."""
+    size += len(row)
+    if size > MAX_GRID_CELLS:
+        raise GridTooLarge
+    rows.append(row)
+    return size
 
 
 def _within(el: object, p: object, tc: object) -> bool:
@@ -262,7 +283,6 @@ def _any_grid(tbl: object, block: int) -> Grid:
     size = 0
     for r, tr in enumerate(tbl.iter(_TR)):  # type: ignore[attr-defined]
         row: list[GridCell | None] = []
-        c = 0
         for tc in tr.iterchildren(_TC):
             span = 1
             vmerge: str | None = None
@@ -271,27 +291,10 @@ def _any_grid(tbl: object, block: int) -> Grid:
                 # one's tag would be built as a string to be compared), in document order
                 for prop in pr.iterchildren(_GRIDSPAN, _VMERGE):
                     if prop.tag == _GRIDSPAN:
-                        try:
-                            span = min(max(1, int(prop.get(_VAL, "1"))), MAX_SPAN)
-                        except ValueError:
-                            span = 1
+                        span = _grid_span(prop)
                     else:
                         vmerge = prop.get(_VAL, "continue")
             text = "\n".join([_para_text(p) for p in tc.iter(_P)]).strip()
-            if vmerge == "continue" and c in origin_of_col:
-                origin_of_col[c].rowspan += 1
-                row.extend([None] * span)
-            else:
-                cell = GridCell(text, Source(block=block, row=r, col=c), 1, span)
-                if vmerge == "restart":
-                    origin_of_col[c] = cell
-                else:
-                    origin_of_col.pop(c, None)
-                row.append(cell)
-                row.extend([None] * (span - 1))
-            c += span
-        size += c
-        if size > MAX_GRID_CELLS:
-            raise GridTooLarge
-        rows.append(row)
+            _place_cell(row, origin_of_col, text, span, vmerge, block, r)
+        size = _end_row(rows, row, size)
     return Grid(rows, Source(block=block))
