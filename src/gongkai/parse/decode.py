@@ -734,18 +734,6 @@ def _decode_search(
     """Per row, every reading as good as the best by the row's own identities (before pruning)."""
     for r in rows:
         reps = list(classes[r])
-        if len(reps) == 1:
-            # a row read one way (most rows): what the steps below make of its one reading, its
-            # verdicts gathered once and nothing to rank
-            only = reps[0]
-            verdicts = values_of.own(r, only)
-            unbalanced.extend(ident.name for k, ident in enumerate(local[r]) if verdicts[k] is False)
-            misses = _hint_misses(values_of(r, only), hints) if hints else 0
-            scored_only = (only, verdicts.count(False) + only.doubt, misses)
-            tied_best[r] = [only]
-            surely_blank[r] = [scored_only]
-            pruned[r] = [scored_only]
-            continue
         for k, ident in enumerate(local[r]):
             if all(values_of.own(r, rd)[k] is False for rd in reps):
                 unbalanced.append(ident.name)
